@@ -1,0 +1,37 @@
+"""Parse OCR'd progress reports: copies, furniture, header, installments, merge, validation.
+
+``read_copies`` turns one file's text into per-copy records; ``merge_copies`` groups copies
+of the same report (same code and fiscal year, from one file or several) into one
+``Report`` each and runs the validation checks.
+"""
+
+from __future__ import annotations
+
+from bma_nlp.errors import ParseError
+from bma_nlp.parse.dates import match_date, parse_date
+from bma_nlp.parse.layout import split_copies
+from bma_nlp.parse.merge import ParsedCopy, group_copies, merge_group, read_copy
+from bma_nlp.parse.numbers import parse_amount
+from bma_nlp.parse.validate import validate
+from bma_nlp.records import Report
+from bma_nlp.text import normalize
+
+__all__ = ["ParsedCopy", "match_date", "merge_copies", "parse_amount", "parse_date", "parse_text", "read_copies"]
+
+
+def read_copies(text: str, source: str = "<text>", encoding: str = "unicode") -> list[ParsedCopy]:
+    """All report copies in one file's text (normalised here). Raises ParseError if none."""
+    copies = [read_copy(raw, source, encoding) for raw in split_copies(normalize(text))]
+    copies = [c for c in copies if c.installments or c.project.code or c.project.name]
+    if not copies:
+        raise ParseError("no progress report found (no project header and no installments)", source)
+    return copies
+
+
+def merge_copies(copies: list[ParsedCopy]) -> list[Report]:
+    return [validate(merge_group(group)) for group in group_copies(copies)]
+
+
+def parse_text(text: str, source: str = "<text>", encoding: str = "unicode") -> list[Report]:
+    """Parse and merge without repair or classification (see ``bma_nlp.pipeline`` for both)."""
+    return merge_copies(read_copies(text, source, encoding))

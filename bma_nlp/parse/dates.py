@@ -1,0 +1,75 @@
+"""Dates as Thai reports print them: BE dd/mm/yyyy, Thai digits, Thai month names, ISO CE.
+
+``pythainlp.util.thai_strptime`` is too narrow for OCR'd text (see PITFALLS.md), so this is
+a small dedicated parser. It returns ISO CE strings and never invents a date: an impossible
+date raises ``InvalidDate`` so the caller can flag it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bma_nlp.parse.numbers import arabic_digits
+
+BE_OFFSET = 543
+
+THAI_MONTHS = {
+    "มกราคม": 1, "ม.ค.": 1, "กุมภาพันธ์": 2, "ก.พ.": 2, "มีนาคม": 3, "มี.ค.": 3,
+    "เมษายน": 4, "เม.ย.": 4, "พฤษภาคม": 5, "พ.ค.": 5, "มิถุนายน": 6, "มิ.ย.": 6,
+    "กรกฎาคม": 7, "ก.ค.": 7, "สิงหาคม": 8, "ส.ค.": 8, "กันยายน": 9, "ก.ย.": 9,
+    "ตุลาคม": 10, "ต.ค.": 10, "พฤศจิกายน": 11, "พ.ย.": 11, "ธันวาคม": 12, "ธ.ค.": 12,
+}  # fmt: skip
+_MONTH_ALT = "|".join(re.escape(k) for k in sorted(THAI_MONTHS, key=len, reverse=True))
+_D = "[0-9๐-๙]"
+
+# Patterns anchored at the start of a string; each captures the whole date as group "date".
+DATE_PATTERNS = [
+    re.compile(rf"(?P<date>(?P<y>{_D}{{4}})-(?P<m>{_D}{{1,2}})-(?P<d>{_D}{{1,2}}))(?:[ T]{_D}{{2}}:{_D}{{2}}(?::{_D}{{2}})?)?"),
+    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*[/.\-]\s*(?P<m>{_D}{{1,2}})\s*[/.\-]\s*(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
+    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?P<mname>{_MONTH_ALT})\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
+]  # fmt: skip
+
+
+class InvalidDate(ValueError):
+    """A date-shaped string that names no real day (31/02/2566)."""
+
+
+def _year_to_ce(year_text: str) -> int:
+    year = int(arabic_digits(year_text))
+    if year < 100:  # two-digit years in these reports are BE: 66 -> 2566
+        year += 2500
+    return year - BE_OFFSET if year > 2400 else year
+
+
+def match_date(text: str) -> tuple[str, int] | None:
+    """Find a date at the start of ``text``; return ``(iso_ce, length_matched)`` or None.
+
+    Raises InvalidDate when the text starts with a date that does not exist.
+    """
+    for pattern in DATE_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        month = THAI_MONTHS[m.group("mname")] if "mname" in m.groupdict() and m.group("mname") else int(arabic_digits(m.group("m")))
+        day = int(arabic_digits(m.group("d")))
+        year = _year_to_ce(m.group("y"))
+        try:
+            return dt.date(year, month, day).isoformat(), m.end()
+        except ValueError:
+            raise InvalidDate(m.group("date")) from None
+    return None
+
+
+def parse_date(text: str | None) -> str | None:
+    """Parse a whole field value as a date; None when empty or not a date."""
+    if not text or not text.strip():
+        return None
+    found = match_date(text.strip())
+    return found[0] if found else None
+
+
+def fiscal_year_bounds(fiscal_year_be: int) -> tuple[str, str]:
+    """Thai government fiscal year N (BE) runs 1 Oct of N-1 to 30 Sep of N."""
+    ce = fiscal_year_be - BE_OFFSET
+    return dt.date(ce - 1, 10, 1).isoformat(), dt.date(ce, 9, 30).isoformat()

@@ -1,0 +1,112 @@
+"""Installments (progress entries) of one report copy.
+
+Layouts differ (two-line tab layout, one-line ``::`` layout, wrapped notes), but every
+installment ends with the same metrics: ``ความก้าวหน้าของงานฯ = P % งบประมาณที่เบิกใช้
+(ครั้งที่ K) = X บาท`` followed by plan/target markers. So the copy's installment lines are
+joined and cut at each metrics match; what precedes a match is that installment's lead
+(visible report number, date, note). The disbursement ordinal K is the identity: the visible
+``รายงานครั้งที่ N`` shifts at page breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bma_nlp.parse.dates import InvalidDate, match_date
+from bma_nlp.parse.numbers import arabic_digits, parse_amount, parse_number
+
+_NUM = "[0-9๐-๙]"
+METRICS = re.compile(
+    rf"ความก้าวหน้า(?:ของงาน)?\S*\s*=\s*(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
+    rf"[\s:]*งบประมาณที่เบิก(?:ใช้|จ่าย)?\s*(?:\(\s*ครั้งที่\s*(?P<k>{_NUM}+)\s*\))?\s*=?\s*"
+    rf"(?P<amt>-|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
+)
+_STATUS_ONLY = re.compile(r"^[\s:]*(?:ไม่)?เป็นไปตาม(?:แผน|เป้าหมาย)[\s:]*(?:(?:ไม่)?เป็นไปตาม(?:แผน|เป้าหมาย)[\s:]*)?$")
+_PLAN = re.compile(r"(ไม่\s*)?เป็นไปตามแผน")
+_TARGET = re.compile(r"(ไม่\s*)?เป็นไปตามเป้าหมาย")
+_VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P<n>{_NUM}+)")
+_EDGE = re.compile(r"^[\s:]+|[\s:]+$")
+_LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงานครั้งที่\s*{_NUM}+|::)")
+
+
+@dataclass
+class RawInstallment:
+    """One installment as read from one copy, before merging copies."""
+
+    disbursement_no: int | None
+    report_no: int | None
+    date: str | None
+    bad_date: str | None
+    note: str
+    progress_pct: float | None
+    disbursed_baht: float | int | None
+    on_plan: bool | None
+    on_target: bool | None
+    complete: bool = True  # False when the metrics are missing (truncated copy)
+
+
+def _status(pattern: re.Pattern[str], tail: str) -> bool | None:
+    m = pattern.search(tail)
+    if m is None:
+        return None
+    return m.group(1) is None
+
+
+def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
+    """``'รายงานครั้งที่3 :: 25/01/2566 : note'`` -> (3, '2023-01-25', None, 'note')."""
+    report_no = None
+    m = _VISIBLE_NO.match(lead)
+    if m:
+        report_no = int(arabic_digits(m.group("n")))
+        lead = lead[m.end():]
+    lead = _EDGE.sub("", lead)
+    iso = bad = None
+    try:
+        found = match_date(lead)
+    except InvalidDate as exc:
+        bad = str(exc)
+        found = None
+        lead = lead[len(bad):] if lead.startswith(bad) else lead
+    if found:
+        iso, length = found
+        lead = lead[length:]
+    note = " ".join(_EDGE.sub("", lead).split())
+    return report_no, iso, bad, note
+
+
+def parse_installments(lines: list[str]) -> list[RawInstallment]:
+    text = "\n".join(lines)
+    result: list[RawInstallment] = []
+    pos = 0
+    for m in METRICS.finditer(text):
+        lead = text[pos:m.start()]
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        tail = text[m.end():line_end]
+        # Plan/target markers that wrapped onto their own line(s) still belong here.
+        while line_end < len(text):
+            next_end = text.find("\n", line_end + 1)
+            next_end = len(text) if next_end < 0 else next_end
+            if not _STATUS_ONLY.match(text[line_end + 1:next_end]):
+                break
+            tail += " " + text[line_end + 1:next_end]
+            line_end = next_end
+        pos = line_end
+        report_no, iso, bad, note = parse_lead(lead)
+        result.append(RawInstallment(
+            disbursement_no=int(arabic_digits(m.group("k"))) if m.group("k") else None,
+            report_no=report_no, date=iso, bad_date=bad, note=note,
+            progress_pct=parse_number(m.group("pct")),
+            disbursed_baht=parse_amount(m.group("amt")),
+            on_plan=_status(_PLAN, tail), on_target=_status(_TARGET, tail),
+        ))  # fmt: skip
+    rest = text[pos:]
+    if _LEAD_START.search(rest):
+        # An entry with no metrics: the copy was cut off (truncated file or page lost).
+        start = _LEAD_START.search(rest)
+        assert start is not None
+        report_no, iso, bad, note = parse_lead(rest[start.start():])
+        if note or iso:
+            result.append(RawInstallment(None, report_no, iso, bad, note, None, None, None, None, complete=False))
+    return result

@@ -1,0 +1,43 @@
+"""Amounts and percentages as printed in the reports (commas, Thai digits, บาท, '-')."""
+
+from __future__ import annotations
+
+import re
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_AMOUNT = re.compile(r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:บาท|บ\.)?\s*\.?\s*$")
+
+
+def arabic_digits(text: str) -> str:
+    """Thai digits to ASCII digits (everything else unchanged)."""
+    return text.translate(_THAI_DIGITS)
+
+
+def parse_amount(text: str | None) -> int | float | None:
+    """'180,000 บาท' -> 180000, '180,000.50' -> 180000.5, '-' -> 0, unreadable -> None."""
+    if text is None:
+        return None
+    m = _AMOUNT.match(arabic_digits(text))
+    if not m:
+        return None
+    raw = m.group(1)
+    if raw == "-":
+        return 0  # a dash in a Thai financial form means "nil"
+    digits = raw.replace(",", "")
+    value = float(digits)
+    return int(value) if value.is_integer() else value
+
+
+def parse_number(text: str | None) -> float | None:
+    """A plain decimal number such as a percentage: '40.00' -> 40.0."""
+    if text is None:
+        return None
+    cleaned = arabic_digits(text).replace(",", "").strip().rstrip("%").strip()
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def format_baht(value: float | int) -> str:
+    return f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"

@@ -1,0 +1,95 @@
+"""Read archive files: detect the encoding, refuse what is not text, say which codec was used."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from pathlib import Path
+
+from bma_nlp.errors import InputError
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+# UTF-8 Thai text decoded as latin-1/cp1252 and saved again: every Thai letter becomes "à¸x"/"à¹x".
+_MOJIBAKE = re.compile("\u00e0[\u00b8\u00b9]")
+_THAI = re.compile("[\u0e00-\u0e7f]")
+# Characters that never occur in a text document (C0 controls except tab/newline/cr/ff).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return True
+    return len(_CONTROL.findall(text)) <= max(2, len(text) // 1000)
+
+
+def _fix_mojibake(text: str) -> str | None:
+    """Undo UTF-8-read-as-cp1252/latin-1 damage, or None when it is not that."""
+    if len(_MOJIBAKE.findall(text)) < 3:
+        return None
+    for codec in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if _THAI.search(fixed):
+            return fixed
+    return None
+
+
+def decode_bytes(data: bytes, where: str = "<input>") -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding_name)``; raise InputError when it is not text."""
+    if not data.strip():
+        raise InputError("file is empty", where)
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        if b"\x00" in data[:65536]:
+            raise InputError("binary file (contains NUL bytes), not a text report", where)
+        candidates = ["utf-8", "cp874"]
+
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.start >= len(data) - 3 and exc.reason.startswith("unexpected end"):
+                # Truncated mid-character at the very end: keep everything before the cut.
+                text = data[: exc.start].decode("utf-8")
+                encoding = "utf-8 (truncated)"
+            else:
+                continue
+        if not _looks_like_text(text):
+            raise InputError("binary file (control bytes), not a text report", where)
+        if encoding.startswith("utf-8"):
+            fixed = _fix_mojibake(text)
+            if fixed is not None:
+                return fixed, "utf-8 (mojibake repaired)"
+        if encoding == "cp874" and not _THAI.search(text):
+            continue
+        return text, encoding
+    raise InputError("cannot decode: not UTF-8, UTF-16 or TIS-620/cp874 text", where)
+
+
+def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Read a file as text; return ``(text, encoding)``. Errors are one-line InputErrors."""
+    where = str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise InputError("is a directory, not a file", where)
+        if size > max_bytes:
+            raise InputError(f"file too large ({size:,} bytes > limit {max_bytes:,})", where)
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", where) from None
+    except PermissionError:
+        raise InputError("permission denied", where) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", where) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror or exc})", where) from None
+    return decode_bytes(data, where)

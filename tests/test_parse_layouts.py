@@ -1,0 +1,86 @@
+"""Reports written by hand in other layouts and districts than the sample."""
+
+from pathlib import Path
+
+import pytest
+
+from bma_nlp import parse_report
+from bma_nlp.errors import ParseError
+from bma_nlp.parse import parse_text
+
+REPORTS = Path(__file__).parent / "data" / "reports"
+
+
+@pytest.fixture(scope="module")
+def bangrak():
+    return parse_report(REPORTS / "bangrak-footpath-2567.txt", repair=False, classify=False)
+
+
+def test_header_with_thai_digits_be_dates_and_satang(bangrak):
+    p = bangrak.project
+    assert (p.code, p.fiscal_year, p.start_date, p.end_date) == ("50120000-0042", 2567, "2023-10-01", "2024-09-30")
+    assert p.budget_received == 2450000.5 and p.budget_used == 1200000
+    assert p.agency == "สำนักงานเขตบางรัก / ฝ่ายโยธา"
+    assert (p.coordinator, p.coordinator_phone) == ("นายสมชาย ใจดี", "02-236-1395")
+
+
+def test_installments_across_layouts(bangrak):
+    first, second, third = bangrak.installments
+    assert (first.date, first.progress_pct, first.disbursed_baht, first.on_plan, first.on_target) == ("2023-11-15", 5.0, 0, False, True)
+    assert second.date == "2024-01-20"
+    assert second.note.endswith("ลงนามสัญญาในเดือนกุมภาพันธ์")  # continuation line joined
+    assert (second.on_plan, second.on_target) == (None, None)  # markers absent
+    assert third.date is None and third.disbursed_baht == 1200000
+    assert (third.on_plan, third.on_target) == (True, False)  # wrapped marker line
+
+
+def test_flags_for_impossible_date(bangrak):
+    codes = {(f.code, f.installment) for f in bangrak.flags}
+    assert ("invalid_date", 3) in codes and ("missing_date", 3) in codes
+    assert not any(f.code == "budget_overrun" for f in bangrak.flags)
+
+
+def test_report_without_installments_is_flagged():
+    report = parse_report(REPORTS / "header-only.txt", repair=False, classify=False)
+    assert report.installments == []
+    assert [f.code for f in report.flags] == ["no_installments"]
+
+
+def test_text_without_a_report_is_an_error():
+    with pytest.raises(ParseError, match="no progress report"):
+        parse_text("สวัสดีครับ นี่ไม่ใช่รายงาน\nบรรทัดที่สอง", "note.txt")
+
+
+def _report(code, fy, rows, title="โครงการทดสอบ"):
+    lines = [f"ชื่อโครงการ/กิจกรรม : {title}", f"รหัสโครงการ : {code}", f"ปีงบประมาณ พ.ศ. : {fy}", "งบประมาณที่ได้รับ : 100,000 บาท"]
+    for k, (date, note, pct, amount) in enumerate(rows, 1):
+        lines.append(f"รายงานครั้งที่{k}\t:: {date} : {note} :: ความก้าวหน้าของงานฯ = {pct} % งบประมาณที่เบิกใช้ (ครั้งที่ {k}) = {amount} บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย")
+    return "\n".join(lines) + "\n"
+
+
+def test_decreases_gaps_and_fiscal_year_flags():
+    text = _report("10000000-0001", 2566, [("01/11/2565", "ก", 50, "10,000"), ("01/12/2565", "ข", 40, "5,000"), ("01/01/2567", "ค", 100, "0")])
+    text = text.replace("(ครั้งที่ 3)", "(ครั้งที่ 5)")
+    (r,) = parse_text(text)
+    codes = {(f.code, f.installment) for f in r.flags}
+    assert ("progress_decreased", 2) in codes and ("disbursement_decreased", 2) in codes
+    assert ("date_outside_fiscal_year", 5) in codes
+    assert ("complete_without_disbursement", 5) in codes
+    assert any(f.code == "numbering_gap" and "3..4" in f.message for f in r.flags)
+
+
+def test_two_reports_in_one_file_and_copies_across_files():
+    a = _report("10000000-0001", 2566, [("01/11/2565", "ก", 10, "0")])
+    b = _report("20000000-0002", 2566, [("01/11/2565", "ข", 20, "0")])
+    reports = parse_text(a + b)
+    assert [r.project.code for r in reports] == ["10000000-0001", "20000000-0002"]
+    with pytest.raises(ParseError, match="2 different reports"):
+        parse_report(a + b)
+
+
+def test_copies_disagreeing_on_a_number_are_flagged():
+    a = _report("10000000-0001", 2566, [("01/11/2565", "ก", 10, "1,000")])
+    b = a.replace("1,000 บาท", "7,000 บาท")
+    (r,) = parse_text(a + a + b)
+    assert r.copies == 3 and r.installments[0].disbursed_baht == 1000  # majority wins
+    assert any(f.code == "copies_disagree" and "disbursed_baht" in f.message for f in r.flags)
