@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -82,6 +83,32 @@ def parse(files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: boo
             click.echo(f"warning: {r.source}: report {r.project.code or r.project.name} has no installments", err=True)
     if errors or any(not r.installments for r in reports):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("file", default="-", type=click.Path(allow_dash=True, path_type=Path))
+@click.option("--explain", is_flag=True, help="List each change and why (on stderr with text output).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lexicon", type=click.Path(path_type=Path), help="Extra trusted words, one per line.")
+@click.option("--no-consensus", is_flag=True, help="Do not let copies of a report vote.")
+@one_line_errors
+def repair(file: Path, explain: bool, fmt: str, lexicon: Path | None, no_consensus: bool) -> None:
+    """Repair OCR-garbled words in FILE (or stdin); repaired text goes to stdout line for line."""
+    from bma_nlp.repair import repair as repair_text
+    from bma_nlp.text import decode_bytes, read_text
+
+    if str(file) == "-":
+        text, _ = decode_bytes(click.get_binary_stream("stdin").read(), "<stdin>")
+    else:
+        text, _ = read_text(file)
+    result = repair_text(text, lexicon=lexicon, consensus=not no_consensus)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    click.echo(result.text, nl=False)
+    if explain:
+        for line in result.explain():
+            click.echo(line, err=True)
 
 
 @main.command()

@@ -19,7 +19,9 @@ class Flag:
 
 @dataclass
 class Repair:
-    """One change made by OCR repair; ``text[start:end]`` of the input was ``original``."""
+    """One change made by OCR repair: ``original`` at ``[start:end]`` of line ``line`` (0-based)
+    became ``replacement``. Changes are listed in the order they were applied; offsets refer
+    to the line as it was just before the change."""
 
     start: int
     end: int
@@ -27,6 +29,8 @@ class Repair:
     replacement: str
     reason: str
     score: float
+    line: int = 0
+    field: str | None = None  # for repairs inside a parsed record: which field
 
 
 @dataclass

@@ -15,7 +15,7 @@ from bma_nlp.parse.header import match_field
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
 _ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[0-9๐-๙]+\s*[:.]?$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
-_COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
+COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _PROGRESS_SECTION = re.compile(r"^[0-9๐-๙]\.?\s*รายงานความก้าวหน้าของโครงการ")
 INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(r"ความก้าวหน้า(?:ของงาน)?\S*\s*=|งบประมาณที่เบิก")
@@ -59,7 +59,7 @@ def split_copies(text: str) -> list[RawCopy]:
         s = line.strip()
         if not s or is_furniture(s):
             continue
-        if _COPY_START.match(s):
+        if COPY_START.match(s):
             if current.fields or current.installment_lines:
                 start_new()
             continue

@@ -1,0 +1,311 @@
+"""Find OCR-garbled words and fix the ones we are sure about.
+
+Per line: a garbled *form label* is restored from the form's label list; elsewhere suspicious
+tokens (unknown to the trusted lexicon, or rare short fragments that garbles break into)
+open small windows of neighbouring tokens, candidates come from a SymSpell-style deletes
+index (plus a two-word split and a distance-2 fallback), and each candidate is scored by a
+unigram language model gain minus the OCR channel cost. Repair abstains unless the best
+candidate clearly beats both the original and the runner-up. Numbers, Latin words, codes and
+people's names are never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bma_nlp.records import Repair
+from bma_nlp.repair.channel import MARKS, ocr_cost
+from bma_nlp.repair.lexicon import PERSON_TITLES, Lexicon, load_lexicon
+from bma_nlp.text.normalize import normalize_thai
+from bma_nlp.tokenize import word_tokenize
+
+CHANNEL_WEIGHT = 6.0  # nats per unit of OCR edit cost
+MIN_GAIN = 4.0  # the fix must beat the original by this much (log-probability units)
+MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
+MAX_WINDOW = 3  # tokens on each side of a suspicious token
+LABEL_MIN_SCORE = 80.0
+
+_THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
+_NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
+_PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
+_NAME_SPAN = re.compile("(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + r")\s?[\u0e00-\u0e7f]+(?:\s+[\u0e00-\u0e7f]+)?")
+# Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
+_ABBREVIATION = re.compile("^[\u0e01-\u0e2e]{2,5}\\.?$")
+_LABEL = re.compile(r"^(\s*)([^:\n]{2,45}?)([\s.]*)(\s:|:)")
+
+
+@dataclass
+class RepairResult:
+    """Repaired text plus every change; ``original`` is always kept."""
+
+    text: str
+    original: str
+    changes: list[Repair] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def explain(self) -> list[str]:
+        return [f"line {c.line + 1} [{c.start}:{c.end}]: {c.original!r} -> {c.replacement!r} ({c.reason}, score {c.score:.2f})" for c in self.changes]
+
+    def undo(self) -> str:
+        return self.original
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "original": self.original, "changes": [asdict(c) for c in self.changes]}
+
+
+@lru_cache(maxsize=1)
+def form_labels() -> tuple[str, ...]:
+    text = (resources.files("bma_nlp") / "data" / "form_labels.txt").read_text(encoding="utf-8")
+    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _canon_label(label: str) -> str:
+    return re.sub(r"[\s.…]+", "", label)
+
+
+def repair_label(line: str, lexicon: Lexicon) -> tuple[str, Repair | None]:
+    """Restore a garbled form label (``หน่วยงานที่รับขอ. :``) when it closely matches one label."""
+    m = _LABEL.match(line)
+    if not m or not _THAI_LETTER.search(m.group(2)):
+        return line, None
+    label = m.group(2)
+    canon = _canon_label(label)
+    labels = form_labels()
+    canon_labels = [_canon_label(x) for x in labels]
+    if re.search("[0-9๐-๙]", canon) or any(canon.startswith(k) for k in canon_labels):
+        return line, None  # a known label or a variant that extends one (ตัวชี้วัดที่ 2)
+    if lexicon.is_trusted(canon) and any(k.startswith(canon) for k in canon_labels):
+        return line, None  # a shortened label made of real words (ชื่อโครงการ), not a truncation
+    scored = process.extract(canon, canon_labels, scorer=fuzz.ratio, processor=None, limit=2)
+    best_label, best, index = scored[0]
+    runner = scored[1][1] if len(scored) > 1 else 0.0
+    # A label that is the start of a longer known label is truncated OCR only if it is close.
+    if best < LABEL_MIN_SCORE or best - runner < 10:
+        return line, None
+    start, end = m.start(2), m.end(2)
+    fixed = labels[index]
+    score = round(best / 100, 3)
+    return line[:start] + fixed + line[end:], Repair(start, end, label, fixed, "form label", score)
+
+
+class _Line:
+    """A line tokenised with character offsets and a per-token protection mask."""
+
+    def __init__(self, text: str, lexicon: Lexicon) -> None:
+        self.text = text
+        self.tokens = word_tokenize(text, compounds=True, keep_whitespace=True) if text else []
+        self.starts: list[int] = []
+        pos = 0
+        for tok in self.tokens:
+            self.starts.append(pos)
+            pos += len(tok)
+        protected_chars = [False] * len(text)
+        for m in _NAME_SPAN.finditer(text):
+            for k in range(m.start(), m.end()):
+                protected_chars[k] = True
+        self.protected = [self._protect(i, tok, protected_chars, lexicon) for i, tok in enumerate(self.tokens)]
+
+    def _protect(self, i: int, tok: str, protected_chars: list[bool], lexicon: Lexicon) -> bool:
+        start = self.starts[i]
+        if tok.isspace() or any(protected_chars[start : start + len(tok)]):
+            return True
+        if _latin_misread(self.text, start, tok):
+            return False
+        if _PROTECTED_TOKEN.search(tok) or not (_THAI_LETTER.search(tok) or tok[0] in MARKS):
+            return True  # numbers, codes, Latin words, punctuation
+        if tok in lexicon.names and not lexicon.is_trusted(tok):
+            return True
+        return bool(_ABBREVIATION.match(tok)) and _stands_alone(self.text, start, len(tok))
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        return self.starts[a], self.starts[b] + len(self.tokens[b])
+
+
+def _latin_misread(text: str, start: int, tok: str) -> bool:
+    """One or two Latin letters glued to Thai letters are a misread Thai letter (ฝ่ายnารศึกษา)."""
+    if len(tok) > 2 or not tok.isascii() or not tok.isalpha():
+        return False
+    return not _stands_alone(text, start, len(tok))
+
+
+def _stands_alone(text: str, start: int, length: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[start + length] if start + length < len(text) else " "
+    return not _THAI_LETTER.search(before + after)
+
+
+def _suspicious(tok: str, lexicon: Lexicon) -> bool:
+    tok = tok.strip(".,:;()[]\"'-/…") or tok  # punctuation glued to a word is not part of it
+    if tok[0] in MARKS:
+        return True  # a token cannot start with a combining mark: a split garble
+    if not lexicon.is_trusted(tok):
+        return True
+    return len(tok) <= 3 and lexicon.freq.get(tok, 0) < 1000  # rare fragments garbles break into
+
+
+def _lookup(word: str, lexicon: Lexicon) -> set[str]:
+    index = lexicon.deletes_index()
+    found: set[str] = set(index.get(word, ()))
+    for i in range(len(word)):
+        found.update(index.get(word[:i] + word[i + 1 :], ()))
+    return found
+
+
+def _candidates(window: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
+    """Word sequences (one or two words) within OCR reach of ``window``."""
+    joined = window.replace(" ", "")
+    out: set[tuple[str, ...]] = {(w,) for w in _lookup(joined, lexicon)}
+    for p in range(2, len(joined) - 1):
+        left, right = joined[:p], joined[p:]
+        if lexicon.is_trusted(left) and right[0] not in MARKS:
+            out.update((left, w) for w in _lookup(right, lexicon))
+        if lexicon.is_trusted(right) and right[0] not in MARKS:
+            out.update((w, right) for w in _lookup(left, lexicon))
+    return out
+
+
+def _far_candidates(window: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
+    """Distance-2 fallback over frequent words of similar length (only when nothing closer)."""
+    joined = window.replace(" ", "")
+    out: set[tuple[str, ...]] = set()
+    buckets = lexicon.words_by_length()
+    for length in range(max(3, len(joined) - 2), len(joined) + 3):
+        for word, _, _ in process.extract(joined, buckets.get(length, []), scorer=Levenshtein.distance, processor=None, score_cutoff=2, limit=5):
+            out.add((word,))
+    return out
+
+
+def _window_logp(line: _Line, a: int, b: int, lexicon: Lexicon) -> float:
+    return sum(lexicon.logp(t) for t in line.tokens[a : b + 1] if not t.isspace())
+
+
+def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, float, str] | None:
+    """Best (first_token, last_token, replacement, score, reason) around token ``i``, or None.
+
+    Candidates from different windows are compared by the line they produce, so two windows
+    proposing the same fix agree, and two different fixes of similar score make us abstain.
+    """
+    n = len(line.tokens)
+    windows = []
+    for a in range(max(0, i - MAX_WINDOW), i + 1):
+        for b in range(i, min(n, i + MAX_WINDOW + 1)):
+            if any(line.protected[k] and not line.tokens[k] == " " for k in range(a, b + 1)):
+                continue
+            if line.tokens[a].isspace() or line.tokens[b].isspace() or line.tokens[a][0] in MARKS:
+                continue  # a word cannot start with a space or a combining mark
+            if sum(line.tokens[k].isspace() for k in range(a, b + 1)) > 1:
+                continue
+            s, e = line.span(a, b)
+            if e - s > 30:
+                continue
+            windows.append((a, b, s, e, line.text[s:e]))
+    by_result: dict[str, tuple[float, int, int, str]] = {}
+    for a, b, s, e, window in windows:
+        joined = window.replace(" ", "")
+        if joined == window and lexicon.is_trusted(window):
+            continue  # the window is a word (or a compound of words) as it stands
+        base = _window_logp(line, a, b, lexicon)
+        candidates = _candidates(window, lexicon)
+        if joined != window and lexicon.is_trusted(joined):
+            candidates.add((joined,))  # a spurious space inside a word
+        if b - a <= 1:
+            candidates |= _far_candidates(window, lexicon)
+        for words in candidates:
+            replacement = "".join(words)
+            if replacement == window:
+                continue
+            if " " in window and replacement in window.split(" "):
+                continue  # that would delete a whole word, not repair one
+            if replacement == _NOT_THAI.sub("", window):
+                continue  # only punctuation would go: not a word repair
+            cost = ocr_cost(window, replacement)
+            if cost > 0.2 * len(replacement) + 0.5:
+                continue  # too many edits for a word this short
+            gain = sum(lexicon.logp(w) for w in words) - base - CHANNEL_WEIGHT * cost
+            result = line.text[:s] + replacement + line.text[e:]
+            if result not in by_result or gain > by_result[result][0]:
+                by_result[result] = (gain, a, b, replacement)
+    if not by_result:
+        return None
+    ranked = sorted(by_result.values(), key=lambda v: v[0], reverse=True)
+    gain, a, b, replacement = ranked[0]
+    if gain < MIN_GAIN:
+        return None
+    if len(ranked) > 1 and gain - ranked[1][0] < MIN_MARGIN:
+        return None  # two different fixes are about as good: the evidence does not decide
+    return a, b, replacement, gain, "ocr word"
+
+
+def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
+    """Repair one line; offsets in the returned changes refer to the input line."""
+    changes: list[Repair] = []
+    text_fixed, label_fix = repair_label(text, lexicon)
+    if label_fix is not None:
+        changes.append(label_fix)
+    line = _Line(text_fixed, lexicon)
+    out: list[str] = []
+    last = 0
+    i = 0
+    label = _LABEL.match(text_fixed)
+    known = label is not None and _canon_label(label.group(2)) in {_canon_label(x) for x in form_labels()}
+    # a form label (fixed or known) is left alone by word repair
+    label_end = label.end(3) if label is not None and (known or label_fix) else -1
+    while i < len(line.tokens):
+        tok = line.tokens[i]
+        if line.protected[i] or line.starts[i] < label_end or not _suspicious(tok, lexicon):
+            i += 1
+            continue
+        fix = _best_fix(line, i, lexicon)
+        if fix is None:
+            i += 1
+            continue
+        a, b, replacement, gain, reason = fix
+        s, e = line.span(a, b)
+        if s < last:
+            i += 1
+            continue
+        out.append(line.text[last:s])
+        at = sum(len(piece) for piece in out)  # where the change sits in the line as it then was
+        out.append(replacement)
+        changes.append(Repair(at, at + e - s, line.text[s:e], replacement, reason, round(gain, 2)))
+        last = e
+        i = b + 1
+    out.append(line.text[last:])
+    return "".join(out), changes
+
+
+def repair_lines(lines: list[str], lexicon: Lexicon, consensus: bool = True) -> tuple[list[str], list[Repair]]:
+    """Lexical repair of every line, then (for files holding 3+ copies) the copies vote."""
+    from bma_nlp.repair.consensus import vote_lines
+
+    fixed: list[str] = []
+    changes: list[Repair] = []
+    for number, line in enumerate(lines):
+        new, line_changes = repair_line(line, lexicon)
+        fixed.append(new)
+        changes.extend(replace(c, line=number) for c in line_changes)
+    if consensus:
+        for number, (new, line_changes) in sorted(vote_lines(fixed).items()):
+            fixed[number] = new
+            changes.extend(replace(c, line=number) for c in line_changes)
+    return fixed, changes
+
+
+def repair_text(text: str, lexicon: Lexicon | None = None, user_words: tuple[str, ...] = (), consensus: bool = True) -> RepairResult:
+    """Repair every line of ``text`` (lines are kept one for one)."""
+    lexicon = lexicon or load_lexicon(user_words)
+    normalised = normalize_thai(text)
+    lines, changes = repair_lines(normalised.split("\n"), lexicon, consensus)
+    if normalised != text:
+        changes.insert(0, Repair(0, 0, "", "", "unicode normalisation (NFC, ํ+า -> ำ, zero-width removed)", 1.0))
+    return RepairResult("\n".join(lines), text, changes)

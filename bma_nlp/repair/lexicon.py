@@ -1,0 +1,162 @@
+"""What repair knows about Thai words: frequencies, trusted words, protected names.
+
+Evidence, not a word list: ``thai_words()`` itself contains OCR-like garbles (ผลง, ตำเนิน),
+so a word is *trusted* only when it is frequent in the TNC/TTC corpora or listed in the
+shipped domain lexicon (or the user's). Everything loads lazily from bundled package data.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bma_nlp.tokenize import domain_words
+
+TRUST_TNC = 10  # below this TNC count a dictionary word is weak evidence (PITFALLS.md)
+TRUST_TTC = 5
+DOMAIN_FREQ = 2000  # pseudo-count for domain terms: common in this archive whatever TNC says
+PERSON_TITLES = ("นางสาว", "นาง", "นาย", "ดร.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง", "ผศ.", "รศ.", "ศ.", "ว่าที่ร้อยตรี", "ร.ต.", "พ.ต.", "พล.ต.")
+
+
+@dataclass
+class Lexicon:
+    freq: dict[str, float]
+    trusted: set[str]
+    names: frozenset[str]
+    total: float = 0.0
+    _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    _sorted: list[str] = field(default_factory=list, repr=False)
+    _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.total = sum(self.freq.values()) or 1.0
+
+    def logp(self, word: str) -> float:
+        """Unigram log probability of a token; a dictionary compound the corpus counts in
+        pieces (ประสบปัญหา) scores as its best split into known words."""
+        return self._analyse(word)[0]
+
+    def is_trusted(self, word: str) -> bool:
+        """Frequent, listed, or a compound of trusted words of two or more letters each."""
+        return self._analyse(word)[1]
+
+    def _analyse(self, word: str) -> tuple[float, bool]:
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._cache[word] = self._segment(word)
+        return cached
+
+    def _segment(self, word: str) -> tuple[float, bool]:
+        count = self.freq.get(word, 0.0)
+        if word in self.trusted:
+            return math.log(count / self.total) if count > 0 else math.log(1 / self.total), True
+        unknown = math.log(0.5 / self.total) - 2.0 * len(word)
+        n = len(word)
+        if n > 40:
+            return unknown, False
+        # best[i] = (logp, all pieces trusted) of word[:i]
+        best: list[tuple[float, bool] | None] = [None] * (n + 1)
+        best[0] = (0.0, True)
+        for i in range(1, n + 1):
+            for j in range(max(0, i - 20), i - 1):  # pieces of two or more letters
+                prev = best[j]
+                piece = word[j:i]
+                if prev is None or piece not in self.trusted:
+                    continue
+                if len(piece) == 2 and self.freq.get(piece, 0) < 20000:
+                    continue  # two-letter pieces are mostly OCR fragments (บบ, ศา) unless very common
+                cand = (prev[0] + math.log(self.freq.get(piece, 1.0) / self.total), prev[1])
+                if best[i] is None or cand[0] > best[i][0]:  # type: ignore[index]
+                    best[i] = cand
+        found = best[n]
+        if found is None:
+            return (math.log(count / self.total) if count > 0 else unknown), False
+        return found[0], True
+
+    # --- candidate indexes, built on first use -------------------------------------------
+    def deletes_index(self) -> dict[str, list[str]]:
+        """SymSpell-style index: every trusted word and its one-character deletes."""
+        if not self._deletes:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in self.trusted:  # the set itself: compounds are found by the two-word split
+                if len(word) < 2:
+                    continue
+                index[word].append(word)
+                for i in range(len(word)):
+                    index[word[:i] + word[i + 1 :]].append(word)
+            self._deletes = dict(index)
+        return self._deletes
+
+    def words_by_length(self) -> dict[int, list[str]]:
+        """Frequent trusted words bucketed by length, for the slower distance-2 fallback."""
+        if not self._by_length:
+            buckets: dict[int, list[str]] = defaultdict(list)
+            for word in self.trusted:
+                if len(word) >= 3 and self.freq.get(word, 0) >= 100:
+                    buckets[len(word)].append(word)
+            self._by_length = dict(buckets)
+        return self._by_length
+
+    def sorted_words(self) -> list[str]:
+        """Trusted words in order, for prefix completion of truncated words."""
+        if not self._sorted:
+            self._sorted = sorted(w for w in self.trusted if len(w) >= 4)
+        return self._sorted
+
+
+def _read_words(path: str | os.PathLike[str]) -> list[str]:
+    from bma_nlp.text import normalize, read_text
+
+    text, _ = read_text(path)
+    return [w.strip() for w in normalize(text).splitlines() if w.strip() and not w.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _base() -> tuple[dict[str, float], set[str], frozenset[str]]:
+    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names, tnc, ttc
+
+    freq: dict[str, float] = defaultdict(float)
+    trusted: set[str] = set()
+    for word, count in tnc.word_freqs():
+        freq[word] += count
+        if count >= TRUST_TNC:
+            trusted.add(word)
+    for word, count in ttc.word_freqs():
+        freq[word] += count
+        if count >= TRUST_TTC:
+            trusted.add(word)
+    for word in domain_words():
+        freq[word] = max(freq[word], DOMAIN_FREQ)
+        trusted.add(word)
+    names = frozenset(thai_male_names()) | frozenset(thai_female_names()) | frozenset(thai_family_names())
+    return dict(freq), trusted, names
+
+
+def load_lexicon(user_words: Iterable[str] = ()) -> Lexicon:
+    """The default lexicon, plus an office's own terms (which are trusted and frequent)."""
+    base_freq, base_trusted, names = _base()
+    extra = [w for w in user_words if w]
+    if not extra:
+        return _default_lexicon()
+    freq = dict(base_freq)
+    trusted = set(base_trusted)
+    for word in extra:
+        freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
+        trusted.add(word)
+    return Lexicon(freq, trusted, names)
+
+
+@lru_cache(maxsize=1)
+def _default_lexicon() -> Lexicon:
+    freq, trusted, names = _base()
+    return Lexicon(freq, set(trusted), names)
+
+
+def read_user_lexicon(path: str | os.PathLike[str]) -> list[str]:
+    """A user lexicon file: one word per line, ``#`` comments; read like any input file."""
+    return _read_words(path)

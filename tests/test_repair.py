@@ -1,0 +1,92 @@
+"""Repair as data: garbled cases that must be fixed (or left alone), clean text that must not change."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bma_nlp.cli import main
+from bma_nlp.repair import fix_and_explain, repair, repair_report
+from bma_nlp.text.normalize import normalize_thai
+
+DATA = Path(__file__).parent / "data"
+CASES = list(csv.DictReader((DATA / "repair_cases.tsv").open(encoding="utf-8"), delimiter="\t"))
+CLEAN = [line.rstrip("\n") for line in (DATA / "repair_clean.txt").open(encoding="utf-8") if line.strip()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["garbled"][:30] for c in CASES])
+def test_garbled_case_is_fixed_or_left_alone(case):
+    out = repair(case["garbled"], consensus=False).text
+    assert out in (case["expected"], normalize_thai(case["garbled"])), "repair made the text different and wrong"
+
+
+def test_most_garbled_cases_are_fixed():
+    fixed = sum(repair(c["garbled"], consensus=False).text == c["expected"] for c in CASES)
+    assert fixed / len(CASES) >= 0.7, f"only {fixed}/{len(CASES)} fixed"
+
+
+@pytest.mark.parametrize("line", CLEAN, ids=[line[:30] for line in CLEAN])
+def test_clean_text_comes_back_unchanged(line):
+    result = repair(line, consensus=False)
+    assert result.text == line, result.explain()
+
+
+def test_changes_explain_and_undo():
+    text = "งบประบาณที่ได้รับ : 250,000 บาท\nอยู่ระหว่างจัดซี้อวัสดุ"
+    fixed, changes = fix_and_explain(text)
+    assert fixed == "งบประมาณที่ได้รับ : 250,000 บาท\nอยู่ระหว่างจัดซื้อวัสดุ"
+    assert [c.line for c in changes] == [0, 1] and all(c.reason for c in changes)
+    lines = fixed.split("\n")
+    for c in reversed(changes):  # undo each change from its recorded offsets
+        line = lines[c.line]
+        assert line[c.start : c.start + len(c.replacement)] == c.replacement
+        lines[c.line] = line[: c.start] + c.original + line[c.start + len(c.replacement) :]
+    assert "\n".join(lines) == text
+    assert repair(text).undo() == text
+
+
+def test_numbers_names_and_codes_are_never_touched():
+    text = "ผู้ประสานงาน สยป : นางสาวบุษย์ ชลสายทรัพย์ โทร 1515 รหัส 50070000-3437 COVID-19"
+    assert repair(text).text == text
+
+
+def test_user_lexicon_protects_office_terms(tmp_path):
+    word = "ศูนย์ฯกรีนซิตี้"
+    lex = tmp_path / "lex.txt"
+    lex.write_text(word + "\n", encoding="utf-8")
+    assert repair(word, lexicon=lex).text == word
+
+
+def test_sample_garbles_fixed_and_copies_vote(sample_text):
+    result = repair(sample_text)
+    text = result.text
+    for garbled in ("ผลงคุณภาพ", "ทุกะบบย่อย", "หน่วยงานที่รับขอ", "ประเด็นยุทธศา ย่อย", "มุ่งคุณภาพ"):
+        assert garbled not in text
+    assert text.count("ผดุงคุณภาพ") == 4 and text.count("ทุกระบบย่อย") == 2
+    assert any("copies vote" in c.reason and c.original == "มุ่งคุณภาพ" for c in result.changes)
+    assert len(text.split("\n")) == len(sample_text.split("\n"))  # line for line
+
+
+def test_repair_report_keeps_note_raw():
+    from bma_nlp.parse import parse_text
+
+    text = "รหัสโครงการ : 10000000-0001\nปีงบประมาณ พ.ศ. : 2566\nรายงานครั้งที่1\t:: 01/11/2565 : อยู่ระหว่างจัดซี้อวัสดุ :: ความก้าวหน้าของงานฯ = 10.00 % งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท\n"
+    (report,) = parse_text(text)
+    repair_report(report)
+    inst = report.installments[0]
+    assert inst.note_raw == "อยู่ระหว่างจัดซี้อวัสดุ" and inst.note == "อยู่ระหว่างจัดซื้อวัสดุ"
+    assert report.repairs and report.repairs[0]["field"] == "installments[1].note"
+
+
+def test_cli_repair_text_json_and_stdin():
+    runner = CliRunner()
+    result = runner.invoke(main, ["repair", "-", "--explain"], input="อยู่ระหว่างจัดซี้อวัสดุ\nบรรทัดที่สอง 123\n".encode())
+    assert result.exit_code == 0
+    assert result.stdout == "อยู่ระหว่างจัดซื้อวัสดุ\nบรรทัดที่สอง 123\n"
+    assert "ocr word" in result.stderr
+    result = runner.invoke(main, ["repair", "-", "--format", "json"], input="อยู่ระหว่างจัดซี้อ".encode())
+    assert json.loads(result.stdout)["changes"][0]["replacement"].endswith("ซื้อ")
+    result = runner.invoke(main, ["repair", "-"], input=b"\x00\x01binary")
+    assert result.exit_code == 1 and result.stderr.startswith("error: <stdin>: binary")
