@@ -185,6 +185,14 @@ def _far_candidates(window: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
     return out
 
 
+def _space_splits_a_word(line: _Line, a: int, b: int, lexicon: Lexicon) -> bool:
+    """A space is spurious only if a fragment sits beside it; between two words it is a phrase break."""
+    for k in range(a + 1, b):
+        if line.tokens[k].isspace():
+            return not (lexicon.is_trusted(line.tokens[k - 1]) and lexicon.is_trusted(line.tokens[k + 1]))
+    return False
+
+
 def _window_logp(line: _Line, a: int, b: int, lexicon: Lexicon) -> float:
     return sum(lexicon.logp(t) for t in line.tokens[a : b + 1] if not t.isspace())
 
@@ -216,8 +224,11 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, flo
             continue  # the window is a word (or a compound of words) as it stands
         base = _window_logp(line, a, b, lexicon)
         candidates = _candidates(window, lexicon)
-        if joined != window and lexicon.is_trusted(joined):
-            candidates.add((joined,))  # a spurious space inside a word
+        if joined != window:
+            if not _space_splits_a_word(line, a, b, lexicon):
+                continue  # a space between two words is a phrase break: never join across it
+            if lexicon.is_trusted(joined):
+                candidates.add((joined,))  # a spurious space inside a word
         if b - a <= 1:
             candidates |= _far_candidates(window, lexicon)
         for words in candidates:
