@@ -1,12 +1,16 @@
 """bma-nlp: OCR'd Thai BMA progress reports into clean, structured, searchable records."""
 
+from bma_nlp.classify import StageResult, classify_report
+from bma_nlp.classify import classify as classify_notes  # bma_nlp.classify stays the subpackage
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.pipeline import parse_report, parse_reports, process
 from bma_nlp.records import Flag, Installment, Project, Repair, Report
+from bma_nlp.store import Archive
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ArchiveError", "BmaNlpError", "Flag", "InputError", "Installment", "ModelError", "ParseError",
-    "Project", "Repair", "Report", "parse_report", "parse_reports", "process",
+    "Archive", "ArchiveError", "BmaNlpError", "Flag", "InputError", "Installment", "ModelError", "ParseError",
+    "Project", "Repair", "Report", "StageResult", "classify_notes", "classify_report", "parse_report", "parse_reports",
+    "process",
 ]  # fmt: skip

@@ -112,11 +112,188 @@ def repair(file: Path, explain: bool, fmt: str, lexicon: Path | None, no_consens
 
 
 @main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="Archive to ingest the sample into (default: bma-demo.db in a temporary folder).")
 @one_line_errors
-def demo() -> None:
-    """Run the whole job on the bundled sample report and print a summary."""
-    reports, _ = process([sample_path()])
-    click.echo(summary_text(reports))
+def demo(db: Path | None) -> None:
+    """Run the whole job on the bundled sample report: ingest it into an archive, print a
+    summary, the archive's statistics and an example search."""
+    import contextlib
+    import os
+    import shutil
+    import tempfile
+
+    from bma_nlp.store import Archive
+    from bma_nlp.store.render import render_hits, stats_text
+
+    sample = sample_path()
+    with contextlib.ExitStack() as stack:
+        if db is None:
+            db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "bma-demo.db"
+        archive = stack.enter_context(Archive(db))
+        result = archive.ingest([sample])
+        if result.errors:
+            raise result.errors[0]
+        click.echo(summary_text([r for r in archive.reports() if r.source == os.path.abspath(sample)]))
+        click.echo(f"\nArchive {db}:")
+        click.echo(stats_text(archive.stats()), nl=False)
+        query = "จัดซื้อวัสดุ"
+        click.echo(f"\nbma-nlp search {query!r}:")
+        width = shutil.get_terminal_size((120, 24)).columns
+        click.echo(render_hits(archive.search(query, limit=3), "table", width), nl=False)
+
+
+# -- archive: ingest, search, export, stats (logic in bma_nlp.store) ------------------------
+
+
+def _db_option(func: F) -> F:
+    from bma_nlp.store import DEFAULT_DB
+
+    return click.option(  # type: ignore[no-any-return]
+        "--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True, help="The archive file (SQLite)."
+    )(func)
+
+
+def _filter_options(func: F) -> F:
+    from bma_nlp.records import STAGES
+    from bma_nlp.store import UNKNOWN_STAGE
+
+    date = click.DateTime(["%Y-%m-%d"])
+    options = [
+        click.option("--stage", type=click.Choice([*STAGES, UNKNOWN_STAGE], case_sensitive=False), help="Installment stage ('unknown': none)."),
+        click.option("--year", type=int, help="Fiscal year, BE (2566); a CE year (2023) is converted."),
+        click.option("--agency", help="Part of the agency's name (a district name works)."),
+        click.option("--code", help="Project code, or the start of one (50070000)."),
+        click.option("--since", type=date, help="Installments dated on or after this ISO date."),
+        click.option("--until", type=date, help="Installments dated on or before this ISO date."),
+        click.option("--flagged", is_flag=True, help="Only what has a flag (the installment's or its report's)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_db_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for reading, parsing, repair, classification and tokenising.")
+@click.option("--glob", "patterns", multiple=True, help="File name pattern inside folders (repeatable; default *.txt and *.md).")
+@click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
+@click.option("--no-classify", is_flag=True, help="Skip stage classification.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
+@one_line_errors
+def ingest(paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int) -> None:
+    """Store the reports in PATHS (files, or folders searched recursively) in the archive.
+
+    Files already stored (same content) are skipped; a re-scan of a stored report (same code
+    and fiscal year) replaces it. A bad file is reported and skipped; the exit code is 1 then.
+    """
+    from bma_nlp.store import DEFAULT_PATTERNS, Archive
+
+    with Archive(db) as archive:
+        result = archive.ingest(
+            paths, jobs=jobs, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
+            repair=not no_repair, classify=not no_classify, on_error=report_error,
+        )  # fmt: skip
+    click.echo(result.summary())
+    if result.files_failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@_db_option
+@_filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many matches.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table", show_default=True)
+@one_line_errors
+def search(query: str, db: Path, limit: int, fmt: str, **filters: Any) -> None:
+    """Search progress notes (and project names and agencies) for QUERY, best first.
+
+    Thai words are found inside unspaced text, and so is any fragment of three or more
+    characters. Without QUERY, list what the filters select.
+    """
+    import shutil
+
+    from bma_nlp.store import Archive
+    from bma_nlp.store.render import render_hits
+
+    with Archive(db, create=False) as archive:
+        hits = archive.search(query, limit=limit, **filters)
+    click.echo(render_hits(hits, fmt, shutil.get_terminal_size((120, 24)).columns), nl=False)
+
+
+@main.command()
+@_db_option
+@_filter_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout; CSV gets a BOM for Excel.")
+@one_line_errors
+def export(db: Path, fmt: str, output: Path | None, **filters: Any) -> None:
+    """Export stored reports in the format of `bma-nlp parse` (filters select whole reports)."""
+    from bma_nlp.store import Archive
+
+    with Archive(db, create=False) as archive:
+        if output is not None:
+            write_atomic(output, archive.export(fmt, **filters), encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        else:
+            for chunk in archive.iter_export(fmt, **filters):
+                click.echo(chunk, nl=False)
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@one_line_errors
+def stats(db: Path, fmt: str) -> None:
+    """Counts in the archive: files, reports, installments per stage, flags."""
+    import json as _json
+
+    from bma_nlp.store import Archive
+    from bma_nlp.store.render import stats_text
+
+    with Archive(db, create=False) as archive:
+        numbers = archive.stats()
+    click.echo(_json.dumps(numbers, ensure_ascii=False, indent=1) if fmt == "json" else stats_text(numbers), nl=fmt == "json")
+
+
+@main.command("classify")
+@click.argument("text", required=False)
+@click.option("--input", "input_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), help="JSON Lines with a \"text\" field per line (- for stdin).")
+@click.option("--plain", is_flag=True, help="--input lines are plain notes, one per line.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="A stage model (.joblib beside its .json sidecar) instead of the shipped one.")
+@one_line_errors
+def classify_command(text: str | None, input_file: str | None, plain: bool, model: Path | None) -> None:
+    """Stage of progress notes on their own, as JSON Lines: {stage, confidence, scores}."""
+    from bma_nlp.classify.commands import classify_lines, read_notes
+
+    for line in classify_lines(read_notes(text, input_file, plain), model):
+        click.echo(line)
+
+
+@main.command("train")
+@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled notes, JSON Lines (default: training_data/notes.jsonl).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: models/stage.joblib); the sidecar goes beside it.")
+@click.option("--design", help="tfidf-cues-svm (default), tfidf-cues-lr, tfidf-lr or tfidf-svm.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--external", type=click.Path(dir_okay=False, path_type=Path), help="Extra evaluation set (default: training_data/external.jsonl if present).")
+@one_line_errors
+def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None) -> None:
+    """Rebuild the stage model reproducibly (same data and seed, same metrics)."""
+    from bma_nlp.classify.commands import train_command as run_training
+
+    click.echo(run_training(data, out, design, seed, external))
+
+
+@main.command("evaluate")
+@click.option("--split", type=click.Choice(["test", "external", "train"]), default="test", show_default=True)
+@click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled notes (default: training_data/notes.jsonl, or external.jsonl for --split external).")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="A stage model instead of the shipped one.")
+@one_line_errors
+def evaluate_command(split: str, data: Path | None, model: Path | None) -> None:
+    """Per-class precision/recall/F1 and confusion matrix of the stage model on a labelled split."""
+    from bma_nlp.classify.commands import evaluate_command as run_evaluation
+
+    click.echo(run_evaluation(split, data, model))
 
 
 if __name__ == "__main__":  # pragma: no cover

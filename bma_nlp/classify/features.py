@@ -1,0 +1,78 @@
+"""Text preparation and tokenisation for the stage classifier.
+
+Everything a pickled pipeline refers to lives at module level here (or in
+``bma_nlp.tokenize``) so the model can be saved with joblib. Renaming these functions
+breaks shipped models: retrain with ``bma-nlp train`` after such a change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bma_nlp.text.normalize import normalize
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# A number (with thousands separators or decimals) carries no stage: 2566, 180,000.50, 31/12/2566.
+# 100 is kept: "100 %" / "ร้อยละ 100" says the work is done.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_HUNDRED = re.compile(r"100(?:[.,]0+)?")
+_SPACES = re.compile(r"\s+")
+
+# Standard shorthand of BMA paperwork, expanded so a note in clerk's shorthand shares words
+# with one written out in full. The letter before must not be Thai, nor the one after
+# when the dot is left out (so กรรม and ผอม are left alone).
+ABBREVIATIONS = {
+    "จซ.จจ.": "จัดซื้อจัดจ้าง",
+    "อนม.": "อนุมัติ",
+    "ผรจ.": "ผู้รับจ้าง",
+    "คกก.": "คณะกรรมการ",
+    "จนท.": "เจ้าหน้าที่",
+    "สงม.": "สำนักงบประมาณกรุงเทพมหานคร",
+    "สยป.": "สำนักยุทธศาสตร์และประเมินผล",
+    "สนย.": "สำนักการโยธา",
+    "สนน.": "สำนักการระบายน้ำ",
+    "สนอ.": "สำนักอนามัย",
+    "ปกท.": "ปลัดกรุงเทพมหานคร",
+    "กทม.": "กรุงเทพมหานคร",
+    "ผอ.": "ผู้อำนวยการ",
+    "รร.": "โรงเรียน",
+    "จซ.": "จัดซื้อ",
+    "จจ.": "จัดจ้าง",
+    "หจก.": "ห้างหุ้นส่วนจำกัด",
+    "บจก.": "บริษัทจำกัด",
+    "งบฯ": "งบประมาณ",
+}
+_ABBREVIATION = re.compile(
+    "(?<![\u0e01-\u0e4e])("
+    + "|".join(
+        f"{re.escape(a)}|{re.escape(a.replace('.', ''))}(?![\u0e01-\u0e4e])" if "." in a else re.escape(a)
+        for a in sorted(ABBREVIATIONS, key=len, reverse=True)
+    )
+    + ")"
+)
+
+
+def _expand(match: re.Match[str]) -> str:
+    key = match.group(1)
+    full = ABBREVIATIONS.get(key) or next(v for k, v in ABBREVIATIONS.items() if k.replace(".", "") == key)
+    return f" {full} "
+
+
+def prepare(text: str) -> str:
+    """Normalise a note the same way for training and prediction.
+
+    NFC, ำ written as ํ + า, invisible characters and OCR markup (``bma_nlp.text.normalize``),
+    common BMA shorthand expanded (``ABBREVIATIONS``), Thai digits to Arabic, every number but
+    100 to ``0``, Latin to lower case, runs of whitespace to one space. Words are not changed
+    (OCR repair is the pipeline's job).
+    """
+    text = normalize(text).translate(_THAI_DIGITS)
+    text = _ABBREVIATION.sub(_expand, text)
+    text = _NUMBER.sub(lambda m: "100" if _HUNDRED.fullmatch(m.group(0)) else "0", text.lower())
+    return _SPACES.sub(" ", text).strip()
+
+
+def prepare_all(texts: Iterable[str]) -> list[str]:
+    """``prepare`` over a batch: the first step of the model pipeline (done once per note)."""
+    return [prepare(t) for t in texts]

@@ -1,0 +1,433 @@
+"""The learned stage model: designs, reproducible training, and a safe loader.
+
+A model is two files: ``stage.joblib`` (a scikit-learn ``Pipeline``) and its sidecar
+``stage.json`` (versions, training-data and model sha256, label set, abstain threshold,
+metrics). joblib files run code when unpickled, so the loader reads the bytes, checks their
+sha256 against the sidecar and the recorded library versions, and only then unpickles. Only the
+shipped model or a file the user names (``--model``) is ever loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import platform
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bma_nlp.classify.data import LABELS, Example, default_external_path, file_sha256, load_examples, repo_root
+from bma_nlp.classify.metrics import decide, macro_f1, summary
+from bma_nlp.errors import InputError, ModelError
+
+FORMAT = "bma-nlp-stage/1"
+DEFAULT_DESIGN = "tfidf-cues-svm"  # best grouped-CV macro-F1 in scripts/eval_classifier.py
+MODEL_ENV = "BMA_NLP_STAGE_MODEL"
+RETRAIN = "run `bma-nlp train` to rebuild it"
+
+
+def default_model_path() -> Path:
+    """``$BMA_NLP_STAGE_MODEL`` if set, else the shipped ``models/stage.joblib``."""
+    env = os.environ.get(MODEL_ENV)
+    return Path(env) if env else repo_root() / "models" / "stage.joblib"
+
+
+def sidecar_path(model_path: str | Path) -> Path:
+    return Path(model_path).with_suffix(".json")
+
+
+# ---------------------------------------------------------------------------------------------
+# designs
+
+
+def _features(cues: bool = False) -> Any:
+    """Word 1-2-grams (PyThaiNLP newmm + domain lexicon) and character 2-4-grams, both TF-IDF;
+    with ``cues``, also the rule cue groups of ``bma_nlp.classify.rules`` (``cue_matrix``).
+    All work on the prepared note (the pipeline's first step).
+
+    Character n-grams keep OCR-garbled words (ดําเนินการ, เสร็จสิน) close to their clean form;
+    the cue groups carry the labelling rules to wording no training note used.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+    from sklearn.preprocessing import FunctionTransformer
+
+    from bma_nlp.classify.rules import cue_matrix
+    from bma_nlp.tokenize import word_tokenize
+
+    word = TfidfVectorizer(
+        tokenizer=word_tokenize, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
+        dtype=np.float32,
+    )  # fmt: skip
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), lowercase=False, sublinear_tf=True, min_df=2, dtype=np.float32)
+    parts: list[tuple[str, Any]] = [("word", word), ("char", char)]
+    if cues:
+        parts.append(("cues", FunctionTransformer(cue_matrix, accept_sparse=True)))
+    return FeatureUnion(parts)
+
+
+def _pipeline(features: Any, clf: Any) -> Any:
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from bma_nlp.classify.features import prepare_all
+
+    return Pipeline([("prepare", FunctionTransformer(prepare_all)), ("features", features), ("clf", clf)])
+
+
+def _lr(seed: int, cues: bool = False) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=5000, random_state=seed)
+    return _pipeline(_features(cues), clf)
+
+
+def _svm(seed: int, cues: bool = False) -> Any:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    svm = LinearSVC(C=0.5, class_weight="balanced", random_state=seed)
+    clf = CalibratedClassifierCV(svm, method="sigmoid", cv=StratifiedKFold(3, shuffle=True, random_state=seed))
+    return _pipeline(_features(cues), clf)
+
+
+@dataclass(frozen=True)
+class Design:
+    description: str
+    build: Callable[[int], Any]
+    augment: bool = False  # add one OCR-garbled copy of every training note (bma_nlp.classify.augment)
+
+
+DESIGNS: dict[str, Design] = {
+    "tfidf-lr": Design("word 1-2 + char 2-4 TF-IDF, LogisticRegression (C=10, balanced)", _lr),
+    "tfidf-svm": Design("word 1-2 + char 2-4 TF-IDF, LinearSVC in CalibratedClassifierCV (sigmoid)", _svm),
+    "tfidf-cues-lr": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups, LogisticRegression (C=10, balanced), OCR-noise augmentation",
+        lambda seed: _lr(seed, True), augment=True,
+    ),
+    "tfidf-cues-svm": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups, calibrated LinearSVC, OCR-noise augmentation",
+        lambda seed: _svm(seed, True), augment=True,
+    ),
+}  # fmt: skip
+
+
+def build_pipeline(design: str = DEFAULT_DESIGN, seed: int = 0) -> Any:
+    if design not in DESIGNS:
+        raise ValueError(f"unknown design {design!r} (available: {', '.join(DESIGNS)})")
+    return DESIGNS[design].build(seed)
+
+
+def fit_design(design: str, texts: Sequence[str], labels: Sequence[str], seed: int = 0) -> Any:
+    """Build and fit a design (with its training-time augmentation, if any)."""
+    from bma_nlp.classify.augment import augment
+
+    texts, labels = list(texts), list(labels)
+    if DESIGNS[design].augment:
+        texts, labels = augment(texts, labels, seed)
+    return build_pipeline(design, seed).fit(texts, labels)
+
+
+def proba_in_label_order(estimator: Any, texts: Sequence[str]) -> np.ndarray:
+    """``predict_proba`` with the columns in ``LABELS`` order (zeros for a class never seen)."""
+    raw = estimator.predict_proba(list(texts))
+    out = np.zeros((len(texts), len(LABELS)), dtype=float)
+    for j, label in enumerate(estimator.classes_):
+        out[:, LABELS.index(str(label))] = raw[:, j]
+    return out
+
+
+def calibrate_threshold(gold: Sequence[str], proba: np.ndarray) -> float:
+    """Abstain threshold: middle of the range of thresholds whose macro-F1 is within 0.005 of the best.
+
+    Computed on out-of-fold predictions, so it is not tuned on the notes it is scored on.
+    """
+    grid = [round(t, 2) for t in np.arange(0.30, 0.905, 0.01)]
+    scores = [macro_f1(gold, decide(proba, t)) for t in grid]
+    best = max(scores)
+    plateau = [t for t, s in zip(grid, scores, strict=True) if s >= best - 0.005]
+    return round(float(np.median(plateau)), 2)
+
+
+def family(source: str) -> str:
+    """The template family of a training note (``A-school-propose/school+ocr`` -> ``A-school-propose``)."""
+    return source.split("/")[0].split("+")[0]
+
+
+def cross_validated_proba(
+    design: str,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence[str] | None = None,
+    seed: int = 0,
+    folds: int = 5,
+) -> np.ndarray:
+    """Out-of-fold probabilities in ``LABELS`` order.
+
+    Stratified k-fold with a fixed seed; with ``groups`` (note families) a whole family stays in
+    one fold (StratifiedGroupKFold), so the score is that of notes phrased unlike any training note.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    counts = [labels.count(lab) for lab in set(labels)]
+    k = max(2, min(folds, min(counts)))
+    out = np.zeros((len(texts), len(LABELS)), dtype=float)
+    texts_arr = np.array(texts, dtype=object)
+    labels_arr = np.array(labels, dtype=object)
+    if groups is not None and len(set(groups)) >= k:
+        splits = StratifiedGroupKFold(k, shuffle=True, random_state=seed).split(
+            texts_arr, labels_arr, np.array(groups, dtype=object)
+        )
+    else:
+        splits = StratifiedKFold(k, shuffle=True, random_state=seed).split(texts_arr, labels_arr)
+    for train_idx, test_idx in splits:
+        model = fit_design(design, list(texts_arr[train_idx]), list(labels_arr[train_idx]), seed)
+        out[test_idx] = proba_in_label_order(model, list(texts_arr[test_idx]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the loaded model
+
+
+@dataclass
+class StageModel:
+    """A loaded pipeline with its sidecar metadata."""
+
+    pipeline: Any
+    meta: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def threshold(self) -> float:
+        return float(self.meta.get("abstain_threshold", 0.5))
+
+    def proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities over ``LABELS`` per text; each distinct text is scored once."""
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        unique = list(dict.fromkeys(texts))
+        table = proba_in_label_order(self.pipeline, unique)
+        row = {text: i for i, text in enumerate(unique)}
+        return table[[row[t] for t in texts]]
+
+
+def _versions() -> dict[str, str]:
+    import joblib
+    import pythainlp
+    import sklearn
+
+    from bma_nlp import __version__
+
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "pythainlp": pythainlp.__version__,
+        "numpy": np.__version__,
+        "joblib": joblib.__version__,
+        "bma-nlp": __version__,
+    }
+
+
+def _major_minor(version: str, parts: int = 2) -> tuple[str, ...]:
+    return tuple(version.split(".")[:parts])
+
+
+def check_versions(meta: dict[str, Any], where: str) -> None:
+    """The library versions a model needs: same scikit-learn major.minor, same PyThaiNLP, NumPy and Python major."""
+    built = meta.get("versions") or {}
+    now = _versions()
+    rules = [("scikit-learn", 2), ("pythainlp", 1), ("numpy", 1), ("python", 1)]
+    for name, parts in rules:
+        if name not in built:
+            raise ModelError(f"sidecar does not record the {name} version; {RETRAIN}", where)
+        if _major_minor(str(built[name]), parts) != _major_minor(now[name], parts):
+            raise ModelError(f"model was built with {name} {built[name]} but {now[name]} is installed; {RETRAIN}", where)
+
+
+def read_sidecar(model_path: Path) -> dict[str, Any]:
+    side = sidecar_path(model_path)
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"model sidecar {side.name} is missing; {RETRAIN}", str(model_path)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"model sidecar {side.name} is unreadable ({exc}); {RETRAIN}", str(model_path)) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelError(f"{side.name} is not a {FORMAT} sidecar; {RETRAIN}", str(model_path))
+    return meta
+
+
+def _load_uncached(path: Path) -> StageModel:
+    where = str(path)
+    if not path.is_file():
+        raise ModelError(f"model file not found; {RETRAIN}", where)
+    meta = read_sidecar(path)
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read model file ({exc.strerror})", where) from None
+    digest = hashlib.sha256(blob).hexdigest()
+    if digest != meta.get("sha256"):
+        raise ModelError(
+            f"model file is corrupted or truncated (sha256 {digest[:12]}... does not match its sidecar); {RETRAIN}", where
+        )
+    check_versions(meta, where)
+    if list(meta.get("labels", [])) != list(LABELS):
+        raise ModelError(f"model labels {meta.get('labels')} are not {list(LABELS)}; {RETRAIN}", where)
+    import joblib
+
+    try:
+        pipeline = joblib.load(io.BytesIO(blob))  # hash checked above: this is the file we shipped or were told to load
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure is one ModelError
+        raise ModelError(f"cannot load model ({type(exc).__name__}: {exc}); {RETRAIN}", where) from None
+    classes = {str(c) for c in getattr(pipeline, "classes_", [])}
+    if not hasattr(pipeline, "predict_proba") or not classes <= set(LABELS):
+        raise ModelError(f"file does not hold a stage classifier; {RETRAIN}", where)
+    return StageModel(pipeline, meta, path)
+
+
+_cache: dict[tuple[str, int, int], StageModel] = {}
+_lock = threading.Lock()
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> StageModel:
+    """Load (once per process and file version) the shipped model or the one at ``path``."""
+    target = Path(path) if path is not None else default_model_path()
+    try:
+        st = target.stat()
+        key = (str(target.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        raise ModelError(f"model file not found; {RETRAIN}", str(target)) from None
+    with _lock:
+        model = _cache.get(key)
+        if model is None:
+            model = _load_uncached(target)
+            _cache.clear()
+            _cache[key] = model
+        return model
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# training
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped model must be readable by all
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _strip_volatile(pipeline: Any) -> None:
+    """Drop the one fitted attribute that differs between identical runs (``_stop_words_id``
+    is a memory address; scikit-learn recomputes it on use), so a rebuild gives the same bytes."""
+    features = getattr(pipeline, "named_steps", {}).get("features")
+    for _name, step in getattr(features, "transformer_list", []):
+        if hasattr(step, "_stop_words_id"):
+            del step._stop_words_id
+
+
+def _split(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
+    return [e.text for e in examples], [e.label for e in examples]
+
+
+def train(
+    data: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    design: str = DEFAULT_DESIGN,
+    seed: int = 0,
+    external: str | os.PathLike[str] | None = None,
+    log: Callable[[str], None] | None = None,
+    folds: int = 5,
+) -> dict[str, Any]:
+    """Fit on the ``train`` split, score CV / ``test`` / external, save model + sidecar; return the sidecar.
+
+    Reproducible: fixed seeds, no timestamps in the sidecar; the same data gives the same metrics
+    (and, with the same library versions, the same bytes).
+    """
+    from bma_nlp.classify.data import default_data_path
+
+    say = log or (lambda _msg: None)
+    data_path = Path(data) if data is not None else default_data_path()
+    out_path = Path(out) if out is not None else default_model_path()
+    ext_path = Path(external) if external is not None else default_external_path()
+    examples = load_examples(data_path)
+    train_set = [e for e in examples if e.split == "train"]
+    test_set = [e for e in examples if e.split == "test"]
+    texts, labels = _split(train_set)
+    if len(train_set) < 10 or len(set(labels)) < 2:
+        raise InputError('needs at least 10 notes with split "train" in two or more labels', str(data_path))
+    started = time.perf_counter()
+    say(f"training {design} on {len(train_set)} notes ({data_path})")
+    oof = cross_validated_proba(design, texts, labels, [family(e.source) or e.text for e in train_set], seed, folds)
+    threshold = calibrate_threshold(labels, oof)
+    metrics: dict[str, Any] = {"cv": summary(labels, oof, threshold)}
+    say(f"{folds}-fold grouped CV macro-F1 {metrics['cv']['macro_f1']:.3f}; abstain threshold {threshold:.2f}")
+    pipeline = fit_design(design, texts, labels, seed)
+    stage = StageModel(pipeline, {"abstain_threshold": threshold})
+    if test_set:
+        t_texts, t_labels = _split(test_set)
+        metrics["test"] = summary(t_labels, stage.proba(t_texts), threshold)
+        say(f"held-out test macro-F1 {metrics['test']['macro_f1']:.3f} (n={len(test_set)})")
+    if ext_path.is_file():
+        e_texts, e_labels = _split(load_examples(ext_path))
+        if e_texts:
+            metrics["external"] = summary(e_labels, stage.proba(e_texts), threshold)
+            say(f"external macro-F1 {metrics['external']['macro_f1']:.3f} (n={len(e_texts)})")
+    import joblib
+
+    _strip_volatile(pipeline)
+    buffer = io.BytesIO()
+    joblib.dump(pipeline, buffer, compress=3, protocol=4)
+    blob = buffer.getvalue()
+    counts = {lab: labels.count(lab) for lab in LABELS}
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "design": design,
+        "description": DESIGNS[design].description,
+        "labels": list(LABELS),
+        "stages": [lab for lab in LABELS if lab != "none"],
+        "abstain_threshold": threshold,
+        "seed": seed,
+        "cv_folds": folds,
+        "sha256": hashlib.sha256(blob).hexdigest(),
+        "size_bytes": len(blob),
+        "versions": _versions(),
+        "training_data": {
+            "file": data_path.name,
+            "sha256": file_sha256(data_path),
+            "train_notes": len(train_set),
+            "label_counts": counts,
+            "test_notes": len(test_set),
+            "external_file": ext_path.name if ext_path.is_file() else None,
+            "external_sha256": file_sha256(ext_path) if ext_path.is_file() else None,
+        },
+        "metrics": metrics,
+    }
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    _write_bytes_atomic(out_path, blob)
+    _write_bytes_atomic(sidecar_path(out_path), (json.dumps(meta, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    say(f"wrote {out_path} ({len(blob) / 1e6:.2f} MB) and {sidecar_path(out_path).name} in {time.perf_counter() - started:.1f} s")
+    clear_cache()
+    return meta

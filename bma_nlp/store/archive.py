@@ -1,0 +1,515 @@
+"""``Archive``: a searchable SQLite archive of parsed reports (one file, no server).
+
+Ingest runs the pipeline per file (read -> normalise -> parse/merge copies -> repair ->
+classify, see ``bma_nlp.store.work``) and stores each file's reports as one unit (a savepoint
+inside a transaction that is committed every few dozen files, see ``_Batch``), so a crash or
+Ctrl-C never leaves half a report behind. Files are identified by the sha256 of their
+content (the same file twice is skipped); a report is identified by project code + fiscal
+year, so a corrected re-scan replaces the stored version while ``report_sources`` keeps the
+history of the files that produced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import json
+import multiprocessing
+import os
+import sqlite3
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from bma_nlp.errors import ArchiveError, BmaNlpError, InputError
+from bma_nlp.export import FORMATS, render
+from bma_nlp.records import Installment, Report
+from bma_nlp.store import query as _query
+from bma_nlp.store.index import facets, header_facets
+from bma_nlp.store.query import Filters, Hit
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
+from bma_nlp.store.work import FileResult, IndexedReport, init_worker, process_file
+from bma_nlp.text.read import DEFAULT_MAX_BYTES
+
+DEFAULT_DB = "bma-archive.db"
+DEFAULT_PATTERNS = ("*.txt", "*.md")
+PathLike = str | os.PathLike[str]
+
+
+@dataclass
+class IngestResult:
+    """What one ``Archive.ingest`` call did."""
+
+    files_seen: int = 0  # paths named or found (an empty folder counts, as a failure)
+    files_ingested: int = 0
+    files_skipped: int = 0  # already in the archive (same content), or twice in this run
+    files_failed: int = 0
+    reports: int = 0  # reports stored (new or replacing an earlier scan)
+    replaced: int = 0  # of which replaced an earlier version
+    installments: int = 0
+    bytes: int = 0  # size of the files ingested
+    errors: list[BmaNlpError] = field(default_factory=list)
+    # CPU seconds (of the thread doing it) per step, summed over worker processes: parse (read, normalise, parse, merge
+    # copies), repair_classify, tokenize (for the index), write (the main process's database
+    # work); and total, the wall-clock time of the whole call.
+    timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("parse", "repair_classify", "tokenize", "write", "total"), 0.0))
+
+    def summary(self) -> str:
+        def n(k: int, word: str) -> str:
+            return f"{k} {word}{'' if k == 1 else 's'}"
+
+        text = (
+            f"{n(self.files_seen, 'file')}: {self.files_ingested} ingested, {self.files_skipped} already in the archive, "
+            f"{self.files_failed} failed; stored {n(self.reports, 'report')} ({self.replaced} replacing an earlier scan), "
+            f"{n(self.installments, 'installment')}"
+        )
+        return text
+
+
+@dataclass
+class _Task:
+    path: str
+    sha256: str | None = None
+    size: int = 0
+    skip: bool = False
+
+
+@dataclass
+class _Batch:
+    """Files written since the last COMMIT. Each file is its own savepoint inside one
+    transaction, committed every COMMIT_FILES files or COMMIT_SECONDS: FTS5 flushes and merges
+    its index at every commit, so one commit per file would make writing twice as slow. A
+    reader sees new files within about a second; a killed process loses at most that much
+    work, never part of a file."""
+
+    COMMIT_FILES = 50
+    COMMIT_SECONDS = 1.0
+
+    files: int = 0
+    started: float = 0.0
+    counts: list[int] = field(default_factory=lambda: [0] * 5)
+
+    def due(self) -> bool:
+        return self.files >= self.COMMIT_FILES or time.monotonic() - self.started >= self.COMMIT_SECONDS
+
+    def clear(self) -> None:
+        self.files = 0
+        self.counts = [0] * 5
+
+
+def find_files(paths: Iterable[PathLike], patterns: Iterable[str] = DEFAULT_PATTERNS) -> tuple[list[Path], list[BmaNlpError]]:
+    """Files named, plus files under named folders (recursively) whose name matches a pattern.
+    Hidden files and folders are left out; a folder without any matching file is an error."""
+    pats = [p.lower() for p in patterns]
+    files: list[Path] = []
+    errors: list[BmaNlpError] = []
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found: list[Path] = []
+        for root, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found += [Path(root) / f for f in sorted(names) if not f.startswith(".") and any(fnmatch(f.lower(), p) for p in pats)]
+        if not found:
+            errors.append(InputError(f"folder holds no report files ({', '.join(patterns)})", str(path)))
+        files += found
+    unique = {os.path.abspath(f): f for f in files}
+    return [Path(p) for p in unique], errors
+
+
+def _digest(path: str, max_bytes: int) -> tuple[str, int] | None:
+    """sha256 and size of a file; None when it cannot be read or is too large (the worker
+    then reports why, in the pipeline's own words)."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            return None
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest(), size
+    except OSError:
+        return None
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _json_default(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _plain(value: Any) -> Any:
+    """Numbers as Python int/float (a classifier may hand over numpy scalars)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return value.item() if hasattr(value, "item") else value
+
+
+_INSERT_INSTALLMENT = (
+    f"INSERT INTO installments (report_id, {', '.join(INSTALLMENT_COLUMNS)}, extra) VALUES (?{', ?' * (len(INSTALLMENT_COLUMNS) + 1)})"
+)
+
+
+def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
+    """Fields of a record that have no column of their own, as JSON (None when there are none)."""
+    extra = {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns}
+    return json.dumps(extra, ensure_ascii=False, default=_json_default) if extra else None
+
+
+def _mp_context() -> Any:
+    """Fresh worker processes, never forks of a process holding an SQLite connection."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["bma_nlp.store.work"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class Archive:
+    """A searchable archive in one SQLite file (WAL mode; readers may search during an ingest).
+
+    ``create=False`` refuses to make a new file (for commands that only read).
+    """
+
+    def __init__(self, path: PathLike = DEFAULT_DB, *, create: bool = True, timeout: float = 10.0) -> None:
+        self.path = str(path)
+        self._con: sqlite3.Connection | None = connect(path, create=create, timeout=timeout)
+        self._con.row_factory = sqlite3.Row
+
+    # -- housekeeping -------------------------------------------------------------------
+
+    @property
+    def con(self) -> sqlite3.Connection:
+        if self._con is None:
+            raise ArchiveError("archive is closed", self.path)
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read(self, what: Callable[[], Any]) -> Any:
+        try:
+            return what()
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot read the archive: {exc}", self.path) from None
+
+    # -- ingest -------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: PathLike | Iterable[PathLike],
+        jobs: int = 1,
+        progress: bool = False,
+        *,
+        patterns: Iterable[str] = DEFAULT_PATTERNS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        repair: bool = True,
+        classify: bool = True,
+        on_error: Callable[[BmaNlpError], None] | None = None,
+    ) -> IngestResult:
+        """Store the reports of files (and of report files under folders, recursively).
+
+        A bad file is recorded in ``errors`` (and passed to ``on_error``) and skipped. ``jobs``
+        > 1 runs the CPU-bound steps in that many processes; this process alone writes.
+        ``progress`` shows a progress bar on stderr when stderr is a terminal.
+        """
+        started = time.perf_counter()
+        result = IngestResult()
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        patterns = tuple(patterns)
+        files, folder_errors = find_files(paths, patterns)
+        result.files_seen = len(files) + len(folder_errors)  # = ingested + skipped + failed in the end
+        show = progress and sys.stderr.isatty()
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr, disable=not show, dynamic_ncols=True)
+
+        def fail(exc: BmaNlpError) -> None:
+            result.errors.append(exc)
+            result.files_failed += 1
+            if on_error is not None:
+                if show:
+                    with tqdm.external_write_mode(file=sys.stderr):
+                        on_error(exc)
+                else:
+                    on_error(exc)
+
+        for exc in folder_errors:
+            fail(exc)
+        results = self._run(self._tasks(files, max_bytes), jobs, (max_bytes, repair, classify))
+        batch = _Batch()
+        try:
+            for task, res in results:
+                if task.skip:
+                    result.files_skipped += 1
+                elif res is not None and res.error is not None:
+                    result.timings["parse"] += res.parse_seconds
+                    fail(res.error)
+                elif res is not None:
+                    result.timings["parse"] += res.parse_seconds
+                    result.timings["repair_classify"] += res.finish_seconds
+                    result.timings["tokenize"] += res.tokenize_seconds
+                    t0 = time.thread_time()
+                    self._store(task, res, batch)
+                    if batch.due():
+                        self._commit(batch, result)
+                    result.timings["write"] += time.thread_time() - t0
+                bar.update(1)
+        finally:
+            results.close()
+            t0 = time.thread_time()
+            self._commit(batch, result)  # also on Ctrl-C or an error: complete files are kept
+            result.timings["write"] += time.thread_time() - t0
+            bar.close()
+            result.timings["total"] = time.perf_counter() - started
+        return result
+
+    def _tasks(self, files: list[Path], max_bytes: int) -> Iterator[_Task]:
+        seen: set[str] = set()
+        for f in files:
+            task = _Task(os.path.abspath(f))
+            digest = _digest(task.path, max_bytes)
+            if digest is not None:
+                task.sha256, task.size = digest
+                task.skip = task.sha256 in seen or self._has_file(task.sha256)
+                seen.add(task.sha256)
+            yield task
+
+    def _has_file(self, sha256: str) -> bool:
+        return self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...]) -> Generator[tuple[_Task, FileResult | None], None, None]:
+        """Results in input order; with jobs > 1 from a pool, at most a few files ahead."""
+        if jobs <= 1:
+            for task in tasks:
+                yield task, None if task.skip else process_file(task.path, *args)
+            return
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
+        window: deque[tuple[_Task, Future[FileResult] | None]] = deque()
+        try:
+            for task in tasks:
+                window.append((task, None if task.skip else pool.submit(process_file, task.path, *args)))
+                while len(window) > 4 * jobs:
+                    done, fut = window.popleft()
+                    yield done, None if fut is None else fut.result()
+            while window:
+                done, fut = window.popleft()
+                yield done, None if fut is None else fut.result()
+        except BrokenProcessPool:
+            raise ArchiveError("a worker process died (out of memory?); files stored before it are kept", self.path) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _store(self, task: _Task, res: FileResult, batch: _Batch) -> None:
+        """Write one file's reports as one unit (a savepoint): all of them or none.
+
+        Files are committed in groups (see ``_Batch``); a failure inside a file rolls back that
+        file only, and the files before it are committed when the error goes up.
+        """
+        if task.sha256 is None:  # unreadable when hashed, readable when parsed: hash again
+            digest = _digest(task.path, 1 << 62)
+            if digest is None:
+                raise ArchiveError("file changed while being ingested", task.path)
+            task.sha256, task.size = digest
+        con = self.con
+        now = _now()
+        counts = [1, 0, 0, 0, task.size]  # files, reports, replaced, installments, bytes
+        try:
+            if not con.in_transaction:
+                con.execute("BEGIN IMMEDIATE")
+                batch.started = time.monotonic()
+            con.execute("SAVEPOINT ingest_file")
+            file_id = con.execute(
+                "INSERT INTO files (sha256, path, size, ingested_at) VALUES (?, ?, ?, ?)", (task.sha256, task.path, task.size, now)
+            ).lastrowid
+            assert file_id is not None
+            for k, item in enumerate(res.reports):
+                replaced = self._write_report(file_id, task.sha256, k, item, now)
+                counts[1] += 1
+                counts[2] += replaced
+                counts[3] += len(item.report.installments)
+            con.execute("RELEASE ingest_file")
+        except BaseException as exc:
+            self._undo_file(batch)
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot write to the archive while storing {task.path}: {exc}", self.path) from None
+            raise
+        batch.files += 1
+        batch.counts = [a + b for a, b in zip(batch.counts, counts, strict=True)]
+
+    def _undo_file(self, batch: _Batch) -> None:
+        con = self.con
+        if not con.in_transaction:  # SQLite already rolled the whole transaction back
+            batch.clear()
+            return
+        try:
+            con.execute("ROLLBACK TO ingest_file")
+            con.execute("RELEASE ingest_file")
+        except sqlite3.Error:
+            con.execute("ROLLBACK")
+            batch.clear()
+
+    def _commit(self, batch: _Batch, result: IngestResult) -> None:
+        """Commit the files stored since the last commit and count them in ``result``."""
+        con = self.con
+        if con.in_transaction:
+            try:
+                con.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                batch.clear()
+                raise ArchiveError(f"cannot write to the archive: {exc}", self.path) from None
+        files, reports, replaced, installments, size = batch.counts
+        result.files_ingested += files
+        result.reports += reports
+        result.replaced += replaced
+        result.installments += installments
+        result.bytes += size
+        batch.clear()
+
+    @staticmethod
+    def report_key(report: Report, sha256: str, index: int) -> str:
+        """A report's identity: code + fiscal year; without a code, its place in its file."""
+        p = report.project
+        if p.code:
+            return f"{p.code}|{p.fiscal_year if p.fiscal_year is not None else ''}"
+        return f"file:{sha256}#{index}"
+
+    def _write_report(self, file_id: int, sha256: str, index: int, item: IndexedReport, now: str) -> bool:
+        con = self.con
+        report = item.report
+        key = self.report_key(report, sha256, index)
+        values: dict[str, Any] = {c: _plain(getattr(report.project, c, None)) for c in PROJECT_COLUMNS}
+        values.update(
+            extra=_extra(report.project, PROJECT_COLUMNS),
+            key=key, source=report.source, encoding=report.encoding, copies=report.copies,
+            sources=json.dumps(report.sources, ensure_ascii=False),
+            repairs=json.dumps(report.repairs, ensure_ascii=False, default=_json_default),
+            file_id=file_id, updated_at=now,
+        )  # fmt: skip
+        row = con.execute("SELECT id FROM reports WHERE key = ?", (key,)).fetchone()
+        if row is not None:
+            report_id = int(row[0])
+            self._clear_report(report_id)
+            con.execute(f"UPDATE reports SET {', '.join(f'{c} = :{c}' for c in values)} WHERE id = :id", {**values, "id": report_id})
+            con.execute("UPDATE report_sources SET replaced_at = ? WHERE report_id = ? AND replaced_at IS NULL", (now, report_id))
+        else:
+            cols = ", ".join(values)
+            report_id = int(con.execute(f"INSERT INTO reports ({cols}) VALUES ({', '.join(':' + c for c in values)})", values).lastrowid or 0)
+        con.execute(
+            "INSERT OR REPLACE INTO report_sources (report_id, file_id, ingested_at, replaced_at) VALUES (?, ?, ?, NULL)",
+            (report_id, file_id, now),
+        )
+        con.executemany(
+            "INSERT INTO flags (report_id, code, message, installment) VALUES (?, ?, ?, ?)",
+            [(report_id, f.code, f.message, f.installment) for f in report.flags],
+        )
+        agency_id = self._agency_id(report.project.agency)
+        con.execute(
+            "INSERT INTO headers_trigram (rowid, header, facets) VALUES (?, ?, ?)",
+            (report_id, item.header, header_facets(report.project.fiscal_year, agency_id)),
+        )
+        whole_report_flagged = any(f.installment is None for f in report.flags)
+        flagged = {f.installment for f in report.flags}
+        for inst, (note_tokens, raw_tokens) in zip(report.installments, item.note_tokens, strict=True):
+            facet_text = facets(
+                _plain(inst.stage), report.project.fiscal_year, whole_report_flagged or inst.number in flagged, agency_id, report.project.code
+            )
+            self._write_installment(report_id, inst, note_tokens, raw_tokens, item.header_tokens, facet_text)
+        return row is not None
+
+    def _agency_id(self, agency: str | None) -> int | None:
+        if not agency:
+            return None
+        self.con.execute("INSERT OR IGNORE INTO agencies (name) VALUES (?)", (agency,))
+        return int(self.con.execute("SELECT id FROM agencies WHERE name = ?", (agency,)).fetchone()[0])
+
+    def _write_installment(
+        self, report_id: int, inst: Installment, note_tokens: str, raw_tokens: str, header_tokens: str, facet_text: tuple[str, str]
+    ) -> None:
+        con = self.con
+        values = [_plain(getattr(inst, c, None)) for c in INSTALLMENT_COLUMNS]
+        iid = con.execute(_INSERT_INSTALLMENT, [report_id, *values, _extra(inst, INSTALLMENT_COLUMNS)]).lastrowid
+        raw = inst.note_raw if inst.note_raw != inst.note else ""
+        con.execute(
+            "INSERT INTO notes_fts (rowid, note, note_raw, header, facets) VALUES (?, ?, ?, ?, ?)", (iid, note_tokens, raw_tokens, header_tokens, facet_text[0])
+        )
+        con.execute("INSERT INTO notes_trigram (rowid, note, note_raw, facets) VALUES (?, ?, ?, ?)", (iid, inst.note, raw, facet_text[1]))
+
+    def _clear_report(self, report_id: int) -> None:
+        con = self.con
+        ids = [(r[0],) for r in con.execute("SELECT id FROM installments WHERE report_id = ?", (report_id,))]
+        con.executemany("DELETE FROM notes_fts WHERE rowid = ?", ids)
+        con.executemany("DELETE FROM notes_trigram WHERE rowid = ?", ids)
+        con.execute("DELETE FROM installments WHERE report_id = ?", (report_id,))
+        con.execute("DELETE FROM flags WHERE report_id = ?", (report_id,))
+        con.execute("DELETE FROM headers_trigram WHERE rowid = ?", (report_id,))
+
+    # -- reading ------------------------------------------------------------------------
+
+    def search(self, query: str = "", *, limit: int | None = 20, width: int = 90, **filters: Any) -> list[Hit]:
+        """Installments whose note (repaired or as OCR'd) or project name/agency match ``query``,
+        best first. Filters: see ``bma_nlp.store.Filters``. ``limit=None`` returns all."""
+        f = Filters(**filters)
+        return self._read(lambda: _query.search(self.con, query, f, limit, width))  # type: ignore[no-any-return]
+
+    def reports(self, **filters: Any) -> list[Report]:
+        """Stored reports, rebuilt as the pipeline made them (a report matches a filter on
+        installments when any of its installments does)."""
+        f = Filters(**filters)
+        return self._read(lambda: list(_query.load_reports(self.con, _query.report_ids(self.con, f))))  # type: ignore[no-any-return]
+
+    def iter_export(self, fmt: str = "jsonl", *, batch: int = 500, **filters: Any) -> Iterator[str]:
+        """``export`` in pieces, for archives too large to hold as one string (json is one piece)."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        f = Filters(**filters)
+        ids = self._read(lambda: _query.report_ids(self.con, f))
+        if fmt == "json":
+            yield render(self._read(lambda: list(_query.load_reports(self.con, ids))), "json")
+            return
+        for k in range(0, max(len(ids), 1), batch):
+            chunk = self._read(lambda k=k: list(_query.load_reports(self.con, ids[k : k + batch])))  # type: ignore[misc]
+            text = render(chunk, fmt)
+            if fmt == "csv" and k > 0:
+                text = text.split("\n", 1)[1]  # the header row once
+            yield text
+
+    def export(self, fmt: str = "jsonl", **filters: Any) -> str:
+        """Stored reports in the format of ``bma-nlp parse`` (json, jsonl or csv)."""
+        return "".join(self.iter_export(fmt, **filters))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: files, reports, projects, installments per stage, flags per code, years."""
+        return self._read(lambda: _query.stats(self.con))  # type: ignore[no-any-return]
+
+    def history(self, code: str, fiscal_year: int | None) -> list[dict[str, Any]]:
+        """Which files produced a report, oldest first (``current``: the stored version)."""
+        return self._read(lambda: _query.history(self.con, code, fiscal_year))  # type: ignore[no-any-return]

@@ -1,0 +1,418 @@
+"""Reading the archive: filters, ranked search, reports rebuilt from rows, statistics."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from bma_nlp.records import STAGES, Flag, Installment, Project, Report
+from bma_nlp.store.index import (
+    FLAG_FACET,
+    FLAG_TRIGRAM,
+    QueryPlan,
+    agency_facet,
+    agency_trigram,
+    code_facet,
+    fts_phrase,
+    plan_query,
+    snippet,
+    stage_facet,
+    stage_trigram,
+    year_facet,
+    year_trigram,
+)  # fmt: skip
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS
+
+UNKNOWN_STAGE = "unknown"
+_PROJECT_FIELDS = {f.name for f in fields(Project)}
+_INSTALLMENT_FIELDS = {f.name for f in fields(Installment)}
+_BOOL_COLUMNS = {"on_plan", "on_target"}
+
+
+@dataclass
+class Hit:
+    """One installment found by a search."""
+
+    code: str | None
+    fiscal_year: int | None
+    project: str | None
+    installment: int
+    date: str | None
+    stage: str | None
+    note: str
+    snippet: str
+    score: float | None  # higher is better; None for a listing without a query
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+HIT_FIELDS = [f.name for f in fields(Hit)]
+
+
+def _iso_date(value: str | _dt.date | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.date):
+        return value.isoformat()[:10]
+    try:
+        return _dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), not {value!r}") from None
+
+
+@dataclass
+class Filters:
+    """What ``search``, ``reports`` and ``export`` narrow down to.
+
+    stage: one of STAGES or "unknown" (no stage); year: fiscal year, BE (a CE year such as 2023
+    is taken as BE 2566); agency: substring of the agency; code: the project code or a prefix of
+    it (``50070000`` = one unit's projects); since/until: installment dates, inclusive;
+    flagged: the installment, or its report as a whole, has a flag.
+    """
+
+    stage: str | None = None
+    year: int | None = None
+    agency: str | None = None
+    code: str | None = None
+    since: str | _dt.date | None = None
+    until: str | _dt.date | None = None
+    flagged: bool = False
+
+    def report_conditions(self) -> tuple[list[str], list[Any]]:
+        conds: list[str] = []
+        params: list[Any] = []
+        if self.year is not None:
+            conds.append("r.fiscal_year = ?")
+            params.append(_be_year(self.year))
+        if self.agency and self.agency.strip():
+            conds.append("instr(r.agency, ?) > 0")
+            params.append(self.agency.strip())
+        if self.code and self.code.strip():
+            cond, cparams = _code_condition(self.code.strip())
+            conds.append(cond)
+            params += cparams
+        return conds, params
+
+    def installment_conditions(self) -> tuple[list[str], list[Any]]:
+        conds: list[str] = []
+        params: list[Any] = []
+        if self.stage:
+            stage = self.stage.strip().lower()
+            if stage == UNKNOWN_STAGE:
+                conds.append("i.stage IS NULL")
+            else:
+                conds.append("i.stage = ?")
+                params.append(stage)
+        since, until = _iso_date(self.since, "since"), _iso_date(self.until, "until")
+        if since:
+            conds.append("i.date >= ?")
+            params.append(since)
+        if until:
+            conds.append("i.date <= ?")
+            params.append(until)
+        return conds, params
+
+    def installment_conditions_sql(self) -> tuple[str, list[Any]]:
+        conds, params = self.installment_conditions()
+        return " AND ".join(conds) or "1", params
+
+    def for_installments(self) -> tuple[str, list[Any]]:
+        """SQL (``AND ...``) on aliases ``i`` (installments) and ``r`` (reports)."""
+        rc, rp = self.report_conditions()
+        ic, ip = self.installment_conditions()
+        conds = rc + ic
+        if self.flagged:
+            conds.append(_FLAGGED_INSTALLMENT)
+        return "".join(f" AND {c}" for c in conds), rp + ip
+
+    def for_reports(self) -> tuple[str, list[Any]]:
+        """SQL (``AND ...``) on alias ``r``: a report matches when any installment does."""
+        rc, rp = self.report_conditions()
+        ic, ip = self.installment_conditions()
+        conds = list(rc)
+        if ic:
+            conds.append("EXISTS (SELECT 1 FROM installments i WHERE i.report_id = r.id AND " + " AND ".join(ic) + ")")
+        if self.flagged:
+            conds.append("EXISTS (SELECT 1 FROM flags f WHERE f.report_id = r.id)")
+        return "".join(f" AND {c}" for c in conds), rp + ip
+
+
+_FLAGGED_INSTALLMENT = "EXISTS (SELECT 1 FROM flags f WHERE f.report_id = r.id AND (f.installment IS NULL OR f.installment = i.number))"
+
+# An agency filter matching up to this many different agency names becomes a facet condition
+# (an OR of their numbers); beyond it, a plain SQL test.
+MAX_AGENCY_FACETS = 300
+
+
+@dataclass
+class _Target:
+    """Filters for one FTS table: conditions inside its MATCH, and the rest as SQL."""
+
+    match: str = ""  # appended to the MATCH expression
+    where: str = ""  # appended to the SQL WHERE
+    params: list[Any] = field(default_factory=list)
+
+    def facet(self, expression: str) -> None:
+        self.match += f" AND facets : {expression}"
+
+    def sql(self, condition: str, params: list[Any]) -> None:
+        self.where += f" AND {condition}"
+        self.params += params
+
+
+@dataclass
+class _FacetPlan:
+    tables: dict[str, _Target]
+    nothing: bool = False  # a filter no row can pass (an agency that is not in the archive)
+
+
+def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
+    """Split the filters per FTS table: what each table's facets column can test, and SQL for the rest."""
+    token, notes, headers = _Target(), _Target(), _Target()
+    plan = _FacetPlan({"notes_fts": token, "notes_trigram": notes, "headers_trigram": headers})
+    if f.stage:
+        stage = None if f.stage.strip().lower() == UNKNOWN_STAGE else f.stage.strip()
+        token.facet(fts_phrase(stage_facet(stage)))
+        notes.facet(fts_phrase(stage_trigram(stage)))
+        headers.sql(*Filters(stage=f.stage).installment_conditions_sql())
+    if f.year is not None:
+        token.facet(fts_phrase(year_facet(_be_year(f.year))))
+        notes.facet(fts_phrase(year_trigram(_be_year(f.year))))
+        headers.facet(fts_phrase(year_trigram(_be_year(f.year))))
+    if f.flagged:
+        token.facet(fts_phrase(FLAG_FACET))
+        notes.facet(fts_phrase(FLAG_TRIGRAM))
+        headers.sql(_FLAGGED_INSTALLMENT, [])
+    if f.agency and f.agency.strip():
+        ids = [row[0] for row in con.execute("SELECT id FROM agencies WHERE instr(name, ?) > 0 LIMIT ?", (f.agency.strip(), MAX_AGENCY_FACETS + 1))]
+        if not ids:
+            plan.nothing = True
+        elif len(ids) <= MAX_AGENCY_FACETS:
+            token.facet("(" + " OR ".join(fts_phrase(agency_facet(i)) for i in ids) + ")")
+            notes.facet("(" + " OR ".join(fts_phrase(agency_trigram(i)) for i in ids) + ")")
+            headers.facet("(" + " OR ".join(fts_phrase(agency_trigram(i)) for i in ids) + ")")
+        else:
+            for target in plan.tables.values():
+                target.sql("instr(r.agency, ?) > 0", [f.agency.strip()])
+    if f.code and f.code.strip():
+        token.facet(fts_phrase(code_facet(f.code.strip())) + " *")
+        notes.sql(*_code_condition(f.code.strip()))
+        headers.sql(*_code_condition(f.code.strip()))
+    dates = Filters(since=f.since, until=f.until)
+    if dates.since or dates.until:
+        for target in plan.tables.values():
+            target.sql(*dates.installment_conditions_sql())
+    return plan
+
+
+def _be_year(year: int) -> int:
+    year = int(year)
+    return year + 543 if year < 2400 else year
+
+
+def _code_condition(code: str) -> tuple[str, list[Any]]:
+    escaped = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "(r.code = ? OR r.code LIKE ? ESCAPE '\\')", [code, escaped + "%"]
+
+
+def _limit(limit: int | None) -> int:
+    return -1 if limit is None or limit <= 0 else int(limit)
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _coverage(text: str | None, terms: list[str]) -> int:
+    """How much of the query ``text`` shows: the summed length of the terms found in it."""
+    low = (text or "").lower()
+    return sum(len(t) for t in terms if t.lower() in low)
+
+
+def _hit_snippet(row: sqlite3.Row, plan: QueryPlan, width: int) -> str:
+    """Highlight the original text where the query shows best: the note, its OCR form, or
+    (after the start of the note) the project name or agency."""
+    note = row["note"] or ""
+    candidates = [(note, "note"), (row["note_raw"] or "", "raw"), (row["name"] or "", "header"), (row["agency"] or "", "header")]
+    best, kind = max(candidates, key=lambda c: _coverage(c[0], plan.terms))  # first of equals: the note
+    found = snippet(best, plan.terms, width if kind != "header" else width // 2)
+    if found is None:
+        return _shorten(note, width)
+    if kind == "raw":
+        return "OCR: " + found
+    if kind == "header":
+        return (_shorten(note, width // 2) + " — " if note else "") + found
+    return found
+
+
+_HIT_COLUMNS = "i.id, r.code, r.fiscal_year, r.name, r.agency, i.number, i.date, i.stage, i.note, i.note_raw"
+
+
+def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]], plan: QueryPlan, width: int) -> list[Hit]:
+    if not ranked:
+        return []
+    ids = [i for i, _ in ranked]
+    rows = {
+        row["id"]: row
+        for row in con.execute(
+            f"SELECT {_HIT_COLUMNS} FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN ({','.join('?' * len(ids))})", ids
+        )
+    }
+    hits = []
+    for iid, score in ranked:
+        row = rows[iid]
+        hits.append(
+            Hit(
+                code=row["code"], fiscal_year=row["fiscal_year"], project=row["name"], installment=row["number"],
+                date=row["date"], stage=row["stage"], note=row["note"] or "",
+                snippet=_hit_snippet(row, plan, width) if plan.terms else _shorten(row["note"] or "", width),
+                score=None if score is None else round(-score, 4),
+            )
+        )  # fmt: skip
+    return hits
+
+
+# Ranking every match by bm25 costs about a microsecond per match (FTS5 reads each row's
+# length). Up to RANK_ALL matches of a query (filters included), all are ranked; a query
+# matching more (a word in most notes, where bm25 tells the notes little apart anyway) is
+# ranked among its RANK_WINDOW most recently stored matches. Project headers are ranked per
+# report, with a tenth of these numbers. This keeps a search at 100,000 installments in
+# milliseconds.
+RANK_ALL = 5000
+RANK_WINDOW = 1000
+
+_BM25 = {"notes_fts": "bm25(notes_fts, 1.0, 0.5, 0.3, 0.0)", "notes_trigram": "bm25(notes_trigram, 1.0, 0.5, 0.0)", "headers_trigram": "bm25(headers_trigram, 1.0, 0.0)"}
+
+
+def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int) -> list[tuple[int, float]]:
+    """(installment id, bm25) of the best ``n`` matches (all when n < 0) in one FTS table."""
+    match += target.match
+    total = con.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (match,)).fetchone()[0]
+    if not total:
+        return []
+    if table == "headers_trigram":  # one row per report: rank reports, then take their installments
+        window = "" if total <= RANK_ALL // 10 else f" ORDER BY rowid DESC LIMIT {RANK_WINDOW // 10}"
+        sql = (
+            f"SELECT i.id, h.s FROM (SELECT rowid AS rid, {_BM25[table]} AS s FROM headers_trigram WHERE headers_trigram MATCH ?{window}) h "
+            f"JOIN reports r ON r.id = h.rid JOIN installments i ON i.report_id = r.id WHERE 1{target.where} ORDER BY h.s, i.id LIMIT ?"
+        )
+    else:
+        body = f"SELECT i.id AS id, {_BM25[table]} AS s FROM {table} JOIN installments i ON i.id = {table}.rowid JOIN reports r ON r.id = i.report_id WHERE {table} MATCH ?{target.where}"
+        if total <= RANK_ALL:
+            sql = f"{body} ORDER BY s, i.id LIMIT ?"
+        else:
+            sql = f"SELECT id, s FROM ({body} ORDER BY {table}.rowid DESC LIMIT {RANK_WINDOW}) ORDER BY s, id LIMIT ?"
+    return [(row[0], row[1]) for row in con.execute(sql, [match, *target.params, n])]
+
+
+def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | None = 20, width: int = 90) -> list[Hit]:
+    """Rank installments by bm25 on the token index; when that gives fewer than ``limit``,
+    fill up with trigram matches (fragments inside words: notes first, then project headers),
+    ranked after them. An empty query lists what the filters select, in code order."""
+    plan = plan_query(query)
+    n = _limit(limit)
+    if not plan.text:
+        where, params = filters.for_installments()
+        listing = con.execute(
+            f"SELECT i.id FROM installments i JOIN reports r ON r.id = i.report_id WHERE 1{where} ORDER BY r.code, r.fiscal_year, i.number LIMIT ?",
+            [*params, n],
+        )
+        return _fetch_hits(con, [(row[0], None) for row in listing], plan, width)
+    facet = facet_plan(con, filters)
+    if facet.nothing:
+        return []
+    ranked: list[tuple[int, float | None]] = []
+    if plan.token_match:
+        ranked += _ranked(con, "notes_fts", f"({plan.token_match})", facet.tables["notes_fts"], n)
+    if plan.trigram_match:
+        for table in ("notes_trigram", "headers_trigram"):
+            if 0 <= n <= len(ranked):
+                break
+            target = facet.tables[table]
+            for part in plan.short_parts:  # parts of the query too short for trigrams must still be there
+                target.sql("(instr(i.note, ?) OR instr(i.note_raw, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))", [part] * 4)
+            seen = {i for i, _ in ranked}
+            rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen))
+            more = [(i, s) for i, s in rows if i not in seen]
+            ranked += more if n < 0 else more[: n - len(ranked)]
+    return _fetch_hits(con, ranked, plan, width)
+
+
+def report_ids(con: sqlite3.Connection, filters: Filters) -> list[int]:
+    where, params = filters.for_reports()
+    sql = f"SELECT r.id FROM reports r WHERE 1{where} ORDER BY r.code IS NULL, r.code, r.fiscal_year, r.id"
+    return [row[0] for row in con.execute(sql, params)]
+
+
+def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
+    for k in range(0, len(ids), size):
+        yield ids[k : k + size]
+
+
+def _record_values(row: sqlite3.Row, columns: tuple[str, ...], known: set[str]) -> dict[str, Any]:
+    """Constructor arguments from a row: its columns plus its ``extra`` JSON, for the fields
+    the record class has now (a field dropped since is ignored)."""
+    values = {c: row[c] for c in columns if c in known}
+    if row["extra"]:
+        values.update((k, v) for k, v in json.loads(row["extra"]).items() if k in known)
+    return values
+
+
+def load_reports(con: sqlite3.Connection, ids: Iterable[int], batch: int = 500) -> Iterator[Report]:
+    """Rebuild ``Report`` objects (as the pipeline made them) from their rows, in ``ids`` order."""
+    for chunk in _batches(list(ids), batch):
+        marks = ",".join("?" * len(chunk))
+        reports: dict[int, Report] = {}
+        for row in con.execute(f"SELECT * FROM reports WHERE id IN ({marks})", chunk):
+            project = Project(**_record_values(row, PROJECT_COLUMNS, _PROJECT_FIELDS))
+            reports[row["id"]] = Report(
+                source=row["source"], encoding=row["encoding"], copies=row["copies"], project=project,
+                sources=json.loads(row["sources"]), repairs=json.loads(row["repairs"]),
+            )  # fmt: skip
+        for row in con.execute(f"SELECT * FROM installments WHERE report_id IN ({marks}) ORDER BY report_id, number", chunk):
+            values = _record_values(row, INSTALLMENT_COLUMNS, _INSTALLMENT_FIELDS)
+            for c in _BOOL_COLUMNS:
+                if c in values:
+                    values[c] = None if values[c] is None else bool(values[c])
+            reports[row["report_id"]].installments.append(Installment(**values))
+        for row in con.execute(f"SELECT * FROM flags WHERE report_id IN ({marks}) ORDER BY id", chunk):
+            reports[row["report_id"]].flags.append(Flag(row["code"], row["message"], row["installment"]))
+        for rid in chunk:
+            yield reports[rid]
+
+
+def stats(con: sqlite3.Connection) -> dict[str, Any]:
+    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    stages: dict[str, int] = dict.fromkeys([*STAGES, UNKNOWN_STAGE], 0)
+    for stage, n in con.execute("SELECT stage, count(*) FROM installments GROUP BY stage"):
+        stages[stage or UNKNOWN_STAGE] = n
+    flags = dict(con.execute("SELECT code, count(*) AS n FROM flags GROUP BY code ORDER BY n DESC, code").fetchall())
+    years = {str(y) if y is not None else "unknown": n for y, n in con.execute("SELECT fiscal_year, count(*) FROM reports GROUP BY fiscal_year ORDER BY fiscal_year")}
+    return {
+        "schema_version": one("PRAGMA user_version"),
+        "files": one("SELECT count(*) FROM files"),
+        "reports": one("SELECT count(*) FROM reports"),
+        "projects": one("SELECT count(DISTINCT code) FROM reports"),
+        "installments": one("SELECT count(*) FROM installments"),
+        "stages": stages,
+        "flags": flags,
+        "flagged_reports": one("SELECT count(DISTINCT report_id) FROM flags"),
+        "fiscal_years": years,
+        "replaced": one("SELECT count(*) FROM report_sources WHERE replaced_at IS NOT NULL"),
+        "repairs": one("SELECT coalesce(sum(json_array_length(repairs)), 0) FROM reports"),
+    }
+
+
+def history(con: sqlite3.Connection, code: str, fiscal_year: int | None) -> list[dict[str, Any]]:
+    """The files that produced a report over time, oldest first; ``current`` marks the stored one."""
+    rows = con.execute(
+        "SELECT f.path, f.sha256, s.ingested_at, s.replaced_at FROM reports r JOIN report_sources s ON s.report_id = r.id "
+        "JOIN files f ON f.id = s.file_id WHERE r.code = ? AND r.fiscal_year IS ? ORDER BY s.ingested_at, f.id",
+        (code, fiscal_year),
+    )
+    return [{"path": p, "sha256": h, "ingested_at": at, "replaced_at": rep, "current": rep is None} for p, h, at, rep in rows]

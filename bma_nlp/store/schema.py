@@ -1,0 +1,196 @@
+"""The archive's SQLite schema, versioned with ``PRAGMA user_version`` and a list of migrations.
+
+``MIGRATIONS[k]`` takes a database at version ``k`` to version ``k + 1``; opening an archive
+applies whatever is missing, each step in its own transaction, so an older archive is
+upgraded in place and never wiped. A new schema change is a new entry at the end of the list
+(never an edit of an old one). ``PRAGMA application_id`` marks the file as a bma-nlp archive.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from bma_nlp.errors import ArchiveError
+from bma_nlp.store.index import TOKEN_TOKENIZER
+
+APPLICATION_ID = 0x424D4131  # "BMA1"
+
+# Amount columns (budget_received, budget_used, progress_pct, disbursed_baht) have no declared
+# type on purpose: SQLite then stores 180000 as an integer and 180000.5 as a real, so a
+# report read back serialises exactly as it was parsed.
+_V1 = (
+    """CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        ingested_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        code TEXT,
+        fiscal_year INTEGER,
+        name TEXT,
+        start_date TEXT,
+        end_date TEXT,
+        budget_received,
+        budget_used,
+        agency TEXT,
+        coordinator TEXT,
+        coordinator_phone TEXT,
+        responsible TEXT,
+        strategy TEXT,
+        sub_strategy TEXT,
+        goal TEXT,
+        indicator TEXT,
+        source TEXT NOT NULL,
+        encoding TEXT NOT NULL,
+        copies INTEGER NOT NULL,
+        sources TEXT NOT NULL,
+        repairs TEXT NOT NULL,
+        extra TEXT,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX reports_code ON reports(code, fiscal_year)",
+    "CREATE INDEX reports_year ON reports(fiscal_year)",
+    """CREATE TABLE installments (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        date TEXT,
+        note TEXT,
+        note_raw TEXT,
+        progress_pct,
+        disbursed_baht,
+        disbursement_no INTEGER,
+        on_plan INTEGER,
+        on_target INTEGER,
+        stage TEXT,
+        stage_confidence REAL,
+        stage_source TEXT,
+        report_no INTEGER,
+        extra TEXT,
+        UNIQUE (report_id, number)
+    )""",
+    "CREATE INDEX installments_stage ON installments(stage)",
+    "CREATE INDEX installments_date ON installments(date)",
+    """CREATE TABLE flags (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        installment INTEGER
+    )""",
+    "CREATE INDEX flags_report ON flags(report_id, installment)",
+    """CREATE TABLE report_sources (
+        report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        ingested_at TEXT NOT NULL,
+        replaced_at TEXT,
+        PRIMARY KEY (report_id, file_id)
+    )""",
+    "CREATE INDEX report_sources_file ON report_sources(file_id)",
+    # Agencies get a number each, for the agency facet below.
+    "CREATE TABLE agencies (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    # Words: per installment (rowid = installments.id) the tokenised note, the tokenised OCR
+    # form when repair changed it, the tokenised project name and agency, and facets: tokens
+    # for the stage, fiscal year, flags, agency and code that search filters on inside the
+    # full-text match (see bma_nlp.store.index.facets).
+    f"""CREATE VIRTUAL TABLE notes_fts USING fts5(note, note_raw, header, facets, tokenize="{TOKEN_TOKENIZER}")""",
+    # Fragments: the notes (rowid = installments.id) and the project header (rowid =
+    # reports.id) as written, with facets as private-use trigrams. The header is indexed once
+    # per report here, but once per installment in notes_fts above, where a query's words may
+    # be split between the note and the header.
+    "CREATE VIRTUAL TABLE notes_trigram USING fts5(note, note_raw, facets, tokenize='trigram')",
+    "CREATE VIRTUAL TABLE headers_trigram USING fts5(header, facets, tokenize='trigram')",
+    f"PRAGMA application_id = {APPLICATION_ID}",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# The record fields that have their own column. Any other field of ``Project`` or
+# ``Installment`` (one added after this schema) is kept in the row's ``extra`` JSON, so nothing
+# is lost before a migration gives it a column.
+PROJECT_COLUMNS = (
+    "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "agency",
+    "coordinator", "coordinator_phone", "responsible", "strategy", "sub_strategy", "goal", "indicator",
+)  # fmt: skip
+INSTALLMENT_COLUMNS = (
+    "number", "date", "note", "note_raw", "progress_pct", "disbursed_baht", "disbursement_no", "on_plan",
+    "on_target", "stage", "stage_confidence", "stage_source", "report_no",
+)  # fmt: skip
+
+
+def _version(con: sqlite3.Connection) -> int:
+    return int(con.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_archive(con: sqlite3.Connection, where: str) -> int:
+    """Refuse files that are not (or not yet readable as) a bma-nlp archive; return its version."""
+    try:
+        version = _version(con)
+        app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
+        has_tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"not a bma-nlp archive ({exc})", where) from None
+    if app_id != APPLICATION_ID and (version or has_tables):
+        raise ArchiveError("an SQLite database, but not a bma-nlp archive", where)
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(f"archive schema {version} is newer than this bma-nlp reads ({SCHEMA_VERSION}); upgrade bma-nlp", where)
+    return version
+
+
+def migrate(con: sqlite3.Connection, where: str) -> int:
+    """Bring the archive up to SCHEMA_VERSION, one transaction per migration."""
+    version = check_archive(con, where)
+    while version < SCHEMA_VERSION:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            version = _version(con)  # another process may have migrated meanwhile
+            if version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    con.execute(statement)
+                con.execute(f"PRAGMA user_version = {version + 1}")
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error) and ("no such module" in str(exc) or "no such tokenizer" in str(exc)):
+                raise ArchiveError(f"this Python's SQLite {sqlite3.sqlite_version} lacks FTS5 or its trigram tokenizer (SQLite >= 3.34 needed)", where) from None
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot upgrade the archive to schema {version + 1}: {exc}", where) from None
+            raise
+        version = _version(con)
+    return version
+
+
+def connect(path: str | os.PathLike[str], *, create: bool = True, timeout: float = 10.0) -> sqlite3.Connection:
+    """Open (and create or upgrade) an archive. Autocommit mode: callers BEGIN/COMMIT themselves."""
+    where = str(path)
+    p = Path(path)
+    if p.is_dir():
+        raise ArchiveError("is a directory, not an archive file", where)
+    if not create and not p.exists():
+        raise ArchiveError("no archive here (create one with `bma-nlp ingest`)", where)
+    try:
+        con = sqlite3.connect(where, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot open the archive: {exc}", where) from None
+    try:
+        check_archive(con, where)
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = NORMAL")
+        con.execute("PRAGMA foreign_keys = ON")
+        migrate(con, where)
+    except ArchiveError:
+        con.close()
+        raise
+    except sqlite3.Error as exc:
+        con.close()
+        raise ArchiveError(f"cannot open the archive: {exc}", where) from None
+    return con

@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Benchmark the archive: ingest throughput, and search latency of FTS5 beside a LIKE scan.
+
+    python3 scripts/bench_archive.py                       # 100,000 installments (several minutes)
+    python3 scripts/bench_archive.py --installments 5000   # a quick run
+
+Generates report files (``bma_nlp.synth`` when present, else a small built-in generator),
+ingests them end to end (read, parse, merge, repair, classify, tokenise, store) and prints:
+- ingest throughput in characters per second (wall clock), with the time split between the
+  CPU-bound steps (summed over worker processes) and the database writes (the main process);
+- search latency (median, p95) over a few hundred varied queries (words, word pairs, agency
+  names, fragments inside words; half of them with filters) for ``Archive.search`` (FTS5,
+  ranked, with snippets) and for a plain ``LIKE '%...%'`` scan of the same rows (unranked,
+  stops at the limit) on the same archive. Each query runs three times after a warm-up pass;
+  its median counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bma_nlp.store import Archive
+
+THAI_RUN = re.compile(r"[\u0e00-\u0e7f]{6,}")
+
+
+# -- report files ---------------------------------------------------------------------------
+
+_NOTES = (
+    "อยู่ระหว่างขออนุมัติโครงการ", "ได้รับอนุมัติโครงการแล้ว อยู่ระหว่างจัดทำรายละเอียดคุณลักษณะเฉพาะ",
+    "อยู่ระหว่างจัดซื้อวัสดุ อุปกรณ์เพื่อใช้ในการจัดกิจกรรม", "อยู่ระหว่างประกวดราคาอิเล็กทรอนิกส์ (e-bidding)",
+    "ลงนามสัญญาจ้างแล้ว ผู้รับจ้างเข้าดำเนินการ", "ผู้รับจ้างส่งมอบงานงวดที่ {k} คณะกรรมการตรวจรับพัสดุแล้ว",
+    "ดำเนินการเรียบร้อยแล้ว", "โครงการแล้วเสร็จ เบิกจ่ายงบประมาณครบถ้วน", "จัดกิจกรรมอบรมครู จำนวน {n} คน",
+    "อยู่ระหว่างปรับปรุงทางเท้าและท่อระบายน้ำ", "ซ่อมแซมผิวจราจรถนนในพื้นที่เขต ระยะทาง {n} เมตร",
+)  # fmt: skip
+_DISTRICTS = ("ดุสิต", "บางรัก", "ปทุมวัน", "พระนคร", "บางกะปิ", "จตุจักร", "ห้วยขวาง", "คลองเตย", "บางเขน", "ลาดพร้าว")
+_DIVISIONS = ("ฝ่ายการศึกษา", "ฝ่ายโยธา", "ฝ่ายรักษาความสะอาดและสวนสาธารณะ", "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคม")
+_PROJECTS = ("โครงการพัฒนาคุณภาพเครือข่ายโรงเรียน", "ปรับปรุงทางเท้า", "ก่อสร้างท่อระบายน้ำ", "อบรมอาสาสมัครป้องกันภัย")
+
+
+def _builtin_report(rng: random.Random, k: int) -> tuple[str, dict]:
+    """A small report in the BMA form (used when bma_nlp.synth is not there)."""
+    fy = rng.choice((2565, 2566, 2567))
+    code = f"50{rng.randrange(100):02d}0000-{k:05d}"
+    n = rng.randint(3, 12)
+    lines = [
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        f"ชื่อโครงการ/กิจกรรม : {rng.choice(_PROJECTS)}{rng.choice(_DISTRICTS)}",
+        f"รหัสโครงการ : {code}",
+        f"ปีงบประมาณ พ.ศ. : {fy}",
+        f"งบประมาณที่ได้รับ : {rng.randrange(1, 90) * 10000:,} บาท",
+        f"หน่วยงานที่รับผิดชอบ : สำนักงานเขต{rng.choice(_DISTRICTS)} / {rng.choice(_DIVISIONS)}",
+        "2. รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+    ]
+    for i in range(1, n + 1):
+        note = rng.choice(_NOTES).format(k=rng.randint(1, 5), n=rng.randint(10, 900))
+        date = f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{fy}"
+        lines.append(f"รายงานครั้งที่{i}\t:: {date} : {note} :: ความก้าวหน้าของงานฯ = {min(100, i * 10)}.00 % "
+                     f"งบประมาณที่เบิกใช้ (ครั้งที่ {i}) = 0 บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย")  # fmt: skip
+    return "\n".join(lines) + "\n", {"project": {"code": code, "fiscal_year": fy}, "installments": [{}] * n}
+
+
+def generate(folder: Path, installments: int, seed: int) -> tuple[int, int, int, str]:
+    """Write report files until they hold ``installments`` installments of distinct reports.
+    Returns (files, installments, characters, generator name)."""
+    try:
+        from bma_nlp.synth import generate_report
+
+        def make(rng: random.Random, k: int) -> tuple[str, dict]:
+            return generate_report(rng, copies=1, noise=0.1)
+
+        name = "bma_nlp.synth"
+    except ImportError:
+        make, name = _builtin_report, "built-in"
+    rng = random.Random(seed)
+    keys: set[tuple[str, int]] = set()
+    files = n_inst = chars = 0
+    while n_inst < installments:
+        text, expected = make(random.Random(rng.getrandbits(64)), files)
+        key = (expected["project"]["code"], expected["project"]["fiscal_year"])
+        if key in keys:  # a second report with the same code and year would replace the first
+            continue
+        keys.add(key)
+        sub = folder / f"{files // 1000:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"report-{files:06d}.txt").write_text(text, encoding="utf-8")
+        files += 1
+        n_inst += len(expected["installments"])
+        chars += len(text)
+    return files, n_inst, chars, name
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+def make_queries(archive: Archive, n: int, seed: int) -> list[tuple[str, dict]]:
+    """Varied queries drawn from the archive's own text, half of them with filters."""
+    from bma_nlp.tokenize import word_tokenize
+
+    rng = random.Random(seed)
+    con = archive.con
+    notes = [r[0] for r in con.execute("SELECT note FROM installments WHERE note IS NOT NULL ORDER BY random() LIMIT 3000")]
+    agencies = [r[0] for r in con.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL LIMIT 500")]
+    years = [r[0] for r in con.execute("SELECT DISTINCT fiscal_year FROM reports WHERE fiscal_year IS NOT NULL")]
+    words = [w for note in notes[:600] for w in word_tokenize(note) if THAI_RUN.fullmatch(w) or len(w) >= 4]
+    districts = sorted({m.group(1) for a in agencies for m in re.finditer(r"สำนักงานเขต(\S+)", a)}) or ["ดุสิต"]
+    queries: list[tuple[str, dict]] = []
+    while len(queries) < n:
+        kind = rng.choice(("word", "word", "pair", "agency", "fragment"))
+        if kind == "word":
+            q = rng.choice(words)
+        elif kind == "pair":
+            runs = [m.group(0) for m in THAI_RUN.finditer(rng.choice(notes))]
+            toks = [t for t in word_tokenize(rng.choice(runs)) if len(t) >= 2] if runs else []
+            if len(toks) < 2:
+                continue
+            k = rng.randrange(len(toks) - 1)
+            q = toks[k] + toks[k + 1]  # two neighbouring words, unspaced as people type Thai
+        elif kind == "agency":
+            q = rng.choice(districts)
+        else:
+            runs = [m.group(0) for m in THAI_RUN.finditer(rng.choice(notes))]
+            if not runs:
+                continue
+            run = rng.choice(runs)
+            size = rng.randint(3, min(6, len(run)))
+            start = rng.randrange(len(run) - size + 1)
+            q = run[start : start + size]
+        filters: dict = {}
+        if rng.random() < 0.5:
+            pick = rng.choice(("year", "agency", "stage", "flagged"))
+            if pick == "year" and years:
+                filters["year"] = rng.choice(years)
+            elif pick == "agency":
+                filters["agency"] = rng.choice(districts)
+            elif pick == "stage":
+                filters["stage"] = rng.choice(("approval", "procurement", "completed", "unknown"))
+            else:
+                filters["flagged"] = True
+        queries.append((q, filters))
+    return queries
+
+
+def like_search(archive: Archive, query: str, filters: dict, limit: int = 20) -> int:
+    """The peer: a plain substring scan of the same rows (no ranking, no tokenising)."""
+    from bma_nlp.store import Filters
+
+    where, params = Filters(**filters).for_installments()
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = (
+        "SELECT i.id, r.code, r.fiscal_year, r.name, i.number, i.date, i.stage, i.note FROM installments i "
+        "JOIN reports r ON r.id = i.report_id WHERE (i.note LIKE :p ESCAPE '\\' OR i.note_raw LIKE :p ESCAPE '\\' "
+        "OR r.name LIKE :p ESCAPE '\\' OR r.agency LIKE :p ESCAPE '\\')"
+    )
+    named = {f"f{k}": v for k, v in enumerate(params)}
+    k = iter(range(len(params)))
+    sql += re.sub(r"\?", lambda _: f":f{next(k)}", where) + " LIMIT :limit"
+    return len(archive.con.execute(sql, {"p": pattern, "limit": limit, **named}).fetchall())
+
+
+def timed(fn, queries, repeat: int = 3) -> tuple[list[float], list[int]]:  # type: ignore[no-untyped-def]
+    """Per query: the median of ``repeat`` runs (ms) after one untimed warm-up pass over all
+    queries (the archive's pages in the OS cache, as in daily use); and the number of hits."""
+    counts = [fn(q, f) for q, f in queries]
+    times = []
+    for q, f in queries:
+        runs = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn(q, f)
+            runs.append((time.perf_counter() - t0) * 1000)
+        times.append(statistics.median(runs))
+    return times, counts
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--installments", type=int, default=100_000, help="size of the archive (default 100,000)")
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--seed", type=int, default=2566)
+    ap.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed after)")
+    ap.add_argument("--no-classify", action="store_true", help="skip stage classification")
+    ap.add_argument("--no-repair", action="store_true", help="skip OCR repair")
+    args = ap.parse_args(argv)
+
+    work = args.dir or Path(tempfile.mkdtemp(prefix="bma-bench-"))
+    try:
+        reports_dir, db = work / "reports", work / "bench.db"
+        shutil.rmtree(reports_dir, ignore_errors=True)
+        db.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        n_files, n_inst, n_chars, gen = generate(reports_dir, args.installments, args.seed)
+        print(f"generated {n_files:,} files, {n_inst:,} installments, {n_chars:,} characters ({gen}) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+        with Archive(db) as archive:
+            res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
+            if res.errors:
+                print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
+            t = res.timings
+            queries = make_queries(archive, args.queries, args.seed)
+            archive.search("ทดสอบ")  # load the tokeniser before timing
+            fts_ms, fts_hits = timed(lambda q, f: len(archive.search(q, **f)), queries)
+            like_ms, like_hits = timed(lambda q, f: like_search(archive, q, f), queries)
+            stored = archive.stats()["installments"]
+        size_mb = sum(p.stat().st_size for p in work.glob("bench.db*")) / 1e6
+
+        cpu = t["parse"] + t["repair_classify"] + t["tokenize"] + t["write"]
+        print()
+        print(f"archive: {stored:,} installments in {res.reports:,} reports from {res.files_ingested:,} files; {size_mb:.0f} MB on disk; jobs={args.jobs}")
+        print()
+        print("| ingest, end to end | value |")
+        print("|---|---|")
+        print(f"| characters ingested | {n_chars:,} |")
+        print(f"| wall time | {t['total']:.1f} s |")
+        print(f"| throughput | {n_chars / t['total']:,.0f} chars/s ({n_inst / t['total']:,.0f} installments/s) |")
+        print()
+        print("| where the CPU time goes | CPU s | share | chars/s per core |")
+        print("|---|---|---|---|")
+        for label, key in (("read, normalise, parse, merge copies", "parse"), ("OCR repair + stage classification", "repair_classify"),
+                           ("tokenise notes and headers for the index", "tokenize"), ("database writes incl. FTS indexes (main process)", "write")):  # fmt: skip
+            rate = f"{n_chars / t[key]:,.0f}" if t[key] else "-"
+            print(f"| {label} | {t[key]:.1f} | {100 * t[key] / cpu:.0f}% | {rate} |")
+        print()
+        print(f"| search, {len(queries)} queries, limit 20      | median | p95 | max | queries with hits |")
+        print("|---|---|---|---|---|")
+        for name, ms, hits in (("FTS5 tokens + trigram (Archive.search)", fts_ms, fts_hits), ("LIKE '%...%' scan (peer)", like_ms, like_hits)):
+            found = sum(1 for h in hits if h)
+            print(f"| {name} | {statistics.median(ms):.2f} ms | {p95(ms):.2f} ms | {max(ms):.1f} ms | {found}/{len(hits)} |")
+    finally:
+        if args.dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Speed of the stage classifier on one core: model load, and notes per second.
+
+Each figure is measured in a fresh Python process (so imports and the first-use tokeniser
+dictionary are counted where they belong):
+
+- import: ``import bma_nlp`` plus scikit-learn (paid once per process, by any model);
+- load: ``load_model()`` of the shipped model (hash check, version check, unpickle);
+- first note: the first ``classify`` call (builds PyThaiNLP's dictionary trie);
+- 10,000 distinct notes (training notes with a varying number appended, so none repeats)
+  in batches of 1,000: seconds per thousand;
+- 10,000 notes as reports repeat them (1,000 distinct, each 10 times, shuffled): classify()
+  scores each distinct text of a batch once;
+- classify_report on the sample's ten installments (parse excluded).
+
+    python scripts/bench_classifier.py [--notes 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = r"""
+import json, os, random, sys, time
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+t0 = time.perf_counter()
+import bma_nlp
+import sklearn.svm, sklearn.linear_model, sklearn.calibration, sklearn.pipeline, sklearn.feature_extraction.text
+t1 = time.perf_counter()
+from bma_nlp.classify.model import load_model
+model = load_model()
+t2 = time.perf_counter()
+bma_nlp.classify_notes(["โครงการแล้วเสร็จ"])
+t3 = time.perf_counter()
+root = sys.argv[1]; n = int(sys.argv[2])
+notes = [json.loads(l)["text"] for l in open(os.path.join(root, "training_data", "notes.jsonl"), encoding="utf-8")]
+rng = random.Random(0)
+distinct = [f"{rng.choice(notes)} ({i})" for i in range(n)]
+t4, c4 = time.perf_counter(), time.process_time()
+for start in range(0, n, 1000):
+    bma_nlp.classify_notes(distinct[start:start + 1000])
+t5, c5 = time.perf_counter(), time.process_time()
+repeated = [f"{rng.choice(notes)} [{i}]" for i in range(n // 10)] * 10
+rng.shuffle(repeated)
+t6 = time.perf_counter()
+for start in range(0, n, 1000):
+    bma_nlp.classify_notes(repeated[start:start + 1000])
+t7 = time.perf_counter()
+from bma_nlp.classify import classify_report
+report = bma_nlp.parse_report(os.path.join(root, "tests", "data", "dusit-school-network-2566.txt"), classify=False)
+t8 = time.perf_counter()
+for _ in range(20):
+    classify_report(report)
+t9 = time.perf_counter()
+print(json.dumps({
+    "import_s": t1 - t0, "load_s": t2 - t1, "first_note_s": t3 - t2,
+    "distinct_per_1000_s": (t5 - t4) / (n / 1000), "distinct_cpu_per_1000_s": (c5 - c4) / (n / 1000),
+    "repeated_per_1000_s": (t7 - t6) / (n / 1000), "load_average": os.getloadavg()[0],
+    "report_ms": (t9 - t8) / 20 * 1000, "model_mb": os.path.getsize(model.path) / 1e6, "notes": n,
+    "mean_note_chars": sum(map(len, distinct)) / n,
+}))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=10_000)
+    args = parser.parse_args()
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    cmd = [sys.executable, "-c", CHILD, str(ROOT), str(args.notes)]
+    if sys.platform.startswith("linux"):
+        cmd = ["taskset", "-c", "0", *cmd]  # one core
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True, cwd=ROOT)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    rows = [
+        ("import bma_nlp + scikit-learn", f"{r['import_s']:.2f} s"),
+        ("load_model() (sha256 + versions + unpickle)", f"{r['load_s']:.3f} s"),
+        ("first note (builds the tokeniser trie)", f"{r['first_note_s']:.2f} s"),
+        (f"{r['notes']:,} distinct notes (mean {r['mean_note_chars']:.0f} chars), wall", f"{r['distinct_per_1000_s']:.3f} s per 1,000"),
+        (f"{r['notes']:,} distinct notes, CPU time", f"{r['distinct_cpu_per_1000_s']:.3f} s per 1,000"),
+        (f"{r['notes']:,} notes, 1,000 distinct shuffled 10x (as reports repeat them)", f"{r['repeated_per_1000_s']:.3f} s per 1,000"),
+        ("classify_report, 10 installments", f"{r['report_ms']:.1f} ms"),
+        ("model file", f"{r['model_mb']:.2f} MB"),
+    ]
+    width = max(len(a) for a, _ in rows)
+    print(f"| {'what':<{width}} | time |")
+    print(f"|{'-' * (width + 2)}|------|")
+    for what, value in rows:
+        print(f"| {what:<{width}} | {value} |")
+    print(f"\n(load average {r['load_average']:.2f} while measuring; wall times grow when other processes share the core)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
