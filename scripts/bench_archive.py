@@ -108,9 +108,10 @@ def make_queries(archive: Archive, n: int, seed: int) -> list[tuple[str, dict]]:
 
     rng = random.Random(seed)
     con = archive.con
-    notes = [r[0] for r in con.execute("SELECT note FROM installments WHERE note IS NOT NULL ORDER BY random() LIMIT 3000")]
-    agencies = [r[0] for r in con.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL LIMIT 500")]
-    years = [r[0] for r in con.execute("SELECT DISTINCT fiscal_year FROM reports WHERE fiscal_year IS NOT NULL")]
+    every = [r[0] for r in con.execute("SELECT note FROM installments WHERE note IS NOT NULL ORDER BY id")]
+    notes = rng.sample(every, min(3000, len(every)))
+    agencies = [r[0] for r in con.execute("SELECT DISTINCT agency FROM reports WHERE agency IS NOT NULL ORDER BY agency LIMIT 500")]
+    years = [r[0] for r in con.execute("SELECT DISTINCT fiscal_year FROM reports WHERE fiscal_year IS NOT NULL ORDER BY fiscal_year")]
     words = [w for note in notes[:600] for w in word_tokenize(note) if THAI_RUN.fullmatch(w) or len(w) >= 4]
     districts = sorted({m.group(1) for a in agencies for m in re.finditer(r"สำนักงานเขต(\S+)", a)}) or ["ดุสิต"]
     queries: list[tuple[str, dict]] = []
