@@ -180,6 +180,20 @@ def test_an_internal_error_on_one_file_does_not_stop_the_run(archive, tmp_path, 
     assert "internal error: IndexError: boom" in str(result.errors[0]) and str(tmp_path / "a.txt") in str(result.errors[0])
 
 
+def test_a_missing_model_stops_the_run(archive, tmp_path, monkeypatch):
+    import bma_nlp.classify
+    from bma_nlp.errors import ModelError
+
+    def no_model(report):
+        raise ModelError("model file not found", "models/stage.joblib")
+
+    archive.ingest(write(tmp_path / "1.txt", YOTHA), **OPTS)
+    monkeypatch.setattr(bma_nlp.classify, "classify_report", no_model)
+    with pytest.raises(ModelError):  # every file would fail the same way: not a per-file error
+        archive.ingest([write(tmp_path / "2.txt", SCHOOL), write(tmp_path / "3.txt", DRAIN)])
+    assert [r.project.code for r in archive.reports()] == ["50120000-0042"]
+
+
 @pytest.mark.parametrize("crash", [RuntimeError("disk on fire"), KeyboardInterrupt()])
 def test_crash_mid_file_leaves_nothing_half_written(archive, tmp_path, monkeypatch, crash):
     archive.ingest(write(tmp_path / "first.txt", YOTHA), **OPTS)

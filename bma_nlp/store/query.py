@@ -301,6 +301,9 @@ def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n:
             f"SELECT i.id, h.s FROM (SELECT rowid AS rid, {_BM25[table]} AS s FROM headers_trigram WHERE headers_trigram MATCH ?{window}) h "
             f"JOIN reports r ON r.id = h.rid JOIN installments i ON i.report_id = r.id WHERE 1{target.where} ORDER BY h.s, i.id LIMIT ?"
         )
+    elif not target.where:  # nothing to check row by row: rank inside FTS5, no join
+        window = "" if total <= RANK_ALL else f" ORDER BY rowid DESC LIMIT {RANK_WINDOW}"
+        sql = f"SELECT id, s FROM (SELECT rowid AS id, {_BM25[table]} AS s FROM {table} WHERE {table} MATCH ?{window}) ORDER BY s, id LIMIT ?"
     else:
         body = f"SELECT i.id AS id, {_BM25[table]} AS s FROM {table} JOIN installments i ON i.id = {table}.rowid JOIN reports r ON r.id = i.report_id WHERE {table} MATCH ?{target.where}"
         if total <= RANK_ALL:
