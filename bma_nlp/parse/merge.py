@@ -104,6 +104,7 @@ def merge_group(group: list[ParsedCopy]) -> Report:
             if disagree and name in ("date", "progress_pct", "disbursed_baht"):
                 seen = sorted({_show(getattr(r, name)) for r in raws if getattr(r, name) is not None})
                 report.flag("copies_disagree", f"copies disagree on installment {number} {name}: {' / '.join(seen)} (kept {_show(winner)})", number)
+        inst.note = inst.note or ""  # no copy had a note: empty text, not None
         inst.note_raw = inst.note
         if inst.date is None:
             bad = next((r.bad_date for r in raws if r.bad_date), None)
