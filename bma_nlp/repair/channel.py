@@ -21,6 +21,7 @@ COST_MARK = 0.35  # a vowel/tone mark lost, added or swapped for another
 COST_LOOKALIKE = 0.45
 COST_SPACE = 0.3
 COST_OTHER = 1.0
+MIN_EDIT_COST = min(COST_MARK, COST_LOOKALIKE, COST_SPACE)  # the cheapest single edit (a lower bound)
 
 
 def _sub_cost(a: str, b: str) -> float:

@@ -18,24 +18,29 @@ from importlib import resources
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from bma_nlp.records import Repair
-from bma_nlp.repair.channel import MARKS, ocr_cost
+from bma_nlp.repair.channel import MARKS, MIN_EDIT_COST, ocr_cost
 from bma_nlp.repair.lexicon import PERSON_TITLES, Lexicon, load_lexicon
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
-CHANNEL_WEIGHT = 6.0  # nats per unit of OCR edit cost
-MIN_GAIN = 4.0  # the fix must beat the original by this much (log-probability units)
+CHANNEL_WEIGHT = 8.0  # nats per unit of OCR edit cost
+MIN_GAIN = 5.0  # the fix must beat the original by this much (log-probability units)
 MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
-MAX_WINDOW = 3  # tokens on each side of a suspicious token
+MAX_WINDOW = 2  # tokens on each side of a suspicious token
 LABEL_MIN_SCORE = 80.0
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
+_THAI_ANY = re.compile("[\u0e01-\u0e4e]")
 _NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
 _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
-_NAME_SPAN = re.compile("(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + r")\s?[\u0e00-\u0e7f]+(?:\s+[\u0e00-\u0e7f]+)?")
+# Proper names of places and organisations: the rest of the chunk after these words.
+_PLACE_SPAN = re.compile(r"(?:โรงเรียน|วัด|ซอย|บริษัท|ชุมชน|หมู่บ้าน|มูลนิธิ)(?P<name>[\u0e00-\u0e7f]+)")
+# A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
+_TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
+_NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?[\u0e00-\u0e7f]+)?")
 # Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
 _ABBREVIATION = re.compile("^[\u0e01-\u0e2e]{2,5}\\.?$")
 _LABEL = re.compile(r"^(\s*)([^:\n]{2,45}?)([\s.]*)(\s:|:)")
@@ -110,8 +115,10 @@ class _Line:
             self.starts.append(pos)
             pos += len(tok)
         protected_chars = [False] * len(text)
-        for m in _NAME_SPAN.finditer(text):
-            for k in range(m.start(), m.end()):
+        spans = [(m.start(), m.end()) for m in _NAME_SPAN.finditer(text)]
+        spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text)]
+        for start, end in spans:
+            for k in range(start, end):
                 protected_chars[k] = True
         self.protected = [self._protect(i, tok, protected_chars, lexicon) for i, tok in enumerate(self.tokens)]
 
@@ -121,11 +128,10 @@ class _Line:
             return True
         if _latin_misread(self.text, start, tok):
             return False
-        if _PROTECTED_TOKEN.search(tok) or not (_THAI_LETTER.search(tok) or tok[0] in MARKS):
+        if _PROTECTED_TOKEN.search(tok) or not _THAI_ANY.search(tok):
             return True  # numbers, codes, Latin words, punctuation
-        if tok in lexicon.names and not lexicon.is_trusted(tok):
-            return True
-        return bool(_ABBREVIATION.match(tok)) and _stands_alone(self.text, start, len(tok))
+        # consonant-only Thai that is not a word (สยป, สนศ.) is an abbreviation; ขอ, คน, ผล are words
+        return bool(_ABBREVIATION.match(tok)) and not lexicon.is_trusted(tok.rstrip(".")) and _stands_alone(self.text, start, len(tok))
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.starts[a], self.starts[b] + len(self.tokens[b])
@@ -141,20 +147,20 @@ def _latin_misread(text: str, start: int, tok: str) -> bool:
 def _stands_alone(text: str, start: int, length: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[start + length] if start + length < len(text) else " "
-    return not _THAI_LETTER.search(before + after)
+    return not _THAI_ANY.search(before + after)
 
 
 def _suspicious(tok: str, lexicon: Lexicon) -> bool:
     tok = tok.strip(".,:;()[]\"'-/…") or tok  # punctuation glued to a word is not part of it
-    if tok[0] in MARKS:
-        return True  # a token cannot start with a combining mark: a split garble
+    if tok[0] in MARKS or len(tok) == 1:
+        return True  # a token cannot start with a combining mark, and lone letters are fragments
     if not lexicon.is_trusted(tok):
         return True
     return len(tok) <= 3 and lexicon.freq.get(tok, 0) < 1000  # rare fragments garbles break into
 
 
 def _lookup(word: str, lexicon: Lexicon) -> set[str]:
-    index = lexicon.deletes_index()
+    index = lexicon._deletes or lexicon.deletes_index()
     found: set[str] = set(index.get(word, ()))
     for i in range(len(word)):
         found.update(index.get(word[:i] + word[i + 1 :], ()))
@@ -186,15 +192,58 @@ def _far_candidates(window: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
 
 
 def _space_splits_a_word(line: _Line, a: int, b: int, lexicon: Lexicon) -> bool:
-    """A space is spurious only if a fragment sits beside it; between two words it is a phrase break."""
+    """A space is spurious if a fragment sits beside it, or if the two sides together make a
+    listed word (ผู้รับ จ้าง); between two ordinary words it is a phrase break."""
     for k in range(a + 1, b):
         if line.tokens[k].isspace():
-            return not (lexicon.is_trusted(line.tokens[k - 1]) and lexicon.is_trusted(line.tokens[k + 1]))
+            left, right = line.tokens[k - 1], line.tokens[k + 1]
+            if _suspicious(left, lexicon) or _suspicious(right, lexicon):
+                return True
+            joined = left + right
+            return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
     return False
 
 
 def _window_logp(line: _Line, a: int, b: int, lexicon: Lexicon) -> float:
     return sum(lexicon.logp(t) for t in line.tokens[a : b + 1] if not t.isspace())
+
+
+def _score(
+    line: _Line,
+    window: str,
+    s: int,
+    e: int,
+    a: int,
+    b: int,
+    base: float,
+    dropped: set[str],
+    candidates: set[tuple[str, ...]],
+    lexicon: Lexicon,
+    by_result: dict[str, tuple[float, int, int, str, int]],
+) -> None:
+    """Score each candidate for one window into ``by_result`` (keyed by the line it produces)."""
+    for words in candidates:
+        replacement = "".join(words)
+        if replacement == window:
+            continue
+        if replacement in dropped or replacement.count("ๆ") != window.count("ๆ"):
+            continue  # that would delete a whole word (or a repeat mark), not repair one
+        if replacement == _NOT_THAI.sub("", window):
+            continue  # only punctuation would go: not a word repair
+        lm_gain = sum(lexicon.logp(w) for w in words) - base
+        if lm_gain - CHANNEL_WEIGHT * MIN_EDIT_COST * OSA.distance(window, replacement) < MIN_GAIN:
+            continue  # cannot win even at the cheapest edit cost: skip the weighted computation
+        cost = ocr_cost(window, replacement)
+        if cost > 0.2 * len(replacement) + 0.5:
+            continue  # too many edits for a word this short
+        gain = lm_gain - CHANNEL_WEIGHT * cost
+        # fixes that differ only in spacing are one reading of the text; keep the one that
+        # keeps the most spaces, then the best scored
+        result = line.text[:s] + replacement + line.text[e:]
+        key = result.replace(" ", "")
+        rank = (result.count(" "), gain)
+        if key not in by_result or rank > (by_result[key][4], by_result[key][0]):
+            by_result[key] = (gain, a, b, replacement, result.count(" "))
 
 
 def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, float, str] | None:
@@ -217,39 +266,40 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, flo
             if e - s > 30:
                 continue
             windows.append((a, b, s, e, line.text[s:e]))
-    by_result: dict[str, tuple[float, int, int, str]] = {}
+    by_result: dict[str, tuple[float, int, int, str, int]] = {}
+    prepared = []
     for a, b, s, e, window in windows:
         joined = window.replace(" ", "")
-        if joined == window and lexicon.is_trusted(window):
-            continue  # the window is a word (or a compound of words) as it stands
-        base = _window_logp(line, a, b, lexicon)
-        candidates = _candidates(window, lexicon)
-        if joined != window:
-            if not _space_splits_a_word(line, a, b, lexicon):
-                continue  # a space between two words is a phrase break: never join across it
-            if lexicon.is_trusted(joined):
-                candidates.add((joined,))  # a spurious space inside a word
-        if b - a <= 1:
-            candidates |= _far_candidates(window, lexicon)
-        for words in candidates:
-            replacement = "".join(words)
-            if replacement == window:
-                continue
-            if " " in window and replacement in window.split(" "):
-                continue  # that would delete a whole word, not repair one
-            if replacement == _NOT_THAI.sub("", window):
-                continue  # only punctuation would go: not a word repair
-            cost = ocr_cost(window, replacement)
-            if cost > 0.2 * len(replacement) + 0.5:
-                continue  # too many edits for a word this short
-            gain = sum(lexicon.logp(w) for w in words) - base - CHANNEL_WEIGHT * cost
-            result = line.text[:s] + replacement + line.text[e:]
-            if result not in by_result or gain > by_result[result][0]:
-                by_result[result] = (gain, a, b, replacement)
+        if joined == window and window in lexicon.trusted and lexicon.freq.get(window, 0) >= 1000:
+            continue  # the window is a common word as it stands
+        if joined != window and not _space_splits_a_word(line, a, b, lexicon):
+            continue  # a space between two words is a phrase break: never join across it
+        dropped = {
+            window[: line.starts[k] - s] + window[line.starts[k] - s + len(line.tokens[k]) :]
+            for k in range(a, b + 1)
+            if len(line.tokens[k]) >= 2 and lexicon.is_trusted(line.tokens[k])  # a doubled lone letter may go; a word may not
+        }
+        dropped |= {d.replace(" ", "") for d in dropped}
+        prepared.append((a, b, s, e, window, _window_logp(line, a, b, lexicon), dropped))
+    # Near candidates (one edit per word) first; the slower distance-2 search only if none wins.
+    for far in (False, True):
+        for a, b, s, e, window, base, dropped in prepared:
+            if far:
+                if b - a > 1:
+                    continue
+                candidates = _far_candidates(window, lexicon)
+            else:
+                candidates = _candidates(window, lexicon)
+                joined = window.replace(" ", "")
+                if joined != window and lexicon.is_trusted(joined):
+                    candidates.add((joined,))  # a spurious space inside a word
+            _score(line, window, s, e, a, b, base, dropped, candidates, lexicon, by_result)
+        if by_result and max(v[0] for v in by_result.values()) >= MIN_GAIN:
+            break
     if not by_result:
         return None
     ranked = sorted(by_result.values(), key=lambda v: v[0], reverse=True)
-    gain, a, b, replacement = ranked[0]
+    gain, a, b, replacement, _ = ranked[0]
     if gain < MIN_GAIN:
         return None
     if len(ranked) > 1 and gain - ranked[1][0] < MIN_MARGIN:

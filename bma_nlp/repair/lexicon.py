@@ -8,6 +8,7 @@ shipped domain lexicon (or the user's). Everything loads lazily from bundled pac
 from __future__ import annotations
 
 import math
+import re
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,10 +17,19 @@ from functools import lru_cache
 
 from bma_nlp.tokenize import domain_words
 
+_THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")
 TRUST_TNC = 10  # below this TNC count a dictionary word is weak evidence (PITFALLS.md)
 TRUST_TTC = 5
+DICTIONARY_COUNT = 3.0  # pseudo-count for thai_words() entries with no corpus count
 DOMAIN_FREQ = 2000  # pseudo-count for domain terms: common in this archive whatever TNC says
-PERSON_TITLES = ("นางสาว", "นาง", "นาย", "ดร.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง", "ผศ.", "รศ.", "ศ.", "ว่าที่ร้อยตรี", "ร.ต.", "พ.ต.", "พล.ต.")
+PERSON_TITLES = (
+    "นางสาว", "นาง", "นายแพทย์", "แพทย์หญิง", "นาย", "ทันตแพทย์", "เภสัชกร", "ว่าที่ร้อยตรี", "ดร.", "ด.ช.", "ด.ญ.",
+    "เด็กชาย", "เด็กหญิง", "ผู้ช่วยศาสตราจารย์", "รองศาสตราจารย์", "ศาสตราจารย์", "ผศ.", "รศ.", "ศ.", "นพ.", "พญ.",
+    "พันตำรวจเอก", "พันตำรวจโท", "พันตำรวจตรี", "พันเอก", "พันโท", "พันตรี", "ร้อยเอก", "ร้อยโท", "ร้อยตรี",
+    "เรือเอก", "เรือโท", "เรือตรี", "นาวาเอก", "นาวาโท", "นาวาตรี", "พ.ต.อ.", "พ.ต.ท.", "พ.ต.ต.", "ร.ต.อ.", "ร.ต.ท.",
+    "ร.ต.ต.", "จ.ส.ต.", "ส.ต.อ.", "พล.ต.อ.", "พล.ต.ท.", "พล.ต.ต.", "พล.ต.", "ร.ต.", "พ.ต.", "ม.ร.ว.", "ม.ล.", "ม.จ.",
+    "พระครู", "พระมหา", "พระ",
+)  # fmt: skip
 
 
 @dataclass
@@ -27,10 +37,10 @@ class Lexicon:
     freq: dict[str, float]
     trusted: set[str]
     names: frozenset[str]
+    dictionary: frozenset[str] = frozenset()
     total: float = 0.0
     _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
-    _sorted: list[str] = field(default_factory=list, repr=False)
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -55,7 +65,12 @@ class Lexicon:
         count = self.freq.get(word, 0.0)
         if word in self.trusted:
             return math.log(count / self.total) if count > 0 else math.log(1 / self.total), True
-        unknown = math.log(0.5 / self.total) - 2.0 * len(word)
+        if word in self.dictionary:
+            # a dictionary word the corpus never counted: rare, not garbage (but not trusted either,
+            # since thai_words() holds some garbles)
+            unknown = math.log(DICTIONARY_COUNT / self.total)
+        else:
+            unknown = math.log(0.5 / self.total) - 2.0 * len(word)
         n = len(word)
         if n > 40:
             return unknown, False
@@ -84,8 +99,8 @@ class Lexicon:
         if not self._deletes:
             index: dict[str, list[str]] = defaultdict(list)
             for word in self.trusted:  # the set itself: compounds are found by the two-word split
-                if len(word) < 2:
-                    continue
+                if len(word) < 2 or not _THAI_WORD.match(word):
+                    continue  # repairs produce Thai words only
                 index[word].append(word)
                 for i in range(len(word)):
                     index[word[:i] + word[i + 1 :]].append(word)
@@ -97,16 +112,10 @@ class Lexicon:
         if not self._by_length:
             buckets: dict[int, list[str]] = defaultdict(list)
             for word in self.trusted:
-                if len(word) >= 3 and self.freq.get(word, 0) >= 100:
+                if len(word) >= 3 and self.freq.get(word, 0) >= 100 and _THAI_WORD.match(word):
                     buckets[len(word)].append(word)
             self._by_length = dict(buckets)
         return self._by_length
-
-    def sorted_words(self) -> list[str]:
-        """Trusted words in order, for prefix completion of truncated words."""
-        if not self._sorted:
-            self._sorted = sorted(w for w in self.trusted if len(w) >= 4)
-        return self._sorted
 
 
 def _read_words(path: str | os.PathLike[str]) -> list[str]:
@@ -117,8 +126,8 @@ def _read_words(path: str | os.PathLike[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _base() -> tuple[dict[str, float], set[str], frozenset[str]]:
-    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names, tnc, ttc
+def _base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset[str]]:
+    from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names, thai_words, tnc, ttc
 
     freq: dict[str, float] = defaultdict(float)
     trusted: set[str] = set()
@@ -134,12 +143,12 @@ def _base() -> tuple[dict[str, float], set[str], frozenset[str]]:
         freq[word] = max(freq[word], DOMAIN_FREQ)
         trusted.add(word)
     names = frozenset(thai_male_names()) | frozenset(thai_female_names()) | frozenset(thai_family_names())
-    return dict(freq), trusted, names
+    return dict(freq), trusted, names, frozenset(thai_words())
 
 
 def load_lexicon(user_words: Iterable[str] = ()) -> Lexicon:
     """The default lexicon, plus an office's own terms (which are trusted and frequent)."""
-    base_freq, base_trusted, names = _base()
+    base_freq, base_trusted, names, dictionary = _base()
     extra = [w for w in user_words if w]
     if not extra:
         return _default_lexicon()
@@ -148,13 +157,13 @@ def load_lexicon(user_words: Iterable[str] = ()) -> Lexicon:
     for word in extra:
         freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
         trusted.add(word)
-    return Lexicon(freq, trusted, names)
+    return Lexicon(freq, trusted, names, dictionary)
 
 
 @lru_cache(maxsize=1)
 def _default_lexicon() -> Lexicon:
-    freq, trusted, names = _base()
-    return Lexicon(freq, set(trusted), names)
+    freq, trusted, names, dictionary = _base()
+    return Lexicon(freq, set(trusted), names, dictionary)
 
 
 def read_user_lexicon(path: str | os.PathLike[str]) -> list[str]:
