@@ -8,8 +8,8 @@ shipped domain lexicon (or the user's). Everything loads lazily from bundled pac
 from __future__ import annotations
 
 import math
-import re
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
