@@ -18,7 +18,7 @@ _LOOKALIKE = {frozenset(p) for p in LOOKALIKE_PAIRS}
 _LATIN_LOOKALIKE = {"n": "กทฑ", "u": "นบ", "o": "อ", "a": "ล", "b": "ษ", "s": "ร", "w": "ฟพ", "W": "ฬฟ", "0": "อo", "1": "ไ"}
 
 COST_MARK = 0.35  # a vowel/tone mark lost, added or swapped for another
-COST_LOOKALIKE = 0.45
+COST_LOOKALIKE = 0.3
 COST_SPACE = 0.3
 COST_OTHER = 1.0
 MIN_EDIT_COST = min(COST_MARK, COST_LOOKALIKE, COST_SPACE)  # the cheapest single edit (a lower bound)

@@ -27,8 +27,9 @@ from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
 CHANNEL_WEIGHT = 8.0  # nats per unit of OCR edit cost
-MIN_GAIN = 5.0  # the fix must beat the original by this much (log-probability units)
+MIN_GAIN = 4.0  # the fix must beat the original by this much (log-probability units)
 MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
+PAIR_MIN_FREQ = 200
 MAX_WINDOW = 2  # tokens on each side of a suspicious token
 LABEL_MIN_SCORE = 80.0
 
@@ -191,13 +192,18 @@ def _far_candidates(window: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
     return out
 
 
+def _fragment(tok: str, lexicon: Lexicon) -> bool:
+    """A piece of a broken word: a lone letter, a mark-initial piece, or a short unknown piece."""
+    return tok[0] in MARKS or (len(tok) <= 3 and _suspicious(tok, lexicon))
+
+
 def _space_splits_a_word(line: _Line, a: int, b: int, lexicon: Lexicon) -> bool:
     """A space is spurious if a fragment sits beside it, or if the two sides together make a
     listed word (ผู้รับ จ้าง); between two ordinary words it is a phrase break."""
     for k in range(a + 1, b):
         if line.tokens[k].isspace():
             left, right = line.tokens[k - 1], line.tokens[k + 1]
-            if _suspicious(left, lexicon) or _suspicious(right, lexicon):
+            if _fragment(left, lexicon) or _fragment(right, lexicon):
                 return True
             joined = left + right
             return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
@@ -222,10 +228,15 @@ def _score(
     by_result: dict[str, tuple[float, int, int, str, int]],
 ) -> None:
     """Score each candidate for one window into ``by_result`` (keyed by the line it produces)."""
+    space_at = window.find(" ")
     for words in candidates:
         replacement = "".join(words)
+        if len(words) == 2 and len(words[0]) == space_at:
+            replacement = words[0] + " " + words[1]  # the words meet where the space was: keep it
         if replacement == window:
             continue
+        if replacement.replace(" ", "") == window.replace(" ", "") and replacement not in lexicon.trusted:
+            continue  # only spacing would change, and not into a listed word
         if replacement in dropped or replacement.count("ๆ") != window.count("ๆ"):
             continue  # that would delete a whole word (or a repeat mark), not repair one
         if replacement == _NOT_THAI.sub("", window):
@@ -246,7 +257,7 @@ def _score(
             by_result[key] = (gain, a, b, replacement, result.count(" "))
 
 
-def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, float, str] | None:
+def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None = None) -> tuple[int, int, str, float, str] | None:
     """Best (first_token, last_token, replacement, score, reason) around token ``i``, or None.
 
     Candidates from different windows are compared by the line they produce, so two windows
@@ -254,18 +265,18 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, flo
     """
     n = len(line.tokens)
     windows = []
-    for a in range(max(0, i - MAX_WINDOW), i + 1):
-        for b in range(i, min(n, i + MAX_WINDOW + 1)):
-            if any(line.protected[k] and not line.tokens[k] == " " for k in range(a, b + 1)):
-                continue
-            if line.tokens[a].isspace() or line.tokens[b].isspace() or line.tokens[a][0] in MARKS:
-                continue  # a word cannot start with a space or a combining mark
-            if sum(line.tokens[k].isspace() for k in range(a, b + 1)) > 1:
-                continue
-            s, e = line.span(a, b)
-            if e - s > 30:
-                continue
-            windows.append((a, b, s, e, line.text[s:e]))
+    spans = [only] if only else [(a, b) for a in range(max(0, i - MAX_WINDOW), i + 1) for b in range(i, min(n, i + MAX_WINDOW + 1))]
+    for a, b in spans:
+        if any(line.protected[k] and not line.tokens[k] == " " for k in range(a, b + 1)):
+            continue
+        if line.tokens[a].isspace() or line.tokens[b].isspace() or line.tokens[a][0] in MARKS:
+            continue  # a word cannot start with a space or a combining mark
+        if sum(line.tokens[k].isspace() for k in range(a, b + 1)) > 1:
+            continue
+        s, e = line.span(a, b)
+        if e - s > 30:
+            continue
+        windows.append((a, b, s, e, line.text[s:e]))
     by_result: dict[str, tuple[float, int, int, str, int]] = {}
     prepared = []
     for a, b, s, e, window in windows:
@@ -280,7 +291,11 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, flo
             if len(line.tokens[k]) >= 2 and lexicon.is_trusted(line.tokens[k])  # a doubled lone letter may go; a word may not
         }
         dropped |= {d.replace(" ", "") for d in dropped}
-        prepared.append((a, b, s, e, window, _window_logp(line, a, b, lexicon), dropped))
+        base = _window_logp(line, a, b, lexicon)
+        if joined == window and lexicon.is_trusted(window):
+            # the tokeniser's split is not the only reading: score the window's best split too
+            base = max(base, lexicon.logp(window))
+        prepared.append((a, b, s, e, window, base, dropped))
     # Near candidates (one edit per word) first; the slower distance-2 search only if none wins.
     for far in (False, True):
         for a, b, s, e, window, base, dropped in prepared:
@@ -291,8 +306,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, flo
             else:
                 candidates = _candidates(window, lexicon)
                 joined = window.replace(" ", "")
-                if joined != window and lexicon.is_trusted(joined):
-                    candidates.add((joined,))  # a spurious space inside a word
+                if joined != window and joined in lexicon.trusted:
+                    candidates.add((joined,))  # a spurious space inside a listed word
             _score(line, window, s, e, a, b, base, dropped, candidates, lexicon, by_result)
         if by_result and max(v[0] for v in by_result.values()) >= MIN_GAIN:
             break
@@ -305,6 +320,34 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, flo
     if len(ranked) > 1 and gain - ranked[1][0] < MIN_MARGIN:
         return None  # two different fixes are about as good: the evidence does not decide
     return a, b, replacement, gain, "ocr word"
+
+
+_STRAY = frozenset(".,'`")
+
+
+def _stray_punctuation(line: _Line, i: int, lexicon: Lexicon) -> bool:
+    """A lone . , ' or ` glued between a Thai word and the next Thai word is an OCR speck.
+    Abbreviations (กทม., พ.ศ.) and label dots (รหัสโครงการ...) are left alone."""
+    tokens = line.tokens
+    if tokens[i] not in _STRAY or i == 0 or i + 1 >= len(tokens):
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    if not after or not ("\u0e01" <= after[0] <= "\u0e2e" or "\u0e40" <= after[0] <= "\u0e44"):
+        return False
+    return len(before) >= 3 and lexicon.is_trusted(before) and not _ABBREVIATION.match(before)
+
+
+def _pair_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
+    """Two real words that together are one slip away from a common word (ร้าง|กาย for ร่างกาย):
+    a real-word error inside a compound, visible only from the pair."""
+    if i == 0 or line.protected[i - 1] or line.tokens[i - 1].isspace():
+        return False
+    if i + 1 < len(line.tokens) and not line.protected[i + 1] and _suspicious(line.tokens[i + 1], lexicon):
+        return False  # a plainly garbled neighbour comes next: let its own repair see this pair
+    pair = line.tokens[i - 1] + line.tokens[i]
+    if pair in lexicon.trusted or pair in lexicon.dictionary:
+        return False
+    return any(len(w) >= 4 and lexicon.freq.get(w, 0) >= PAIR_MIN_FREQ for w in _lookup(pair, lexicon))
 
 
 def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
@@ -323,10 +366,21 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     label_end = label.end(3) if label is not None and (known or label_fix) else -1
     while i < len(line.tokens):
         tok = line.tokens[i]
-        if line.protected[i] or line.starts[i] < label_end or not _suspicious(tok, lexicon):
+        if line.starts[i] < label_end:
             i += 1
             continue
-        fix = _best_fix(line, i, lexicon)
+        if _stray_punctuation(line, i, lexicon):
+            fix: tuple[int, int, str, float, str] | None = (i, i, "", 1.0, "stray punctuation inside Thai text")
+        elif line.protected[i]:
+            i += 1
+            continue
+        elif _suspicious(tok, lexicon):
+            fix = _best_fix(line, i, lexicon)
+        elif _pair_suspect(line, i, lexicon):
+            fix = _best_fix(line, i, lexicon, only=(i - 1, i))  # judge the pair itself, nothing wider
+        else:
+            i += 1
+            continue
         if fix is None:
             i += 1
             continue
