@@ -168,27 +168,46 @@ def _lookup(word: str, lexicon: Lexicon) -> set[str]:
     return found
 
 
-def _candidates(window: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
-    """Word sequences (one or two words) within OCR reach of ``window``."""
+Candidate = tuple[tuple[str, ...], float]  # (words, their log-probability)
+
+
+def _candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
+    """Word sequences (one or two words) within OCR reach of ``window`` (cached per lexicon)."""
+    cached: list[Candidate] | None = lexicon._candidate_cache.get(window)
+    if cached is None:
+        if len(lexicon._candidate_cache) > 200_000:
+            lexicon._candidate_cache.clear()
+        cached = lexicon._candidate_cache[window] = _generate_candidates(window, lexicon)
+    return cached
+
+
+def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     joined = window.replace(" ", "")
-    out: set[tuple[str, ...]] = {(w,) for w in _lookup(joined, lexicon)}
+    logp, trusted = lexicon.logp, lexicon.trusted
+    out: dict[tuple[str, ...], float] = {(w,): logp(w) for w in _lookup(joined, lexicon)}
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
-        if lexicon.is_trusted(left) and right[0] not in MARKS:
-            out.update((left, w) for w in _lookup(right, lexicon))
-        if lexicon.is_trusted(right) and right[0] not in MARKS:
-            out.update((w, right) for w in _lookup(left, lexicon))
-    return out
+        if right[0] in MARKS:
+            continue
+        if left in trusted:  # listed words only: a split is a claim about two real words
+            left_lp = logp(left)
+            for w in _lookup(right, lexicon):
+                out[(left, w)] = left_lp + logp(w)
+        if right in trusted:
+            right_lp = logp(right)
+            for w in _lookup(left, lexicon):
+                out[(w, right)] = logp(w) + right_lp
+    return list(out.items())
 
 
-def _far_candidates(window: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
+def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     """Distance-2 fallback over frequent words of similar length (only when nothing closer)."""
     joined = window.replace(" ", "")
-    out: set[tuple[str, ...]] = set()
+    out: list[Candidate] = []
     buckets = lexicon.words_by_length()
     for length in range(max(3, len(joined) - 2), len(joined) + 3):
         for word, _, _ in process.extract(joined, buckets.get(length, []), scorer=Levenshtein.distance, processor=None, score_cutoff=2, limit=5):
-            out.add((word,))
+            out.append(((word,), lexicon.logp(word)))
     return out
 
 
@@ -223,13 +242,17 @@ def _score(
     b: int,
     base: float,
     dropped: set[str],
-    candidates: set[tuple[str, ...]],
+    candidates: list[Candidate],
     lexicon: Lexicon,
     by_result: dict[str, tuple[float, int, int, str, int]],
 ) -> None:
     """Score each candidate for one window into ``by_result`` (keyed by the line it produces)."""
     space_at = window.find(" ")
-    for words in candidates:
+    floor = base + MIN_GAIN  # a candidate's own log-probability must reach this even with a free edit
+    for words, lm in candidates:
+        if lm < floor:
+            continue
+        lm_gain = lm - base
         replacement = "".join(words)
         if len(words) == 2 and len(words[0]) == space_at:
             replacement = words[0] + " " + words[1]  # the words meet where the space was: keep it
@@ -241,7 +264,6 @@ def _score(
             continue  # that would delete a whole word (or a repeat mark), not repair one
         if replacement == _NOT_THAI.sub("", window):
             continue  # only punctuation would go: not a word repair
-        lm_gain = sum(lexicon.logp(w) for w in words) - base
         if lm_gain - CHANNEL_WEIGHT * MIN_EDIT_COST * OSA.distance(window, replacement) < MIN_GAIN:
             continue  # cannot win even at the cheapest edit cost: skip the weighted computation
         cost = ocr_cost(window, replacement)
@@ -291,10 +313,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
             if len(line.tokens[k]) >= 2 and lexicon.is_trusted(line.tokens[k])  # a doubled lone letter may go; a word may not
         }
         dropped |= {d.replace(" ", "") for d in dropped}
-        base = _window_logp(line, a, b, lexicon)
-        if joined == window and lexicon.is_trusted(window):
-            # the tokeniser's split is not the only reading: score the window's best split too
-            base = max(base, lexicon.logp(window))
+        # the tokeniser's split is not the only reading of the original: take its best split
+        base = max(_window_logp(line, a, b, lexicon), sum(lexicon.best_split_logp(part) for part in window.split(" ") if part))
         prepared.append((a, b, s, e, window, base, dropped))
     # Near candidates (one edit per word) first; the slower distance-2 search only if none wins.
     for far in (False, True):
@@ -307,7 +327,7 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
                 candidates = _candidates(window, lexicon)
                 joined = window.replace(" ", "")
                 if joined != window and joined in lexicon.trusted:
-                    candidates.add((joined,))  # a spurious space inside a listed word
+                    candidates = [*candidates, ((joined,), lexicon.logp(joined))]  # a spurious space inside a listed word
             _score(line, window, s, e, a, b, base, dropped, candidates, lexicon, by_result)
         if by_result and max(v[0] for v in by_result.values()) >= MIN_GAIN:
             break

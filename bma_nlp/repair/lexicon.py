@@ -42,6 +42,8 @@ class Lexicon:
     _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
+    _candidate_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
+    _split_cache: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -54,6 +56,30 @@ class Lexicon:
     def is_trusted(self, word: str) -> bool:
         """Frequent, listed, or a compound of trusted words of two or more letters each."""
         return self._analyse(word)[1]
+
+    def best_split_logp(self, text: str) -> float:
+        """Log-probability of the likeliest reading of ``text`` as a run of solid words, so a
+        correct phrase the tokeniser split oddly is not mistaken for a garble. Solid: trusted,
+        and if three letters or fewer, common (rare short pieces are what garbles break into)."""
+        cached = self._split_cache.get(text)
+        if cached is not None:
+            return cached
+        n = len(text)
+        unknown = math.log(0.5 / self.total) - 2.0
+        best = [0.0] + [-math.inf] * n
+        for i in range(1, n + 1):
+            best[i] = best[i - 1] + unknown  # one unexplained character
+            for j in range(max(0, i - 20), i - 1):
+                piece = text[j:i]
+                count = self.freq.get(piece, 0.0)
+                if count <= 0 or piece not in self.trusted or (i - j <= 3 and count < 1000):
+                    continue
+                if best[j] + math.log(count / self.total) > best[i]:
+                    best[i] = best[j] + math.log(count / self.total)
+        if len(self._split_cache) > 200_000:
+            self._split_cache.clear()
+        self._split_cache[text] = best[n]
+        return best[n]
 
     def _analyse(self, word: str) -> tuple[float, bool]:
         cached = self._cache.get(word)
