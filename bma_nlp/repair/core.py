@@ -26,7 +26,7 @@ from bma_nlp.repair.lexicon import PERSON_TITLES, Lexicon, load_lexicon
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
-CHANNEL_WEIGHT = 8.0  # nats per unit of OCR edit cost
+CHANNEL_WEIGHT = 9.0  # nats per unit of OCR edit cost
 MIN_GAIN = 4.0  # the fix must beat the original by this much (log-probability units)
 MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
 PAIR_MIN_FREQ = 200
