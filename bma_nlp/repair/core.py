@@ -233,6 +233,18 @@ def _window_logp(line: _Line, a: int, b: int, lexicon: Lexicon) -> float:
     return sum(lexicon.logp(t) for t in line.tokens[a : b + 1] if not t.isspace())
 
 
+def _duplicates_neighbour(text: str, s: int, e: int, window: str, replacement: str) -> bool:
+    """Does the fix only add, at one end of the window, the text standing just outside it?"""
+    joined = window.replace(" ", "")
+    flat = replacement.replace(" ", "")
+    extra = len(flat) - len(joined)
+    if extra <= 0:
+        return False
+    if flat.endswith(joined) and text[max(0, s - extra) : s] == flat[:extra]:
+        return True
+    return flat.startswith(joined) and text[e : e + extra] == flat[-extra:]
+
+
 def _score(
     line: _Line,
     window: str,
@@ -264,6 +276,8 @@ def _score(
             continue  # that would delete a whole word (or a repeat mark), not repair one
         if replacement == _NOT_THAI.sub("", window):
             continue  # only punctuation would go: not a word repair
+        if _duplicates_neighbour(line.text, s, e, window, replacement):
+            continue  # it would write again what already stands next to the window
         if lm_gain - CHANNEL_WEIGHT * MIN_EDIT_COST * OSA.distance(window, replacement) < MIN_GAIN:
             continue  # cannot win even at the cheapest edit cost: skip the weighted computation
         cost = ocr_cost(window, replacement)
@@ -320,8 +334,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
     for far in (False, True):
         for a, b, s, e, window, base, dropped in prepared:
             if far:
-                if b - a > 1:
-                    continue
+                if b != a and not any(len(line.tokens[k]) == 1 for k in range(a, b + 1)):
+                    continue  # the slow search: single tokens, or a token with a lone letter beside it
                 candidates = _far_candidates(window, lexicon)
             else:
                 candidates = _candidates(window, lexicon)
