@@ -95,12 +95,9 @@ def parse(files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: boo
 def repair(file: Path, explain: bool, fmt: str, lexicon: Path | None, no_consensus: bool) -> None:
     """Repair OCR-garbled words in FILE (or stdin); repaired text goes to stdout line for line."""
     from bma_nlp.repair import repair as repair_text
-    from bma_nlp.text import decode_bytes, read_text
+    from bma_nlp.text import read_input
 
-    if str(file) == "-":
-        text, _ = decode_bytes(click.get_binary_stream("stdin").read(), "<stdin>")
-    else:
-        text, _ = read_text(file)
+    text, _ = read_input(file)
     result = repair_text(text, lexicon=lexicon, consensus=not no_consensus)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))

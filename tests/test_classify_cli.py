@@ -65,7 +65,7 @@ def test_classify_usage_errors(run, tmp_path):
     assert run("classify").exit_code == 1
     assert run("classify", "x", "--input", "-").exit_code == 1
     result = run("classify", "--input", tmp_path / "missing.jsonl")
-    assert result.exit_code == 1 and "not found" in result.stderr
+    assert result.exit_code == 1 and "no such file" in result.stderr
 
 
 def test_corrupted_model_is_one_line(run, tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bma_nlp.errors import InputError
+from bma_nlp.text import read_input
 
 BATCH = 1000
 
@@ -28,19 +29,11 @@ def read_notes(text: str | None, input_file: str | None, plain: bool, stdin: Tex
     if input_file is None:
         raise InputError("nothing to classify: give TEXT or --input FILE (- for stdin)")
     where = "<stdin>" if input_file == "-" else input_file
-    try:
-        if input_file == "-":
-            lines = (stdin or sys.stdin).read().splitlines()
-        else:
-            lines = Path(input_file).read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise InputError("file not found", where) from None
-    except IsADirectoryError:
-        raise InputError("is a directory", where) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", where) from None
-    except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", where) from None
+    if stdin is not None:
+        lines = stdin.read().splitlines()
+    else:
+        text_read, _ = read_input(input_file)  # same encoding detection and errors as every input
+        lines = text_read.splitlines()
     if plain:
         return lines
     notes: list[str] = []

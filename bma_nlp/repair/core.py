@@ -379,9 +379,14 @@ def _pair_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
     if i + 1 < len(line.tokens) and not line.protected[i + 1] and _suspicious(line.tokens[i + 1], lexicon):
         return False  # a plainly garbled neighbour comes next: let its own repair see this pair
     pair = line.tokens[i - 1] + line.tokens[i]
-    if pair in lexicon.trusted or pair in lexicon.dictionary:
+    if len(pair) < 4 or pair in lexicon.trusted or pair in lexicon.dictionary:
         return False
-    return any(len(w) >= 4 and lexicon.freq.get(w, 0) >= PAIR_MIN_FREQ for w in _lookup(pair, lexicon))
+    near = lexicon._pair_cache.get(pair)
+    if near is None:
+        if len(lexicon._pair_cache) > 200_000:
+            lexicon._pair_cache.clear()
+        near = lexicon._pair_cache[pair] = any(len(w) >= 4 and lexicon.freq.get(w, 0) >= PAIR_MIN_FREQ for w in _lookup(pair, lexicon))
+    return near
 
 
 def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:

@@ -44,6 +44,7 @@ class Lexicon:
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
     _candidate_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _split_cache: dict[str, float] = field(default_factory=dict, repr=False)
+    _pair_cache: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0

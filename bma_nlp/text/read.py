@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import sys
 from pathlib import Path
 
 from bma_nlp.errors import InputError
@@ -93,3 +94,10 @@ def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) 
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", where) from None
     return decode_bytes(data, where)
+
+
+def read_input(source: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Like ``read_text``, with ``-`` meaning standard input (same checks, same messages)."""
+    if str(source) == "-":
+        return decode_bytes(sys.stdin.buffer.read(max_bytes + 1)[: max_bytes + 1], "<stdin>")
+    return read_text(source, max_bytes=max_bytes)
