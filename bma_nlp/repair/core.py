@@ -360,15 +360,21 @@ _STRAY = frozenset(".,'`")
 
 
 def _stray_punctuation(line: _Line, i: int, lexicon: Lexicon) -> bool:
-    """A lone . , ' or ` glued between a Thai word and the next Thai word is an OCR speck.
-    Abbreviations (กทม., พ.ศ.) and label dots (รหัสโครงการ...) are left alone."""
+    """A lone . , ' or ` glued to the end of a Thai word is an OCR speck when Thai text follows
+    at once (or, for ' and `, which Thai does not use inside text, when a space or the line end
+    follows and no opening quote stands before). Abbreviations (กทม., พ.ศ.) and label dots
+    (รหัสโครงการ...) are left alone."""
     tokens = line.tokens
-    if tokens[i] not in _STRAY or i == 0 or i + 1 >= len(tokens):
+    mark = tokens[i]
+    if mark not in _STRAY or i == 0:
         return False
-    before, after = tokens[i - 1], tokens[i + 1]
-    if not after or not ("\u0e01" <= after[0] <= "\u0e2e" or "\u0e40" <= after[0] <= "\u0e44"):
+    before = tokens[i - 1]
+    if len(before) < 3 or not lexicon.is_trusted(before) or _ABBREVIATION.match(before):
         return False
-    return len(before) >= 3 and lexicon.is_trusted(before) and not _ABBREVIATION.match(before)
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if after and ("\u0e01" <= after[0] <= "\u0e2e" or "\u0e40" <= after[0] <= "\u0e44"):
+        return True
+    return mark in "'`" and (not after or after.isspace()) and mark not in line.text[: line.starts[i - 1]]
 
 
 def _pair_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
