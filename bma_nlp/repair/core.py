@@ -395,6 +395,21 @@ def _pair_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
     return near
 
 
+def _cached_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None) -> tuple[int, int, str, float, str] | None:
+    """``_best_fix`` remembered by its neighbourhood: archives repeat the same garbles and the
+    same rare-but-correct words (in every copy of a report), so each is judged once."""
+    lo, hi = max(0, i - MAX_WINDOW - 1), min(len(line.tokens), i + MAX_WINDOW + 2)
+    key = (i - lo, only and (only[0] - lo, only[1] - lo), tuple(line.tokens[lo:hi]), tuple(line.protected[lo:hi]))
+    if key in lexicon._fix_cache:
+        found = lexicon._fix_cache[key]
+        return None if found is None else (found[0] + lo, found[1] + lo, found[2], found[3], found[4])
+    fix = _best_fix(line, i, lexicon, only)
+    if len(lexicon._fix_cache) > 100_000:
+        lexicon._fix_cache.clear()
+    lexicon._fix_cache[key] = None if fix is None else (fix[0] - lo, fix[1] - lo, fix[2], fix[3], fix[4])
+    return fix
+
+
 def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     """Repair one line; offsets in the returned changes refer to the input line."""
     changes: list[Repair] = []
@@ -420,9 +435,9 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
             i += 1
             continue
         elif _suspicious(tok, lexicon):
-            fix = _best_fix(line, i, lexicon)
+            fix = _cached_fix(line, i, lexicon, None)
         elif _pair_suspect(line, i, lexicon):
-            fix = _best_fix(line, i, lexicon, only=(i - 1, i))  # judge the pair itself, nothing wider
+            fix = _cached_fix(line, i, lexicon, (i - 1, i))  # judge the pair itself, nothing wider
         else:
             i += 1
             continue
