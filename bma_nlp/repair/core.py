@@ -336,6 +336,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
             if far:
                 if b != a and not any(len(line.tokens[k]) == 1 for k in range(a, b + 1)):
                     continue  # the slow search: single tokens, or a token with a lone letter beside it
+                if all(lexicon.is_trusted(line.tokens[k]) and len(line.tokens[k]) > 1 for k in range(a, b + 1)):
+                    continue  # ... and only where something is plainly unknown
                 candidates = _far_candidates(window, lexicon)
             else:
                 candidates = _candidates(window, lexicon)
