@@ -74,7 +74,12 @@ def main() -> None:
         f"{args.rate:.0%} words": [corrupt(line, rng, args.rate) for line in clean],
         f"{args.rate:.0%} words + ำ as ํา": [corrupt(line, rng, args.rate, tesseract_am=True) for line in clean],
     }
-    bma("ดำเนนการ")  # warm up: load the lexicon and build the candidate index (about a second, once)
+    # Start-up, once per process and not part of throughput: load the lexicon, build both
+    # candidate indexes, and run every code path once.
+    lexicon = load_lexicon()
+    lexicon.deletes_index()
+    lexicon.words_by_length()
+    bma("การดำเนนการจัดซี้อวัสดุ ผลงคุณภาพ ทุกะบบย่อย")
     systems: list[tuple[str, Callable[[str], str], int]] = [
         ("no repair", none, len(clean)),
         ("bma_nlp.repair", bma, len(clean)),

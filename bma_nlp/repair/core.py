@@ -197,7 +197,7 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             right_lp = logp(right)
             for w in _lookup(left, lexicon):
                 out[(w, right)] = logp(w) + right_lp
-    return list(out.items())
+    return sorted(out.items(), key=lambda item: -item[1])  # likeliest first: scoring stops early
 
 
 def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
@@ -208,7 +208,7 @@ def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     for length in range(max(3, len(joined) - 2), len(joined) + 3):
         for word, _, _ in process.extract(joined, buckets.get(length, []), scorer=Levenshtein.distance, processor=None, score_cutoff=2, limit=5):
             out.append(((word,), lexicon.logp(word)))
-    return out
+    return sorted(out, key=lambda item: -item[1])
 
 
 def _fragment(tok: str, lexicon: Lexicon) -> bool:
@@ -263,7 +263,7 @@ def _score(
     floor = base + MIN_GAIN  # a candidate's own log-probability must reach this even with a free edit
     for words, lm in candidates:
         if lm < floor:
-            continue
+            break  # candidates come likeliest first: none after this can reach the floor
         lm_gain = lm - base
         replacement = "".join(words)
         if len(words) == 2 and len(words[0]) == space_at:
@@ -343,7 +343,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
                 candidates = _candidates(window, lexicon)
                 joined = window.replace(" ", "")
                 if joined != window and joined in lexicon.trusted:
-                    candidates = [*candidates, ((joined,), lexicon.logp(joined))]  # a spurious space inside a listed word
+                    # a spurious space inside a listed word
+                    candidates = sorted([*candidates, ((joined,), lexicon.logp(joined))], key=lambda item: -item[1])
             _score(line, window, s, e, a, b, base, dropped, candidates, lexicon, by_result)
         if by_result and max(v[0] for v in by_result.values()) >= MIN_GAIN:
             break
