@@ -11,6 +11,7 @@ people's names are never touched.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -109,7 +110,7 @@ class _Line:
 
     def __init__(self, text: str, lexicon: Lexicon) -> None:
         self.text = text
-        self.tokens = word_tokenize(text, compounds=True, keep_whitespace=True) if text else []
+        self.tokens = word_tokenize(text, engine="nlpo3", compounds=True, keep_whitespace=True) if text else []
         self.starts: list[int] = []
         pos = 0
         for tok in self.tokens:
@@ -258,12 +259,17 @@ def _score(
     lexicon: Lexicon,
     by_result: dict[str, tuple[float, int, int, str, int]],
 ) -> None:
-    """Score each candidate for one window into ``by_result`` (keyed by the line it produces)."""
+    """Score each candidate for one window into ``by_result`` (keyed by the line it produces).
+
+    Branch and bound: a candidate matters only if it could still be the fix (gain >= MIN_GAIN)
+    or a runner-up close enough to make us abstain; its gain is at most its language-model
+    gain minus the cheapest possible edit, and candidates come likeliest first."""
     space_at = window.find(" ")
-    floor = base + MIN_GAIN  # a candidate's own log-probability must reach this even with a free edit
+    best = max((v[0] for v in by_result.values()), default=-math.inf)
     for words, lm in candidates:
-        if lm < floor:
-            break  # candidates come likeliest first: none after this can reach the floor
+        relevant = max(MIN_GAIN, best) - MIN_MARGIN
+        if lm - base - CHANNEL_WEIGHT * MIN_EDIT_COST < relevant:
+            break  # no later candidate can matter either
         lm_gain = lm - base
         replacement = "".join(words)
         if len(words) == 2 and len(words[0]) == space_at:
@@ -278,8 +284,8 @@ def _score(
             continue  # only punctuation would go: not a word repair
         if _duplicates_neighbour(line.text, s, e, window, replacement):
             continue  # it would write again what already stands next to the window
-        if lm_gain - CHANNEL_WEIGHT * MIN_EDIT_COST * OSA.distance(window, replacement) < MIN_GAIN:
-            continue  # cannot win even at the cheapest edit cost: skip the weighted computation
+        if lm_gain - CHANNEL_WEIGHT * MIN_EDIT_COST * OSA.distance(window, replacement) < relevant:
+            continue  # cannot matter even at the cheapest edit cost: skip the weighted computation
         cost = ocr_cost(window, replacement)
         if cost > 0.2 * len(replacement) + 0.5:
             continue  # too many edits for a word this short
@@ -291,6 +297,7 @@ def _score(
         rank = (result.count(" "), gain)
         if key not in by_result or rank > (by_result[key][4], by_result[key][0]):
             by_result[key] = (gain, a, b, replacement, result.count(" "))
+            best = max(v[0] for v in by_result.values())  # (a replaced entry may have scored lower)
 
 
 def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None = None) -> tuple[int, int, str, float, str] | None:
