@@ -90,3 +90,20 @@ def test_cli_repair_text_json_and_stdin():
     assert json.loads(result.stdout)["changes"][0]["replacement"].endswith("ซื้อ")
     result = runner.invoke(main, ["repair", "-"], input=b"\x00\x01binary")
     assert result.exit_code == 1 and result.stderr.startswith("error: <stdin>: binary")
+
+
+def test_fast_tokeniser_falls_back_and_agrees(monkeypatch):
+    from bma_nlp import tokenize
+
+    text = "ได้รับอนุมัติเงินประจำงวดแล้ว ขณะนี้อยู่ระหว่างจัดซื้อวัสดุ"
+    fast = tokenize.word_tokenize(text, engine="nlpo3", keep_whitespace=True)
+    assert fast == tokenize.word_tokenize(text, keep_whitespace=True)
+    monkeypatch.setattr(tokenize, "_nlpo3_dictionary", lambda compounds: None)  # nlpo3 missing
+    assert tokenize.word_tokenize(text, engine="nlpo3", keep_whitespace=True) == fast
+
+
+def test_spacing_between_words_and_text_beside_the_window_are_kept():
+    # a space between two real words is a phrase break, never joined
+    assert repair("ขุดลอกคลองเปรมประชากร ช่วงที่ 2", consensus=False).text == "ขุดลอกคลองเปรมประชากร ช่วงที่ 2"
+    # a closing quote after an opening one stays
+    assert repair("เรียกว่า 'ตลาดน้ำ' ของชุมชน", consensus=False).text == "เรียกว่า 'ตลาดน้ำ' ของชุมชน"
