@@ -62,6 +62,13 @@ def ocr_cost(observed: str, intended: str) -> float:
     if k:
         observed, intended = observed[:-k], intended[:-k]
     n, m = len(observed), len(intended)
+    # most candidates differ by one edit: price it directly
+    if n == 0:
+        return sum(_indel_cost(c) for c in intended)
+    if m == 0:
+        return sum(_indel_cost(c) for c in observed)
+    if n == 1 and m == 1:
+        return _sub_cost(observed, intended)
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
     for j in range(1, m + 1):
