@@ -161,11 +161,20 @@ def _suspicious(tok: str, lexicon: Lexicon) -> bool:
     return len(tok) <= 3 and lexicon.freq.get(tok, 0) < 1000  # rare fragments garbles break into
 
 
-def _lookup(word: str, lexicon: Lexicon) -> set[str]:
-    index = lexicon._deletes or lexicon.deletes_index()
-    found: set[str] = set(index.get(word, ()))
-    for i in range(len(word)):
-        found.update(index.get(word[:i] + word[i + 1 :], ()))
+def _lookup(word: str, lexicon: Lexicon) -> frozenset[str]:
+    """Trusted words within one delete of ``word`` on either side (memoised: windows overlap)."""
+    found = lexicon._lookup_cache.get(word)
+    if found is None:
+        index = lexicon._deletes or lexicon.deletes_index()
+        get = index.get
+        hits: set[str] = set(get(word, ()))
+        for i in range(len(word)):
+            more = get(word[:i] + word[i + 1 :])
+            if more:
+                hits.update(more)
+        if len(lexicon._lookup_cache) > 200_000:
+            lexicon._lookup_cache.clear()
+        found = lexicon._lookup_cache[word] = frozenset(hits)
     return found
 
 

@@ -46,13 +46,14 @@ class Lexicon:
     _split_cache: dict[str, float] = field(default_factory=dict, repr=False)
     _pair_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _fix_cache: dict[object, tuple[int, int, str, float, str] | None] = field(default_factory=dict, repr=False)
+    _lookup_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        for cache in (self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache):
+        for cache in (self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache):
             cache.clear()
 
     def logp(self, word: str) -> float:
