@@ -1,12 +1,14 @@
 """Find OCR-garbled words and fix the ones we are sure about.
 
-Per line: a garbled *form label* is restored from the form's label list; elsewhere suspicious
-tokens (unknown to the trusted lexicon, or rare short fragments that garbles break into)
-open small windows of neighbouring tokens, candidates come from a SymSpell-style deletes
-index (plus a two-word split and a distance-2 fallback), and each candidate is scored by a
-unigram language model gain minus the OCR channel cost. Repair abstains unless the best
-candidate clearly beats both the original and the runner-up. Numbers, Latin words, codes and
-people's names are never touched.
+Per line: a garbled *form label* is restored from the form's label list; a lone punctuation
+speck between Thai words goes; elsewhere suspicious tokens (unknown to the trusted lexicon,
+lone letters, rare short fragments that garbles break into, or two real words one slip away
+from a common word) open small windows of neighbouring tokens. Candidates come from a
+SymSpell-style deletes index (plus a two-word split, a spurious-space join and a distance-2
+search), and each is scored by a unigram language-model gain over the original's best reading
+minus the OCR channel cost. Repair abstains unless the best candidate clearly beats both the
+original and the runner-up. Numbers, Latin words, codes, abbreviations and people's and
+places' names are never touched.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ CHANNEL_WEIGHT = 9.0  # nats per unit of OCR edit cost
 MIN_GAIN = 4.0  # the fix must beat the original by this much (log-probability units)
 MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
 PAIR_MIN_FREQ = 200
-MAX_WINDOW = 2  # tokens on each side of a suspicious token
+MAX_WINDOW = 2  # tokens on each side of a suspicious token that a window may take in
 LABEL_MIN_SCORE = 80.0
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")

@@ -53,7 +53,8 @@ class Lexicon:
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        for cache in (self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache):
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache]
+        for cache in caches:
             cache.clear()
 
     def logp(self, word: str) -> float:
