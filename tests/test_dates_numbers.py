@@ -64,3 +64,12 @@ def test_parse_number():
     assert parse_number("40.00") == 40.0
     assert parse_number("๑๐๐.๐๐ %") == 100.0
     assert parse_number("x") is None
+
+
+def test_date_word_before_the_date():
+    assert parse_date("วันที่ 15 พ.ย. 2566") == "2023-11-15"
+    iso, length = match_date("ณ วันที่ 31/12/2565 : ขออนุมัติ")
+    assert iso == "2022-12-31" and length == len("ณ วันที่ 31/12/2565")
+    with pytest.raises(InvalidDate) as info:
+        match_date("วันที่ 31/02/2566 : x")
+    assert info.value.end == len("วันที่ 31/02/2566")

@@ -84,3 +84,15 @@ def test_copies_disagreeing_on_a_number_are_flagged():
     (r,) = parse_text(a + a + b)
     assert r.copies == 3 and r.installments[0].disbursed_baht == 1000  # majority wins
     assert any(f.code == "copies_disagree" and "disbursed_baht" in f.message for f in r.flags)
+
+
+def test_label_variants_and_date_words():
+    report = parse_report(REPORTS / "bangsue-canal-2567.txt", repair=False, classify=False)
+    p = report.project
+    assert (p.start_date, p.end_date) == ("2023-10-01", "2024-09-30")  # วันเริ่มต้นโครงการ, Thai month names
+    assert p.agency == "สำนักการระบายน้ำ / กองระบบคลอง"  # หน่วยงานรับผิดชอบ
+    assert p.budget_received == 4500000  # งบประมาณที่ได้รับจัดสรร, no บาท
+    first, second = report.installments
+    assert (first.date, first.note, first.progress_pct) == ("2023-11-15", "อยู่ระหว่างจัดทำราคากลาง", 5.0)
+    assert (second.date, second.disbursed_baht, second.on_plan) == ("2024-01-20", 2000000, False)
+    assert report.flags == []

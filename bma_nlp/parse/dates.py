@@ -31,8 +31,16 @@ DATE_PATTERNS = [
 ]  # fmt: skip
 
 
+# "วันที่ 15 พ.ย. 2566", "ณ วันที่ ..." : the word for "date" before the date itself
+_DATE_WORD = re.compile(r"(?:ณ\s*)?วันที่\s*")
+
+
 class InvalidDate(ValueError):
-    """A date-shaped string that names no real day (31/02/2566)."""
+    """A date-shaped string that names no real day (31/02/2566); ``end`` is where it stops."""
+
+    def __init__(self, text: str, end: int = 0) -> None:
+        super().__init__(text)
+        self.end = end
 
 
 def _year_to_ce(year_text: str) -> int:
@@ -47,17 +55,19 @@ def match_date(text: str) -> tuple[str, int] | None:
 
     Raises InvalidDate when the text starts with a date that does not exist.
     """
+    word = _DATE_WORD.match(text)
+    skip = word.end() if word else 0
     for pattern in DATE_PATTERNS:
-        m = pattern.match(text)
+        m = pattern.match(text, skip)
         if not m:
             continue
         month = THAI_MONTHS[m.group("mname")] if "mname" in m.groupdict() and m.group("mname") else int(arabic_digits(m.group("m")))
         day = int(arabic_digits(m.group("d")))
         year = _year_to_ce(m.group("y"))
         try:
-            return dt.date(year, month, day).isoformat(), m.end()
+            return dt.date(year, month, day).isoformat(), m.end()  # (m.end() counts from text's start)
         except ValueError:
-            raise InvalidDate(m.group("date")) from None
+            raise InvalidDate(m.group("date"), m.end()) from None
     return None
 
 

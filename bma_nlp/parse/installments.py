@@ -67,7 +67,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     except InvalidDate as exc:
         bad = str(exc)
         found = None
-        lead = lead[len(bad):] if lead.startswith(bad) else lead
+        lead = lead[exc.end :]
     if found:
         iso, length = found
         lead = lead[length:]
