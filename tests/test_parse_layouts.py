@@ -96,3 +96,18 @@ def test_label_variants_and_date_words():
     assert (first.date, first.note, first.progress_pct) == ("2023-11-15", "อยู่ระหว่างจัดทำราคากลาง", 5.0)
     assert (second.date, second.disbursed_baht, second.on_plan) == ("2024-01-20", 2000000, False)
     assert report.flags == []
+
+
+def test_metric_label_variants():
+    text = (
+        "ชื่อโครงการ : ทดสอบ\nรหัสโครงการ : 10000000-0009\nปีงบประมาณ : 2567\n"
+        "มีการรายงานผลการเบิกจ่ายงบประมาณต่อผู้บริหารทุกเดือน\n"
+        "รายงานครั้งที่ 1 :: 15/11/2566 : อยู่ระหว่างจัดทำราคากลาง :: ร้อยละความก้าวหน้า : 5 ผลการเบิกจ่าย (ครั้งที่ 1) : 0 บาท\n"
+        "รายงานครั้งที่ 2 :: 20/01/2567 : ลงนามสัญญาแล้ว :: ผลการดำเนินงาน ร้อยละ 35 งบประมาณที่เบิกจ่าย (ครั้งที่ 2) = 1,000 บาท : เป็นไปตามแผน\n"
+    )
+    (r,) = parse_text(text)
+    got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan) for i in r.installments]
+    assert got == [
+        (1, "2023-11-15", "อยู่ระหว่างจัดทำราคากลาง", 5.0, 0, None),
+        (2, "2024-01-20", "ลงนามสัญญาแล้ว", 35.0, 1000, True),
+    ]

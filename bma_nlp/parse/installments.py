@@ -17,9 +17,13 @@ from bma_nlp.parse.dates import InvalidDate, match_date
 from bma_nlp.parse.numbers import arabic_digits, parse_amount, parse_number
 
 _NUM = "[0-9๐-๙]"
+# Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
+# ผลการดำเนินงาน, then "=", ":" or "ร้อยละ"; งบประมาณที่เบิกใช้ / ที่เบิกจ่าย / ผลการเบิกจ่าย.
+_PROGRESS_LABEL = r"(?:ร้อยละ\s*)?(?:ความก้าวหน้า(?:ของงาน|ของโครงการ)?|ผลการดำเนินงาน)\S*"
+_DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่ายแล้ว)"
 METRICS = re.compile(
-    rf"ความก้าวหน้า(?:ของงาน)?\S*\s*=\s*(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
-    rf"[\s:]*งบประมาณที่เบิก(?:ใช้|จ่าย)?\s*(?:\(\s*ครั้งที่\s*(?P<k>{_NUM}+)\s*\))?\s*=?\s*"
+    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)\s*(?:ร้อยละ\s*)?(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
+    rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*ครั้งที่\s*(?P<k>{_NUM}+)\s*\))?\s*[=:]?\s*"
     rf"(?P<amt>-|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
 _STATUS_ONLY = re.compile(r"^[\s:]*(?:ไม่)?เป็นไปตาม(?:แผน|เป้าหมาย)[\s:]*(?:(?:ไม่)?เป็นไปตาม(?:แผน|เป้าหมาย)[\s:]*)?$")

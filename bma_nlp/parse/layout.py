@@ -18,7 +18,7 @@ _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _PROGRESS_SECTION = re.compile(r"^[0-9๐-๙]\.?\s*รายงานความก้าวหน้าของโครงการ")
 INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
-_METRICS_HINT = re.compile(r"ความก้าวหน้า(?:ของงาน)?\S*\s*=|งบประมาณที่เบิก")
+_METRICS_HINT = re.compile(r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]")
 _SIGN_OFF = re.compile(r"^(?:ขอรับรองว่า|ลงชื่อ|ตำแหน่ง)")
 
 
