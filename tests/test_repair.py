@@ -107,3 +107,14 @@ def test_spacing_between_words_and_text_beside_the_window_are_kept():
     assert repair("ขุดลอกคลองเปรมประชากร ช่วงที่ 2", consensus=False).text == "ขุดลอกคลองเปรมประชากร ช่วงที่ 2"
     # a closing quote after an opening one stays
     assert repair("เรียกว่า 'ตลาดน้ำ' ของชุมชน", consensus=False).text == "เรียกว่า 'ตลาดน้ำ' ของชุมชน"
+
+
+def test_abbreviations_and_short_labels_are_kept():
+    assert repair("ผรจ. ส่งงานงวดสุดท้าย คกก. ตรวจรับแล้ว", consensus=False).text == "ผรจ. ส่งงานงวดสุดท้าย คกก. ตรวจรับแล้ว"
+    assert repair("ผู้รับผิดชอบ: ฝ่ายพัฒนาชุมชน", consensus=False).text == "ผู้รับผิดชอบ: ฝ่ายพัฒนาชุมชน"
+
+
+def test_doubled_letters_are_cheap_other_extra_letters_are_not():
+    from bma_nlp.repair.channel import ocr_cost
+
+    assert ocr_cost("บบาท", "บาท") < ocr_cost("กบาท", "บาท")

@@ -21,6 +21,8 @@ COST_MARK = 0.35  # a vowel/tone mark lost, added or swapped for another
 COST_LOOKALIKE = 0.3
 COST_SPACE = 0.3
 COST_OTHER = 1.0
+COST_DOUBLED = 0.4  # a letter printed twice
+COST_LETTER = 0.8  # a letter lost, or an extra one that is not a repeat
 MIN_EDIT_COST = min(COST_MARK, COST_LOOKALIKE, COST_SPACE)  # the cheapest single edit (a lower bound)
 
 
@@ -45,16 +47,18 @@ def _indel_cost(c: str) -> float:
         return COST_SPACE
     if c in ".:,'\"`-_|":
         return 0.4
-    return 0.8
+    return COST_LETTER
 
 
 @lru_cache(maxsize=65536)
 def ocr_cost(observed: str, intended: str) -> float:
     """Weighted edit distance (with adjacent transposition) from what OCR printed to a candidate."""
     # Only the differing middle matters: trim the common prefix and suffix first.
+    full = observed
     k = 0
     while k < len(observed) and k < len(intended) and observed[k] == intended[k]:
         k += 1
+    start = k
     observed, intended = observed[k:], intended[k:]
     k = 0
     while k < len(observed) and k < len(intended) and observed[-1 - k] == intended[-1 - k]:
@@ -62,9 +66,13 @@ def ocr_cost(observed: str, intended: str) -> float:
     if k:
         observed, intended = observed[:-k], intended[:-k]
     n, m = len(observed), len(intended)
+    # a single extra letter that repeats its neighbour is a doubled letter
+    k_doubled = n == 1 and m == 0 and any(0 <= p < len(full) and full[p] == observed for p in (start - 1, start + 1))
     # most candidates differ by one edit: price it directly
     if n == 0:
         return sum(_indel_cost(c) for c in intended)
+    if m == 0 and n == 1 and k_doubled:
+        return COST_DOUBLED
     if m == 0:
         return sum(_indel_cost(c) for c in observed)
     if n == 1 and m == 1:
@@ -74,10 +82,13 @@ def ocr_cost(observed: str, intended: str) -> float:
     for j in range(1, m + 1):
         prev[j] = prev[j - 1] + _indel_cost(intended[j - 1])
     for i in range(1, n + 1):
-        cur = [prev[0] + _indel_cost(observed[i - 1])] + [0.0] * m
+        a = observed[i - 1]
+        # a letter OCR printed twice is cheap to drop; any other extra letter is not
+        drop_a = COST_DOUBLED if (i > 1 and observed[i - 2] == a) or (i < n and observed[i] == a) else _indel_cost(a)
+        cur = [prev[0] + drop_a] + [0.0] * m
         for j in range(1, m + 1):
-            a, b = observed[i - 1], intended[j - 1]
-            best = min(prev[j] + _indel_cost(a), cur[j - 1] + _indel_cost(b), prev[j - 1] + _sub_cost(a, b))
+            b = intended[j - 1]
+            best = min(prev[j] + drop_a, cur[j - 1] + _indel_cost(b), prev[j - 1] + _sub_cost(a, b))
             if i > 1 and j > 1 and a == intended[j - 2] and observed[i - 2] == b and a != b:
                 best = min(best, prev2[j - 2] + (COST_MARK if a in MARKS or b in MARKS else 0.6))
             cur[j] = best

@@ -46,6 +46,8 @@ _PLACE_SPAN = re.compile(r"(?:โรงเรียน|วัด|ซอย|บ�
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
 _NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?[\u0e00-\u0e7f]+)?")
 # Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
+# ผรจ. คกก. สงม. : consonants then a dot, not glued to a word before them
+_DOTTED_ABBREVIATION = re.compile("(?<![\u0e01-\u0e4e])[\u0e01-\u0e2e]{2,5}\\.")
 _ABBREVIATION = re.compile("^[\u0e01-\u0e2e]{2,5}\\.?$")
 _LABEL = re.compile(r"^(\s*)([^:\n]{2,45}?)([\s.]*)(\s:|:)")
 
@@ -93,8 +95,8 @@ def repair_label(line: str, lexicon: Lexicon) -> tuple[str, Repair | None]:
     canon_labels = [_canon_label(x) for x in labels]
     if re.search("[0-9๐-๙]", canon) or any(canon.startswith(k) for k in canon_labels):
         return line, None  # a known label or a variant that extends one (ตัวชี้วัดที่ 2)
-    if lexicon.is_trusted(canon) and any(k.startswith(canon) for k in canon_labels):
-        return line, None  # a shortened label made of real words (ชื่อโครงการ), not a truncation
+    if lexicon.is_trusted(canon) and any(canon in k for k in canon_labels):
+        return line, None  # a shortened label made of real words (ชื่อโครงการ, ผู้รับผิดชอบ), not a truncation
     scored = process.extract(canon, canon_labels, scorer=fuzz.ratio, processor=None, limit=2)
     best_label, best, index = scored[0]
     runner = scored[1][1] if len(scored) > 1 else 0.0
@@ -121,6 +123,7 @@ class _Line:
         protected_chars = [False] * len(text)
         spans = [(m.start(), m.end()) for m in _NAME_SPAN.finditer(text)]
         spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text)]
+        spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
         for start, end in spans:
             for k in range(start, end):
                 protected_chars[k] = True
