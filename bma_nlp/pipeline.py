@@ -41,10 +41,9 @@ def finish(reports: list[Report], *, repair: bool = True, classify: bool = True)
         for report in reports:
             repair_report(report)
     if classify:
-        from bma_nlp.classify import classify_report
+        from bma_nlp.classify import classify_reports
 
-        for report in reports:
-            classify_report(report)
+        classify_reports(reports)
     return reports
 
 

@@ -184,11 +184,11 @@ def test_a_missing_model_stops_the_run(archive, tmp_path, monkeypatch):
     import bma_nlp.classify
     from bma_nlp.errors import ModelError
 
-    def no_model(report):
+    def no_model(model):
         raise ModelError("model file not found", "models/stage.joblib")
 
     archive.ingest(write(tmp_path / "1.txt", YOTHA), **OPTS)
-    monkeypatch.setattr(bma_nlp.classify, "classify_report", no_model)
+    monkeypatch.setattr(bma_nlp.classify, "_model", no_model)  # the stage model cannot be loaded
     with pytest.raises(ModelError):  # every file would fail the same way: not a per-file error
         archive.ingest([write(tmp_path / "2.txt", SCHOOL), write(tmp_path / "3.txt", DRAIN)])
     assert [r.project.code for r in archive.reports()] == ["50120000-0042"]
@@ -374,7 +374,7 @@ def fake_classify(report):
 def test_filters(archive, tmp_path, monkeypatch):
     import bma_nlp.classify
 
-    monkeypatch.setattr(bma_nlp.classify, "classify_report", fake_classify)
+    monkeypatch.setattr(bma_nlp.classify, "classify_reports", lambda reports, **kw: [fake_classify(r) for r in reports])
     write(tmp_path / "in" / "yotha.txt", YOTHA)
     write(tmp_path / "in" / "school.txt", SCHOOL)
     write(tmp_path / "in" / "drain.txt", DRAIN)

@@ -146,7 +146,7 @@ def test_demo_ingests_the_sample_into_an_archive(run, tmp_path, monkeypatch):
             inst.stage = "procurement" if "จัดซื้อ" in (inst.note or "") else None
         return report
 
-    monkeypatch.setattr(bma_nlp.classify, "classify_report", stand_in)
+    monkeypatch.setattr(bma_nlp.classify, "classify_reports", lambda reports, **kw: [stand_in(r) for r in reports])
     path = tmp_path / "demo.db"
     result = run("demo", "--db", path)
     assert result.exit_code == 0, result.output

@@ -90,29 +90,48 @@ def classify_report(
     use_sequence: bool = True,
 ) -> Report:
     """Fill ``stage``, ``stage_confidence`` and ``stage_source`` on every installment (in place)."""
-    from bma_nlp.classify.sequence import decode
-
-    installments = sorted(report.installments, key=lambda inst: inst.number)
-    if not installments:
-        return report
-    loaded = _model(model)
-    proba = note_probabilities([inst.note or inst.note_raw for inst in installments], loaded)
-    if use_sequence:
-        decisions = decode(
-            proba,
-            [inst.progress_pct for inst in installments],
-            [inst.disbursed_baht for inst in installments],
-            loaded.threshold,
-        )
-        for inst, d in zip(installments, decisions, strict=True):
-            inst.stage, inst.stage_confidence, inst.stage_source = d.stage, round(d.confidence, 4), d.source
-    else:
-        for inst, row in zip(installments, proba, strict=True):
-            best = int(row.argmax())
-            inst.stage = STAGES[best] if best < 3 and row[best] >= loaded.threshold else None
-            inst.stage_confidence = round(float(row[:3].max()), 4)
-            inst.stage_source = "note"
+    classify_reports([report], model=model, use_sequence=use_sequence)
     return report
 
 
-__all__ = ["LABELS", "STAGES", "StageResult", "classify", "classify_report", "note_probabilities"]
+def classify_reports(
+    reports: Sequence[Report],
+    *,
+    model: StageModel | str | os.PathLike[str] | None = None,
+    use_sequence: bool = True,
+) -> Sequence[Report]:
+    """``classify_report`` for many reports with one model call: a call costs milliseconds
+    whatever its size, so an archive ingest batches the notes of many files."""
+    from bma_nlp.classify.sequence import decode
+
+    per_report = [sorted(report.installments, key=lambda inst: inst.number) for report in reports]
+    notes = [inst.note or inst.note_raw for installments in per_report for inst in installments]
+    if not notes:
+        return reports
+    loaded = _model(model)
+    all_proba = note_probabilities(notes, loaded)
+    start = 0
+    for installments in per_report:
+        proba = all_proba[start : start + len(installments)]
+        start += len(installments)
+        if not installments:
+            continue
+        if use_sequence:
+            decisions = decode(
+                proba,
+                [inst.progress_pct for inst in installments],
+                [inst.disbursed_baht for inst in installments],
+                loaded.threshold,
+            )
+            for inst, d in zip(installments, decisions, strict=True):
+                inst.stage, inst.stage_confidence, inst.stage_source = d.stage, round(d.confidence, 4), d.source
+        else:
+            for inst, row in zip(installments, proba, strict=True):
+                best = int(row.argmax())
+                inst.stage = STAGES[best] if best < 3 and row[best] >= loaded.threshold else None
+                inst.stage_confidence = round(float(row[:3].max()), 4)
+                inst.stage_source = "note"
+    return reports
+
+
+__all__ = ["LABELS", "STAGES", "StageResult", "classify", "classify_report", "classify_reports", "note_probabilities"]

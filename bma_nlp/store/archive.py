@@ -36,7 +36,7 @@ from bma_nlp.store import query as _query
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
 from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
-from bma_nlp.store.work import FileResult, IndexedReport, init_worker, process_file
+from bma_nlp.store.work import FileResult, IndexedReport, init_worker, process_files
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
 
 DEFAULT_DB = "bma-archive.db"
@@ -182,6 +182,29 @@ def _mp_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+CHUNK_FILES = 16  # files per worker task: enough to amortise a model call, small enough to stream
+
+
+def _chunks(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
+    """Group tasks so that each chunk holds up to ``size`` files to process (skips ride along)."""
+    chunk: list[_Task] = []
+    work = 0
+    for task in tasks:
+        chunk.append(task)
+        work += not task.skip
+        if work >= size:
+            yield chunk
+            chunk, work = [], 0
+    if chunk:
+        yield chunk
+
+
+def _zip_results(chunk: list[_Task], results: list[FileResult]) -> Iterator[tuple[_Task, FileResult | None]]:
+    done = iter(results)
+    for task in chunk:
+        yield task, None if task.skip else next(done)
+
+
 class Archive:
     """A searchable archive in one SQLite file (WAL mode; readers may search during an ingest).
 
@@ -305,22 +328,24 @@ class Archive:
         return self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
 
     def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...]) -> Generator[tuple[_Task, FileResult | None], None, None]:
-        """Results in input order; with jobs > 1 from a pool, at most a few files ahead."""
+        """Results in input order. Files go to the workers in chunks (the stage model is called
+        once per chunk); with jobs > 1 at most a few chunks run ahead of the writer."""
+        chunks = _chunks(tasks, CHUNK_FILES)
         if jobs <= 1:
-            for task in tasks:
-                yield task, None if task.skip else process_file(task.path, *args)
+            for chunk in chunks:
+                yield from _zip_results(chunk, process_files([t.path for t in chunk if not t.skip], *args))
             return
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
-        window: deque[tuple[_Task, Future[FileResult] | None]] = deque()
+        window: deque[tuple[list[_Task], Future[list[FileResult]]]] = deque()
         try:
-            for task in tasks:
-                window.append((task, None if task.skip else pool.submit(process_file, task.path, *args)))
-                while len(window) > 4 * jobs:
+            for chunk in chunks:
+                window.append((chunk, pool.submit(process_files, [t.path for t in chunk if not t.skip], *args)))
+                while len(window) > 2 * jobs:
                     done, fut = window.popleft()
-                    yield done, None if fut is None else fut.result()
+                    yield from _zip_results(done, fut.result())
             while window:
                 done, fut = window.popleft()
-                yield done, None if fut is None else fut.result()
+                yield from _zip_results(done, fut.result())
         except BrokenProcessPool:
             raise ArchiveError("a worker process died (out of memory?); files stored before it are kept", self.path) from None
         finally:

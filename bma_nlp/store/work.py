@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bma_nlp.errors import BmaNlpError, ModelError, ParseError
+from bma_nlp.errors import BmaNlpError, ParseError
 from bma_nlp.parse import merge_copies
 from bma_nlp.pipeline import copies_from, finish
 from bma_nlp.records import Report
@@ -53,27 +53,45 @@ def index_report(report: Report) -> IndexedReport:
 
 def process_file(path: str, max_bytes: int, repair: bool = True, classify: bool = True) -> FileResult:
     """Everything but the database write for one file. A bad file comes back as ``error``."""
-    result = FileResult(path)
+    return process_files([path], max_bytes, repair, classify)[0]
+
+
+def process_files(paths: list[str], max_bytes: int, repair: bool = True, classify: bool = True) -> list[FileResult]:
+    """``process_file`` for a chunk of files, classifying all their notes in one model call
+    (a call costs milliseconds whatever its size). Each file still succeeds or fails alone."""
+    from bma_nlp.classify import classify_reports
+
     clock = time.thread_time  # CPU seconds of this thread: comparable however busy the machine is
-    t0 = clock()
-    try:
-        merged = merge_copies(copies_from(Path(path), max_bytes))
-        t1 = clock()
-        result.parse_seconds = t1 - t0
-        reports = finish(merged, repair=repair, classify=classify)
-        result.finish_seconds = clock() - t1
-    except ModelError:
-        raise  # not this file's fault: the whole ingest stops
-    except BmaNlpError as exc:
-        result.error = exc
-        return result
-    except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop a long ingest
-        result.error = ParseError(f"internal error: {type(exc).__name__}: {exc}", path)
-        return result
-    t2 = clock()
-    result.reports = [index_report(r) for r in reports]
-    result.tokenize_seconds = clock() - t2
-    return result
+    results: list[FileResult] = []
+    finished: list[tuple[FileResult, list[Report]]] = []
+    for path in paths:
+        result = FileResult(path)
+        results.append(result)
+        t0 = clock()
+        try:
+            merged = merge_copies(copies_from(Path(path), max_bytes))
+            t1 = clock()
+            result.parse_seconds = t1 - t0
+            reports = finish(merged, repair=repair, classify=False)
+            result.finish_seconds = clock() - t1
+        except BmaNlpError as exc:
+            result.error = exc
+            continue
+        except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop a long ingest
+            result.error = ParseError(f"internal error: {type(exc).__name__}: {exc}", path)
+            continue
+        finished.append((result, reports))
+    if classify and finished:
+        t0 = clock()
+        classify_reports([r for _, reports in finished for r in reports])  # ModelError stops the ingest
+        share = (clock() - t0) / sum(max(1, len(reports)) for _, reports in finished)
+        for result, reports in finished:
+            result.finish_seconds += share * max(1, len(reports))
+    for result, reports in finished:
+        t2 = clock()
+        result.reports = [index_report(r) for r in reports]
+        result.tokenize_seconds = clock() - t2
+    return results
 
 
 def init_worker() -> None:
