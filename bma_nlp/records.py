@@ -84,5 +84,5 @@ class Report:
         return asdict(self)
 
     def flag(self, code: str, message: str, installment: int | None = None) -> None:
-        if not any(f.code == code and f.installment == installment for f in self.flags):
+        if not any(f.code == code and f.installment == installment and f.message == message for f in self.flags):
             self.flags.append(Flag(code, message, installment))

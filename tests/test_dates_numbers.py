@@ -73,3 +73,8 @@ def test_date_word_before_the_date():
     with pytest.raises(InvalidDate) as info:
         match_date("วันที่ 31/02/2566 : x")
     assert info.value.end == len("วันที่ 31/02/2566")
+
+
+def test_whole_baht_dash_suffix():
+    assert parse_amount("4,800,000.- บาท") == 4800000
+    assert parse_amount("1,920,000.-") == 1920000

@@ -102,6 +102,8 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
             else:
                 bad.append((key, value))
         elif key in ("start_date", "end_date"):
+            if value in ("-", "–", "ไม่ระบุ", "ไม่มี"):
+                continue  # an explicit "none": not a parse failure
             iso = None
             try:
                 iso = parse_date(value)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_AMOUNT = re.compile(r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:บาท|บ\.)?\s*\.?\s*$")
+# "180,000", "180,000.50", "4,800,000.-" (whole baht), "-" (nil), with or without บาท
+_AMOUNT = re.compile(r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)(?:\.-|-)?\s*(?:บาท|บ\.)?\s*\.?\s*$")
 
 
 def arabic_digits(text: str) -> str:
