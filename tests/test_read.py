@@ -90,3 +90,14 @@ def test_normalize_keeps_meaningful_text(sample_text):
     once = normalize(sample_text)
     assert normalize(once) == once  # idempotent
     assert "50070000-3437" in once and "1,260,000" in once
+
+
+def test_stdin_over_the_limit_is_refused_not_cut(monkeypatch):
+    import io
+    import sys
+
+    from bma_nlp.text import read_input
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("ก".encode() * 100)))
+    with pytest.raises(InputError, match="<stdin>: input too large"):
+        read_input("-", max_bytes=50)

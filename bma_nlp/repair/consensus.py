@@ -9,7 +9,6 @@ read it so than read it as this line does, the majority reading wins. Numbers ne
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from difflib import SequenceMatcher
 
@@ -17,12 +16,12 @@ from rapidfuzz import fuzz, process
 
 from bma_nlp.parse.layout import COPY_START
 from bma_nlp.records import Repair
+from bma_nlp.repair.lexicon import THAI_WORD
 from bma_nlp.text.normalize import strip_markup
 from bma_nlp.tokenize import word_tokenize
 
 MIN_LINE = 15  # shorter lines are too generic to align safely
 MIN_SIMILARITY = 85.0
-_THAI_ONLY = re.compile("^[\u0e01-\u0e4e]+$")
 
 
 def copy_of_each_line(lines: list[str]) -> list[int]:
@@ -72,7 +71,7 @@ def vote_lines(lines: list[str]) -> dict[int, tuple[str, list[Repair]]]:
                 if tag == "equal":
                     continue
                 mine, theirs = "".join(toks[i1:i2]), "".join(peer_toks[j1:j2])
-                if i1 == i2 or not _THAI_ONLY.match(mine) or not _THAI_ONLY.match(theirs):
+                if i1 == i2 or not THAI_WORD.match(mine) or not THAI_WORD.match(theirs):
                     continue  # only Thai words vote: never numbers, spacing or punctuation
                 proposals[(i1, i2, theirs)] += 1
         chosen = []

@@ -500,9 +500,9 @@ def repair_lines(lines: list[str], lexicon: Lexicon, consensus: bool = True) -> 
     return fixed, changes
 
 
-def repair_text(text: str, lexicon: Lexicon | None = None, user_words: tuple[str, ...] = (), consensus: bool = True) -> RepairResult:
+def repair_text(text: str, lexicon: Lexicon | None = None, consensus: bool = True) -> RepairResult:
     """Repair every line of ``text`` (lines are kept one for one)."""
-    lexicon = lexicon or load_lexicon(user_words)
+    lexicon = lexicon or load_lexicon()
     normalised = normalize_thai(text)
     lines, changes = repair_lines(normalised.split("\n"), lexicon, consensus)
     if normalised != text:

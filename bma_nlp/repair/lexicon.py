@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from bma_nlp.tokenize import domain_words
 
-_THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")
+THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")  # Thai letters, vowels and marks only
 TRUST_TNC = 10  # below this TNC count a dictionary word is weak evidence (PITFALLS.md)
 TRUST_TTC = 5
 DICTIONARY_COUNT = 3.0  # pseudo-count for thai_words() entries with no corpus count
@@ -134,7 +134,7 @@ class Lexicon:
         if not self._deletes:
             index: dict[str, list[str]] = defaultdict(list)
             for word in self.trusted:  # the set itself: compounds are found by the two-word split
-                if len(word) < 2 or not _THAI_WORD.match(word):
+                if len(word) < 2 or not THAI_WORD.match(word):
                     continue  # repairs produce Thai words only
                 index[word].append(word)
                 for i in range(len(word)):
@@ -147,7 +147,7 @@ class Lexicon:
         if not self._by_length:
             buckets: dict[int, list[str]] = defaultdict(list)
             for word in self.trusted:
-                if len(word) >= 3 and self.freq.get(word, 0) >= 100 and _THAI_WORD.match(word):
+                if len(word) >= 3 and self.freq.get(word, 0) >= 100 and THAI_WORD.match(word):
                     buckets[len(word)].append(word)
             self._by_length = dict(buckets)
         return self._by_length
@@ -182,23 +182,21 @@ def _base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset[str]]
 
 
 def load_lexicon(user_words: Iterable[str] = ()) -> Lexicon:
-    """The default lexicon, plus an office's own terms (which are trusted and frequent)."""
+    """The default lexicon, plus an office's own terms (which are trusted and frequent).
+
+    Built once per distinct word list, so its caches serve every later call."""
+    return _lexicon(tuple(sorted({w for w in user_words if w})))
+
+
+@lru_cache(maxsize=8)
+def _lexicon(extra: tuple[str, ...]) -> Lexicon:
     base_freq, base_trusted, names, dictionary = _base()
-    extra = [w for w in user_words if w]
-    if not extra:
-        return _default_lexicon()
     freq = dict(base_freq)
     trusted = set(base_trusted)
     for word in extra:
         freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
         trusted.add(word)
     return Lexicon(freq, trusted, names, dictionary)
-
-
-@lru_cache(maxsize=1)
-def _default_lexicon() -> Lexicon:
-    freq, trusted, names, dictionary = _base()
-    return Lexicon(freq, set(trusted), names, dictionary)
 
 
 def read_user_lexicon(path: str | os.PathLike[str]) -> list[str]:

@@ -99,5 +99,8 @@ def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) 
 def read_input(source: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """Like ``read_text``, with ``-`` meaning standard input (same checks, same messages)."""
     if str(source) == "-":
-        return decode_bytes(sys.stdin.buffer.read(max_bytes + 1)[: max_bytes + 1], "<stdin>")
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(f"input too large (more than the limit of {max_bytes:,} bytes)", "<stdin>")
+        return decode_bytes(data, "<stdin>")
     return read_text(source, max_bytes=max_bytes)
