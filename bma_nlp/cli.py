@@ -69,9 +69,13 @@ def main() -> None:
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
 @one_line_errors
-def parse(files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: bool, no_classify: bool, max_bytes: int) -> None:
+def parse(files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: bool, no_classify: bool, max_bytes: int, model: Path | None = None) -> None:
     """Parse archive FILES into one record per report (copies merged, problems flagged)."""
+    from bma_nlp.classify.model import use_model
+
+    use_model(model)
     reports, errors = process(files, repair=not no_repair, classify=not no_classify, max_bytes=max_bytes, on_error=report_error)
     text = render(reports, fmt)
     if output is not None and reports:
@@ -178,9 +182,11 @@ def _filter_options(func: F) -> F:
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
 @click.option("--supersede", is_flag=True, help="These files are re-scans that win: only their copies vote for the reports they hold.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
 @one_line_errors
 def ingest(
-    paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int, supersede: bool
+    paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int, supersede: bool,
+    model: Path | None = None,
 ) -> None:
     """Store the report copies in PATHS (files, or folders searched recursively) in the archive
     and derive each report from all its stored copies.
@@ -189,8 +195,10 @@ def ingest(
     and fiscal year) is one more copy of it, or the copy that wins with --supersede. A bad
     file is reported and skipped; the exit code is 1 then.
     """
+    from bma_nlp.classify.model import use_model
     from bma_nlp.store import DEFAULT_PATTERNS, Archive
 
+    use_model(model)
     with Archive(db) as archive:
         result = archive.ingest(
             paths, jobs=jobs, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
@@ -266,13 +274,18 @@ def stats(db: Path, fmt: str) -> None:
 @click.option("--all", "every", is_flag=True, help="Also reports already derived by this pipeline version.")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
 @one_line_errors
-def reprocess(db: Path, code: str | None, year: int | None, agency: str | None, every: bool, no_repair: bool, no_classify: bool) -> None:
+def reprocess(
+    db: Path, code: str | None, year: int | None, agency: str | None, every: bool, no_repair: bool, no_classify: bool, model: Path | None = None
+) -> None:
     """Derive stored reports again from their stored copies with this version of the pipeline
     (no source files needed); people's corrections stay applied. Each report is re-written
     whole or not at all; after an interruption, run it again to go on."""
+    from bma_nlp.classify.model import use_model
     from bma_nlp.store import Archive
 
+    use_model(model)
     filters: dict[str, Any] = {k: v for k, v in (("code", code), ("year", year), ("agency", agency)) if v is not None}
     with Archive(db, create=False) as archive:
         result = archive.reprocess(every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, **filters)
@@ -348,16 +361,18 @@ def classify_command(text: str | None, input_file: str | None, plain: bool, mode
 
 @main.command("train")
 @click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled notes, JSON Lines (default: training_data/notes.jsonl).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: models/stage.joblib); the sidecar goes beside it.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: stage.joblib in the user's data folder, ~/.local/share/bma-nlp); the sidecar goes beside it.")
 @click.option("--design", help="tfidf-cues-svm (default), tfidf-cues-lr, tfidf-lr or tfidf-svm.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--external", type=click.Path(dir_okay=False, path_type=Path), help="Extra evaluation set (default: training_data/external.jsonl if present).")
+@click.option("--archive", type=click.Path(dir_okay=False, path_type=Path), help="Also train on the stages people set in this archive (bma-nlp correct --stage).")
 @one_line_errors
-def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None) -> None:
-    """Rebuild the stage model reproducibly (same data and seed, same metrics)."""
+def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, archive: Path | None) -> None:
+    """Rebuild the stage model reproducibly (same data and seed, same metrics). Select the
+    model it writes with --model or BMA_NLP_MODEL."""
     from bma_nlp.classify.commands import train_command as run_training
 
-    click.echo(run_training(data, out, design, seed, external))
+    click.echo(run_training(data, out, design, seed, external, archive=archive))
 
 
 @main.command("evaluate")

@@ -268,3 +268,29 @@ def test_a_schema_1_archive_upgrades_in_place(tmp_path):
         (parsed,) = bma_nlp.parse_reports(SAMPLE, **OPTS)
         assert report.project == parsed.project and report.installments[1:] == parsed.installments[1:]
         assert report.flags == parsed.flags and report.copies == parsed.copies
+
+
+def test_correct_reprocess_and_stats_commands(tmp_path):
+    from click.testing import CliRunner
+
+    from bma_nlp.cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, [str(a) for a in args])
+
+    db = tmp_path / "a.db"
+    assert run("ingest", write(tmp_path / "yotha.txt", YOTHA), "--db", db, "--no-classify").exit_code == 0
+    result = run("correct", "50120000-0042", "--year", "2567", "--db", db, "--stage", "2", "procurement", "--who", "nid", "--why", "e-bidding")
+    assert result.exit_code == 0 and result.stdout.startswith("stored: #1 50120000-0042/2567 stage installments[2].stage")
+    result = run("correct", "50120000-0042", "--year", "2567", "--db", db, "--stage", "2", "finished")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "stage must be one of" in result.stderr
+    assert "#1 " in run("correct", "--list", "--db", db).stdout
+    assert run("correct", "--export", tmp_path / "c.jsonl", "--db", db).exit_code == 0
+    assert json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))["who"] == "nid"
+    result = run("reprocess", "--db", db, "--no-classify", "--all")
+    assert result.exit_code == 0 and result.stdout.startswith("re-derived 1 report")
+    stats = json.loads(run("stats", "--db", db, "--format", "json").stdout)
+    assert (stats["copies"], stats["corrections"], stats["outdated"]) == (1, 1, 0)
+    assert "corrections:   1" in run("stats", "--db", db).stdout
+    assert run("correct", "--withdraw", "1", "--db", db).exit_code == 0
+    assert run("reprocess", "--db", tmp_path / "missing.db").exit_code == 1
