@@ -1,12 +1,14 @@
-"""``Archive``: a searchable SQLite archive of parsed reports (one file, no server).
+"""``Archive``: a searchable SQLite archive of report copies and the records derived from them.
 
-Ingest runs the pipeline per file (read -> normalise -> parse/merge copies -> repair ->
-classify, see ``bma_nlp.store.work``) and stores each file's reports as one unit (a savepoint
-inside a transaction that is committed every few dozen files, see ``_Batch``), so a crash or
-Ctrl-C never leaves half a report behind. Files are identified by the sha256 of their
-content (the same file twice is skipped); a report is identified by project code + fiscal
-year, so a corrected re-scan replaces the stored version while ``report_sources`` keeps the
-history of the files that produced it.
+Copies are the source of truth: ingest stores every report copy a file holds and derives
+each record (project code + fiscal year) from all its stored copies with
+``bma_nlp.pipeline.derive``, the function ``parse`` uses (the CPU-bound part runs per file in
+``bma_nlp.store.work``; a record that already had copies from other files is derived again
+from all of them). Each file is one unit (a savepoint inside a transaction committed every
+few dozen files, see ``_Batch``), so a crash or Ctrl-C never leaves half a report behind.
+Files are identified by the sha256 of their content (the same file twice is skipped).
+``reprocess`` derives records again from the stored copies after a pipeline change; people's
+corrections (``bma_nlp.store.corrections``) are applied on top of every derivation.
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ class IngestResult:
     files_ingested: int = 0
     files_skipped: int = 0  # already in the archive (same content), or twice in this run
     files_failed: int = 0
-    reports: int = 0  # reports stored (new or replacing an earlier scan)
-    replaced: int = 0  # of which replaced an earlier version
+    reports: int = 0  # reports stored (new, or derived again with the new copies)
+    replaced: int = 0  # of which were already in the archive
     installments: int = 0
     bytes: int = 0  # size of the files ingested
     errors: list[BmaNlpError] = field(default_factory=list)
@@ -73,7 +75,7 @@ class IngestResult:
 
         text = (
             f"{n(self.files_seen, 'file')}: {self.files_ingested} ingested, {self.files_skipped} already in the archive, "
-            f"{self.files_failed} failed; stored {n(self.reports, 'report')} ({self.replaced} replacing an earlier scan), "
+            f"{self.files_failed} failed; stored {n(self.reports, 'report')} ({self.replaced} already stored, derived again with the new copies), "
             f"{n(self.installments, 'installment')}"
         )
         return text
@@ -265,6 +267,7 @@ class Archive:
         self._con: sqlite3.Connection | None = connect(path, create=create, timeout=timeout)
         self._con.row_factory = sqlite3.Row
         self._steps = (True, True)  # (repair, classify) of the ingest running
+        self._versions: dict[tuple[bool, bool], str] = {}
 
     # -- housekeeping -------------------------------------------------------------------
 
@@ -342,6 +345,7 @@ class Archive:
         for exc in folder_errors:
             fail(exc)
         self._steps = (repair, classify)
+        self._versions.clear()
         results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify))
         batch = _Batch()
         try:
@@ -582,7 +586,13 @@ class Archive:
         if corrections:
             apply_corrections(item.report, corrections)
             item = index_report(item.report)
-        return self._write_report(key, file_ids, item, now, pipeline_version(repair=steps[0], classify=steps[1]))
+        return self._write_report(key, file_ids, item, now, self._version(steps))
+
+    def _version(self, steps: tuple[bool, bool]) -> str:
+        """The pipeline version (read once per ingest or reprocess: it hashes the model's card)."""
+        if steps not in self._versions:
+            self._versions[steps] = pipeline_version(repair=steps[0], classify=steps[1])
+        return self._versions[steps]
 
     def _write_report(self, key: str, file_ids: list[int], item: IndexedReport, now: str, version: str | None) -> bool:
         con = self.con
@@ -676,6 +686,7 @@ class Archive:
         classify: bool = True,
         chunk: int = 16,
         on_error: Callable[[BmaNlpError], None] | None = None,
+        jobs: int = 1,
         **filters: Any,
     ) -> ReprocessResult:
         """Derive the stored reports again from their stored copies with the pipeline as it is
@@ -690,8 +701,9 @@ class Archive:
         """
         started = time.perf_counter()
         result = ReprocessResult()
-        version = pipeline_version(repair=repair, classify=classify)
+        self._versions.clear()
         steps = (repair, classify)
+        version = self._version(steps)
         f = Filters(**filters)
         ids = self._read(lambda: _query.report_ids(self.con, f))
         rows = self._read(
@@ -716,11 +728,8 @@ class Archive:
         bar = tqdm(total=len(todo), unit="report", desc="reprocess", file=sys.stderr, disable=not show, dynamic_ncols=True)
         batch = _Batch()
         try:
-            for k in range(0, len(todo), chunk):
-                keys = todo[k : k + chunk]
-                stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
+            for keys, stored, items, seconds in self._derived_chunks(todo, chunk, jobs, steps):
                 result.chars += sum(len(s.copy.text) for s in stored)
-                items, seconds = derive_stored(stored, repair, classify)
                 result.timings["derive"] += seconds
                 t0 = time.thread_time()
                 by_key: dict[str, list[IndexedReport]] = {key: [] for key in keys}
@@ -740,6 +749,34 @@ class Archive:
             result.timings["total"] = time.perf_counter() - started
         return result
 
+    def _derived_chunks(
+        self, todo: list[str], size: int, jobs: int, steps: tuple[bool, bool]
+    ) -> Generator[tuple[list[str], list[StoredCopy], list[IndexedReport], float], None, None]:
+        """(keys, their stored copies, the records derived from them, CPU seconds) per chunk of
+        reports, in order; with jobs > 1 the deriving runs in worker processes, a few chunks ahead."""
+        chunks = (todo[k : k + size] for k in range(0, len(todo), size))
+        if jobs <= 1:
+            for keys in chunks:
+                stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
+                yield (keys, stored, *derive_stored(stored, *steps))
+            return
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
+        window: deque[tuple[list[str], list[StoredCopy], Future[tuple[list[IndexedReport], float]]]] = deque()
+        try:
+            for keys in chunks:
+                stored = self._read(functools.partial(self._stored_copies, keys))
+                window.append((keys, stored, pool.submit(derive_stored, stored, *steps)))
+                while len(window) > 2 * jobs:
+                    done, copies, fut = window.popleft()
+                    yield (done, copies, *fut.result())
+            while window:
+                done, copies, fut = window.popleft()
+                yield (done, copies, *fut.result())
+        except BrokenProcessPool:
+            raise ArchiveError("a worker process died (out of memory?); reports re-derived before it are kept", self.path) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def _reprocess_one(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], steps: tuple[bool, bool], batch: _Batch) -> None:
         con = self.con
         try:
@@ -747,7 +784,11 @@ class Archive:
                 con.execute("BEGIN IMMEDIATE")
                 batch.started = time.monotonic()
             con.execute("SAVEPOINT ingest_file")
-            self._write_items(key, stored, items, _now(), steps)
+            now = [s.id for s in self._stored_copies([key])]
+            if now == [s.id for s in stored]:
+                self._write_items(key, stored, items, _now(), steps)
+            else:  # its copies changed since they were read (moved here from another report): derive again
+                self._rederive(key, _now(), steps)
             con.execute("RELEASE ingest_file")
         except BaseException as exc:
             self._undo_file(batch)
@@ -852,6 +893,7 @@ class Archive:
     def _refresh(self, key: str) -> None:
         """Re-write one report after its corrections changed: derived again from its copies,
         or (a schema-1 report without copies) with the corrections applied to what is stored."""
+        self._versions.clear()
         row = self.con.execute("SELECT pipeline FROM reports WHERE key = ?", (key,)).fetchone()
         steps = (True, True)
         if row is not None and row[0]:
