@@ -294,6 +294,8 @@ def reprocess(
             every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, jobs=jobs, **filters
         )
     click.echo(result.summary())
+    if result.failed:
+        sys.exit(1)
 
 
 @main.command()

@@ -336,3 +336,24 @@ def test_runs_without_spacy_and_bma_nlp_model_selects_the_model(tmp_path):
     env = {**os.environ, "BMA_NLP_MODEL": str(missing)}
     proc = subprocess.run([sys.executable, "-m", "bma_nlp.cli", "parse", str(SAMPLE)], capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and str(missing) in proc.stderr and "model file not found" in proc.stderr
+
+
+def test_a_report_the_pipeline_now_refuses_is_reported_and_kept(tmp_path, monkeypatch):
+    from bma_nlp.errors import ParseError
+    from bma_nlp.store import archive as archive_module
+
+    with Archive(tmp_path / "a.db") as archive:
+        archive.ingest([write(tmp_path / "yotha.txt", YOTHA), write(tmp_path / "other.txt", report_text("50120000-0077", 2567, ["ก", "ข"]))], **OPTS)
+        before = archive.report("50120000-0077", 2567)
+        real = archive_module.derive_stored
+
+        def refusing(stored, *steps):
+            if any("50120000-0077" in s.copy.text for s in stored):
+                raise ParseError("a newer parser refuses this copy")
+            return real(stored, *steps)
+
+        monkeypatch.setattr(archive_module, "derive_stored", refusing)
+        seen = []
+        done = archive.reprocess(every=True, on_error=seen.append, **OPTS)
+        assert (done.reports, done.failed) == (1, 1) and "50120000-0077" in str(seen[0]) and "refuses" in str(seen[0])
+        assert archive.report("50120000-0077", 2567) == before  # kept as it was

@@ -33,7 +33,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from bma_nlp.errors import ArchiveError, BmaNlpError, InputError
+from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.pipeline import CopyText, pipeline_version
 from bma_nlp.records import Installment, Report
@@ -89,6 +89,8 @@ class ReprocessResult:
     up_to_date: int = 0  # selected, but already derived by this pipeline version
     no_copies: int = 0  # schema-1 reports whose copies are not stored and whose file is gone or changed
     chars: int = 0  # characters of copy text derived
+    failed: int = 0  # reports the pipeline could not derive from their copies (kept as they were)
+    errors: list[BmaNlpError] = field(default_factory=list)
     # CPU seconds: derive (parse, merge, repair, classify, tokenise), write; total: wall-clock.
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("derive", "write", "total"), 0.0))
 
@@ -96,6 +98,8 @@ class ReprocessResult:
         text = f"re-derived {self.reports} report{'' if self.reports == 1 else 's'} from their stored copies; {self.up_to_date} already up to date"
         if self.no_copies:
             text += f"; {self.no_copies} without stored copies (ingest their files again to store them)"
+        if self.failed:
+            text += f"; {self.failed} failed (kept as they were)"
         return text
 
 
@@ -109,6 +113,17 @@ def _correction(row: sqlite3.Row) -> Correction:
 
 def _identity(c: Correction) -> tuple[Any, ...]:
     return (c.report_key, c.kind, c.field, json.dumps(c.old, ensure_ascii=False), json.dumps(c.new, ensure_ascii=False), c.who, c.at)
+
+
+def _settled(
+    keys: list[str], stored: list[StoredCopy], fut: Future[tuple[list[IndexedReport], float]]
+) -> tuple[list[str], list[StoredCopy], list[IndexedReport] | None, float]:
+    try:
+        return (keys, stored, *fut.result())
+    except (ModelError, BrokenProcessPool):
+        raise
+    except Exception:  # noqa: BLE001 - the caller derives this chunk again report by report
+        return keys, stored, None, 0.0
 
 
 def _split_key(key: str) -> tuple[str | None, int | None]:
@@ -732,12 +747,19 @@ class Archive:
                 result.chars += sum(len(s.copy.text) for s in stored)
                 result.timings["derive"] += seconds
                 t0 = time.thread_time()
-                by_key: dict[str, list[IndexedReport]] = {key: [] for key in keys}
+                by_key: dict[str, list[IndexedReport] | None] = {key: [] for key in keys}
                 key_of = {s.id: s.report_key for s in stored}
-                for item in items:
-                    by_key[key_of[item.copy_ids[0]]].append(item)
+                if items is None:  # a copy the pipeline now refuses: derive report by report
+                    by_key = {key: self._derive_one(key, [s for s in stored if s.report_key == key], steps, result, on_error) for key in keys}
+                else:
+                    for item in items:
+                        by_key[key_of[item.copy_ids[0]]].append(item)  # type: ignore[union-attr]
                 for key in keys:
-                    self._reprocess_one(key, [s for s in stored if s.report_key == key], by_key[key], steps, batch)
+                    derived = by_key[key]
+                    if derived is None:
+                        bar.update(1)
+                        continue
+                    self._reprocess_one(key, [s for s in stored if s.report_key == key], derived, steps, batch)
                     result.reports += 1
                     if batch.due():
                         self._commit(batch, IngestResult())
@@ -749,16 +771,39 @@ class Archive:
             result.timings["total"] = time.perf_counter() - started
         return result
 
+    def _derive_one(
+        self, key: str, stored: list[StoredCopy], steps: tuple[bool, bool], result: ReprocessResult, on_error: Callable[[BmaNlpError], None] | None
+    ) -> list[IndexedReport] | None:
+        """One report's records, or None (reported, and the stored record kept) when the pipeline fails on its copies."""
+        try:
+            return derive_stored(stored, *steps)[0]
+        except ModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one report the pipeline cannot derive must not stop a reprocess
+            error = exc if isinstance(exc, BmaNlpError) else ParseError(f"internal error: {type(exc).__name__}: {exc}")
+            error.where = f"{self.path} report {key}"
+            result.failed += 1
+            result.errors.append(error)
+            if on_error is not None:
+                on_error(error)
+            return None
+
     def _derived_chunks(
         self, todo: list[str], size: int, jobs: int, steps: tuple[bool, bool]
-    ) -> Generator[tuple[list[str], list[StoredCopy], list[IndexedReport], float], None, None]:
+    ) -> Generator[tuple[list[str], list[StoredCopy], list[IndexedReport] | None, float], None, None]:
         """(keys, their stored copies, the records derived from them, CPU seconds) per chunk of
-        reports, in order; with jobs > 1 the deriving runs in worker processes, a few chunks ahead."""
+        reports, in order; with jobs > 1 the deriving runs in worker processes, a few chunks ahead.
+        Records are None when deriving the chunk failed (the caller retries report by report)."""
         chunks = (todo[k : k + size] for k in range(0, len(todo), size))
         if jobs <= 1:
             for keys in chunks:
                 stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
-                yield (keys, stored, *derive_stored(stored, *steps))
+                try:
+                    yield (keys, stored, *derive_stored(stored, *steps))
+                except ModelError:
+                    raise
+                except Exception:  # noqa: BLE001 - see _derive_one
+                    yield keys, stored, None, 0.0
             return
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
         window: deque[tuple[list[str], list[StoredCopy], Future[tuple[list[IndexedReport], float]]]] = deque()
@@ -767,11 +812,9 @@ class Archive:
                 stored = self._read(functools.partial(self._stored_copies, keys))
                 window.append((keys, stored, pool.submit(derive_stored, stored, *steps)))
                 while len(window) > 2 * jobs:
-                    done, copies, fut = window.popleft()
-                    yield (done, copies, *fut.result())
+                    yield _settled(*window.popleft())
             while window:
-                done, copies, fut = window.popleft()
-                yield (done, copies, *fut.result())
+                yield _settled(*window.popleft())
         except BrokenProcessPool:
             raise ArchiveError("a worker process died (out of memory?); reports re-derived before it are kept", self.path) from None
         finally:
