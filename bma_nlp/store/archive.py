@@ -375,7 +375,12 @@ class Archive:
                     result.timings["repair_classify"] += res.finish_seconds
                     result.timings["tokenize"] += res.tokenize_seconds
                     t0 = time.thread_time()
-                    self._store(task, res, batch)
+                    try:
+                        self._store(task, res, batch)
+                    except (ModelError, ArchiveError):
+                        raise
+                    except BmaNlpError as exc:  # deriving a stored report again with this file's copies failed: the file is not stored
+                        fail(exc)
                     if batch.due():
                         self._commit(batch, result)
                     result.timings["write"] += time.thread_time() - t0
