@@ -317,6 +317,12 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
     """Rank installments by bm25 on the token index; when that gives fewer than ``limit``,
     fill up with trigram matches (fragments inside words: notes first, then project headers),
     ranked after them. An empty query lists what the filters select, in code order."""
+    ranked, plan = ranked_installments(con, query, filters, limit)
+    return _fetch_hits(con, ranked, plan, width)
+
+
+def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, limit: int | None = 20) -> tuple[list[tuple[int, float | None]], QueryPlan]:
+    """(installment id, bm25) in the order ``search`` returns them, and the query's plan."""
     plan = plan_query(query)
     n = _limit(limit)
     if not plan.text:
@@ -325,10 +331,10 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
             f"SELECT i.id FROM installments i JOIN reports r ON r.id = i.report_id WHERE 1{where} ORDER BY r.code, r.fiscal_year, i.number LIMIT ?",
             [*params, n],
         )
-        return _fetch_hits(con, [(row[0], None) for row in listing], plan, width)
+        return [(row[0], None) for row in listing], plan
     facet = facet_plan(con, filters)
     if facet.nothing:
-        return []
+        return [], plan
     ranked: list[tuple[int, float | None]] = []
     if plan.token_match:
         ranked += _ranked(con, "notes_fts", f"({plan.token_match})", facet.tables["notes_fts"], n)
@@ -343,7 +349,7 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
             rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen))
             more = [(i, s) for i, s in rows if i not in seen]
             ranked += more if n < 0 else more[: n - len(ranked)]
-    return _fetch_hits(con, ranked, plan, width)
+    return ranked, plan
 
 
 def report_ids(con: sqlite3.Connection, filters: Filters) -> list[int]:

@@ -1,0 +1,316 @@
+"""What a person browsing the archive reads: a page of search hits with facet counts, one
+report with where it came from and how OCR repair changed it, and an overview of the archive.
+
+The web app (``bma_nlp.web``) shows these and nothing else; they are plain queries on the
+archive, built from the same filters and query plan as ``Archive.search``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from bma_nlp.records import STAGES, Flag, Report
+from bma_nlp.store import query as _query
+from bma_nlp.store.query import UNKNOWN_STAGE, Filters, Hit
+
+# Facets are shown in this order; the office is the first part of the agency ("สำนักงานเขตดุสิต"
+# of "สำนักงานเขตดุสิต / ฝ่ายการศึกษา"), which the agency filter (a substring) selects again.
+FACET_NAMES = ("stage", "year", "office", "flagged")
+OFFICE_SEPARATOR = "/"
+MAX_OFFICES = 30  # offices listed in a facet (the largest first)
+NARRATIVE_FIELDS = ("rationale", "objectives", "targets")  # free-text parts of the form, when the record has them
+
+
+def office_of(agency: str | None) -> str | None:
+    """The office an agency belongs to: its first part (a district office, a department)."""
+    if not agency:
+        return None
+    return agency.split(OFFICE_SEPARATOR, 1)[0].strip() or None
+
+
+@dataclass
+class FacetValue:
+    value: str  # what the filter takes to select it ("" when it cannot be selected)
+    label: str
+    count: int
+
+
+@dataclass
+class PageHit:
+    """A search hit with what a page needs to link it and show how sure the stage is."""
+
+    hit: Hit
+    report_id: int
+    installment_id: int
+    stage_confidence: float | None
+    stage_source: str | None
+    flagged: bool
+
+
+@dataclass
+class SearchPage:
+    query: str
+    offset: int
+    limit: int
+    hits: list[PageHit]
+    has_next: bool
+    total: int  # installments matching the query and filters
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+
+def search_page(
+    con: sqlite3.Connection, query: str, filters: Filters, offset: int = 0, limit: int = 20, width: int = 160
+) -> SearchPage:
+    """Hits ``offset``..``offset+limit`` in ``search`` order, the number of matches and facet counts."""
+    offset, limit = max(0, int(offset)), max(1, int(limit))
+    ranked, plan = _query.ranked_installments(con, query, filters, offset + limit + 1)
+    page = ranked[offset : offset + limit]
+    hits = _query._fetch_hits(con, page, plan, width)
+    ids = [i for i, _ in page]
+    extra: dict[int, sqlite3.Row] = {}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        sql = (
+            f"SELECT i.id, i.report_id, i.stage_confidence, i.stage_source, {_query._FLAGGED_INSTALLMENT} AS flagged "
+            f"FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN ({marks})"
+        )
+        extra = {row["id"]: row for row in con.execute(sql, ids)}
+    page_hits = [
+        PageHit(hit, extra[i]["report_id"], i, extra[i]["stage_confidence"], extra[i]["stage_source"], bool(extra[i]["flagged"]))
+        for hit, i in zip(hits, ids, strict=True)
+    ]
+    total, facets = facet_counts(con, query, filters)
+    return SearchPage(query, offset, limit, page_hits, len(ranked) > offset + limit, total, facets)
+
+
+def _match_source(plan: _query.QueryPlan) -> tuple[str, list[Any]]:
+    """SQL (a FROM clause with aliases ``i`` and ``r``) for every installment a query matches:
+    by tokens, by fragments of its note, or by fragments of its project's header."""
+    if not plan.text:
+        return "installments i JOIN reports r ON r.id = i.report_id", []
+    branches: list[str] = []
+    params: list[Any] = []
+    if plan.token_match:
+        branches.append("SELECT rowid AS id FROM notes_fts WHERE notes_fts MATCH ?")
+        params.append(f"({plan.token_match})")
+    if plan.trigram_match:
+        short = "".join(
+            " AND (instr(coalesce(i.note, ''), ?) OR instr(coalesce(i.note_raw, ''), ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))"
+            for _ in plan.short_parts
+        )
+        short_params = [part for part in plan.short_parts for _ in range(4)]
+        branches.append(
+            "SELECT i.id FROM notes_trigram JOIN installments i ON i.id = notes_trigram.rowid JOIN reports r ON r.id = i.report_id "
+            f"WHERE notes_trigram MATCH ?{short}"
+        )
+        params += [f"({plan.trigram_match})", *short_params]
+        branches.append(
+            "SELECT i.id FROM headers_trigram JOIN reports r ON r.id = headers_trigram.rowid JOIN installments i ON i.report_id = r.id "
+            f"WHERE headers_trigram MATCH ?{short}"
+        )
+        params += [f"({plan.trigram_match})", *short_params]
+    if not branches:
+        return "installments i JOIN reports r ON r.id = i.report_id WHERE 0", []
+    return f"({' UNION '.join(branches)}) m JOIN installments i ON i.id = m.id JOIN reports r ON r.id = i.report_id", params
+
+
+def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple[int, dict[str, list[FacetValue]]]:
+    """How many installments match (query and filters), and how they fall by stage, fiscal
+    year, office and flag: each value narrows the current results further."""
+    plan = _query.plan_query(query)
+    source, params = _match_source(plan)
+    where, fparams = filters.for_installments()
+    joiner = " AND " if " WHERE " in source.rsplit(")", 1)[-1] else " WHERE "
+    sql = (
+        f"SELECT i.stage AS stage, r.fiscal_year AS year, r.agency AS agency, {_query._FLAGGED_INSTALLMENT} AS flagged, count(*) AS n "
+        f"FROM {source}{joiner}1{where} GROUP BY 1, 2, 3, 4"
+    )
+    stages: Counter[str] = Counter()
+    years: Counter[int | None] = Counter()
+    offices: Counter[str | None] = Counter()
+    flagged = total = 0
+    for row in con.execute(sql, [*params, *fparams]):
+        n = row["n"]
+        total += n
+        stages[row["stage"] or UNKNOWN_STAGE] += n
+        years[row["year"]] += n
+        offices[office_of(row["agency"])] += n
+        flagged += n if row["flagged"] else 0
+    facets = {
+        "stage": [FacetValue(s, s, stages[s]) for s in (*STAGES, UNKNOWN_STAGE) if stages[s]],
+        "year": [
+            FacetValue("" if y is None else str(y), "unknown" if y is None else str(y), n)
+            for y, n in sorted(years.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0)))
+        ],
+        "office": [
+            FacetValue(o or "", o or "unknown", n)
+            for o, n in sorted(offices.items(), key=lambda kv: (-kv[1], kv[0] or ""))[:MAX_OFFICES]
+        ],
+        "flagged": [FacetValue("1", "flagged", flagged)] if flagged else [],
+    }
+    return total, facets
+
+
+# -- one report -----------------------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    """A piece of a repaired text: unchanged (``original`` None) or a repair of ``original``."""
+
+    text: str
+    original: str | None = None
+    reason: str | None = None
+    score: float | None = None
+
+
+def repair_segments(text: str, changes: list[dict[str, Any]], raw: str | None = None) -> list[Segment] | None:
+    """``text`` cut into unchanged pieces and repairs (each with the OCR text it replaced and
+    why), from the repairs recorded in order (offsets refer to the text as it was before each
+    change). ``raw`` is the OCR text when known; otherwise it is recovered by undoing the
+    changes. None when the recorded changes do not fit the text (then show them as a list)."""
+    if raw is None:
+        raw = text
+        for c in reversed(changes):
+            start, replacement = int(c["start"]), str(c["replacement"])
+            if raw[start : start + len(replacement)] != replacement:
+                return None
+            raw = raw[:start] + str(c["original"]) + raw[start + len(replacement) :]
+    segments = [Segment(raw)]
+    for c in changes:
+        start, end = int(c["start"]), int(c["end"])
+        current = "".join(s.text for s in segments)
+        if current[start:end] != str(c["original"]):
+            return None
+        before: list[Segment] = []
+        covered: list[Segment] = []
+        after: list[Segment] = []
+        pos = 0
+        for seg in segments:
+            seg_end = pos + len(seg.text)
+            touches = pos < end and seg_end > start or (start == end and pos <= start <= seg_end and seg.original is not None)
+            if not touches:
+                (before if seg_end <= start else after).append(seg)
+            elif seg.original is not None:  # overlaps an earlier repair: the two become one
+                covered.append(seg)
+            else:  # cut the unchanged piece at the change's edges
+                if pos < start:
+                    before.append(Segment(seg.text[: start - pos]))
+                covered.append(Segment(seg.text[max(start, pos) - pos : min(end, seg_end) - pos]))
+                if seg_end > end:
+                    after.append(Segment(seg.text[end - pos :]))
+            pos = seg_end
+        head = sum(len(s.text) for s in before)
+        span = "".join(s.text for s in covered)
+        lead, tail = span[: start - head], span[start - head + (end - start) :]
+        original = "".join(s.original if s.original is not None else s.text for s in covered)
+        reasons = [s.reason for s in covered if s.reason] + [str(c.get("reason") or "")]
+        merged = Segment(lead + str(c["replacement"]) + tail, original, "; ".join(r for r in reasons if r), c.get("score"))
+        segments = [s for s in (*before, merged, *after) if s.text or s.original]
+    if "".join(s.text for s in segments) != text:
+        return None
+    return segments
+
+
+@dataclass
+class RepairedField:
+    name: str  # "project.name", "installments[3].note"
+    segments: list[Segment] | None  # None: the recorded repairs could not be placed in the text
+    changes: list[dict[str, Any]]
+
+
+@dataclass
+class ReportView:
+    id: int
+    key: str
+    updated_at: str
+    report: Report
+    files: list[dict[str, Any]]  # the files this record was read from, oldest first
+    repaired: dict[str, RepairedField]  # by field name
+    narrative: list[tuple[str, Any]]  # (field, value) of the form's free-text parts present in the record
+
+    def flags_for(self, installment: int | None) -> list[Flag]:
+        return [f for f in self.report.flags if f.installment == installment]
+
+
+def report_view(con: sqlite3.Connection, report_id: int) -> ReportView | None:
+    row = con.execute("SELECT id, key, updated_at FROM reports WHERE id = ?", (report_id,)).fetchone()
+    if row is None:
+        return None
+    report = next(_query.load_reports(con, [report_id]))
+    files = [
+        {"path": p, "sha256": h, "size": size, "ingested_at": at, "replaced_at": rep, "current": rep is None}
+        for p, h, size, at, rep in con.execute(
+            "SELECT f.path, f.sha256, f.size, s.ingested_at, s.replaced_at FROM report_sources s JOIN files f ON f.id = s.file_id "
+            "WHERE s.report_id = ? ORDER BY s.ingested_at, f.id",
+            (report_id,),
+        )
+    ]
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for change in report.repairs:
+        by_field.setdefault(str(change.get("field") or ""), []).append(change)
+    notes = {f"installments[{inst.number}].note": inst for inst in report.installments}
+    repaired: dict[str, RepairedField] = {}
+    for name, changes in by_field.items():
+        if name in notes:
+            inst = notes[name]
+            segments = repair_segments(inst.note, changes, raw=inst.note_raw or None)
+        elif name.startswith("project."):
+            value = getattr(report.project, name.split(".", 1)[1], None)
+            segments = repair_segments(value, changes) if isinstance(value, str) else None
+        else:
+            segments = None
+        repaired[name] = RepairedField(name, segments, changes)
+    project_fields = {f.name for f in fields(report.project)}
+    narrative = [
+        (name, getattr(report.project, name))
+        for name in NARRATIVE_FIELDS
+        if name in project_fields and getattr(report.project, name)
+    ]
+    return ReportView(row["id"], row["key"], row["updated_at"], report, files, repaired, narrative)
+
+
+# -- the archive as a whole -----------------------------------------------------------------
+
+
+def overview(con: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
+    """``stats`` plus installments by stage per fiscal year, reports and installments per
+    office, and the reports with the most flags."""
+    numbers = _query.stats(con)
+    by_year: dict[str, dict[str, int]] = {}
+    for year, stage, n in con.execute(
+        "SELECT r.fiscal_year, i.stage, count(*) FROM installments i JOIN reports r ON r.id = i.report_id GROUP BY 1, 2 ORDER BY 1"
+    ):
+        by_year.setdefault("unknown" if year is None else str(year), dict.fromkeys([*STAGES, UNKNOWN_STAGE], 0))[
+            stage or UNKNOWN_STAGE
+        ] += n
+    offices: dict[str, list[int]] = {}
+    for agency, reports, installments in con.execute(
+        "SELECT r.agency, count(DISTINCT r.id), count(i.id) FROM reports r LEFT JOIN installments i ON i.report_id = r.id GROUP BY r.agency"
+    ):
+        entry = offices.setdefault(office_of(agency) or "", [0, 0])
+        entry[0] += reports
+        entry[1] += installments
+    most_flagged = [
+        dict(row)
+        for row in con.execute(
+            "SELECT r.id, r.code, r.fiscal_year, r.name, r.agency, count(*) AS flags, group_concat(DISTINCT f.code) AS codes "
+            "FROM flags f JOIN reports r ON r.id = f.report_id GROUP BY r.id ORDER BY flags DESC, r.code LIMIT ?",
+            (top,),
+        )
+    ]
+    numbers.update(
+        stages_by_year=by_year,
+        offices=sorted(((o, r, i) for o, (r, i) in offices.items()), key=lambda t: (-t[2], t[0]))[: top * 2],
+        most_flagged=most_flagged,
+        older_pipeline=numbers.get("older_pipeline"),  # None until the archive records pipeline versions
+    )
+    return numbers
+
+
+def decode_json(value: str | None) -> Any:
+    return json.loads(value) if value else None
