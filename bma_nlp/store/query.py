@@ -382,6 +382,7 @@ def load_reports(con: sqlite3.Connection, ids: Iterable[int], batch: int = 500) 
             reports[row["id"]] = Report(
                 source=row["source"], encoding=row["encoding"], copies=row["copies"], project=project,
                 sources=json.loads(row["sources"]), repairs=json.loads(row["repairs"]),
+                corrections=json.loads(row["corrections"] or "[]"),
             )  # fmt: skip
         for row in con.execute(f"SELECT * FROM installments WHERE report_id IN ({marks}) ORDER BY report_id, number", chunk):
             values = _record_values(row, INSTALLMENT_COLUMNS, _INSTALLMENT_FIELDS)
