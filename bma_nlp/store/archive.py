@@ -12,8 +12,8 @@ history of the files that produced it.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as _dt
+import functools
 import hashlib
 import json
 import multiprocessing

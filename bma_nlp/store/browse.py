@@ -7,7 +7,6 @@ archive, built from the same filters and query plan as ``Archive.search``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field, fields
@@ -19,7 +18,7 @@ from bma_nlp.store.query import UNKNOWN_STAGE, Filters, Hit
 
 # Facets are shown in this order; the office is the first part of the agency ("สำนักงานเขตดุสิต"
 # of "สำนักงานเขตดุสิต / ฝ่ายการศึกษา"), which the agency filter (a substring) selects again.
-FACET_NAMES = ("stage", "year", "office", "flagged")
+FACET_NAMES = ("stage", "year", "office", "flagged", "corrected")
 OFFICE_SEPARATOR = "/"
 MAX_OFFICES = 30  # offices listed in a facet (the largest first)
 NARRATIVE_FIELDS = ("rationale", "objectives", "targets")  # free-text parts of the form, when the record has them
@@ -49,6 +48,7 @@ class PageHit:
     stage_confidence: float | None
     stage_source: str | None
     flagged: bool
+    corrected: bool  # its report has a person's correction
 
 
 @dataclass
@@ -75,12 +75,21 @@ def search_page(
     if ids:
         marks = ",".join("?" * len(ids))
         sql = (
-            f"SELECT i.id, i.report_id, i.stage_confidence, i.stage_source, {_query._FLAGGED_INSTALLMENT} AS flagged "
+            f"SELECT i.id, i.report_id, i.stage_confidence, i.stage_source, {_query._FLAGGED_INSTALLMENT} AS flagged, "
+            f"{_query._CORRECTED_REPORT} AS corrected "
             f"FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN ({marks})"
         )
         extra = {row["id"]: row for row in con.execute(sql, ids)}
     page_hits = [
-        PageHit(hit, extra[i]["report_id"], i, extra[i]["stage_confidence"], extra[i]["stage_source"], bool(extra[i]["flagged"]))
+        PageHit(
+            hit,
+            extra[i]["report_id"],
+            i,
+            extra[i]["stage_confidence"],
+            extra[i]["stage_source"],
+            bool(extra[i]["flagged"]),
+            bool(extra[i]["corrected"]),
+        )
         for hit, i in zip(hits, ids, strict=True)
     ]
     total, facets = facet_counts(con, query, filters)
@@ -126,13 +135,13 @@ def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple
     where, fparams = filters.for_installments()
     joiner = " AND " if " WHERE " in source.rsplit(")", 1)[-1] else " WHERE "
     sql = (
-        f"SELECT i.stage AS stage, r.fiscal_year AS year, r.agency AS agency, {_query._FLAGGED_INSTALLMENT} AS flagged, count(*) AS n "
-        f"FROM {source}{joiner}1{where} GROUP BY 1, 2, 3, 4"
+        f"SELECT i.stage AS stage, r.fiscal_year AS year, r.agency AS agency, {_query._FLAGGED_INSTALLMENT} AS flagged, "
+        f"{_query._CORRECTED_REPORT} AS corrected, count(*) AS n FROM {source}{joiner}1{where} GROUP BY 1, 2, 3, 4, 5"
     )
     stages: Counter[str] = Counter()
     years: Counter[int | None] = Counter()
     offices: Counter[str | None] = Counter()
-    flagged = total = 0
+    flagged = corrected = total = 0
     for row in con.execute(sql, [*params, *fparams]):
         n = row["n"]
         total += n
@@ -140,6 +149,7 @@ def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple
         years[row["year"]] += n
         offices[office_of(row["agency"])] += n
         flagged += n if row["flagged"] else 0
+        corrected += n if row["corrected"] else 0
     facets = {
         "stage": [FacetValue(s, s, stages[s]) for s in (*STAGES, UNKNOWN_STAGE) if stages[s]],
         "year": [
@@ -151,6 +161,7 @@ def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple
             for o, n in sorted(offices.items(), key=lambda kv: (-kv[1], kv[0] or ""))[:MAX_OFFICES]
         ],
         "flagged": [FacetValue("1", "flagged", flagged)] if flagged else [],
+        "corrected": [FacetValue("1", "corrected by a person", corrected)] if corrected else [],
     }
     return total, facets
 
@@ -182,9 +193,10 @@ def repair_segments(text: str, changes: list[dict[str, Any]], raw: str | None = 
             raw = raw[:start] + str(c["original"]) + raw[start + len(replacement) :]
     segments = [Segment(raw)]
     for c in changes:
-        start, end = int(c["start"]), int(c["end"])
         current = "".join(s.text for s in segments)
-        if current[start:end] != str(c["original"]):
+        start = int(c["start"]) if c.get("start") is not None else current.find(str(c["original"]))
+        end = start + len(str(c["original"]))
+        if start < 0 or current[start:end] != str(c["original"]):
             return None
         before: list[Segment] = []
         covered: list[Segment] = []
@@ -219,8 +231,8 @@ def repair_segments(text: str, changes: list[dict[str, Any]], raw: str | None = 
 @dataclass
 class RepairedField:
     name: str  # "project.name", "installments[3].note"
-    segments: list[Segment] | None  # None: the recorded repairs could not be placed in the text
-    changes: list[dict[str, Any]]
+    segments: list[Segment] | None  # None: the recorded changes could not be placed in the text
+    changes: list[dict[str, Any]]  # OCR repairs (``rejected``: by which correction) and people's word fixes
 
 
 @dataclass
@@ -230,15 +242,52 @@ class ReportView:
     updated_at: str
     report: Report
     files: list[dict[str, Any]]  # the files this record was read from, oldest first
-    repaired: dict[str, RepairedField]  # by field name
+    copies: list[dict[str, Any]]  # the stored copies it is derived from (file, place in it, rank)
+    repaired: dict[str, RepairedField]  # by field address
+    corrected: dict[str, list[dict[str, Any]]]  # active corrections by field address (Report.corrections entries)
     narrative: list[tuple[str, Any]]  # (field, value) of the form's free-text parts present in the record
+    pipeline: str | None  # the pipeline version that derived the record (None: an older archive's ingest)
 
     def flags_for(self, installment: int | None) -> list[Flag]:
         return [f for f in self.report.flags if f.installment == installment]
 
 
+def _text_steps(report: Report, address: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """The changes made to one text field, in the order they were made: OCR repairs, then
+    people's corrections (a word fixed, a repair rejected). Returns (steps to replay, changes
+    to list, whether people changed it)."""
+    ocr = [r for r in report.repairs if r.get("field") == address and r.get("correction") is None]
+    steps = list(ocr)
+    listed = list(ocr)
+    human = False
+    for entry in report.corrections:
+        if entry.get("field") != address or not entry.get("applied") or entry.get("kind") not in ("word", "repair_rejected"):
+            continue
+        human = True
+        who = entry.get("who") or "someone"
+        if entry["kind"] == "word":
+            fix = next((r for r in report.repairs if r.get("correction") == entry.get("id")), None)
+            if fix is not None:
+                steps.append({**fix, "reason": f"fixed by {who}"})
+                listed.append({**fix, "reason": f"fixed by {who}"})
+        else:  # the repair's original put back where its replacement stood
+            steps.append(
+                {"start": None, "original": entry["old"], "replacement": entry["new"], "reason": f"repair rejected by {who}"}
+            )
+    return steps, listed, human
+
+
+def field_segments(report: Report, address: str, text: str, raw: str | None) -> RepairedField | None:
+    steps, listed, human = _text_steps(report, address)
+    if not steps:
+        return None
+    if raw is None and human:  # the OCR text of a header field is only known by undoing OCR repairs
+        return RepairedField(address, None, listed)
+    return RepairedField(address, repair_segments(text, steps, raw=raw), listed)
+
+
 def report_view(con: sqlite3.Connection, report_id: int) -> ReportView | None:
-    row = con.execute("SELECT id, key, updated_at FROM reports WHERE id = ?", (report_id,)).fetchone()
+    row = con.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
     if row is None:
         return None
     report = next(_query.load_reports(con, [report_id]))
@@ -250,28 +299,75 @@ def report_view(con: sqlite3.Connection, report_id: int) -> ReportView | None:
             (report_id,),
         )
     ]
-    by_field: dict[str, list[dict[str, Any]]] = {}
-    for change in report.repairs:
-        by_field.setdefault(str(change.get("field") or ""), []).append(change)
-    notes = {f"installments[{inst.number}].note": inst for inst in report.installments}
+    copies: list[dict[str, Any]] = []
+    if _has_table(con, "copies"):
+        copies = [
+            dict(r)
+            for r in con.execute(
+                "SELECT f.path, f.sha256, c.position, c.rank, c.chars FROM copies c JOIN files f ON f.id = c.file_id "
+                "WHERE c.report_key = ? ORDER BY c.rank DESC, f.id, c.position",
+                (row["key"],),
+            )
+        ]
     repaired: dict[str, RepairedField] = {}
-    for name, changes in by_field.items():
-        if name in notes:
-            inst = notes[name]
-            segments = repair_segments(inst.note, changes, raw=inst.note_raw or None)
-        elif name.startswith("project."):
-            value = getattr(report.project, name.split(".", 1)[1], None)
-            segments = repair_segments(value, changes) if isinstance(value, str) else None
-        else:
-            segments = None
-        repaired[name] = RepairedField(name, segments, changes)
+    for inst in report.installments:
+        address = f"installments[{inst.number}].note"
+        found = field_segments(report, address, inst.note, inst.note_raw or None)
+        if found is not None:
+            repaired[address] = found
+    for f in fields(report.project):
+        value = getattr(report.project, f.name)
+        if isinstance(value, str):
+            found = field_segments(report, f"project.{f.name}", value, None)
+            if found is not None:
+                repaired[found.name] = found
+    corrected: dict[str, list[dict[str, Any]]] = {}
+    for entry in report.corrections:
+        if entry.get("applied"):
+            corrected.setdefault(str(entry["field"]), []).append(entry)
     project_fields = {f.name for f in fields(report.project)}
     narrative = [
         (name, getattr(report.project, name))
         for name in NARRATIVE_FIELDS
         if name in project_fields and getattr(report.project, name)
     ]
-    return ReportView(row["id"], row["key"], row["updated_at"], report, files, repaired, narrative)
+    pipeline = row["pipeline"] if "pipeline" in row.keys() else None
+    return ReportView(row["id"], row["key"], row["updated_at"], report, files, copies, repaired, corrected, narrative, pipeline)
+
+
+def _has_table(con: sqlite3.Connection, name: str) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def typed_value(address: str, text: str) -> Any:
+    """A value a person typed for a field, as the record holds it: a number for the amount,
+    percentage and number fields, None for an empty box, else the text."""
+    from bma_nlp.errors import InputError
+    from bma_nlp.store.corrections import split_field
+
+    _, name = split_field(address)
+    text = text.strip()
+    if not text:
+        return None
+    if name in NUMBER_FIELDS:
+        cleaned = text.replace(",", "").replace("บาท", "").replace("%", "").strip()
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise InputError(f"{name} takes a number, not {text[:40]!r}") from None
+        return int(number) if number.is_integer() and name not in ("progress_pct",) else number
+    return text
+
+
+NUMBER_FIELDS = {
+    "fiscal_year",
+    "budget_received",
+    "budget_used",
+    "progress_pct",
+    "disbursed_baht",
+    "disbursement_no",
+    "report_no",
+}
 
 
 # -- the archive as a whole -----------------------------------------------------------------
@@ -307,10 +403,20 @@ def overview(con: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
         stages_by_year=by_year,
         offices=sorted(((o, r, i) for o, (r, i) in offices.items()), key=lambda t: (-t[2], t[0]))[: top * 2],
         most_flagged=most_flagged,
-        older_pipeline=numbers.get("older_pipeline"),  # None until the archive records pipeline versions
+        older_pipeline=numbers.get("older_pipeline", _older_pipeline(con)),
+        corrections=con.execute("SELECT count(*) FROM corrections WHERE withdrawn_at IS NULL").fetchone()[0]
+        if _has_table(con, "corrections")
+        else 0,
     )
     return numbers
 
 
-def decode_json(value: str | None) -> Any:
-    return json.loads(value) if value else None
+def _older_pipeline(con: sqlite3.Connection) -> int | None:
+    """Reports derived by another pipeline version than this one (None: not recorded)."""
+    if "pipeline" not in {r[1] for r in con.execute("PRAGMA table_info(reports)")}:
+        return None
+    from bma_nlp.pipeline import pipeline_version
+
+    current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+    sql = f"SELECT count(*) FROM reports WHERE pipeline IS NULL OR pipeline NOT IN ({','.join('?' * len(current))})"
+    return int(con.execute(sql, current).fetchone()[0])

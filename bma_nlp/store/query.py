@@ -82,6 +82,7 @@ class Filters:
     since: str | _dt.date | None = None
     until: str | _dt.date | None = None
     flagged: bool = False
+    corrected: bool = False  # the report has a person's correction (active)
 
     def report_conditions(self) -> tuple[list[str], list[Any]]:
         conds: list[str] = []
@@ -96,6 +97,8 @@ class Filters:
             cond, cparams = _code_condition(self.code.strip())
             conds.append(cond)
             params += cparams
+        if self.corrected:
+            conds.append(_CORRECTED_REPORT)
         return conds, params
 
     def installment_conditions(self) -> tuple[list[str], list[Any]]:
@@ -142,6 +145,7 @@ class Filters:
         return "".join(f" AND {c}" for c in conds), rp + ip
 
 
+_CORRECTED_REPORT = "EXISTS (SELECT 1 FROM corrections c WHERE c.report_key = r.key AND c.withdrawn_at IS NULL)"
 _FLAGGED_INSTALLMENT = "EXISTS (SELECT 1 FROM flags f WHERE f.report_id = r.id AND (f.installment IS NULL OR f.installment = i.number))"
 
 # An agency filter matching up to this many different agency names becomes a facet condition
@@ -203,6 +207,9 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
         token.facet(fts_phrase(code_facet(f.code.strip())) + " *")
         notes.sql(*_code_condition(f.code.strip()))
         headers.sql(*_code_condition(f.code.strip()))
+    if f.corrected:
+        for target in plan.tables.values():
+            target.sql(_CORRECTED_REPORT, [])
     dates = Filters(since=f.since, until=f.until)
     if dates.since or dates.until:
         for target in plan.tables.values():

@@ -14,21 +14,24 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import jinja2
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bma_nlp import __version__
-from bma_nlp.errors import BmaNlpError
+from bma_nlp.errors import BmaNlpError, InputError
 from bma_nlp.records import STAGES
 from bma_nlp.store import UNKNOWN_STAGE, Archive
+from bma_nlp.store.browse import typed_value
+from bma_nlp.store.corrections import current_value
 from bma_nlp.store.render import render_hits
 from bma_nlp.web import labels
 from bma_nlp.web.chart import progress_chart
@@ -40,6 +43,17 @@ MAX_QUERY = 200  # characters of a search query
 MAX_TEXT = 300  # characters of a filter value
 MAX_DOWNLOAD = 10_000  # hits in one download
 CSRF_COOKIE = "bma_csrf"
+WHO_COOKIE = "bma_who"  # the name last given in a correction form, offered again
+MAX_FORM = 32_768  # bytes of a posted form
+MAX_FIELDS = 20
+MAX_WHO, MAX_WHY, MAX_VALUE = 100, 1000, 2000
+DONE_MESSAGES = {
+    "stage": "The stage was corrected.",
+    "field": "The field was corrected.",
+    "word": "The word was fixed.",
+    "repair_rejected": "The repair was rejected: the OCR text is back.",
+    "withdraw": "The correction was withdrawn.",
+}
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -175,9 +189,10 @@ def _search_args(request: Request) -> SearchArgs:
         value = _text(params, name)
         if value:
             filters[key] = shown[name] = value
-    if _text(params, "flagged") in ("1", "on", "true"):
-        filters["flagged"] = True
-        shown["flagged"] = "1"
+    for flag in ("flagged", "corrected"):
+        if _text(params, flag) in ("1", "on", "true"):
+            filters[flag] = True
+            shown[flag] = "1"
     size = _number(params, "size", 1, max(PAGE_SIZES), PAGE_SIZES[0])
     if size not in PAGE_SIZES:
         raise BadRequest(f"size must be one of {', '.join(map(str, PAGE_SIZES))}")
@@ -238,16 +253,97 @@ class Pages:
         return Response(text, media_type=media, headers={"Content-Disposition": f'attachment; filename="bma-search.{fmt}"'})
 
     def report(self, request: Request) -> Response:
-        view = self.archives.get().report_view(_report_id(request))
+        return self.report_page(request, _report_id(request))
+
+    def report_page(self, request: Request, rid: int, status: int = 200, problem: str = "") -> HTMLResponse:
+        view = self.archives.get().report_view(rid)
         if view is None:
             raise HTTPException(404, "no report with this number in the archive")
-        return self.render(request, "report.html", view=view, report=view.report, chart=progress_chart(view.report))
+        done = request.query_params.get("done", "")
+        return self.render(
+            request, "report.html", status, view=view, report=view.report, chart=progress_chart(view.report), problem=problem,
+            done=done if done in DONE_MESSAGES else "", done_messages=DONE_MESSAGES, who=unquote(request.cookies.get(WHO_COOKIE, ""))[:MAX_WHO],
+        )  # fmt: skip
+
+    async def correct(self, request: Request) -> Response:
+        """Store one correction from a report page's form, then show the page again."""
+        if self.settings.read_only:
+            raise HTTPException(403, "this archive is served read-only (bma-nlp serve --read-only)")
+        rid = _report_id(request)
+        form = await _read_form(request)
+        check_csrf(request, form)
+        who = _text(form, "who", MAX_WHO)
+        try:
+            anchor = await run_in_threadpool(self._store_correction, rid, form, who)
+        except (InputError, BadRequest) as exc:
+            message = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
+            return await run_in_threadpool(self.report_page, request, rid, 400, message)
+        kind = _text(form, "kind")
+        response = RedirectResponse(f"/report/{rid}?done={kind}#{anchor}", status_code=303)
+        response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, httponly=True, samesite="strict", path="/")
+        return response
+
+    def _store_correction(self, rid: int, form: dict[str, str], who: str) -> str:
+        archive = self.archives.get()
+        view = archive.report_view(rid)
+        if view is None:
+            raise HTTPException(404, "no report with this number in the archive")
+        if not who:
+            raise BadRequest("say who makes the correction (a name or initials): it is shown beside it")
+        kind, field, why = _text(form, "kind"), _text(form, "field"), _text(form, "why", MAX_WHY)
+        p = view.report.project
+        if kind == "withdraw":
+            correction = _text(form, "correction")
+            if not correction.isdigit() or len(correction) > 15:
+                raise BadRequest("which correction to withdraw is missing")
+            archive.withdraw_correction(int(correction), who=who, why=why)
+            return "corrections"
+        old: Any = None
+        if kind in ("stage", "field") and not field.startswith(("project.", "installments[")):
+            raise BadRequest("which field to correct is missing")
+        if kind == "stage":
+            stage = _text(form, "new").lower()
+            if stage not in (*STAGES, "none"):
+                raise BadRequest(f"stage must be one of {', '.join(STAGES)} or none")
+            new: Any = None if stage == "none" else stage
+        elif kind == "field":
+            new = typed_value(field, _text(form, "new", MAX_VALUE))
+        elif kind in ("word", "repair_rejected"):
+            old, new = _text(form, "old", MAX_VALUE), _text(form, "new", MAX_VALUE)
+            if not old:
+                raise BadRequest("say which word to change")
+        else:
+            raise BadRequest("unknown kind of correction")
+        if kind in ("stage", "field") and current_value(view.report, field) == new:
+            raise BadRequest(f"{field} already holds {new!r}: nothing to correct")
+        archive.correct(p.code, p.fiscal_year, kind, field, new, old=old, who=who, why=why)
+        number = field.split("[", 1)[1].split("]", 1)[0] if field.startswith("installments[") else ""
+        return f"i{number}" if number else ("repairs" if kind == "repair_rejected" else f"field-{field.removeprefix('project.')}")
 
     def overview(self, request: Request) -> Response:
         return self.render(request, "overview.html", o=self.archives.get().overview())
 
     def error(self, request: Request, status: int, message: str) -> HTMLResponse:
         return self.render(request, "error.html", status=status, code=status, message=message)
+
+
+async def _read_form(request: Request) -> dict[str, str]:
+    """A URL-encoded form of at most MAX_FORM bytes, as {name: value} (the first of repeats)."""
+    if "application/x-www-form-urlencoded" not in request.headers.get("content-type", ""):
+        raise BadRequest("a form is sent URL-encoded")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            raise HTTPException(413, f"the form is too large (over {MAX_FORM:,} bytes)")
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("the form could not be read (not UTF-8, or too many fields)") from None
+    form: dict[str, str] = {}
+    for name, value in pairs:
+        form.setdefault(name, value)
+    return form
 
 
 def _report_id(request: Request) -> int:
@@ -313,6 +409,7 @@ def create_app(db: str | Path, *, read_only: bool = False) -> Starlette:
         Route("/", pages.search, name="search"),
         Route("/search.{fmt:str}", _only(pages.download, "fmt", ("csv", "jsonl")), name="download"),
         Route("/report/{rid:str}", pages.report, name="report"),
+        Route("/report/{rid:str}/correct", pages.correct, methods=["POST"], name="correct"),
         Route("/overview", pages.overview, name="overview"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

@@ -112,6 +112,23 @@ def test_search_in_thai_use_a_facet_open_a_report_and_see_the_chart(page: Any, l
     assert page.locator("svg.progress-chart g.used line").count() == 1
     assert "overrun" in (chart.get_attribute("class") or "")
     assert "Budget used is more than the budget received" in page.inner_text("#flags")
+
+    # correct the first installment's stage, with a reason, and find it after a reload
+    row = page.locator("tr#i1")
+    assert "approval" in row.locator(".stage").inner_text()
+    row.locator("td.stage-cell details.correct summary").click()
+    form = row.locator("td.stage-cell form")
+    form.locator("select[name=new]").select_option("procurement")
+    form.locator("input[name=who]").fill("สมศรี ใจดี")
+    form.locator("input[name=why]").fill("บันทึกระบุการจัดซื้อ")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"done=stage"))
+    assert "The stage was corrected." in page.inner_text("#notice")
+    page.reload()
+    row = page.locator("tr#i1")
+    assert "procurement" in row.locator(".stage").first.inner_text()
+    assert "corrected by สมศรี ใจดี" in row.inner_text()
+    assert "บันทึกระบุการจัดซื้อ" in page.inner_text("#corrections")
     _shot(page, "web-report.png", tmp_path)
 
     page.goto(live_server.url + "/overview")
