@@ -236,6 +236,12 @@ class RepairedField:
 
 
 @dataclass
+class NarrativeItem:
+    text: str
+    repaired: RepairedField | None = None  # OCR repairs placed in the text, when it has any
+
+
+@dataclass
 class ReportView:
     id: int
     key: str
@@ -245,8 +251,9 @@ class ReportView:
     copies: list[dict[str, Any]]  # the stored copies it is derived from (file, place in it, rank)
     repaired: dict[str, RepairedField]  # by field address
     corrected: dict[str, list[dict[str, Any]]]  # active corrections by field address (Report.corrections entries)
-    narrative: list[tuple[str, Any]]  # (field, value) of the form's free-text parts present in the record
+    narrative: list[tuple[str, list[NarrativeItem]]]  # the form's free-text parts the record has: rationale lines, objectives, targets
     pipeline: str | None  # the pipeline version that derived the record (None: an older archive's ingest)
+    evidence: dict[int, list[str]] = field(default_factory=dict)  # per installment: the note's words that point to its stage
 
     def flags_for(self, installment: int | None) -> list[Flag]:
         return [f for f in self.report.flags if f.installment == installment]
@@ -325,14 +332,54 @@ def report_view(con: sqlite3.Connection, report_id: int) -> ReportView | None:
     for entry in report.corrections:
         if entry.get("applied"):
             corrected.setdefault(str(entry["field"]), []).append(entry)
-    project_fields = {f.name for f in fields(report.project)}
-    narrative = [
-        (name, getattr(report.project, name))
-        for name in NARRATIVE_FIELDS
-        if name in project_fields and getattr(report.project, name)
-    ]
+    narrative = narrative_items(report)
     pipeline = row["pipeline"] if "pipeline" in row.keys() else None
-    return ReportView(row["id"], row["key"], row["updated_at"], report, files, copies, repaired, corrected, narrative, pipeline)
+    return ReportView(
+        row["id"],
+        row["key"],
+        row["updated_at"],
+        report,
+        files,
+        copies,
+        repaired,
+        corrected,
+        narrative,
+        pipeline,
+        stage_evidence(report),
+    )
+
+
+def narrative_items(report: Report) -> list[tuple[str, list[NarrativeItem]]]:
+    """The narrative parts a record has (``NARRATIVE_FIELDS``), item by item (rationale: line by
+    line), each with its OCR repairs (field ``project.<part>[k]``) placed in the text."""
+    project_fields = {f.name for f in fields(report.project)}
+    out: list[tuple[str, list[NarrativeItem]]] = []
+    for name in NARRATIVE_FIELDS:
+        value = getattr(report.project, name) if name in project_fields else None
+        raw = getattr(report.project, f"{name}_raw", None) if f"{name}_raw" in project_fields else None
+        if not value:
+            continue
+        items = value.split("\n") if isinstance(value, str) else [str(v) for v in value]
+        raws = raw.split("\n") if isinstance(raw, str) else [str(v) for v in raw] if isinstance(raw, list) else []
+        parts = []
+        for k, text in enumerate(items):
+            item_raw = raws[k] if k < len(raws) and len(raws) == len(items) else None
+            parts.append(NarrativeItem(text, field_segments(report, f"project.{name}[{k}]", text, item_raw)))
+        out.append((name, [p for p in parts if p.text.strip()]))
+    return out
+
+
+def stage_evidence(report: Report) -> dict[int, list[str]]:
+    """Per installment with a stage: the cue words of its note that vote for that stage (the
+    classifier's keyword features; the model weighs them with the rest of the note)."""
+    from bma_nlp.classify.rules import cue_phrases
+
+    evidence: dict[int, list[str]] = {}
+    for inst in report.installments:
+        if inst.stage and inst.note:
+            words = [w for _group, stage, w in cue_phrases(inst.note) if stage == inst.stage]
+            evidence[inst.number] = list(dict.fromkeys(words))
+    return evidence
 
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:

@@ -64,6 +64,7 @@ def test_report_page_shows_header_installments_chart_flags_and_sources(client, a
     assert "Installment without a date" in text and "Not on the chart (no date): installment 6" in text
     assert "dusit-school-network-2566.txt" in text and "4 copies" in text
     assert text.count('<tr id="i') == 10
+    assert '<span class="cue">' in text  # the words behind a stage
 
 
 def test_repairs_are_shown_inline_with_the_ocr_text_struck_through(client, archive_db) -> None:  # type: ignore[no-untyped-def]
