@@ -527,6 +527,18 @@ class Archive:
             out += [StoredCopy(r[0], key, CopyText(_unpack(r[3]), r[4], r[5] or "", r[1], r[2])) for r in rows]
         return out
 
+    def copies(self, code: str | None, fiscal_year: int | None) -> list[CopyText]:
+        """Every stored copy of a report (all ranks), by file and place: what its record is derived from."""
+        key = correction_key(code, fiscal_year)
+        rows = self._read(
+            lambda: self.con.execute(
+                "SELECT c.position, c.rank, c.text, f.path, f.encoding FROM copies c JOIN files f ON f.id = c.file_id "
+                "WHERE c.report_key = ? ORDER BY c.file_id, c.position",
+                (key,),
+            ).fetchall()
+        )
+        return [CopyText(_unpack(r[2]), r[3], r[4] or "", r[0], r[1]) for r in rows]
+
     def _copy_sources(self, key: str) -> list[tuple[str, int]]:
         return [(r[0], int(r[1])) for r in self.con.execute("SELECT DISTINCT f.sha256, c.file_id FROM copies c JOIN files f ON f.id = c.file_id WHERE c.report_key = ?", (key,))]
 
@@ -698,7 +710,7 @@ class Archive:
         legacy = {key for key, _, has in rows if not has and key in set(todo)}
         if legacy:
             todo = [k for k in todo if k not in legacy]
-            self._backfill(legacy, result, on_error)
+            self._backfill(legacy, result, steps, on_error)
         show = progress and sys.stderr.isatty()
         from tqdm import tqdm
 
@@ -745,7 +757,7 @@ class Archive:
             raise
         batch.files += 1
 
-    def _backfill(self, keys: set[str], result: ReprocessResult, on_error: Callable[[BmaNlpError], None] | None) -> None:
+    def _backfill(self, keys: set[str], result: ReprocessResult, steps: tuple[bool, bool], on_error: Callable[[BmaNlpError], None] | None) -> None:
         """Schema-1 reports: store their copies from their files when those are unchanged."""
         marks = ",".join("?" * len(keys))
         rows = self.con.execute(
@@ -755,7 +767,7 @@ class Archive:
         ).fetchall()
         found = [p for p, sha, _ in rows if (_digest(p, DEFAULT_MAX_BYTES) or ("",))[0] == sha]
         if found:
-            done = self.ingest(found, on_error=on_error)
+            done = self.ingest(found, repair=steps[0], classify=steps[1], on_error=on_error)
             result.reports += done.reports
         have = {r[0] for r in self.con.execute(f"SELECT DISTINCT report_key FROM copies WHERE report_key IN ({marks})", list(keys))}
         result.no_copies += len(keys - have)
@@ -794,8 +806,12 @@ class Archive:
         from bma_nlp.store.corrections import check, current_value
 
         c = Correction(code, fiscal_year, kind, field, new, old=old, who=who, why=why, occurrence=occurrence)
-        check(c)
         report = self.report(code, fiscal_year)
+        if kind == "repair_rejected" and new is None and report is not None:  # the repair says what was there
+            c.new = next((r.get("original") for r in report.repairs if r.get("field") == field and r.get("replacement") == old and "rejected" not in r), None)
+            if c.new is None:
+                raise InputError(f"no repair of {field} wrote {old!r}", self.path)
+        check(c)
         if report is None:
             raise InputError(f"no report {code} of fiscal year {fiscal_year} in the archive", self.path)
         value = current_value(report, field)
@@ -935,8 +951,10 @@ class Archive:
         return "".join(self.iter_export(fmt, **filters))
 
     def stats(self) -> dict[str, Any]:
-        """Counts: files, reports, projects, installments per stage, flags per code, years."""
-        return self._read(lambda: _query.stats(self.con))  # type: ignore[no-any-return]
+        """Counts: files, reports, projects, installments per stage, flags per code, years;
+        copies kept and their bytes, corrections, and reports derived by an older pipeline."""
+        current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+        return self._read(lambda: _query.stats(self.con, current))  # type: ignore[no-any-return]
 
     def history(self, code: str, fiscal_year: int | None) -> list[dict[str, Any]]:
         """Which files produced a report, oldest first (``current``: the stored version)."""

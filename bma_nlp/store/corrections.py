@@ -166,14 +166,15 @@ def apply_corrections(report: Report, corrections: list[Correction]) -> Report:
 
 
 def corrected_fields(report: Report, number: int | None) -> list[str]:
-    """Names of the fields corrected on the project (``number`` None) or on one installment."""
+    """The CSV columns a person corrected on the row of installment ``number`` (the
+    project's fields show on every row of the report)."""
     names = []
     for entry in report.corrections:
         if not entry.get("applied"):
             continue
         n, name = split_field(entry["field"])
         if n is None or n == number:
-            names.append(name if n is None else f"installments[{n}].{name}")
+            names.append("installment_number" if name == "number" else name)
     return list(dict.fromkeys(names))
 
 
@@ -199,3 +200,37 @@ def from_jsonl(text: str, where: str = "<corrections>") -> list[Correction]:
             raise InputError(f"line {number}: {getattr(exc, 'message', None) or exc}", where) from None
         out.append(c)
     return out
+
+
+def describe(c: Correction) -> str:
+    """One line for people: id, report, what changed, who, why."""
+    gone = f" (withdrawn {c.withdrawn_at[:19]})" if c.withdrawn_at else ""
+    by = f" by {c.who}" if c.who else ""
+    because = f": {c.why}" if c.why else ""
+    year = c.fiscal_year if c.fiscal_year is not None else "?"
+    return f"#{c.id} {c.code}/{year} {c.kind} {c.field}: {json.dumps(c.old, ensure_ascii=False)} -> {json.dumps(c.new, ensure_ascii=False)}{by}{because}{gone}"
+
+
+def request(
+    stage: tuple[str, str] | None, set_field: tuple[str, str] | None, reject_repair: tuple[str, str] | None, fix_word: tuple[str, str, str] | None
+) -> tuple[str, str, Any, Any]:
+    """(kind, field, new, old) from the ``correct`` command's options; exactly one is given."""
+    given = [x for x in (stage, set_field, reject_repair, fix_word) if x is not None]
+    if len(given) != 1:
+        raise InputError("give exactly one of --stage, --set, --reject-repair, --fix-word")
+    if stage is not None:
+        number, value = stage
+        if not number.isdigit():
+            raise InputError(f"--stage N STAGE: N is an installment number (got {number!r})")
+        return "stage", f"installments[{number}].stage", None if value.lower() == "none" else value.lower(), None
+    if set_field is not None:
+        field, text = set_field
+        try:
+            parsed: Any = json.loads(text)
+        except json.JSONDecodeError:
+            parsed = text
+        return "field", field, parsed, None
+    if reject_repair is not None:
+        return "repair_rejected", reject_repair[0], None, reject_repair[1]
+    assert fix_word is not None
+    return "word", fix_word[0], fix_word[2], fix_word[1]
