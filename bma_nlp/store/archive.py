@@ -973,4 +973,5 @@ class Archive:
 
     def overview(self) -> dict[str, Any]:
         """``stats`` plus stages per year, offices and the most flagged reports."""
-        return self._read(lambda: _browse.overview(self.con))  # type: ignore[no-any-return]
+        current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+        return self._read(lambda: _browse.overview(self.con, current))  # type: ignore[no-any-return]

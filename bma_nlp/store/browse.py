@@ -251,7 +251,9 @@ class ReportView:
     copies: list[dict[str, Any]]  # the stored copies it is derived from (file, place in it, rank)
     repaired: dict[str, RepairedField]  # by field address
     corrected: dict[str, list[dict[str, Any]]]  # active corrections by field address (Report.corrections entries)
-    narrative: list[tuple[str, list[NarrativeItem]]]  # the form's free-text parts the record has: rationale lines, objectives, targets
+    narrative: list[
+        tuple[str, list[NarrativeItem]]
+    ]  # the form's free-text parts the record has: rationale lines, objectives, targets
     pipeline: str | None  # the pipeline version that derived the record (None: an older archive's ingest)
     evidence: dict[int, list[str]] = field(default_factory=dict)  # per installment: the note's words that point to its stage
 
@@ -306,16 +308,14 @@ def report_view(con: sqlite3.Connection, report_id: int) -> ReportView | None:
             (report_id,),
         )
     ]
-    copies: list[dict[str, Any]] = []
-    if _has_table(con, "copies"):
-        copies = [
-            dict(r)
-            for r in con.execute(
-                "SELECT f.path, f.sha256, c.position, c.rank, c.chars FROM copies c JOIN files f ON f.id = c.file_id "
-                "WHERE c.report_key = ? ORDER BY c.rank DESC, f.id, c.position",
-                (row["key"],),
-            )
-        ]
+    copies = [
+        dict(r)
+        for r in con.execute(
+            "SELECT f.path, f.sha256, c.position, c.rank, c.chars FROM copies c JOIN files f ON f.id = c.file_id "
+            "WHERE c.report_key = ? ORDER BY c.rank DESC, f.id, c.position",
+            (row["key"],),
+        )
+    ]
     repaired: dict[str, RepairedField] = {}
     for inst in report.installments:
         address = f"installments[{inst.number}].note"
@@ -382,10 +382,6 @@ def stage_evidence(report: Report) -> dict[int, list[str]]:
     return evidence
 
 
-def _has_table(con: sqlite3.Connection, name: str) -> bool:
-    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
-
-
 def typed_value(address: str, text: str) -> Any:
     """A value a person typed for a field, as the record holds it: a number for the amount,
     percentage and number fields, None for an empty box, else the text."""
@@ -420,10 +416,10 @@ NUMBER_FIELDS = {
 # -- the archive as a whole -----------------------------------------------------------------
 
 
-def overview(con: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
+def overview(con: sqlite3.Connection, current_pipelines: list[str], top: int = 15) -> dict[str, Any]:
     """``stats`` plus installments by stage per fiscal year, reports and installments per
     office, and the reports with the most flags."""
-    numbers = _query.stats(con)
+    numbers = _query.stats(con, current_pipelines)
     by_year: dict[str, dict[str, int]] = {}
     for year, stage, n in con.execute(
         "SELECT r.fiscal_year, i.stage, count(*) FROM installments i JOIN reports r ON r.id = i.report_id GROUP BY 1, 2 ORDER BY 1"
@@ -450,20 +446,6 @@ def overview(con: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
         stages_by_year=by_year,
         offices=sorted(((o, r, i) for o, (r, i) in offices.items()), key=lambda t: (-t[2], t[0]))[: top * 2],
         most_flagged=most_flagged,
-        older_pipeline=numbers.get("older_pipeline", _older_pipeline(con)),
-        corrections=con.execute("SELECT count(*) FROM corrections WHERE withdrawn_at IS NULL").fetchone()[0]
-        if _has_table(con, "corrections")
-        else 0,
+        older_pipeline=numbers["outdated"],
     )
     return numbers
-
-
-def _older_pipeline(con: sqlite3.Connection) -> int | None:
-    """Reports derived by another pipeline version than this one (None: not recorded)."""
-    if "pipeline" not in {r[1] for r in con.execute("PRAGMA table_info(reports)")}:
-        return None
-    from bma_nlp.pipeline import pipeline_version
-
-    current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
-    sql = f"SELECT count(*) FROM reports WHERE pipeline IS NULL OR pipeline NOT IN ({','.join('?' * len(current))})"
-    return int(con.execute(sql, current).fetchone()[0])
