@@ -294,8 +294,8 @@ class Pages:
         p = view.report.project
         if kind == "withdraw":
             correction = _text(form, "correction")
-            if not correction.isdigit() or len(correction) > 15:
-                raise BadRequest("which correction to withdraw is missing")
+            if not correction.isdigit() or int(correction) not in {e.get("id") for e in view.report.corrections}:
+                raise BadRequest("this report has no such correction to withdraw")
             archive.withdraw_correction(int(correction), who=who, why=why)
             return "corrections"
         old: Any = None

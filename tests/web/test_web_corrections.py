@@ -90,6 +90,8 @@ def test_fix_a_header_field_then_withdraw_it(web) -> None:  # type: ignore[no-un
      ({"kind": "word", "field": "installments[1].note", "old": "ไม่มีคำนี้", "new": "x"}, "is not in"),
      ({"kind": "stage", "field": "installments[1].stage", "new": "approval"}, "nothing to correct"),
      ({"kind": "stage", "field": "installments[1].stage", "new": "completed", "who": ""}, "say who"),
+     ({"kind": "withdraw", "correction": "999"}, "no such correction"),
+     ({"kind": "withdraw", "correction": "9" * 300}, "no such correction"),
      ({"kind": "delete-everything", "field": "x"}, "unknown kind")],
 )  # fmt: skip
 def test_a_bad_correction_is_refused_and_says_why(web, form: dict, problem: str) -> None:  # type: ignore[no-untyped-def]
