@@ -7,6 +7,7 @@ archive, built from the same filters and query plan as ``Archive.search``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field, fields
@@ -58,7 +59,8 @@ class SearchPage:
     limit: int
     hits: list[PageHit]
     has_next: bool
-    total: int  # installments matching the query and filters
+    total: int  # installments matching the query and filters (counted: see ``complete``)
+    complete: bool = True  # False: a broad query, counted over FACET_LIMIT matches per index
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
 
@@ -92,57 +94,85 @@ def search_page(
         )
         for hit, i in zip(hits, ids, strict=True)
     ]
-    total, facets = facet_counts(con, query, filters)
-    return SearchPage(query, offset, limit, page_hits, len(ranked) > offset + limit, total, facets)
+    total, complete, facets = facet_counts(con, query, filters)
+    return SearchPage(query, offset, limit, page_hits, len(ranked) > offset + limit, total, complete, facets)
 
 
-def _match_source(plan: _query.QueryPlan) -> tuple[str, list[Any]]:
-    """SQL (a FROM clause with aliases ``i`` and ``r``) for every installment a query matches:
-    by tokens, by fragments of its note, or by fragments of its project's header."""
-    if not plan.text:
-        return "installments i JOIN reports r ON r.id = i.report_id", []
-    branches: list[str] = []
-    params: list[Any] = []
-    if plan.token_match:
-        branches.append("SELECT rowid AS id FROM notes_fts WHERE notes_fts MATCH ?")
-        params.append(f"({plan.token_match})")
-    if plan.trigram_match:
-        short = "".join(
-            " AND (instr(coalesce(i.note, ''), ?) OR instr(coalesce(i.note_raw, ''), ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))"
-            for _ in plan.short_parts
-        )
-        short_params = [part for part in plan.short_parts for _ in range(4)]
-        branches.append(
-            "SELECT i.id FROM notes_trigram JOIN installments i ON i.id = notes_trigram.rowid JOIN reports r ON r.id = i.report_id "
-            f"WHERE notes_trigram MATCH ?{short}"
-        )
-        params += [f"({plan.trigram_match})", *short_params]
-        branches.append(
-            "SELECT i.id FROM headers_trigram JOIN reports r ON r.id = headers_trigram.rowid JOIN installments i ON i.report_id = r.id "
-            f"WHERE headers_trigram MATCH ?{short}"
-        )
-        params += [f"({plan.trigram_match})", *short_params]
-    if not branches:
-        return "installments i JOIN reports r ON r.id = i.report_id WHERE 0", []
-    return f"({' UNION '.join(branches)}) m JOIN installments i ON i.id = m.id JOIN reports r ON r.id = i.report_id", params
+# Facet counts read one row per counted installment, so a query is counted over at most
+# FACET_LIMIT of the most recently stored matches in each index (unranked: FTS5 walks its
+# doclist backwards and stops); a broader query says its counts are a sample. The listing (no
+# query) is counted exactly, once per state of the archive.
+FACET_LIMIT = 2000
+_LISTING_CACHE: dict[tuple[Any, ...], tuple[int, bool, dict[str, list[FacetValue]]]] = {}
+_LISTING_CACHE_SIZE = 64
 
 
-def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple[int, dict[str, list[FacetValue]]]:
-    """How many installments match (query and filters), and how they fall by stage, fiscal
-    year, office and flag: each value narrows the current results further."""
+def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple[int, bool, dict[str, list[FacetValue]]]:
+    """(matches, whether every match was counted, facets): how the installments matching the
+    query and filters fall by stage, fiscal year, office, flag and correction; each value
+    narrows the current results further."""
     plan = _query.plan_query(query)
-    source, params = _match_source(plan)
-    where, fparams = filters.for_installments()
-    joiner = " AND " if " WHERE " in source.rsplit(")", 1)[-1] else " WHERE "
+    if plan.text:
+        ids, complete = matching_ids(con, plan, filters, FACET_LIMIT)
+        source = "installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN (SELECT value FROM json_each(?))"
+        total, facets = _grouped(con, source, [json.dumps(ids)])
+        return total, complete, facets
+    key = (id(con), repr(filters), con.execute("PRAGMA data_version").fetchone()[0], con.total_changes)
+    if key not in _LISTING_CACHE:
+        where, params = filters.for_installments()
+        total, facets = _grouped(con, f"installments i JOIN reports r ON r.id = i.report_id WHERE 1{where}", params)
+        if len(_LISTING_CACHE) >= _LISTING_CACHE_SIZE:
+            _LISTING_CACHE.clear()
+        _LISTING_CACHE[key] = (total, True, facets)
+    return _LISTING_CACHE[key]
+
+
+def matching_ids(con: sqlite3.Connection, plan: _query.QueryPlan, filters: Filters, limit: int) -> tuple[list[int], bool]:
+    """Installments a query matches (the indexes and filters ``search`` uses, unranked): up to
+    ``limit`` most recently stored per index; and whether that was all of them."""
+    facet = _query.facet_plan(con, filters)
+    if facet.nothing:
+        return [], True
+    searches = [("notes_fts", plan.token_match)] if plan.token_match else []
+    searches += [(t, plan.trigram_match) for t in ("notes_trigram", "headers_trigram")] if plan.trigram_match else []
+    found: set[int] = set()
+    complete = True
+    for table, expression in searches:
+        target = facet.tables[table]
+        if table != "notes_fts":
+            for part in plan.short_parts:  # as in search: parts too short for trigrams must be there too
+                target.sql(
+                    "(instr(i.note, ?) OR instr(i.note_raw, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))",
+                    [part] * 4,
+                )
+        if table == "headers_trigram":
+            sql = (
+                "SELECT i.id FROM headers_trigram JOIN reports r ON r.id = headers_trigram.rowid JOIN installments i ON i.report_id = r.id "
+                f"WHERE headers_trigram MATCH ?{target.where} ORDER BY headers_trigram.rowid DESC LIMIT ?"
+            )
+        elif not target.where:
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
+        else:
+            sql = (
+                f"SELECT i.id FROM {table} JOIN installments i ON i.id = {table}.rowid JOIN reports r ON r.id = i.report_id "
+                f"WHERE {table} MATCH ?{target.where} ORDER BY {table}.rowid DESC LIMIT ?"
+            )
+        rows = [row[0] for row in con.execute(sql, [f"({expression}){target.match}", *target.params, limit + 1])]
+        complete &= len(rows) <= limit
+        found.update(rows[:limit])
+    return sorted(found), complete
+
+
+def _grouped(con: sqlite3.Connection, source: str, params: list[Any]) -> tuple[int, dict[str, list[FacetValue]]]:
     sql = (
         f"SELECT i.stage AS stage, r.fiscal_year AS year, r.agency AS agency, {_query._FLAGGED_INSTALLMENT} AS flagged, "
-        f"{_query._CORRECTED_REPORT} AS corrected, count(*) AS n FROM {source}{joiner}1{where} GROUP BY 1, 2, 3, 4, 5"
+        f"{_query._CORRECTED_REPORT} AS corrected, count(*) AS n FROM {source} GROUP BY 1, 2, 3, 4, 5"
     )
     stages: Counter[str] = Counter()
     years: Counter[int | None] = Counter()
     offices: Counter[str | None] = Counter()
     flagged = corrected = total = 0
-    for row in con.execute(sql, [*params, *fparams]):
+    for row in con.execute(sql, params):
         n = row["n"]
         total += n
         stages[row["stage"] or UNKNOWN_STAGE] += n

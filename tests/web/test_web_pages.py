@@ -109,3 +109,13 @@ def test_every_response_forbids_scripts_and_framing(client) -> None:  # type: ig
         assert "default-src 'none'" in headers["content-security-policy"]
         assert "script-src" not in headers["content-security-policy"]  # no script is allowed at all
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_broad_query_says_its_counts_are_a_sample(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bma_nlp.store import browse
+
+    monkeypatch.setattr(browse, "FACET_LIMIT", 3)
+    text = client.get("/", params={"q": "ดำเนินการ"}).text
+    assert "+ installments match" in text and "A broad search: the counts are over" in text
+    monkeypatch.setattr(browse, "FACET_LIMIT", 100_000)
+    assert "A broad search" not in client.get("/", params={"q": "ดำเนินการ"}).text
