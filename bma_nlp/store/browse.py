@@ -60,7 +60,7 @@ class SearchPage:
     hits: list[PageHit]
     has_next: bool
     total: int  # installments matching the query and filters (counted: see ``complete``)
-    complete: bool = True  # False: a broad query, counted over FACET_LIMIT matches per index
+    complete: bool = True  # False: a broad query, counted over FACET_LIMIT of its matches
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
 
@@ -99,10 +99,10 @@ def search_page(
 
 
 # Facet counts read one row per counted installment, so a query is counted over at most
-# FACET_LIMIT of the most recently stored matches in each index (unranked: FTS5 walks its
-# doclist backwards and stops); a broader query says its counts are a sample. The listing (no
+# FACET_LIMIT of its most recently stored matches (unranked: FTS5 walks its doclist backwards
+# and stops); a broader query says its counts are a sample. The listing (no
 # query) is counted exactly, once per state of the archive.
-FACET_LIMIT = 2000
+FACET_LIMIT = 1000
 _LISTING_CACHE: dict[tuple[Any, ...], tuple[int, bool, dict[str, list[FacetValue]]]] = {}
 _LISTING_CACHE_SIZE = 64
 
@@ -128,8 +128,8 @@ def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple
 
 
 def matching_ids(con: sqlite3.Connection, plan: _query.QueryPlan, filters: Filters, limit: int) -> tuple[list[int], bool]:
-    """Installments a query matches (the indexes and filters ``search`` uses, unranked): up to
-    ``limit`` most recently stored per index; and whether that was all of them."""
+    """Installments a query matches (the indexes and filters ``search`` uses, unranked, in the
+    order search consults them): at most ``limit``; and whether that was all of them."""
     facet = _query.facet_plan(con, filters)
     if facet.nothing:
         return [], True
@@ -158,9 +158,13 @@ def matching_ids(con: sqlite3.Connection, plan: _query.QueryPlan, filters: Filte
                 f"WHERE {table} MATCH ?{target.where} ORDER BY {table}.rowid DESC LIMIT ?"
             )
         rows = [row[0] for row in con.execute(sql, [f"({expression}){target.match}", *target.params, limit + 1])]
-        complete &= len(rows) <= limit
         found.update(rows[:limit])
-    return sorted(found), complete
+        if len(rows) > limit or len(found) > limit:
+            # search ranks the token index's matches first and fills up from the others only
+            # when they are too few: so are they counted
+            complete = False
+            break
+    return sorted(found)[-limit:], complete
 
 
 def _grouped(con: sqlite3.Connection, source: str, params: list[Any]) -> tuple[int, dict[str, list[FacetValue]]]:
@@ -446,9 +450,21 @@ NUMBER_FIELDS = {
 # -- the archive as a whole -----------------------------------------------------------------
 
 
+_OVERVIEW_CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
 def overview(con: sqlite3.Connection, current_pipelines: list[str], top: int = 15) -> dict[str, Any]:
     """``stats`` plus installments by stage per fiscal year, reports and installments per
-    office, and the reports with the most flags."""
+    office, and the reports with the most flags. Whole-archive counts: computed once per state
+    of the archive (another connection's commit or this one's changes make them new)."""
+    key = (id(con), tuple(current_pipelines), top, con.execute("PRAGMA data_version").fetchone()[0], con.total_changes)
+    if key not in _OVERVIEW_CACHE:
+        _OVERVIEW_CACHE.clear()
+        _OVERVIEW_CACHE[key] = _overview(con, current_pipelines, top)
+    return dict(_OVERVIEW_CACHE[key])
+
+
+def _overview(con: sqlite3.Connection, current_pipelines: list[str], top: int) -> dict[str, Any]:
     numbers = _query.stats(con, current_pipelines)
     by_year: dict[str, dict[str, int]] = {}
     for year, stage, n in con.execute(
