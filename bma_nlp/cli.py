@@ -351,6 +351,19 @@ def correct(
         click.echo(f"stored: {describe(c)}")
 
 
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (only this machine by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--read-only", is_flag=True, help="No correction forms: the archive is only read.")
+@one_line_errors
+def serve(db: Path, host: str, port: int, read_only: bool) -> None:
+    """The archive as a web app in your browser: search, read reports, see charts, correct."""
+    from bma_nlp.web import serve as run_server
+
+    run_server(db, host, port, read_only=read_only, announce=lambda line: click.echo(line, err=True))
+
+
 @main.command("classify")
 @click.argument("text", required=False)
 @click.option("--input", "input_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), help="JSON Lines with a \"text\" field per line (- for stdin).")

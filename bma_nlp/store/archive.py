@@ -37,6 +37,7 @@ from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, Pa
 from bma_nlp.export import FORMATS, render
 from bma_nlp.pipeline import CopyText, pipeline_version
 from bma_nlp.records import Installment, Report
+from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
 from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
@@ -1048,3 +1049,19 @@ class Archive:
     def history(self, code: str, fiscal_year: int | None) -> list[dict[str, Any]]:
         """Which files produced a report, oldest first (``current``: the stored version)."""
         return self._read(lambda: _query.history(self.con, code, fiscal_year))  # type: ignore[no-any-return]
+
+    # -- browsing (the web app) ---------------------------------------------------------
+
+    def search_page(self, query: str = "", *, offset: int = 0, limit: int = 20, width: int = 160, **filters: Any) -> _browse.SearchPage:
+        """One page of ``search`` hits (with report links), the number of matches and facet counts."""
+        f = Filters(**filters)
+        return self._read(lambda: _browse.search_page(self.con, query, f, offset, limit, width))  # type: ignore[no-any-return]
+
+    def report_view(self, report_id: int) -> _browse.ReportView | None:
+        """One stored report with its source files and its repairs placed in the text; None if absent."""
+        return self._read(lambda: _browse.report_view(self.con, report_id))  # type: ignore[no-any-return]
+
+    def overview(self) -> dict[str, Any]:
+        """``stats`` plus stages per year, offices and the most flagged reports."""
+        current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+        return self._read(lambda: _browse.overview(self.con, current))  # type: ignore[no-any-return]

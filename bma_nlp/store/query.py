@@ -82,6 +82,7 @@ class Filters:
     since: str | _dt.date | None = None
     until: str | _dt.date | None = None
     flagged: bool = False
+    corrected: bool = False  # the report has a person's correction (active)
 
     def report_conditions(self) -> tuple[list[str], list[Any]]:
         conds: list[str] = []
@@ -96,6 +97,8 @@ class Filters:
             cond, cparams = _code_condition(self.code.strip())
             conds.append(cond)
             params += cparams
+        if self.corrected:
+            conds.append(_CORRECTED_REPORT)
         return conds, params
 
     def installment_conditions(self) -> tuple[list[str], list[Any]]:
@@ -142,6 +145,7 @@ class Filters:
         return "".join(f" AND {c}" for c in conds), rp + ip
 
 
+_CORRECTED_REPORT = "EXISTS (SELECT 1 FROM corrections c WHERE c.report_key = r.key AND c.withdrawn_at IS NULL)"
 _FLAGGED_INSTALLMENT = "EXISTS (SELECT 1 FROM flags f WHERE f.report_id = r.id AND (f.installment IS NULL OR f.installment = i.number))"
 
 # An agency filter matching up to this many different agency names becomes a facet condition
@@ -203,6 +207,9 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
         token.facet(fts_phrase(code_facet(f.code.strip())) + " *")
         notes.sql(*_code_condition(f.code.strip()))
         headers.sql(*_code_condition(f.code.strip()))
+    if f.corrected:
+        for target in plan.tables.values():
+            target.sql(_CORRECTED_REPORT, [])
     dates = Filters(since=f.since, until=f.until)
     if dates.since or dates.until:
         for target in plan.tables.values():
@@ -317,6 +324,12 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
     """Rank installments by bm25 on the token index; when that gives fewer than ``limit``,
     fill up with trigram matches (fragments inside words: notes first, then project headers),
     ranked after them. An empty query lists what the filters select, in code order."""
+    ranked, plan = ranked_installments(con, query, filters, limit)
+    return _fetch_hits(con, ranked, plan, width)
+
+
+def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, limit: int | None = 20) -> tuple[list[tuple[int, float | None]], QueryPlan]:
+    """(installment id, bm25) in the order ``search`` returns them, and the query's plan."""
     plan = plan_query(query)
     n = _limit(limit)
     if not plan.text:
@@ -325,10 +338,10 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
             f"SELECT i.id FROM installments i JOIN reports r ON r.id = i.report_id WHERE 1{where} ORDER BY r.code, r.fiscal_year, i.number LIMIT ?",
             [*params, n],
         )
-        return _fetch_hits(con, [(row[0], None) for row in listing], plan, width)
+        return [(row[0], None) for row in listing], plan
     facet = facet_plan(con, filters)
     if facet.nothing:
-        return []
+        return [], plan
     ranked: list[tuple[int, float | None]] = []
     if plan.token_match:
         ranked += _ranked(con, "notes_fts", f"({plan.token_match})", facet.tables["notes_fts"], n)
@@ -343,7 +356,7 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
             rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen))
             more = [(i, s) for i, s in rows if i not in seen]
             ranked += more if n < 0 else more[: n - len(ranked)]
-    return _fetch_hits(con, ranked, plan, width)
+    return ranked, plan
 
 
 def report_ids(con: sqlite3.Connection, filters: Filters) -> list[int]:
