@@ -272,12 +272,14 @@ def stats(db: Path, fmt: str) -> None:
 @click.option("--year", type=int, help="Fiscal year, BE (2566); a CE year (2023) is converted.")
 @click.option("--agency", help="Part of the agency's name.")
 @click.option("--all", "every", is_flag=True, help="Also reports already derived by this pipeline version.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for parsing, repair, classification and tokenising.")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
 @click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
 @one_line_errors
 def reprocess(
-    db: Path, code: str | None, year: int | None, agency: str | None, every: bool, no_repair: bool, no_classify: bool, model: Path | None = None
+    db: Path, code: str | None, year: int | None, agency: str | None, every: bool, jobs: int, no_repair: bool, no_classify: bool,
+    model: Path | None = None,
 ) -> None:
     """Derive stored reports again from their stored copies with this version of the pipeline
     (no source files needed); people's corrections stay applied. Each report is re-written
@@ -288,8 +290,12 @@ def reprocess(
     use_model(model)
     filters: dict[str, Any] = {k: v for k, v in (("code", code), ("year", year), ("agency", agency)) if v is not None}
     with Archive(db, create=False) as archive:
-        result = archive.reprocess(every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, **filters)
+        result = archive.reprocess(
+            every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, jobs=jobs, **filters
+        )
     click.echo(result.summary())
+    if result.failed:
+        sys.exit(1)
 
 
 @main.command()
