@@ -1,8 +1,13 @@
-"""Split an archive's lines into report copies and drop page furniture.
+"""Split an archive's lines into report copies, sort each line by role, and drop page furniture.
 
-A file can hold several OCR'd copies of a report, each with its own layout; page breaks
-leave repeated form titles and orphan lines (``รายงานครั้งที่ 6``, a bare ``2``) behind.
-Each line is classified once; copies start where a header begins again.
+A file can hold several OCR'd copies of a report, each in its own layout: ``label : value``
+lines (one or several fields on a line), Markdown pipe tables, a label on one line and its value
+on the next, installments as ``::`` rows, space-aligned columns, one field per line, or table
+rows. Page breaks leave repeated form titles and orphan lines (``รายงานครั้งที่ 6``, a bare
+``2``) behind. Every label is recognised through the form's lexicon (``bma_nlp.parse.labels``),
+however OCR garbled it. Copies start at the form's structure: the section that opens the
+header (``1. ชื่อโครงการและหน่วยงาน...``), or a header field met again after the copy's
+installments or identity fields.
 """
 
 from __future__ import annotations
@@ -10,16 +15,39 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bma_nlp.parse.header import match_field
+from bma_nlp.parse.installments import is_verdict_line
+from bma_nlp.parse.labels import (
+    HEADER_ROLES,
+    INSTALLMENT_ROLES,
+    VERDICT_ROLES,
+    canonical_text,
+    classify_label,
+    find_labels,
+    section_heading,
+    skeleton,
+)
 
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
+# kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
+COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[0-9๐-๙]+\s*[:.]?$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
-COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
-_PROGRESS_SECTION = re.compile(r"^[0-9๐-๙]\.?\s*รายงานความก้าวหน้าของโครงการ")
-INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
+INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]")
-_SIGN_OFF = re.compile(r"^(?:ขอรับรองว่า|ลงชื่อ|ตำแหน่ง)")
+_STAMP = re.compile(
+    r"^([^:0-9๐-๙]{2,30}?)\s*:?\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
+)
+_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$")
+_BULLET = re.compile(r"^[-•·]\s+")
+_CHUNK_SPLIT = re.compile(r"\t+| {3,}")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
+_INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
+_TITLE_SKELETON = skeleton("แบบแสดงรายงานความก้าวหน้า")[0]
+_SIGNOFF_SKELETONS = tuple(skeleton(w)[0] for w in ("ขอรับรองว่า", "ลงชื่อ", "ตำแหน่ง"))
+_IDENTITY = {"name", "code", "fiscal_year"}
+# fields whose value may wrap onto the next line (never numbers, dates or the phone)
+_WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
 
 
 @dataclass
@@ -30,6 +58,7 @@ class RawCopy:
     field_order: list[str] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
     installment_lines: list[str] = field(default_factory=list)
+    narrative: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
@@ -37,53 +66,199 @@ class RawCopy:
         return not self.fields and not self.installment_lines
 
 
+def _is_title(s: str) -> bool:
+    return len(s) < 90 and (bool(FORM_TITLE.search(s)) or _TITLE_SKELETON[:14] in skeleton(s)[0])
+
+
+def _is_print_stamp(s: str) -> bool:
+    """``พิมพ์จากระบบเมื่อ 05/08/2565 10:14:52``: when the page was printed, not report content."""
+    m = _STAMP.match(s)
+    # words, a date and a clock time and nothing else; or a date after a print label (วันที่พิมพ์)
+    return m is not None and (m.group("clock") is not None or classify_label(m.group(1), ("printed",)) is not None)
+
+
 def is_furniture(line: str) -> bool:
     s = line.strip()
-    return bool(FORM_TITLE.search(s) and len(s) < 80) or bool(_ORPHAN_REPORT_NO.match(s)) or bool(_PAGE_NUMBER.match(s))
+    return _is_title(s) or bool(_ORPHAN_REPORT_NO.match(s)) or bool(_PAGE_NUMBER.match(s)) or _is_print_stamp(s)
+
+
+def _is_signoff(s: str) -> bool:
+    head = skeleton(s[:16])[0]
+    return any(head.startswith(k) or (len(k) > 4 and head.startswith(k[1:])) for k in _SIGNOFF_SKELETONS)
+
+
+def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES) -> list[tuple[str, str]]:
+    """``'รหัสโครงการ... : X<TAB>ปีงบประมาณ พ.ศ. : 2567'`` -> ``[('code', 'X'), ('fiscal_year', '2567')]``.
+
+    Each tab- or wide-space-separated chunk that reads ``label : value`` is a field; a chunk
+    that is not continues the value before it. Empty when the line's first chunk is no field.
+    """
+    if ":" not in line:
+        return []
+    out: list[tuple[str, str]] = []
+    for chunk in _CHUNK_SPLIT.split(line.strip()):
+        label, sep, value = chunk.partition(":")
+        lab = classify_label(label, roles) if sep else None
+        if lab is not None:
+            out.append((lab.role, value.strip()))
+        elif out:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
+        else:
+            return []
+    return out
+
+
+def match_field(line: str) -> tuple[str, str] | None:
+    """``'รหัสโครงการ... : 50070000-3437'`` -> ``('code', '50070000-3437')``; None if not a field."""
+    found = match_fields(line, HEADER_ROLES)
+    return found[0] if found else None
+
+
+def _table_cells(line: str) -> list[str] | None:
+    s = line.strip()
+    if not (s.startswith("|") and s.count("|") >= 2):
+        return None
+    return [c.strip() for c in s.strip("|").split("|")]
+
+
+class _Table:
+    """An installment table: which column holds which installment field."""
+
+    def __init__(self, cells: list[str]) -> None:
+        self.roles: list[str | None] = []
+        for cell in cells:
+            lab = classify_label(cell, _INST_ROLES + ("plan_word", "target_word"))
+            role = lab.role if lab else None
+            if role is None:
+                s = skeleton(cell)[0]
+                if s.endswith(skeleton("แผน")[0]):
+                    role = "plan"
+                elif skeleton("เป้าหมาย")[0] in s:
+                    role = "target"
+                elif s == skeleton("วันที่")[0]:
+                    role = "inst_date"
+            self.roles.append(role)
+
+    @property
+    def is_installments(self) -> bool:
+        return "progress" in self.roles or "disbursed" in self.roles
+
+    def row_line(self, cells: list[str]) -> str:
+        """A table row as the ``::`` layout prints it, so one installment reader serves both."""
+        get = {role: cell for role, cell in zip(self.roles, cells, strict=False) if role}
+        number = get.get("report_no", "")
+        disbursed = get.get("disbursed", "")
+        if not re.search(r"ครั้งที่|\(", disbursed):
+            disbursed = f"() {disbursed}"
+        disbursed = re.sub(r"^(.*?\))\s*", r"\1 = ", disbursed, count=1)
+        progress = get.get("progress", "")
+        return (
+            f"รายงานครั้งที่{number} :: {get.get('inst_date', '')} : {get.get('inst_note', '')} :: "
+            f"ความก้าวหน้าของงานฯ = {progress} งบประมาณที่เบิกใช้ {disbursed} : {get.get('plan', '')} : {get.get('target', '')}"
+        )
 
 
 def split_copies(text: str) -> list[RawCopy]:
     """Group the lines of a normalised archive text into report copies."""
     copies: list[RawCopy] = []
     current = RawCopy()
-    in_progress = False
+    mode = "header"  # header | progress | rationale | objectives | targets | signoff
+    last_key: str | None = None
+    pending_label: str | None = None
+    table: _Table | None = None
 
     def start_new() -> None:
-        nonlocal current, in_progress
+        nonlocal current, mode, last_key, pending_label, table
         if not current.empty:
             copies.append(current)
         current = RawCopy()
-        in_progress = False
+        mode, last_key, pending_label, table = "header", None, None, None
+
+    def add_field(key: str, value: str) -> None:
+        nonlocal last_key, mode
+        if (key in _IDENTITY and current.fields.get(key)) or current.installment_lines:
+            start_new()
+        if key in current.fields and current.fields[key] and not value:
+            return
+        current.fields[key] = value
+        current.field_order.append(key)
+        last_key = key if key in _WRAPPING else None
+        mode = "header"
 
     for line in text.split("\n"):
-        s = line.strip()
+        s = _DECORATION.sub("", line).strip()
         if not s or is_furniture(s):
             continue
-        if COPY_START.match(s):
-            if current.fields or current.installment_lines:
-                start_new()
+        cells = _table_cells(s)
+        if cells is not None:
+            if _TABLE_RULE.match(s):
+                continue
+            if len(cells) == 2 and classify_label(cells[0], HEADER_ROLES):
+                s = f"{cells[0]} : {cells[1]}"
+            elif len(cells) >= 4:
+                head = _Table(cells)
+                if head.is_installments:
+                    table = head
+                    mode = "progress"
+                    continue
+                if table is not None:
+                    current.installment_lines.append(table.row_line(cells))
+                    continue
+        heading = section_heading(s)
+        if heading is not None and ":" not in s:
+            role = heading.role
+            if role == "section_copy":
+                if current.fields or current.installment_lines:
+                    start_new()
+                mode = "header"
+            elif role == "section_progress":
+                mode = "progress"
+            elif role in ("rationale", "objectives", "targets"):
+                mode = role
+                current.narrative.setdefault(role, [])
+            else:
+                mode = "header"
+            last_key = pending_label = None
             continue
-        if _PROGRESS_SECTION.match(s):
-            in_progress = True
-            continue
-        if INSTALLMENT_START.match(s) or _METRICS_HINT.search(s):
-            in_progress = True
-            current.installment_lines.append(line)
-            continue
-        found = match_field(s)
-        if found is not None:
-            key, value = found
-            if key in current.fields or current.installment_lines:
-                start_new()
-            current.fields[key] = value
-            current.field_order.append(key)
-            continue
-        if _SIGN_OFF.match(s):
-            in_progress = False
+        if _is_signoff(s):
+            mode = "signoff"
             current.prose.append(s)
             continue
-        if in_progress:
-            current.installment_lines.append(line)  # a note's continuation line
+        inst = canonical_text(s, _INST_LABELS) if mode in ("progress", "signoff") or find_labels(s, ("progress", "disbursed")) else s
+        if _ORPHAN_REPORT_NO.match(inst):
+            continue  # a page break's repeated รายงานครั้งที่ N, however garbled
+        if INSTALLMENT_START.match(inst) or _METRICS_HINT.search(inst) or (mode == "progress" and is_verdict_line(s)):
+            mode = "progress"
+            current.installment_lines.append(inst)
+            last_key = pending_label = None
+            continue
+        found = match_fields(s)
+        if found and found[0][0] in HEADER_ROLES:
+            for key, value in found:
+                if key in HEADER_ROLES:
+                    add_field(key, value)
+            pending_label = found[-1][0] if not found[-1][1] else None
+            continue
+        if found and mode == "progress":
+            current.installment_lines.append(inst)  # one field per line: วันที่รายงาน : ..., ผลการดำเนินงาน : ...
+            continue
+        if mode in ("rationale", "objectives", "targets"):
+            current.narrative[mode].append(_BULLET.sub("", s))
+            continue
+        lone = classify_label(s, HEADER_ROLES) if len(s) < 45 else None
+        if lone is not None and mode == "header":
+            pending_label = lone.role  # label above its value
+            add_field(lone.role, "")
+            continue
+        if pending_label is not None and mode == "header":
+            current.fields[pending_label] = s
+            last_key = pending_label if pending_label in _WRAPPING else None
+            pending_label = None
+            continue
+        if mode == "progress":
+            current.installment_lines.append(inst)  # a note's continuation line
+        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines:
+            current.fields[last_key] += " " + s  # a value wrapped onto the next line
         else:
             current.prose.append(s)
     if not current.empty:

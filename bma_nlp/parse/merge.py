@@ -104,6 +104,8 @@ def merge_group(group: list[ParsedCopy]) -> Report:
             if disagree and name in ("date", "progress_pct", "disbursed_baht"):
                 seen = sorted({_show(getattr(r, name)) for r in raws if getattr(r, name) is not None})
                 report.flag("copies_disagree", f"copies disagree on installment {number} {name}: {' / '.join(seen)} (kept {_show(winner)})", number)
+        if inst.disbursement_no is None and any(r.complete for r in raws):
+            inst.disbursement_no = number  # the ordinal was dropped: its place among its neighbours gives it
         inst.note = inst.note or ""  # no copy had a note: empty text, not None
         inst.note_raw = inst.note
         if inst.date is None:
