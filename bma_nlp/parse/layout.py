@@ -35,7 +35,7 @@ _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}
 INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]")
 _STAMP = re.compile(
-    r"^([^:0-9๐-๙]{2,30}?)\s*:?\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
+    r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
 _DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$")
 _BULLET = re.compile(r"^[-•·]\s+")
@@ -74,7 +74,11 @@ def _is_print_stamp(s: str) -> bool:
     """``พิมพ์จากระบบเมื่อ 05/08/2565 10:14:52``: when the page was printed, not report content."""
     m = _STAMP.match(s)
     # words, a date and a clock time and nothing else; or a date after a print label (วันที่พิมพ์)
-    return m is not None and (m.group("clock") is not None or classify_label(m.group(1), ("printed",)) is not None)
+    if m is None:
+        return False
+    if m.group("clock") is not None and not m.group("colon"):
+        return True
+    return classify_label(m.group(1), ("printed",)) is not None
 
 
 def is_furniture(line: str) -> bool:
