@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from rapidfuzz.distance import Levenshtein
 
 from bma_nlp.parse.header import build_project
 from bma_nlp.parse.installments import RawInstallment, parse_installments
 from bma_nlp.parse.layout import RawCopy
 from bma_nlp.parse.numbers import format_baht
-from bma_nlp.records import Installment, Project, Report
+from bma_nlp.records import NARRATIVE_FIELDS, Installment, Project, Report
 
 # Fields where any disagreement matters (a misread digit changes the record).
 _EXACT_FIELDS = {"code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "coordinator_phone"}
@@ -23,11 +26,57 @@ class ParsedCopy:
     project: Project
     installments: list[RawInstallment]
     bad_fields: list[tuple[str, str]]
+    narrative: dict[str, list[str]] = field(default_factory=dict)
+
+
+_ITEM_NUMBER = re.compile(r"^\s*(?:[-•·]\s*)?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?\s+")
+
+
+def narrative_items(lines: list[str]) -> list[str]:
+    """Objectives or targets as items: a numbered line starts an item (its number dropped), an
+    unnumbered line continues the item before it; with no numbering at all, each line is an item."""
+    numbered = any(_ITEM_NUMBER.match(line) for line in lines)
+    items: list[str] = []
+    for line in lines:
+        m = _ITEM_NUMBER.match(line)
+        text = " ".join(line[m.end() if m else 0 :].split())
+        if not text:
+            continue
+        if numbered and not m and items:
+            items[-1] += " " + text
+        else:
+            items.append(text)
+    return items
 
 
 def read_copy(raw: RawCopy, source: str, encoding: str) -> ParsedCopy:
     project, bad = build_project(raw.fields)
-    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad)
+    narrative = {
+        "rationale": [" ".join(line.split()) for line in raw.narrative.get("rationale", []) if line.strip()],
+        "objectives": narrative_items(raw.narrative.get("objectives", [])),
+        "targets": narrative_items(raw.narrative.get("targets", [])),
+    }
+    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad, narrative)
+
+
+def _medoid(variants: list[str]) -> str:
+    """The copy's reading closest to all the others: OCR damage differs between copies, so the
+    reading nearest the rest is the least damaged one (ties: the first copy's)."""
+    if len(variants) <= 2:
+        return variants[0]
+    costs = [sum(Levenshtein.distance(v, w) for w in variants) for v in variants]
+    return variants[costs.index(min(costs))]
+
+
+def merge_narrative(versions: list[list[str]]) -> list[str]:
+    """One reading of a narrative section from several copies, line by line (or item by item)."""
+    versions = [v for v in versions if v]
+    if not versions:
+        return []
+    lengths = Counter(len(v) for v in versions).most_common()
+    top = max(n for n, c in lengths if c == lengths[0][1])
+    agreeing = [v for v in versions if len(v) == top]
+    return [_medoid([v[i] for v in agreeing]) for i in range(top)]
 
 
 def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
@@ -72,7 +121,16 @@ def merge_group(group: list[ParsedCopy]) -> Report:
     encodings = list(dict.fromkeys(c.encoding for c in group))
     report = Report(source=first.source, encoding=", ".join(encodings), copies=len(group), sources=sources)
 
+    for name in NARRATIVE_FIELDS:
+        merged = merge_narrative([c.narrative.get(name, []) for c in group])
+        if name == "rationale":
+            report.project.rationale = report.project.rationale_raw = "\n".join(merged) or None
+        else:
+            setattr(report.project, name, list(merged))
+            setattr(report.project, f"{name}_raw", list(merged))
     for f in fields(Project):
+        if f.name in NARRATIVE_FIELDS or f.name.endswith("_raw"):
+            continue
         winner, disagree, tie = _vote([getattr(c.project, f.name) for c in group])
         setattr(report.project, f.name, winner)
         if disagree and (tie or f.name in _EXACT_FIELDS):
