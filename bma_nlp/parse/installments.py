@@ -27,6 +27,9 @@ METRICS = re.compile(
     rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
     rf"(?P<amt>-|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
+_EXACT_VERDICT = re.compile(r"(ไม่\s*)?เป็นไปตาม(แผน|เป้าหมาย)")
+_THAI = re.compile("[\u0e01-\u0e4e]")
+_DIGIT = re.compile("[0-9๐-๙]")
 _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
 _VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P<n>{_NUM}+)?")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
@@ -56,6 +59,13 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
     """``(on_plan, on_target)`` from the text after an installment's metrics, however OCR garbled
     the phrases; negations and synonyms (``ล่าช้ากว่าแผน``, ``ต่ำกว่าเป้าหมาย``) are their own labels."""
     plan = target = None
+    if not _THAI.search(_EXACT_VERDICT.sub("", tail)):  # the phrases as the form prints them: no fuzzy search needed
+        for m in _EXACT_VERDICT.finditer(tail):
+            if m.group(2) == "แผน" and plan is None:
+                plan = m.group(1) is None
+            elif m.group(2) == "เป้าหมาย" and target is None:
+                target = m.group(1) is None
+        return plan, target
     for _, _, lab in find_labels(tail, VERDICT_ROLES):
         if lab.role.startswith("plan") and plan is None:
             plan = lab.role == "plan_yes"
@@ -66,6 +76,8 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
 
 def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
+    if len(line) > 80 or _DIGIT.search(line):
+        return False
     found = find_labels(line, VERDICT_ROLES)
     if not found:
         return False

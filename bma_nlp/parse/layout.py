@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bma_nlp.parse.installments import is_verdict_line
+from bma_nlp.parse.installments import METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
     HEADER_ROLES,
     INSTALLMENT_ROLES,
@@ -24,7 +24,7 @@ from bma_nlp.parse.labels import (
     classify_label,
     find_labels,
     section_heading,
-    skeleton,
+    skeleton_text,
 )
 
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
@@ -43,8 +43,10 @@ _CHUNK_SPLIT = re.compile(r"\t+| {3,}")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
 _INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
-_TITLE_SKELETON = skeleton("แบบแสดงรายงานความก้าวหน้า")[0]
-_SIGNOFF_SKELETONS = tuple(skeleton(w)[0] for w in ("ขอรับรองว่า", "ลงชื่อ", "ตำแหน่ง"))
+_TITLE_SKELETON = skeleton_text("แบบแสดงรายงานความก้าวหน้า")
+_SIGNOFF_SKELETONS = tuple(skeleton_text(w) for w in ("ขอรับรองว่า", "ลงชื่อ", "ตำแหน่ง"))
+_SIGNOFF_FIRST = {k[i] for k in _SIGNOFF_SKELETONS for i in (0, 1)}
+_SIGNOFF_FIRST_RAW = {chr(c) for c in range(0x0E01, 0x0E2F) if skeleton_text(chr(c)) in _SIGNOFF_FIRST}
 _IDENTITY = {"name", "code", "fiscal_year"}
 # fields whose value may wrap onto the next line (never numbers, dates or the phone)
 _WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
@@ -67,7 +69,9 @@ class RawCopy:
 
 
 def _is_title(s: str) -> bool:
-    return len(s) < 90 and (bool(FORM_TITLE.search(s)) or _TITLE_SKELETON[:14] in skeleton(s)[0])
+    if len(s) >= 90:
+        return False
+    return bool(FORM_TITLE.search(s)) or (("แบบ" in s or "แสดง" in s or "เกี่ยวกับ" in s) and _TITLE_SKELETON[:14] in skeleton_text(s))
 
 
 def _is_print_stamp(s: str) -> bool:
@@ -87,7 +91,9 @@ def is_furniture(line: str) -> bool:
 
 
 def _is_signoff(s: str) -> bool:
-    head = skeleton(s[:16])[0]
+    if not _SIGNOFF_FIRST_RAW.intersection(s[:4]):
+        return False
+    head = skeleton_text(s[:16])
     return any(head.startswith(k) or (len(k) > 4 and head.startswith(k[1:])) for k in _SIGNOFF_SKELETONS)
 
 
@@ -134,12 +140,12 @@ class _Table:
             lab = classify_label(cell, _INST_ROLES + ("plan_word", "target_word"))
             role = lab.role if lab else None
             if role is None:
-                s = skeleton(cell)[0]
-                if s.endswith(skeleton("แผน")[0]):
+                s = skeleton_text(cell)
+                if s.endswith(skeleton_text("แผน")):
                     role = "plan"
-                elif skeleton("เป้าหมาย")[0] in s:
+                elif skeleton_text("เป้าหมาย") in s:
                     role = "target"
-                elif s == skeleton("วันที่")[0]:
+                elif s == skeleton_text("วันที่"):
                     role = "inst_date"
             self.roles.append(role)
 
@@ -160,6 +166,27 @@ class _Table:
             f"รายงานครั้งที่{number} :: {get.get('inst_date', '')} : {get.get('inst_note', '')} :: "
             f"ความก้าวหน้าของงานฯ = {progress} งบประมาณที่เบิกใช้ {disbursed} : {get.get('plan', '')} : {get.get('target', '')}"
         )
+
+
+_CLEAN_LEAD = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::")
+_LABEL_SIGNS = re.compile(r"[=:%(]")
+_METRIC_SIGNS = re.compile(r"[=%]|บาท")
+
+
+def _clean_metrics(s: str) -> bool:
+    m = METRICS.search(s)
+    return m is not None and m.group("pct") is not None and m.group("amt") is not None
+
+
+def _installment_text(s: str, mode: str) -> str:
+    """The line with its installment labels as the form prints them (fuzzy, only where it can matter)."""
+    if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+        return s  # a clean ``::`` row: nothing to restore
+    if _LABEL_SIGNS.search(s) and (mode in ("progress", "signoff") or _METRIC_SIGNS.search(s) and find_labels(s, ("progress", "disbursed"))):
+        return canonical_text(s, _INST_LABELS)
+    if mode == "progress" and s.startswith("ร"):
+        return canonical_text(s, ("report_no",))
+    return s
 
 
 def split_copies(text: str) -> list[RawCopy]:
@@ -190,7 +217,16 @@ def split_copies(text: str) -> list[RawCopy]:
         mode = "header"
 
     for line in text.split("\n"):
-        s = _DECORATION.sub("", line).strip()
+        s = line.strip()
+        if not s:
+            continue
+        if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+            # the common case, a clean ``::`` row with its metrics: no label needs restoring
+            mode, last_key, pending_label = "progress", None, None
+            current.installment_lines.append(s)
+            continue
+        if s[0] in "#>*" or s[-1] == "*":
+            s = _DECORATION.sub("", s)
         if not s or is_furniture(s):
             continue
         cells = _table_cells(s)
@@ -228,7 +264,7 @@ def split_copies(text: str) -> list[RawCopy]:
             mode = "signoff"
             current.prose.append(s)
             continue
-        inst = canonical_text(s, _INST_LABELS) if mode in ("progress", "signoff") or find_labels(s, ("progress", "disbursed")) else s
+        inst = _installment_text(s, mode)
         if _ORPHAN_REPORT_NO.match(inst):
             continue  # a page break's repeated รายงานครั้งที่ N, however garbled
         if INSTALLMENT_START.match(inst) or _METRICS_HINT.search(inst) or (mode == "progress" and is_verdict_line(s)):
