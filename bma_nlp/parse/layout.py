@@ -62,6 +62,7 @@ class RawCopy:
     installment_lines: list[str] = field(default_factory=list)
     narrative: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+    start_line: int = 0  # index of the line (in the text split) that began this copy
 
     @property
     def empty(self) -> bool:
@@ -197,12 +198,13 @@ def split_copies(text: str) -> list[RawCopy]:
     last_key: str | None = None
     pending_label: str | None = None
     table: _Table | None = None
+    here = 0  # the line being read: a copy started now begins there
 
     def start_new() -> None:
         nonlocal current, mode, last_key, pending_label, table
         if not current.empty:
             copies.append(current)
-        current = RawCopy()
+        current = RawCopy(start_line=here)
         mode, last_key, pending_label, table = "header", None, None, None
 
     def add_field(key: str, value: str) -> None:
@@ -216,7 +218,7 @@ def split_copies(text: str) -> list[RawCopy]:
         last_key = key if key in _WRAPPING else None
         mode = "header"
 
-    for line in text.split("\n"):
+    for here, line in enumerate(text.split("\n")):  # noqa: B007 - start_new reads ``here``
         s = line.strip()
         if not s:
             continue
