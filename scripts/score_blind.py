@@ -57,7 +57,7 @@ def _present(value: Any) -> bool:
     return bool(value and str(value).strip())
 
 
-def score_file(path: Path, repair: bool = True) -> dict[str, Any]:
+def score_file(path: Path, repair: bool = True, classify: bool = True) -> dict[str, Any]:
     truth = json.loads(path.with_name(path.stem + ".truth.json").read_text(encoding="utf-8"))
     wants = _truth_reports(truth)
     row: dict[str, Any] = {
@@ -67,7 +67,7 @@ def score_file(path: Path, repair: bool = True) -> dict[str, Any]:
     }  # fmt: skip
     errors: list[BmaNlpError] = []
     try:
-        reports, errors = process([str(path)], repair=repair, classify=True)
+        reports, errors = process([str(path)], repair=repair, classify=classify)
     except Exception as exc:  # noqa: BLE001 - a crash is a file not parsed, and the scorer goes on
         reports, row["error"] = [], f"{type(exc).__name__}: {exc}"
     if errors:
@@ -123,6 +123,23 @@ def score_file(path: Path, repair: bool = True) -> dict[str, Any]:
     return row
 
 
+def blind_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.txt") if p.with_name(p.stem + ".truth.json").exists())
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ["header", "inst", "stage", "copies", "narrative"]
+    total = {k: (sum(r[f"{k}_ok"] for r in rows), sum(r[f"{k}_total"] for r in rows)) for k in keys}
+    return {
+        "files": len(rows),
+        "not_parsed": sum(not r["parsed"] for r in rows),
+        "reports_right": sum(r["reports_ok"] for r in rows),
+        "perfect_files": sum(r["header_ok"] == r["header_total"] and r["inst_ok"] == r["inst_total"] and r["copies_ok"] == r["copies_total"] and r["reports_ok"] for r in rows),
+        **{f"{k}_ok": v[0] for k, v in total.items()},
+        **{f"{k}_total": v[1] for k, v in total.items()},
+    }  # fmt: skip
+
+
 def _pct(ok: int, total: int) -> str:
     return f"{ok}/{total} {ok / total * 100:5.1f}%" if total else "-"
 
@@ -135,21 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="list each file's misses under the table")
     ap.add_argument("--no-repair", action="store_true")
     args = ap.parse_args(argv)
-    files = sorted(p for p in args.folder.glob("*.txt") if p.with_name(p.stem + ".truth.json").exists())
+    files = blind_files(args.folder)
     if not files:
         print(f"{args.folder}: no N.txt with N.truth.json beside it", file=sys.stderr)
         return 2
     rows = [score_file(p, repair=not args.no_repair) for p in files]
-    keys = ["header", "inst", "stage", "copies", "narrative"]
-    total = {k: (sum(r[f"{k}_ok"] for r in rows), sum(r[f"{k}_total"] for r in rows)) for k in keys}
-    summary = {
-        "files": len(rows),
-        "not_parsed": sum(not r["parsed"] for r in rows),
-        "reports_right": sum(r["reports_ok"] for r in rows),
-        "perfect_files": sum(r["header_ok"] == r["header_total"] and r["inst_ok"] == r["inst_total"] and r["copies_ok"] == r["copies_total"] and r["reports_ok"] for r in rows),
-        **{f"{k}_ok": v[0] for k, v in total.items()},
-        **{f"{k}_total": v[1] for k, v in total.items()},
-    }  # fmt: skip
+    summary = summarise(rows)
+    total = {k: (summary[f"{k}_ok"], summary[f"{k}_total"]) for k in ("header", "inst", "stage", "copies", "narrative")}
     if args.json:
         print(json.dumps({"summary": summary, "files": [] if args.totals else rows}, ensure_ascii=False, indent=1))
         return 0

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from bma_nlp.parse.header import build_project
@@ -93,6 +94,20 @@ def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
     return winner, len(counts) > 1, tie
 
 
+_WRAPPED_FIELDS = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
+
+
+def _whole_values(values: list[Any]) -> list[Any]:
+    """A value cut where the line wrapped is the start of another copy's whole value: it votes
+    for the whole one, so the cut reading never wins."""
+    present = {v for v in values if isinstance(v, str) and v}
+    out = []
+    for v in values:
+        longer = [w for w in present if isinstance(v, str) and len(v) >= 8 and w != v and w.startswith(v)]
+        out.append(max(longer, key=len) if longer else v)
+    return out
+
+
 def _show(value: Any) -> str:
     return format_baht(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
@@ -112,7 +127,61 @@ def group_copies(copies: list[ParsedCopy]) -> list[list[ParsedCopy]]:
             key = ("no-code", p.name, p.fiscal_year, i)
         groups.setdefault(key, []).append(copy)
         previous_key = key
-    return list(groups.values())
+    return _join_damaged(list(groups.values()))
+
+
+def _identity(group: list[ParsedCopy]) -> tuple[str | None, int | None, str | None]:
+    p = group[0].project
+    return p.code, p.fiscal_year, p.name
+
+
+_WELL_FORMED_CODE = re.compile(r"^[0-9]{8}-[0-9]{4}$")
+
+
+def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
+    """Could ``small`` be copies of ``big``'s report whose code or fiscal year OCR garbled?"""
+    code_a, year_a, name_a = _identity(small)
+    code_b, year_b, name_b = _identity(big)
+    if year_a is not None and year_b is not None and year_a != year_b:
+        return False
+    if code_a is None or code_b is None:
+        return False  # copies without a code already joined their neighbour
+    code_distance = Levenshtein.distance(code_a, code_b)
+    if code_distance > 2 or (code_distance == 0 and year_a is not None and year_b is not None):
+        return False
+    # Reports in different files with well-formed codes are different reports (a ward's
+    # projects share names); a damaged copy sits beside its siblings or has a misshapen code.
+    same_file = {c.source for c in small} & {c.source for c in big}
+    well_formed = bool(_WELL_FORMED_CODE.match(code_a))
+    if well_formed and (code_distance > 1 or (not same_file and year_a is not None)):
+        return False
+    pa, pb = small[0].project, big[0].project
+    for other in ("budget_received", "start_date", "end_date"):
+        if getattr(pa, other) is not None and getattr(pb, other) is not None and getattr(pa, other) != getattr(pb, other):
+            return False
+    if name_a and name_b:
+        return fuzz.ratio(name_a, name_b, processor=None) >= 85
+    return code_distance <= 1 and year_a == year_b
+
+
+def _join_damaged(groups: list[list[ParsedCopy]]) -> list[list[ParsedCopy]]:
+    """A group whose code or year differs a little from a larger group's, with the same
+    project name, is that report's damaged copy: it joins it (the vote then keeps the
+    majority's code and flags the disagreement)."""
+    order = sorted(range(len(groups)), key=lambda k: -len(groups[k]))
+    joined: dict[int, int] = {}
+    for small in reversed(order):
+        for big in order:
+            if big == small or big in joined or len(groups[big]) < len(groups[small]) or small in joined:
+                continue
+            if len(groups[big]) == len(groups[small]) and big > small:
+                continue  # between equals, the later one joins the earlier
+            if _same_report(groups[small], groups[big]):
+                joined[small] = big
+                break
+    for small, big in joined.items():
+        groups[big].extend(groups[small])
+    return [g for k, g in enumerate(groups) if k not in joined]
 
 
 def merge_group(group: list[ParsedCopy]) -> Report:
@@ -131,7 +200,10 @@ def merge_group(group: list[ParsedCopy]) -> Report:
     for f in fields(Project):
         if f.name in NARRATIVE_FIELDS or f.name.endswith("_raw"):
             continue
-        winner, disagree, tie = _vote([getattr(c.project, f.name) for c in group])
+        values = [getattr(c.project, f.name) for c in group]
+        if f.name in _WRAPPED_FIELDS:
+            values = _whole_values(values)
+        winner, disagree, tie = _vote(values)
         setattr(report.project, f.name, winner)
         if disagree and (tie or f.name in _EXACT_FIELDS):
             seen = sorted({_show(getattr(c.project, f.name)) for c in group if getattr(c.project, f.name) is not None})
