@@ -6,7 +6,7 @@ Per file: header fields right (the 10 project fields of the truth), installment 
 (date, progress, disbursement, ordinal, plan, target, matched by installment number), stages
 right, copies count right, number of reports right, narrative present (only where the truth has
 one), and whether the file parsed at all. A truth is one report (an object) or several (a list,
-or an object with ``reports``). Stages depend on the classifier, so they are reported apart.
+an object with ``reports``, or an object with ``other_reports`` beside its own). Stages depend on the classifier, so they are reported apart.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _truth_reports(truth: Any) -> list[dict[str, Any]]:
         return truth
     if "reports" in truth:
         return list(truth["reports"])
-    return [truth]
+    return [truth, *truth.get("other_reports", [])]  # round 2: a second report of the file
 
 
 def _pick(reports: list[Any], want: dict[str, Any]) -> Any:

@@ -221,7 +221,9 @@ def canonical_text(text: str, roles: tuple[str, ...]) -> str:
     return "".join(out)
 
 
-_SECTION_NUMBER = re.compile(r"^\s*(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s*")
+_SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s*")
+# headings recognised without a section number: long enough not to be a value's words
+_UNNUMBERED = ("section_progress", "rationale", "objectives", "targets", "strategy_plan")
 
 
 @lru_cache(maxsize=4096)
@@ -229,7 +231,9 @@ def section_heading(line: str) -> Label | None:
     """``'1.3 หลักการและเหตุพล'`` -> the rationale section; None if the line is not a form heading."""
     m = _SECTION_NUMBER.match(line)
     if not m or m.end() == 0:
-        return None
+        # an unnumbered heading is the whole line (หลักการและเหตุผล, alone)
+        lab = classify_label(line, _UNNUMBERED) if len(line) < 60 else None
+        return lab
     rest = line[m.end():].strip()
     if not rest or len(rest) > 110:
         return None

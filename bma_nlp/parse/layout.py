@@ -12,6 +12,8 @@ installments or identity fields.
 
 from __future__ import annotations
 
+import csv
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +41,11 @@ _STAMP = re.compile(
 )
 _DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$")
 _BULLET = re.compile(r"^[-•·]\s+")
+_DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
+_HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]+>")
+_HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</h[1-6]>|</ul>|<p>", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(r"\t+| {3,}")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
@@ -105,7 +112,9 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
     that is not continues the value before it. Empty when the line's first chunk is no field.
     """
     if ":" not in line:
-        return []
+        line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
+        if ":" not in line:
+            return []
     out: list[tuple[str, str]] = []
     for chunk in _CHUNK_SPLIT.split(line.strip()):
         label, sep, value = chunk.partition(":")
@@ -126,10 +135,52 @@ def match_field(line: str) -> tuple[str, str] | None:
 
 
 def _table_cells(line: str) -> list[str] | None:
+    """A table row's cells: Markdown pipes (outer bars optional), an HTML ``<tr>``, or CSV."""
     s = line.strip()
-    if not (s.startswith("|") and s.count("|") >= 2):
-        return None
-    return [c.strip() for c in s.strip("|").split("|")]
+    if s.count("|") >= 2 or (s.count("|") == 1 and not s.startswith("|")):
+        cells = [c.strip() for c in s.strip("|").split("|")]
+        if s.startswith("|") or classify_label(cells[0]) is not None:
+            return cells
+    if "<td" in s or "<th" in s:
+        return [_strip_html(c) for c in _HTML_CELL.findall(s)]
+    if s.count(",") >= 1 and ":" not in s:
+        cells = next(csv.reader([s]))
+        if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
+            return [c.strip() for c in cells]
+    return None
+
+
+_ROW_ITEM = re.compile(r"\s+(?=\(?[0-9๐-๙]{1,2}[.)]\s)")
+
+
+def _label_pairs(cells: list[str]) -> list[tuple[str, str]]:
+    """``[label, value, label, value]`` when every other cell is a header label."""
+    if len(cells) < 2 or len(cells) % 2:
+        return []
+    labels = cells[0::2]
+    if all(classify_label(c, HEADER_ROLES) is not None for c in labels):
+        return list(zip(labels, cells[1::2], strict=True))
+    return []
+
+
+def _strip_html(text: str) -> str:
+    return " ".join(html.unescape(_HTML_TAG.sub(" ", text)).split())
+
+
+def html_lines(text: str) -> str:
+    """HTML table remains as lines the splitter reads: a ``<tr>`` stays one row (its ``<br>``
+    becomes a space), other block ends and ``<br>`` end a line, ``<li>`` items become bullets."""
+    if "<td" not in text and "<br" not in text and "<p>" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if "<tr" in line or "<td" in line:
+            out.append(_HTML_BR.sub(" ", line))
+            continue
+        line = _HTML_BREAK.sub("\n", line)
+        line = re.sub(r"<li[^>]*>", "\n- ", line)
+        out.extend(_strip_html(part) if "<" in part or "&" in part else part for part in line.split("\n"))
+    return "\n".join(out)
 
 
 class _Table:
@@ -157,7 +208,7 @@ class _Table:
     def row_line(self, cells: list[str]) -> str:
         """A table row as the ``::`` layout prints it, so one installment reader serves both."""
         get = {role: cell for role, cell in zip(self.roles, cells, strict=False) if role}
-        number = get.get("report_no", "")
+        number = re.sub(r"[^0-9๐-๙]", "", get.get("report_no", ""))
         disbursed = get.get("disbursed", "")
         if not re.search(r"ครั้งที่|\(", disbursed):
             disbursed = f"() {disbursed}"
@@ -218,6 +269,7 @@ def split_copies(text: str) -> list[RawCopy]:
         last_key = key if key in _WRAPPING else None
         mode = "header"
 
+    text = html_lines(text)
     for here, line in enumerate(text.split("\n")):  # noqa: B007 - start_new reads ``here``
         s = line.strip()
         if not s:
@@ -235,8 +287,17 @@ def split_copies(text: str) -> list[RawCopy]:
         if cells is not None:
             if _TABLE_RULE.match(s):
                 continue
-            if len(cells) == 2 and classify_label(cells[0], HEADER_ROLES):
-                s = f"{cells[0]} : {cells[1]}"
+            cells = [c for c in cells if c] if len(cells) <= 8 and not (table and len(cells) >= 4) else cells
+            pairs = _label_pairs(cells)
+            if pairs:
+                s = "\t".join(f"{label} : {value}" for label, value in pairs)
+            elif len(cells) == 2 and section_heading("1 " + cells[0]) is not None:
+                # a narrative section on one row: its heading, then its text
+                heading = section_heading("1 " + cells[0])
+                assert heading is not None
+                if heading.role in ("rationale", "objectives", "targets"):
+                    current.narrative.setdefault(heading.role, []).extend(_ROW_ITEM.split(cells[1]))
+                    continue
             elif len(cells) >= 4:
                 head = _Table(cells)
                 if head.is_installments:

@@ -30,7 +30,7 @@ class ParsedCopy:
     narrative: dict[str, list[str]] = field(default_factory=dict)
 
 
-_ITEM_NUMBER = re.compile(r"^\s*(?:[-•·]\s*)?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?\s+")
+_ITEM_NUMBER = re.compile(r"^\s*(?:[-•·]\s*)?(?:\(?[0-9๐-๙]+\)|[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s+|^\s*[-•·]\s+")
 
 
 def narrative_items(lines: list[str]) -> list[str]:
