@@ -78,8 +78,8 @@ def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
     if len(line) > 80 or _DIGIT.search(line):
         return False
-    found = find_labels(line, VERDICT_ROLES)
-    if not found:
+    found = find_labels(line, (*VERDICT_ROLES, "verdict_label"))
+    if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
         return False
     rest, last = [], 0
     for start, end, _ in found:

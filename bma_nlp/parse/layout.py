@@ -183,6 +183,14 @@ def html_lines(text: str) -> str:
     return "\n".join(out)
 
 
+def _without_label(cell: str, role: str) -> str:
+    """A cell's value when the cell repeats its column's label (``ความก้าวหน้าของงานฯ = 10.00 %``)."""
+    if role not in ("progress", "disbursed"):
+        return cell
+    found = find_labels(cell, (role,))
+    return cell[found[0][1]:].lstrip(" =:") if found else cell
+
+
 class _Table:
     """An installment table: which column holds which installment field."""
 
@@ -201,13 +209,16 @@ class _Table:
                     role = "inst_date"
             self.roles.append(role)
 
+        self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
+
     @property
     def is_installments(self) -> bool:
-        return "progress" in self.roles or "disbursed" in self.roles
+        """A header row of installment columns (data rows that repeat the labels hold numbers)."""
+        return ("progress" in self.roles or "disbursed" in self.roles) and not self.numbers
 
     def row_line(self, cells: list[str]) -> str:
         """A table row as the ``::`` layout prints it, so one installment reader serves both."""
-        get = {role: cell for role, cell in zip(self.roles, cells, strict=False) if role}
+        get = {role: _without_label(cell, role) for role, cell in zip(self.roles, cells, strict=False) if role}
         number = re.sub(r"[^0-9๐-๙]", "", get.get("report_no", ""))
         disbursed = get.get("disbursed", "")
         if not re.search(r"ครั้งที่|\(", disbursed):
