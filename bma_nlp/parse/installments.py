@@ -33,7 +33,7 @@ _DIGIT = re.compile("[0-9๐-๙]")
 _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
 _VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P<n>{_NUM}+)?")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
-_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)[ \t]*:")
+_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)[ \t]*(?::|(?=\n))")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
 _EDGE = re.compile(r"^[\s:]+|[\s:]+$")
 _LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงานครั้งที่\s*{_NUM}+|::)")

@@ -216,11 +216,17 @@ class _Table:
         """A header row of installment columns (data rows that repeat the labels hold numbers)."""
         return ("progress" in self.roles or "disbursed" in self.roles) and not self.numbers
 
+    def holds_figures(self, cells: list[str]) -> bool:
+        return any(role in ("progress", "disbursed") and re.search("[0-9๐-๙]", cell) for role, cell in zip(self.roles, cells, strict=False))
+
     def row_line(self, cells: list[str]) -> str:
         """A table row as the ``::`` layout prints it, so one installment reader serves both."""
         get = {role: _without_label(cell, role) for role, cell in zip(self.roles, cells, strict=False) if role}
         number = re.sub(r"[^0-9๐-๙]", "", get.get("report_no", ""))
         disbursed = get.get("disbursed", "")
+        ordinal = re.sub(r"[^0-9๐-๙]", "", get.get("ordinal", ""))
+        if ordinal and "(" not in disbursed:
+            disbursed = f"(ครั้งที่ {ordinal}) {disbursed}"  # the ordinal in a column of its own
         if not re.search(r"ครั้งที่|\(", disbursed):
             disbursed = f"() {disbursed}"
         disbursed = re.sub(r"^(.*?\))\s*", r"\1 = ", disbursed, count=1)
@@ -247,8 +253,8 @@ def _installment_text(s: str, mode: str) -> str:
         return s  # a clean ``::`` row: nothing to restore
     if _LABEL_SIGNS.search(s) and (mode in ("progress", "signoff") or _METRIC_SIGNS.search(s) and find_labels(s, ("progress", "disbursed"))):
         return canonical_text(s, _INST_LABELS)
-    if mode == "progress" and s.startswith("ร"):
-        return canonical_text(s, ("report_no",))
+    if mode == "progress" and (s.startswith("ร") or len(s) < 40):
+        return canonical_text(s, _INST_LABELS)  # a label alone on its line (its value below)
     return s
 
 
@@ -316,8 +322,9 @@ def split_copies(text: str) -> list[RawCopy]:
                     mode = "progress"
                     continue
                 if table is not None:
-                    current.installment_lines.append(table.row_line(cells))
-                    continue
+                    if table.holds_figures(cells):
+                        current.installment_lines.append(table.row_line(cells))
+                    continue  # a row without figures (a print stamp caught in the table) is no installment
         heading = section_heading(s)
         if heading is not None and ":" not in s:
             role = heading.role
