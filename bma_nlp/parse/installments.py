@@ -76,7 +76,7 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
 
 def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
-    if len(line) > 80 or _DIGIT.search(line):
+    if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
         return False
     found = find_labels(line, (*VERDICT_ROLES, "verdict_label"))
     if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
