@@ -19,7 +19,7 @@ _DIGITISH = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SB][0-9OoDlI|SB\-\s]{3,}[0-9OoDl
 
 
 def numeric_text(value: str) -> str:
-    """Latin look-alikes inside a run of digits read as the digits they stand for (``50260000-O348``)."""
+    """Latin look-alikes inside a run of digits read as the digits they stand for (``50990000-O12l`` -> ``50990000-0121``)."""
     return _DIGITISH.sub(lambda m: m.group(0).translate(_LATIN_DIGITS) if re.search("[0-9]", m.group(0)) else m.group(0), value)
 
 

@@ -83,7 +83,9 @@ def _is_title(s: str) -> bool:
 
 
 def _is_print_stamp(s: str) -> bool:
-    """``พิมพ์จากระบบเมื่อ 05/08/2565 10:14:52``: when the page was printed, not report content."""
+    """``พิมพ์เมื่อ 01/02/2567 09:30``: when the page was printed, not report content."""
+    if len(s) > 80 or ("/" not in s and "-" not in s and "." not in s):
+        return False
     m = _STAMP.match(s)
     # words, a date and a clock time and nothing else; or a date after a print label (วันที่พิมพ์)
     if m is None:
@@ -95,6 +97,8 @@ def _is_print_stamp(s: str) -> bool:
 
 def is_furniture(line: str) -> bool:
     s = line.strip()
+    if len(s) > 90:
+        return False  # furniture is short; a long line is content
     return _is_title(s) or bool(_ORPHAN_REPORT_NO.match(s)) or bool(_PAGE_NUMBER.match(s)) or _is_print_stamp(s)
 
 
@@ -112,6 +116,8 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
     that is not continues the value before it. Empty when the line's first chunk is no field.
     """
     if ":" not in line:
+        if "..." not in line and "…" not in line:
+            return []
         line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
         if ":" not in line:
             return []
