@@ -46,6 +46,7 @@ _HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNOREC
 _HTML_TAG = re.compile(r"<[^>]+>")
 _HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</h[1-6]>|</ul>|<p>", re.IGNORECASE)
+_COLUMN_GAP = re.compile(r"\t+| {2,}")
 _CHUNK_SPLIT = re.compile(r"\t+| {3,}")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
@@ -56,7 +57,7 @@ _SIGNOFF_FIRST = {k[i] for k in _SIGNOFF_SKELETONS for i in (0, 1)}
 _SIGNOFF_FIRST_RAW = {chr(c) for c in range(0x0E01, 0x0E2F) if skeleton_text(chr(c)) in _SIGNOFF_FIRST}
 _IDENTITY = {"name", "code", "fiscal_year"}
 # fields whose value may wrap onto the next line (never numbers, dates or the phone)
-_WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
+_WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator", "coordinator"}
 
 
 @dataclass
@@ -270,6 +271,7 @@ def split_copies(text: str) -> list[RawCopy]:
     current = RawCopy()
     mode = "header"  # header | progress | rationale | objectives | targets | signoff
     last_key: str | None = None
+    line_keys: list[str] = []  # the fields of the last header line, left to right (two-column layouts)
     pending_label: str | None = None
     table: _Table | None = None
     here = 0  # the line being read: a copy started now begins there
@@ -364,6 +366,7 @@ def split_copies(text: str) -> list[RawCopy]:
             for key, value in found:
                 if key in HEADER_ROLES:
                     add_field(key, value)
+            line_keys = [key for key, _ in found if key in HEADER_ROLES]
             pending_label = found[-1][0] if not found[-1][1] else None
             continue
         if found and mode == "progress":
@@ -385,7 +388,12 @@ def split_copies(text: str) -> list[RawCopy]:
         if mode == "progress":
             current.installment_lines.append(inst)  # a note's continuation line
         elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines:
-            current.fields[last_key] += " " + s  # a value wrapped onto the next line
+            chunks = _COLUMN_GAP.split(s)
+            if len(line_keys) > 1 and len(chunks) == len(line_keys) and all(k in _WRAPPING for k in line_keys):
+                for key, chunk in zip(line_keys, chunks, strict=True):  # both columns wrapped
+                    current.fields[key] += " " + chunk
+            else:
+                current.fields[last_key] += " " + s  # a value wrapped onto the next line
         else:
             current.prose.append(s)
     if not current.empty:
