@@ -236,7 +236,7 @@ class _Table:
             disbursed = f"(ครั้งที่ {ordinal}) {disbursed}"  # the ordinal in a column of its own
         if not re.search(r"ครั้งที่|\(", disbursed):
             disbursed = f"() {disbursed}"
-        disbursed = re.sub(r"^(.*?\))\s*", r"\1 = ", disbursed, count=1)
+        disbursed = re.sub(r"^(.*?\))\s*[=:]?\s*", r"\1 = ", disbursed, count=1)
         progress = get.get("progress", "")
         return (
             f"รายงานครั้งที่{number} :: {get.get('inst_date', '')} : {get.get('inst_note', '')} :: "
