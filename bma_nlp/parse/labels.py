@@ -72,14 +72,20 @@ def _table() -> dict[int, str | None]:
 
 
 def skeleton_text(text: str) -> str:
-    """``text`` without marks, spaces and dots, look-alike letters folded (one C-speed translate)."""
+    """``text`` without marks, spaces and dots, look-alike letters folded (one C-speed translate);
+    ``เเ`` (two sara e, as OCR prints แ) counts as one letter."""
+    if "เเ" in text:
+        text = text.replace("เเ", "เ")
     return text.translate(_table())
 
 
 def skeleton(text: str) -> tuple[str, list[int]]:
     """The skeleton of ``text`` and where each of its characters came from in ``text``."""
-    where = [m.start() for m in _KEPT.finditer(text)]
-    return text.translate(_table()), where
+    if "เเ" not in text:
+        return text.translate(_table()), [m.start() for m in _KEPT.finditer(text)]
+    kept = [i for i, c in enumerate(text) if not (c == "เ" and i > 0 and text[i - 1] == "เ")]
+    single = "".join(text[i] for i in kept)
+    return single.translate(_table()), [kept[m.start()] for m in _KEPT.finditer(single)]
 
 
 def compact(text: str) -> str:
