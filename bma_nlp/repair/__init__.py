@@ -59,6 +59,6 @@ def repair_report(report: Report, lexicon: Lexicon | None = None) -> Report:
         if value:
             setattr(report.project, name, _repair_field(value, f"project.{name}", lexicon, report.repairs))
     for inst in report.installments:
-        if inst.note_raw:
-            inst.note = _repair_field(inst.note_raw, f"installments[{inst.number}].note", lexicon, report.repairs)
+        if inst.note:  # the copies' vote (when they disagreed) already stands in ``note``; repair what it left open
+            inst.note = _repair_field(inst.note, f"installments[{inst.number}].note", lexicon, report.repairs)
     return report
