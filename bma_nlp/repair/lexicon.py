@@ -14,8 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bma_nlp.tokenize import domain_words
+
+if TYPE_CHECKING:
+    from bma_nlp.repair.evidence import Evidence
 
 THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")  # Thai letters, vowels and marks only
 TRUST_TNC = 10  # below this TNC count a dictionary word is weak evidence (PITFALLS.md)
@@ -39,6 +43,7 @@ class Lexicon:
     names: frozenset[str]
     dictionary: frozenset[str] = frozenset()
     total: float = 0.0
+    evidence: Evidence | None = None  # word-pair context; None: the shipped compound pairs
     _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
@@ -50,6 +55,31 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
+
+    def context(self) -> Evidence:
+        """The context evidence repair weighs (shipped compound pairs unless an archive's was given)."""
+        if self.evidence is None:
+            from bma_nlp.repair.evidence import shipped
+
+            self.evidence = shipped()
+        return self.evidence
+
+    def with_evidence(self, evidence: Evidence, words: Iterable[str] = ()) -> Lexicon:
+        """This lexicon with ``evidence`` (on top of the shipped pairs) and ``words`` trusted
+        (an archive's recurring words); shares the word data, starts with empty caches."""
+        from bma_nlp.repair.evidence import shipped
+
+        freq, trusted = self.freq, self.trusted
+        extra = [w for w in words if w not in trusted]
+        if extra:
+            freq, trusted = dict(freq), set(trusted)
+            for word in extra:
+                freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
+                trusted.add(word)
+        out = Lexicon(freq, trusted, self.names, self.dictionary, evidence=shipped().combined(evidence))
+        if not extra:
+            out._deletes, out._by_length = self.deletes_index(), self.words_by_length()
+        return out
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""

@@ -207,24 +207,54 @@ class Profile:
             out.append(("", self.drop[intended] / n))
         return sorted(out, key=lambda kv: -kv[1])[:limit]
 
-    def garble(self, text: str, rng: random.Random, rate: float = 1.0) -> str:
-        """Draw OCR noise from the learned table; ``rate`` scales the measured error rate."""
+    def error_rate(self) -> float:
+        """Measured errors per intended character (substitutions, losses and extra characters)."""
+        errors = sum(self.sub.values()) + sum(self.drop.values()) + sum(self.insert.values())
+        return errors / self.total if self.total else 0.0
+
+    def lookalikes(self) -> dict[str, str]:
+        """For each Thai letter OCR confuses with another letter, the one it prints most often
+        (learned counts; the prior pairs for letters the pairs never showed confused)."""
+        out: dict[str, str] = {}
+        for pair in LOOKALIKE_PAIRS:
+            for a, b in ((pair[0], pair[1]), (pair[1], pair[0])):
+                if "\u0e01" <= a <= "\u0e2e" and "\u0e01" <= b <= "\u0e2e" and a != b:
+                    out.setdefault(a, b)
+        best: dict[str, tuple[int, str]] = {}
+        for key, count in self.sub.items():
+            a, b = key[0], key[1:]
+            if len(b) == 1 and "\u0e01" <= a <= "\u0e2e" and "\u0e01" <= b <= "\u0e2e" and count >= 2:
+                if count > best.get(a, (0, ""))[0]:
+                    best[a] = (count, b)
+        out.update({a: b for a, (_, b) in best.items()})
+        return out
+
+    def garble(self, text: str, rng: random.Random, rate: float = 0.05) -> str:
+        """OCR noise drawn from the learned table, at about ``rate`` errors per character: the
+        measured mix of substitutions, lost characters and extra ones (mostly spaces and specks)."""
+        scale = rate / self.error_rate() if self.error_rate() else 0.0
+        total = self.total or 1
+        extra = [(c, n / total * scale) for c, n in self.insert.items()]
         out: list[str] = []
         for ch in text:
             n = self.chars.get(ch, 0)
-            if n and ch != " ":
-                r = rng.random()
-                acc = 0.0
-                done = False
+            r = rng.random()
+            if n:
                 for observed, p in self.confusions(ch, limit=12):
-                    acc += p * rate
-                    if r < acc:
+                    r -= p * scale
+                    if r < 0:
                         out.append(observed)
-                        done = True
                         break
-                if done:
-                    continue
-            out.append(ch)
+                else:
+                    out.append(ch)
+            else:
+                out.append(ch)
+            r = rng.random()
+            for c, p in extra:
+                r -= p
+                if r < 0:
+                    out.append(c)
+                    break
         return "".join(out)
 
 

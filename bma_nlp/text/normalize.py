@@ -25,6 +25,7 @@ _TONES = "\u0e48-\u0e4b"
 _AM_SPLIT = re.compile(f"{_NIKHAHIT}([{_TONES}]?){_SARA_AA}")
 # the characters PyThaiNLP's rules act on: leading vowel เ, follow vowels, marks
 _THAI_MARKS = re.compile("[\u0e30-\u0e3a\u0e40\u0e45\u0e47-\u0e4e]")
+_TONE_TWICE_AA = re.compile(f"([{_TONES}])\\1{_SARA_AA}")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd]")
 _BOXES = re.compile("[\u25a0\u25a1\u25aa\u25ab\u25af\u2610\u2b1a\u25fb\u25fc]")
 # Runs of 2+ asterisks are bold markers or ``****`` decorations: typography, never content.
@@ -43,6 +44,10 @@ def normalize_thai(text: str) -> str:
     if not _THAI_MARKS.search(text):
         return text  # nothing for the Thai rules to do (and they cost time)
     text = _AM_SPLIT.sub(lambda m: m.group(1) + _SARA_AM, text)
+    # A tone mark twice before า is ำ whose nikhahit OCR read as a second tone (น้้า for น้ำ):
+    # measured on real Tesseract output (scripts/make_ocr_pairs.py), 103 of 103 such cases were
+    # ำ. Run before PyThaiNLP's repeat rule, which would keep one tone and lose the ำ.
+    text = _TONE_TWICE_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
     # เ + space + เ is แ read in two strokes: joined here, or the repeat rule would drop one เ
     text = text.replace("\u0e40 \u0e40", "\u0e41")
     text = remove_repeat_vowels(text)  # reorder_vowels first (เเ -> แ), then repeats
