@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bma_nlp.repair.profile import MARKS, MIN_COST, profile
+from bma_nlp.repair.profile import MARKS, MIN_COST, TONES, profile
 
 COST_DOUBLED = 0.4  # a letter printed twice
 MIN_EDIT_COST = MIN_COST  # the cheapest single edit (a lower bound used to prune candidates)
@@ -55,6 +55,8 @@ def ocr_cost(observed: str, intended: str) -> float:
     if m == 0:
         return sum(_extra_cost(c) for c in observed)
     if n == 1 and m == 1:
+        if start and full[start - 1] in TONES:
+            return profile().sub_cost_after_tone(intended, observed)
         return _sub_cost(observed, intended)
     prev2: list[float] = []
     prev = [0.0] * (m + 1)

@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bma_nlp.records import Repair
 from bma_nlp.repair.channel import MARKS, MIN_EDIT_COST, ocr_cost
-from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, load_lexicon
+from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, load_lexicon, skeleton
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
@@ -201,6 +201,18 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     joined = window.replace(" ", "")
     logp, trusted = lexicon.logp, lexicon.trusted
     out: dict[tuple[str, ...], float] = {(w,): logp(w) for w in _lookup(joined, lexicon)}
+    # tone marks lost (any number of them): the words with this skeleton, alone or as a pair
+    skeletons = lexicon._skeletons or lexicon.skeleton_index()
+    bare = skeleton(joined)
+    for w in skeletons.get(bare, ()):
+        out[(w,)] = logp(w)
+    for p in range(2, len(bare) - 1):
+        lefts, rights = skeletons.get(bare[:p], ()), skeletons.get(bare[p:], ())
+        if lefts or rights:
+            for lw in [*lefts, bare[:p]] if bare[:p] in trusted else lefts:
+                for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
+                    if (lw, rw) not in out and lw + rw != joined:
+                        out[(lw, rw)] = logp(lw) + logp(rw)
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         if right[0] in MARKS:
@@ -337,6 +349,20 @@ def _neighbour(line: _Line, k: int, step: int) -> str | None:
     if 0 <= j < len(line.tokens) and THAI_WORD.match(line.tokens[j]):
         return line.tokens[j]
     return None
+
+
+def _space_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
+    """A space OCR put inside a listed word (กรุง เทพมหานคร): a short piece on one side, and the
+    two sides join into a listed word of six letters or more."""
+    if i == 0 or i + 1 >= len(line.tokens) or line.protected[i - 1] or line.protected[i + 1]:
+        return False
+    left, right = line.tokens[i - 1], line.tokens[i + 1]
+    if not (THAI_WORD.match(left) and THAI_WORD.match(right)):
+        return False
+    if min(len(left), len(right)) > 4:
+        return False  # two whole words (ผู้ว่าราชการ กรุงเทพมหานคร): a phrase break, not a split word
+    joined = left + right
+    return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
 
 
 def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
@@ -529,6 +555,8 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
             continue
         if _stray_punctuation(line, i, lexicon):
             fix: tuple[int, int, str, float, str] | None = (i, i, "", 1.0, "stray punctuation inside Thai text")
+        elif tok == " " and _space_suspect(line, i, lexicon):
+            fix = _cached_fix(line, i, lexicon, (i - 1, i + 1))  # the two words and the space between them
         elif line.protected[i]:
             i += 1
             continue

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from bma_nlp.repair.evidence import Evidence
 
 THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")  # Thai letters, vowels and marks only
+_TONE_MARKS = re.compile("[\u0e48-\u0e4b\u0e4c]")  # the four tones and thanthakhat
+
+
+def skeleton(word: str) -> str:
+    """``word`` without tone marks or thanthakhat (what OCR most often leaves of it)."""
+    return _TONE_MARKS.sub("", word)
 TRUST_TNC = 10  # below this TNC count a dictionary word is weak evidence (PITFALLS.md)
 TRUST_TTC = 5
 DICTIONARY_COUNT = 3.0  # pseudo-count for thai_words() entries with no corpus count
@@ -45,6 +51,7 @@ class Lexicon:
     total: float = 0.0
     evidence: Evidence | None = None  # word-pair context; None: the shipped compound pairs
     _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _skeletons: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
     _candidate_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
@@ -171,6 +178,19 @@ class Lexicon:
                     index[word[:i] + word[i + 1 :]].append(word)
             self._deletes = dict(index)
         return self._deletes
+
+    def skeleton_index(self) -> dict[str, list[str]]:
+        """Trusted words by their form without tone marks: OCR loses tone marks more than any
+        other character, often two in a word (พื้นที่ -> พืนที), which one delete cannot reach."""
+        if not self._skeletons:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in self.trusted:
+                if len(word) >= 2 and THAI_WORD.match(word):
+                    key = skeleton(word)
+                    if key != word:
+                        index[key].append(word)
+            self._skeletons = dict(index)
+        return self._skeletons
 
     def words_by_length(self) -> dict[int, list[str]]:
         """Frequent trusted words bucketed by length, for the slower distance-2 fallback."""

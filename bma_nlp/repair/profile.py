@@ -46,6 +46,7 @@ CHANNEL_WEIGHT = 9.0  # nats per unit of edit cost: cost = -ln P(edit) / CHANNEL
 PRIOR_WEIGHT = 200.0  # pseudo-observations of each character given to the prior
 MIN_COST, MAX_COST = 0.12, 1.2
 PUNCT = set(".:,'\"`-_|")
+TONES = frozenset("\u0e48\u0e49\u0e4a\u0e4b")
 
 
 def normalise(text: str) -> str:
@@ -101,6 +102,8 @@ def align(clean: str, ocr: str) -> list[tuple[str, str]]:
 def learn_table(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """Count what OCR did to each intended character, after normalisation of the OCR."""
     seen: Counter[str] = Counter()
+    seen_after_tone: Counter[str] = Counter()
+    sub_after_tone: Counter[str] = Counter()
     sub: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
     inserted: Counter[str] = Counter()
@@ -108,9 +111,15 @@ def learn_table(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     for clean, ocr in pairs:
         lines += 1
         clean, ocr = normalise(clean), normalise(" ".join(ocr.split()))
+        prev = ""
         for a, b in align(clean, ocr):
             if a:
                 seen[a] += 1
+                if prev in TONES:
+                    seen_after_tone[a] += 1
+                    if b != a:
+                        sub_after_tone[a + b] += 1  # b == "": lost
+                prev = a
             if a and b and a != b:
                 sub[a + b] += 1
             elif a and not b:
@@ -123,6 +132,10 @@ def learn_table(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         "sub": {k: v for k, v in sub.most_common()},
         "drop": dict(dropped.most_common()),
         "insert": dict(inserted.most_common()),
+        # the same right after a tone mark, where OCR behaves differently (ำ stacked under a
+        # tone loses its nikhahit half the time: น้ำ -> น้า)
+        "chars_after_tone": dict(seen_after_tone.most_common()),
+        "sub_after_tone": dict(sub_after_tone.most_common()),
     }
 
 
@@ -159,6 +172,8 @@ class Profile:
         self.sub: dict[str, int] = table.get("sub", {})
         self.drop: dict[str, int] = table.get("drop", {})
         self.insert: dict[str, int] = table.get("insert", {})
+        self.chars_after_tone: dict[str, int] = table.get("chars_after_tone", {})
+        self.sub_after_tone: dict[str, int] = table.get("sub_after_tone", {})
         self.total = sum(self.chars.values())
         self._sub_cache: dict[tuple[str, str], float] = {}
         self._drop_cache: dict[str, float] = {}
@@ -177,6 +192,14 @@ class Profile:
                 cost = _cost((k + PRIOR_WEIGHT * _p(prior_sub(observed, intended))) / (n + PRIOR_WEIGHT))
             self._sub_cache[key] = cost
         return cost
+
+    def sub_cost_after_tone(self, intended: str, observed: str) -> float:
+        """``sub_cost`` for a character right after a tone mark (its own counts, when there are enough)."""
+        n = self.chars_after_tone.get(intended, 0)
+        if n < 20:
+            return self.sub_cost(intended, observed)
+        k = self.sub_after_tone.get(intended + observed, 0)
+        return _cost((k + PRIOR_WEIGHT * _p(self.sub_cost(intended, observed))) / (n + PRIOR_WEIGHT))
 
     def drop_cost(self, intended: str) -> float:
         """Cost of OCR losing ``intended`` (repair puts it back)."""
