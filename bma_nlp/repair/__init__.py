@@ -12,10 +12,10 @@ from dataclasses import asdict, replace
 
 from bma_nlp.records import Repair, Report
 from bma_nlp.repair.core import RepairResult, repair_line, repair_text
-from bma_nlp.repair.evidence import Evidence
+from bma_nlp.repair.evidence import Evidence, current_evidence, using_evidence
 from bma_nlp.repair.lexicon import Lexicon, load_lexicon, read_user_lexicon
 
-__all__ = ["Evidence", "RepairResult", "fix_and_explain", "lexicon_with", "load_lexicon", "read_user_lexicon", "repair", "repair_report"]
+__all__ = ["Evidence", "using_evidence", "RepairResult", "fix_and_explain", "lexicon_with", "load_lexicon", "read_user_lexicon", "repair", "repair_report"]
 
 ENGINES = ("bma",)
 # Free-text project fields worth repairing; names, codes, numbers and dates are never touched.
@@ -43,7 +43,7 @@ def repair(
     return repair_text(text, lexicon_with(evidence, words), consensus=consensus)
 
 
-_WITH_EVIDENCE: dict[tuple[int, int, tuple[str, ...]], Lexicon] = {}
+_WITH_EVIDENCE: dict[tuple[tuple[int, int, int], tuple[str, ...]], Lexicon] = {}
 
 
 def lexicon_with(evidence: Evidence | None, words: list[str] | tuple[str, ...] = ()) -> Lexicon:
@@ -51,7 +51,7 @@ def lexicon_with(evidence: Evidence | None, words: list[str] | tuple[str, ...] =
     base = load_lexicon(words)
     if evidence is None:
         return base
-    key = (id(evidence), evidence.version, tuple(sorted(words)))
+    key = (evidence.fingerprint(), tuple(sorted(words)))
     found = _WITH_EVIDENCE.get(key)
     if found is None:
         if len(_WITH_EVIDENCE) > 4:
@@ -74,7 +74,7 @@ def _repair_field(value: str, where: str, lexicon: Lexicon, repairs: list[dict[s
 
 def repair_report(report: Report, lexicon: Lexicon | None = None, evidence: Evidence | None = None) -> Report:
     """Repair a merged record's notes and free-text header fields in place (``note_raw`` keeps the OCR)."""
-    lexicon = lexicon or lexicon_with(evidence)
+    lexicon = lexicon or lexicon_with(evidence if evidence is not None else current_evidence())
     for name in TEXT_FIELDS:
         value = getattr(report.project, name)
         if value:

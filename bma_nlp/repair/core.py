@@ -123,7 +123,9 @@ class _Line:
             pos += len(tok)
         protected_chars = [False] * len(text)
         spans = [(m.start(), m.end()) for m in _NAME_SPAN.finditer(text)]
-        spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text)]
+        token_starts = set(self.starts)
+        # a place word that starts a token (วัดสระเกศ), not one inside a word (ตรวจวัด)
+        spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text) if m.start() in token_starts]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
         for start, end in spans:
             for k in range(start, end):

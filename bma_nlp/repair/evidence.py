@@ -18,8 +18,11 @@ a table and updates it on every ingest, so repair improves as the archive grows.
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -146,6 +149,10 @@ class Evidence:
                 ev.n_reports = int(count)
         return ev
 
+    def fingerprint(self) -> tuple[int, int, int]:
+        """Identifies a state of the evidence across processes (caches key on it)."""
+        return (self.n_reports, len(self.pairs), sum(self.pairs.values()))
+
     def to_dict(self) -> dict[str, Any]:
         return {"pairs": dict(self.pairs), "reports": dict(self.reports), "n_reports": self.n_reports}
 
@@ -175,3 +182,45 @@ def shipped() -> Evidence:
 
     lexicon = load_lexicon()
     return Evidence(pairs=compound_pairs(lexicon.freq, lexicon.trusted))
+
+
+# --- the archive's evidence ---------------------------------------------------------------
+# The archive keeps its evidence in one table, created on first use: (kind, key, count) rows as
+# ``Evidence.to_rows`` gives them. Ingest derives every record with the evidence stored before it
+# started (the same in every worker process), then adds the new reports' notes to it.
+TABLE = "repair_evidence"
+_CURRENT: ContextVar[Evidence | None] = ContextVar("bma_nlp_repair_evidence", default=None)
+
+
+@contextmanager
+def using_evidence(evidence: Evidence | None) -> Iterator[None]:
+    """Repair inside this block (``repair_report``, hence the pipeline) weighs ``evidence``."""
+    token = _CURRENT.set(evidence)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_evidence() -> Evidence | None:
+    return _CURRENT.get()
+
+
+def read_evidence(con: sqlite3.Connection) -> Evidence | None:
+    """The evidence an archive has gathered (None: none yet)."""
+    if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone() is None:
+        return None
+    ev = Evidence.from_rows(con.execute(f"SELECT kind, key, count FROM {TABLE}"))  # noqa: S608 - a constant
+    return ev if ev.n_reports else None
+
+
+def add_evidence(con: sqlite3.Connection, texts: Iterable[str]) -> None:
+    """Add reports' texts (their repaired notes) to the archive's evidence, inside the caller's transaction."""
+    ev = Evidence.from_texts(texts)
+    if not ev.n_reports:
+        return
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key))")
+    con.executemany(
+        f"INSERT INTO {TABLE} (kind, key, count) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET count = count + excluded.count",  # noqa: S608
+        ev.to_rows(),
+    )

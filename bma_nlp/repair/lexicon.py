@@ -84,8 +84,17 @@ class Lexicon:
                 freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
                 trusted.add(word)
         out = Lexicon(freq, trusted, self.names, self.dictionary, evidence=shipped().combined(evidence))
+        out._by_length = self.words_by_length()
+        index = self.deletes_index()
+        if extra:  # the shared index plus the new words' deletes (rebuilding it costs seconds)
+            index = dict(index)
+            for word in extra:
+                if len(word) >= 2 and THAI_WORD.match(word):
+                    for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+                        index[key] = [*index.get(key, ()), word]
+        out._deletes = index
         if not extra:
-            out._deletes, out._by_length = self.deletes_index(), self.words_by_length()
+            out._skeletons = self.skeleton_index()
         return out
 
     def clear_caches(self) -> None:
