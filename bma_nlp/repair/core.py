@@ -379,8 +379,8 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
     evidence = lexicon.context()
     if (left and evidence.pair(left, tok)) or (right and evidence.pair(tok, right)):
         return False
-    fits = evidence.followers(left) | evidence.leaders(right)
-    return bool(fits) and any(w != tok for w in _lookup(tok, lexicon) & fits)
+    near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
+    return any(w != tok for w in near & evidence.followers(left)) or any(w != tok for w in near & evidence.leaders(right))
 
 
 def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None = None) -> tuple[int, int, str, float, str] | None:
