@@ -159,7 +159,7 @@ def _data_digest(model_sha: str) -> str:
 
     h = hashlib.sha256(model_sha.encode())
     data = resources.files("bma_nlp") / "data"
-    for name in sorted(p.name for p in data.iterdir() if p.name.endswith(".txt")):
+    for name in sorted(p.name for p in data.iterdir() if p.name.endswith((".txt", ".json"))):  # word lists, OCR profile
         h.update(name.encode())
         h.update((data / name).read_bytes())
     return h.hexdigest()[:12]

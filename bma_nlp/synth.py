@@ -49,6 +49,8 @@ import datetime as _dt
 import random
 from typing import Any, TypeVar
 
+from bma_nlp.repair.profile import profile as _profile
+
 _T = TypeVar("_T")
 
 __all__ = ["LAYOUTS", "generate_archive", "generate_report"]
@@ -1090,7 +1092,7 @@ class _Brk:
 
 
 _BOX = "□"
-_CONFUSABLE = {"ด": "ต", "ต": "ด", "บ": "ป", "ป": "บ", "ข": "ช", "ช": "ข", "ผ": "พ", "พ": "ผ", "ร": "ธ", "ล": "ส", "อ": "ฮ"}
+_CONFUSABLE = _profile().lookalikes()  # the letters real Tesseract output confuses (the Thai OCR profile)
 
 
 def _noisy(rng: random.Random, line: str) -> str:

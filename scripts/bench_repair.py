@@ -1,16 +1,26 @@
-"""OCR repair benchmark: CER before/after, damage to clean text and names, speed. Printed as a table.
+"""OCR repair benchmark: real Tesseract OCR first, the synthetic noise model below it.
 
-    python scripts/bench_repair.py [--rate 0.05] [--seed 1] [--subset 12]
+    python scripts/bench_repair.py [--pairs heldout|learn] [--subset 40] [--rate 0.05] [--seed 1]
 
-The corrupted corpus is built from scripts/data/clean_corpus.txt with the seeded OCR noise
-model in scripts/ocr_noise.py. Systems, all in one run: no repair, bma_nlp.repair, and
-PyThaiNLP's spell.correct applied word by word (on the first --subset lines: it is slow).
-CER = character edit distance to the clean text / clean length (ICDAR post-OCR style).
+Headline: held-out real OCR pairs (scripts/data/ocr_pairs_heldout.jsonl, made by
+scripts/make_ocr_pairs.py: Thai lines rendered in several fonts, sizes and degradations, read
+back with ``tesseract -l tha+eng``). The split is by source text, so no line scored here taught
+the learned error model (bma_nlp/data/ocr_profile.json) anything. For every system, in one run:
+CER of the raw OCR, after normalisation (the same bma_nlp normalisation for every system), after
+the system, the share of the post-normalisation errors fixed, the share of characters changed
+in clean text and in people's names, and characters per CPU second. Peers: no repair,
+PyThaiNLP ``spell.correct`` and symspellpy (TNC/TTC word counts as its dictionary), each
+word by word on the normalised text.
+
+Below it, the old synthetic table: scripts/data/clean_corpus.txt corrupted with the seeded
+noise model in scripts/ocr_noise.py. CER = character edit distance to the clean text / clean
+length (ICDAR post-OCR style).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -24,6 +34,7 @@ from ocr_noise import corrupt  # noqa: E402
 
 from bma_nlp.repair import load_lexicon, repair  # noqa: E402
 from bma_nlp.repair.channel import ocr_cost  # noqa: E402
+from bma_nlp.repair.profile import normalise  # noqa: E402
 from bma_nlp.tokenize import word_tokenize  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
@@ -44,6 +55,120 @@ def pythainlp_correct(text: str) -> str:
 
 def none(text: str) -> str:
     return text
+
+
+_SYMSPELL: list[object] = []
+
+
+_ARCHIVE: list[object] = []
+
+
+def bma_with_archive(text: str) -> str:
+    """bma_nlp.repair with context evidence from an archive: the learn-split source texts of
+    scripts/data/ocr_sources.txt stored as reports (never the scored held-out ones)."""
+    if not _ARCHIVE:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from make_ocr_pairs import read_sources, source_lines
+
+        from bma_nlp.repair import Evidence
+
+        held = {line["block"] for line in source_lines() if line["split"] == "heldout" and not str(line["source"]).startswith("form")}
+        texts = ["\n".join(paras) for b, (url, paras) in enumerate(read_sources()) if b not in held and not url.startswith("form")]
+        _ARCHIVE.append(Evidence.from_texts(texts))
+    return repair(text, consensus=False, evidence=_ARCHIVE[0]).text  # type: ignore[arg-type]
+
+
+def symspell_correct(text: str) -> str:
+    """symspellpy, word by word, with the same TNC/TTC counts bma_nlp's lexicon starts from."""
+    from symspellpy import SymSpell, Verbosity
+
+    if not _SYMSPELL:
+        sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, count in load_lexicon().freq.items():
+            if count >= 5 and word.strip():
+                sym.create_dictionary_entry(word, int(count))
+        _SYMSPELL.append(sym)
+    sym = _SYMSPELL[0]
+    out = []
+    for tok in word_tokenize(text, keep_whitespace=True):
+        if any("\u0e01" <= ch <= "\u0e2e" for ch in tok):
+            found = sym.lookup(tok, Verbosity.TOP, max_edit_distance=2)  # type: ignore[attr-defined]
+            out.append(found[0].term if found else tok)
+        else:
+            out.append(tok)
+    return "".join(out)
+
+
+def real_ocr_table(which: str, subset: int) -> None:
+    """The headline: held-out (or, for tuning, learn-split) real Tesseract pairs."""
+    if which == "heldout":
+        path = DATA / "ocr_pairs_heldout.jsonl"
+    else:
+        path = DATA / "ocr_pairs_all.jsonl"  # made locally by make_ocr_pairs.py, not committed
+    pairs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    pairs = [p for p in pairs if p.get("split", "heldout") == which]
+    refs = [p["clean"] for p in pairs]
+    raw = [" ".join(p["ocr"].split()) for p in pairs]
+    normed = [normalise(x) for x in raw]
+    clean_lines = list(dict.fromkeys(refs))
+    names = [line for line in (DATA / "names.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    sources = len({p["source"] for p in pairs})
+    print(
+        f"REAL OCR ({which} split): {len(pairs)} Tesseract lines of {len(clean_lines)} clean lines from {sources} sources, "
+        f"{sum(map(len, refs)):,} characters; fonts {len({p['font'] for p in pairs})}, "
+        f"degradations {len({p['degradation'] for p in pairs})}"
+    )
+    header = (
+        f"{'system':<24} {'lines':>5} {'CER raw':>8} {'CER norm':>8} {'CER after':>9} {'norm errs fixed':>15} "
+        f"{'clean chg':>9} {'names chg':>9} {'chars/s':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    systems: list[tuple[str, Callable[[str], str], int]] = [
+        ("no repair", none, len(pairs)),
+        ("bma_nlp.repair", bma, len(pairs)),
+        ("bma_nlp.repair + archive", bma_with_archive, len(pairs)),
+        ("symspellpy (TNC+TTC)", symspell_correct, len(pairs)),
+        ("pythainlp spell.correct", pythainlp_correct, subset),
+    ]
+    for label, system, n in systems:
+        if n <= 0:
+            continue
+        system("การดำเนนการจัดซี้อวัสดุ")  # start-up (dictionaries, indexes) is not throughput
+        # a sample spread over the file, not its first sources only
+        idx = list(range(len(pairs))) if n >= len(pairs) else sorted(random.Random(0).sample(range(len(pairs)), n))
+        r, o, nm = [refs[i] for i in idx], [raw[i] for i in idx], [normed[i] for i in idx]
+        out, seconds = run(system, nm)
+        c_raw, c_norm, c_after = cer(r, o), cer(r, nm), cer(r, out)
+        fixed = (c_norm - c_after) / c_norm if c_norm else 0.0
+        cl = clean_lines if n >= len(pairs) else clean_lines[: max(5, n // 2)]  # (the slow peer: fewer lines)
+        clean_out, _ = run(system, cl)
+        nm_lines = names if n >= len(pairs) else names[:10]
+        names_out, _ = run(system, nm_lines)
+        speed = f"{sum(map(len, nm)) / seconds:,.0f}" if system is not none else "-"
+        print(
+            f"{label:<24} {n:>5} {c_raw:>8.2%} {c_norm:>8.2%} {c_after:>9.2%} {fixed:>14.1%} "
+            f"{cer(cl, clean_out):>9.3%} {cer(nm_lines, names_out):>9.3%} {speed:>9}",
+            flush=True,
+        )
+    print("norm errs fixed: share of the errors left after normalisation that the system removed (negative: it added errors)")
+    # Where the errors are: lines by how garbled they are after normalisation, and by degradation.
+    load_lexicon().clear_caches()
+    out = [bma(x) for x in normed]
+    bands: dict[str, list[int]] = {}
+    for p, ref, nm, o in zip(pairs, refs, normed, out, strict=True):
+        d = Levenshtein.distance(ref, nm) / max(1, len(ref))
+        band = "clean" if d == 0 else "< 5%" if d < 0.05 else "5-15%" if d < 0.15 else ">= 15%"
+        for key in (f"line CER {band}", f"degradation {p['degradation']}"):
+            row = bands.setdefault(key, [0, 0, 0])
+            row[0] += 1
+            row[1] += Levenshtein.distance(ref, nm)
+            row[2] += Levenshtein.distance(ref, o)
+    print(f"bma_nlp.repair by line: {'lines':>6} {'errs norm':>9} {'errs after':>10} {'fixed':>6}")
+    for key in sorted(bands):
+        n, e0, e1 = bands[key]
+        print(f"  {key:<30} {n:>6} {e0:>9} {e1:>10} {(e0 - e1) / e0 if e0 else 0:>6.1%}")
+    print()
 
 
 def cer(refs: list[str], hyps: list[str]) -> float:
@@ -67,7 +192,20 @@ def main() -> None:
         "--lines", choices=["all", "tuning", "held-out"], default="all",
         help="repair's thresholds were tuned on the even lines; 'held-out' uses only the odd ones",
     )
+    ap.add_argument("--pairs", choices=["heldout", "learn"], default="heldout", help="real OCR pairs to score ('learn' for tuning)")
+    ap.add_argument("--real-subset", type=int, default=40, help="real OCR lines given to pythainlp spell.correct (slow)")
+    ap.add_argument("--no-synthetic", action="store_true", help="print only the real OCR table")
     args = ap.parse_args()
+    # Start-up, once per process and not part of throughput: load the lexicon, build both
+    # candidate indexes, and run every code path once.
+    lexicon = load_lexicon()
+    lexicon.deletes_index()
+    lexicon.words_by_length()
+    bma("การดำเนนการจัดซี้อวัสดุ ผลงคุณภาพ ทุกะบบย่อย")
+    real_ocr_table(args.pairs, args.real_subset)
+    if args.no_synthetic:
+        return
+    print("SYNTHETIC noise (scripts/ocr_noise.py on scripts/data/clean_corpus.txt)")
     clean = [line for line in (DATA / "clean_corpus.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
     clean = {"all": clean, "tuning": clean[0::2], "held-out": clean[1::2]}[args.lines]
     names = [line for line in (DATA / "names.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -76,12 +214,6 @@ def main() -> None:
         f"{args.rate:.0%} words": [corrupt(line, rng, args.rate) for line in clean],
         f"{args.rate:.0%} words + ำ as ํา": [corrupt(line, rng, args.rate, tesseract_am=True) for line in clean],
     }
-    # Start-up, once per process and not part of throughput: load the lexicon, build both
-    # candidate indexes, and run every code path once.
-    lexicon = load_lexicon()
-    lexicon.deletes_index()
-    lexicon.words_by_length()
-    bma("การดำเนนการจัดซี้อวัสดุ ผลงคุณภาพ ทุกะบบย่อย")
     systems: list[tuple[str, Callable[[str], str], int]] = [
         ("no repair", none, len(clean)),
         ("bma_nlp.repair", bma, len(clean)),
@@ -106,8 +238,6 @@ def main() -> None:
                 f"{label:<24} {noise:<20} {n:>5} {before:>10.2%} {after:>9.2%} {reduction:>8.1f}% "
                 f"{clean_changed:>9.3%} {names_changed:>9.3%} {speed:>9}"
             )
-
-
     print("chars/s: characters per CPU second on one core, caches cold (start-up excluded);")
     print("clean chg / names chg: share of characters changed in uncorrupted text / people's names")
 

@@ -36,7 +36,7 @@ _NOISE = re.compile(r"[\s.…·*#\\_]+")
 
 
 def _letter_classes() -> dict[str, str]:
-    from bma_nlp.repair.channel import _LATIN_LOOKALIKE, LOOKALIKE_PAIRS
+    from bma_nlp.repair.profile import LATIN_LOOKALIKE, LOOKALIKE_PAIRS
 
     parent: dict[str, str] = {}
 
@@ -53,7 +53,7 @@ def _letter_classes() -> dict[str, str]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     classes = {c: find(c) for c in list(parent)}
-    for latin, thai in _LATIN_LOOKALIKE.items():
+    for latin, thai in LATIN_LOOKALIKE.items():
         if latin.isalpha():
             classes[latin] = classes.get(thai[0], thai[0])
     return classes

@@ -238,6 +238,10 @@ def merge_group(group: list[ParsedCopy]) -> Report:
             inst.disbursement_no = number  # the ordinal was dropped: its place among its neighbours gives it
         inst.note = inst.note or ""  # no copy had a note: empty text, not None
         inst.note_raw = inst.note
+        if len({r.note for r in raws if r.note}) > 1:  # copies read the note differently: they vote word by word
+            from bma_nlp.repair.consensus import vote_field
+
+            inst.note_raw, inst.note = vote_field(report, [r.note for r in raws], f"installments[{number}].note", number)
         if inst.date is None:
             bad = next((r.bad_date for r in raws if r.bad_date), None)
             if bad:

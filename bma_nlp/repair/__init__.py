@@ -12,9 +12,10 @@ from dataclasses import asdict, replace
 
 from bma_nlp.records import Repair, Report
 from bma_nlp.repair.core import RepairResult, repair_line, repair_text
+from bma_nlp.repair.evidence import Evidence, current_evidence, using_evidence
 from bma_nlp.repair.lexicon import Lexicon, load_lexicon, read_user_lexicon
 
-__all__ = ["RepairResult", "fix_and_explain", "load_lexicon", "read_user_lexicon", "repair", "repair_report"]
+__all__ = ["Evidence", "using_evidence", "RepairResult", "fix_and_explain", "lexicon_with", "load_lexicon", "read_user_lexicon", "repair", "repair_report"]
 
 ENGINES = ("bma",)
 # Free-text project fields worth repairing; names, codes, numbers and dates are never touched.
@@ -27,16 +28,36 @@ def repair(
     engine: str = "bma",
     lexicon: str | os.PathLike[str] | list[str] | None = None,
     consensus: bool = True,
+    evidence: Evidence | None = None,
 ) -> RepairResult:
     """Repair OCR-garbled words in ``text``.
 
     ``lexicon``: extra trusted words (a list, or a file with one word per line).
     ``consensus``: when the text holds three or more copies of a report, let them vote.
+    ``evidence``: context from an archive (``Archive.repair_evidence()``): its word pairs, and
+    its recurring words trusted.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown repair engine {engine!r} (available: {', '.join(ENGINES)})")
     words = read_user_lexicon(lexicon) if isinstance(lexicon, (str, os.PathLike)) else list(lexicon or [])
-    return repair_text(text, load_lexicon(words), consensus=consensus)
+    return repair_text(text, lexicon_with(evidence, words), consensus=consensus)
+
+
+_WITH_EVIDENCE: dict[tuple[tuple[int, int, int], tuple[str, ...]], Lexicon] = {}
+
+
+def lexicon_with(evidence: Evidence | None, words: list[str] | tuple[str, ...] = ()) -> Lexicon:
+    """The lexicon for these user words and this evidence (built once per evidence state)."""
+    base = load_lexicon(words)
+    if evidence is None:
+        return base
+    key = (evidence.fingerprint(), tuple(sorted(words)))
+    found = _WITH_EVIDENCE.get(key)
+    if found is None:
+        if len(_WITH_EVIDENCE) > 4:
+            _WITH_EVIDENCE.clear()
+        found = _WITH_EVIDENCE[key] = base.with_evidence(evidence, evidence.recurring_words())
+    return found
 
 
 def fix_and_explain(text: str, **kwargs: object) -> tuple[str, list[Repair]]:
@@ -51,9 +72,9 @@ def _repair_field(value: str, where: str, lexicon: Lexicon, repairs: list[dict[s
     return fixed
 
 
-def repair_report(report: Report, lexicon: Lexicon | None = None) -> Report:
+def repair_report(report: Report, lexicon: Lexicon | None = None, evidence: Evidence | None = None) -> Report:
     """Repair a merged record's notes and free-text header fields in place (``note_raw`` keeps the OCR)."""
-    lexicon = lexicon or load_lexicon()
+    lexicon = lexicon or lexicon_with(evidence if evidence is not None else current_evidence())
     for name in TEXT_FIELDS:
         value = getattr(report.project, name)
         if value:
@@ -66,6 +87,6 @@ def repair_report(report: Report, lexicon: Lexicon | None = None) -> Report:
     p.objectives = [_repair_field(item, f"project.objectives[{k}]", lexicon, report.repairs) for k, item in enumerate(p.objectives_raw)]
     p.targets = [_repair_field(item, f"project.targets[{k}]", lexicon, report.repairs) for k, item in enumerate(p.targets_raw)]
     for inst in report.installments:
-        if inst.note_raw:
-            inst.note = _repair_field(inst.note_raw, f"installments[{inst.number}].note", lexicon, report.repairs)
+        if inst.note:  # the copies' vote (when they disagreed) already stands in ``note``; repair what it left open
+            inst.note = _repair_field(inst.note, f"installments[{inst.number}].note", lexicon, report.repairs)
     return report

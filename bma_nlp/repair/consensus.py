@@ -5,17 +5,23 @@ copy of the same line shows it. A file is cut into copies where the report heade
 again; each line is aligned, word by word, with its best-matching line in every other copy.
 Where at least two other copies read a stretch of Thai words the same way, and more copies
 read it so than read it as this line does, the majority reading wins. Numbers never vote.
+
+Inside the pipeline (``parse``, ``ingest``), merged copies of one report vote the same way on
+each text field (``vote_field``): the copy closest to the others is the pivot, every other copy
+is aligned to it word by word, a stretch changes when more copies read it otherwise than as the
+pivot does; stretches without a majority are left to lexical repair and flagged.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict, replace
 from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz, process
 
 from bma_nlp.parse.layout import COPY_START
-from bma_nlp.records import Repair
+from bma_nlp.records import Repair, Report
 from bma_nlp.repair.lexicon import THAI_WORD
 from bma_nlp.text.normalize import strip_markup
 from bma_nlp.tokenize import word_tokenize
@@ -95,3 +101,89 @@ def vote_lines(lines: list[str]) -> dict[int, tuple[str, list[Repair]]]:
         pieces.append(line[last:])
         out[i] = ("".join(pieces), changes)
     return out
+
+
+def _medoid(readings: list[str]) -> int:
+    """The reading closest to all the others (the copy to align the rest to)."""
+    scores = [sum(fuzz.ratio(r, other) for other in readings) for r in readings]
+    return max(range(len(readings)), key=lambda i: (scores[i], -i))
+
+
+def vote_readings(readings: list[str]) -> tuple[str, str, list[Repair], list[str]]:
+    """Word-by-word vote among the copies' readings of one text field.
+
+    Returns (pivot, voted, changes, disagreements): ``pivot`` is the copy the others were
+    aligned to (an actual OCR reading, kept as the original), ``voted`` the text after the
+    majority won where copies disagree, ``changes`` explain each replaced stretch (offsets in
+    ``pivot``), ``disagreements`` the stretches no majority settles (``a / b``), which lexical
+    repair may still decide and which are worth a flag. Only Thai words vote.
+    """
+    present = [r for r in readings if r]
+    if not present:
+        return "", "", [], []
+    pivot = present[_medoid(present)]
+    if len(set(present)) == 1:
+        return pivot, pivot, [], []
+    toks, starts = _tokens(pivot)
+    peers = list(present)
+    peers.remove(pivot)
+    # what each peer reads where the pivot's tokens [i1:i2] stand
+    readings_of: list[tuple[dict[tuple[int, int], str], list[tuple[int, int]]]] = []
+    spans: set[tuple[int, int]] = set()
+    for peer in peers:
+        peer_toks, _ = _tokens(peer)
+        replaced: dict[tuple[int, int], str] = {}
+        equal: list[tuple[int, int]] = []
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, toks, peer_toks, autojunk=False).get_opcodes():
+            if tag == "equal":
+                equal.append((i1, i2))
+                continue
+            mine, theirs = "".join(toks[i1:i2]), "".join(peer_toks[j1:j2])
+            if i1 == i2 or not THAI_WORD.match(mine) or not THAI_WORD.match(theirs):
+                continue  # only Thai words vote: never numbers, spacing or punctuation
+            replaced[(i1, i2)] = theirs
+            spans.add((i1, i2))
+        readings_of.append((replaced, equal))
+    proposals: Counter[tuple[int, int, str]] = Counter()
+    agree: Counter[tuple[int, int]] = Counter()
+    for i1, i2 in spans:
+        for replaced, equal in readings_of:
+            if (i1, i2) in replaced:
+                proposals[(i1, i2, replaced[(i1, i2)])] += 1
+            elif any(a <= i1 and i2 <= b for a, b in equal):
+                agree[(i1, i2)] += 1  # this peer reads the stretch as the pivot does
+    chosen: list[tuple[int, int, str, int]] = []
+    disagreements: list[str] = []
+    for i1, i2 in sorted(spans):
+        mine = "".join(toks[i1:i2])
+        votes_here = {theirs: v for (a, b, theirs), v in proposals.items() if (a, b) == (i1, i2)}
+        theirs, votes = max(votes_here.items(), key=lambda kv: kv[1])
+        keep = 1 + agree[(i1, i2)]
+        if votes >= 2 and votes > keep and list(votes_here.values()).count(votes) == 1:
+            chosen.append((i1, i2, theirs, votes))
+        elif keep < 2 or votes == keep:
+            # no reading has a majority of the copies: left open (lexical repair may decide)
+            disagreements.append(" / ".join(dict.fromkeys([mine, *sorted(votes_here)])))
+    pieces, changes, last = [], [], 0
+    for i1, i2, theirs, votes in chosen:
+        s, e = starts[i1], starts[i2 - 1] + len(toks[i2 - 1])
+        if s < last:
+            continue
+        pieces.append(pivot[last:s] + theirs)
+        changes.append(Repair(s, e, pivot[s:e], theirs, f"copies vote: {votes} of {len(present)} copies read it so", float(votes)))
+        last = e
+    pieces.append(pivot[last:])
+    return pivot, "".join(pieces), changes, disagreements
+
+
+def vote_field(report: Report, readings: list[str], where: str, installment: int | None = None) -> tuple[str, str]:
+    """Let the copies of a report vote on one text field, word by word, inside ``parse``.
+
+    Records each change in ``report.repairs`` and flags (3+ copies) the stretches no majority
+    settles. Returns (the OCR reading kept as original, the voted text)."""
+    pivot, voted, changes, open_stretches = vote_readings([r for r in readings if r])
+    report.repairs.extend(asdict(replace(c, field=where)) for c in changes)
+    if len([r for r in readings if r]) >= 3:
+        for stretch in open_stretches:
+            report.flag("copies_disagree", f"copies disagree on {where}: {stretch} (no majority)", installment)
+    return pivot, voted

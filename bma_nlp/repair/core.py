@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bma_nlp.records import Repair
 from bma_nlp.repair.channel import MARKS, MIN_EDIT_COST, ocr_cost
-from bma_nlp.repair.lexicon import PERSON_TITLES, Lexicon, load_lexicon
+from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, load_lexicon, skeleton
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
@@ -33,6 +33,7 @@ MIN_GAIN = 4.0  # the fix must beat the original by this much (log-probability u
 MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
 PAIR_MIN_FREQ = 200
 MAX_WINDOW = 2  # tokens on each side of a suspicious token that a window may take in
+CONTEXT_WEIGHT = 0.6  # nats per nat of word-pair evidence (log(1 + pair count)) a fix gains
 LABEL_MIN_SCORE = 80.0
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
@@ -122,7 +123,9 @@ class _Line:
             pos += len(tok)
         protected_chars = [False] * len(text)
         spans = [(m.start(), m.end()) for m in _NAME_SPAN.finditer(text)]
-        spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text)]
+        token_starts = set(self.starts)
+        # a place word that starts a token (วัดสระเกศ), not one inside a word (ตรวจวัด)
+        spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text) if m.start() in token_starts]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
         for start, end in spans:
             for k in range(start, end):
@@ -200,6 +203,18 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     joined = window.replace(" ", "")
     logp, trusted = lexicon.logp, lexicon.trusted
     out: dict[tuple[str, ...], float] = {(w,): logp(w) for w in _lookup(joined, lexicon)}
+    # tone marks lost (any number of them): the words with this skeleton, alone or as a pair
+    skeletons = lexicon._skeletons or lexicon.skeleton_index()
+    bare = skeleton(joined)
+    for w in skeletons.get(bare, ()):
+        out[(w,)] = logp(w)
+    for p in range(2, len(bare) - 1):
+        lefts, rights = skeletons.get(bare[:p], ()), skeletons.get(bare[p:], ())
+        if lefts or rights:
+            for lw in [*lefts, bare[:p]] if bare[:p] in trusted else lefts:
+                for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
+                    if (lw, rw) not in out and lw + rw != joined:
+                        out[(lw, rw)] = logp(lw) + logp(rw)
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         if right[0] in MARKS:
@@ -280,11 +295,27 @@ def _score(
     gain minus the cheapest possible edit, and candidates come likeliest first."""
     space_at = window.find(" ")
     best = max((v[0] for v in by_result.values()), default=-math.inf)
-    for words, lm in candidates:
+    # Word-pair context: how well each candidate fits between the window's neighbours, against
+    # how well the window's own words do. Candidates the context favours are scored whatever
+    # their unigram rank; the rest in rank order, stopping once none can matter.
+    evidence = lexicon.context()
+    left, right = _neighbour(line, a, -1), _neighbour(line, b, 1)
+    own = evidence.context_logp(left, tuple(t for t in line.tokens[a : b + 1] if not t.isspace()), right)
+    bonus: dict[tuple[str, ...], float] = {}
+    if left or right:
+        fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
+        if fits_left or fits_right:
+            for words, _ in candidates:
+                if words[0] in fits_left or words[-1] in fits_right:
+                    bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
+    favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0]
+    rest = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) <= 0] if favoured else candidates
+    for words, lm in favoured + rest:
         relevant = max(MIN_GAIN, best) - MIN_MARGIN
-        if lm - base - CHANNEL_WEIGHT * MIN_EDIT_COST < relevant:
+        extra = bonus.get(words, 0.0)
+        if extra <= 0 and lm - base - CHANNEL_WEIGHT * MIN_EDIT_COST < relevant:
             break  # no later candidate can matter either
-        lm_gain = lm - base
+        lm_gain = lm - base + extra
         replacement = "".join(words)
         if len(words) == 2 and len(words[0]) == space_at:
             replacement = words[0] + " " + words[1]  # the words meet where the space was: keep it
@@ -314,6 +345,44 @@ def _score(
             best = max(v[0] for v in by_result.values())  # (a replaced entry may have scored lower)
 
 
+def _neighbour(line: _Line, k: int, step: int) -> str | None:
+    """The Thai word glued to token ``k`` on one side (a space or punctuation breaks the phrase)."""
+    j = k + step
+    if 0 <= j < len(line.tokens) and THAI_WORD.match(line.tokens[j]):
+        return line.tokens[j]
+    return None
+
+
+def _space_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
+    """A space OCR put inside a listed word (กรุง เทพมหานคร): a short piece on one side, and the
+    two sides join into a listed word of six letters or more."""
+    if i == 0 or i + 1 >= len(line.tokens) or line.protected[i - 1] or line.protected[i + 1]:
+        return False
+    left, right = line.tokens[i - 1], line.tokens[i + 1]
+    if not (THAI_WORD.match(left) and THAI_WORD.match(right)):
+        return False
+    if min(len(left), len(right)) > 4:
+        return False  # two whole words (ผู้ว่าราชการ กรุงเทพมหานคร): a phrase break, not a split word
+    joined = left + right
+    return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
+
+
+def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
+    """A real word its neighbours never stand beside, one slip from a word they do stand beside
+    (ระบาย|น้า for ระบาย|น้ำ): a real-word error only context shows."""
+    tok = line.tokens[i]
+    if len(tok) < 2 or not THAI_WORD.match(tok):
+        return False
+    left, right = _neighbour(line, i, -1), _neighbour(line, i, 1)
+    if not (left or right):
+        return False
+    evidence = lexicon.context()
+    if (left and evidence.pair(left, tok)) or (right and evidence.pair(tok, right)):
+        return False
+    near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
+    return any(w != tok for w in near & evidence.followers(left)) or any(w != tok for w in near & evidence.leaders(right))
+
+
 def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None = None) -> tuple[int, int, str, float, str] | None:
     """Best (first_token, last_token, replacement, score, reason) around token ``i``, or None.
 
@@ -338,8 +407,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
     prepared = []
     for a, b, s, e, window in windows:
         joined = window.replace(" ", "")
-        if joined == window and window in lexicon.trusted and lexicon.freq.get(window, 0) >= 1000:
-            continue  # the window is a common word as it stands
+        if joined == window and window in lexicon.trusted and lexicon.freq.get(window, 0) >= 1000 and only is None:
+            continue  # the window is a common word as it stands (unless its neighbours say otherwise)
         if joined != window and not _space_splits_a_word(line, a, b, lexicon):
             continue  # a space between two words is a phrase break: never join across it
         dropped = {
@@ -422,7 +491,7 @@ def _pair_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
 def _cached_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None) -> tuple[int, int, str, float, str] | None:
     """``_best_fix`` remembered by its neighbourhood: archives repeat the same garbles and the
     same rare-but-correct words (in every copy of a report), so each is judged once."""
-    lo, hi = max(0, i - MAX_WINDOW - 1), min(len(line.tokens), i + MAX_WINDOW + 2)
+    lo, hi = max(0, i - MAX_WINDOW - 1), min(len(line.tokens), i + MAX_WINDOW + 2)  # windows and their neighbours
     key = (i - lo, only and (only[0] - lo, only[1] - lo), tuple(line.tokens[lo:hi]), tuple(line.protected[lo:hi]))
     if key in lexicon._fix_cache:
         found = lexicon._fix_cache[key]
@@ -434,9 +503,42 @@ def _cached_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | N
     return fix
 
 
-def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
-    """Repair one line; offsets in the returned changes refer to the input line."""
+# A lone speck OCR reads at the edge of a line of Thai text (``: การก่อสร้าง``, ``... ตามที่ |``).
+_SPECKS = ":|.'=!;,_\u201c\u201d`"
+_LEAD_SPECK = re.compile(f"^([{re.escape(_SPECKS)}]) +(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+_TRAIL_SPECK = re.compile(f"(?<=[\u0e01-\u0e4e]) +([{re.escape(_SPECKS.replace('.', ''))}])$")
+
+
+def _ends_with_label(text: str) -> bool:
+    """Does the text end with (something close to) a form label, so a colon after it is the form's?"""
+    canon = _canon_label(text[-45:])
+    return any(fuzz.partial_ratio(label, canon[-len(label) - 2 :]) >= LABEL_MIN_SCORE for label in _canon_labels() if label)
+
+
+@lru_cache(maxsize=1)
+def _canon_labels() -> tuple[str, ...]:
+    return tuple(_canon_label(x) for x in form_labels())
+
+
+def _edge_specks(text: str) -> tuple[str, list[Repair]]:
+    """Drop a one-character speck standing alone at the start or end of a Thai line, when the
+    character occurs nowhere else in the line (so ``::`` fields, table pipes and paired quotes stay)."""
     changes: list[Repair] = []
+    m = _LEAD_SPECK.match(text)
+    if m and text.count(m.group(1)) == 1:
+        changes.append(Repair(0, m.end(), text[: m.end()], "", "OCR speck at the line start", 1.0))
+        text = text[m.end() :]
+    m = _TRAIL_SPECK.search(text)
+    # a short line ending in a colon may be a label we do not know (ผลการดำเนินงาน :)
+    if m and text.count(m.group(1)) == 1 and m.start() >= 25 and not _ends_with_label(text[: m.start()]):
+        changes.append(Repair(m.start(), len(text), text[m.start() :], "", "OCR speck at the line end", 1.0))
+        text = text[: m.start()]
+    return text, changes
+
+
+def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
+    """Repair one line; each change's offsets refer to the line as it stood when it was made."""
+    text, changes = _edge_specks(text)
     text_fixed, label_fix = repair_label(text, lexicon)
     if label_fix is not None:
         changes.append(label_fix)
@@ -455,6 +557,8 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
             continue
         if _stray_punctuation(line, i, lexicon):
             fix: tuple[int, int, str, float, str] | None = (i, i, "", 1.0, "stray punctuation inside Thai text")
+        elif tok == " " and _space_suspect(line, i, lexicon):
+            fix = _cached_fix(line, i, lexicon, (i - 1, i + 1))  # the two words and the space between them
         elif line.protected[i]:
             i += 1
             continue
@@ -462,6 +566,8 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
             fix = _cached_fix(line, i, lexicon, None)
         elif _pair_suspect(line, i, lexicon):
             fix = _cached_fix(line, i, lexicon, (i - 1, i))  # judge the pair itself, nothing wider
+        elif _context_suspect(line, i, lexicon):
+            fix = _cached_fix(line, i, lexicon, (i, i))  # the word alone, judged with its neighbours
         else:
             i += 1
             continue
@@ -480,7 +586,12 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
         last = e
         i = b + 1
     out.append(line.text[last:])
-    return "".join(out), changes
+    fixed = "".join(out)
+    trail = [c for c in changes if c.reason == "OCR speck at the line end"]
+    if trail:  # made first on the unrepaired line: re-anchor it to the line's final length
+        changes.remove(trail[0])
+        changes.append(replace(trail[0], start=len(fixed), end=len(fixed) + len(trail[0].original)))
+    return fixed, changes
 
 
 def repair_lines(lines: list[str], lexicon: Lexicon, consensus: bool = True) -> tuple[list[str], list[Repair]]:

@@ -14,10 +14,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bma_nlp.tokenize import domain_words
 
+if TYPE_CHECKING:
+    from bma_nlp.repair.evidence import Evidence
+
 THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")  # Thai letters, vowels and marks only
+_TONE_MARKS = re.compile("[\u0e48-\u0e4b\u0e4c]")  # the four tones and thanthakhat
+
+
+def skeleton(word: str) -> str:
+    """``word`` without tone marks or thanthakhat (what OCR most often leaves of it)."""
+    return _TONE_MARKS.sub("", word)
 TRUST_TNC = 10  # below this TNC count a dictionary word is weak evidence (PITFALLS.md)
 TRUST_TTC = 5
 DICTIONARY_COUNT = 3.0  # pseudo-count for thai_words() entries with no corpus count
@@ -39,7 +49,9 @@ class Lexicon:
     names: frozenset[str]
     dictionary: frozenset[str] = frozenset()
     total: float = 0.0
+    evidence: Evidence | None = None  # word-pair context; None: the shipped compound pairs
     _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _skeletons: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
     _candidate_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
@@ -50,6 +62,40 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
+
+    def context(self) -> Evidence:
+        """The context evidence repair weighs (shipped compound pairs unless an archive's was given)."""
+        if self.evidence is None:
+            from bma_nlp.repair.evidence import shipped
+
+            self.evidence = shipped()
+        return self.evidence
+
+    def with_evidence(self, evidence: Evidence, words: Iterable[str] = ()) -> Lexicon:
+        """This lexicon with ``evidence`` (on top of the shipped pairs) and ``words`` trusted
+        (an archive's recurring words); shares the word data, starts with empty caches."""
+        from bma_nlp.repair.evidence import shipped
+
+        freq, trusted = self.freq, self.trusted
+        extra = [w for w in words if w not in trusted]
+        if extra:
+            freq, trusted = dict(freq), set(trusted)
+            for word in extra:
+                freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
+                trusted.add(word)
+        out = Lexicon(freq, trusted, self.names, self.dictionary, evidence=shipped().combined(evidence))
+        out._by_length = self.words_by_length()
+        index = self.deletes_index()
+        if extra:  # the shared index plus the new words' deletes (rebuilding it costs seconds)
+            index = dict(index)
+            for word in extra:
+                if len(word) >= 2 and THAI_WORD.match(word):
+                    for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+                        index[key] = [*index.get(key, ()), word]
+        out._deletes = index
+        if not extra:
+            out._skeletons = self.skeleton_index()
+        return out
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
@@ -141,6 +187,19 @@ class Lexicon:
                     index[word[:i] + word[i + 1 :]].append(word)
             self._deletes = dict(index)
         return self._deletes
+
+    def skeleton_index(self) -> dict[str, list[str]]:
+        """Trusted words by their form without tone marks: OCR loses tone marks more than any
+        other character, often two in a word (พื้นที่ -> พืนที), which one delete cannot reach."""
+        if not self._skeletons:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in self.trusted:
+                if len(word) >= 2 and THAI_WORD.match(word):
+                    key = skeleton(word)
+                    if key != word:
+                        index[key].append(word)
+            self._skeletons = dict(index)
+        return self._skeletons
 
     def words_by_length(self) -> dict[int, list[str]]:
         """Frequent trusted words bucketed by length, for the slower distance-2 fallback."""

@@ -37,6 +37,7 @@ from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, Pa
 from bma_nlp.export import FORMATS, render
 from bma_nlp.pipeline import CopyText, pipeline_version
 from bma_nlp.records import Installment, Report
+from bma_nlp.repair.evidence import Evidence, add_evidence, read_evidence
 from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
 from bma_nlp.store.corrections import Correction, apply_corrections
@@ -283,6 +284,7 @@ class Archive:
         self._con: sqlite3.Connection | None = connect(path, create=create, timeout=timeout)
         self._con.row_factory = sqlite3.Row
         self._steps = (True, True)  # (repair, classify) of the ingest running
+        self._evidence: Evidence | None = None  # repair's archive evidence as the ingest running found it
         self._versions: dict[tuple[bool, bool], str] = {}
 
     # -- housekeeping -------------------------------------------------------------------
@@ -362,7 +364,8 @@ class Archive:
             fail(exc)
         self._steps = (repair, classify)
         self._versions.clear()
-        results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify))
+        self._evidence = read_evidence(self.con) if repair else None  # one state for the whole run, every worker
+        results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify, self._evidence))
         batch = _Batch()
         try:
             for task, res in results:
@@ -476,6 +479,8 @@ class Archive:
                     counts[3] += n
                 counts[1] += 1
                 counts[2] += existed
+            if self._steps[0]:  # repaired notes teach repair the archive's words and word pairs
+                add_evidence(con, ("\n".join(i.note for i in item.report.installments) for item in res.reports))
             con.execute("RELEASE ingest_file")
         except BaseException as exc:
             self._undo_file(batch)
@@ -529,6 +534,10 @@ class Archive:
         result.bytes += size
         batch.clear()
 
+    def repair_evidence(self) -> Evidence | None:
+        """What repair has learned from this archive: word pairs and words recurring across reports."""
+        return read_evidence(self.con)
+
     @staticmethod
     def report_key(report: Report, sha256: str, position: int) -> str:
         """A report's identity: code + fiscal year; without a code, the place of its first copy in its file."""
@@ -574,7 +583,7 @@ class Archive:
         existed = self.con.execute("SELECT 1 FROM reports WHERE key = ?", (key,)).fetchone() is not None
         if not stored:
             return existed, 0
-        items, _ = derive_stored(stored, *steps)
+        items, _ = derive_stored(stored, *steps, evidence=self._evidence)
         return existed, self._write_items(key, stored, items, now, steps)
 
     def _write_items(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], now: str, steps: tuple[bool, bool]) -> int:
@@ -724,6 +733,7 @@ class Archive:
         result = ReprocessResult()
         self._versions.clear()
         steps = (repair, classify)
+        self._evidence = read_evidence(self.con) if repair else None  # what ingest has gathered so far
         version = self._version(steps)
         f = Filters(**filters)
         ids = self._read(lambda: _query.report_ids(self.con, f))
@@ -782,7 +792,7 @@ class Archive:
     ) -> list[IndexedReport] | None:
         """One report's records, or None (reported, and the stored record kept) when the pipeline fails on its copies."""
         try:
-            return derive_stored(stored, *steps)[0]
+            return derive_stored(stored, *steps, evidence=self._evidence)[0]
         except ModelError:
             raise
         except Exception as exc:  # noqa: BLE001 - one report the pipeline cannot derive must not stop a reprocess
@@ -805,7 +815,7 @@ class Archive:
             for keys in chunks:
                 stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
                 try:
-                    yield (keys, stored, *derive_stored(stored, *steps))
+                    yield (keys, stored, *derive_stored(stored, *steps, evidence=self._evidence))
                 except ModelError:
                     raise
                 except Exception:  # noqa: BLE001 - see _derive_one
@@ -816,7 +826,7 @@ class Archive:
         try:
             for keys in chunks:
                 stored = self._read(functools.partial(self._stored_copies, keys))
-                window.append((keys, stored, pool.submit(derive_stored, stored, *steps)))
+                window.append((keys, stored, pool.submit(derive_stored, stored, *steps, evidence=self._evidence)))
                 while len(window) > 2 * jobs:
                     yield _settled(*window.popleft())
             while window:

@@ -15,6 +15,7 @@ from pathlib import Path
 from bma_nlp.errors import BmaNlpError, ParseError
 from bma_nlp.pipeline import CopyText, Derived, derive, read_copy_texts
 from bma_nlp.records import Report
+from bma_nlp.repair.evidence import Evidence, using_evidence
 from bma_nlp.store.index import index_text
 
 
@@ -69,7 +70,7 @@ def process_file(path: str, max_bytes: int, repair: bool = True, classify: bool 
     return process_files([path], max_bytes, repair, classify)[0]
 
 
-def process_files(paths: list[str], max_bytes: int, repair: bool = True, classify: bool = True) -> list[FileResult]:
+def process_files(paths: list[str], max_bytes: int, repair: bool = True, classify: bool = True, evidence: Evidence | None = None) -> list[FileResult]:
     """``process_file`` for a chunk of files, classifying all their notes in one model call
     (a call costs milliseconds whatever its size). Each file still succeeds or fails alone.
     Each file's records are derived from its own copies; the writer re-derives a record when
@@ -85,7 +86,8 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
             copies = read_copy_texts(Path(path), max_bytes)  # parses each copy as it splits
             t1 = clock()
             result.parse_seconds = t1 - t0
-            derived = derive(copies, repair=repair, classify=False)
+            with using_evidence(evidence):  # the archive's repair evidence (None: the shipped one)
+                derived = derive(copies, repair=repair, classify=False)
             result.finish_seconds = clock() - t1
         except BmaNlpError as exc:
             result.error = exc
@@ -122,11 +124,14 @@ class StoredCopy:
     copy: CopyText
 
 
-def derive_stored(copies: list[StoredCopy], repair: bool = True, classify: bool = True) -> tuple[list[IndexedReport], float]:
+def derive_stored(
+    copies: list[StoredCopy], repair: bool = True, classify: bool = True, evidence: Evidence | None = None
+) -> tuple[list[IndexedReport], float]:
     """Records from stored copies (ordered by file and place), indexed; and the CPU seconds it took."""
     t0 = time.thread_time()
     ids = {id(s.copy): s.id for s in copies}
-    derived = derive([s.copy for s in copies], repair=repair, classify=False)
+    with using_evidence(evidence):
+        derived = derive([s.copy for s in copies], repair=repair, classify=False)
     _classify(derived, classify)
     items = []
     for d in derived:

@@ -1,9 +1,14 @@
 """Normalisation that can never change meaning.
 
 Only invisible or purely typographic differences are removed: Unicode composition,
-ำ written as ํ + า, zero-width characters, replacement and box glyphs, and the Markdown
-escapes/bold markers an OCR export leaves behind. Words are never touched here (that is
-``bma_nlp.repair``'s job, which explains every change).
+ำ written as ํ + า, เ + เ typed or read for แ, tone marks and vowels typed twice or in the
+wrong order, a space before a combining mark, zero-width characters, replacement and box
+glyphs, and the Markdown escapes/bold markers an OCR export leaves behind. The Thai rules are
+PyThaiNLP's (``pythainlp.util.reorder_vowels``, ``remove_repeat_vowels``,
+``remove_spaces_before_marks``); its all-in-one ``normalize`` is *not* used because it also
+collapses spaces and line breaks (layout the parser reads) and deletes marks left dangling
+after a space (evidence repair uses to rejoin ``ผู ้รับ``). Words are never touched here (that
+is ``bma_nlp.repair``'s job, which explains every change).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ _TONES = "\u0e48-\u0e4b"
 
 # ํ (+ tone) + า -> (tone +) ำ ; tone written after ํ is moved before ำ as Thai spelling requires.
 _AM_SPLIT = re.compile(f"{_NIKHAHIT}([{_TONES}]?){_SARA_AA}")
+# the characters PyThaiNLP's rules act on: leading vowel เ, follow vowels, marks
+_THAI_MARKS = re.compile("[\u0e30-\u0e3a\u0e40\u0e45\u0e47-\u0e4e]")
+_TONE_TWICE_AA = re.compile(f"([{_TONES}])\\1{_SARA_AA}")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd]")
 _BOXES = re.compile("[\u25a0\u25a1\u25aa\u25ab\u25af\u2610\u2b1a\u25fb\u25fc]")
 # Runs of 2+ asterisks are bold markers or ``****`` decorations: typography, never content.
@@ -27,10 +35,23 @@ _TRAILING_WS = re.compile(r"[ \u00a0]+$", re.MULTILINE)
 
 
 def normalize_thai(text: str) -> str:
-    """NFC plus the ำ fix-up and invisible-character removal (safe on any Thai string)."""
+    """NFC, invisible characters out, then PyThaiNLP's spelling-order rules (safe on any Thai
+    string: เเ -> แ, ํ+า -> ำ, repeated or misordered marks, a space before a mark)."""
+    from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks
+
     text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    if not _THAI_MARKS.search(text):
+        return text  # nothing for the Thai rules to do (and they cost time)
     text = _AM_SPLIT.sub(lambda m: m.group(1) + _SARA_AM, text)
-    return _INVISIBLE.sub("", text)
+    # A tone mark twice before า is ำ whose nikhahit OCR read as a second tone (น้้า for น้ำ):
+    # measured on real Tesseract output (scripts/make_ocr_pairs.py), 103 of 103 such cases were
+    # ำ. Run before PyThaiNLP's repeat rule, which would keep one tone and lose the ำ.
+    text = _TONE_TWICE_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
+    # เ + space + เ is แ read in two strokes: joined here, or the repeat rule would drop one เ
+    text = text.replace("\u0e40 \u0e40", "\u0e41")
+    text = remove_repeat_vowels(text)  # reorder_vowels first (เเ -> แ), then repeats
+    return remove_spaces_before_marks(text)
 
 
 def strip_markup(text: str) -> str:

@@ -1,0 +1,226 @@
+"""Context evidence for repair: which words stand next to which, and what an archive repeats.
+
+Unigram frequencies cannot tell ``น้า`` from ``น้ำ`` or choose among ``ซอย/คอย/ลอย``; the words
+around them can. ``Evidence`` holds word-pair counts and, for an archive, how many reports each
+word occurs in:
+
+* ``Evidence.shipped()``: word pairs read off the compounds of the TNC/TTC word counts and the
+  domain lexicon (``แม่น้ำ`` 4,572 -> แม่ + น้ำ, ``น้ำท่วม`` -> น้ำ + ท่วม): clean Thai statistics
+  the package already ships, nothing downloaded.
+* ``Evidence.from_texts(texts)`` / ``add_text``: pairs and report counts of a collection (an
+  archive's repaired notes). A word that recurs across many reports is trusted; a rare token one
+  or two edits from it is a likely garble (``recurring_words``).
+
+Repair takes an ``Evidence`` (``repair(text, evidence=...)``); the archive keeps its evidence in
+a table and updates it on every ingest, so repair improves as the archive grows.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from bma_nlp.repair.lexicon import THAI_WORD
+
+MIN_PART = 2  # letters of each side of a compound split
+MIN_PART_FREQ = 200  # each side a common word: a split is a claim about two words
+RECURRING_REPORTS = 5  # a word in this many reports of an archive is trusted there
+
+
+@dataclass
+class Evidence:
+    """Word-pair counts (``"left right"`` -> count) and report counts of words."""
+
+    pairs: Counter[str] = field(default_factory=Counter)
+    reports: Counter[str] = field(default_factory=Counter)
+    n_reports: int = 0
+    version: int = 0  # bumped on every change: repair's caches key on it
+    _after: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _before: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _indexed: int = -1
+
+    # --- reading -------------------------------------------------------------------------
+    def pair(self, left: str, right: str) -> int:
+        return self.pairs.get(left + " " + right, 0)
+
+    def _index(self) -> None:
+        if self._indexed != self.version:
+            after: dict[str, set[str]] = {}
+            before: dict[str, set[str]] = {}
+            for key in self.pairs:
+                left, _, right = key.partition(" ")
+                after.setdefault(left, set()).add(right)
+                before.setdefault(right, set()).add(left)
+            self._after, self._before, self._indexed = after, before, self.version
+
+    def followers(self, left: str | None) -> set[str]:
+        """Words seen right after ``left``."""
+        if not left:
+            return set()
+        self._index()
+        return self._after.get(left, set())
+
+    def leaders(self, right: str | None) -> set[str]:
+        """Words seen right before ``right``."""
+        if not right:
+            return set()
+        self._index()
+        return self._before.get(right, set())
+
+    def context_logp(self, left: str | None, words: tuple[str, ...], right: str | None) -> float:
+        """How well ``words`` fit between their neighbours: log(1 + count) of each adjacent pair."""
+        score = 0.0
+        if left:
+            score += math.log1p(self.pair(left, words[0]))
+        if right:
+            score += math.log1p(self.pair(words[-1], right))
+        for a, b in zip(words, words[1:], strict=False):
+            score += math.log1p(self.pair(a, b))
+        return score
+
+    def recurring_words(self, min_reports: int = RECURRING_REPORTS) -> list[str]:
+        """Thai words seen in at least ``min_reports`` reports (of at least as many in all)."""
+        if self.n_reports < min_reports:
+            return []
+        return sorted(w for w, n in self.reports.items() if n >= min_reports and THAI_WORD.match(w))
+
+    # --- learning ------------------------------------------------------------------------
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Evidence:
+        ev = cls()
+        for text in texts:
+            ev.add_text(text)
+        return ev
+
+    def add_text(self, text: str) -> None:
+        """Count one report's words (once per report) and its adjacent Thai word pairs."""
+        from bma_nlp.tokenize import word_tokenize
+
+        seen: set[str] = set()
+        for line in text.split("\n"):
+            prev: str | None = None
+            for tok in word_tokenize(line, keep_whitespace=True):
+                if THAI_WORD.match(tok) and len(tok) >= 2:
+                    seen.add(tok)
+                    if prev is not None:
+                        self.pairs[prev + " " + tok] += 1
+                    prev = tok
+                elif not tok.isspace():
+                    prev = None  # numbers and punctuation break a phrase
+        self.reports.update(seen)
+        self.n_reports += 1
+        self.version += 1
+
+    def update(self, other: Evidence) -> None:
+        self.pairs.update(other.pairs)
+        self.reports.update(other.reports)
+        self.n_reports += other.n_reports
+        self.version += 1
+
+    def combined(self, other: Evidence) -> Evidence:
+        out = Evidence(Counter(self.pairs), Counter(self.reports), self.n_reports)
+        out.update(other)
+        return out
+
+    # --- storage -------------------------------------------------------------------------
+    def to_rows(self) -> list[tuple[str, str, int]]:
+        """(kind, key, count) rows: ``pair``/``report`` counts, and ``n_reports``."""
+        rows = [("pair", k, v) for k, v in self.pairs.items()]
+        rows += [("report", k, v) for k, v in self.reports.items()]
+        rows.append(("n_reports", "", self.n_reports))
+        return rows
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, int]]) -> Evidence:
+        ev = cls()
+        for kind, key, count in rows:
+            if kind == "pair":
+                ev.pairs[key] = int(count)
+            elif kind == "report":
+                ev.reports[key] = int(count)
+            elif kind == "n_reports":
+                ev.n_reports = int(count)
+        return ev
+
+    def fingerprint(self) -> tuple[int, int, int]:
+        """Identifies a state of the evidence across processes (caches key on it)."""
+        return (self.n_reports, len(self.pairs), sum(self.pairs.values()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pairs": dict(self.pairs), "reports": dict(self.reports), "n_reports": self.n_reports}
+
+
+def compound_pairs(freq: Mapping[str, float], trusted: Iterable[str]) -> Counter[str]:
+    """Word pairs from compounds: a trusted word that splits into two common trusted words."""
+    pairs: Counter[str] = Counter()
+    trusted_set = trusted if isinstance(trusted, (set, frozenset)) else set(trusted)
+    for word in trusted_set:
+        n = len(word)
+        if n < 2 * MIN_PART or not THAI_WORD.match(word):
+            continue
+        count = freq.get(word, 0.0)
+        if count < 5:
+            continue
+        for k in range(MIN_PART, n - MIN_PART + 1):
+            left, right = word[:k], word[k:]
+            if left in trusted_set and right in trusted_set and freq.get(left, 0) >= MIN_PART_FREQ and freq.get(right, 0) >= MIN_PART_FREQ:
+                pairs[left + " " + right] += int(count)
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Evidence:
+    """Pairs from the compounds of the bundled word counts (built once, about a second)."""
+    from bma_nlp.repair.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    return Evidence(pairs=compound_pairs(lexicon.freq, lexicon.trusted))
+
+
+# --- the archive's evidence ---------------------------------------------------------------
+# The archive keeps its evidence in one table, created on first use: (kind, key, count) rows as
+# ``Evidence.to_rows`` gives them. Ingest derives every record with the evidence stored before it
+# started (the same in every worker process), then adds the new reports' notes to it.
+TABLE = "repair_evidence"
+_CURRENT: ContextVar[Evidence | None] = ContextVar("bma_nlp_repair_evidence", default=None)
+
+
+@contextmanager
+def using_evidence(evidence: Evidence | None) -> Iterator[None]:
+    """Repair inside this block (``repair_report``, hence the pipeline) weighs ``evidence``."""
+    token = _CURRENT.set(evidence)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def current_evidence() -> Evidence | None:
+    return _CURRENT.get()
+
+
+def read_evidence(con: sqlite3.Connection) -> Evidence | None:
+    """The evidence an archive has gathered (None: none yet)."""
+    if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone() is None:
+        return None
+    ev = Evidence.from_rows(con.execute(f"SELECT kind, key, count FROM {TABLE}"))  # noqa: S608 - a constant
+    return ev if ev.n_reports else None
+
+
+def add_evidence(con: sqlite3.Connection, texts: Iterable[str]) -> None:
+    """Add reports' texts (their repaired notes) to the archive's evidence, inside the caller's transaction."""
+    ev = Evidence.from_texts(texts)
+    if not ev.n_reports:
+        return
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key))")
+    con.executemany(
+        f"INSERT INTO {TABLE} (kind, key, count) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET count = count + excluded.count",  # noqa: S608
+        ev.to_rows(),
+    )

@@ -1,0 +1,50 @@
+"""Context evidence: word pairs an archive has seen settle a real-word OCR error (น้ำ read as น้า)
+that unigram counts alone leave open; the archive gathers that evidence as it ingests."""
+
+from __future__ import annotations
+
+from store_reports import report_text, write
+
+from bma_nlp import Archive
+from bma_nlp.repair import Evidence, repair
+
+GARBLED = "ตรวจวัดปริมาณน้าในคลองทุกสัปดาห์"  # น้ำ -> น้า: Tesseract loses the nikhahit under a tone
+FIXED = "ตรวจวัดปริมาณน้ำในคลองทุกสัปดาห์"
+
+
+def test_without_context_repair_abstains_on_a_real_word():
+    assert repair(GARBLED, consensus=False).text == GARBLED
+
+
+def test_word_pairs_decide_it():
+    evidence = Evidence.from_texts(["ตรวจวัดปริมาณน้ำในคลอง"] * 20)
+    assert evidence.pair("ปริมาณ", "น้ำ") == 20 and evidence.n_reports == 20
+    result = repair(GARBLED, consensus=False, evidence=evidence)
+    assert result.text == FIXED and result.changes
+
+
+def test_a_little_evidence_is_not_enough():
+    assert repair(GARBLED, consensus=False, evidence=Evidence.from_texts(["ตรวจวัดปริมาณน้ำในคลอง"] * 2)).text == GARBLED
+
+
+def test_evidence_round_trips_through_rows():
+    evidence = Evidence.from_texts(["ตรวจวัดปริมาณน้ำในคลอง", "ขุดลอกคลองระบายน้ำ"])
+    again = Evidence.from_rows(evidence.to_rows())
+    assert again.pairs == evidence.pairs and again.reports == evidence.reports and again.n_reports == 2
+
+
+def test_the_archive_gathers_evidence_and_repair_uses_it(tmp_path):
+    folder = tmp_path / "in"
+    for k in range(20):
+        write(folder / f"r{k}.txt", report_text(f"50120000-{k:04d}", 2567, ["ตรวจวัดปริมาณน้ำในคลองประจำเดือน"]))
+    with Archive(tmp_path / "archive.db") as archive:
+        assert archive.repair_evidence() is None
+        archive.ingest([folder], classify=False)
+        evidence = archive.repair_evidence()
+        assert evidence is not None and evidence.n_reports == 20 and evidence.pair("ปริมาณ", "น้ำ") == 20
+        write(tmp_path / "new" / "garbled.txt", report_text("50120000-9999", 2567, [GARBLED]))
+        archive.ingest([tmp_path / "new"], classify=False)
+        note = archive.con.execute(
+            "SELECT i.note FROM installments i JOIN reports r ON r.id = i.report_id WHERE r.code = '50120000-9999'"
+        ).fetchone()[0]
+    assert note == FIXED
