@@ -347,10 +347,10 @@ def test_a_report_the_pipeline_now_refuses_is_reported_and_kept(tmp_path, monkey
         before = archive.report("50120000-0077", 2567)
         real = archive_module.derive_stored
 
-        def refusing(stored, *steps):
+        def refusing(stored, *steps, **options):
             if any("50120000-0077" in s.copy.text for s in stored):
                 raise ParseError("a newer parser refuses this copy")
-            return real(stored, *steps)
+            return real(stored, *steps, **options)
 
         monkeypatch.setattr(archive_module, "derive_stored", refusing)
         seen = []

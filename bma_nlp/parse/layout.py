@@ -110,6 +110,9 @@ def _is_signoff(s: str) -> bool:
     return any(head.startswith(k) or (len(k) > 4 and head.startswith(k[1:])) for k in _SIGNOFF_SKELETONS)
 
 
+_SECTION_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*[.)]?\s+")
+
+
 def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES) -> list[tuple[str, str]]:
     """``'รหัสโครงการ... : X<TAB>ปีงบประมาณ พ.ศ. : 2567'`` -> ``[('code', 'X'), ('fiscal_year', '2567')]``.
 
@@ -125,7 +128,8 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
     out: list[tuple[str, str]] = []
     for chunk in _CHUNK_SPLIT.split(line.strip()):
         label, sep, value = chunk.partition(":")
-        lab = classify_label(label, roles) if sep else None
+        # a section number (``4.``, ``(4)``) is the form's numbering, not part of the label: it must not cost the match
+        lab = classify_label(_SECTION_NUMBER.sub("", label), roles) if sep else None
         if lab is not None:
             out.append((lab.role, value.strip()))
         elif out:
