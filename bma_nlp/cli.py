@@ -15,7 +15,7 @@ import click
 from bma_nlp import __version__
 from bma_nlp.errors import BmaNlpError
 from bma_nlp.export import FORMATS, render
-from bma_nlp.output import one_line, terminal_safe, write_output
+from bma_nlp.output import json_safe, one_line, terminal_safe, write_output
 from bma_nlp.pipeline import process
 from bma_nlp.summary import summary_text
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
@@ -75,9 +75,17 @@ def main() -> None:
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
+@click.option("--trust-model", is_flag=True, help="Load a --model (or $BMA_NLP_MODEL) that is not the shipped one (only if you trust where it came from).")
 @one_line_errors
-def parse(files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: bool, no_classify: bool, max_bytes: int) -> None:
+def parse(
+    files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: bool, no_classify: bool, max_bytes: int, model: Path | None = None,
+    trust_model: bool = False,
+) -> None:
     """Parse archive FILES into one record per report (copies merged, problems flagged)."""
+    from bma_nlp.classify.model import use_model
+
+    use_model(model, trust_model)
     reports, errors = process(files, repair=not no_repair, classify=not no_classify, max_bytes=max_bytes, on_error=report_error)
     text = render(reports, fmt)
     if output is not None and reports:
@@ -183,19 +191,29 @@ def _filter_options(func: F) -> F:
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
+@click.option("--supersede", is_flag=True, help="These files are re-scans that win: only their copies vote for the reports they hold.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
+@click.option("--trust-model", is_flag=True, help="Load a --model (or $BMA_NLP_MODEL) that is not the shipped one (only if you trust where it came from).")
 @one_line_errors
-def ingest(paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int) -> None:
-    """Store the reports in PATHS (files, or folders searched recursively) in the archive.
+def ingest(
+    paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int, supersede: bool,
+    model: Path | None = None, trust_model: bool = False,
+) -> None:
+    """Store the report copies in PATHS (files, or folders searched recursively) in the archive
+    and derive each report from all its stored copies.
 
     Files already stored (same content) are skipped; a re-scan of a stored report (same code
-    and fiscal year) replaces it. A bad file is reported and skipped; the exit code is 1 then.
+    and fiscal year) is one more copy of it, or the copy that wins with --supersede. A bad
+    file is reported and skipped; the exit code is 1 then.
     """
+    from bma_nlp.classify.model import use_model
     from bma_nlp.store import DEFAULT_PATTERNS, Archive
 
+    use_model(model, trust_model)
     with Archive(db) as archive:
         result = archive.ingest(
             paths, jobs=jobs, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
-            repair=not no_repair, classify=not no_classify, on_error=report_error,
+            repair=not no_repair, classify=not no_classify, on_error=report_error, supersede=supersede,
         )  # fmt: skip
     click.echo(result.summary())
     if result.files_failed:
@@ -259,6 +277,87 @@ def stats(db: Path, fmt: str) -> None:
     click.echo(_json.dumps(numbers, ensure_ascii=False, indent=1) if fmt == "json" else stats_text(numbers), nl=fmt == "json")
 
 
+@main.command()
+@_db_option
+@click.option("--code", help="Project code, or the start of one.")
+@click.option("--year", type=int, help="Fiscal year, BE (2566); a CE year (2023) is converted.")
+@click.option("--agency", help="Part of the agency's name.")
+@click.option("--all", "every", is_flag=True, help="Also reports already derived by this pipeline version.")
+@click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
+@click.option("--no-classify", is_flag=True, help="Skip stage classification.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
+@click.option("--trust-model", is_flag=True, help="Load a --model (or $BMA_NLP_MODEL) that is not the shipped one (only if you trust where it came from).")
+@one_line_errors
+def reprocess(
+    db: Path, code: str | None, year: int | None, agency: str | None, every: bool, no_repair: bool, no_classify: bool, model: Path | None = None,
+    trust_model: bool = False,
+) -> None:
+    """Derive stored reports again from their stored copies with this version of the pipeline
+    (no source files needed); people's corrections stay applied. Each report is re-written
+    whole or not at all; after an interruption, run it again to go on."""
+    from bma_nlp.classify.model import use_model
+    from bma_nlp.store import Archive
+
+    use_model(model, trust_model)
+    filters: dict[str, Any] = {k: v for k, v in (("code", code), ("year", year), ("agency", agency)) if v is not None}
+    with Archive(db, create=False) as archive:
+        result = archive.reprocess(every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, **filters)
+    click.echo(result.summary())
+
+
+@main.command()
+@click.argument("code", required=False)
+@_db_option
+@click.option("--year", type=int, help="Fiscal year of the report, BE.")
+@click.option("--stage", "stage", nargs=2, metavar="N STAGE", help="Installment N's stage is STAGE (approval, procurement, completed or none).")
+@click.option("--set", "set_field", nargs=2, metavar="FIELD VALUE", help="FIELD (project.X or installments[N].X) is VALUE (JSON, else text).")
+@click.option("--reject-repair", nargs=2, metavar="FIELD REPLACEMENT", help="Undo the OCR repair that wrote REPLACEMENT in FIELD.")
+@click.option("--fix-word", nargs=3, metavar="FIELD OLD NEW", help="In FIELD, the word OLD should read NEW.")
+@click.option("--who", default="", help="Who says so.")
+@click.option("--why", default="", help="Why (shown beside the corrected value).")
+@click.option("--list", "list_", is_flag=True, help="List corrections (of CODE, or all).")
+@click.option("--withdraw", type=int, metavar="ID", help="Withdraw correction ID (the pipeline's value comes back).")
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path), help="Write all corrections to this JSON Lines file.")
+@click.option("--import", "import_from", type=click.Path(dir_okay=False, path_type=Path), help="Add the corrections of a JSON Lines file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True, help="Of --list.")
+@one_line_errors
+def correct(
+    code: str | None, db: Path, year: int | None, stage: tuple[str, str] | None, set_field: tuple[str, str] | None,
+    reject_repair: tuple[str, str] | None, fix_word: tuple[str, str, str] | None, who: str, why: str, list_: bool,
+    withdraw: int | None, export_to: Path | None, import_from: Path | None, fmt: str,
+) -> None:  # fmt: skip
+    """Correct a stored report (kept through re-ingest and reprocess), or list, withdraw,
+    export and import corrections."""
+    from bma_nlp.errors import InputError
+    from bma_nlp.store import Archive
+    from bma_nlp.store.corrections import describe, request
+
+    with Archive(db, create=False) as archive:
+        if list_:
+            found = archive.corrections(code, year, include_withdrawn=True) if code else archive.corrections(include_withdrawn=True)
+            for c in found:
+                click.echo(json_safe(json.dumps(c.to_dict(), ensure_ascii=False)) if fmt == "jsonl" else one_line(describe(c)))
+            return
+        if withdraw is not None:
+            click.echo(f"withdrawn: {one_line(describe(archive.withdraw_correction(withdraw, who=who, why=why)))}")
+            return
+        if export_to is not None:
+            write_output(export_to, archive.export_corrections())
+            click.echo(f"wrote {len(archive.corrections(include_withdrawn=True))} corrections to {one_line(str(export_to))}")
+            return
+        if import_from is not None:
+            from bma_nlp.text import read_input
+
+            added, present = archive.import_corrections(read_input(import_from)[0], str(import_from))
+            click.echo(f"added {added} corrections ({present} already present)")
+            return
+        if code is None:
+            raise InputError("name the report: bma-nlp correct CODE --year FY ... (or --list, --withdraw, --export, --import)")
+        kind, field, new, old = request(stage, set_field, reject_repair, fix_word)
+        c = archive.correct(code, year, kind, field, new, old=old, who=who, why=why)
+        click.echo(f"stored: {one_line(describe(c))}")
+
+
 @main.command("classify")
 @click.argument("text", required=False)
 @click.option("--input", "input_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), help="JSON Lines with a \"text\" field per line (- for stdin).")
@@ -278,16 +377,18 @@ def classify_command(text: str | None, input_file: str | None, plain: bool, mode
 
 @main.command("train")
 @click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled notes, JSON Lines (default: training_data/notes.jsonl).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: the shipped models/stage.skops); the .json sidecar goes beside it.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: stage.skops in the user's data folder, ~/.local/share/bma-nlp); the .json sidecar goes beside it.")
 @click.option("--design", help="tfidf-cues-svm (default), tfidf-cues-lr, tfidf-lr or tfidf-svm.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--external", type=click.Path(dir_okay=False, path_type=Path), help="Extra evaluation set (default: training_data/external.jsonl if present).")
+@click.option("--archive", type=click.Path(dir_okay=False, path_type=Path), help="Also train on the stages people set in this archive (bma-nlp correct --stage).")
 @one_line_errors
-def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None) -> None:
-    """Rebuild the stage model reproducibly (same data and seed, same metrics)."""
+def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, archive: Path | None) -> None:
+    """Rebuild the stage model reproducibly (same data and seed, same metrics). Select the
+    model it writes with --model or BMA_NLP_MODEL."""
     from bma_nlp.classify.commands import train_command as run_training
 
-    click.echo(run_training(data, out, design, seed, external))
+    click.echo(run_training(data, out, design, seed, external, archive=archive))
 
 
 @main.command("evaluate")

@@ -12,7 +12,7 @@ from bma_nlp.records import Installment, Project, Report
 FORMATS = ("json", "jsonl", "csv")
 PROJECT_COLUMNS = [f.name for f in fields(Project)]
 INSTALLMENT_COLUMNS = [f.name for f in fields(Installment)]
-CSV_COLUMNS = ["source", "encoding", "copies", *PROJECT_COLUMNS, *(f"installment_{c}" if c == "number" else c for c in INSTALLMENT_COLUMNS), "flags"]
+CSV_COLUMNS = ["source", "encoding", "copies", *PROJECT_COLUMNS, *(f"installment_{c}" if c == "number" else c for c in INSTALLMENT_COLUMNS), "flags", "corrected"]
 
 
 def to_json(reports: Iterable[Report]) -> str:
@@ -35,7 +35,17 @@ def csv_rows(report: Report) -> Iterable[dict[str, object]]:
                 row["installment_number" if c == "number" else c] = getattr(inst, c)
         own = [f.code for f in report.flags if inst is not None and f.installment == inst.number]
         row["flags"] = "; ".join(report_flags + own)
+        row["corrected"] = "; ".join(_corrected(report, None if inst is None else inst.number))
         yield row
+
+
+def _corrected(report: Report, number: int | None) -> list[str]:
+    """The fields people corrected (see bma_nlp.store.corrections) shown on this row."""
+    if not report.corrections:
+        return []
+    from bma_nlp.store.corrections import corrected_fields
+
+    return corrected_fields(report, number)
 
 
 def to_csv(reports: Iterable[Report]) -> str:

@@ -1,23 +1,58 @@
-"""The whole job for a set of inputs: read -> normalise -> parse copies -> merge -> repair -> classify.
+"""The whole job for a set of inputs: read -> split into copies -> parse -> merge -> repair -> classify.
 
-Each stage lives in its own subpackage; this module only wires them together so the CLI,
-the archive and the Python API run exactly the same steps.
+Each stage lives in its own subpackage; this module only wires them together. ``derive`` is
+the one function that turns report copies into records: ``parse`` calls it on the copies of
+the files it is given, the archive calls it on the copies it has stored (at ingest, when a new
+copy arrives, and at reprocess), so the same copies always give the same record however they
+were delivered (one file or several, now or after an upgrade).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from bma_nlp.errors import BmaNlpError, ParseError
 from bma_nlp.parse import ParsedCopy, merge_copies, read_copies
+from bma_nlp.parse.layout import split_copies
+from bma_nlp.parse.merge import group_copies
 from bma_nlp.records import Report
-from bma_nlp.text import decode_bytes, read_text
+from bma_nlp.text import decode_bytes, normalize, read_text
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
 
 Source = str | os.PathLike[str]
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}$")  # .txt, .md, .jsonl: a file name, not '... พ.ศ. 2566'
+
+# Bump when a code change alters what the pipeline derives from the same copies (the model
+# file and the word lists are hashed into the version on their own, see ``pipeline_version``).
+PIPELINE_REVISION = 2
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # the line breaks ``normalize`` unifies, so line k here is line k there
+
+
+@dataclass
+class CopyText:
+    """One OCR'd copy of a report as it was read: its lines (decoded, not yet normalised) and
+    where they came from. What the archive stores; everything else is derived from it."""
+
+    text: str
+    source: str
+    encoding: str
+    position: int = 0  # place among the copies of its file (0-based)
+    rank: int = 0  # only the copies of the highest rank of a report vote (a re-scan marked to win)
+    parsed: list[ParsedCopy] | None = field(default=None, repr=False, compare=False)  # cache, never stored
+
+
+@dataclass
+class Derived:
+    """A record and the copies it was derived from (in voting order)."""
+
+    report: Report
+    copies: list[CopyText]
 
 
 def _check_source(value: object, what: str = "a path or the report's text (str)") -> None:
@@ -37,16 +72,53 @@ def _looks_like_path(value: Source) -> bool:
     return os.path.isfile(value) or _FILE_SUFFIX.search(value) is not None
 
 
-def copies_from(source: Source | bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ParsedCopy]:
-    """Read one path (or literal text, or a file's bytes) into parsed report copies."""
+def split_text(text: str, source: str = "<text>", encoding: str = "unicode") -> list[CopyText]:
+    """Cut one file's text into its report copies (lines before the first copy, and a
+    fragment that holds no report, stay with a neighbouring copy, so nothing read is lost).
+    Raises ParseError when the text holds no report at all."""
+    lines = _NEWLINE.split(text)
+    starts = [0] + [raw.start_line for raw in split_copies(normalize(text))[1:]]
+    pieces = ["\n".join(lines[a:b]) for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    copies: list[CopyText] = []
+    orphan = ""  # text before the first piece that holds a report
+    for piece in pieces:
+        try:
+            parsed = read_copies(piece, source, encoding)
+        except ParseError:
+            if copies:
+                copies[-1].text += "\n" + piece
+                copies[-1].parsed = None
+            else:
+                orphan += piece + "\n"
+            continue
+        copies.append(CopyText(orphan + piece, source, encoding, len(copies), parsed=None if orphan else parsed))
+        orphan = ""
+    if not copies:
+        raise ParseError("no progress report found (no project header and no installments)", source)
+    return copies
+
+
+def read_copy_texts(source: Source | bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[CopyText]:
+    """Read one path (or literal text, or a file's bytes) into its report copies."""
     _check_source(source)
     if isinstance(source, bytes):
         text, encoding = decode_bytes(source, "<bytes>")
-        return read_copies(text, "<bytes>", encoding)
+        return split_text(text, "<bytes>", encoding)
     if _looks_like_path(source):
         text, encoding = read_text(source, max_bytes=max_bytes)
-        return read_copies(text, str(source), encoding)
-    return read_copies(str(source), "<text>", "unicode")
+        return split_text(text, str(source), encoding)
+    return split_text(str(source), "<text>", "unicode")
+
+
+def parsed_copies(copy: CopyText) -> list[ParsedCopy]:
+    if copy.parsed is None:
+        copy.parsed = read_copies(copy.text, copy.source, copy.encoding)
+    return copy.parsed
+
+
+def copies_from(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ParsedCopy]:
+    """Read one path (or literal text) into parsed report copies."""
+    return [p for c in read_copy_texts(source, max_bytes) for p in parsed_copies(c)]
 
 
 def finish(reports: list[Report], *, repair: bool = True, classify: bool = True) -> list[Report]:
@@ -63,6 +135,71 @@ def finish(reports: list[Report], *, repair: bool = True, classify: bool = True)
     return reports
 
 
+def derive(copies: Sequence[CopyText], *, repair: bool = True, classify: bool = True) -> list[Derived]:
+    """THE pipeline: records from report copies (any number of files, in voting order).
+
+    Copies of the same report (code + fiscal year) are merged; when some copies of a report
+    have a higher ``rank`` (a re-scan marked to win), only those vote.
+    """
+    owner: dict[int, CopyText] = {}
+    parsed: list[ParsedCopy] = []
+    for copy in copies:
+        for p in parsed_copies(copy):
+            owner[id(p)] = copy
+            parsed.append(p)
+    derived: list[Derived] = []
+    for group in group_copies(parsed):
+        top = max(owner[id(p)].rank for p in group)
+        voters = [p for p in group if owner[id(p)].rank == top]
+        sources = _unique([owner[id(p)] for p in voters])
+        for report in merge_copies(voters):
+            derived.append(Derived(report, sources))
+    finish([d.report for d in derived], repair=repair, classify=classify)
+    return derived
+
+
+def _unique(items: list[CopyText]) -> list[CopyText]:
+    seen: set[int] = set()
+    out = []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            out.append(item)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _data_digest(model_sha: str) -> str:
+    from importlib import resources
+
+    h = hashlib.sha256(model_sha.encode())
+    data = resources.files("bma_nlp") / "data"
+    for name in sorted(p.name for p in data.iterdir() if p.name.endswith(".txt")):
+        h.update(name.encode())
+        h.update((data / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def pipeline_version(*, repair: bool = True, classify: bool = True) -> str:
+    """What derived a record: package version, pipeline revision, and a digest of the word
+    lists and the stage model in use. ``bma-nlp stats`` counts records derived by another
+    version; ``bma-nlp reprocess`` brings them up to this one."""
+    from bma_nlp import __version__
+
+    model_sha = "-"
+    if classify:
+        try:
+            import json
+
+            from bma_nlp.classify.model import default_model_path, sidecar_path
+
+            model_sha = json.loads(sidecar_path(default_model_path()).read_text(encoding="utf-8")).get("sha256", "?")
+        except (OSError, ValueError):
+            model_sha = "?"
+    steps = ("" if repair else "-norepair") + ("" if classify else "-noclassify")
+    return f"{__version__}/r{PIPELINE_REVISION}/{_data_digest(model_sha)}{steps}"
+
+
 def process(
     sources: Iterable[Source],
     *,
@@ -77,21 +214,21 @@ def process(
     """
     if isinstance(sources, (str, bytes, os.PathLike)):
         sources = [sources]  # one source, not the characters of its name
-    copies: list[ParsedCopy] = []
+    copies: list[CopyText] = []
     errors: list[BmaNlpError] = []
     for source in sources:
         try:
-            copies.extend(copies_from(source, max_bytes))
+            copies.extend(read_copy_texts(source, max_bytes))
         except BmaNlpError as exc:
             errors.append(exc)
             if on_error:
                 on_error(exc)
-    return finish(merge_copies(copies), repair=repair, classify=classify), errors
+    return [d.report for d in derive(copies, repair=repair, classify=classify)], errors
 
 
 def parse_reports(source: Source | bytes, *, repair: bool = True, classify: bool = True) -> list[Report]:
     """Every report in one file or text."""
-    return finish(merge_copies(copies_from(source)), repair=repair, classify=classify)
+    return [d.report for d in derive(read_copy_texts(source), repair=repair, classify=classify)]
 
 
 def parse_report(source: Source | bytes, *, repair: bool = True, classify: bool = True) -> Report:
@@ -115,8 +252,8 @@ def parse_text(text: str, *, repair: bool = True, classify: bool = True) -> Repo
     """The one report in ``text`` (never taken for a file name; see ``parse_report`` for guessing)."""
     if not isinstance(text, str):
         raise TypeError(f"parse_text() takes the report's text as str, not {type(text).__name__}")
-    reports = merge_copies(read_copies(text, "<text>", "unicode"))
-    return _one(finish(reports, repair=repair, classify=classify), "<text>")
+    derived = derive(split_text(text, "<text>", "unicode"), repair=repair, classify=classify)
+    return _one([d.report for d in derived], "<text>")
 
 
 def parse_file(path: str | os.PathLike[str], *, repair: bool = True, classify: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
@@ -124,5 +261,5 @@ def parse_file(path: str | os.PathLike[str], *, repair: bool = True, classify: b
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"parse_file() takes a path (str or os.PathLike), not {type(path).__name__}")
     text, encoding = read_text(path, max_bytes=max_bytes)
-    reports = merge_copies(read_copies(text, str(path), encoding))
-    return _one(finish(reports, repair=repair, classify=classify), str(path))
+    derived = derive(split_text(text, str(path), encoding), repair=repair, classify=classify)
+    return _one([d.report for d in derived], str(path))

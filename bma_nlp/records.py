@@ -79,6 +79,9 @@ class Report:
     flags: list[Flag] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     repairs: list[dict[str, Any]] = field(default_factory=list)
+    # People's corrections applied on top of what the pipeline derived (archive only; see
+    # bma_nlp.store.corrections): one dict per correction, with the pipeline's own value.
+    corrections: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SAMPLE
 
+from bma_nlp.classify.data import default_data_path
 from bma_nlp.classify.model import clear_cache, default_model_path, sidecar_path
 from bma_nlp.cli import main
 
@@ -101,7 +102,7 @@ def test_evaluate(run):
 
 def test_train_cli(run, tmp_path):
     rows = [
-        json.loads(line) for line in open(default_model_path().parents[1] / "training_data" / "notes.jsonl", encoding="utf-8")
+        json.loads(line) for line in open(default_data_path(), encoding="utf-8")
     ]
     small = [r for r in rows if r["split"] == "train"][::12] + [r for r in rows if r["split"] == "test"][::10]
     data = tmp_path / "small.jsonl"

@@ -128,22 +128,29 @@ def test_same_file_is_skipped_however_named(archive, tmp_path):
     assert all_counts(archive) == before
 
 
-def test_rescan_replaces_the_report_and_keeps_its_history(archive, tmp_path):
+def test_rescan_is_another_copy_and_a_superseding_one_wins(archive, tmp_path):
     old = write(tmp_path / "scan-1.txt", report_text("50120000-0099", 2567, ["อยู่ระหว่างขออนุมัติโครงการ", "ผลงคุณภาพ"]))
     new = write(tmp_path / "scan-2.txt", report_text("50120000-0099", 2567, ["อยู่ระหว่างขออนุมัติโครงการ", "อยู่ระหว่างจัดซื้อครุภัณฑ์", "ส่งมอบงานแล้ว"]))
     archive.ingest(old, **OPTS)
-    result = archive.ingest(new, **OPTS)
+    result = archive.ingest(new, **OPTS)  # a plain re-scan: one more copy, merged with the first
     assert (result.reports, result.replaced, result.installments) == (1, 1, 3)
     (report,) = archive.reports()
-    assert [i.note for i in report.installments][-1] == "ส่งมอบงานแล้ว" and report.source == str(new)
+    assert report.copies == 2 and report.sources == [str(old), str(new)]
+    assert [i.note for i in report.installments][1] == "ผลงคุณภาพ"  # a tie: the copy stored first wins
+    again = write(tmp_path / "scan-3.txt", report_text("50120000-0099", 2567, ["อยู่ระหว่างขออนุมัติโครงการ", "อยู่ระหว่างจัดซื้อครุภัณฑ์", "ส่งมอบงานแล้ว"]) + "\n")
+    result = archive.ingest(again, supersede=True, **OPTS)  # a re-scan marked to win
+    (report,) = archive.reports()
+    assert report.copies == 1 and report.source == str(again)
+    assert [i.note for i in report.installments][-2:] == ["อยู่ระหว่างจัดซื้อครุภัณฑ์", "ส่งมอบงานแล้ว"]
     assert not archive.search("ผลงคุณภาพ") and archive.search("ครุภัณฑ์")
     assert count(archive, "notes_fts") == count(archive, "notes_trigram") == count(archive, "installments") == 3
+    assert count(archive, "copies") == 3  # every copy is kept
     history = archive.history("50120000-0099", 2567)
-    assert [(h["path"], h["current"]) for h in history] == [(str(old), False), (str(new), True)]
-    assert archive.stats()["replaced"] == 1
-    # the old scan coming round again does not undo the correction
+    assert [(h["path"], h["current"]) for h in history] == [(str(old), False), (str(new), False), (str(again), True)]
+    assert archive.stats()["replaced"] == 2
+    # the old scan coming round again changes nothing
     assert archive.ingest(old, **OPTS).files_skipped == 1
-    assert archive.reports()[0].source == str(new)
+    assert archive.reports()[0].source == str(again)
 
 
 def test_bad_files_are_reported_and_skipped(archive, tmp_path):

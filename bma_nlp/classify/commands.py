@@ -63,18 +63,27 @@ def classify_lines(notes: list[str], model: StageModel | str | os.PathLike[str] 
 
 
 def train_command(
-    data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, log: TextIO | None = None
+    data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, log: TextIO | None = None, archive: Path | None = None
 ) -> str:
-    """Train, save, and return a short summary (progress goes to ``log``)."""
-    from bma_nlp.classify.model import DEFAULT_DESIGN, DESIGNS, default_model_path, sidecar_path, train
+    """Train, save, and return a short summary (progress goes to ``log``). ``archive``: add the
+    stages people set in that archive (``bma-nlp correct --stage``) to the training notes."""
+    from bma_nlp.classify.model import DEFAULT_DESIGN, DESIGNS, sidecar_path, train, user_model_path
 
     design = design or DEFAULT_DESIGN
     if design not in DESIGNS:
         raise InputError(f"unknown design {design!r} (available: {', '.join(DESIGNS)})")
     stream = log or sys.stderr
-    meta = train(data, out, design=design, seed=seed, external=external, log=lambda msg: print(msg, file=stream, flush=True))
-    target = out or default_model_path()
-    rows = [f"model {target} ({meta['size_bytes'] / 1e6:.2f} MB), sidecar {sidecar_path(target).name}"]
+    extra = []
+    if archive is not None:
+        from bma_nlp.classify.data import Example
+        from bma_nlp.store import Archive
+
+        with Archive(archive, create=False) as stored:
+            extra = [Example(x["text"], x["label"], x["split"], x["source"]) for x in stored.stage_labels()]
+        print(f"{len(extra)} notes labelled by people in {archive}", file=stream, flush=True)
+    meta = train(data, out, design=design, seed=seed, external=external, log=lambda msg: print(msg, file=stream, flush=True), extra=extra)
+    target = out or user_model_path()
+    rows = [f"model {target} ({meta['size_bytes'] / 1e6:.2f} MB), sidecar {sidecar_path(target).name}; use it with --model or BMA_NLP_MODEL={target}"]
     rows.append(f"design {meta['design']}: {meta['description']}")
     rows.append(f"abstain threshold {meta['abstain_threshold']:.2f}")
     for name, m in meta["metrics"].items():

@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from bma_nlp.classify.data import LABELS, Example, default_external_path, file_sha256, load_examples, repo_root
+from bma_nlp.classify.data import LABELS, Example, default_external_path, file_sha256, load_examples
 from bma_nlp.classify.metrics import decide, macro_f1, summary
 from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's API in one place
     FORMAT,
     MODEL_SUFFIX,
     RETRAIN,
+    TRUST_ENV,
     StageModel,
     check_model_path,
     check_versions,
@@ -35,18 +36,38 @@ from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's 
 from bma_nlp.errors import InputError
 
 DEFAULT_DESIGN = "tfidf-cues-svm"  # best grouped-CV macro-F1 in scripts/eval_classifier.py
-MODEL_ENV = "BMA_NLP_STAGE_MODEL"
+MODEL_ENV = "BMA_NLP_MODEL"
+LEGACY_MODEL_ENV = "BMA_NLP_STAGE_MODEL"  # its name before 0.2, still honoured
 
 
 def shipped_model_path() -> Path:
-    """The model that ships with the package (its sha256 is pinned in ``bma_nlp.classify.shipped``)."""
-    return repo_root() / "models" / f"stage{MODEL_SUFFIX}"
+    """The model shipped inside the package (package data, so an installed wheel has it); its
+    sha256 is pinned in ``bma_nlp.classify.shipped``."""
+    from importlib import resources
+
+    return Path(str(resources.files("bma_nlp") / "data" / "models" / f"stage{MODEL_SUFFIX}"))
+
+
+def user_model_path() -> Path:
+    """Where ``bma-nlp train`` writes unless told otherwise: the user's data folder
+    ($XDG_DATA_HOME, or %LOCALAPPDATA% on Windows, or ~/.local/share), never over the shipped model."""
+    base = os.environ.get("XDG_DATA_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    return (Path(base) if base else Path.home() / ".local" / "share") / "bma-nlp" / f"stage{MODEL_SUFFIX}"
 
 
 def default_model_path() -> Path:
-    """``$BMA_NLP_STAGE_MODEL`` if set, else the shipped model."""
-    env = os.environ.get(MODEL_ENV)
+    """The model the pipeline uses: ``$BMA_NLP_MODEL`` if set, else the shipped one."""
+    env = os.environ.get(MODEL_ENV) or os.environ.get(LEGACY_MODEL_ENV)
     return Path(env) if env else shipped_model_path()
+
+
+def use_model(path: str | os.PathLike[str] | None, trust: bool = False) -> None:
+    """Select the model for this process and the worker processes it starts (``--model``);
+    ``trust`` (``--trust-model``): load it even though it is not the shipped model."""
+    if path is not None:
+        os.environ[MODEL_ENV] = str(Path(path).resolve())
+    if trust:
+        os.environ[TRUST_ENV] = "1"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,6 +238,7 @@ def train(
     external: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] | None = None,
     folds: int = 5,
+    extra: Sequence[Example] = (),
 ) -> dict[str, Any]:
     """Fit on the ``train`` split, score CV / ``test`` / external, save model + sidecar; return the sidecar.
 
@@ -227,10 +249,10 @@ def train(
 
     say = log or (lambda _msg: None)
     data_path = Path(data) if data is not None else default_data_path()
-    out_path = check_model_path(out) if out is not None else default_model_path()
+    out_path = check_model_path(out) if out is not None else user_model_path()
     ext_path = Path(external) if external is not None else default_external_path()
     examples = load_examples(data_path)
-    train_set = [e for e in examples if e.split == "train"]
+    train_set = [e for e in examples if e.split == "train"] + [e for e in extra if e.split == "train"]
     test_set = [e for e in examples if e.split == "test"]
     texts, labels = _split(train_set)
     if len(train_set) < 10 or len(set(labels)) < 2:
@@ -268,6 +290,7 @@ def train(
             "train_notes": len(train_set),
             "label_counts": counts,
             "test_notes": len(test_set),
+            "archive_labels": sum(e.split == "train" for e in extra),  # stages people set in an archive (train --archive)
             "external_file": ext_path.name if ext_path.is_file() else None,
             "external_sha256": file_sha256(ext_path) if ext_path.is_file() else None,
         },

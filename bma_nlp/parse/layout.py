@@ -31,6 +31,7 @@ class RawCopy:
     prose: list[str] = field(default_factory=list)
     installment_lines: list[str] = field(default_factory=list)
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+    start_line: int = 0  # index of the line (in the text split) that began this copy
 
     @property
     def empty(self) -> bool:
@@ -48,20 +49,20 @@ def split_copies(text: str) -> list[RawCopy]:
     current = RawCopy()
     in_progress = False
 
-    def start_new() -> None:
+    def start_new(at: int) -> None:
         nonlocal current, in_progress
         if not current.empty:
             copies.append(current)
-        current = RawCopy()
+        current = RawCopy(start_line=at)
         in_progress = False
 
-    for line in text.split("\n"):
+    for number, line in enumerate(text.split("\n")):
         s = line.strip()
         if not s or is_furniture(s):
             continue
         if COPY_START.match(s):
             if current.fields or current.installment_lines:
-                start_new()
+                start_new(number)
             continue
         if _PROGRESS_SECTION.match(s):
             in_progress = True
@@ -74,7 +75,7 @@ def split_copies(text: str) -> list[RawCopy]:
         if found is not None:
             key, value = found
             if key in current.fields or current.installment_lines:
-                start_new()
+                start_new(number)
             current.fields[key] = value
             current.field_order.append(key)
             continue

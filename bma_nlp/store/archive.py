@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -20,6 +21,7 @@ import os
 import sqlite3
 import sys
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,12 +33,15 @@ from typing import Any
 
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError
 from bma_nlp.export import FORMATS, render
+from bma_nlp.pipeline import CopyText, pipeline_version
 from bma_nlp.records import Installment, Report
 from bma_nlp.store import query as _query
+from bma_nlp.store.corrections import Correction, apply_corrections
+from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
 from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
-from bma_nlp.store.work import FileResult, IndexedReport, init_worker, process_files
+from bma_nlp.store.work import FileResult, IndexedReport, StoredCopy, derive_stored, index_report, init_worker, process_files
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
 
 DEFAULT_DB = "bma-archive.db"
@@ -75,11 +80,47 @@ class IngestResult:
 
 
 @dataclass
+class ReprocessResult:
+    """What one ``Archive.reprocess`` call did."""
+
+    reports: int = 0  # reports derived again
+    up_to_date: int = 0  # selected, but already derived by this pipeline version
+    no_copies: int = 0  # schema-1 reports whose copies are not stored and whose file is gone or changed
+    chars: int = 0  # characters of copy text derived
+    # CPU seconds: derive (parse, merge, repair, classify, tokenise), write; total: wall-clock.
+    timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("derive", "write", "total"), 0.0))
+
+    def summary(self) -> str:
+        text = f"re-derived {self.reports} report{'' if self.reports == 1 else 's'} from their stored copies; {self.up_to_date} already up to date"
+        if self.no_copies:
+            text += f"; {self.no_copies} without stored copies (ingest their files again to store them)"
+        return text
+
+
+def _correction(row: sqlite3.Row) -> Correction:
+    return Correction(
+        row["code"], row["fiscal_year"], row["kind"], row["field"], json.loads(row["new"]) if row["new"] is not None else None,
+        old=json.loads(row["old"]) if row["old"] is not None else None, who=row["who"], why=row["why"], at=row["at"], id=row["id"],
+        withdrawn_at=row["withdrawn_at"], occurrence=row["occurrence"],
+    )  # fmt: skip
+
+
+def _identity(c: Correction) -> tuple[Any, ...]:
+    return (c.report_key, c.kind, c.field, json.dumps(c.old, ensure_ascii=False), json.dumps(c.new, ensure_ascii=False), c.who, c.at)
+
+
+def _split_key(key: str) -> tuple[str | None, int | None]:
+    code, _, year = key.partition("|")
+    return code, int(year) if year else None
+
+
+@dataclass
 class _Task:
     path: str
     sha256: str | None = None
     size: int = 0
     skip: bool = False
+    supersede: bool = False
 
 
 @dataclass
@@ -141,6 +182,14 @@ def _digest(path: str, max_bytes: int) -> tuple[str, int] | None:
         return h.hexdigest(), size
     except OSError:
         return None
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def _unpack(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
 
 
 def _now() -> str:
@@ -215,6 +264,7 @@ class Archive:
         self.path = str(path)
         self._con: sqlite3.Connection | None = connect(path, create=create, timeout=timeout)
         self._con.row_factory = sqlite3.Row
+        self._steps = (True, True)  # (repair, classify) of the ingest running
 
     # -- housekeeping -------------------------------------------------------------------
 
@@ -254,8 +304,14 @@ class Archive:
         repair: bool = True,
         classify: bool = True,
         on_error: Callable[[BmaNlpError], None] | None = None,
+        supersede: bool = False,
     ) -> IngestResult:
-        """Store the reports of files (and of report files under folders, recursively).
+        """Store the copies in files (and in report files under folders, recursively) and
+        derive the reports they belong to from all their stored copies.
+
+        A file already stored (same content) is skipped. ``supersede`` marks these files as
+        re-scans that win: their copies outrank the stored copies of the same reports, which
+        are kept but no longer vote.
 
         A bad file is recorded in ``errors`` (and passed to ``on_error``) and skipped. ``jobs``
         > 1 runs the CPU-bound steps in that many processes; this process alone writes.
@@ -285,7 +341,8 @@ class Archive:
 
         for exc in folder_errors:
             fail(exc)
-        results = self._run(self._tasks(files, max_bytes), jobs, (max_bytes, repair, classify))
+        self._steps = (repair, classify)
+        results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify))
         batch = _Batch()
         try:
             for task, res in results:
@@ -313,10 +370,10 @@ class Archive:
             result.timings["total"] = time.perf_counter() - started
         return result
 
-    def _tasks(self, files: list[Path], max_bytes: int) -> Iterator[_Task]:
+    def _tasks(self, files: list[Path], max_bytes: int, supersede: bool = False) -> Iterator[_Task]:
         seen: set[str] = set()
         for f in files:
-            task = _Task(os.path.abspath(f))
+            task = _Task(os.path.abspath(f), supersede=supersede)
             digest = _digest(task.path, max_bytes)
             if digest is not None:
                 task.sha256, task.size = digest
@@ -325,7 +382,7 @@ class Archive:
             yield task
 
     def _has_file(self, sha256: str) -> bool:
-        return self.con.execute("SELECT 1 FROM files WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        return self.con.execute("SELECT 1 FROM files WHERE sha256 = ? AND copies IS NOT NULL", (sha256,)).fetchone() is not None
 
     def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...]) -> Generator[tuple[_Task, FileResult | None], None, None]:
         """Results in input order. Files go to the workers in chunks (the stage model is called
@@ -352,7 +409,8 @@ class Archive:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _store(self, task: _Task, res: FileResult, batch: _Batch) -> None:
-        """Write one file's reports as one unit (a savepoint): all of them or none.
+        """Write one file as one unit (a savepoint): its copies, and every report they belong
+        to, re-derived from all its stored copies when the archive already held others.
 
         Files are committed in groups (see ``_Batch``); a failure inside a file rolls back that
         file only, and the files before it are committed when the error goes up.
@@ -370,15 +428,29 @@ class Archive:
                 con.execute("BEGIN IMMEDIATE")
                 batch.started = time.monotonic()
             con.execute("SAVEPOINT ingest_file")
-            file_id = con.execute(
-                "INSERT INTO files (sha256, path, size, ingested_at) VALUES (?, ?, ?, ?)", (task.sha256, task.path, task.size, now)
-            ).lastrowid
-            assert file_id is not None
-            for k, item in enumerate(res.reports):
-                replaced = self._write_report(file_id, task.sha256, k, item, now)
+            file_id = self._file_row(task.sha256, task.path, task.size, res.encoding, len(res.copies), now)
+            keys = {p: self.report_key(item.report, task.sha256, item.positions[0]) for item in res.reports for p in item.positions}
+            ranks: dict[str, int] = {}
+            for key in dict.fromkeys(keys.values()):
+                top = con.execute("SELECT max(rank) FROM copies WHERE report_key = ?", (key,)).fetchone()[0]
+                ranks[key] = 0 if top is None else top + 1 if task.supersede else top
+            con.executemany(
+                "INSERT INTO copies (file_id, position, report_key, rank, chars, text) VALUES (?, ?, ?, ?, ?, ?)",
+                [(file_id, c.position, keys[c.position], ranks[keys[c.position]], len(c.text), _pack(c.text)) for c in res.copies],
+            )
+            for item in res.reports:
+                key = keys[item.positions[0]]
+                others = con.execute(
+                    "SELECT 1 FROM copies WHERE report_key = ? AND file_id != ? AND rank >= ? LIMIT 1", (key, file_id, ranks[key])
+                ).fetchone()
+                if others is None:
+                    existed = self._write_derived(key, item, [file_id], now, self._steps)
+                    counts[3] += len(item.report.installments)
+                else:  # more copies of this report are stored: derive it from all of them
+                    existed, n = self._rederive(key, now, self._steps)
+                    counts[3] += n
                 counts[1] += 1
-                counts[2] += replaced
-                counts[3] += len(item.report.installments)
+                counts[2] += existed
             con.execute("RELEASE ingest_file")
         except BaseException as exc:
             self._undo_file(batch)
@@ -387,6 +459,19 @@ class Archive:
             raise
         batch.files += 1
         batch.counts = [a + b for a, b in zip(batch.counts, counts, strict=True)]
+
+    def _file_row(self, sha256: str, path: str, size: int, encoding: str, copies: int, now: str) -> int:
+        """The file's row; a file read by schema 1 (no copies kept) gets its copies now."""
+        con = self.con
+        row = con.execute("SELECT id FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is not None:
+            con.execute("UPDATE files SET path = ?, encoding = ?, copies = ? WHERE id = ?", (path, encoding, copies, row[0]))
+            return int(row[0])
+        file_id = con.execute(
+            "INSERT INTO files (sha256, path, size, ingested_at, encoding, copies) VALUES (?, ?, ?, ?, ?, ?)", (sha256, path, size, now, encoding, copies)
+        ).lastrowid
+        assert file_id is not None
+        return int(file_id)
 
     def _undo_file(self, batch: _Batch) -> None:
         con = self.con
@@ -420,37 +505,113 @@ class Archive:
         batch.clear()
 
     @staticmethod
-    def report_key(report: Report, sha256: str, index: int) -> str:
-        """A report's identity: code + fiscal year; without a code, its place in its file."""
+    def report_key(report: Report, sha256: str, position: int) -> str:
+        """A report's identity: code + fiscal year; without a code, the place of its first copy in its file."""
         p = report.project
         if p.code:
-            return f"{p.code}|{p.fiscal_year if p.fiscal_year is not None else ''}"
-        return f"file:{sha256}#{index}"
+            return correction_key(p.code, p.fiscal_year)
+        return f"file:{sha256}#{position}"
 
-    def _write_report(self, file_id: int, sha256: str, index: int, item: IndexedReport, now: str) -> bool:
+    # -- deriving records from stored copies ----------------------------------------------
+
+    def _stored_copies(self, keys: Iterable[str]) -> list[StoredCopy]:
+        """The copies that vote for these reports (each report's highest rank), ordered by file and place."""
+        out: list[StoredCopy] = []
+        for key in keys:
+            rows = self.con.execute(
+                "SELECT c.id, c.position, c.rank, c.text, f.path, f.encoding FROM copies c JOIN files f ON f.id = c.file_id "
+                "WHERE c.report_key = ? AND c.rank = (SELECT max(rank) FROM copies WHERE report_key = ?) ORDER BY c.file_id, c.position",
+                (key, key),
+            )
+            out += [StoredCopy(r[0], key, CopyText(_unpack(r[3]), r[4], r[5] or "", r[1], r[2])) for r in rows]
+        return out
+
+    def copies(self, code: str | None, fiscal_year: int | None) -> list[CopyText]:
+        """Every stored copy of a report (all ranks), by file and place: what its record is derived from."""
+        key = correction_key(code, fiscal_year)
+        rows = self._read(
+            lambda: self.con.execute(
+                "SELECT c.position, c.rank, c.text, f.path, f.encoding FROM copies c JOIN files f ON f.id = c.file_id "
+                "WHERE c.report_key = ? ORDER BY c.file_id, c.position",
+                (key,),
+            ).fetchall()
+        )
+        return [CopyText(_unpack(r[2]), r[3], r[4] or "", r[0], r[1]) for r in rows]
+
+    def _copy_sources(self, key: str) -> list[tuple[str, int]]:
+        return [(r[0], int(r[1])) for r in self.con.execute("SELECT DISTINCT f.sha256, c.file_id FROM copies c JOIN files f ON f.id = c.file_id WHERE c.report_key = ?", (key,))]
+
+    def _rederive(self, key: str, now: str, steps: tuple[bool, bool]) -> tuple[bool, int]:
+        """Derive the report ``key`` from all its stored copies and write it; returns (it
+        existed before, installments written). Copies whose record now has another identity
+        (a better parser read a code it missed) move to that report, which is derived too."""
+        stored = self._stored_copies([key])
+        existed = self.con.execute("SELECT 1 FROM reports WHERE key = ?", (key,)).fetchone() is not None
+        if not stored:
+            return existed, 0
+        items, _ = derive_stored(stored, *steps)
+        return existed, self._write_items(key, stored, items, now, steps)
+
+    def _write_items(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], now: str, steps: tuple[bool, bool]) -> int:
+        """Write what ``derive_stored`` made of the copies filed under ``key``."""
+        con = self.con
+        by_id = {s.id: s for s in stored}
+        sha_of = {fid: sha for sha, fid in self._copy_sources(key)}
+        file_of = {r[0]: r[1] for r in con.execute(f"SELECT id, file_id FROM copies WHERE id IN ({','.join('?' * len(by_id))})", list(by_id))}
+        written, moved, kept = 0, [], False
+        for item in items:
+            first = by_id[item.copy_ids[0]]
+            new_key = self.report_key(item.report, sha_of.get(file_of[first.id], ""), first.copy.position)
+            if new_key == key:
+                kept = True
+                self._write_derived(key, item, list(dict.fromkeys(file_of[i] for i in item.copy_ids)), now, steps)
+                written += len(item.report.installments)
+            else:
+                con.executemany("UPDATE copies SET report_key = ? WHERE id = ?", [(new_key, i) for i in item.copy_ids])
+                moved.append(new_key)
+        if not kept:
+            self._delete_report(key)
+        for new_key in dict.fromkeys(moved):
+            written += self._rederive(new_key, now, steps)[1]
+        return written
+
+    def _write_derived(self, key: str, item: IndexedReport, file_ids: list[int], now: str, steps: tuple[bool, bool]) -> bool:
+        """Write a derived record (people's corrections applied on top) and its index; True if
+        it replaced a stored version."""
+        corrections = self._corrections_of(key)
+        if corrections:
+            apply_corrections(item.report, corrections)
+            item = index_report(item.report)
+        return self._write_report(key, file_ids, item, now, pipeline_version(repair=steps[0], classify=steps[1]))
+
+    def _write_report(self, key: str, file_ids: list[int], item: IndexedReport, now: str, version: str | None) -> bool:
         con = self.con
         report = item.report
-        key = self.report_key(report, sha256, index)
         values: dict[str, Any] = {c: _plain(getattr(report.project, c, None)) for c in PROJECT_COLUMNS}
         values.update(
             extra=_extra(report.project, PROJECT_COLUMNS),
             key=key, source=report.source, encoding=report.encoding, copies=report.copies,
             sources=json.dumps(report.sources, ensure_ascii=False),
             repairs=json.dumps(report.repairs, ensure_ascii=False, default=_json_default),
-            file_id=file_id, updated_at=now,
+            corrections=json.dumps(report.corrections, ensure_ascii=False, default=_json_default) if report.corrections else None,
+            file_id=file_ids[0], updated_at=now, pipeline=version, derived_at=now,
         )  # fmt: skip
         row = con.execute("SELECT id FROM reports WHERE key = ?", (key,)).fetchone()
         if row is not None:
             report_id = int(row[0])
             self._clear_report(report_id)
             con.execute(f"UPDATE reports SET {', '.join(f'{c} = :{c}' for c in values)} WHERE id = :id", {**values, "id": report_id})
-            con.execute("UPDATE report_sources SET replaced_at = ? WHERE report_id = ? AND replaced_at IS NULL", (now, report_id))
+            marks = ",".join("?" * len(file_ids))
+            con.execute(
+                f"UPDATE report_sources SET replaced_at = ? WHERE report_id = ? AND replaced_at IS NULL AND file_id NOT IN ({marks})", (now, report_id, *file_ids)
+            )
         else:
             cols = ", ".join(values)
             report_id = int(con.execute(f"INSERT INTO reports ({cols}) VALUES ({', '.join(':' + c for c in values)})", values).lastrowid or 0)
-        con.execute(
-            "INSERT OR REPLACE INTO report_sources (report_id, file_id, ingested_at, replaced_at) VALUES (?, ?, ?, NULL)",
-            (report_id, file_id, now),
+        con.executemany(
+            "INSERT INTO report_sources (report_id, file_id, ingested_at, replaced_at) VALUES (?, ?, ?, NULL) "
+            "ON CONFLICT (report_id, file_id) DO UPDATE SET replaced_at = NULL",
+            [(report_id, f, now) for f in file_ids],
         )
         con.executemany(
             "INSERT INTO flags (report_id, code, message, installment) VALUES (?, ?, ?, ?)",
@@ -469,6 +630,13 @@ class Archive:
             )
             self._write_installment(report_id, inst, note_tokens, raw_tokens, item.header_tokens, facet_text)
         return row is not None
+
+    def _delete_report(self, key: str) -> None:
+        row = self.con.execute("SELECT id FROM reports WHERE key = ?", (key,)).fetchone()
+        if row is not None:
+            self._clear_report(int(row[0]))
+            self.con.execute("DELETE FROM report_sources WHERE report_id = ?", (row[0],))
+            self.con.execute("DELETE FROM reports WHERE id = ?", (row[0],))
 
     def _agency_id(self, agency: str | None) -> int | None:
         if not agency:
@@ -496,6 +664,256 @@ class Archive:
         con.execute("DELETE FROM installments WHERE report_id = ?", (report_id,))
         con.execute("DELETE FROM flags WHERE report_id = ?", (report_id,))
         con.execute("DELETE FROM headers_trigram WHERE rowid = ?", (report_id,))
+
+    # -- reprocess ----------------------------------------------------------------------
+
+    def reprocess(
+        self,
+        *,
+        every: bool = False,
+        progress: bool = False,
+        repair: bool = True,
+        classify: bool = True,
+        chunk: int = 16,
+        on_error: Callable[[BmaNlpError], None] | None = None,
+        **filters: Any,
+    ) -> ReprocessResult:
+        """Derive the stored reports again from their stored copies with the pipeline as it is
+        now (no source files needed); people's corrections are applied on top again.
+
+        Only reports derived by another pipeline version are redone unless ``every``; each
+        report is its own unit (a savepoint, committed about every second), so a killed run
+        leaves every report either as it was or re-derived, and running it again goes on
+        where it stopped. Filters (code, year, agency, ...) select reports as in ``reports``.
+        Reports of a schema-1 archive without stored copies get them from their file when it
+        is still there unchanged; the others are counted in ``no_copies`` and left as they are.
+        """
+        started = time.perf_counter()
+        result = ReprocessResult()
+        version = pipeline_version(repair=repair, classify=classify)
+        steps = (repair, classify)
+        f = Filters(**filters)
+        ids = self._read(lambda: _query.report_ids(self.con, f))
+        rows = self._read(
+            lambda: [
+                (r[0], r[1], r[2])
+                for k in range(0, len(ids), 500)
+                for r in self.con.execute(
+                    f"SELECT key, pipeline, EXISTS (SELECT 1 FROM copies c WHERE c.report_key = reports.key) FROM reports WHERE id IN ({','.join('?' * len(ids[k : k + 500]))})",
+                    ids[k : k + 500],
+                )
+            ]
+        )
+        todo = [key for key, pipe, _ in rows if every or pipe != version]
+        result.up_to_date = len(rows) - len(todo)
+        legacy = {key for key, _, has in rows if not has and key in set(todo)}
+        if legacy:
+            todo = [k for k in todo if k not in legacy]
+            self._backfill(legacy, result, steps, on_error)
+        show = progress and sys.stderr.isatty()
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="report", desc="reprocess", file=sys.stderr, disable=not show, dynamic_ncols=True)
+        batch = _Batch()
+        try:
+            for k in range(0, len(todo), chunk):
+                keys = todo[k : k + chunk]
+                stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
+                result.chars += sum(len(s.copy.text) for s in stored)
+                items, seconds = derive_stored(stored, repair, classify)
+                result.timings["derive"] += seconds
+                t0 = time.thread_time()
+                by_key: dict[str, list[IndexedReport]] = {key: [] for key in keys}
+                key_of = {s.id: s.report_key for s in stored}
+                for item in items:
+                    by_key[key_of[item.copy_ids[0]]].append(item)
+                for key in keys:
+                    self._reprocess_one(key, [s for s in stored if s.report_key == key], by_key[key], steps, batch)
+                    result.reports += 1
+                    if batch.due():
+                        self._commit(batch, IngestResult())
+                    bar.update(1)
+                result.timings["write"] += time.thread_time() - t0
+        finally:
+            self._commit(batch, IngestResult())  # also on Ctrl-C or an error: finished reports are kept
+            bar.close()
+            result.timings["total"] = time.perf_counter() - started
+        return result
+
+    def _reprocess_one(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], steps: tuple[bool, bool], batch: _Batch) -> None:
+        con = self.con
+        try:
+            if not con.in_transaction:
+                con.execute("BEGIN IMMEDIATE")
+                batch.started = time.monotonic()
+            con.execute("SAVEPOINT ingest_file")
+            self._write_items(key, stored, items, _now(), steps)
+            con.execute("RELEASE ingest_file")
+        except BaseException as exc:
+            self._undo_file(batch)
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot write to the archive while reprocessing {key}: {exc}", self.path) from None
+            raise
+        batch.files += 1
+
+    def _backfill(self, keys: set[str], result: ReprocessResult, steps: tuple[bool, bool], on_error: Callable[[BmaNlpError], None] | None) -> None:
+        """Schema-1 reports: store their copies from their files when those are unchanged."""
+        marks = ",".join("?" * len(keys))
+        rows = self.con.execute(
+            f"SELECT DISTINCT f.path, f.sha256, r.key FROM reports r JOIN report_sources s ON s.report_id = r.id JOIN files f ON f.id = s.file_id "
+            f"WHERE r.key IN ({marks}) AND s.replaced_at IS NULL",
+            list(keys),
+        ).fetchall()
+        found = [p for p, sha, _ in rows if (_digest(p, DEFAULT_MAX_BYTES) or ("",))[0] == sha]
+        if found:
+            done = self.ingest(found, repair=steps[0], classify=steps[1], on_error=on_error)
+            result.reports += done.reports
+        have = {r[0] for r in self.con.execute(f"SELECT DISTINCT report_key FROM copies WHERE report_key IN ({marks})", list(keys))}
+        result.no_copies += len(keys - have)
+
+    # -- people's corrections (see bma_nlp.store.corrections and /docs in the README) ---------
+
+    def _corrections_of(self, key: str) -> list[Correction]:
+        rows = self.con.execute("SELECT * FROM corrections WHERE report_key = ? AND withdrawn_at IS NULL ORDER BY id", (key,))
+        return [_correction(r) for r in rows]
+
+    def corrections(self, code: str | None = None, fiscal_year: int | None = None, *, include_withdrawn: bool = False) -> list[Correction]:
+        """Corrections, oldest first (of one report when ``code`` is given)."""
+        sql, args = "SELECT * FROM corrections WHERE 1", []
+        if code is not None:
+            sql += " AND report_key = ?"
+            args.append(correction_key(code, fiscal_year))
+        if not include_withdrawn:
+            sql += " AND withdrawn_at IS NULL"
+
+        def rows() -> list[Correction]:
+            return [_correction(r) for r in self.con.execute(sql + " ORDER BY id", args)]
+
+        return self._read(rows)  # type: ignore[no-any-return]
+
+    def report(self, code: str | None, fiscal_year: int | None) -> Report | None:
+        """One stored report (corrections applied, listed in ``report.corrections``), or None."""
+        row = self._read(lambda: self.con.execute("SELECT id FROM reports WHERE key = ?", (correction_key(code, fiscal_year),)).fetchone())
+        return None if row is None else next(iter(self._read(lambda: list(_query.load_reports(self.con, [row[0]])))))
+
+    def correct(
+        self, code: str | None, fiscal_year: int | None, kind: str, field: str, new: Any,
+        *, old: Any = None, who: str = "", why: str = "", occurrence: int = 0,
+    ) -> Correction:  # fmt: skip
+        """Store a person's correction and re-write the report with it applied (one transaction).
+        See ``bma_nlp.store.corrections`` for the kinds and the field addressing."""
+        from bma_nlp.store.corrections import check, current_value
+
+        c = Correction(code, fiscal_year, kind, field, new, old=old, who=who, why=why, occurrence=occurrence)
+        report = self.report(code, fiscal_year)
+        if kind == "repair_rejected" and new is None and report is not None:  # the repair says what was there
+            c.new = next((r.get("original") for r in report.repairs if r.get("field") == field and r.get("replacement") == old and "rejected" not in r), None)
+            if c.new is None:
+                raise InputError(f"no repair of {field} wrote {old!r}", self.path)
+        check(c)
+        if report is None:
+            raise InputError(f"no report {code} of fiscal year {fiscal_year} in the archive", self.path)
+        value = current_value(report, field)
+        number = field.split("[")[1].split("]")[0] if field.startswith("installments[") else None
+        if number is not None and not any(str(i.number) == number for i in report.installments):
+            raise InputError(f"report {code} has no installment {number}", self.path)
+        if kind in ("field", "stage") and c.old is None:
+            c.old = value
+        if kind in ("word", "repair_rejected") and c.old not in (value or ""):
+            raise InputError(f"{c.old!r} is not in {field} of report {code}", self.path)
+        if kind == "repair_rejected" and not any(r.get("field") == field and r.get("replacement") == c.old and r.get("original") == c.new for r in report.repairs):
+            raise InputError(f"no repair of {field} replaced {c.new!r} with {c.old!r}", self.path)
+        c.at = _now()
+        self._write_correction(c)
+        return c
+
+    def _write_correction(self, c: Correction, *, withdraw: int | None = None) -> None:
+        con = self.con
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            if withdraw is None:
+                c.id = con.execute(
+                    "INSERT INTO corrections (report_key, code, fiscal_year, kind, field, old, new, occurrence, who, why, at, withdrawn_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (c.report_key, c.code, c.fiscal_year, c.kind, c.field, json.dumps(c.old, ensure_ascii=False), json.dumps(c.new, ensure_ascii=False),
+                     c.occurrence, c.who, c.why, c.at, c.withdrawn_at),
+                ).lastrowid  # fmt: skip
+            else:
+                con.execute("UPDATE corrections SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_why = ? WHERE id = ?", (c.withdrawn_at, c.who, c.why, withdraw))
+            self._refresh(c.report_key)
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot write the correction: {exc}", self.path) from None
+            raise
+
+    def _refresh(self, key: str) -> None:
+        """Re-write one report after its corrections changed: derived again from its copies,
+        or (a schema-1 report without copies) with the corrections applied to what is stored."""
+        row = self.con.execute("SELECT pipeline FROM reports WHERE key = ?", (key,)).fetchone()
+        steps = (True, True)
+        if row is not None and row[0]:
+            steps = ("-norepair" not in row[0], "-noclassify" not in row[0])
+        if self._stored_copies([key]):
+            self._rederive(key, _now(), steps)
+            return
+        report = self.report(*_split_key(key))
+        if report is not None:
+            file_ids = [r[0] for r in self.con.execute("SELECT s.file_id FROM report_sources s JOIN reports r ON r.id = s.report_id WHERE r.key = ?", (key,))]
+            pipe = row[0] if row is not None else None
+            self._write_report(key, file_ids, index_report(apply_corrections(report, self._corrections_of(key))), _now(), pipe)
+
+    def withdraw_correction(self, correction_id: int, *, who: str = "", why: str = "") -> Correction:
+        """Stop a correction from applying (it stays listed, with when it was withdrawn)."""
+        row = self._read(lambda: self.con.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone())
+        if row is None:
+            raise InputError(f"no correction {correction_id} in the archive", self.path)
+        c = _correction(row)
+        if c.withdrawn_at:
+            return c
+        c.withdrawn_at = _now()
+        self._write_correction(dataclasses.replace(c, who=who, why=why), withdraw=correction_id)
+        return c
+
+    def export_corrections(self) -> str:
+        """Every correction (withdrawn ones too) as JSON Lines, to move them to another archive."""
+        from bma_nlp.store.corrections import to_jsonl
+
+        return to_jsonl(self.corrections(include_withdrawn=True))
+
+    def import_corrections(self, text: str, where: str = "<corrections>") -> tuple[int, int]:
+        """Add corrections from JSON Lines (``export_corrections``); returns (added, already
+        present). A correction of a report this archive lacks is kept and applies when its
+        copies arrive."""
+        from bma_nlp.store.corrections import from_jsonl
+
+        incoming = from_jsonl(text, where)
+        have = {_identity(c) for c in self.corrections(include_withdrawn=True)}
+        added = 0
+        for c in incoming:
+            if _identity(c) in have:
+                continue
+            c.id = None
+            c.at = c.at or _now()
+            self._write_correction(c)
+            have.add(_identity(c))
+            added += 1
+        return added, len(incoming) - added
+
+    def stage_labels(self) -> list[dict[str, Any]]:
+        """Notes whose stage a person set (active stage corrections that applied), as training
+        examples ``{"text", "label", "split": "train", "source"}`` (label "none" for no stage)."""
+        out = []
+        for report in self.reports():
+            for entry in report.corrections:
+                if entry["kind"] != "stage" or not entry["applied"]:
+                    continue
+                number = int(entry["field"].split("[")[1].split("]")[0])
+                inst = next(i for i in report.installments if i.number == number)
+                out.append({"text": inst.note, "label": entry["new"] or "none", "split": "train", "source": f"archive:{report.project.code}/{number}"})
+        return out
 
     # -- reading ------------------------------------------------------------------------
 
@@ -532,8 +950,10 @@ class Archive:
         return "".join(self.iter_export(fmt, **filters))
 
     def stats(self) -> dict[str, Any]:
-        """Counts: files, reports, projects, installments per stage, flags per code, years."""
-        return self._read(lambda: _query.stats(self.con))  # type: ignore[no-any-return]
+        """Counts: files, reports, projects, installments per stage, flags per code, years;
+        copies kept and their bytes, corrections, and reports derived by an older pipeline."""
+        current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+        return self._read(lambda: _query.stats(self.con, current))  # type: ignore[no-any-return]
 
     def history(self, code: str, fiscal_year: int | None) -> list[dict[str, Any]]:
         """Which files produced a report, oldest first (``current``: the stored version)."""

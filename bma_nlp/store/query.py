@@ -385,6 +385,7 @@ def load_reports(con: sqlite3.Connection, ids: Iterable[int], batch: int = 500) 
             reports[row["id"]] = Report(
                 source=row["source"], encoding=row["encoding"], copies=row["copies"], project=project,
                 sources=json.loads(row["sources"]), repairs=json.loads(row["repairs"]),
+                corrections=json.loads(row["corrections"] or "[]"),
             )  # fmt: skip
         for row in con.execute(f"SELECT * FROM installments WHERE report_id IN ({marks}) ORDER BY report_id, number", chunk):
             values = _record_values(row, INSTALLMENT_COLUMNS, _INSTALLMENT_FIELDS)
@@ -398,7 +399,7 @@ def load_reports(con: sqlite3.Connection, ids: Iterable[int], batch: int = 500) 
             yield reports[rid]
 
 
-def stats(con: sqlite3.Connection) -> dict[str, Any]:
+def stats(con: sqlite3.Connection, current_pipelines: list[str] | None = None) -> dict[str, Any]:
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
     stages: dict[str, int] = dict.fromkeys([*STAGES, UNKNOWN_STAGE], 0)
     for stage, n in con.execute("SELECT stage, count(*) FROM installments GROUP BY stage"):
@@ -417,6 +418,25 @@ def stats(con: sqlite3.Connection) -> dict[str, Any]:
         "fiscal_years": years,
         "replaced": one("SELECT count(*) FROM report_sources WHERE replaced_at IS NOT NULL"),
         "repairs": one("SELECT coalesce(sum(json_array_length(repairs)), 0) FROM reports"),
+        **archive_stats(con, current_pipelines or []),
+    }
+
+
+def archive_stats(con: sqlite3.Connection, current_pipelines: list[str]) -> dict[str, Any]:
+    """Copies kept, their size, corrections, and reports derived by another pipeline version
+    than this one (``current_pipelines``: its versions for each choice of steps; ``no_copies``:
+    schema-1 reports without stored copies)."""
+    one = lambda sql, *args: con.execute(sql, args).fetchone()[0]  # noqa: E731
+    pipelines = dict(con.execute("SELECT coalesce(pipeline, 'schema 1'), count(*) FROM reports GROUP BY pipeline ORDER BY 2 DESC").fetchall())
+    return {
+        "copies": one("SELECT count(*) FROM copies"),
+        "copy_bytes": one("SELECT coalesce(sum(length(text)), 0) FROM copies"),
+        "copy_chars": one("SELECT coalesce(sum(chars), 0) FROM copies"),
+        "corrections": one("SELECT count(*) FROM corrections WHERE withdrawn_at IS NULL"),
+        "pipeline": current_pipelines[0] if current_pipelines else None,
+        "pipelines": pipelines,
+        "outdated": sum(n for p, n in pipelines.items() if p not in current_pipelines),
+        "no_copies": one("SELECT count(*) FROM reports r WHERE NOT EXISTS (SELECT 1 FROM copies c WHERE c.report_key = r.key)"),
     }
 
 

@@ -83,4 +83,12 @@ def stats_text(stats: dict[str, Any]) -> str:
         f"flags:         {sum(stats['flags'].values())} in {n(stats['flagged_reports'], 'report')}: {counts(stats['flags'])}",
         f"OCR repairs:   {stats['repairs']}",
     ]
+    if "copies" in stats:
+        per = stats["copy_bytes"] / stats["installments"] if stats["installments"] else 0
+        lines.append(f"copies kept:   {stats['copies']} ({stats['copy_bytes'] / 1e6:.2f} MB compressed, {per:.0f} bytes per installment)")
+        lines.append(f"corrections:   {stats['corrections']}")
+        older = f"{stats['outdated']} derived by another pipeline version (run `bma-nlp reprocess`)" if stats["outdated"] else "all derived by this pipeline version"
+        lines.append(f"pipeline:      {stats['pipeline']}; {older}")
+        if stats["no_copies"]:
+            lines.append(f"               {n(stats['no_copies'], 'report')} from schema 1 without stored copies (ingest their files again)")
     return "\n".join(lines) + "\n"

@@ -110,7 +110,50 @@ _V1 = (
     f"PRAGMA application_id = {APPLICATION_ID}",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1]
+# Schema 2: copies are the source of truth, records are derived from them (bma_nlp.pipeline.derive).
+# Every copy read is kept (its text zlib-compressed, its file, place and rank); a report row
+# records the pipeline version that derived it; people's corrections live apart and are
+# applied on top of each derivation. Reports of a schema-1 archive have no stored copies
+# until their file is ingested again (or found unchanged by ``reprocess``).
+_V2 = (
+    "ALTER TABLE files ADD COLUMN encoding TEXT",
+    "ALTER TABLE files ADD COLUMN copies INTEGER",  # copies stored from this file; NULL: read by schema 1, none kept
+    """CREATE TABLE copies (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        position INTEGER NOT NULL,
+        report_key TEXT NOT NULL,
+        rank INTEGER NOT NULL DEFAULT 0,
+        chars INTEGER NOT NULL,
+        text BLOB NOT NULL,
+        UNIQUE (file_id, position)
+    )""",
+    "CREATE INDEX copies_report ON copies(report_key, rank)",
+    "ALTER TABLE reports ADD COLUMN pipeline TEXT",  # NULL: derived by schema 1's ingest
+    "ALTER TABLE reports ADD COLUMN derived_at TEXT",
+    "ALTER TABLE reports ADD COLUMN corrections TEXT",  # JSON: Report.corrections as applied when written
+    "CREATE INDEX reports_pipeline ON reports(pipeline)",
+    """CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY,
+        report_key TEXT NOT NULL,
+        code TEXT,
+        fiscal_year INTEGER,
+        kind TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        occurrence INTEGER NOT NULL DEFAULT 0,
+        who TEXT NOT NULL DEFAULT '',
+        why TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        withdrawn_at TEXT,
+        withdrawn_by TEXT,
+        withdrawn_why TEXT
+    )""",
+    "CREATE INDEX corrections_report ON corrections(report_key)",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The record fields that have their own column. Any other field of ``Project`` or

@@ -1,7 +1,8 @@
-"""The CPU-bound part of an ingest, for one file: read -> parse/merge -> repair -> classify -> tokenise.
+"""The CPU-bound part of an ingest or a reprocess: read -> split into copies -> derive -> tokenise.
 
 Runs in worker processes under ``--jobs N`` (everything here is module-level and picklable);
-the archive's main process is the only one that writes to the database.
+the archive's main process is the only one that writes to the database. Deriving records is
+``bma_nlp.pipeline.derive``, the same function ``parse`` uses.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bma_nlp.errors import BmaNlpError, ParseError
-from bma_nlp.parse import merge_copies
-from bma_nlp.pipeline import copies_from, finish
+from bma_nlp.pipeline import CopyText, Derived, derive, read_copy_texts
 from bma_nlp.records import Report
 from bma_nlp.store.index import index_text
 
@@ -26,15 +26,19 @@ class IndexedReport:
     header: str  # project name and agency, as written (trigram index, display)
     header_tokens: str  # the same, tokenised (token index)
     note_tokens: list[tuple[str, str]] = field(default_factory=list)  # per installment: (note, note_raw) tokens
+    positions: list[int] = field(default_factory=list)  # ingest: places (in its file) of the copies it was derived from
+    copy_ids: list[int] = field(default_factory=list)  # reprocess: stored ids of those copies
 
 
 @dataclass
 class FileResult:
     path: str
     reports: list[IndexedReport] = field(default_factory=list)
+    copies: list[CopyText] = field(default_factory=list)  # every copy read from the file, in order
+    encoding: str = ""
     error: BmaNlpError | None = None
-    parse_seconds: float = 0.0  # read, normalise, parse, merge copies
-    finish_seconds: float = 0.0  # OCR repair and stage classification
+    parse_seconds: float = 0.0  # read, normalise, split into copies, parse
+    finish_seconds: float = 0.0  # merge, OCR repair and stage classification
     tokenize_seconds: float = 0.0
 
 
@@ -51,6 +55,13 @@ def index_report(report: Report) -> IndexedReport:
     return item
 
 
+def _classify(derived: list[Derived], classify: bool) -> None:
+    from bma_nlp.classify import classify_reports
+
+    if classify and derived:
+        classify_reports([d.report for d in derived])  # ModelError stops the run
+
+
 def process_file(path: str, max_bytes: int, repair: bool = True, classify: bool = True) -> FileResult:
     """Everything but the database write for one file. A bad file comes back as ``error``."""
     return process_files([path], max_bytes, repair, classify)[0]
@@ -58,21 +69,21 @@ def process_file(path: str, max_bytes: int, repair: bool = True, classify: bool 
 
 def process_files(paths: list[str], max_bytes: int, repair: bool = True, classify: bool = True) -> list[FileResult]:
     """``process_file`` for a chunk of files, classifying all their notes in one model call
-    (a call costs milliseconds whatever its size). Each file still succeeds or fails alone."""
-    from bma_nlp.classify import classify_reports
-
+    (a call costs milliseconds whatever its size). Each file still succeeds or fails alone.
+    Each file's records are derived from its own copies; the writer re-derives a record when
+    the archive already holds other copies of it."""
     clock = time.thread_time  # CPU seconds of this thread: comparable however busy the machine is
     results: list[FileResult] = []
-    finished: list[tuple[FileResult, list[Report]]] = []
+    finished: list[tuple[FileResult, list[Derived]]] = []
     for path in paths:
         result = FileResult(path)
         results.append(result)
         t0 = clock()
         try:
-            merged = merge_copies(copies_from(Path(path), max_bytes))
+            copies = read_copy_texts(Path(path), max_bytes)  # parses each copy as it splits
             t1 = clock()
             result.parse_seconds = t1 - t0
-            reports = finish(merged, repair=repair, classify=False)
+            derived = derive(copies, repair=repair, classify=False)
             result.finish_seconds = clock() - t1
         except BmaNlpError as exc:
             result.error = exc
@@ -80,18 +91,47 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
         except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop a long ingest
             result.error = ParseError(f"internal error: {type(exc).__name__}: {exc}", path)
             continue
-        finished.append((result, reports))
+        result.copies, result.encoding = copies, copies[0].encoding
+        finished.append((result, derived))
     if classify and finished:
         t0 = clock()
-        classify_reports([r for _, reports in finished for r in reports])  # ModelError stops the ingest
-        share = (clock() - t0) / sum(max(1, len(reports)) for _, reports in finished)
-        for result, reports in finished:
-            result.finish_seconds += share * max(1, len(reports))
-    for result, reports in finished:
+        _classify([d for _, derived in finished for d in derived], classify)
+        share = (clock() - t0) / sum(max(1, len(derived)) for _, derived in finished)
+        for result, derived in finished:
+            result.finish_seconds += share * max(1, len(derived))
+    for result, derived in finished:
         t2 = clock()
-        result.reports = [index_report(r) for r in reports]
+        for d in derived:
+            item = index_report(d.report)
+            item.positions = [c.position for c in d.copies]
+            result.reports.append(item)
+        for copy in result.copies:
+            copy.parsed = None  # not sent back to the writer
         result.tokenize_seconds = clock() - t2
     return results
+
+
+@dataclass
+class StoredCopy:
+    """A copy as the archive keeps it, with its id and the report it is filed under."""
+
+    id: int
+    report_key: str
+    copy: CopyText
+
+
+def derive_stored(copies: list[StoredCopy], repair: bool = True, classify: bool = True) -> tuple[list[IndexedReport], float]:
+    """Records from stored copies (ordered by file and place), indexed; and the CPU seconds it took."""
+    t0 = time.thread_time()
+    ids = {id(s.copy): s.id for s in copies}
+    derived = derive([s.copy for s in copies], repair=repair, classify=False)
+    _classify(derived, classify)
+    items = []
+    for d in derived:
+        item = index_report(d.report)
+        item.copy_ids = [ids[id(c)] for c in d.copies]
+        items.append(item)
+    return items, time.thread_time() - t0
 
 
 def die_with_parent() -> None:
