@@ -17,6 +17,7 @@ import resource
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -43,6 +44,7 @@ def run_round(round_seed: int, batches: int, classify: bool) -> Harness:
 
 
 def main() -> int:
+    warnings.filterwarnings("ignore", message="Generating overly large repr")  # a failing batch is printed whole anyway
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--inputs", type=int, default=100_000, help="stop after this many inputs")
     ap.add_argument("--seed", type=int, default=0)
