@@ -201,7 +201,8 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
             for target in plan.tables.values():
                 target.sql("instr(r.agency, ?) > 0", [f.agency.strip()])
     if f.code and f.code.strip():
-        token.facet(fts_phrase(code_facet(f.code.strip())) + " *")
+        token.facet(fts_phrase(code_facet(f.code.strip())) + " *")  # narrows fast, but folds - _ % . into one letter:
+        token.sql(*_code_condition(f.code.strip()))  # the exact condition decides, as it does without a query
         notes.sql(*_code_condition(f.code.strip()))
         headers.sql(*_code_condition(f.code.strip()))
     dates = Filters(since=f.since, until=f.until)
@@ -298,9 +299,14 @@ RANK_WINDOW = 1000
 _BM25 = {"notes_fts": "bm25(notes_fts, 1.0, 0.5, 0.3, 0.0)", "notes_trigram": "bm25(notes_trigram, 1.0, 0.5, 0.0)", "headers_trigram": "bm25(headers_trigram, 1.0, 0.0)"}
 
 
+# The columns a query's words are matched in: never ``facets``, whose tokens (``f``, ``sapproval``)
+# no note contains; only a filter may match those.
+_TEXT_COLUMNS = {"notes_fts": "{note note_raw header}", "notes_trigram": "{note note_raw}", "headers_trigram": "{header}"}
+
+
 def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int) -> list[tuple[int, float]]:
     """(installment id, bm25) of the best ``n`` matches (all when n < 0) in one FTS table."""
-    match += target.match
+    match = f"{_TEXT_COLUMNS[table]} : {match}" + target.match
     total = con.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (match,)).fetchone()[0]
     if not total:
         return []

@@ -7,15 +7,16 @@ the archive's main process is the only one that writes to the database. Deriving
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bma_nlp.errors import BmaNlpError, ParseError
-from bma_nlp.pipeline import CopyText, Derived, derive, read_copy_texts
+from bma_nlp.pipeline import CopyText, Derived, derive, split_text
 from bma_nlp.records import Report
 from bma_nlp.store.index import index_text
+from bma_nlp.text.read import decode_bytes, read_bytes
 
 
 @dataclass
@@ -36,6 +37,8 @@ class FileResult:
     reports: list[IndexedReport] = field(default_factory=list)
     copies: list[CopyText] = field(default_factory=list)  # every copy read from the file, in order
     encoding: str = ""
+    sha256: str | None = None  # of the bytes that were parsed (the archive files them under it)
+    size: int = 0
     error: BmaNlpError | None = None
     parse_seconds: float = 0.0  # read, normalise, split into copies, parse
     finish_seconds: float = 0.0  # merge, OCR repair and stage classification
@@ -80,7 +83,10 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
         results.append(result)
         t0 = clock()
         try:
-            copies = read_copy_texts(Path(path), max_bytes)  # parses each copy as it splits
+            data = read_bytes(path, max_bytes)  # hashed and parsed from the same bytes, read once
+            result.sha256, result.size = hashlib.sha256(data).hexdigest(), len(data)
+            text, encoding = decode_bytes(data, path)
+            copies = split_text(text, path, encoding)  # parses each copy as it splits
             t1 = clock()
             result.parse_seconds = t1 - t0
             derived = derive(copies, repair=repair, classify=False)

@@ -32,14 +32,15 @@ SAMPLE = ROOT / "tests" / "data" / "dusit-school-network-2566.txt"
 
 
 def _base_lines() -> list[str]:
-    """One copy of the real report: header lines and all its installment lines (~7 KB)."""
+    """One copy of the real report: its header fields and all five installments (~2.3 KB).
+    The narrative sections (1.3-1.6) are left out: they only slow the fuzzer down."""
     text = SAMPLE.read_text(encoding="utf-8")
     start = text.index("ชื่อโครงการ/กิจกรรม")
     end = text.index("รายงานครั้งที่5")
     end = text.index("\n", text.index("ครั้งที่ 5)", end)) + 1
     lines = [line for line in text[start:end].splitlines() if line.strip()]
-    # drop the long narrative paragraphs: they only slow the fuzzer down
-    return [line for line in lines if len(line) < 400]
+    narrative = (lines.index("**1.3 หลักการและเหตุผล**"), next(i for i, line in enumerate(lines) if line.startswith("ประเด็นยุทธศาสตร์")))
+    return lines[: narrative[0]] + lines[narrative[1] :]
 
 
 BASE_LINES = _base_lines()
@@ -93,7 +94,7 @@ def mutated_report(draw: st.DrawFn) -> str:
             pos = draw(st.integers(0, len(lines[k])))
             lines[k] = lines[k][:pos]  # cut
         elif op == 7:
-            lines[k:k] = [lines[k]] * draw(st.integers(2, 60))  # a repeated line
+            lines[k:k] = [lines[k]] * draw(st.integers(2, 20))  # a repeated line
         elif op == 8:
             lines.insert(k, "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ")  # a copy starts here
             lines[k + 1 : k + 1] = BASE_LINES[: draw(st.integers(0, 12))]
@@ -102,7 +103,7 @@ def mutated_report(draw: st.DrawFn) -> str:
         elif op == 10:
             lines.insert(k, draw(FRAGMENT))
         else:
-            lines[k] = draw(st.sampled_from(HOSTILE_PIECES)) * draw(st.integers(1, 200))
+            lines[k] = draw(st.sampled_from(HOSTILE_PIECES)) * draw(st.integers(1, 50))
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n", "\n\n\n"]))
 
 
