@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bma_nlp.parse.dates import InvalidDate, match_date
-from bma_nlp.parse.numbers import arabic_digits, parse_amount, parse_number
+from bma_nlp.parse.numbers import parse_amount, parse_number, parse_ordinal
 
 _NUM = "[0-9๐-๙]"
 # Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
@@ -62,7 +62,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     report_no = None
     m = _VISIBLE_NO.match(lead)
     if m:
-        report_no = int(arabic_digits(m.group("n")))
+        report_no = parse_ordinal(m.group("n"))
         lead = lead[m.end():]
     lead = _EDGE.sub("", lead)
     iso = bad = None
@@ -99,7 +99,7 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
         pos = line_end
         report_no, iso, bad, note = parse_lead(lead)
         result.append(RawInstallment(
-            disbursement_no=int(arabic_digits(m.group("k"))) if m.group("k") else None,
+            disbursement_no=parse_ordinal(m.group("k")) if m.group("k") else None,
             report_no=report_no, date=iso, bad_date=bad, note=note,
             progress_pct=parse_number(m.group("pct")),
             disbursed_baht=parse_amount(m.group("amt")),

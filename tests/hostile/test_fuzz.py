@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from .fuzzing import BATCH, QUERY, Harness
 
-CI_BATCHES = 24  # up to 16 inputs each: about 200 inputs, 20-40 s on the project's shared 2-core machine
+CI_BATCHES = 16  # up to 16 inputs each: about 130 inputs, 20-60 s on the project's shared 2-core machine
 
 
 def test_fuzz_read_parse_repair_classify_store(tmp_path_factory):

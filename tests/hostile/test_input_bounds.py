@@ -14,7 +14,6 @@ import pytest
 
 import bma_nlp
 from bma_nlp.errors import InputError, ParseError
-from bma_nlp.text import read_bytes, read_text
 
 from .conftest import SAMPLE, one_line_error
 
@@ -39,6 +38,8 @@ def deadline(seconds: int):
 
 
 def test_devices_are_refused_not_read():
+    from bma_nlp.text import read_text
+
     with deadline(20):
         for dev in ("/dev/zero", "/dev/urandom", "/dev/null"):
             with pytest.raises(InputError, match="device"):
@@ -52,6 +53,8 @@ def test_parse_dev_zero_with_max_bytes(cli):
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path, cli):
+    from bma_nlp.text import read_bytes
+
     fifo = tmp_path / "report.txt"
     os.mkfifo(fifo)
     with deadline(30):
@@ -68,6 +71,8 @@ def test_a_fifo_is_refused_without_blocking(tmp_path, cli):
 
 
 def test_a_file_that_grows_past_the_limit_while_read_is_cut(tmp_path, monkeypatch):
+    from bma_nlp.text import read_bytes
+
     path = tmp_path / "a.txt"
     path.write_bytes(b"x" * 100)
     real_fstat = os.fstat
@@ -155,6 +160,8 @@ def test_one_unreadable_file_does_not_stop_the_others(cli, tmp_path, monkeypatch
 
 
 def test_nul_after_the_first_64_kib_is_refused(tmp_path):
+    from bma_nlp.text import read_text
+
     data = SAMPLE.read_bytes()
     path = tmp_path / "nul.txt"
     path.write_bytes(data + b"\n" * 70_000 + "แล้ว\x00เสร็จ".encode())
@@ -163,6 +170,7 @@ def test_nul_after_the_first_64_kib_is_refused(tmp_path):
 
 
 def test_control_characters_never_reach_a_report():
+
     text = SAMPLE.read_text(encoding="utf-8").replace("ดำเนินการเรียบร้อยแล้ว", "ดำเนินการ\x00เรียบร้อย\x1b[2Jแล้ว")
     report = bma_nlp.parse_text(text, classify=False)
     notes = [i.note + (i.note_raw or "") for i in report.installments]
@@ -219,6 +227,7 @@ def test_api_type_errors_say_what_was_expected():
 
 
 def test_bytes_are_a_files_content():
+
     report = bma_nlp.parse_report(SAMPLE.read_bytes(), classify=False)
     assert report.project.code and report.installments
 
@@ -238,14 +247,42 @@ def test_thai_text_with_a_dot_is_text_not_a_file_name():
 
 
 def test_parse_text_and_parse_file_agree():
+
     by_text = bma_nlp.parse_text(SAMPLE.read_text(encoding="utf-8"), classify=False)
     by_file = bma_nlp.parse_file(SAMPLE, classify=False)
     assert by_text.installments == by_file.installments and by_text.project == by_file.project
 
 
 def test_reading_in_a_thread_is_fine():
+    from bma_nlp.text import read_text
+
     out = []
     t = threading.Thread(target=lambda: out.append(read_text(SAMPLE)))
     t.start()
     t.join(30)
     assert out and out[0][1] == "utf-8"
+
+
+# ------------------------------------------------------------------ found by the fuzzer
+
+
+@pytest.mark.parametrize("garbage", ["(ครั้งที่ 99999999999999999999)", "= 99999999999999999999 บาท"])
+def test_numbers_no_report_can_hold_are_unreadable_not_a_crash(tmp_path, garbage):
+    """The fuzzer's first find: a 20-digit ordinal or amount overflowed SQLite's integers."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    if garbage.startswith("("):
+        text = text.replace("(ครั้งที่ 5)", garbage)
+    else:
+        text = text.replace("= 180,000 บาท", garbage)
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    with bma_nlp.Archive(tmp_path / "a.db") as archive:
+        result = archive.ingest([path], classify=False, repair=False)
+    assert result.files_failed == 0 and result.files_ingested == 1
+
+
+def test_ordinals_and_amounts_within_bounds_are_read():
+    from bma_nlp.parse.numbers import parse_amount, parse_ordinal
+
+    assert parse_ordinal("๑๒") == 12 and parse_ordinal("9999999") is None and parse_ordinal("") is None
+    assert parse_amount("180,000 บาท") == 180000 and parse_amount("99999999999999999999") is None

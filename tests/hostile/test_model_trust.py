@@ -12,8 +12,7 @@ import zipfile
 
 import pytest
 
-from bma_nlp.classify.model import clear_cache, default_model_path, load_model, save_model, sidecar_path
-from bma_nlp.classify.persist import allowed_type
+from bma_nlp.classify.model import clear_cache, default_model_path, load_model, sidecar_path
 from bma_nlp.errors import ModelError
 
 from .conftest import SAMPLE, one_line_error
@@ -99,6 +98,8 @@ def test_skops_file_naming_a_dangerous_function_is_refused(tmp_path):
 
 
 def test_allow_list():
+    from bma_nlp.classify.persist import allowed_type
+
     assert allowed_type("sklearn.calibration._CalibratedClassifier")
     assert allowed_type("bma_nlp.classify.features.prepare_all")
     assert allowed_type("bma_nlp.tokenize.word_tokenize")
@@ -109,6 +110,8 @@ def test_allow_list():
 
 def test_untrusted_model_needs_an_explicit_flag(tmp_path, cli):
     import copy
+
+    from bma_nlp.classify.model import save_model
 
     own = tmp_path / "own.skops"
     loaded = load_model()
@@ -155,6 +158,8 @@ class _no_warnings:
 
 
 def test_train_out_json_would_overwrite_its_own_sidecar(tmp_path, cli):
+    from bma_nlp.classify.model import save_model
+
     out = tmp_path / "m.json"
     result = cli("train", "--out", out, "--design", "tfidf-lr")
     assert result.exit_code == 1 and one_line_error(result.stderr) and ".json" in result.stderr

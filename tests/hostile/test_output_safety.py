@@ -12,8 +12,6 @@ import threading
 
 import pytest
 
-from bma_nlp.errors import OutputError
-from bma_nlp.output import csv_cell, json_safe, one_line, terminal_safe, write_output
 from bma_nlp.store.query import Hit
 from bma_nlp.store.render import render_hits
 
@@ -38,6 +36,8 @@ def _hit(**kw) -> Hit:
 
 
 def test_terminal_text_shows_controls_as_escapes():
+    from bma_nlp.output import one_line, terminal_safe
+
     out = terminal_safe(f"a{ESC_TITLE}b{RLO}c\nd")
     assert not _raw_controls(out) and "\\u001b" in out and "\\u202e" in out and "\n" in out
     assert "\n" not in one_line("a\nb\rc") and "\\u000a" in one_line("a\nb")
@@ -50,17 +50,23 @@ def test_search_output_has_no_raw_control_characters(fmt):
 
 
 def test_json_escaping_is_lossless():
+    from bma_nlp.output import json_safe
+
     text = json.dumps({"note": HOSTILE_NOTE}, ensure_ascii=False)
     assert json.loads(json_safe(text))["note"] == HOSTILE_NOTE
 
 
 @pytest.mark.parametrize("value", ["=1+2", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x","y")'])
 def test_formula_cells_are_neutralised(value):
+    from bma_nlp.output import csv_cell
+
     cell = csv_cell(value)
     assert cell.startswith("'")
 
 
 def test_numbers_and_plain_text_stay():
+    from bma_nlp.output import csv_cell
+
     assert csv_cell(-5) == -5 and csv_cell(1.5) == 1.5 and csv_cell(None) is None
     assert csv_cell("ดำเนินการแล้ว") == "ดำเนินการแล้ว"
 
@@ -110,6 +116,8 @@ def test_error_lines_escape_file_names(cli, tmp_path):
 
 
 def test_output_onto_a_fifo_writes_in_place(tmp_path):
+    from bma_nlp.output import write_output
+
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
     got: list[bytes] = []
@@ -121,6 +129,9 @@ def test_output_onto_a_fifo_writes_in_place(tmp_path):
 
 
 def test_output_onto_a_character_device_is_not_replaced(tmp_path):
+    from bma_nlp.errors import OutputError
+    from bma_nlp.output import write_output
+
     dev = tmp_path / "null"
     try:
         os.mknod(dev, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a private /dev/null
@@ -136,6 +147,8 @@ def test_output_onto_a_character_device_is_not_replaced(tmp_path):
 
 
 def test_output_through_a_symlink_keeps_the_link(tmp_path):
+    from bma_nlp.output import write_output
+
     real = tmp_path / "real.json"
     real.write_text("old")
     os.chmod(real, 0o640)
@@ -146,6 +159,8 @@ def test_output_through_a_symlink_keeps_the_link(tmp_path):
 
 
 def test_new_output_file_follows_the_umask(tmp_path):
+    from bma_nlp.output import write_output
+
     old = os.umask(0o022)
     try:
         write_output(tmp_path / "a.csv", "x")

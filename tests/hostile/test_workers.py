@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -56,9 +57,9 @@ def test_workers_die_with_the_ingest(tmp_path, sig):
         [sys.executable, "-m", "bma_nlp.cli", "ingest", str(folder), "--db", str(tmp_path / "a.db"), "--jobs", "2", "--no-classify", "--no-repair"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
+    workers: set[int] = set()
     try:
         deadline = time.monotonic() + 60
-        workers: set[int] = set()
         while time.monotonic() < deadline and proc.poll() is None:
             workers = _descendants(proc.pid)
             if len(workers) >= 3:  # the fork server and two workers
@@ -79,5 +80,7 @@ def test_workers_die_with_the_ingest(tmp_path, sig):
     finally:
         if proc.poll() is None:
             proc.kill()
-        for pid in _descendants(proc.pid) if proc.poll() is None else []:
-            os.kill(pid, signal.SIGKILL)
+        for pid in workers:  # never leave a worker behind, even when this test fails
+            if _alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
