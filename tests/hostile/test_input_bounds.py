@@ -286,3 +286,11 @@ def test_ordinals_and_amounts_within_bounds_are_read():
 
     assert parse_ordinal("๑๒") == 12 and parse_ordinal("9999999") is None and parse_ordinal("") is None
     assert parse_amount("180,000 บาท") == 180000 and parse_amount("99999999999999999999") is None
+
+
+@pytest.mark.parametrize("year", ["0000", "0543", "9999"])
+def test_a_fiscal_year_no_calendar_has_is_not_an_internal_error(year):
+    """The fuzzer's second find: fiscal year 0000 (BE 543, CE 0) broke the date checks."""
+    text = SAMPLE.read_text(encoding="utf-8").replace("ปีงบประมาณ พ.ศ. : 2566", f"ปีงบประมาณ พ.ศ. : {year}")
+    report = bma_nlp.parse_text(text, classify=False, repair=False)
+    assert report.project.fiscal_year is not None and report.installments
