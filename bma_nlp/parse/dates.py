@@ -79,7 +79,10 @@ def parse_date(text: str | None) -> str | None:
     return found[0] if found else None
 
 
-def fiscal_year_bounds(fiscal_year_be: int) -> tuple[str, str]:
-    """Thai government fiscal year N (BE) runs 1 Oct of N-1 to 30 Sep of N."""
+def fiscal_year_bounds(fiscal_year_be: int) -> tuple[str, str] | None:
+    """Thai government fiscal year N (BE) runs 1 Oct of N-1 to 30 Sep of N; None for a year no
+    calendar date has (OCR noise such as 0000, found by the fuzzer)."""
     ce = fiscal_year_be - BE_OFFSET
+    if not 2 <= ce <= 9999:
+        return None
     return dt.date(ce - 1, 10, 1).isoformat(), dt.date(ce, 9, 30).isoformat()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bma_nlp.parse.dates import InvalidDate, match_date
 from bma_nlp.parse.labels import VERDICT_ROLES, find_labels
-from bma_nlp.parse.numbers import arabic_digits, parse_amount, parse_number
+from bma_nlp.parse.numbers import parse_amount, parse_number, parse_ordinal
 
 _NUM = "[0-9๐-๙]"
 # Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
@@ -94,7 +94,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     report_no = None
     m = _VISIBLE_NO.match(lead)
     if m:
-        report_no = int(arabic_digits(m.group("n"))) if m.group("n") else None
+        report_no = parse_ordinal(m.group("n"))
         lead = lead[m.end():]
     lead = _EDGE.sub("", _LEAD_LABELS.sub(" : ", lead))
     if _NO_DATE.match(lead):
@@ -134,7 +134,7 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
         report_no, iso, bad, note = parse_lead(lead)
         plan, target = read_verdicts(tail)
         result.append(RawInstallment(
-            disbursement_no=int(arabic_digits(m.group("k"))) if m.group("k") else None,
+            disbursement_no=parse_ordinal(m.group("k")) if m.group("k") else None,
             report_no=report_no, date=iso, bad_date=bad, note=note,
             progress_pct=parse_number(m.group("pct")),
             disbursed_baht=parse_amount(m.group("amt")),

@@ -13,6 +13,20 @@ _AMOUNT = re.compile(
 SCALES = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_000, "พัน": 1_000}
 
 
+# Bounds of what a report can print. Beyond them a "number" is OCR noise (a run of digits), and
+# it would not fit the archive's 64-bit integers either: it is read as unreadable (None).
+MAX_AMOUNT = 10**15  # baht; the whole BMA budget is about 10**11
+MAX_ORDINAL_DIGITS = 6  # รายงานครั้งที่ N, (ครั้งที่ K)
+
+
+def parse_ordinal(text: str | None) -> int | None:
+    """An ordinal as printed ('3', '๓'); None when it is not one (empty, or too many digits)."""
+    digits = arabic_digits(text or "").strip()
+    if not digits.isdigit() or len(digits.lstrip("0")) > MAX_ORDINAL_DIGITS:
+        return None
+    return int(digits)
+
+
 def arabic_digits(text: str) -> str:
     """Thai digits to ASCII digits (everything else unchanged)."""
     return text.translate(_THAI_DIGITS)
@@ -32,6 +46,8 @@ def parse_amount(text: str | None) -> int | float | None:
     value = float(digits)
     if m.group("scale"):
         value = round(value * SCALES[m.group("scale")], 2)
+    if value >= MAX_AMOUNT:
+        return None
     return int(value) if value.is_integer() else value
 
 

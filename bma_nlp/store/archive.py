@@ -46,7 +46,7 @@ from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
 from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
 from bma_nlp.store.work import FileResult, IndexedReport, StoredCopy, derive_stored, index_report, init_worker, process_files
-from bma_nlp.text.read import DEFAULT_MAX_BYTES
+from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
 
 DEFAULT_DB = "bma-archive.db"
 DEFAULT_PATTERNS = ("*.txt", "*.md")
@@ -177,10 +177,15 @@ def find_files(paths: Iterable[PathLike], patterns: Iterable[str] = DEFAULT_PATT
             files.append(path)
             continue
         found: list[Path] = []
-        for root, dirs, names in os.walk(path):
+
+        def unreadable(exc: OSError, top: Path = path) -> None:  # os.walk skips these silently
+            reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
+            errors.append(InputError(f"cannot read folder ({reason}); its files were not ingested", exc.filename or str(top)))
+
+        for root, dirs, names in os.walk(path, onerror=unreadable):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             found += [Path(root) / f for f in sorted(names) if not f.startswith(".") and any(fnmatch(f.lower(), p) for p in pats)]
-        if not found:
+        if not found and not any(e.where and e.where.startswith(str(path)) for e in errors):
             errors.append(InputError(f"folder holds no report files ({', '.join(patterns)})", str(path)))
         files += found
     unique = {os.path.abspath(f): f for f in files}
@@ -188,19 +193,14 @@ def find_files(paths: Iterable[PathLike], patterns: Iterable[str] = DEFAULT_PATT
 
 
 def _digest(path: str, max_bytes: int) -> tuple[str, int] | None:
-    """sha256 and size of a file; None when it cannot be read or is too large (the worker
-    then reports why, in the pipeline's own words)."""
+    """sha256 and size of a file, to skip a stored file without parsing it; None when it cannot
+    be read (a FIFO or device, too large...: the worker then reports why, in the pipeline's own
+    words). What is stored is filed under the hash of the bytes the worker parsed."""
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            return None
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        return h.hexdigest(), size
-    except OSError:
+        data = read_bytes(path, max_bytes)
+    except InputError:
         return None
+    return hashlib.sha256(data).hexdigest(), len(data)
 
 
 def _pack(text: str) -> bytes:
@@ -369,6 +369,9 @@ class Archive:
         batch = _Batch()
         try:
             for task, res in results:
+                if task is None:  # the next files are still being parsed: do not keep the write lock meanwhile
+                    self._commit(batch, result)
+                    continue
                 if task.skip:
                     result.files_skipped += 1
                 elif res is not None and res.error is not None:
@@ -380,7 +383,8 @@ class Archive:
                     result.timings["tokenize"] += res.tokenize_seconds
                     t0 = time.thread_time()
                     try:
-                        self._store(task, res, batch)
+                        if not self._store(task, res, batch):
+                            result.files_skipped += 1  # the same content was stored meanwhile (another process, or this run)
                     except (ModelError, ArchiveError):
                         raise
                     except BmaNlpError as exc:  # deriving a stored report again with this file's copies failed: the file is not stored
@@ -399,25 +403,29 @@ class Archive:
         return result
 
     def _tasks(self, files: list[Path], max_bytes: int, supersede: bool = False) -> Iterator[_Task]:
-        seen: set[str] = set()
+        # Only a file already in the archive is skipped here. A second file with the content of
+        # one earlier in this run is parsed too: when the first was stored, the writer skips it
+        # then (and counts it as already stored); when the first failed, it fails the same way.
         for f in files:
             task = _Task(os.path.abspath(f), supersede=supersede)
             digest = _digest(task.path, max_bytes)
             if digest is not None:
                 task.sha256, task.size = digest
-                task.skip = task.sha256 in seen or self._has_file(task.sha256)
-                seen.add(task.sha256)
+                task.skip = self._has_file(task.sha256)
             yield task
 
     def _has_file(self, sha256: str) -> bool:
         return self.con.execute("SELECT 1 FROM files WHERE sha256 = ? AND copies IS NOT NULL", (sha256,)).fetchone() is not None
 
-    def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...]) -> Generator[tuple[_Task, FileResult | None], None, None]:
+    def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...]) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
         """Results in input order. Files go to the workers in chunks (the stage model is called
-        once per chunk); with jobs > 1 at most a few chunks run ahead of the writer."""
+        once per chunk); with jobs > 1 at most a few chunks run ahead of the writer. ``(None,
+        None)`` comes before a wait for parsing, so the writer commits first: another process
+        ingesting into the same archive then waits for a commit, not for our parsing."""
         chunks = _chunks(tasks, CHUNK_FILES)
         if jobs <= 1:
             for chunk in chunks:
+                yield None, None
                 yield from _zip_results(chunk, process_files([t.path for t in chunk if not t.skip], *args))
             return
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
@@ -427,27 +435,30 @@ class Archive:
                 window.append((chunk, pool.submit(process_files, [t.path for t in chunk if not t.skip], *args)))
                 while len(window) > 2 * jobs:
                     done, fut = window.popleft()
+                    if not fut.done():
+                        yield None, None
                     yield from _zip_results(done, fut.result())
             while window:
                 done, fut = window.popleft()
+                if not fut.done():
+                    yield None, None
                 yield from _zip_results(done, fut.result())
         except BrokenProcessPool:
             raise ArchiveError("a worker process died (out of memory?); files stored before it are kept", self.path) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def _store(self, task: _Task, res: FileResult, batch: _Batch) -> None:
+    def _store(self, task: _Task, res: FileResult, batch: _Batch) -> bool:
         """Write one file as one unit (a savepoint): its copies, and every report they belong
         to, re-derived from all its stored copies when the archive already held others.
 
         Files are committed in groups (see ``_Batch``); a failure inside a file rolls back that
         file only, and the files before it are committed when the error goes up.
         """
-        if task.sha256 is None:  # unreadable when hashed, readable when parsed: hash again
-            digest = _digest(task.path, 1 << 62)
-            if digest is None:
-                raise ArchiveError("file changed while being ingested", task.path)
-            task.sha256, task.size = digest
+        if res.sha256 is not None:  # the bytes parsed, whatever the file held when it was hashed
+            task.sha256, task.size = res.sha256, res.size
+        if task.sha256 is None:
+            raise ArchiveError("file changed while being ingested", task.path)
         con = self.con
         now = _now()
         counts = [1, 0, 0, 0, task.size]  # files, reports, replaced, installments, bytes
@@ -456,6 +467,9 @@ class Archive:
                 con.execute("BEGIN IMMEDIATE")
                 batch.started = time.monotonic()
             con.execute("SAVEPOINT ingest_file")
+            if self._has_file(task.sha256):  # checked under the write lock: another ingest may have stored it
+                con.execute("RELEASE ingest_file")
+                return False
             file_id = self._file_row(task.sha256, task.path, task.size, res.encoding, len(res.copies), now)
             keys = {p: self.report_key(item.report, task.sha256, item.positions[0]) for item in res.reports for p in item.positions}
             ranks: dict[str, int] = {}
@@ -489,6 +503,7 @@ class Archive:
             raise
         batch.files += 1
         batch.counts = [a + b for a, b in zip(batch.counts, counts, strict=True)]
+        return True
 
     def _file_row(self, sha256: str, path: str, size: int, encoding: str, copies: int, now: str) -> int:
         """The file's row; a file read by schema 1 (no copies kept) gets its copies now."""

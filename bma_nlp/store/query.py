@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from bma_nlp.errors import InputError
 from bma_nlp.records import STAGES, Flag, Installment, Project, Report
 from bma_nlp.store.index import (
     FLAG_FACET,
@@ -204,7 +205,8 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
             for target in plan.tables.values():
                 target.sql("instr(r.agency, ?) > 0", [f.agency.strip()])
     if f.code and f.code.strip():
-        token.facet(fts_phrase(code_facet(f.code.strip())) + " *")
+        token.facet(fts_phrase(code_facet(f.code.strip())) + " *")  # narrows fast, but folds - _ % . into one letter:
+        token.sql(*_code_condition(f.code.strip()))  # the exact condition decides, as it does without a query
         notes.sql(*_code_condition(f.code.strip()))
         headers.sql(*_code_condition(f.code.strip()))
     if f.corrected:
@@ -218,7 +220,12 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
 
 
 def _be_year(year: int) -> int:
-    year = int(year)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise InputError(f"year must be a number, not {year!r}") from None
+    if not 1 <= year <= 9999:  # also keeps the value inside SQLite's 64-bit integers
+        raise InputError(f"year {year} is not a fiscal year (BE 2566, or CE 2023)")
     return year + 543 if year < 2400 else year
 
 
@@ -227,8 +234,11 @@ def _code_condition(code: str) -> tuple[str, list[Any]]:
     return "(r.code = ? OR r.code LIKE ? ESCAPE '\\')", [code, escaped + "%"]
 
 
+MAX_LIMIT = 2**62  # more rows than any archive holds, and n + offset stays a SQLite integer
+
+
 def _limit(limit: int | None) -> int:
-    return -1 if limit is None or limit <= 0 else int(limit)
+    return -1 if limit is None or limit <= 0 else min(int(limit), MAX_LIMIT)
 
 
 def _shorten(text: str, width: int) -> str:
@@ -296,9 +306,14 @@ RANK_WINDOW = 1000
 _BM25 = {"notes_fts": "bm25(notes_fts, 1.0, 0.5, 0.3, 0.0)", "notes_trigram": "bm25(notes_trigram, 1.0, 0.5, 0.0)", "headers_trigram": "bm25(headers_trigram, 1.0, 0.0)"}
 
 
+# The columns a query's words are matched in: never ``facets``, whose tokens (``f``, ``sapproval``)
+# no note contains; only a filter may match those.
+_TEXT_COLUMNS = {"notes_fts": "{note note_raw header}", "notes_trigram": "{note note_raw}", "headers_trigram": "{header}"}
+
+
 def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int) -> list[tuple[int, float]]:
     """(installment id, bm25) of the best ``n`` matches (all when n < 0) in one FTS table."""
-    match += target.match
+    match = f"{_TEXT_COLUMNS[table]} : {match}" + target.match
     total = con.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (match,)).fetchone()[0]
     if not total:
         return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from bma_nlp.errors import ArchiveError
@@ -212,28 +213,80 @@ def migrate(con: sqlite3.Connection, where: str) -> int:
     return version
 
 
-def connect(path: str | os.PathLike[str], *, create: bool = True, timeout: float = 10.0) -> sqlite3.Connection:
-    """Open (and create or upgrade) an archive. Autocommit mode: callers BEGIN/COMMIT themselves."""
+def _snapshot_check(con: sqlite3.Connection, where: str) -> tuple[int, bool]:
+    """``check_archive`` inside one read transaction, so that another process creating the
+    archive at the same moment is seen before or after, never half-way; and whether it has tables."""
+    con.execute("BEGIN")
+    try:
+        version = check_archive(con, where)
+        has_tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    finally:
+        if con.in_transaction:
+            con.execute("COMMIT")
+    return version, has_tables
+
+
+def _open_readonly(p: Path, timeout: float) -> sqlite3.Connection:
+    """Read-only, writing nothing (no -wal/-shm created): ``mode=ro``, or, in a folder where the
+    -shm file cannot be created (so no process can be writing), ``immutable=1``."""
+    uri = p.resolve().as_uri()
+    con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return con
+    except sqlite3.OperationalError:
+        con.close()
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=timeout, isolation_level=None)
+
+
+def _writable(p: Path) -> bool:
+    return os.access(p, os.W_OK) and os.access(p.parent if str(p.parent) else Path("."), os.W_OK)
+
+
+def connect(path: str | os.PathLike[str], *, create: bool = True, timeout: float = 10.0, readonly: bool | None = None) -> sqlite3.Connection:
+    """Open (and create or upgrade) an archive. Autocommit mode: callers BEGIN/COMMIT themselves.
+
+    ``create=False``: refuse a missing file, and an existing file that holds no archive (a
+    zero-byte file stays untouched). ``readonly``: open without writing anything; by default,
+    an existing archive that this process cannot write to (or whose folder it cannot write to)
+    is opened that way, so it can still be searched. Opening waits for other processes
+    creating or upgrading the same archive (up to ``timeout`` seconds) instead of failing.
+    """
     where = str(path)
     p = Path(path)
     if p.is_dir():
         raise ArchiveError("is a directory, not an archive file", where)
     if not create and not p.exists():
         raise ArchiveError("no archive here (create one with `bma-nlp ingest`)", where)
-    try:
-        con = sqlite3.connect(where, timeout=timeout, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise ArchiveError(f"cannot open the archive: {exc}", where) from None
-    try:
-        check_archive(con, where)
-        con.execute("PRAGMA journal_mode = WAL")
-        con.execute("PRAGMA synchronous = NORMAL")
-        con.execute("PRAGMA foreign_keys = ON")
-        migrate(con, where)
-    except ArchiveError:
-        con.close()
-        raise
-    except sqlite3.Error as exc:
-        con.close()
-        raise ArchiveError(f"cannot open the archive: {exc}", where) from None
-    return con
+    if readonly is None:
+        readonly = not create and not _writable(p)
+    deadline = time.monotonic() + timeout
+    while True:
+        con: sqlite3.Connection | None = None
+        try:
+            con = _open_readonly(p, timeout) if readonly else sqlite3.connect(where, timeout=timeout, isolation_level=None)
+            version, has_tables = _snapshot_check(con, where)
+            if not create and not version and not has_tables:
+                raise ArchiveError("holds no bma-nlp archive (an empty database); create one with `bma-nlp ingest`", where)
+            if readonly:
+                if version < SCHEMA_VERSION:
+                    raise ArchiveError(f"archive schema {version} needs an upgrade, which needs write access to it and its folder", where)
+                con.execute("PRAGMA query_only = ON")
+                return con
+            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA synchronous = NORMAL")
+            con.execute("PRAGMA foreign_keys = ON")
+            migrate(con, where)
+            return con
+        except ArchiveError:
+            if con is not None:
+                con.close()
+            raise
+        except sqlite3.Error as exc:
+            if con is not None:
+                con.close()
+            busy = isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+            if busy and time.monotonic() < deadline:  # another process is creating or upgrading it
+                time.sleep(0.05)
+                continue
+            raise ArchiveError(f"cannot open the archive: {exc}", where) from None

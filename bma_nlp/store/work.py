@@ -7,16 +7,17 @@ the archive's main process is the only one that writes to the database. Deriving
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bma_nlp.errors import BmaNlpError, ParseError
-from bma_nlp.pipeline import CopyText, Derived, derive, read_copy_texts
+from bma_nlp.pipeline import CopyText, Derived, derive, split_text
 from bma_nlp.records import Report
 from bma_nlp.repair.evidence import Evidence, using_evidence
 from bma_nlp.store.index import index_text
+from bma_nlp.text.read import decode_bytes, read_bytes
 
 
 @dataclass
@@ -37,6 +38,8 @@ class FileResult:
     reports: list[IndexedReport] = field(default_factory=list)
     copies: list[CopyText] = field(default_factory=list)  # every copy read from the file, in order
     encoding: str = ""
+    sha256: str | None = None  # of the bytes that were parsed (the archive files them under it)
+    size: int = 0
     error: BmaNlpError | None = None
     parse_seconds: float = 0.0  # read, normalise, split into copies, parse
     finish_seconds: float = 0.0  # merge, OCR repair and stage classification
@@ -83,7 +86,10 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
         results.append(result)
         t0 = clock()
         try:
-            copies = read_copy_texts(Path(path), max_bytes)  # parses each copy as it splits
+            data = read_bytes(path, max_bytes)  # hashed and parsed from the same bytes, read once
+            result.sha256, result.size = hashlib.sha256(data).hexdigest(), len(data)
+            text, encoding = decode_bytes(data, path)
+            copies = split_text(text, path, encoding)  # parses each copy as it splits
             t1 = clock()
             result.parse_seconds = t1 - t0
             with using_evidence(evidence):  # the archive's repair evidence (None: the shipped one)
@@ -141,7 +147,27 @@ def derive_stored(
     return items, time.thread_time() - t0
 
 
+def die_with_parent() -> None:
+    """Exit as soon as the process that started this one is gone, however it ended (SIGKILL
+    included, which runs no cleanup): a thread waits on the parent's sentinel, a pipe that
+    the operating system closes when the parent exits."""
+    import multiprocessing
+    import os
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 def init_worker() -> None:
-    """Worker process start: leave Ctrl-C to the main process, and load the tokeniser once."""
+    """Worker process start: die with the main process, leave Ctrl-C to it, load the tokeniser once."""
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     index_text("ทดสอบการตัดคำ")
