@@ -28,7 +28,7 @@ def test_classify_text(run):
     assert result.exit_code == 0, result.output
     (line,) = result.stdout.splitlines()
     obj = json.loads(line)
-    assert set(obj) == {"stage", "confidence", "scores"}
+    assert set(obj) == {"stage", "confidence", "scores", "stage_evidence"}
     assert obj["stage"] == "completed" and obj["confidence"] > 0.5
     assert set(obj["scores"]) == {"approval", "procurement", "completed", "none"}
 

@@ -43,22 +43,19 @@ def clean(text: str) -> str:
 
 
 def raw_blocks() -> list[dict]:
-    out = []
+    out: list[dict] = []
     for path in sorted((HERE / "real_raw").glob("batch*.txt")):
-        url, flags, buf = None, set(), []
-
-        def flush() -> None:
-            if url and clean("\n".join(buf)):
-                out.append({"text": clean("\n".join(buf)), "source_url": url, "kind": "+".join(sorted(flags)) or "note"})
-
+        blocks: list[tuple[str, set[str], list[str]]] = []
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("@@ "):
-                flush()
                 head = [p.strip() for p in line[3:].split("|")]
-                url, flags, buf = head[0], set(head[1:]), []
-            else:
-                buf.append(line)
-        flush()
+                blocks.append((head[0], set(head[1:]), []))
+            elif blocks:
+                blocks[-1][2].append(line)
+        for url, flags, lines in blocks:
+            text = clean("\n".join(lines))
+            if text:
+                out.append({"text": text, "source_url": url, "kind": "+".join(sorted(flags)) or "note"})
     return out
 
 

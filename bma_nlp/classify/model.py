@@ -24,7 +24,16 @@ from typing import Any
 
 import numpy as np
 
-from bma_nlp.classify.data import LABELS, Example, default_external_path, file_sha256, load_examples, repo_root
+from bma_nlp.classify.data import (
+    LABELS,
+    Example,
+    default_external_path,
+    default_real_labels_path,
+    file_sha256,
+    load_examples,
+    load_real,
+    repo_root,
+)
 from bma_nlp.classify.metrics import decide, macro_f1, summary
 from bma_nlp.errors import InputError, ModelError
 
@@ -48,7 +57,7 @@ def sidecar_path(model_path: str | Path) -> Path:
 # designs
 
 
-def _features(cues: bool = False) -> Any:
+def _features(cues: bool = False, clauses: bool = False) -> Any:
     """Word 1-2-grams (PyThaiNLP newmm + domain lexicon) and character 2-4-grams, both TF-IDF;
     with ``cues``, also the rule cue groups of ``bma_nlp.classify.rules`` (``cue_matrix``).
     All work on the prepared note (the pipeline's first step).
@@ -71,6 +80,10 @@ def _features(cues: bool = False) -> Any:
     parts: list[tuple[str, Any]] = [("word", word), ("char", char)]
     if cues:
         parts.append(("cues", FunctionTransformer(cue_matrix, accept_sparse=True)))
+    if clauses:
+        from bma_nlp.classify.clauses import clause_matrix
+
+        parts.append(("clauses", FunctionTransformer(clause_matrix, accept_sparse=True)))
     return FeatureUnion(parts)
 
 
@@ -83,21 +96,21 @@ def _pipeline(features: Any, clf: Any) -> Any:
     return Pipeline([("prepare", FunctionTransformer(prepare_all)), ("features", features), ("clf", clf)])
 
 
-def _lr(seed: int, cues: bool = False) -> Any:
+def _lr(seed: int, cues: bool = False, clauses: bool = False, c: float = 10.0) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=5000, random_state=seed)
-    return _pipeline(_features(cues), clf)
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
+    return _pipeline(_features(cues, clauses), clf)
 
 
-def _svm(seed: int, cues: bool = False) -> Any:
+def _svm(seed: int, cues: bool = False, clauses: bool = False) -> Any:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.model_selection import StratifiedKFold
     from sklearn.svm import LinearSVC
 
     svm = LinearSVC(C=0.5, class_weight="balanced", random_state=seed)
     clf = CalibratedClassifierCV(svm, method="sigmoid", cv=StratifiedKFold(3, shuffle=True, random_state=seed))
-    return _pipeline(_features(cues), clf)
+    return _pipeline(_features(cues, clauses), clf)
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,15 @@ DESIGNS: dict[str, Design] = {
     "tfidf-cues-svm": Design(
         "word 1-2 + char 2-4 TF-IDF + rule cue groups, calibrated LinearSVC, OCR-noise augmentation",
         lambda seed: _svm(seed, True), augment=True,
+    ),
+    "clauses-lr": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups + clause reading (stage x status per mention, "
+        "most advanced stage reached), LogisticRegression (C=2, balanced), OCR-noise augmentation",
+        lambda seed: _lr(seed, True, True, 2.0), augment=True,
+    ),
+    "clauses-svm": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups + clause reading, calibrated LinearSVC, OCR-noise augmentation",
+        lambda seed: _svm(seed, True, True), augment=True,
     ),
 }  # fmt: skip
 
@@ -351,6 +373,18 @@ def _split(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
     return [e.text for e in examples], [e.label for e in examples]
 
 
+REAL_REPEAT = 3  # a real training note counts this many times (they are few and the judge)
+
+
+def training_set(synthetic: Sequence[Example], real: Sequence[Example]) -> tuple[list[str], list[str], list[str]]:
+    """Texts, labels and CV groups: synthetic notes grouped by template family, real notes by
+    source page (repeated ``REAL_REPEAT`` times, the copies in their page's group)."""
+    texts = [e.text for e in synthetic] + [e.text for e in real for _ in range(REAL_REPEAT)]
+    labels = [e.label for e in synthetic] + [e.label for e in real for _ in range(REAL_REPEAT)]
+    groups = [family(e.source) or e.text for e in synthetic] + [f"page:{e.source}" for e in real for _ in range(REAL_REPEAT)]
+    return texts, labels, groups
+
+
 def train(
     data: str | os.PathLike[str] | None = None,
     out: str | os.PathLike[str] | None = None,
@@ -360,8 +394,11 @@ def train(
     external: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] | None = None,
     folds: int = 5,
+    real_labels: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """Fit on the ``train`` split, score CV / ``test`` / external, save model + sidecar; return the sidecar.
+    """Fit on the ``train`` split (plus the ``real-train`` side of the labelled real notes, each
+    counted ``REAL_REPEAT`` times), score CV / ``test`` / external / ``real-test``, save model +
+    sidecar; return the sidecar.
 
     Reproducible: fixed seeds, no timestamps in the sidecar; the same data gives the same metrics
     (and, with the same library versions, the same bytes).
@@ -375,12 +412,15 @@ def train(
     examples = load_examples(data_path)
     train_set = [e for e in examples if e.split == "train"]
     test_set = [e for e in examples if e.split == "test"]
-    texts, labels = _split(train_set)
-    if len(train_set) < 10 or len(set(labels)) < 2:
+    if len(train_set) < 10 or len({e.label for e in train_set}) < 2:
         raise InputError('needs at least 10 notes with split "train" in two or more labels', str(data_path))
+    real_path = Path(real_labels) if real_labels is not None else default_real_labels_path()
+    real_train, real_test = ([], []) if not real_path.is_file() else (
+        load_real(labels=real_path, split="real-train"), load_real(labels=real_path, split="real-test"))  # fmt: skip
+    texts, labels, groups = training_set(train_set, real_train)
     started = time.perf_counter()
-    say(f"training {design} on {len(train_set)} notes ({data_path})")
-    oof = cross_validated_proba(design, texts, labels, [family(e.source) or e.text for e in train_set], seed, folds)
+    say(f"training {design} on {len(train_set)} synthetic notes ({data_path}) + {len(real_train)} real notes x{REAL_REPEAT}")
+    oof = cross_validated_proba(design, texts, labels, groups, seed, folds)
     threshold = calibrate_threshold(labels, oof)
     metrics: dict[str, Any] = {"cv": summary(labels, oof, threshold)}
     say(f"{folds}-fold grouped CV macro-F1 {metrics['cv']['macro_f1']:.3f}; abstain threshold {threshold:.2f}")
@@ -395,13 +435,17 @@ def train(
         if e_texts:
             metrics["external"] = summary(e_labels, stage.proba(e_texts), threshold)
             say(f"external macro-F1 {metrics['external']['macro_f1']:.3f} (n={len(e_texts)})")
+    if real_test:
+        r_texts, r_labels = _split(real_test)
+        metrics["real-test"] = summary(r_labels, stage.proba(r_texts), threshold)
+        say(f"real held-out macro-F1 {metrics['real-test']['macro_f1']:.3f}, accuracy {metrics['real-test']['accuracy']:.3f} (n={len(r_texts)})")
     import joblib
 
     _strip_volatile(pipeline)
     buffer = io.BytesIO()
     joblib.dump(pipeline, buffer, compress=3, protocol=4)
     blob = buffer.getvalue()
-    counts = {lab: labels.count(lab) for lab in LABELS}
+    counts = {lab: sum(e.label == lab for e in train_set) for lab in LABELS}
     meta: dict[str, Any] = {
         "format": FORMAT,
         "design": design,
@@ -422,6 +466,12 @@ def train(
             "test_notes": len(test_set),
             "external_file": ext_path.name if ext_path.is_file() else None,
             "external_sha256": file_sha256(ext_path) if ext_path.is_file() else None,
+            "real_labels_file": real_path.name if real_path.is_file() else None,
+            "real_labels_sha256": file_sha256(real_path) if real_path.is_file() else None,
+            "real_train_notes": len(real_train),
+            "real_train_label_counts": {lab: sum(e.label == lab for e in real_train) for lab in LABELS},
+            "real_test_notes": len(real_test),
+            "real_repeat": REAL_REPEAT,
         },
         "metrics": metrics,
     }
