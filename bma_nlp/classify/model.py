@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from bma_nlp.classify.card import agreement, card_path, real_sources, render
 from bma_nlp.classify.data import (
     LABELS,
     Example,
@@ -474,10 +475,12 @@ def train(
             "real_repeat": REAL_REPEAT,
         },
         "metrics": metrics,
+        "data_card": {"real_sources": real_sources(), "agreement": agreement()},
     }
     out_path.parent.mkdir(parents=True, exist_ok=True)
     _write_bytes_atomic(out_path, blob)
     _write_bytes_atomic(sidecar_path(out_path), (json.dumps(meta, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    _write_bytes_atomic(card_path(out_path), render(meta, out_path.name).encode("utf-8"))
     say(f"wrote {out_path} ({len(blob) / 1e6:.2f} MB) and {sidecar_path(out_path).name} in {time.perf_counter() - started:.1f} s")
     clear_cache()
     return meta
