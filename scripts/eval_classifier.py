@@ -44,6 +44,7 @@ from bma_nlp.classify.data import LABELS, Example, load_examples, load_real  # n
 from bma_nlp.classify.metrics import accuracy, decide, ece, macro_f1  # noqa: E402
 from bma_nlp.classify.model import (  # noqa: E402
     DEFAULT_DESIGN,
+    DESIGNS,
     calibrate_threshold,
     cross_validated_proba,
     fit_design,
@@ -78,9 +79,13 @@ def scores(gold: Sequence[str], proba: np.ndarray, threshold: float) -> dict[str
 def fit(design: str, synthetic: Sequence[Example], real: Sequence[Example], seed: int) -> tuple[Predictor, float]:
     """A model of ``design`` on these notes, with its abstain threshold from grouped CV."""
     texts, labels, groups = training_set(synthetic, real)
-    oof = cross_validated_proba(design, texts, labels, groups, seed)
+    if DESIGNS[design].stacked:
+        model = fit_design(design, texts, labels, seed, groups)
+        oof = model.oof_
+    else:
+        oof = cross_validated_proba(design, texts, labels, groups, seed)
+        model = fit_design(design, texts, labels, seed)
     threshold = calibrate_threshold(labels, oof)
-    model = fit_design(design, texts, labels, seed)
     return (lambda t: proba_in_label_order(model, t)), threshold
 
 
@@ -91,8 +96,8 @@ def real_cv(design: str, synthetic: Sequence[Example], real: Sequence[Example], 
     out = np.zeros((len(real), len(LABELS)))
     pages = [e.source for e in real]
     for train_idx, test_idx in GroupKFold(folds).split(real, groups=pages):
-        texts, labels, _ = training_set(synthetic, [real[i] for i in train_idx])
-        model = fit_design(design, texts, labels, seed)
+        texts, labels, groups = training_set(synthetic, [real[i] for i in train_idx])
+        model = fit_design(design, texts, labels, seed, groups)
         out[test_idx] = proba_in_label_order(model, [real[i].text for i in test_idx])
     return out
 

@@ -69,14 +69,16 @@ CUES: list[tuple[str, str, bool, str]] = [
     # asking for approval of the project or its budget (GUIDE A1)
     ("approval_request", "approval", True,
      r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอรับ(?:การ)?(?:จัดสรร|สนับสนุน)"
-     r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา)|คำของบ"),
+     r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
+     r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?:ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่างข้อบัญญัติ|พิจารณา(?:ร่าง)?(?:ข้อบัญญัติ|งบประมาณ)"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
      r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ)"
-     r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"),
+     r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
+     r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท|แบบจำลอง"),
     # final delivery / inspection / acceptance / opening (GUIDE C2, C3)
     ("accepted", "completed", True,
-     r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
+     r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย)(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
      r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน"),
     # finished (GUIDE C1); "คาดว่าจะแล้วเสร็จ" is planned (C4)
     ("finished", "completed", True,
@@ -87,6 +89,8 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"(?:ความก้าวหน้า|ความคืบหน้า|คืบหน้า|ผลงาน|ผลการดำเนิน(?:งาน|การ)|ก่อสร้าง|ดำเนินการ)(?:ของงาน|ของโครงการ|โครงการ)?ฯ?"
      r"(?:รวม|สะสม|ที่ทำได้|ไป|ได้)*(?:แล้ว)?(?:ประมาณ|กว่า|มากกว่า|คิดเป็น|ราว|:|=)*"
      r"(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์)|(?<==)[0-9]+(?:\.[0-9]+)?)"),
+    # an official following the progress of works: the works are under way (GUIDE P5)
+    ("follow_up", "procurement", True, r"ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)(?:การ|ของ)?(?:ก่อสร้าง|ปรับปรุง|ซ่อม|งาน|โครงการก่อสร้าง)"),
     # a cumulative count of work done (in-house work under way)
     ("cumulative", "procurement", False, r"(?:แล้ว)?สะสม(?:จำนวน)?[0-9]"),
     # work under a contract (GUIDE P3)
@@ -99,7 +103,8 @@ CUES: list[tuple[str, str, bool, str]] = [
     # the work itself (GUIDE P5)
     ("works", "procurement", False,
      r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เทคอนกรีต|ปูผิว|ลาดยาง"
-     r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ|จัดเก็บข้อมูล"),
+     r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|ดำเนินโครงการ|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ"
+     r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|เวียนแจ้ง|รณรงค์|ปรับหน้าดิน|ปูสนามหญ้า"),
 ]  # fmt: skip
 
 _COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
@@ -107,13 +112,13 @@ CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน")),
+    ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$")),
     ("planned", re.compile(
         r"คาด(?:ว่า|การณ์)?|จะ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
         r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
     ("underway", re.compile(r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง")),
     ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ")),
-    ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|ชื่อเรื่อง:?|งบ)$")),
+    ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
 _AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|ในปี|ในเดือน|ได้ในปี)")
 _AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เสร็จ|ไปแล้ว)")
@@ -123,7 +128,7 @@ _AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเ�
 _INSTALLMENT = re.compile(r"งวด(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)งวด?)?")
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_AFTER_QUANTITY = re.compile(r"^.{0,20}?ได้(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส)")
+_AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
 # clause boundaries in the spaced text: line breaks, numbered items, bullets, month or date heads
@@ -196,6 +201,8 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return "name", start
     if best == "negated" and best_end >= len(before) - 12:
         return "negated", best_start
+    if cue == "follow_up":
+        return "underway", start
     if _AFTER_PLANNED.match(after) and cue not in {"accepted"}:
         return "planned", start
     if best == "planned" and best_end >= len(before) - 20 and not _AFTER_DONE_NOT_FINISH.match(after):
@@ -204,7 +211,7 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return "done", start
     if best in ("underway", "done") and best_end >= len(before) - 20:
         return best, best_start
-    if cue in {"progress", "approval_wait"}:
+    if cue in {"progress", "approval_wait", "follow_up"}:
         return "underway", start
     return "bare", start
 
@@ -240,7 +247,7 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "underway", "approval"  # not approved yet: still waiting (GUIDE A4)
     if cue == "approved" and _AFTER_AMOUNT.match(squeezed[end:]):
         return "metric", stage
-    if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]):
+    if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
         return "metric", stage  # a quantity handled (waste collected, people served): routine work
     if cue == "progress":
         numbers = [float(n) for n in _NUMBER.findall(words)]
@@ -285,7 +292,10 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     metric one does not); ``none`` when nothing is reached. Returns the label and the mentions that decided it (last first)."""
     reached = [m for m in found if m.reached or m.status in ("partial", "bare")]
     if not reached:
-        return "none", []
+        # a project still being planned, proposed or designed (even "will be proposed",
+        # "no EIA yet", a design project's name) is before approval (GUIDE A1-A4)
+        early = [m for m in found if m.stage == "approval" and m.status != "metric"]
+        return ("approval", early[::-1]) if early else ("none", [])
     top = max(_RANK[m.stage] for m in reached)
     label = STAGES[top]
     deciding = [m for m in reached if m.stage == label]
@@ -298,18 +308,33 @@ def clause_label(text: str) -> str:
 
 
 def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, object]]:
-    """The mentions that support ``stage`` (``None``: the mentions that did not count and why),
-    most recent first, at most ``limit``."""
+    """The words behind ``stage``, most recent first, at most ``limit``: the deciding mentions
+    when the rules agree with it, else the mentions of that stage; for no stage (``None``), the
+    mentions that did not count (planned, negated, part of a name, an amount) and why."""
     found = mentions(text)
+    label, deciding = combine(found)
     if stage is not None:
-        support = [m for m in found if m.stage == stage and (m.reached or m.status in ("partial", "bare"))]
-        return [m.to_dict() for m in support[::-1][:limit]]
+        support = deciding if stage == label else [m for m in found if m.stage == stage and m.status != "metric"][::-1]
+        return [m.to_dict() for m in support[:limit]]
     return [m.to_dict() for m in found if m.status in ("planned", "negated", "name", "metric")][::-1][:limit]
+
+
+_VECTORS: dict[tuple[str, bool], tuple[float, ...]] = {}
 
 
 def clause_vector(text: str, prepared: bool = True) -> list[float]:
     """Features for the learned model: per stage and status, how many mentions (log-scaled);
-    the rule label and the last reached stage (one-hot, with none); clause and mention counts."""
+    the rule label and the last reached stage (one-hot, with none); clause and mention counts.
+    Remembered per text within a process (cross-validation fits the same notes again)."""
+    hit = _VECTORS.get((text, prepared))
+    if hit is None:
+        hit = tuple(_clause_vector(text, prepared))
+        if len(_VECTORS) < 100_000:
+            _VECTORS[(text, prepared)] = hit
+    return list(hit)
+
+
+def _clause_vector(text: str, prepared: bool) -> list[float]:
     found = mentions(text, prepared=prepared)
     counts = {(s, st): 0 for s in STAGES for st in STATUSES}
     for m in found:
@@ -325,8 +350,10 @@ def clause_vector(text: str, prepared: bool = True) -> list[float]:
     return vec
 
 
-def clause_matrix(texts: Iterable[str]) -> object:
-    """``clause_vector`` of each prepared text as a sparse matrix (a ``FunctionTransformer`` step)."""
+def clause_matrix(texts: Iterable[str], weight: float = 1.0) -> object:
+    """``clause_vector`` of each prepared text as a sparse matrix (a ``FunctionTransformer`` step).
+    ``weight`` scales the block: beside tens of thousands of TF-IDF columns, a larger scale lets
+    the regularised model lean on the clause reading, which carries over to unseen wording."""
     from scipy.sparse import csr_matrix
 
-    return csr_matrix([clause_vector(t, prepared=True) for t in texts])
+    return csr_matrix([[weight * v for v in clause_vector(t, prepared=True)] for t in texts])

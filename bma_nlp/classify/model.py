@@ -58,7 +58,7 @@ def sidecar_path(model_path: str | Path) -> Path:
 # designs
 
 
-def _features(cues: bool = False, clauses: bool = False) -> Any:
+def _features(cues: bool = False, clauses: bool = False, text: bool = True, clause_weight: float = 1.0) -> Any:
     """Word 1-2-grams (PyThaiNLP newmm + domain lexicon) and character 2-4-grams, both TF-IDF;
     with ``cues``, also the rule cue groups of ``bma_nlp.classify.rules`` (``cue_matrix``).
     All work on the prepared note (the pipeline's first step).
@@ -70,21 +70,22 @@ def _features(cues: bool = False, clauses: bool = False) -> Any:
     from sklearn.pipeline import FeatureUnion
     from sklearn.preprocessing import FunctionTransformer
 
+    from bma_nlp.classify.features import tokenize_cached
     from bma_nlp.classify.rules import cue_matrix
     from bma_nlp.tokenize import word_tokenize
 
     word = TfidfVectorizer(
-        tokenizer=word_tokenize, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
+        tokenizer=tokenize_cached if clauses else word_tokenize,  # older designs keep their tokenizer reference token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
         dtype=np.float32,
     )  # fmt: skip
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), lowercase=False, sublinear_tf=True, min_df=2, dtype=np.float32)
-    parts: list[tuple[str, Any]] = [("word", word), ("char", char)]
+    parts: list[tuple[str, Any]] = [("word", word), ("char", char)] if text else []
     if cues:
         parts.append(("cues", FunctionTransformer(cue_matrix, accept_sparse=True)))
     if clauses:
         from bma_nlp.classify.clauses import clause_matrix
 
-        parts.append(("clauses", FunctionTransformer(clause_matrix, accept_sparse=True)))
+        parts.append(("clauses", FunctionTransformer(clause_matrix, accept_sparse=True, kw_args={"weight": clause_weight})))
     return FeatureUnion(parts)
 
 
@@ -97,11 +98,11 @@ def _pipeline(features: Any, clf: Any) -> Any:
     return Pipeline([("prepare", FunctionTransformer(prepare_all)), ("features", features), ("clf", clf)])
 
 
-def _lr(seed: int, cues: bool = False, clauses: bool = False, c: float = 10.0) -> Any:
+def _lr(seed: int, cues: bool = False, clauses: bool = False, c: float = 10.0, text: bool = True, clause_weight: float = 1.0) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
-    return _pipeline(_features(cues, clauses), clf)
+    return _pipeline(_features(cues, clauses, text, clause_weight), clf)
 
 
 def _svm(seed: int, cues: bool = False, clauses: bool = False) -> Any:
@@ -114,11 +115,18 @@ def _svm(seed: int, cues: bool = False, clauses: bool = False) -> Any:
     return _pipeline(_features(cues, clauses), clf)
 
 
+def _stacked(seed: int) -> Any:
+    from bma_nlp.classify.stack import StackedStage
+
+    return StackedStage("clauses-svm", seed)
+
+
 @dataclass(frozen=True)
 class Design:
     description: str
     build: Callable[[int], Any]
     augment: bool = False  # add one OCR-garbled copy of every training note (bma_nlp.classify.augment)
+    stacked: bool = False  # a StackedStage: fit() takes the CV groups and which notes are real
 
 
 DESIGNS: dict[str, Design] = {
@@ -137,6 +145,20 @@ DESIGNS: dict[str, Design] = {
         "most advanced stage reached), LogisticRegression (C=2, balanced), OCR-noise augmentation",
         lambda seed: _lr(seed, True, True, 2.0), augment=True,
     ),
+    "clauses-w3-lr": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups + clause reading weighted x3, LogisticRegression (C=2, balanced), "
+        "OCR-noise augmentation",
+        lambda seed: _lr(seed, True, True, 2.0, clause_weight=3.0), augment=True,
+    ),
+    "clauses-dense-lr": Design(
+        "rule cue groups + clause reading only (no TF-IDF), LogisticRegression (C=1, balanced), OCR-noise augmentation",
+        lambda seed: _lr(seed, True, True, 1.0, text=False), augment=True,
+    ),
+    "stacked-clauses": Design(
+        "clauses-svm text model stacked with the clause reading under a logistic-regression meta model "
+        "weighed on real notes (bma_nlp.classify.stack)",
+        lambda seed: _stacked(seed), stacked=True,
+    ),
     "clauses-svm": Design(
         "word 1-2 + char 2-4 TF-IDF + rule cue groups + clause reading, calibrated LinearSVC, OCR-noise augmentation",
         lambda seed: _svm(seed, True, True), augment=True,
@@ -150,11 +172,21 @@ def build_pipeline(design: str = DEFAULT_DESIGN, seed: int = 0) -> Any:
     return DESIGNS[design].build(seed)
 
 
-def fit_design(design: str, texts: Sequence[str], labels: Sequence[str], seed: int = 0) -> Any:
-    """Build and fit a design (with its training-time augmentation, if any)."""
+def fit_design(
+    design: str,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    seed: int = 0,
+    groups: Sequence[str] | None = None,
+) -> Any:
+    """Build and fit a design (with its training-time augmentation, if any). ``groups``: CV
+    groups (``training_set``) for a stacked design's inner cross-validation."""
     from bma_nlp.classify.augment import augment
 
     texts, labels = list(texts), list(labels)
+    if DESIGNS[design].stacked:
+        real = None if groups is None else [str(g).startswith("page:") for g in groups]
+        return build_pipeline(design, seed).fit(texts, labels, groups, real)
     if DESIGNS[design].augment:
         texts, labels = augment(texts, labels, seed)
     return build_pipeline(design, seed).fit(texts, labels)
@@ -364,6 +396,11 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
 def _strip_volatile(pipeline: Any) -> None:
     """Drop the one fitted attribute that differs between identical runs (``_stop_words_id``
     is a memory address; scikit-learn recomputes it on use), so a rebuild gives the same bytes."""
+    if hasattr(pipeline, "base_"):  # a StackedStage: its text model, and the training-only predictions
+        _strip_volatile(pipeline.base_)
+        if hasattr(pipeline, "oof_"):
+            del pipeline.oof_
+        return
     features = getattr(pipeline, "named_steps", {}).get("features")
     for _name, step in getattr(features, "transformer_list", []):
         if hasattr(step, "_stop_words_id"):
@@ -421,11 +458,15 @@ def train(
     texts, labels, groups = training_set(train_set, real_train)
     started = time.perf_counter()
     say(f"training {design} on {len(train_set)} synthetic notes ({data_path}) + {len(real_train)} real notes x{REAL_REPEAT}")
-    oof = cross_validated_proba(design, texts, labels, groups, seed, folds)
+    if DESIGNS[design].stacked:  # the stacked model's own out-of-fold predictions (no nested CV)
+        pipeline = fit_design(design, texts, labels, seed, groups)
+        oof = pipeline.oof_
+    else:
+        oof = cross_validated_proba(design, texts, labels, groups, seed, folds)
+        pipeline = fit_design(design, texts, labels, seed)
     threshold = calibrate_threshold(labels, oof)
     metrics: dict[str, Any] = {"cv": summary(labels, oof, threshold)}
     say(f"{folds}-fold grouped CV macro-F1 {metrics['cv']['macro_f1']:.3f}; abstain threshold {threshold:.2f}")
-    pipeline = fit_design(design, texts, labels, seed)
     stage = StageModel(pipeline, {"abstain_threshold": threshold})
     if test_set:
         t_texts, t_labels = _split(test_set)
