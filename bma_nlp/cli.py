@@ -15,7 +15,7 @@ import click
 from bma_nlp import __version__
 from bma_nlp.errors import BmaNlpError
 from bma_nlp.export import FORMATS, render
-from bma_nlp.output import write_atomic
+from bma_nlp.output import one_line, terminal_safe, write_output
 from bma_nlp.pipeline import process
 from bma_nlp.summary import summary_text
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
@@ -29,7 +29,7 @@ def sample_path() -> Path:
 
 
 def report_error(exc: BmaNlpError) -> None:
-    click.echo(f"error: {exc}", err=True)
+    click.echo(f"error: {one_line(str(exc))}", err=True)
 
 
 def one_line_errors(func: F) -> F:
@@ -50,7 +50,7 @@ def one_line_errors(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last resort: still one line
-            click.echo(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}", err=True)
+            click.echo(f"internal error: {type(exc).__name__}: {one_line(' '.join(str(exc).split()))}", err=True)
             sys.exit(70)
 
     return wrapper  # type: ignore[return-value]
@@ -60,27 +60,33 @@ def one_line_errors(func: F) -> F:
 @click.version_option(__version__, prog_name="bma-nlp")
 def main() -> None:
     """Turn OCR'd Thai BMA progress reports into clean, structured, searchable records."""
+    import signal
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM ends a run like Ctrl-C: stored work committed, workers stopped
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))  # an unreadable file is reported, the others still run
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here (atomically) instead of stdout; CSV gets a BOM for Excel.")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
 @one_line_errors
 def parse(files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: bool, no_classify: bool, max_bytes: int) -> None:
     """Parse archive FILES into one record per report (copies merged, problems flagged)."""
     reports, errors = process(files, repair=not no_repair, classify=not no_classify, max_bytes=max_bytes, on_error=report_error)
     text = render(reports, fmt)
     if output is not None and reports:
-        write_atomic(output, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        write_output(output, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     elif reports:
         click.echo(text, nl=False)
     for r in reports:
         if not r.installments:
-            click.echo(f"warning: {r.source}: report {r.project.code or r.project.name} has no installments", err=True)
+            click.echo(f"warning: {one_line(f'{r.source}: report {r.project.code or r.project.name} has no installments')}", err=True)
     if errors or any(not r.installments for r in reports):
         sys.exit(1)
 
@@ -130,7 +136,7 @@ def demo(db: Path | None) -> None:
         result = archive.ingest([sample])
         if result.errors:
             raise result.errors[0]
-        click.echo(summary_text([r for r in archive.reports() if r.source == os.path.abspath(sample)]))
+        click.echo(terminal_safe(summary_text([r for r in archive.reports() if r.source == os.path.abspath(sample)])))
         click.echo(f"\nArchive {db}:")
         click.echo(stats_text(archive.stats()), nl=False)
         query = "จัดซื้อวัสดุ"
@@ -170,13 +176,13 @@ def _filter_options(func: F) -> F:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @_db_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for reading, parsing, repair, classification and tokenising.")
 @click.option("--glob", "patterns", multiple=True, help="File name pattern inside folders (repeatable; default *.txt and *.md).")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")
 @one_line_errors
 def ingest(paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int) -> None:
     """Store the reports in PATHS (files, or folders searched recursively) in the archive.
@@ -231,7 +237,7 @@ def export(db: Path, fmt: str, output: Path | None, **filters: Any) -> None:
 
     with Archive(db, create=False) as archive:
         if output is not None:
-            write_atomic(output, archive.export(fmt, **filters), encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+            write_output(output, archive.export(fmt, **filters), encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         else:
             for chunk in archive.iter_export(fmt, **filters):
                 click.echo(chunk, nl=False)
@@ -257,19 +263,22 @@ def stats(db: Path, fmt: str) -> None:
 @click.argument("text", required=False)
 @click.option("--input", "input_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str), help="JSON Lines with a \"text\" field per line (- for stdin).")
 @click.option("--plain", is_flag=True, help="--input lines are plain notes, one per line.")
-@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="A stage model (.joblib beside its .json sidecar) instead of the shipped one.")
+@click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="A stage model (.skops beside its .json sidecar) instead of the shipped one.")
+@click.option("--trust-model", is_flag=True, help="Load a --model that is not the shipped one (only if you trust where it came from).")
 @one_line_errors
-def classify_command(text: str | None, input_file: str | None, plain: bool, model: Path | None) -> None:
+def classify_command(text: str | None, input_file: str | None, plain: bool, model: Path | None, trust_model: bool) -> None:
     """Stage of progress notes on their own, as JSON Lines: {stage, confidence, scores}."""
     from bma_nlp.classify.commands import classify_lines, read_notes
+    from bma_nlp.classify.model import load_model
 
-    for line in classify_lines(read_notes(text, input_file, plain), model):
+    loaded = load_model(model, trust=True) if trust_model else model
+    for line in classify_lines(read_notes(text, input_file, plain), loaded):
         click.echo(line)
 
 
 @main.command("train")
 @click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled notes, JSON Lines (default: training_data/notes.jsonl).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: models/stage.joblib); the sidecar goes beside it.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: the shipped models/stage.skops); the .json sidecar goes beside it.")
 @click.option("--design", help="tfidf-cues-svm (default), tfidf-cues-lr, tfidf-lr or tfidf-svm.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--external", type=click.Path(dir_okay=False, path_type=Path), help="Extra evaluation set (default: training_data/external.jsonl if present).")
@@ -285,12 +294,14 @@ def train_command(data: Path | None, out: Path | None, design: str | None, seed:
 @click.option("--split", type=click.Choice(["test", "external", "train"]), default="test", show_default=True)
 @click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled notes (default: training_data/notes.jsonl, or external.jsonl for --split external).")
 @click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="A stage model instead of the shipped one.")
+@click.option("--trust-model", is_flag=True, help="Load a --model that is not the shipped one (only if you trust where it came from).")
 @one_line_errors
-def evaluate_command(split: str, data: Path | None, model: Path | None) -> None:
+def evaluate_command(split: str, data: Path | None, model: Path | None, trust_model: bool) -> None:
     """Per-class precision/recall/F1 and confusion matrix of the stage model on a labelled split."""
     from bma_nlp.classify.commands import evaluate_command as run_evaluation
+    from bma_nlp.classify.model import load_model
 
-    click.echo(run_evaluation(split, data, model))
+    click.echo(run_evaluation(split, data, load_model(model, trust=True) if trust_model else model))
 
 
 if __name__ == "__main__":  # pragma: no cover

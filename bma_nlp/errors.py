@@ -28,5 +28,9 @@ class ModelError(BmaNlpError):
     """A model file is missing, corrupted or was built by incompatible versions."""
 
 
+class OutputError(BmaNlpError):
+    """An output file cannot be written (missing folder, no permission, disk full)."""
+
+
 class ArchiveError(BmaNlpError):
     """The SQLite archive cannot be opened, written or migrated."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import fields
 
+from bma_nlp.output import csv_text, json_safe
 from bma_nlp.records import Installment, Project, Report
 
 FORMATS = ("json", "jsonl", "csv")
@@ -17,11 +16,11 @@ CSV_COLUMNS = ["source", "encoding", "copies", *PROJECT_COLUMNS, *(f"installment
 
 
 def to_json(reports: Iterable[Report]) -> str:
-    return json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1) + "\n"
+    return json_safe(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1)) + "\n"
 
 
 def to_jsonl(reports: Iterable[Report]) -> str:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
+    return "".join(json_safe(json.dumps(r.to_dict(), ensure_ascii=False)) + "\n" for r in reports)
 
 
 def csv_rows(report: Report) -> Iterable[dict[str, object]]:
@@ -40,12 +39,8 @@ def csv_rows(report: Report) -> Iterable[dict[str, object]]:
 
 
 def to_csv(reports: Iterable[Report]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for report in reports:
-        writer.writerows(csv_rows(report))
-    return buf.getvalue()
+    """One row per installment; formula-looking text is neutralised (``bma_nlp.output.csv_cell``)."""
+    return csv_text((row for report in reports for row in csv_rows(report)), CSV_COLUMNS)
 
 
 def render(reports: list[Report], fmt: str) -> str:

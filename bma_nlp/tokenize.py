@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -22,6 +24,8 @@ from pythainlp.tokenize import word_tokenize as _pythainlp_tokenize
 from pythainlp.util import Trie
 
 ENGINES = ("newmm", "nlpo3")
+CHUNK_CHARS = 8192  # newmm's time per character grows with the text's length: cut long texts
+_SPACE_RUN = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -67,12 +71,29 @@ def _nlpo3_dictionary(compounds: bool) -> str | None:
     return name if ok else None
 
 
+def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, cut after a run of whitespace (where no
+    word continues), or at ``size`` when a piece has no whitespace at all."""
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = None
+        for match in _SPACE_RUN.finditer(text, start + size // 2, end):
+            cut = match.end()
+        end = cut if cut is not None and cut < len(text) else end
+        yield text[start:end]
+        start = end
+    yield text[start:]
+
+
 def word_tokenize(text: str, engine: str = "newmm", compounds: bool = True, keep_whitespace: bool = False) -> list[str]:
     """Split Thai text into words. Module-level (picklable) so scikit-learn pipelines can use it.
 
     ``engine="nlpo3"`` falls back to ``newmm`` when the nlpo3 package is not installed."""
     if engine not in ENGINES:
         raise ValueError(f"unknown tokenizer engine {engine!r} (available: {', '.join(ENGINES)})")
+    if len(text) > CHUNK_CHARS:  # short texts (every real note) are tokenised whole, as before
+        return [t for piece in _chunks(text) for t in word_tokenize(piece, engine, compounds, keep_whitespace)]
     name = _nlpo3_dictionary(compounds) if engine == "nlpo3" else None
     if name is not None:
         import nlpo3

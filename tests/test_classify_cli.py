@@ -79,14 +79,14 @@ def test_classify_usage_errors(run, tmp_path):
 
 
 def test_corrupted_model_is_one_line(run, tmp_path):
-    model = tmp_path / "stage.joblib"
+    model = tmp_path / "stage.skops"
     shutil.copyfile(default_model_path(), model)
     shutil.copyfile(sidecar_path(default_model_path()), sidecar_path(model))
     model.write_bytes(model.read_bytes()[:1000])
-    result = run("classify", "โครงการแล้วเสร็จ", "--model", model)
+    result = run("classify", "โครงการแล้วเสร็จ", "--model", model, "--trust-model")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "corrupted" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    result = run("parse", SAMPLE, env={"BMA_NLP_STAGE_MODEL": str(model)})
+    result = run("parse", SAMPLE, env={"BMA_NLP_STAGE_MODEL": str(model), "BMA_NLP_TRUST_MODEL": "1"})
     assert result.exit_code == 1 and "corrupted" in result.stderr and "Traceback" not in result.stderr
     clear_cache()
 
@@ -116,11 +116,12 @@ def test_train_cli(run, tmp_path):
     small = [r for r in rows if r["split"] == "train"][::12] + [r for r in rows if r["split"] == "test"][::10]
     data = tmp_path / "small.jsonl"
     data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in small), encoding="utf-8")
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.skops"
     result = run("train", "--data", data, "--out", out, "--design", "tfidf-lr", "--external", tmp_path / "none.jsonl")
     assert result.exit_code == 0, result.output
     assert out.exists() and sidecar_path(out).exists() and "macro-F1" in result.stdout
-    assert run("classify", "รออนุมัติ", "--model", out).exit_code == 0
+    assert run("classify", "รออนุมัติ", "--model", out, "--trust-model").exit_code == 0
+    assert "not the shipped model" in run("classify", "รออนุมัติ", "--model", out).stderr
     assert run("train", "--design", "nope", "--out", out).exit_code == 1
     clear_cache()
 

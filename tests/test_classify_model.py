@@ -1,4 +1,6 @@
-"""The shipped stage model: quality floors, its sidecar, safe loading, reproducible training."""
+"""The shipped stage model: quality floors, its sidecar, safe loading, reproducible training.
+
+Hostile model files (pickles, foreign types, untrusted files) are in tests/hostile/test_model_trust.py."""
 
 import hashlib
 import json
@@ -70,7 +72,7 @@ def test_loaded_once_per_process(model):
 @pytest.fixture
 def model_copy(tmp_path):
     src = default_model_path()
-    dst = tmp_path / "stage.joblib"
+    dst = tmp_path / "stage.skops"
     shutil.copyfile(src, dst)
     shutil.copyfile(sidecar_path(src), sidecar_path(dst))
     yield dst
@@ -78,20 +80,22 @@ def model_copy(tmp_path):
 
 
 def _never_unpickle(monkeypatch):
-    import joblib
+    import skops.io
 
     def refuse(*args, **kwargs):
-        raise AssertionError("unpickled a file whose hash did not match")
+        raise AssertionError("loaded a file whose hash did not match")
 
-    monkeypatch.setattr(joblib, "load", refuse)
+    monkeypatch.setattr(skops.io, "loads", refuse)
 
 
 def test_truncated_model_is_refused_before_unpickling(model_copy, monkeypatch):
     data = model_copy.read_bytes()
     model_copy.write_bytes(data[: len(data) // 2])
     _never_unpickle(monkeypatch)
-    with pytest.raises(ModelError, match="corrupted or truncated") as info:
+    with pytest.raises(ModelError, match="not the shipped model"):
         load_model(model_copy)
+    with pytest.raises(ModelError, match="corrupted or truncated") as info:
+        load_model(model_copy, trust=True)
     assert "\n" not in str(info.value) and "bma-nlp train" in str(info.value)
 
 
@@ -101,12 +105,12 @@ def test_flipped_byte_is_refused(model_copy, monkeypatch):
     model_copy.write_bytes(bytes(data))
     _never_unpickle(monkeypatch)
     with pytest.raises(ModelError, match="corrupted"):
-        load_model(model_copy)
+        load_model(model_copy, trust=True)
 
 
 def test_missing_files(model_copy, tmp_path):
     with pytest.raises(ModelError, match="not found"):
-        load_model(tmp_path / "nope.joblib")
+        load_model(tmp_path / "nope.skops")
     sidecar_path(model_copy).unlink()
     with pytest.raises(ModelError, match="sidecar .* missing"):
         load_model(model_copy)
@@ -122,13 +126,13 @@ def test_incompatible_scikit_learn_version(model_copy):
 
 
 def test_unloadable_file_with_a_matching_hash(model_copy):
-    model_copy.write_bytes(b"not a joblib file at all")
+    model_copy.write_bytes(b"not a skops file at all")
     side = sidecar_path(model_copy)
     meta = json.loads(side.read_text(encoding="utf-8"))
     meta["sha256"] = hashlib.sha256(model_copy.read_bytes()).hexdigest()
     side.write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ModelError, match="cannot load model"):
-        load_model(model_copy)
+        load_model(model_copy, trust=True)
 
 
 def test_garbage_sidecar(model_copy):
@@ -152,12 +156,12 @@ def _subset(tmp_path, per_label=15):
 
 def test_training_is_reproducible(tmp_path):
     data = _subset(tmp_path)
-    a = train(data, tmp_path / "a.joblib", external=tmp_path / "none.jsonl", folds=2)
-    b = train(data, tmp_path / "b.joblib", external=tmp_path / "none.jsonl", folds=2)
+    a = train(data, tmp_path / "a.skops", external=tmp_path / "none.jsonl", folds=2)
+    b = train(data, tmp_path / "b.skops", external=tmp_path / "none.jsonl", folds=2)
     assert a["metrics"] == b["metrics"] and a["abstain_threshold"] == b["abstain_threshold"]
     assert a["sha256"] == b["sha256"]  # same bytes, too
     assert "external" not in a["metrics"] and a["training_data"]["train_notes"] == 60
-    loaded = load_model(tmp_path / "a.joblib")
+    loaded = load_model(tmp_path / "a.skops", trust=True)
     assert loaded.proba(["โครงการแล้วเสร็จ"]).shape == (1, 4)
     clear_cache()
 
@@ -168,4 +172,4 @@ def test_training_data_errors(tmp_path):
     with pytest.raises(InputError, match=r"bad\.jsonl:2"):
         load_examples(bad)
     with pytest.raises(InputError, match="at least 10"):
-        train(_subset(tmp_path, per_label=2), tmp_path / "m.joblib")
+        train(_subset(tmp_path, per_label=2), tmp_path / "m.skops")

@@ -7,10 +7,13 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bma_nlp.errors import InputError
 from bma_nlp.text import read_input
+
+if TYPE_CHECKING:
+    from bma_nlp.classify.model import StageModel
 
 BATCH = 1000
 
@@ -50,7 +53,7 @@ def read_notes(text: str | None, input_file: str | None, plain: bool, stdin: Tex
     return notes
 
 
-def classify_lines(notes: list[str], model: str | os.PathLike[str] | None = None) -> Iterator[str]:
+def classify_lines(notes: list[str], model: StageModel | str | os.PathLike[str] | None = None) -> Iterator[str]:
     """One JSON line ``{stage, confidence, scores}`` per note, in order."""
     from bma_nlp.classify import classify
 
@@ -79,18 +82,18 @@ def train_command(
     return "\n".join(rows)
 
 
-def evaluate_command(split: str, data: Path | None, model: str | os.PathLike[str] | None) -> str:
+def evaluate_command(split: str, data: Path | None, model: StageModel | str | os.PathLike[str] | None) -> str:
     """Per-class precision/recall/F1 and the confusion matrix of the note-alone classifier."""
     from bma_nlp.classify import note_probabilities
     from bma_nlp.classify.data import default_data_path, default_external_path, load_examples
     from bma_nlp.classify.metrics import format_report, summary
-    from bma_nlp.classify.model import load_model
+    from bma_nlp.classify.model import StageModel, load_model
 
     path = data or (default_external_path() if split == "external" else default_data_path())
     examples = load_examples(path, split)
     if not examples:
         raise InputError(f'no notes with split "{split}"', str(path))
-    loaded = load_model(model)
+    loaded = model if isinstance(model, StageModel) else load_model(model)
     proba = note_probabilities([e.text for e in examples], loaded)
     result = summary([e.label for e in examples], proba, loaded.threshold)
     head = f"{split}: {len(examples)} notes from {path}; model {loaded.path} (abstain below {loaded.threshold:.2f})"

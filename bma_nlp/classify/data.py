@@ -34,11 +34,9 @@ def default_external_path() -> Path:
 
 
 def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from bma_nlp.text.read import read_bytes
+
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def load_examples(path: str | Path, split: str | None = None) -> list[Example]:
@@ -46,12 +44,14 @@ def load_examples(path: str | Path, split: str | None = None) -> list[Example]:
 
     A bad line raises ``InputError`` naming the file and line number.
     """
+    from bma_nlp.text.read import read_bytes
+
     path = Path(path)
+    if not path.exists():
+        raise InputError("training data not found", str(path))
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError("training data not found", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = read_bytes(path).decode("utf-8").splitlines()  # a regular file, bounded: never a FIFO or device
+    except UnicodeDecodeError as exc:
         raise InputError(f"cannot read training data ({exc})", str(path)) from None
     examples: list[Example] = []
     for number, line in enumerate(lines, 1):

@@ -1,7 +1,7 @@
 """Text preparation and tokenisation for the stage classifier.
 
 Everything a pickled pipeline refers to lives at module level here (or in
-``bma_nlp.tokenize``) so the model can be saved with joblib. Renaming these functions
+``bma_nlp.tokenize``) so the model can be saved with skops (which rebuilds functions by name). Renaming these functions
 breaks shipped models: retrain with ``bma-nlp train`` after such a change.
 """
 

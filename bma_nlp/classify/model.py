@@ -1,24 +1,16 @@
-"""The learned stage model: designs, reproducible training, and a safe loader.
+"""The learned stage model: designs and reproducible training.
 
-A model is two files: ``stage.joblib`` (a scikit-learn ``Pipeline``) and its sidecar
-``stage.json`` (versions, training-data and model sha256, label set, abstain threshold,
-metrics). joblib files run code when unpickled, so the loader reads the bytes, checks their
-sha256 against the sidecar and the recorded library versions, and only then unpickles. Only the
-shipped model or a file the user names (``--model``) is ever loaded.
+How a model is stored and loaded (skops, an allow-list of types, the shipped model's sha256
+pinned in the package, ``trust`` for any other file) lives in ``bma_nlp.classify.persist``;
+its names are re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import os
-import platform
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +28,36 @@ from bma_nlp.classify.data import (
     repo_root,
 )
 from bma_nlp.classify.metrics import decide, macro_f1, summary
-from bma_nlp.errors import InputError, ModelError
+from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's API in one place
+    FORMAT,
+    MODEL_SUFFIX,
+    RETRAIN,
+    StageModel,
+    _write_bytes_atomic,
+    check_model_path,
+    check_versions,
+    clear_cache,
+    load_model,
+    proba_in_label_order,
+    read_sidecar,
+    save_model,
+    sidecar_path,
+)
+from bma_nlp.errors import InputError
 
-FORMAT = "bma-nlp-stage/1"
 DEFAULT_DESIGN = "tfidf-cues-svm"  # best grouped-CV macro-F1 in scripts/eval_classifier.py
 MODEL_ENV = "BMA_NLP_STAGE_MODEL"
-RETRAIN = "run `bma-nlp train` to rebuild it"
+
+
+def shipped_model_path() -> Path:
+    """The model that ships with the package (its sha256 is pinned in ``bma_nlp.classify.shipped``)."""
+    return repo_root() / "models" / f"stage{MODEL_SUFFIX}"
 
 
 def default_model_path() -> Path:
-    """``$BMA_NLP_STAGE_MODEL`` if set, else the shipped ``models/stage.joblib``."""
+    """``$BMA_NLP_STAGE_MODEL`` if set, else the shipped model."""
     env = os.environ.get(MODEL_ENV)
-    return Path(env) if env else repo_root() / "models" / "stage.joblib"
-
-
-def sidecar_path(model_path: str | Path) -> Path:
-    return Path(model_path).with_suffix(".json")
+    return Path(env) if env else shipped_model_path()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,15 +198,6 @@ def fit_design(
     return build_pipeline(design, seed).fit(texts, labels)
 
 
-def proba_in_label_order(estimator: Any, texts: Sequence[str]) -> np.ndarray:
-    """``predict_proba`` with the columns in ``LABELS`` order (zeros for a class never seen)."""
-    raw = estimator.predict_proba(list(texts))
-    out = np.zeros((len(texts), len(LABELS)), dtype=float)
-    for j, label in enumerate(estimator.classes_):
-        out[:, LABELS.index(str(label))] = raw[:, j]
-    return out
-
-
 def calibrate_threshold(gold: Sequence[str], proba: np.ndarray) -> float:
     """Abstain threshold: middle of the range of thresholds whose macro-F1 is within 0.005 of the best.
 
@@ -251,146 +248,7 @@ def cross_validated_proba(
 
 
 # ---------------------------------------------------------------------------------------------
-# the loaded model
-
-
-@dataclass
-class StageModel:
-    """A loaded pipeline with its sidecar metadata."""
-
-    pipeline: Any
-    meta: dict[str, Any] = field(default_factory=dict)
-    path: Path | None = None
-
-    @property
-    def threshold(self) -> float:
-        return float(self.meta.get("abstain_threshold", 0.5))
-
-    def proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities over ``LABELS`` per text; each distinct text is scored once."""
-        if not texts:
-            return np.zeros((0, len(LABELS)))
-        unique = list(dict.fromkeys(texts))
-        table = proba_in_label_order(self.pipeline, unique)
-        row = {text: i for i, text in enumerate(unique)}
-        return table[[row[t] for t in texts]]
-
-
-def _versions() -> dict[str, str]:
-    import joblib
-    import pythainlp
-    import sklearn
-
-    from bma_nlp import __version__
-
-    return {
-        "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "pythainlp": pythainlp.__version__,
-        "numpy": np.__version__,
-        "joblib": joblib.__version__,
-        "bma-nlp": __version__,
-    }
-
-
-def _major_minor(version: str, parts: int = 2) -> tuple[str, ...]:
-    return tuple(version.split(".")[:parts])
-
-
-def check_versions(meta: dict[str, Any], where: str) -> None:
-    """The library versions a model needs: same scikit-learn major.minor, same PyThaiNLP, NumPy and Python major."""
-    built = meta.get("versions") or {}
-    now = _versions()
-    rules = [("scikit-learn", 2), ("pythainlp", 1), ("numpy", 1), ("python", 1)]
-    for name, parts in rules:
-        if name not in built:
-            raise ModelError(f"sidecar does not record the {name} version; {RETRAIN}", where)
-        if _major_minor(str(built[name]), parts) != _major_minor(now[name], parts):
-            raise ModelError(f"model was built with {name} {built[name]} but {now[name]} is installed; {RETRAIN}", where)
-
-
-def read_sidecar(model_path: Path) -> dict[str, Any]:
-    side = sidecar_path(model_path)
-    try:
-        meta = json.loads(side.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelError(f"model sidecar {side.name} is missing; {RETRAIN}", str(model_path)) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"model sidecar {side.name} is unreadable ({exc}); {RETRAIN}", str(model_path)) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelError(f"{side.name} is not a {FORMAT} sidecar; {RETRAIN}", str(model_path))
-    return meta
-
-
-def _load_uncached(path: Path) -> StageModel:
-    where = str(path)
-    if not path.is_file():
-        raise ModelError(f"model file not found; {RETRAIN}", where)
-    meta = read_sidecar(path)
-    try:
-        blob = path.read_bytes()
-    except OSError as exc:
-        raise ModelError(f"cannot read model file ({exc.strerror})", where) from None
-    digest = hashlib.sha256(blob).hexdigest()
-    if digest != meta.get("sha256"):
-        raise ModelError(
-            f"model file is corrupted or truncated (sha256 {digest[:12]}... does not match its sidecar); {RETRAIN}", where
-        )
-    check_versions(meta, where)
-    if list(meta.get("labels", [])) != list(LABELS):
-        raise ModelError(f"model labels {meta.get('labels')} are not {list(LABELS)}; {RETRAIN}", where)
-    import joblib
-
-    try:
-        pipeline = joblib.load(io.BytesIO(blob))  # hash checked above: this is the file we shipped or were told to load
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure is one ModelError
-        raise ModelError(f"cannot load model ({type(exc).__name__}: {exc}); {RETRAIN}", where) from None
-    classes = {str(c) for c in getattr(pipeline, "classes_", [])}
-    if not hasattr(pipeline, "predict_proba") or not classes <= set(LABELS):
-        raise ModelError(f"file does not hold a stage classifier; {RETRAIN}", where)
-    return StageModel(pipeline, meta, path)
-
-
-_cache: dict[tuple[str, int, int], StageModel] = {}
-_lock = threading.Lock()
-
-
-def load_model(path: str | os.PathLike[str] | None = None) -> StageModel:
-    """Load (once per process and file version) the shipped model or the one at ``path``."""
-    target = Path(path) if path is not None else default_model_path()
-    try:
-        st = target.stat()
-        key = (str(target.resolve()), st.st_mtime_ns, st.st_size)
-    except OSError:
-        raise ModelError(f"model file not found; {RETRAIN}", str(target)) from None
-    with _lock:
-        model = _cache.get(key)
-        if model is None:
-            model = _load_uncached(target)
-            _cache.clear()
-            _cache[key] = model
-        return model
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
-
-
-# ---------------------------------------------------------------------------------------------
 # training
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped model must be readable by all
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _strip_volatile(pipeline: Any) -> None:
@@ -445,7 +303,7 @@ def train(
 
     say = log or (lambda _msg: None)
     data_path = Path(data) if data is not None else default_data_path()
-    out_path = Path(out) if out is not None else default_model_path()
+    out_path = check_model_path(out) if out is not None else default_model_path()
     ext_path = Path(external) if external is not None else default_external_path()
     examples = load_examples(data_path)
     train_set = [e for e in examples if e.split == "train"]
@@ -481,15 +339,9 @@ def train(
         r_texts, r_labels = _split(real_test)
         metrics["real-test"] = summary(r_labels, stage.proba(r_texts), threshold)
         say(f"real held-out macro-F1 {metrics['real-test']['macro_f1']:.3f}, accuracy {metrics['real-test']['accuracy']:.3f} (n={len(r_texts)})")
-    import joblib
-
     _strip_volatile(pipeline)
-    buffer = io.BytesIO()
-    joblib.dump(pipeline, buffer, compress=3, protocol=4)
-    blob = buffer.getvalue()
     counts = {lab: sum(e.label == lab for e in train_set) for lab in LABELS}
     meta: dict[str, Any] = {
-        "format": FORMAT,
         "design": design,
         "description": DESIGNS[design].description,
         "labels": list(LABELS),
@@ -497,9 +349,6 @@ def train(
         "abstain_threshold": threshold,
         "seed": seed,
         "cv_folds": folds,
-        "sha256": hashlib.sha256(blob).hexdigest(),
-        "size_bytes": len(blob),
-        "versions": _versions(),
         "training_data": {
             "file": data_path.name,
             "sha256": file_sha256(data_path),
@@ -518,10 +367,8 @@ def train(
         "metrics": metrics,
         "data_card": {"real_sources": real_sources(), "agreement": agreement()},
     }
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    _write_bytes_atomic(out_path, blob)
-    _write_bytes_atomic(sidecar_path(out_path), (json.dumps(meta, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    pin = out_path.resolve() == shipped_model_path().resolve()  # rebuilding the shipped model: pin its new hash
+    meta = save_model(pipeline, out_path, meta, pin=pin)
     _write_bytes_atomic(card_path(out_path), render(meta, out_path.name).encode("utf-8"))
-    say(f"wrote {out_path} ({len(blob) / 1e6:.2f} MB) and {sidecar_path(out_path).name} in {time.perf_counter() - started:.1f} s")
-    clear_cache()
+    say(f"wrote {out_path} ({meta['size_bytes'] / 1e6:.2f} MB), {sidecar_path(out_path).name} and {card_path(out_path).name} in {time.perf_counter() - started:.1f} s")
     return meta

@@ -104,12 +104,16 @@ def cue_hits(text: str, prepared: bool = False) -> list[tuple[str, str, float, i
     squeezed = _SPACES.sub("", text if prepared else prepare(text))
     hits: list[tuple[str, str, float, int]] = []
     for name, stage, weight, pattern in _COMPILED:
-        spans = [m.span() for m in pattern.finditer(squeezed)]
-        if not spans:
-            continue
-        hits.extend((name, stage, weight, start) for start, _end in spans)
-        for start, end in spans:
-            squeezed = squeezed[:start] + "_" * (end - start) + squeezed[end:]
+        starts: list[int] = []
+
+        def blank(match: re.Match[str], starts: list[int] = starts) -> str:
+            starts.append(match.start())
+            return "_" * (match.end() - match.start())
+
+        # one pass per group builds the blanked string once: linear in the note's length
+        # (blanking each match by slicing copied the whole note per match: quadratic)
+        squeezed = pattern.sub(blank, squeezed)
+        hits.extend((name, stage, weight, start) for start in starts)
     return hits
 
 

@@ -2,7 +2,7 @@
 
     import spacy
     nlp = spacy.blank("th")
-    nlp.add_pipe("bma_stage")            # or nlp.add_pipe("bma_stage", config={"model": "my.joblib"})
+    nlp.add_pipe("bma_stage")            # or nlp.add_pipe("bma_stage", config={"model": "my.skops"})
     nlp("โครงการแล้วเสร็จ").cats         # {"approval": ..., "procurement": ..., "completed": ...}
 
 The factory is declared under the ``spacy_factories`` entry-point group in pyproject.toml, so a
@@ -57,5 +57,5 @@ class StageComponent:
 
 @Language.factory("bma_stage", default_config={"model": ""})
 def make_bma_stage(nlp: Language, name: str, model: str) -> StageComponent:
-    """``model``: path of a stage model (joblib with its .json sidecar); empty for the shipped one."""
+    """``model``: path of a stage model (.skops with its .json sidecar; a file other than the shipped one needs BMA_NLP_TRUST_MODEL=1); empty for the shipped one."""
     return StageComponent(name, model)

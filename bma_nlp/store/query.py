@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from bma_nlp.errors import InputError
 from bma_nlp.records import STAGES, Flag, Installment, Project, Report
 from bma_nlp.store.index import (
     FLAG_FACET,
@@ -211,7 +212,12 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
 
 
 def _be_year(year: int) -> int:
-    year = int(year)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise InputError(f"year must be a number, not {year!r}") from None
+    if not 1 <= year <= 9999:  # also keeps the value inside SQLite's 64-bit integers
+        raise InputError(f"year {year} is not a fiscal year (BE 2566, or CE 2023)")
     return year + 543 if year < 2400 else year
 
 
@@ -220,8 +226,11 @@ def _code_condition(code: str) -> tuple[str, list[Any]]:
     return "(r.code = ? OR r.code LIKE ? ESCAPE '\\')", [code, escaped + "%"]
 
 
+MAX_LIMIT = 2**62  # more rows than any archive holds, and n + offset stays a SQLite integer
+
+
 def _limit(limit: int | None) -> int:
-    return -1 if limit is None or limit <= 0 else int(limit)
+    return -1 if limit is None or limit <= 0 else min(int(limit), MAX_LIMIT)
 
 
 def _shorten(text: str, width: int) -> str:

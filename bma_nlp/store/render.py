@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 from typing import Any
 
+from bma_nlp.output import csv_text, json_safe, one_line, terminal_safe
 from bma_nlp.store.query import HIT_FIELDS, Hit
 
 HIT_FORMATS = ("table", "json", "jsonl", "csv")
@@ -42,7 +41,7 @@ def hits_table(hits: list[Hit], width: int = 120) -> str:
         return "no matches\n"
     head = ["code", "FY", "no.", "date", "stage", "score"]
     rows = [
-        [h.code or "?", str(h.fiscal_year or "?"), str(h.installment), h.date or "-", h.stage or "unknown", "" if h.score is None else f"{h.score:.2f}"]
+        [one_line(h.code or "?"), str(h.fiscal_year or "?"), str(h.installment), one_line(h.date or "-"), h.stage or "unknown", "" if h.score is None else f"{h.score:.2f}"]
         for h in hits
     ]
     widths = [max(display_width(r[k]) for r in [head, *rows]) for k in range(len(head))]
@@ -50,10 +49,10 @@ def hits_table(hits: list[Hit], width: int = 120) -> str:
     rest = max(20, width - lead)
     lines = ["  ".join(fit(c, w) for c, w in zip(head, widths, strict=True)) + "  match"]
     for h, row in zip(hits, rows, strict=True):
-        lines.append(("  ".join(fit(c, w) for c, w in zip(row, widths, strict=True)) + "  " + fit(h.snippet.replace("\n", " "), rest)).rstrip())
-        lines.append((" " * lead + fit(h.project or "", rest)).rstrip())
+        lines.append(("  ".join(fit(c, w) for c, w in zip(row, widths, strict=True)) + "  " + fit(one_line(h.snippet.replace("\n", " ")), rest)).rstrip())
+        lines.append((" " * lead + fit(one_line(h.project or ""), rest)).rstrip())
     lines.append(f"{len(hits)} match{'' if len(hits) == 1 else 'es'}")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"
 
 
 def render_hits(hits: list[Hit], fmt: str = "table", width: int = 120) -> str:
@@ -61,15 +60,11 @@ def render_hits(hits: list[Hit], fmt: str = "table", width: int = 120) -> str:
         return hits_table(hits, width)
     dicts = [h.to_dict() for h in hits]
     if fmt == "json":
-        return json.dumps(dicts, ensure_ascii=False, indent=1) + "\n"
+        return json_safe(json.dumps(dicts, ensure_ascii=False, indent=1)) + "\n"
     if fmt == "jsonl":
-        return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in dicts)
+        return "".join(json_safe(json.dumps(d, ensure_ascii=False)) + "\n" for d in dicts)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=HIT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(dicts)
-        return buf.getvalue()
+        return csv_text(dicts, HIT_FIELDS)
     raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(HIT_FORMATS)})")
 
 

@@ -94,7 +94,27 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
     return results
 
 
+def die_with_parent() -> None:
+    """Exit as soon as the process that started this one is gone, however it ended (SIGKILL
+    included, which runs no cleanup): a thread waits on the parent's sentinel, a pipe that
+    the operating system closes when the parent exits."""
+    import multiprocessing
+    import os
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 def init_worker() -> None:
-    """Worker process start: leave Ctrl-C to the main process, and load the tokeniser once."""
+    """Worker process start: die with the main process, leave Ctrl-C to it, load the tokeniser once."""
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     index_text("ทดสอบการตัดคำ")

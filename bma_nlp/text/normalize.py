@@ -18,7 +18,9 @@ _TONES = "\u0e48-\u0e4b"
 
 # ํ (+ tone) + า -> (tone +) ำ ; tone written after ํ is moved before ำ as Thai spelling requires.
 _AM_SPLIT = re.compile(f"{_NIKHAHIT}([{_TONES}]?){_SARA_AA}")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd]")
+# ...and C0 control characters (NUL, ESC, BEL...; tab, newlines and form feed stay): never text,
+# and a NUL or ESC that reached the archive or a terminal would do harm there.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BOXES = re.compile("[\u25a0\u25a1\u25aa\u25ab\u25af\u2610\u2b1a\u25fb\u25fc]")
 # Runs of 2+ asterisks are bold markers or ``****`` decorations: typography, never content.
 _ASTERISKS = re.compile(r"\*{2,}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import sys
-from pathlib import Path
 
 from bma_nlp.errors import InputError
 
@@ -48,7 +48,7 @@ def decode_bytes(data: bytes, where: str = "<input>") -> tuple[str, str]:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
     else:
-        if b"\x00" in data[:65536]:
+        if b"\x00" in data:
             raise InputError("binary file (contains NUL bytes), not a text report", where)
         candidates = ["utf-8", "cp874"]
 
@@ -74,33 +74,80 @@ def decode_bytes(data: bytes, where: str = "<input>") -> tuple[str, str]:
     raise InputError("cannot decode: not UTF-8, UTF-16 or TIS-620/cp874 text", where)
 
 
-def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """Read a file as text; return ``(text, encoding)``. Errors are one-line InputErrors."""
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe), not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a regular file"
+    return "is not a regular file"
+
+
+def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` (else InputError).
+
+    The file is opened without blocking and checked on the open descriptor, so a FIFO, a device
+    (``/dev/zero``) or a file swapped for one after a check is refused instead of hanging or
+    filling memory; the read itself stops at ``max_bytes + 1`` whatever the size said.
+    """
     where = str(path)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise InputError("is a directory, not a file", where)
-        if size > max_bytes:
-            raise InputError(f"file too large ({size:,} bytes > limit {max_bytes:,})", where)
-        data = p.read_bytes()
+        if not isinstance(path, (str, bytes, os.PathLike)):
+            raise TypeError
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise InputError("no such file", where) from None
     except PermissionError:
         raise InputError("permission denied", where) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", where) from None
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"not a usable file name ({exc or type(exc).__name__})", where) from None
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", where) from None
-    return decode_bytes(data, where)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(_kind(st.st_mode), where)
+        if st.st_size > max_bytes:
+            raise InputError(f"file too large ({st.st_size:,} bytes > limit {max_bytes:,})", where)
+        chunks, total = [], 0
+        while total <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_bytes:
+            raise InputError(f"file too large (more than the limit of {max_bytes:,} bytes)", where)
+        return b"".join(chunks)
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", where) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror or exc})", where) from None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Read a regular file as text; return ``(text, encoding)``. Errors are one-line InputErrors."""
+    return decode_bytes(read_bytes(path, max_bytes), str(path))
 
 
 def read_input(source: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """Like ``read_text``, with ``-`` meaning standard input (same checks, same messages)."""
     if str(source) == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        if len(data) > max_bytes:
+        chunks, total = [], 0
+        while total <= max_bytes:  # in pieces: a huge limit must not become one huge read() call
+            chunk = sys.stdin.buffer.read(min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > max_bytes:
             raise InputError(f"input too large (more than the limit of {max_bytes:,} bytes)", "<stdin>")
-        return decode_bytes(data, "<stdin>")
+        return decode_bytes(b"".join(chunks), "<stdin>")
     return read_text(source, max_bytes=max_bytes)
