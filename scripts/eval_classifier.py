@@ -18,11 +18,14 @@ is ``none``, the share left untagged. Classifiers:
 
 - ``keyword rules``: ``bma_nlp.classify.rules.rule_label``;
 - ``clause rules``: ``bma_nlp.classify.clauses.clause_label`` (most advanced stage reached);
-- ``shipped v1``: the previously shipped recipe (tfidf-cues-svm on the synthetic notes only),
-  retrained here from the same data and seed;
-- ``new``: the default design trained on the synthetic notes + the real-train notes.
+- ``shipped v1``: the model shipped before the real notes (tfidf-cues-svm on the synthetic
+  notes only; a copy is kept in ``scripts/data/stage_v1.skops``);
+- ``new``: the shipped model (``models/``, trained by ``bma-nlp train`` on the synthetic notes +
+  the real-train notes); ``--refit`` trains ``--design`` here instead.
 
-    python scripts/eval_classifier.py [--labels training_data/real_labels.jsonl] [--design clauses-lr] [--json out.json]
+``--cv`` adds the real CV (5 page folds, each a full training: slow on a shared machine).
+
+    python scripts/eval_classifier.py [--cv] [--refit --design stacked-clauses] [--json out.json]
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from bma_nlp.classify.model import (  # noqa: E402
     calibrate_threshold,
     cross_validated_proba,
     fit_design,
+    load_model,
     proba_in_label_order,
     training_set,
 )
@@ -109,7 +113,9 @@ def main() -> int:
     parser.add_argument("--blind", default=str(ROOT / "scripts" / "data" / "blind_installments.jsonl"))
     parser.add_argument("--design", default=DEFAULT_DESIGN)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-cv", action="store_true", help="skip the real-note page-grouped CV (5 more fits)")
+    parser.add_argument("--cv", action="store_true", help="add the real-note page-grouped CV (5 full trainings)")
+    parser.add_argument("--refit", action="store_true", help="train --design here instead of loading the shipped model")
+    parser.add_argument("--v1", default=str(ROOT / "scripts" / "data" / "stage_v1.skops"), help="the previously shipped model")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
 
@@ -132,12 +138,16 @@ def main() -> int:
         file=sys.stderr,
     )
 
-    started = time.perf_counter()
-    shipped, shipped_t = fit("tfidf-cues-svm", syn_train, [], args.seed)
-    print(f"shipped v1 refit in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    started = time.perf_counter()
-    new, new_t = fit(args.design, syn_train, real_train, args.seed)
-    print(f"new ({args.design}) fit in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    v1 = load_model(args.v1, trust=True)  # our own earlier file, kept for this comparison
+    shipped, shipped_t = (lambda t: v1.proba(t)), v1.threshold
+    if args.refit:
+        started = time.perf_counter()
+        new, new_t = fit(args.design, syn_train, real_train, args.seed)
+        print(f"new ({args.design}) fit in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    else:
+        current = load_model()
+        new, new_t = (lambda t: current.proba(t)), current.threshold
+        args.design = str(current.meta.get("design"))
     classifiers: dict[str, tuple[Predictor, float]] = {
         "keyword rules": (lambda t: one_hot([rule_label(x) for x in t]), 0.5),
         "clause rules": (lambda t: one_hot([clause_label(x) for x in t]), 0.5),
@@ -150,7 +160,7 @@ def main() -> int:
         for set_name, (texts, gold) in sets.items():
             if texts:
                 results[name][set_name] = scores(gold, predict(texts), threshold)
-    if not args.no_cv and real:
+    if args.cv and real:
         started = time.perf_counter()
         gold = [e.label for e in real]
         texts = [e.text for e in real]

@@ -65,7 +65,7 @@ CUES: list[tuple[str, str, bool, str]] = [
     # waiting for approval or money (GUIDE A2)
     ("approval_wait", "approval", True,
      r"รอ(?:การ|ผล)?(?:การ)?(?:อนุมัติ|อนุม้ติ|จัดสรร|โอน|พิจารณา|ความเห็นชอบ|ลงนามอนุมัติ)|รอ(?:รับ)?(?:งบ|เงิน)(?:ประมาณ|งวด|ประจำงวด)?"
-     r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)"),
+     r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)|(?:ขั้นตอน)?(?:การ)?พิจารณาของ"),
     # asking for approval of the project or its budget (GUIDE A1)
     ("approval_request", "approval", True,
      r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอรับ(?:การ)?(?:จัดสรร|สนับสนุน)"
@@ -75,26 +75,31 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("planning", "approval", False,
      r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ)"
      r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
+     r"|สำรวจความต้องการ|เสนอใหม่|ส่ง(?:โครงการ)?คืน|ปรับปรุงรายละเอียด|กลั่นกรอง"
      r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท|แบบจำลอง"),
     # final delivery / inspection / acceptance / opening (GUIDE C2, C3)
     ("accepted", "completed", True,
-     r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย)(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
+     r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย|พื้นที่(?!คืน))(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
      r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน"),
     # finished (GUIDE C1); "คาดว่าจะแล้วเสร็จ" is planned (C4)
     ("finished", "completed", True,
-     r"แล้วเสร็จ|เสร็จ(?:สิ้น|เรียบร้อย|สมบูรณ์)?(?:แล้ว)?|เป็นที่เรียบร้อย|เรียบร้อยแล้ว"
+     r"แล้วเสร็จ|เสร็จ(?:สิ้น|เรียบร้อย|สมบูรณ์)?(?:แล้ว)?|เป็นที่เรียบร้อย|(?<!ระเบียบ)(?<!ความ)เรียบร้อย(?:แล้ว)?|บรรลุเป้าหมาย"
      r"|ครบ(?:จำนวน|ตาม)?[0-9,]*(?:ทุก|ถ้วน|แล้ว|รุ่น|จุด|แห่ง|งวด|ครั้ง|ระยะทาง|สาย|หลัง|ชุด|เป้าหมาย)|ร้อยละ100(?![0-9.])|(?<![0-9.])100(?:\.0+)?%"),
     # progress figures: below 100 the work goes on (GUIDE P3)
     ("progress", "procurement", True,
      r"(?:ความก้าวหน้า|ความคืบหน้า|คืบหน้า|ผลงาน|ผลการดำเนิน(?:งาน|การ)|ก่อสร้าง|ดำเนินการ)(?:ของงาน|ของโครงการ|โครงการ)?ฯ?"
-     r"(?:รวม|สะสม|ที่ทำได้|ไป|ได้)*(?:แล้ว)?(?:ประมาณ|กว่า|มากกว่า|คิดเป็น|ราว|:|=)*"
+     r"(?:รวม|สะสม|ที่ทำได้|ไป|ได้|ตามสัญญา|ตามแผน)*(?:แล้ว)?(?:ประมาณ|กว่า|มากกว่า|คิดเป็น|ราว|:|=)*"
      r"(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์)|(?<==)[0-9]+(?:\.[0-9]+)?)"),
     # an official following the progress of works: the works are under way (GUIDE P5)
     ("follow_up", "procurement", True, r"ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)(?:การ|ของ)?(?:ก่อสร้าง|ปรับปรุง|ซ่อม|งาน|โครงการก่อสร้าง)"),
     # a cumulative count of work done (in-house work under way)
     ("cumulative", "procurement", False, r"(?:แล้ว)?สะสม(?:จำนวน)?[0-9]"),
     # work under a contract (GUIDE P3)
-    ("under_contract", "procurement", True, r"(?:ดำเนินการ|ปฏิบัติ(?:งาน)?|ก่อสร้าง)ตามสัญญา|เข้า(?:ดำเนินการ|ทำงาน|พื้นที่)"),
+    ("under_contract", "procurement", True, r"(?:ดำเนินการ|ปฏิบัติ(?:งาน)?|ก่อสร้าง)ตามสัญญา|เข้า(?:ดำเนินการ|ทำงาน|พื้นที่)|(?:ส่ง|รับ)มอบพื้นที่(?!คืน)"),
+    # a delivery found wanting: the work goes on (GUIDE P6)
+    ("defect", "procurement", True, r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"),
+    # k done of a target of n (GUIDE P4)
+    ("k_of_n", "procurement", True, r"[0-9][0-9,]*(?:ราย|คน|จุด|แห่ง|ชุมชน|กิจกรรม|รุ่น|ครั้ง|สวน|โครงการ|หลัง|กม\\.?)?จาก(?:เป้าหมาย|ทั้งหมด)?[0-9]"),
     # the contract and its trouble (GUIDE P6)
     ("contract", "procurement", False,
      r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา|ค่าปรับ|ทิ้งงาน"),
@@ -114,7 +119,7 @@ CUE_NAMES = [name for name, *_ in CUES]
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$")),
     ("planned", re.compile(
-        r"คาด(?:ว่า|การณ์)?|จะ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
+        r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
         r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
     ("underway", re.compile(r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง")),
     ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ")),
@@ -125,7 +130,7 @@ _AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เส�
 _AFTER_DONE_NOT_FINISH = re.compile(r"^(?:ไป)?แล้ว(?!เสร็จ)|^เรียบร้อย")
 _PERCENT_AFTER = re.compile(r"^.{0,12}?(?:คิดเป็น)?ร้อยละ([0-9]+(?:\.[0-9]+)?)")
 _AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเป็นเงิน|จำนวนเงิน|วงเงิน|[0-9][0-9,.]*(?:ล้าน)?บาท|หลังปรับโอน|ในภาพรวม|รายจ่ายประจำปี)")
-_INSTALLMENT = re.compile(r"งวด(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)งวด?)?")
+_INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)(?:งวด|รุ่น)?)?")
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
@@ -274,9 +279,9 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
 
 
 def _downgrade(found: list[Mention]) -> list[Mention]:
-    """A completion word in a note whose progress figure is below 100 reports a part of the
-    work (a pile, a section): the work goes on."""
-    if not any(m.cue == "progress" and m.status == "partial" for m in found):
+    """A completion word in a note whose progress figure is below 100, or that also reports a
+    defect to repair, reports a part of the work (a pile, a section): the work goes on."""
+    if not any((m.cue == "progress" and m.status == "partial") or (m.cue == "defect" and m.status not in ("planned", "negated")) for m in found):
         return found
     return [
         Mention(m.cue, "procurement", "partial", m.words, m.clause, m.position)
@@ -286,11 +291,22 @@ def _downgrade(found: list[Mention]) -> list[Mention]:
     ]
 
 
+_WEAK = {name for name, _stage, strong, _p in CUES if not strong}
+
+
 def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     """The note's stage by the rules: the most advanced stage reached (a partial completion
     counts as procurement; a mention without a marker counts, a planned, negated, name or
     metric one does not); ``none`` when nothing is reached. Returns the label and the mentions that decided it (last first)."""
     reached = [m for m in found if m.reached or m.status in ("partial", "bare")]
+    if any(m.cue == "approved" and m.stage == "approval" for m in reached):
+        # approved, but the money is not here yet: still waiting (GUIDE A2)
+        reached = [m for m in reached if not (m.cue == "approved" and m.stage == "procurement")]
+    last_approval = max((i for i, m in enumerate(found) if m.stage == "approval" and m.status != "metric"), default=-1)
+    if last_approval >= 0:
+        # work named before the project is put forward is preparation for it (GUIDE A1)
+        order = {id(m): i for i, m in enumerate(found)}
+        reached = [m for m in reached if not (m.cue in _WEAK and order[id(m)] < last_approval)]
     if not reached:
         # a project still being planned, proposed or designed (even "will be proposed",
         # "no EIA yet", a design project's name) is before approval (GUIDE A1-A4)

@@ -45,7 +45,7 @@ from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's 
 )
 from bma_nlp.errors import InputError
 
-DEFAULT_DESIGN = "tfidf-cues-svm"  # best grouped-CV macro-F1 in scripts/eval_classifier.py
+DEFAULT_DESIGN = "stacked-clauses"  # real notes: see scripts/eval_classifier.py and models/stage.card.md
 MODEL_ENV = "BMA_NLP_STAGE_MODEL"
 
 
@@ -161,8 +161,9 @@ DESIGNS: dict[str, Design] = {
         lambda seed: _lr(seed, True, True, 1.0, text=False), augment=True,
     ),
     "stacked-clauses": Design(
-        "clauses-svm text model stacked with the clause reading under a logistic-regression meta model "
-        "weighed on real notes (bma_nlp.classify.stack)",
+        "clauses-svm text model (word 1-2 + char 2-4 TF-IDF + cue groups + clause reading, calibrated LinearSVC, "
+        "OCR augmentation) gated with the clause reading: the text model where it is sure, the clause label's "
+        "calibrated probabilities elsewhere (bma_nlp.classify.stack)",
         lambda seed: _stacked(seed), stacked=True,
     ),
     "clauses-svm": Design(
@@ -184,15 +185,16 @@ def fit_design(
     labels: Sequence[str],
     seed: int = 0,
     groups: Sequence[str] | None = None,
+    folds: int = 5,
 ) -> Any:
-    """Build and fit a design (with its training-time augmentation, if any). ``groups``: CV
-    groups (``training_set``) for a stacked design's inner cross-validation."""
+    """Build and fit a design (with its training-time augmentation, if any). ``groups`` and
+    ``folds``: a stacked design's inner cross-validation (``training_set`` gives the groups)."""
     from bma_nlp.classify.augment import augment
 
     texts, labels = list(texts), list(labels)
     if DESIGNS[design].stacked:
         real = None if groups is None else [str(g).startswith("page:") for g in groups]
-        return build_pipeline(design, seed).fit(texts, labels, groups, real)
+        return build_pipeline(design, seed).set_params(folds=folds).fit(texts, labels, groups, real)
     if DESIGNS[design].augment:
         texts, labels = augment(texts, labels, seed)
     return build_pipeline(design, seed).fit(texts, labels)
@@ -317,7 +319,7 @@ def train(
     started = time.perf_counter()
     say(f"training {design} on {len(train_set)} synthetic notes ({data_path}) + {len(real_train)} real notes x{REAL_REPEAT}")
     if DESIGNS[design].stacked:  # the stacked model's own out-of-fold predictions (no nested CV)
-        pipeline = fit_design(design, texts, labels, seed, groups)
+        pipeline = fit_design(design, texts, labels, seed, groups, folds)
         oof = pipeline.oof_
     else:
         oof = cross_validated_proba(design, texts, labels, groups, seed, folds)
