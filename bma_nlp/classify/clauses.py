@@ -221,12 +221,25 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
     return "bare", start
 
 
+_MENTIONS: dict[tuple[str, bool], tuple[Mention, ...]] = {}
+
+
 def mentions(text: str, prepared: bool = False) -> list[Mention]:
     """Every stage mention of a note with its status, in reading order.
 
     ``prepared``: the text already went through ``features.prepare`` (numbers are ``0``);
-    otherwise ``base_text`` is applied and the words keep their numbers.
+    otherwise ``base_text`` is applied and the words keep their numbers. Remembered per text
+    within a process (the model's gate and ``evidence`` read the same note).
     """
+    hit = _MENTIONS.get((text, prepared))
+    if hit is None:
+        hit = tuple(_mentions(text, prepared))
+        if len(_MENTIONS) < 20_000:
+            _MENTIONS[(text, prepared)] = hit
+    return list(hit)
+
+
+def _mentions(text: str, prepared: bool) -> list[Mention]:
     base = text if prepared else base_text(text)
     found: list[Mention] = []
     for index, clause in enumerate(split_clauses(base)):
