@@ -1,26 +1,40 @@
 #!/usr/bin/env python3
-"""Compare stage-classifier designs: keyword rules vs the learned pipelines.
+"""Stage classifier on material it was not built from: real notes, blind reports, synthetic test.
 
-For every design: 5-fold cross-validation on the train split, grouped by template family
-(StratifiedGroupKFold: a family's notes never sit on both sides, so CV scores wording the
-model has not seen), the abstain threshold calibrated on those out-of-fold predictions; then
-a fit on the whole train split scored on the held-out test split, on test with simulated OCR
-noise (5 % character errors, seeded) and on the external set. Macro-F1 over the four labels
-(approval, procurement, completed, none; an abstention counts as none), Brier score and
-expected calibration error (ECE) of the probabilities.
+One run prints, for each classifier, four-way accuracy (approval / procurement / completed /
+none; an abstention counts as none) and macro-F1 on
 
-    python scripts/eval_classifier.py [--designs rules,tfidf-lr,...] [--json out.json]
+- **real held-out**: the labelled real notes (``training_data/real_notes.jsonl`` + the
+  adjudicated ``real_labels.jsonl``) whose source page falls on the held-out side of the page
+  split (``bma_nlp.classify.data.real_split``: a page is never on both sides);
+- **real CV**: every labelled real note, each predicted by a model trained without any note
+  of its page (5-fold, grouped by source page) — the same model recipe as the shipped one;
+- **blind**: the note of each installment of ``../shared/blind-reports`` as the parser reads it
+  (fixtures in ``scripts/data/blind_installments.jsonl``), against the clerk's truth;
+- **synthetic test**: the held-out template families of ``notes.jsonl``;
 
-The shipped design is the one with the best CV macro-F1 (test and external are only reported).
+plus the expected calibration error (ECE) of the probabilities and, on notes whose gold label
+is ``none``, the share left untagged. Classifiers:
+
+- ``keyword rules``: ``bma_nlp.classify.rules.rule_label``;
+- ``clause rules``: ``bma_nlp.classify.clauses.clause_label`` (most advanced stage reached);
+- ``shipped v1``: the model shipped before the real notes (tfidf-cues-svm on the synthetic
+  notes only; a copy is kept in ``scripts/data/stage_v1.skops``);
+- ``new``: the shipped model (``models/``, trained by ``bma-nlp train`` on the synthetic notes +
+  the real-train notes); ``--refit`` trains ``--design`` here instead.
+
+``--cv`` adds the real CV (5 page folds, each a full training: slow on a shared machine).
+
+    python scripts/eval_classifier.py [--cv] [--refit --design stacked-clauses] [--json out.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,86 +42,154 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bma_nlp.classify.augment import ocr_noise  # noqa: E402
-from bma_nlp.classify.data import LABELS, load_examples  # noqa: E402
-from bma_nlp.classify.metrics import summary  # noqa: E402
+from bma_nlp.classify.clauses import clause_label  # noqa: E402
+from bma_nlp.classify.data import LABELS, Example, load_examples, load_real  # noqa: E402
+from bma_nlp.classify.metrics import accuracy, decide, ece, macro_f1  # noqa: E402
 from bma_nlp.classify.model import (  # noqa: E402
+    DEFAULT_DESIGN,
     DESIGNS,
     calibrate_threshold,
     cross_validated_proba,
-    family,
     fit_design,
+    load_model,
     proba_in_label_order,
+    training_set,
 )
-from bma_nlp.classify.rules import rule_scores  # noqa: E402
+from bma_nlp.classify.rules import rule_label  # noqa: E402
+
+Predictor = Callable[[list[str]], np.ndarray]
 
 
-def rules_proba(texts: list[str]) -> np.ndarray:
-    return np.array([[rule_scores(t)[lab] for lab in LABELS] for t in texts])
+def one_hot(labels: Sequence[str]) -> np.ndarray:
+    out = np.full((len(labels), len(LABELS)), 0.05)
+    for i, lab in enumerate(labels):
+        out[i, LABELS.index(lab)] = 0.85
+    return out
+
+
+def scores(gold: Sequence[str], proba: np.ndarray, threshold: float) -> dict[str, float]:
+    pred = decide(proba, threshold)
+    none = [p for g, p in zip(gold, pred, strict=True) if g == "none"]
+    return {
+        "n": len(gold),
+        "accuracy": accuracy(gold, pred),
+        "macro_f1": macro_f1(gold, pred),
+        "ece": ece(gold, proba),
+        "none_n": len(none),
+        "none_untagged": (sum(p == "none" for p in none) / len(none)) if none else float("nan"),
+    }
+
+
+def fit(design: str, synthetic: Sequence[Example], real: Sequence[Example], seed: int) -> tuple[Predictor, float]:
+    """A model of ``design`` on these notes, with its abstain threshold from grouped CV."""
+    texts, labels, groups = training_set(synthetic, real)
+    if DESIGNS[design].stacked:
+        model = fit_design(design, texts, labels, seed, groups)
+        oof = model.oof_
+    else:
+        oof = cross_validated_proba(design, texts, labels, groups, seed)
+        model = fit_design(design, texts, labels, seed)
+    threshold = calibrate_threshold(labels, oof)
+    return (lambda t: proba_in_label_order(model, t)), threshold
+
+
+def real_cv(design: str, synthetic: Sequence[Example], real: Sequence[Example], seed: int, folds: int = 5) -> np.ndarray:
+    """Out-of-page probabilities for every real note (synthetic notes always in training)."""
+    from sklearn.model_selection import GroupKFold
+
+    out = np.zeros((len(real), len(LABELS)))
+    pages = [e.source for e in real]
+    for train_idx, test_idx in GroupKFold(folds).split(real, groups=pages):
+        texts, labels, groups = training_set(synthetic, [real[i] for i in train_idx])
+        model = fit_design(design, texts, labels, seed, groups)
+        out[test_idx] = proba_in_label_order(model, [real[i].text for i in test_idx])
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT / "training_data" / "notes.jsonl"))
-    parser.add_argument("--external", default=str(ROOT / "training_data" / "external.jsonl"))
-    parser.add_argument("--designs", default=",".join(["rules", *DESIGNS]))
+    parser.add_argument("--labels", default=str(ROOT / "training_data" / "real_labels.jsonl"))
+    parser.add_argument("--blind", default=str(ROOT / "scripts" / "data" / "blind_installments.jsonl"))
+    parser.add_argument("--design", default=DEFAULT_DESIGN)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cv", action="store_true", help="add the real-note page-grouped CV (5 full trainings)")
+    parser.add_argument("--refit", action="store_true", help="train --design here instead of loading the shipped model")
+    parser.add_argument("--v1", default=str(ROOT / "scripts" / "data" / "stage_v1.skops"), help="the previously shipped model")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
 
-    examples = load_examples(args.data)
-    train = [e for e in examples if e.split == "train"]
-    test = [e for e in examples if e.split == "test"]
-    external = load_examples(args.external) if Path(args.external).is_file() else []
-    x, y = [e.text for e in train], [e.label for e in train]
-    groups = [family(e.source) or e.text for e in train]
-    rng = random.Random(args.seed)
-    noisy_test = [ocr_noise(e.text, rng, 0.05) for e in test]
+    synthetic = load_examples(args.data)
+    syn_train = [e for e in synthetic if e.split == "train"]
+    syn_test = [e for e in synthetic if e.split == "test"]
+    real = load_real(labels=args.labels)
+    real_train = [e for e in real if e.split == "real-train"]
+    real_test = [e for e in real if e.split == "real-test"]
+    blind = [json.loads(line) for line in Path(args.blind).read_text(encoding="utf-8").splitlines() if line.strip()]
     sets = {
-        "test": ([e.text for e in test], [e.label for e in test]),
-        "test+ocr": (noisy_test, [e.label for e in test]),
-        "external": ([e.text for e in external], [e.label for e in external]),
+        "real held-out": ([e.text for e in real_test], [e.label for e in real_test]),
+        "blind": ([b["text"] for b in blind], [b["stage"] for b in blind]),
+        "synthetic test": ([e.text for e in syn_test], [e.label for e in syn_test]),
     }
-    print(f"train {len(train)} notes ({len(set(groups))} families), test {len(test)}, external {len(external)}", file=sys.stderr)
+    print(
+        f"real notes {len(real)} ({len(real_train)} train / {len(real_test)} held out, "
+        f"{len({e.source for e in real_test})} held-out pages), blind installments {len(blind)}, "
+        f"synthetic train {len(syn_train)} / test {len(syn_test)}",
+        file=sys.stderr,
+    )
 
-    results: dict[str, dict] = {}
-    for design in args.designs.split(","):
+    v1 = load_model(args.v1, trust=True)  # our own earlier file, kept for this comparison
+    shipped, shipped_t = (lambda t: v1.proba(t)), v1.threshold
+    if args.refit:
         started = time.perf_counter()
-        if design == "rules":
-            threshold = 0.5
-            cv = summary(y, rules_proba(x), threshold)
-            predict = rules_proba
-        else:
-            oof = cross_validated_proba(design, x, y, groups, args.seed)
-            threshold = calibrate_threshold(y, oof)
-            cv = summary(y, oof, threshold)
-            model = fit_design(design, x, y, args.seed)
-
-            def predict(texts: list[str], model=model) -> np.ndarray:
-                return proba_in_label_order(model, texts)
-
-        row = {"threshold": threshold, "cv": cv}
-        for name, (texts, labels) in sets.items():
+        new, new_t = fit(args.design, syn_train, real_train, args.seed)
+        print(f"new ({args.design}) fit in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    else:
+        current = load_model()
+        new, new_t = (lambda t: current.proba(t)), current.threshold
+        args.design = str(current.meta.get("design"))
+    classifiers: dict[str, tuple[Predictor, float]] = {
+        "keyword rules": (lambda t: one_hot([rule_label(x) for x in t]), 0.5),
+        "clause rules": (lambda t: one_hot([clause_label(x) for x in t]), 0.5),
+        "shipped v1 (synthetic only)": (shipped, shipped_t),
+        f"new ({args.design})": (new, new_t),
+    }
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for name, (predict, threshold) in classifiers.items():
+        results[name] = {}
+        for set_name, (texts, gold) in sets.items():
             if texts:
-                row[name] = summary(labels, predict(texts), threshold)
-        row["seconds"] = round(time.perf_counter() - started, 1)
-        results[design] = row
-        print(f"{design}: done in {row['seconds']} s", file=sys.stderr)
+                results[name][set_name] = scores(gold, predict(texts), threshold)
+    if args.cv and real:
+        started = time.perf_counter()
+        gold = [e.label for e in real]
+        texts = [e.text for e in real]
+        results[f"new ({args.design})"]["real CV"] = scores(gold, real_cv(args.design, syn_train, real, args.seed), new_t)
+        results["shipped v1 (synthetic only)"]["real CV"] = scores(gold, shipped(texts), shipped_t)
+        results["keyword rules"]["real CV"] = scores(gold, one_hot([rule_label(x) for x in texts]), 0.5)
+        results["clause rules"]["real CV"] = scores(gold, one_hot([clause_label(x) for x in texts]), 0.5)
+        print(f"real CV in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
-    header = "| design | CV macro-F1 | test macro-F1 | test+OCR macro-F1 | external macro-F1 | test Brier | test ECE | external Brier | external ECE | threshold |"
-    print(header)
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for design, row in results.items():
-        t, n, e = row.get("test", {}), row.get("test+ocr", {}), row.get("external", {})
-        print(
-            f"| {design} | {row['cv']['macro_f1']:.3f} | {t.get('macro_f1', float('nan')):.3f} | {n.get('macro_f1', float('nan')):.3f} "
-            f"| {e.get('macro_f1', float('nan')):.3f} | {t.get('brier', float('nan')):.3f} | {t.get('ece', float('nan')):.3f} "
-            f"| {e.get('brier', float('nan')):.3f} | {e.get('ece', float('nan')):.3f} | {row['threshold']:.2f} |"
-        )
-    learned = {d: r for d, r in results.items() if d != "rules"}
-    if learned:
-        best = max(learned, key=lambda d: learned[d]["cv"]["macro_f1"])
-        print(f"\nbest by CV macro-F1: {best}")
+    columns = [c for c in ("real held-out", "real CV", "blind", "synthetic test") if any(c in r for r in results.values())]
+    print("| classifier | " + " | ".join(f"{c} acc | {c} macro-F1" for c in columns) + " |")
+    print("|---|" + "---:|" * (2 * len(columns)))
+    for name, row in results.items():
+        cells = [f"{row[c]['accuracy']:.3f} | {row[c]['macro_f1']:.3f}" if c in row else "– | –" for c in columns]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+    print("| classifier | " + " | ".join(f"{c} ECE | {c} none untagged" for c in columns) + " |")
+    print("|---|" + "---:|" * (2 * len(columns)))
+    for name, row in results.items():
+        cells = []
+        for c in columns:
+            if c not in row:
+                cells.append("– | –")
+                continue
+            r = row[c]
+            none = "n/a" if not r["none_n"] else f"{r['none_untagged']:.2f} (n={r['none_n']})"
+            cells.append(f"{r['ece']:.3f} | {none}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print(f"\nabstain thresholds: shipped v1 {shipped_t:.2f}, new {new_t:.2f}; rules give 0.85 to their label (ECE of a fixed confidence)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -29,9 +29,19 @@ def test_classify_text(run):
     assert result.exit_code == 0, result.output
     (line,) = result.stdout.splitlines()
     obj = json.loads(line)
-    assert set(obj) == {"stage", "confidence", "scores"}
+    assert set(obj) == {"stage", "confidence", "scores", "stage_evidence"}
     assert obj["stage"] == "completed" and obj["confidence"] > 0.5
     assert set(obj["scores"]) == {"approval", "procurement", "completed", "none"}
+    assert obj["stage_evidence"] and all({"words", "stage", "status", "cue"} <= set(e) for e in obj["stage_evidence"])
+    assert any("เสร็จ" in e["words"] for e in obj["stage_evidence"])
+
+
+def test_classify_shows_the_deciding_words_of_a_long_note(run):
+    note = "1. ได้รับอนุมัติโครงการแล้ว 2. อยู่ระหว่างประกวดราคา 3. คาดว่าจะแล้วเสร็จภายในเดือนกันยายน"
+    obj = json.loads(run("classify", note).stdout)
+    assert obj["stage"] == "procurement"
+    assert obj["stage_evidence"][0]["stage"] == "procurement"
+    assert "ประกวดราคา" in obj["stage_evidence"][0]["words"]
 
 
 def test_classify_jsonl_file(run, tmp_path):

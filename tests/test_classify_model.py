@@ -156,8 +156,9 @@ def _subset(tmp_path, per_label=15):
 
 def test_training_is_reproducible(tmp_path):
     data = _subset(tmp_path)
-    a = train(data, tmp_path / "a.skops", external=tmp_path / "none.jsonl", folds=2)
-    b = train(data, tmp_path / "b.skops", external=tmp_path / "none.jsonl", folds=2)
+    none = tmp_path / "none.jsonl"  # no external set, no real labels: a small, quick training
+    a = train(data, tmp_path / "a.skops", external=none, real_labels=none, folds=2)
+    b = train(data, tmp_path / "b.skops", external=none, real_labels=none, folds=2)
     assert a["metrics"] == b["metrics"] and a["abstain_threshold"] == b["abstain_threshold"]
     assert a["sha256"] == b["sha256"]  # same bytes, too
     assert "external" not in a["metrics"] and a["training_data"]["train_notes"] == 60
@@ -173,3 +174,19 @@ def test_training_data_errors(tmp_path):
         load_examples(bad)
     with pytest.raises(InputError, match="at least 10"):
         train(_subset(tmp_path, per_label=2), tmp_path / "m.skops")
+
+
+def test_real_notes_split_by_page():
+    from bma_nlp.classify.data import load_real
+
+    real = load_real()
+    assert len(real) >= 200 and {e.split for e in real} == {"real-train", "real-test"}
+    pages = {side: {e.source for e in real if e.split == side} for side in ("real-train", "real-test")}
+    assert not pages["real-train"] & pages["real-test"]  # a page is never on both sides
+
+
+def test_data_card_beside_the_shipped_model(model):
+    from bma_nlp.classify.card import card_path
+
+    card = card_path(model.path).read_text(encoding="utf-8")
+    assert "Cohen's kappa" in card and "real held-out" in card and model.path.name in card

@@ -30,14 +30,23 @@ STAGES = ("approval", "procurement", "completed")
 class StageResult:
     """The stage of one note on its own: ``stage`` is None when the note says nothing about it
     (``none``) or the top probability is below the model's abstain threshold; ``confidence`` is
-    the probability of the best of the three stages; ``scores`` has all four labels (sum 1)."""
+    the probability of the best of the three stages; ``scores`` has all four labels (sum 1).
+    ``evidence``: the words that decided (``bma_nlp.classify.clauses.evidence``): the mentions of
+    the chosen stage that are reached, most recent first; for no stage, the mentions that did
+    not count (planned, negated, part of a name, an amount) and why."""
 
     stage: str | None
     confidence: float
     scores: dict[str, float]
+    evidence: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"stage": self.stage, "confidence": self.confidence, "scores": dict(self.scores)}
+        return {
+            "stage": self.stage,
+            "confidence": self.confidence,
+            "scores": dict(self.scores),
+            "stage_evidence": [dict(e) for e in self.evidence],
+        }
 
 
 def _model(model: StageModel | str | os.PathLike[str] | None) -> StageModel:
@@ -72,14 +81,17 @@ def classify(
     if not texts:
         return []
     loaded = _model(model)
+    from bma_nlp.classify.clauses import evidence
+
     cut = loaded.threshold if threshold is None else threshold
     proba = note_probabilities(texts, loaded)
     results = []
-    for row in proba:
+    for text, row in zip(texts, proba, strict=True):
         best = int(row.argmax())
         stage = STAGES[best] if best < 3 and row[best] >= cut else None
         scores = {lab: round(float(p), 4) for lab, p in zip(LABELS, row, strict=True)}
-        results.append(StageResult(stage, round(float(row[:3].max()), 4), scores))
+        found = tuple(evidence(text, stage)) if text and text.strip() else ()
+        results.append(StageResult(stage, round(float(row[:3].max()), 4), scores, found))
     return results
 
 

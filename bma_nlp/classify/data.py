@@ -73,3 +73,72 @@ def load_examples(path: str | Path, split: str | None = None) -> list[Example]:
         if split is None or example.split == split:
             examples.append(example)
     return examples
+
+
+# ---------------------------------------------------------------------------------------------
+# real notes (training_data/real_notes.jsonl + the adjudicated labels of two labelling passes)
+
+REAL_TEST_SHARE = 40  # percent of source pages held out; a page is never on both sides
+
+
+def default_real_notes_path() -> Path:
+    return repo_root() / "training_data" / "real_notes.jsonl"
+
+
+def default_real_labels_path() -> Path:
+    return repo_root() / "training_data" / "real_labels.jsonl"
+
+
+def real_split(page: str) -> str:
+    """``real-test`` for about ``REAL_TEST_SHARE`` % of source pages, chosen by a hash of the
+    page key (stable, independent of labels and of the order of the files), else ``real-train``."""
+    bucket = int(hashlib.sha256(page.encode("utf-8")).hexdigest(), 16) % 100
+    return "real-test" if bucket < REAL_TEST_SHARE else "real-train"
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError("file not found", str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read ({exc})", str(path)) from None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg})", f"{path}:{number}") from None
+        if not isinstance(obj, dict):
+            raise InputError("expected a JSON object", f"{path}:{number}")
+        rows.append(obj)
+    return rows
+
+
+def load_real(
+    notes: str | Path | None = None, labels: str | Path | None = None, split: str | None = None
+) -> list[Example]:
+    """Real notes with their adjudicated label: ``Example(text, label, split, source=page)``.
+
+    ``split`` (``real-train`` / ``real-test``) keeps one side of the page split. Notes without
+    a label are left out; a label for an unknown id, or an unknown label, is an ``InputError``.
+    """
+    notes_path = Path(notes) if notes is not None else default_real_notes_path()
+    labels_path = Path(labels) if labels is not None else default_real_labels_path()
+    by_id = {str(r.get("id")): r for r in _read_jsonl(notes_path)}
+    out: list[Example] = []
+    for number, row in enumerate(_read_jsonl(labels_path), 1):
+        where = f"{labels_path}:{number}"
+        note = by_id.get(str(row.get("id")))
+        if note is None:
+            raise InputError(f"label for unknown note id {row.get('id')!r}", where)
+        label = row.get("stage") or "none"
+        if label not in LABELS:
+            raise InputError(f'"stage" must be one of {", ".join(LABELS)} (got {label!r})', where)
+        page = str(note.get("source_page") or note.get("source_url") or note["id"])
+        example = Example(str(note["text"]), label, real_split(page), page)
+        if split is None or example.split == split:
+            out.append(example)
+    return out

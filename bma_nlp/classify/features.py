@@ -76,3 +76,20 @@ def prepare(text: str) -> str:
 def prepare_all(texts: Iterable[str]) -> list[str]:
     """``prepare`` over a batch: the first step of the model pipeline (done once per note)."""
     return [prepare(t) for t in texts]
+
+
+_TOKENS: dict[str, tuple[str, ...]] = {}
+_TOKEN_CACHE_LIMIT = 100_000
+
+
+def tokenize_cached(text: str) -> list[str]:
+    """``bma_nlp.tokenize.word_tokenize`` remembered per text (within one process): training
+    fits the same notes once per cross-validation fold, and tokenising is most of a fit."""
+    hit = _TOKENS.get(text)
+    if hit is None:
+        from bma_nlp.tokenize import word_tokenize
+
+        hit = tuple(word_tokenize(text))
+        if len(_TOKENS) < _TOKEN_CACHE_LIMIT:
+            _TOKENS[text] = hit
+    return list(hit)

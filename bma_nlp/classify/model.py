@@ -16,7 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from bma_nlp.classify.data import LABELS, Example, default_external_path, file_sha256, load_examples
+from bma_nlp.classify.card import agreement, card_path, real_sources, render
+from bma_nlp.classify.data import (
+    LABELS,
+    Example,
+    default_external_path,
+    default_real_labels_path,
+    file_sha256,
+    load_examples,
+    load_real,
+)
 from bma_nlp.classify.metrics import decide, macro_f1, summary
 from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's API in one place
     FORMAT,
@@ -24,6 +33,7 @@ from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's 
     RETRAIN,
     TRUST_ENV,
     StageModel,
+    _write_bytes_atomic,
     check_model_path,
     check_versions,
     clear_cache,
@@ -35,7 +45,7 @@ from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's 
 )
 from bma_nlp.errors import InputError
 
-DEFAULT_DESIGN = "tfidf-cues-svm"  # best grouped-CV macro-F1 in scripts/eval_classifier.py
+DEFAULT_DESIGN = "stacked-clauses"  # real notes: see scripts/eval_classifier.py and models/stage.card.md
 MODEL_ENV = "BMA_NLP_MODEL"
 LEGACY_MODEL_ENV = "BMA_NLP_STAGE_MODEL"  # its name before 0.2, still honoured
 
@@ -74,7 +84,7 @@ def use_model(path: str | os.PathLike[str] | None, trust: bool = False) -> None:
 # designs
 
 
-def _features(cues: bool = False) -> Any:
+def _features(cues: bool = False, clauses: bool = False, text: bool = True, clause_weight: float = 1.0) -> Any:
     """Word 1-2-grams (PyThaiNLP newmm + domain lexicon) and character 2-4-grams, both TF-IDF;
     with ``cues``, also the rule cue groups of ``bma_nlp.classify.rules`` (``cue_matrix``).
     All work on the prepared note (the pipeline's first step).
@@ -86,17 +96,22 @@ def _features(cues: bool = False) -> Any:
     from sklearn.pipeline import FeatureUnion
     from sklearn.preprocessing import FunctionTransformer
 
+    from bma_nlp.classify.features import tokenize_cached
     from bma_nlp.classify.rules import cue_matrix
     from bma_nlp.tokenize import word_tokenize
 
     word = TfidfVectorizer(
-        tokenizer=word_tokenize, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
+        tokenizer=tokenize_cached if clauses else word_tokenize,  # older designs keep their tokenizer reference token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
         dtype=np.float32,
     )  # fmt: skip
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), lowercase=False, sublinear_tf=True, min_df=2, dtype=np.float32)
-    parts: list[tuple[str, Any]] = [("word", word), ("char", char)]
+    parts: list[tuple[str, Any]] = [("word", word), ("char", char)] if text else []
     if cues:
         parts.append(("cues", FunctionTransformer(cue_matrix, accept_sparse=True)))
+    if clauses:
+        from bma_nlp.classify.clauses import clause_matrix
+
+        parts.append(("clauses", FunctionTransformer(clause_matrix, accept_sparse=True, kw_args={"weight": clause_weight})))
     return FeatureUnion(parts)
 
 
@@ -109,21 +124,27 @@ def _pipeline(features: Any, clf: Any) -> Any:
     return Pipeline([("prepare", FunctionTransformer(prepare_all)), ("features", features), ("clf", clf)])
 
 
-def _lr(seed: int, cues: bool = False) -> Any:
+def _lr(seed: int, cues: bool = False, clauses: bool = False, c: float = 10.0, text: bool = True, clause_weight: float = 1.0) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=10.0, class_weight="balanced", max_iter=5000, random_state=seed)
-    return _pipeline(_features(cues), clf)
+    clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
+    return _pipeline(_features(cues, clauses, text, clause_weight), clf)
 
 
-def _svm(seed: int, cues: bool = False) -> Any:
+def _svm(seed: int, cues: bool = False, clauses: bool = False) -> Any:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.model_selection import StratifiedKFold
     from sklearn.svm import LinearSVC
 
     svm = LinearSVC(C=0.5, class_weight="balanced", random_state=seed)
     clf = CalibratedClassifierCV(svm, method="sigmoid", cv=StratifiedKFold(3, shuffle=True, random_state=seed))
-    return _pipeline(_features(cues), clf)
+    return _pipeline(_features(cues, clauses), clf)
+
+
+def _stacked(seed: int) -> Any:
+    from bma_nlp.classify.stack import StackedStage
+
+    return StackedStage("clauses-svm", seed)
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,7 @@ class Design:
     description: str
     build: Callable[[int], Any]
     augment: bool = False  # add one OCR-garbled copy of every training note (bma_nlp.classify.augment)
+    stacked: bool = False  # a StackedStage: fit() takes the CV groups and which notes are real
 
 
 DESIGNS: dict[str, Design] = {
@@ -144,6 +166,30 @@ DESIGNS: dict[str, Design] = {
         "word 1-2 + char 2-4 TF-IDF + rule cue groups, calibrated LinearSVC, OCR-noise augmentation",
         lambda seed: _svm(seed, True), augment=True,
     ),
+    "clauses-lr": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups + clause reading (stage x status per mention, "
+        "most advanced stage reached), LogisticRegression (C=2, balanced), OCR-noise augmentation",
+        lambda seed: _lr(seed, True, True, 2.0), augment=True,
+    ),
+    "clauses-w3-lr": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups + clause reading weighted x3, LogisticRegression (C=2, balanced), "
+        "OCR-noise augmentation",
+        lambda seed: _lr(seed, True, True, 2.0, clause_weight=3.0), augment=True,
+    ),
+    "clauses-dense-lr": Design(
+        "rule cue groups + clause reading only (no TF-IDF), LogisticRegression (C=1, balanced), OCR-noise augmentation",
+        lambda seed: _lr(seed, True, True, 1.0, text=False), augment=True,
+    ),
+    "stacked-clauses": Design(
+        "clauses-svm text model (word 1-2 + char 2-4 TF-IDF + cue groups + clause reading, calibrated LinearSVC, "
+        "OCR augmentation) gated with the clause reading: the text model where it is sure, the clause label's "
+        "calibrated probabilities elsewhere (bma_nlp.classify.stack)",
+        lambda seed: _stacked(seed), stacked=True,
+    ),
+    "clauses-svm": Design(
+        "word 1-2 + char 2-4 TF-IDF + rule cue groups + clause reading, calibrated LinearSVC, OCR-noise augmentation",
+        lambda seed: _svm(seed, True, True), augment=True,
+    ),
 }  # fmt: skip
 
 
@@ -153,11 +199,22 @@ def build_pipeline(design: str = DEFAULT_DESIGN, seed: int = 0) -> Any:
     return DESIGNS[design].build(seed)
 
 
-def fit_design(design: str, texts: Sequence[str], labels: Sequence[str], seed: int = 0) -> Any:
-    """Build and fit a design (with its training-time augmentation, if any)."""
+def fit_design(
+    design: str,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    seed: int = 0,
+    groups: Sequence[str] | None = None,
+    folds: int = 5,
+) -> Any:
+    """Build and fit a design (with its training-time augmentation, if any). ``groups`` and
+    ``folds``: a stacked design's inner cross-validation (``training_set`` gives the groups)."""
     from bma_nlp.classify.augment import augment
 
     texts, labels = list(texts), list(labels)
+    if DESIGNS[design].stacked:
+        real = None if groups is None else [str(g).startswith("page:") for g in groups]
+        return build_pipeline(design, seed).set_params(folds=folds).fit(texts, labels, groups, real)
     if DESIGNS[design].augment:
         texts, labels = augment(texts, labels, seed)
     return build_pipeline(design, seed).fit(texts, labels)
@@ -219,6 +276,11 @@ def cross_validated_proba(
 def _strip_volatile(pipeline: Any) -> None:
     """Drop the one fitted attribute that differs between identical runs (``_stop_words_id``
     is a memory address; scikit-learn recomputes it on use), so a rebuild gives the same bytes."""
+    if hasattr(pipeline, "base_"):  # a StackedStage: its text model, and the training-only predictions
+        _strip_volatile(pipeline.base_)
+        if hasattr(pipeline, "oof_"):
+            del pipeline.oof_
+        return
     features = getattr(pipeline, "named_steps", {}).get("features")
     for _name, step in getattr(features, "transformer_list", []):
         if hasattr(step, "_stop_words_id"):
@@ -227,6 +289,18 @@ def _strip_volatile(pipeline: Any) -> None:
 
 def _split(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
     return [e.text for e in examples], [e.label for e in examples]
+
+
+REAL_REPEAT = 3  # a real training note counts this many times (they are few and the judge)
+
+
+def training_set(synthetic: Sequence[Example], real: Sequence[Example]) -> tuple[list[str], list[str], list[str]]:
+    """Texts, labels and CV groups: synthetic notes grouped by template family, real notes by
+    source page (repeated ``REAL_REPEAT`` times, the copies in their page's group)."""
+    texts = [e.text for e in synthetic] + [e.text for e in real for _ in range(REAL_REPEAT)]
+    labels = [e.label for e in synthetic] + [e.label for e in real for _ in range(REAL_REPEAT)]
+    groups = [family(e.source) or e.text for e in synthetic] + [f"page:{e.source}" for e in real for _ in range(REAL_REPEAT)]
+    return texts, labels, groups
 
 
 def train(
@@ -239,8 +313,11 @@ def train(
     log: Callable[[str], None] | None = None,
     folds: int = 5,
     extra: Sequence[Example] = (),
+    real_labels: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """Fit on the ``train`` split, score CV / ``test`` / external, save model + sidecar; return the sidecar.
+    """Fit on the ``train`` split (plus the ``real-train`` side of the labelled real notes, each
+    counted ``REAL_REPEAT`` times), score CV / ``test`` / external / ``real-test``, save model +
+    sidecar; return the sidecar.
 
     Reproducible: fixed seeds, no timestamps in the sidecar; the same data gives the same metrics
     (and, with the same library versions, the same bytes).
@@ -254,16 +331,23 @@ def train(
     examples = load_examples(data_path)
     train_set = [e for e in examples if e.split == "train"] + [e for e in extra if e.split == "train"]
     test_set = [e for e in examples if e.split == "test"]
-    texts, labels = _split(train_set)
-    if len(train_set) < 10 or len(set(labels)) < 2:
+    if len(train_set) < 10 or len({e.label for e in train_set}) < 2:
         raise InputError('needs at least 10 notes with split "train" in two or more labels', str(data_path))
+    real_path = Path(real_labels) if real_labels is not None else default_real_labels_path()
+    real_train, real_test = ([], []) if not real_path.is_file() else (
+        load_real(labels=real_path, split="real-train"), load_real(labels=real_path, split="real-test"))  # fmt: skip
+    texts, labels, groups = training_set(train_set, real_train)
     started = time.perf_counter()
-    say(f"training {design} on {len(train_set)} notes ({data_path})")
-    oof = cross_validated_proba(design, texts, labels, [family(e.source) or e.text for e in train_set], seed, folds)
+    say(f"training {design} on {len(train_set)} synthetic notes ({data_path}) + {len(real_train)} real notes x{REAL_REPEAT}")
+    if DESIGNS[design].stacked:  # the stacked model's own out-of-fold predictions (no nested CV)
+        pipeline = fit_design(design, texts, labels, seed, groups, folds)
+        oof = pipeline.oof_
+    else:
+        oof = cross_validated_proba(design, texts, labels, groups, seed, folds)
+        pipeline = fit_design(design, texts, labels, seed)
     threshold = calibrate_threshold(labels, oof)
     metrics: dict[str, Any] = {"cv": summary(labels, oof, threshold)}
     say(f"{folds}-fold grouped CV macro-F1 {metrics['cv']['macro_f1']:.3f}; abstain threshold {threshold:.2f}")
-    pipeline = fit_design(design, texts, labels, seed)
     stage = StageModel(pipeline, {"abstain_threshold": threshold})
     if test_set:
         t_texts, t_labels = _split(test_set)
@@ -274,8 +358,12 @@ def train(
         if e_texts:
             metrics["external"] = summary(e_labels, stage.proba(e_texts), threshold)
             say(f"external macro-F1 {metrics['external']['macro_f1']:.3f} (n={len(e_texts)})")
+    if real_test:
+        r_texts, r_labels = _split(real_test)
+        metrics["real-test"] = summary(r_labels, stage.proba(r_texts), threshold)
+        say(f"real held-out macro-F1 {metrics['real-test']['macro_f1']:.3f}, accuracy {metrics['real-test']['accuracy']:.3f} (n={len(r_texts)})")
     _strip_volatile(pipeline)
-    counts = {lab: labels.count(lab) for lab in LABELS}
+    counts = {lab: sum(e.label == lab for e in train_set) for lab in LABELS}
     meta: dict[str, Any] = {
         "design": design,
         "description": DESIGNS[design].description,
@@ -293,10 +381,18 @@ def train(
             "archive_labels": sum(e.split == "train" for e in extra),  # stages people set in an archive (train --archive)
             "external_file": ext_path.name if ext_path.is_file() else None,
             "external_sha256": file_sha256(ext_path) if ext_path.is_file() else None,
+            "real_labels_file": real_path.name if real_path.is_file() else None,
+            "real_labels_sha256": file_sha256(real_path) if real_path.is_file() else None,
+            "real_train_notes": len(real_train),
+            "real_train_label_counts": {lab: sum(e.label == lab for e in real_train) for lab in LABELS},
+            "real_test_notes": len(real_test),
+            "real_repeat": REAL_REPEAT,
         },
         "metrics": metrics,
+        "data_card": {"real_sources": real_sources(), "agreement": agreement()},
     }
     pin = out_path.resolve() == shipped_model_path().resolve()  # rebuilding the shipped model: pin its new hash
     meta = save_model(pipeline, out_path, meta, pin=pin)
-    say(f"wrote {out_path} ({meta['size_bytes'] / 1e6:.2f} MB) and {sidecar_path(out_path).name} in {time.perf_counter() - started:.1f} s")
+    _write_bytes_atomic(card_path(out_path), render(meta, out_path.name).encode("utf-8"))
+    say(f"wrote {out_path} ({meta['size_bytes'] / 1e6:.2f} MB), {sidecar_path(out_path).name} and {card_path(out_path).name} in {time.perf_counter() - started:.1f} s")
     return meta

@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "569bab2cbca6103ed46bf4ab56df06a029ad6919bf2b715b481ee7d0abb153c5"
+MODEL_SHA256 = "66f30dda7f3b9ccffc1e623beb627001880305f3d13e8d703794282e7418a7ab"

@@ -115,7 +115,9 @@ def test_untrusted_model_needs_an_explicit_flag(tmp_path, cli):
 
     own = tmp_path / "own.skops"
     loaded = load_model()
-    pipeline = copy.deepcopy(loaded.pipeline).set_params(verbose=True)  # same predictions, other bytes
+    pipeline = copy.deepcopy(loaded.pipeline)
+    flag = {"verbose": True} if "verbose" in pipeline.get_params(deep=False) else {"seed": 1}  # a fitted StackedStage ignores seed
+    pipeline.set_params(**flag)  # same predictions, other bytes
     save_model(pipeline, own, {**loaded.meta, "abstain_threshold": 0.5})
     assert json.loads(sidecar_path(own).read_text(encoding="utf-8"))["sha256"] != loaded.meta["sha256"]
     result = cli("classify", "x", "--model", own)

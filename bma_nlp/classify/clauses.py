@@ -1,0 +1,388 @@
+"""Read a long note item by item: which stage each clause reports, and whether it is reached.
+
+Real progress notes list several steps and quarters (``1.… 2.…``, ``เดือนต.ค. 62-…``,
+``30/12/2563 : …``) and mix what was done with what is planned (``คาดว่าจะแล้วเสร็จ``), what
+has not happened (``ยังไม่ได้รับอนุมัติ``) and names of projects (``โครงการก่อสร้างถนน…``).
+This module finds every *stage mention* (a cue from ``CUES``), decides its *status* from the
+words around it inside its clause, and combines them: the note's stage is the most advanced
+stage that is reached (done or under way). The learned model gets the same analysis as
+features (``clause_matrix``), and ``stage_evidence`` shows the words of the deciding mentions.
+
+Statuses:
+
+- ``done`` / ``underway``: reached (a marker such as แล้ว, เรียบร้อย, อยู่ระหว่าง, ขณะนี้ is
+  next to it, or the cue itself says so, e.g. ตรวจรับ, ลงนามสัญญา, ผลงานร้อยละ 45);
+- ``bare``: no marker; counts as reached only for *strong* cues (a step that is only named
+  when it happened: ประกาศผู้ชนะ, ตรวจรับ, เสนอขออนุมัติ), not for verbs that also name work
+  in general (ก่อสร้าง, จัดซื้อ);
+- ``planned``: an intention or expectation (คาดว่า, จะ, เตรียม, เพื่อ, เมื่อ…แล้วเสร็จ, ภายใน…);
+- ``negated``: ยังไม่, ไม่ได้, ไม่มี; a negated approval or allocation means the note is still
+  at the approval stage;
+- ``name``: part of a project or budget-line name (โครงการก่อสร้าง…, ค่าก่อสร้าง…);
+- ``metric``: an amount of money follows (ได้รับงบประมาณ … เป็นเงิน … บาท): a budget
+  figure, not a step;
+- ``partial``: one installment of several, a count of finished places among more, a progress
+  percentage below 100: the work goes on (procurement).
+
+Everything here is a mechanism over wording, written from the labelling rules
+(``training_data/GUIDE.md``); no note of a test or evaluation file is quoted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
+from bma_nlp.text.normalize import normalize
+
+STAGES = ("approval", "procurement", "completed")
+STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", "partial")
+REACHED = ("done", "underway")
+_RANK = {"approval": 0, "procurement": 1, "completed": 2}
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_SPACE = re.compile(r"\s")
+
+# (name, stage, strong, pattern) — matched in this order on the note with spaces removed; each
+# match is blanked so a later, broader cue does not count the same words again.
+CUES: list[tuple[str, str, bool, str]] = [
+    # an approval inside the purchasing process is a purchasing step (GUIDE A5, P1)
+    ("purchase_step", "procurement", True,
+     r"(?:ขอ|เสนอ)(?:ขอ)?(?:อนุมัติ|ความเห็นชอบ)(?:การ|ให้)?(?:จัดซื้อ|จัดจ้าง|สั่งซื้อ|ซื้อ|จ้าง|tor|ราคากลาง|ขอบเขต|ผล|ขยาย|แบบ)"
+     r"|แต่งตั้ง(?:คณะกรรมการ|กรรมการ)(?:ตรวจรับ|ตรวจการจ้าง)(?:พัสดุ|การจ้าง|งานจ้าง)?"
+     r"|(?:แต่งตั้ง)?(?:คณะกรรมการ|กรรมการ|คณะทำงาน)(?:พิจารณาผล|(?:ตรวจรับ)?(?:พัสดุ)(?!เรียบร้อย|แล้ว)|กำหนด(?:ราคา|คุณลักษณะ|tor|ขอบเขต)|จัดซื้อ|จัดจ้าง|ซื้อ|จ้าง|ประกวด|e-?bidding)"
+     r"|ประกวดราคา|e-?bidding|e-?market|สอบราคา|เฉพาะเจาะจง|คัดเลือก(?:ผู้|บริษัท)?|ราคากลาง|(?<![a-z])tor(?![a-z])|ขอบเขต(?:ของ)?งาน"
+     r"|ผู้ชนะ(?:การ)?(?:เสนอราคา|ประกวดราคา)?|เสนอราคา|ยื่นซอง|เปิดซอง|ร่างสัญญา|(?:ลงนาม|เซ็น|ทำ)(?:ใน)?สัญญา|ว่าจ้าง"
+     r"|ได้(?:ตัว)?(?:ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|บริษัท)|ประกาศ(?:เชิญชวน|ซื้อ|จ้าง|ผล)|ใบสั่ง(?:ซื้อ|จ้าง)|ขยาย(?:ระยะ)?(?:เวลา)?สัญญา"),
+    # approval / allocation / money received (negated: still waiting, GUIDE A2, A4)
+    ("approved", "procurement", True,
+     r"(?:ได้รับ|ได้)(?:การ)?(?:อนุมัติ|จัดสรร|โอน|ความเห็นชอบ)(?:โครงการ|งบประมาณ|เงิน|หลักการ)?|ได้รับ(?:งบ|เงิน)(?:ประมาณ|ประจำงวด|งวด)?"
+     r"|(?:มีมติ|ครม\.?)(?:อนุมัติ|เห็นชอบ)|อนุมัติ(?:โครงการ|งบประมาณ|เงินงวด)?(?:แล้ว|เรียบร้อย)|ผ่าน(?:การ)?(?:อนุมัติ|ความเห็นชอบ)"
+     r"|ตามโครงการที่ได้รับอนุมัติ"),
+    # waiting for approval or money (GUIDE A2)
+    ("approval_wait", "approval", True,
+     r"รอ(?:การ|ผล)?(?:การ)?(?:อนุมัติ|อนุม้ติ|จัดสรร|โอน|พิจารณา|ความเห็นชอบ|ลงนามอนุมัติ)|รอ(?:รับ)?(?:งบ|เงิน)(?:ประมาณ|งวด|ประจำงวด)?"
+     r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)|(?:ขั้นตอน)?(?:การ)?พิจารณาของ"),
+    # asking for approval of the project or its budget (GUIDE A1)
+    ("approval_request", "approval", True,
+     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอรับ(?:การ)?(?:จัดสรร|สนับสนุน)"
+     r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
+     r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?:ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่างข้อบัญญัติ|พิจารณา(?:ร่าง)?(?:ข้อบัญญัติ|งบประมาณ)"),
+    # planning, designing and studying before a decision (GUIDE A3)
+    ("planning", "approval", False,
+     r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ)"
+     r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
+     r"|สำรวจความต้องการ|เสนอใหม่|ส่ง(?:โครงการ)?คืน|ปรับปรุงรายละเอียด|กลั่นกรอง"
+     r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท|แบบจำลอง"),
+    # final delivery / inspection / acceptance / opening (GUIDE C2, C3)
+    ("accepted", "completed", True,
+     r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย|พื้นที่(?!คืน))(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
+     r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน"),
+    # finished (GUIDE C1); "คาดว่าจะแล้วเสร็จ" is planned (C4)
+    ("finished", "completed", True,
+     r"แล้วเสร็จ|เสร็จ(?:สิ้น|เรียบร้อย|สมบูรณ์)?(?:แล้ว)?|เป็นที่เรียบร้อย|(?<!ระเบียบ)(?<!ความ)เรียบร้อย(?:แล้ว)?|บรรลุเป้าหมาย"
+     r"|ครบ(?:จำนวน|ตาม)?[0-9,]*(?:ทุก|ถ้วน|แล้ว|รุ่น|จุด|แห่ง|งวด|ครั้ง|ระยะทาง|สาย|หลัง|ชุด|เป้าหมาย)|ร้อยละ100(?![0-9.])|(?<![0-9.])100(?:\.0+)?%"),
+    # progress figures: below 100 the work goes on (GUIDE P3)
+    ("progress", "procurement", True,
+     r"(?:ความก้าวหน้า|ความคืบหน้า|คืบหน้า|ผลงาน|ผลการดำเนิน(?:งาน|การ)|ก่อสร้าง|ดำเนินการ)(?:ของงาน|ของโครงการ|โครงการ)?ฯ?"
+     r"(?:รวม|สะสม|ที่ทำได้|ไป|ได้|ตามสัญญา|ตามแผน)*(?:แล้ว)?(?:ประมาณ|กว่า|มากกว่า|คิดเป็น|ราว|:|=)*"
+     r"(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์)|(?<==)[0-9]+(?:\.[0-9]+)?)"),
+    # an official following the progress of works: the works are under way (GUIDE P5)
+    ("follow_up", "procurement", True, r"ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)(?:การ|ของ)?(?:ก่อสร้าง|ปรับปรุง|ซ่อม|งาน|โครงการก่อสร้าง)"),
+    # a cumulative count of work done (in-house work under way)
+    ("cumulative", "procurement", False, r"(?:แล้ว)?สะสม(?:จำนวน)?[0-9]"),
+    # work under a contract (GUIDE P3)
+    ("under_contract", "procurement", True, r"(?:ดำเนินการ|ปฏิบัติ(?:งาน)?|ก่อสร้าง)ตามสัญญา|เข้า(?:ดำเนินการ|ทำงาน|พื้นที่)|(?:ส่ง|รับ)มอบพื้นที่(?!คืน)"),
+    # a delivery found wanting: the work goes on (GUIDE P6)
+    ("defect", "procurement", True, r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"),
+    # k done of a target of n (GUIDE P4)
+    ("k_of_n", "procurement", True, r"[0-9][0-9,]*(?:ราย|คน|จุด|แห่ง|ชุมชน|กิจกรรม|รุ่น|ครั้ง|สวน|โครงการ|หลัง|กม\\.?)?จาก(?:เป้าหมาย|ทั้งหมด)?[0-9]"),
+    # the contract and its trouble (GUIDE P6)
+    ("contract", "procurement", False,
+     r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา|ค่าปรับ|ทิ้งงาน"),
+    # buying in general (also in names: โครงการจัดซื้อ…)
+    ("purchasing", "procurement", False, r"จัดซื้อ|จัดจ้าง|จัดหา|สั่งซื้อ"),
+    # the work itself (GUIDE P5)
+    ("works", "procurement", False,
+     r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เทคอนกรีต|ปูผิว|ลาดยาง"
+     r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|ดำเนินโครงการ|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ"
+     r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|เวียนแจ้ง|รณรงค์|ปรับหน้าดิน|ปูสนามหญ้า"),
+]  # fmt: skip
+
+_COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
+CUE_NAMES = [name for name, *_ in CUES]
+
+# status markers, searched in the words just before a mention (nearest one wins)
+_MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$")),
+    ("planned", re.compile(
+        r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
+        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
+    ("underway", re.compile(r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง")),
+    ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ")),
+    ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
+]
+_AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|ในปี|ในเดือน|ได้ในปี)")
+_AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เสร็จ|ไปแล้ว)")
+_AFTER_DONE_NOT_FINISH = re.compile(r"^(?:ไป)?แล้ว(?!เสร็จ)|^เรียบร้อย")
+_PERCENT_AFTER = re.compile(r"^.{0,12}?(?:คิดเป็น)?ร้อยละ([0-9]+(?:\.[0-9]+)?)")
+_AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเป็นเงิน|จำนวนเงิน|วงเงิน|[0-9][0-9,.]*(?:ล้าน)?บาท|หลังปรับโอน|ในภาพรวม|รายจ่ายประจำปี)")
+_INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)(?:งวด|รุ่น)?)?")
+_COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
+_WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
+
+# clause boundaries in the spaced text: line breaks, numbered items, bullets, month or date heads
+_CLAUSE_BREAK = re.compile(
+    r"\n|(?:(?<=\s)|^)(?:[0-9]{1,2}[.)](?![0-9])|[-•*–]\s?)"
+    r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
+    r"|(?<![0-9])(?=[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s?:)|(?=ไตรมาสที่\s?[0-9])"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One stage cue in a note: its kind, the stage it reports, its status and its words."""
+
+    cue: str
+    stage: str  # the stage this mention stands for, after its status (a negated approval -> approval)
+    status: str
+    words: str
+    clause: int
+    position: int
+
+    @property
+    def reached(self) -> bool:
+        return self.status in REACHED
+
+    def to_dict(self) -> dict[str, object]:
+        return {"words": self.words, "stage": self.stage, "status": self.status, "cue": self.cue}
+
+
+def base_text(text: str) -> str:
+    """The note normalised for reading (NFC, OCR markup out, Thai digits, shorthand expanded,
+    lower case) but with its numbers kept: evidence is shown in these words."""
+    text = unicodedata.normalize("NFC", normalize(text)).translate(_THAI_DIGITS)
+    text = _ABBREVIATION.sub(lambda m: f" {ABBREVIATIONS.get(m.group(1)) or _full(m.group(1))} ", text)
+    return text.lower()
+
+
+def _full(key: str) -> str:
+    return next(v for k, v in ABBREVIATIONS.items() if k.replace(".", "") == key)
+
+
+def split_clauses(text: str) -> list[str]:
+    """The items of a note (``text`` already through ``base_text`` or ``prepare``)."""
+    parts, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() > start:
+            parts.append(text[start : m.start()])
+        start = m.end() if m.group(0) else m.start()
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _squeeze(clause: str) -> tuple[str, list[int]]:
+    keep = [i for i, ch in enumerate(clause) if not _SPACE.match(ch)]
+    return "".join(clause[i] for i in keep), keep
+
+
+def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tuple[str, int]:
+    """Status of the mention at ``squeezed[start:end]`` and where its marker starts."""
+    before = squeezed[max(0, start - _WINDOW) : start]
+    after = squeezed[end : end + 25]
+    best, best_end, best_start = None, -1, start
+    for status, pattern in _MARKERS:
+        if status == "name":
+            continue
+        for m in pattern.finditer(before):
+            if m.end() > best_end or (m.end() == best_end and status == "negated"):
+                best, best_end, best_start = status, m.end(), start - len(before) + m.start()
+    if cue in {"works", "purchasing", "contract", "planning"} and _MARKERS[-1][1].search(squeezed[max(0, start - 12) : start]):
+        return "name", start
+    if best == "negated" and best_end >= len(before) - 12:
+        return "negated", best_start
+    if cue == "follow_up":
+        return "underway", start
+    if _AFTER_PLANNED.match(after) and cue not in {"accepted"}:
+        return "planned", start
+    if best == "planned" and best_end >= len(before) - 20 and not _AFTER_DONE_NOT_FINISH.match(after):
+        return "planned", best_start
+    if _AFTER_DONE.match(after):
+        return "done", start
+    if best in ("underway", "done") and best_end >= len(before) - 20:
+        return best, best_start
+    if cue in {"progress", "approval_wait", "follow_up"}:
+        return "underway", start
+    return "bare", start
+
+
+_MENTIONS: dict[tuple[str, bool], tuple[Mention, ...]] = {}
+
+
+def mentions(text: str, prepared: bool = False) -> list[Mention]:
+    """Every stage mention of a note with its status, in reading order.
+
+    ``prepared``: the text already went through ``features.prepare`` (numbers are ``0``);
+    otherwise ``base_text`` is applied and the words keep their numbers. Remembered per text
+    within a process (the model's gate and ``evidence`` read the same note).
+    """
+    hit = _MENTIONS.get((text, prepared))
+    if hit is None:
+        hit = tuple(_mentions(text, prepared))
+        if len(_MENTIONS) < 20_000:
+            _MENTIONS[(text, prepared)] = hit
+    return list(hit)
+
+
+def _mentions(text: str, prepared: bool) -> list[Mention]:
+    base = text if prepared else base_text(text)
+    found: list[Mention] = []
+    for index, clause in enumerate(split_clauses(base)):
+        squeezed, keep = _squeeze(clause)
+        work = squeezed
+        hits: list[tuple[int, int, str, str, bool]] = []
+        for name, stage, strong, pattern in _COMPILED:
+            for m in pattern.finditer(work):
+                hits.append((m.start(), m.end(), name, stage, strong))
+            work = pattern.sub(lambda m: "_" * len(m.group(0)), work)
+        for start, end, name, stage, strong in sorted(hits):
+            status, from_ = _status(squeezed, start, end, name, strong)
+            status, stage = _adjust(squeezed, start, end, name, stage, status, [m for m in found if m.clause == index])
+            words = clause[keep[from_] : keep[end - 1] + 1]
+            found.append(Mention(name, stage, status, words, index, start))
+    return _downgrade(found)
+
+
+def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: str, earlier: list[Mention]) -> tuple[str, str]:
+    """Status and stage after the facts a regular expression cannot weigh."""
+    words = squeezed[start:end]
+    if cue == "approved" and status == "negated":
+        return "underway", "approval"  # not approved yet: still waiting (GUIDE A4)
+    if cue == "approved" and _AFTER_AMOUNT.match(squeezed[end:]):
+        return "metric", stage
+    if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
+        return "metric", stage  # a quantity handled (waste collected, people served): routine work
+    if cue == "progress":
+        numbers = [float(n) for n in _NUMBER.findall(words)]
+        if numbers and numbers[-1] >= 100:
+            return ("done" if status != "planned" else "planned"), "completed"
+        return ("partial" if status not in ("planned", "negated") else status), "procurement"
+    if cue == "finished" and status not in ("planned", "negated") and any(
+        m.cue == "purchase_step" and m.position >= start - 30 and m.position < start for m in earlier[-3:]
+    ):
+        return "done", "procurement"  # "ร่าง TOR ... แล้วเสร็จ": a purchasing step is finished, not the work
+    if stage == "completed" and status not in ("planned", "negated"):
+        near = squeezed[max(0, start - 20) : end + 20]
+        inst = _INSTALLMENT.search(near)
+        if inst and "สุดท้าย" not in near:
+            k, n = inst.group(1), inst.group(2)
+            if n is None or float(k) < float(n) or (k == n == "0"):
+                return "partial", "procurement"
+        pct = _PERCENT_AFTER.match(squeezed[end:])
+        if pct and float(pct.group(1)) < 100:
+            return "partial", "procurement"
+        if _COUNT_AFTER.match(squeezed[end:]) and any(m.stage == "procurement" and m.reached for m in earlier):
+            return "partial", "procurement"
+    return status, stage
+
+
+def _downgrade(found: list[Mention]) -> list[Mention]:
+    """A completion word in a note whose progress figure is below 100, or that also reports a
+    defect to repair, reports a part of the work (a pile, a section): the work goes on."""
+    if not any((m.cue == "progress" and m.status == "partial") or (m.cue == "defect" and m.status not in ("planned", "negated")) for m in found):
+        return found
+    return [
+        Mention(m.cue, "procurement", "partial", m.words, m.clause, m.position)
+        if m.stage == "completed" and m.cue in ("finished", "accepted") and m.status in ("bare", "done") and "สุดท้าย" not in m.words
+        else m
+        for m in found
+    ]
+
+
+_WEAK = {name for name, _stage, strong, _p in CUES if not strong}
+
+
+def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
+    """The note's stage by the rules: the most advanced stage reached (a partial completion
+    counts as procurement; a mention without a marker counts, a planned, negated, name or
+    metric one does not); ``none`` when nothing is reached. Returns the label and the mentions that decided it (last first)."""
+    reached = [m for m in found if m.reached or m.status in ("partial", "bare")]
+    if any(m.cue == "approved" and m.stage == "approval" for m in reached):
+        # approved, but the money is not here yet: still waiting (GUIDE A2)
+        reached = [m for m in reached if not (m.cue == "approved" and m.stage == "procurement")]
+    last_approval = max((i for i, m in enumerate(found) if m.stage == "approval" and m.status != "metric"), default=-1)
+    if last_approval >= 0:
+        # work named before the project is put forward is preparation for it (GUIDE A1)
+        order = {id(m): i for i, m in enumerate(found)}
+        reached = [m for m in reached if not (m.cue in _WEAK and order[id(m)] < last_approval)]
+    if not reached:
+        # a project still being planned, proposed or designed (even "will be proposed",
+        # "no EIA yet", a design project's name) is before approval (GUIDE A1-A4)
+        early = [m for m in found if m.stage == "approval" and m.status != "metric"]
+        return ("approval", early[::-1]) if early else ("none", [])
+    top = max(_RANK[m.stage] for m in reached)
+    label = STAGES[top]
+    deciding = [m for m in reached if m.stage == label]
+    return label, deciding[::-1]
+
+
+def clause_label(text: str) -> str:
+    """``combine(mentions(text))``'s label: the clause-reading rule baseline."""
+    return combine(mentions(text))[0]
+
+
+def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, object]]:
+    """The words behind ``stage``, most recent first, at most ``limit``: the deciding mentions
+    when the rules agree with it, else the mentions of that stage; for no stage (``None``), the
+    mentions that did not count (planned, negated, part of a name, an amount) and why."""
+    found = mentions(text)
+    label, deciding = combine(found)
+    if stage is not None:
+        support = deciding if stage == label else [m for m in found if m.stage == stage and m.status != "metric"][::-1]
+        return [m.to_dict() for m in support[:limit]]
+    return [m.to_dict() for m in found if m.status in ("planned", "negated", "name", "metric")][::-1][:limit]
+
+
+_VECTORS: dict[tuple[str, bool], tuple[float, ...]] = {}
+
+
+def clause_vector(text: str, prepared: bool = True) -> list[float]:
+    """Features for the learned model: per stage and status, how many mentions (log-scaled);
+    the rule label and the last reached stage (one-hot, with none); clause and mention counts.
+    Remembered per text within a process (cross-validation fits the same notes again)."""
+    hit = _VECTORS.get((text, prepared))
+    if hit is None:
+        hit = tuple(_clause_vector(text, prepared))
+        if len(_VECTORS) < 100_000:
+            _VECTORS[(text, prepared)] = hit
+    return list(hit)
+
+
+def _clause_vector(text: str, prepared: bool) -> list[float]:
+    found = mentions(text, prepared=prepared)
+    counts = {(s, st): 0 for s in STAGES for st in STATUSES}
+    for m in found:
+        counts[(m.stage, m.status)] += 1
+    vec = [math.log1p(counts[key]) for key in sorted(counts)]
+    label, _ = combine(found)
+    vec += [1.0 if label == lab else 0.0 for lab in (*STAGES, "none")]
+    reached = [m for m in found if m.reached or m.status == "partial"]
+    last = reached[-1].stage if reached else "none"
+    vec += [1.0 if last == lab else 0.0 for lab in (*STAGES, "none")]
+    clauses = len({m.clause for m in found})
+    vec += [math.log1p(clauses) / 3.0, math.log1p(len(found)) / 3.0]
+    return vec
+
+
+def clause_matrix(texts: Iterable[str], weight: float = 1.0) -> object:
+    """``clause_vector`` of each prepared text as a sparse matrix (a ``FunctionTransformer`` step).
+    ``weight`` scales the block: beside tens of thousands of TF-IDF columns, a larger scale lets
+    the regularised model lean on the clause reading, which carries over to unseen wording."""
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix([[weight * v for v in clause_vector(t, prepared=True)] for t in texts])
