@@ -6,7 +6,7 @@
 - ``classify_report(report)`` fills ``stage``, ``stage_confidence`` and ``stage_source`` on
   every installment, correcting unlikely sequences (``bma_nlp.classify.sequence``).
 
-The model (``models/stage.skops`` + ``stage.json``, see ``bma_nlp.classify.persist``) is loaded lazily, once per process.
+The model (``bma_nlp/data/models/stage.skops`` + ``stage.json``, see ``bma_nlp.classify.persist``) is loaded lazily, once per process.
 scikit-learn is imported only when a note is first classified.
 """
 

@@ -45,7 +45,7 @@ from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's 
 )
 from bma_nlp.errors import InputError
 
-DEFAULT_DESIGN = "stacked-clauses"  # real notes: see scripts/eval_classifier.py and models/stage.card.md
+DEFAULT_DESIGN = "stacked-clauses"  # real notes: see scripts/eval_classifier.py and bma_nlp/data/models/stage.card.md
 MODEL_ENV = "BMA_NLP_MODEL"
 LEGACY_MODEL_ENV = "BMA_NLP_STAGE_MODEL"  # its name before 0.2, still honoured
 

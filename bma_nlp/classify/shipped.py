@@ -1,4 +1,4 @@
-"""The sha256 of the stage model shipped with the package (``models/stage.skops``).
+"""The sha256 of the stage model shipped with the package (``bma_nlp/data/models/stage.skops``).
 
 Only a model file with this hash loads without ``trust``: a hash kept beside the file it
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
