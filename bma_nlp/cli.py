@@ -14,11 +14,12 @@ import click
 
 from bma_nlp import __version__
 from bma_nlp.errors import BmaNlpError
-from bma_nlp.export import FORMATS, render
+from bma_nlp.export import FORMATS
 from bma_nlp.output import write_atomic
-from bma_nlp.pipeline import process
-from bma_nlp.summary import summary_text
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
+
+# Each command imports what it uses inside its function: a search never pays for the parser,
+# the repairer's lexicon or scikit-learn (see scripts/bench_cli.py).
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +27,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 def sample_path() -> Path:
     """The real OCR'd sample archive shipped with the package."""
     return Path(str(resources.files("bma_nlp") / "data" / "samples" / "dusit-school-network-2566.txt"))
+
+
+def _use_model(model: Path | None) -> None:
+    if model is not None:  # the classifier (scikit-learn) is imported only when a note is classified
+        from bma_nlp.classify.model import use_model
+
+        use_model(model)
 
 
 def report_error(exc: BmaNlpError) -> None:
@@ -73,9 +81,10 @@ def main() -> None:
 @one_line_errors
 def parse(files: tuple[Path, ...], fmt: str, output: Path | None, no_repair: bool, no_classify: bool, max_bytes: int, model: Path | None = None) -> None:
     """Parse archive FILES into one record per report (copies merged, problems flagged)."""
-    from bma_nlp.classify.model import use_model
+    from bma_nlp.export import render
+    from bma_nlp.pipeline import process
 
-    use_model(model)
+    _use_model(model)
     reports, errors = process(files, repair=not no_repair, classify=not no_classify, max_bytes=max_bytes, on_error=report_error)
     text = render(reports, fmt)
     if output is not None and reports:
@@ -125,6 +134,7 @@ def demo(db: Path | None) -> None:
 
     from bma_nlp.store import Archive
     from bma_nlp.store.render import render_hits, stats_text
+    from bma_nlp.summary import summary_text
 
     sample = sample_path()
     with contextlib.ExitStack() as stack:
@@ -195,10 +205,9 @@ def ingest(
     and fiscal year) is one more copy of it, or the copy that wins with --supersede. A bad
     file is reported and skipped; the exit code is 1 then.
     """
-    from bma_nlp.classify.model import use_model
     from bma_nlp.store import DEFAULT_PATTERNS, Archive
 
-    use_model(model)
+    _use_model(model)
     with Archive(db) as archive:
         result = archive.ingest(
             paths, jobs=jobs, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
@@ -282,10 +291,9 @@ def reprocess(
     """Derive stored reports again from their stored copies with this version of the pipeline
     (no source files needed); people's corrections stay applied. Each report is re-written
     whole or not at all; after an interruption, run it again to go on."""
-    from bma_nlp.classify.model import use_model
     from bma_nlp.store import Archive
 
-    use_model(model)
+    _use_model(model)
     filters: dict[str, Any] = {k: v for k, v in (("code", code), ("year", year), ("agency", agency)) if v is not None}
     with Archive(db, create=False) as archive:
         result = archive.reprocess(every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, **filters)

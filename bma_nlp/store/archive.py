@@ -16,24 +16,19 @@ import datetime as _dt
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import sqlite3
 import sys
 import time
 import zlib
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError
 from bma_nlp.export import FORMATS, render
-from bma_nlp.pipeline import CopyText, pipeline_version
 from bma_nlp.records import Installment, Report
 from bma_nlp.store import query as _query
 from bma_nlp.store.corrections import Correction, apply_corrections
@@ -41,8 +36,13 @@ from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
 from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
-from bma_nlp.store.work import FileResult, IndexedReport, StoredCopy, derive_stored, index_report, init_worker, process_files
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
+    from concurrent.futures import Future
+
+    from bma_nlp.pipeline import CopyText
+    from bma_nlp.store.work import FileResult, IndexedReport, StoredCopy
 
 DEFAULT_DB = "bma-archive.db"
 DEFAULT_PATTERNS = ("*.txt", "*.md")
@@ -224,6 +224,8 @@ def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
 
 def _mp_context() -> Any:
     """Fresh worker processes, never forks of a process holding an SQLite connection."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["bma_nlp.store.work"])
@@ -387,6 +389,12 @@ class Archive:
     def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...]) -> Generator[tuple[_Task, FileResult | None], None, None]:
         """Results in input order. Files go to the workers in chunks (the stage model is called
         once per chunk); with jobs > 1 at most a few chunks run ahead of the writer."""
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        from bma_nlp.store.work import init_worker, process_files
+
         chunks = _chunks(tasks, CHUNK_FILES)
         if jobs <= 1:
             for chunk in chunks:
@@ -516,6 +524,9 @@ class Archive:
 
     def _stored_copies(self, keys: Iterable[str]) -> list[StoredCopy]:
         """The copies that vote for these reports (each report's highest rank), ordered by file and place."""
+        from bma_nlp.pipeline import CopyText
+        from bma_nlp.store.work import StoredCopy
+
         out: list[StoredCopy] = []
         for key in keys:
             rows = self.con.execute(
@@ -528,6 +539,8 @@ class Archive:
 
     def copies(self, code: str | None, fiscal_year: int | None) -> list[CopyText]:
         """Every stored copy of a report (all ranks), by file and place: what its record is derived from."""
+        from bma_nlp.pipeline import CopyText
+
         key = correction_key(code, fiscal_year)
         rows = self._read(
             lambda: self.con.execute(
@@ -549,6 +562,8 @@ class Archive:
         existed = self.con.execute("SELECT 1 FROM reports WHERE key = ?", (key,)).fetchone() is not None
         if not stored:
             return existed, 0
+        from bma_nlp.store.work import derive_stored
+
         items, _ = derive_stored(stored, *steps)
         return existed, self._write_items(key, stored, items, now, steps)
 
@@ -578,6 +593,9 @@ class Archive:
     def _write_derived(self, key: str, item: IndexedReport, file_ids: list[int], now: str, steps: tuple[bool, bool]) -> bool:
         """Write a derived record (people's corrections applied on top) and its index; True if
         it replaced a stored version."""
+        from bma_nlp.pipeline import pipeline_version
+        from bma_nlp.store.work import index_report
+
         corrections = self._corrections_of(key)
         if corrections:
             apply_corrections(item.report, corrections)
@@ -688,6 +706,9 @@ class Archive:
         Reports of a schema-1 archive without stored copies get them from their file when it
         is still there unchanged; the others are counted in ``no_copies`` and left as they are.
         """
+        from bma_nlp.pipeline import pipeline_version
+        from bma_nlp.store.work import derive_stored
+
         started = time.perf_counter()
         result = ReprocessResult()
         version = pipeline_version(repair=repair, classify=classify)
@@ -859,6 +880,8 @@ class Archive:
         if self._stored_copies([key]):
             self._rederive(key, _now(), steps)
             return
+        from bma_nlp.store.work import index_report
+
         report = self.report(*_split_key(key))
         if report is not None:
             file_ids = [r[0] for r in self.con.execute("SELECT s.file_id FROM report_sources s JOIN reports r ON r.id = s.report_id WHERE r.key = ?", (key,))]
@@ -952,6 +975,8 @@ class Archive:
     def stats(self) -> dict[str, Any]:
         """Counts: files, reports, projects, installments per stage, flags per code, years;
         copies kept and their bytes, corrections, and reports derived by an older pipeline."""
+        from bma_nlp.pipeline import pipeline_version
+
         current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
         return self._read(lambda: _query.stats(self.con, current))  # type: ignore[no-any-return]
 

@@ -36,7 +36,7 @@ def _indexable(token: str) -> bool:
 def _tokens(text: str, compounds: bool) -> list[str]:
     from bma_nlp.tokenize import word_tokenize
 
-    return [t for t in word_tokenize(text, compounds=compounds) if _indexable(t)]
+    return [t for t in word_tokenize(text, engine="nlpo3", compounds=compounds) if _indexable(t)]
 
 
 @lru_cache(maxsize=8192)
