@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -186,7 +187,7 @@ def _filter_options(func: F) -> F:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_db_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for reading, parsing, repair, classification and tokenising.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for reading, parsing, repair, classification and tokenising (default: the number of cores).")
 @click.option("--glob", "patterns", multiple=True, help="File name pattern inside folders (repeatable; default *.txt and *.md).")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
@@ -195,7 +196,7 @@ def _filter_options(func: F) -> F:
 @click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
 @one_line_errors
 def ingest(
-    paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int, supersede: bool,
+    paths: tuple[Path, ...], db: Path, jobs: int | None, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int, supersede: bool,
     model: Path | None = None,
 ) -> None:
     """Store the report copies in PATHS (files, or folders searched recursively) in the archive
@@ -210,7 +211,7 @@ def ingest(
     _use_model(model)
     with Archive(db) as archive:
         result = archive.ingest(
-            paths, jobs=jobs, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
+            paths, jobs=jobs or os.cpu_count() or 1, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
             repair=not no_repair, classify=not no_classify, on_error=report_error, supersede=supersede,
         )  # fmt: skip
     click.echo(result.summary())

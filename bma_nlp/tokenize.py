@@ -126,6 +126,13 @@ def _small_dictionary(text: str, compounds: bool) -> list[str] | None:
     return sorted(w for w in _dictionary(compounds) if w in text)
 
 
+def warm_up(engine: str = "newmm") -> None:
+    """Build the whole dictionaries of ``engine`` now (both units), not at the 33rd text."""
+    for compounds in (True, False):
+        if engine != "nlpo3" or _nlpo3_dictionary(compounds) is None:
+            _trie(compounds)
+
+
 def _pythainlp_newmm(text: str, custom_dict: Any, keep_whitespace: bool) -> list[str]:
     from pythainlp.tokenize import word_tokenize as pythainlp_tokenize
 

@@ -228,7 +228,7 @@ def _mp_context() -> Any:
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bma_nlp.store.work"])
+        ctx.set_forkserver_preload(["bma_nlp.store.work", "bma_nlp.store.preload"])  # workers share the model, lexicon, dictionaries
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -393,13 +393,14 @@ class Archive:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        from bma_nlp.store.work import init_worker, process_files
+        from bma_nlp.store.work import PRELOAD_ENV, init_worker, process_files
 
         chunks = _chunks(tasks, CHUNK_FILES)
         if jobs <= 1:
             for chunk in chunks:
                 yield from _zip_results(chunk, process_files([t.path for t in chunk if not t.skip], *args))
             return
+        os.environ[PRELOAD_ENV] = ",".join(step for step, on in zip(("parse", "repair", "classify"), (True, *args[1:3]), strict=True) if on)
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
         window: deque[tuple[list[_Task], Future[list[FileResult]]]] = deque()
         try:

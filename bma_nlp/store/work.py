@@ -134,6 +134,26 @@ def derive_stored(copies: list[StoredCopy], repair: bool = True, classify: bool 
     return items, time.thread_time() - t0
 
 
+PRELOAD_ENV = "BMA_NLP_PRELOAD"  # the steps bma_nlp.store.preload builds before the workers fork
+
+
+def warm_up(repair: bool = True, classify: bool = True) -> None:
+    """Build what the steps use (tokeniser dictionaries; repair lexicon; stage model) now, in
+    the forkserver (``bma_nlp.store.preload``), so that the workers forked from it share them."""
+    from bma_nlp import tokenize
+
+    tokenize.warm_up(engine="nlpo3")
+    if repair:
+        from bma_nlp.repair import load_lexicon
+
+        load_lexicon()
+    if classify:
+        from bma_nlp.classify.model import load_model
+
+        tokenize.warm_up(engine="newmm")
+        load_model()
+
+
 def init_worker() -> None:
     """Worker process start: leave Ctrl-C to the main process, and load the tokeniser once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
