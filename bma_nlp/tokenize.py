@@ -110,7 +110,7 @@ _nlpo3_loaded: set[str] = set()
 @lru_cache(maxsize=2)
 def _nlpo3_dictionary(compounds: bool) -> str | None:
     """Name of the loaded whole nlpo3 dictionary, or None when nlpo3 cannot be used here."""
-    if importlib.util.find_spec("nlpo3") is None:
+    if not _has_nlpo3():
         return None
     return _nlpo3_load(sorted(_dictionary(compounds)), "bma")
 
@@ -124,6 +124,20 @@ def _small_dictionary(text: str, compounds: bool) -> list[str] | None:
         return None
     _small_calls += 1
     return sorted(w for w in _dictionary(compounds) if w in text)
+
+
+@lru_cache(maxsize=1)
+def _has_nlpo3() -> bool:
+    return importlib.util.find_spec("nlpo3") is not None
+
+
+@lru_cache(maxsize=4096)
+def _nlpo3_segment(text: str, dictionary_name: str) -> tuple[str, ...]:
+    """Cached: an ingest tokenises the same note for OCR repair, then (repair having changed
+    nothing, as for most notes) for the search index; and notes repeat."""
+    import nlpo3
+
+    return tuple(nlpo3.segment(text, dictionary_name))
 
 
 def warm_up(engine: str = "newmm") -> None:
@@ -149,12 +163,10 @@ def word_tokenize(text: str, engine: str = "newmm", compounds: bool = True, keep
         return []
     small = _small_dictionary(text, compounds)
     tokens: list[str]
-    if engine == "nlpo3" and importlib.util.find_spec("nlpo3") is not None:
+    if engine == "nlpo3" and _has_nlpo3():
         name = _nlpo3_load(small, "bma-small", keep=False) if small is not None else _nlpo3_dictionary(compounds)
         if name is not None:
-            import nlpo3
-
-            tokens = nlpo3.segment(text, name)
+            tokens = list(_nlpo3_segment(text, name))
             return tokens if keep_whitespace else [t for t in tokens if t.strip()]
     if small is not None:
         from pythainlp.util import Trie
