@@ -166,6 +166,55 @@ def make_queries(archive: Archive, n: int, seed: int) -> list[tuple[str, dict]]:
 QUERY_KINDS: list[str] = []
 
 
+class MemorySampler:
+    """Peak resident memory of this process and its descendants (the ingest workers are
+    children of a forkserver child), sampled from /proc twice a second (Linux only)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_total = 0.0  # MB, all processes together
+        self.peak_one = 0.0  # MB, the largest single descendant
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _tree() -> dict[int, float]:
+        parents: dict[int, int] = {}
+        rss: dict[int, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/statm") as fh:
+                    rss[int(entry)] = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+            except (OSError, ValueError, IndexError):
+                continue
+        mine = {os.getpid()}
+        grew = True
+        while grew:
+            new = {pid for pid, parent in parents.items() if parent in mine and pid not in mine}
+            mine |= new
+            grew = bool(new)
+        return {pid: rss.get(pid, 0.0) for pid in mine}
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            tree = self._tree()
+            self.peak_total = max(self.peak_total, sum(tree.values()))
+            self.peak_one = max([self.peak_one, *(v for pid, v in tree.items() if pid != os.getpid())])
+
+    def __enter__(self) -> MemorySampler:
+        if os.path.isdir("/proc"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+
+
 def tokeniser_rate(texts: list[str], engine: str, max_chars: int) -> float:
     """Characters per second of ``bma_nlp.tokenize.word_tokenize`` alone (one core), on the
     generated files' text (the first ``max_chars`` of it), after the dictionary is loaded."""
@@ -269,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
 
         with Archive(db) as archive:
             if not reuse:
-                res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
+                with MemorySampler() as memory:
+                    res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
                 if res.errors:
                     print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
                 t = res.timings
@@ -281,11 +331,13 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(p.stat().st_size for p in work.glob("bench.db*"))
         size_mb = size / 1e6
         peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        peak_workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         load_after = os.getloadavg()
         print(f"\nhost: {os.cpu_count()} cores shared with other sessions; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
         print(f"archive: {stored:,} installments; {size_mb:.0f} MB on disk = {size / max(stored, 1):,.0f} bytes per installment")
-        print(f"peak memory (max RSS): this process {peak_self:,.0f} MB, largest worker {peak_workers:,.0f} MB")
+        print(f"peak memory (max RSS): this process {peak_self:,.0f} MB", end="")
+        if not reuse:
+            print(f"; during ingest, all processes together {memory.peak_total:,.0f} MB, largest worker {memory.peak_one:,.0f} MB", end="")
+        print()
         if not reuse:
             texts = [p.read_text(encoding="utf-8") for p in sorted(reports_dir.rglob("*.txt"))]
             rates = {engine: tokeniser_rate(texts, engine, args.tokeniser_chars) for engine in ("newmm", "nlpo3")}

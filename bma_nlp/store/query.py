@@ -288,7 +288,7 @@ def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]],
 # DF_CAP rows (a term in more rows than that gets the floor weight: it tells notes apart
 # little anyway). A query matching fewer than PROBE rows is ranked whole, as before. Project
 # headers are probed per report, with a tenth of PROBE.
-PROBE = 1000
+PROBE = 250
 DF_CAP = 5000
 _K1, _B = 1.2, 0.75
 
@@ -343,25 +343,24 @@ def _bm25(con: sqlite3.Connection, table: str, terms: list[str], rowids: list[in
     if not texts:
         return {}
     tokens = table == "notes_fts"
-    if tokens:
-        docs = {rid: [(t or "").lower().split() for t in cols] for rid, cols in texts.items()}
-        lengths = {rid: [len(toks) for toks in cols] for rid, cols in docs.items()}
-    else:
-        docs = {rid: [(t or "").lower() for t in cols] for rid, cols in texts.items()}  # type: ignore[misc]
-        lengths = {rid: [len(t) for t in cols] for rid, cols in docs.items()}
+    # Counted with str.count (in C): a token as " token " in the space-joined token text, a
+    # trigram table's term as a substring of the case-folded text.
+    docs = {rid: [f" {(t or '').lower()} " if tokens else (t or "").lower() for t in cols] for rid, cols in texts.items()}
+    lengths = {rid: [t.count(" ") - 1 if tokens else len(t) for t in cols] for rid, cols in docs.items()}
     average = [max(1.0, sum(lens[c] for lens in lengths.values()) / len(lengths)) for c in range(len(columns))]
     n = max(_rows(con, table), 1)
     weights = []
     for term in terms:
         df = min(_document_frequency(con, table, term), n)
-        weights.append((term.lower(), math.log(1 + (n - df + 0.5) / (df + 0.5))))
+        weights.append((f" {term.lower()} " if tokens else term.lower(), math.log(1 + (n - df + 0.5) / (df + 0.5))))
     scores: dict[int, float] = {}
     for rid, cols in docs.items():
         score = 0.0
         for c, (_, weight) in enumerate(columns):
+            text = cols[c]
             norm = _K1 * (1 - _B + _B * lengths[rid][c] / average[c])
             for term, idf in weights:
-                tf = cols[c].count(term)
+                tf = text.count(term)
                 if tf:
                     score += weight * idf * tf * (_K1 + 1) / (tf + norm)
         scores[rid] = score
