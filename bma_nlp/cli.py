@@ -282,12 +282,14 @@ def stats(db: Path, fmt: str) -> None:
 @click.option("--year", type=int, help="Fiscal year, BE (2566); a CE year (2023) is converted.")
 @click.option("--agency", help="Part of the agency's name.")
 @click.option("--all", "every", is_flag=True, help="Also reports already derived by this pipeline version.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for parsing, repair, classification and tokenising.")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
 @click.option("--model", type=click.Path(dir_okay=False, path_type=Path), help="Stage model to use instead of the shipped one (also: BMA_NLP_MODEL).")
 @one_line_errors
 def reprocess(
-    db: Path, code: str | None, year: int | None, agency: str | None, every: bool, no_repair: bool, no_classify: bool, model: Path | None = None
+    db: Path, code: str | None, year: int | None, agency: str | None, every: bool, jobs: int, no_repair: bool, no_classify: bool,
+    model: Path | None = None,
 ) -> None:
     """Derive stored reports again from their stored copies with this version of the pipeline
     (no source files needed); people's corrections stay applied. Each report is re-written
@@ -297,8 +299,12 @@ def reprocess(
     _use_model(model)
     filters: dict[str, Any] = {k: v for k, v in (("code", code), ("year", year), ("agency", agency)) if v is not None}
     with Archive(db, create=False) as archive:
-        result = archive.reprocess(every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, **filters)
+        result = archive.reprocess(
+            every=every, progress=True, repair=not no_repair, classify=not no_classify, on_error=report_error, jobs=jobs, **filters
+        )
     click.echo(result.summary())
+    if result.failed:
+        sys.exit(1)
 
 
 @main.command()
@@ -352,6 +358,19 @@ def correct(
         kind, field, new, old = request(stage, set_field, reject_repair, fix_word)
         c = archive.correct(code, year, kind, field, new, old=old, who=who, why=why)
         click.echo(f"stored: {describe(c)}")
+
+
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (only this machine by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--read-only", is_flag=True, help="No correction forms: the archive is only read.")
+@one_line_errors
+def serve(db: Path, host: str, port: int, read_only: bool) -> None:
+    """The archive as a web app in your browser: search, read reports, see charts, correct."""
+    from bma_nlp.web import serve as run_server
+
+    run_server(db, host, port, read_only=read_only, announce=lambda line: click.echo(line, err=True))
 
 
 @main.command("classify")

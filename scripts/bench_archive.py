@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmark the archive: ingest throughput, and search latency of FTS5 beside a LIKE scan.
+"""Benchmark the archive: ingest and reprocess throughput, the cost of keeping copies, and
+search latency of FTS5 beside a LIKE scan.
 
     python3 scripts/bench_archive.py                       # 100,000 installments (several minutes)
     python3 scripts/bench_archive.py --installments 5000   # a quick run
@@ -8,6 +9,9 @@ Generates report files (``bma_nlp.synth`` when present, else a small built-in ge
 ingests them end to end (read, parse, merge, repair, classify, tokenise, store) and prints:
 - ingest throughput in characters per second (wall clock), with the time split between the
   CPU-bound steps (summed over worker processes) and the database writes (the main process);
+- reprocess throughput (every report derived again from its stored copies, same jobs, same
+  run), and the storage cost of keeping every copy (compressed bytes per installment, and
+  the share of the archive file);
 - search latency (median, p95) over a few hundred varied queries (words, word pairs, agency
   names, fragments inside words; half of them with filters) for ``Archive.search`` (FTS5,
   ranked, with snippets) and for a plain ``LIKE '%...%'`` scan of the same rows (unranked,
@@ -298,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed after)")
     ap.add_argument("--no-classify", action="store_true", help="skip stage classification")
     ap.add_argument("--no-repair", action="store_true", help="skip OCR repair")
+    ap.add_argument("--no-reprocess", action="store_true", help="skip the reprocess pass")
     ap.add_argument("--reuse", action="store_true", help="with --dir: search the archive a previous run left there (no ingest)")
     ap.add_argument("--tokeniser-chars", type=int, default=3_000_000, help="characters tokenised alone by each peer tokeniser")
     args = ap.parse_args(argv)
@@ -327,9 +332,13 @@ def main(argv: list[str] | None = None) -> int:
             archive.search("ทดสอบ")  # load the tokeniser before timing
             fts_ms, fts_hits = timed(lambda q, f: len(archive.search(q, **f)), queries)
             like_ms, like_hits = timed(lambda q, f: like_search(archive, q, f), queries)
-            stored = archive.stats()["installments"]
-        size = sum(p.stat().st_size for p in work.glob("bench.db*"))
-        size_mb = size / 1e6
+            stats = archive.stats()
+            stored = stats["installments"]
+            archive.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            size = sum(p.stat().st_size for p in work.glob("bench.db*"))
+            size_mb = size / 1e6
+            if not reuse and not args.no_reprocess:
+                rep = archive.reprocess(every=True, jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
         peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         load_after = os.getloadavg()
         print(f"\nhost: {os.cpu_count()} cores shared with other sessions; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
@@ -368,6 +377,23 @@ def main(argv: list[str] | None = None) -> int:
                            ("tokenise notes and headers for the index", "tokenize"), ("database writes incl. FTS indexes (main process)", "write")):  # fmt: skip
             rate = f"{n_chars / t[key]:,.0f}" if t[key] else "-"
             print(f"| {label} | {t[key]:.1f} | {100 * t[key] / cpu:.0f}% | {rate} |")
+        print("| keeping every copy | value |")
+        print("|---|---|")
+        print(f"| copies stored | {stats['copies']:,} ({stats['copy_chars']:,} characters) |")
+        print(f"| compressed size | {stats['copy_bytes'] / 1e6:.1f} MB ({100 * stats['copy_bytes'] / (size_mb * 1e6):.0f}% of the {size_mb:.0f} MB archive) |")
+        print(f"| bytes per installment | {stats['copy_bytes'] / stored:,.0f} |")
+        if args.no_reprocess:
+            return 0
+        print()
+        r = rep.timings
+        print("| reprocess (every report derived again from its stored copies) | value |")
+        print("|---|---|")
+        print(f"| reports re-derived | {rep.reports:,} |")
+        print(f"| characters of copy text | {rep.chars:,} |")
+        print(f"| wall time | {r['total']:.1f} s |")
+        print(f"| throughput | {rep.chars / r['total']:,.0f} chars/s ({stored / r['total']:,.0f} installments/s) |")
+        print(f"| CPU: derive (parse, merge, repair, classify, tokenise) / write | {r['derive']:.1f} s / {r['write']:.1f} s |")
+        print()
     finally:
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)

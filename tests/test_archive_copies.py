@@ -133,7 +133,7 @@ def test_a_correction_survives_reingest_and_reprocess(tmp_path):
         assert result.replaced == 1
         again = archive.report("50120000-0042", 2567)
         assert again is not None and again.copies == 2 and again.installments[2].note.startswith("ผู้ควบคุมงาน")
-        archive.reprocess(every=True, **OPTS)
+        archive.reprocess(every=True, jobs=2, **OPTS)  # in worker processes: the same record
         after = archive.report("50120000-0042", 2567)
         assert after is not None and after.installments[2].note == before.installments[2].note
         assert after.corrections[0]["derived"].startswith("ผู้รับจ้าง")  # the pipeline's own value is kept beside it
@@ -294,3 +294,66 @@ def test_correct_reprocess_and_stats_commands(tmp_path):
     assert "corrections:   1" in run("stats", "--db", db).stdout
     assert run("correct", "--withdraw", "1", "--db", db).exit_code == 0
     assert run("reprocess", "--db", tmp_path / "missing.db").exit_code == 1
+
+
+def test_train_writes_to_the_user_data_folder_and_learns_from_archive_corrections(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bma_nlp.classify.data import default_data_path
+    from bma_nlp.classify.model import clear_cache, shipped_model_path, sidecar_path
+    from bma_nlp.cli import main
+
+    shipped = shipped_model_path().read_bytes()
+    db = tmp_path / "a.db"
+    with Archive(db) as archive:
+        archive.ingest(write(tmp_path / "yotha.txt", YOTHA), **OPTS)
+        archive.correct("50120000-0042", 2567, "stage", "installments[2].stage", "procurement", who="nid")
+        assert archive.stage_labels() == [
+            {"text": "อยู่ระหว่างประกวดราคาอิเล็กทรอนิกส์ (e-bidding)", "label": "procurement", "split": "train", "source": "archive:50120000-0042/2"}
+        ]
+    rows = [json.loads(line) for line in open(default_data_path(), encoding="utf-8")]
+    small = [r for r in rows if r["split"] == "train"][::30]
+    data = write(tmp_path / "small.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in small))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    result = CliRunner().invoke(main, ["train", "--data", str(data), "--design", "tfidf-lr", "--external", str(tmp_path / "none.jsonl"), "--archive", str(db)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "xdg" / "bma-nlp" / "stage.joblib"
+    card = json.loads(sidecar_path(out).read_text(encoding="utf-8"))
+    assert card["training_data"]["archive_labels"] == 1 and card["training_data"]["train_notes"] == len(small) + 1
+    assert shipped_model_path().read_bytes() == shipped  # the shipped model is never overwritten
+    clear_cache()
+
+
+def test_runs_without_spacy_and_bma_nlp_model_selects_the_model(tmp_path):
+    script = (
+        "import sys, bma_nlp\n"
+        f"(r,) = bma_nlp.parse_reports({str(SAMPLE)!r})\n"
+        "assert r.installments[0].stage and 'spacy' not in sys.modules, sorted(m for m in sys.modules if 'spacy' in m)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    missing = tmp_path / "nowhere" / "stage.joblib"
+    env = {**os.environ, "BMA_NLP_MODEL": str(missing)}
+    proc = subprocess.run([sys.executable, "-m", "bma_nlp.cli", "parse", str(SAMPLE)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and str(missing) in proc.stderr and "model file not found" in proc.stderr
+
+
+def test_a_report_the_pipeline_now_refuses_is_reported_and_kept(tmp_path, monkeypatch):
+    from bma_nlp.errors import ParseError
+    from bma_nlp.store import archive as archive_module
+
+    with Archive(tmp_path / "a.db") as archive:
+        archive.ingest([write(tmp_path / "yotha.txt", YOTHA), write(tmp_path / "other.txt", report_text("50120000-0077", 2567, ["ก", "ข"]))], **OPTS)
+        before = archive.report("50120000-0077", 2567)
+        real = archive_module.derive_stored
+
+        def refusing(stored, *steps):
+            if any("50120000-0077" in s.copy.text for s in stored):
+                raise ParseError("a newer parser refuses this copy")
+            return real(stored, *steps)
+
+        monkeypatch.setattr(archive_module, "derive_stored", refusing)
+        seen = []
+        done = archive.reprocess(every=True, on_error=seen.append, **OPTS)
+        assert (done.reports, done.failed) == (1, 1) and "50120000-0077" in str(seen[0]) and "refuses" in str(seen[0])
+        assert archive.report("50120000-0077", 2567) == before  # kept as it was

@@ -34,7 +34,7 @@ def db(tmp_path, run):
     path = tmp_path / "archive.db"
     result = run("ingest", SAMPLE, tmp_path / "in", "--db", path, "--no-classify")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "4 files: 4 ingested, 0 already in the archive, 0 failed; stored 4 reports (0 replacing an earlier scan), 19 installments"
+    assert result.stdout.strip() == "4 files: 4 ingested, 0 already in the archive, 0 failed; stored 4 reports (0 already stored, derived again with the new copies), 19 installments"
     return path
 
 

@@ -170,3 +170,16 @@ def cue_matrix(texts: Iterable[str]) -> object:
     from scipy.sparse import csr_matrix
 
     return csr_matrix([cue_vector(t, prepared=True) for t in texts])
+
+
+def cue_phrases(text: str) -> list[tuple[str, str, str]]:
+    """``(group, stage, words)`` of each cue in a note, in reading order: the words that vote
+    for a stage, as they read after ``prepare`` (numbers as 0, spaces dropped), to show a person
+    why a note got its stage."""
+    squeezed = _SPACES.sub("", prepare(text))
+    found: list[tuple[int, str, str, str]] = []
+    for name, stage, _weight, pattern in _COMPILED:
+        for m in pattern.finditer(squeezed):
+            found.append((m.start(), name, stage, m.group(0)))
+        squeezed = pattern.sub(lambda m: "_" * len(m.group(0)), squeezed)
+    return [(name, stage, words) for _pos, name, stage, words in sorted(found)]

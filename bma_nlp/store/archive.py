@@ -1,12 +1,14 @@
-"""``Archive``: a searchable SQLite archive of parsed reports (one file, no server).
+"""``Archive``: a searchable SQLite archive of report copies and the records derived from them.
 
-Ingest runs the pipeline per file (read -> normalise -> parse/merge copies -> repair ->
-classify, see ``bma_nlp.store.work``) and stores each file's reports as one unit (a savepoint
-inside a transaction that is committed every few dozen files, see ``_Batch``), so a crash or
-Ctrl-C never leaves half a report behind. Files are identified by the sha256 of their
-content (the same file twice is skipped); a report is identified by project code + fiscal
-year, so a corrected re-scan replaces the stored version while ``report_sources`` keeps the
-history of the files that produced it.
+Copies are the source of truth: ingest stores every report copy a file holds and derives
+each record (project code + fiscal year) from all its stored copies with
+``bma_nlp.pipeline.derive``, the function ``parse`` uses (the CPU-bound part runs per file in
+``bma_nlp.store.work``; a record that already had copies from other files is derived again
+from all of them). Each file is one unit (a savepoint inside a transaction committed every
+few dozen files, see ``_Batch``), so a crash or Ctrl-C never leaves half a report behind.
+Files are identified by the sha256 of their content (the same file twice is skipped).
+``reprocess`` derives records again from the stored copies after a pipeline change; people's
+corrections (``bma_nlp.store.corrections``) are applied on top of every derivation.
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bma_nlp.errors import ArchiveError, BmaNlpError, InputError
+from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.records import Installment, Report
+from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
 from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
@@ -57,8 +60,8 @@ class IngestResult:
     files_ingested: int = 0
     files_skipped: int = 0  # already in the archive (same content), or twice in this run
     files_failed: int = 0
-    reports: int = 0  # reports stored (new or replacing an earlier scan)
-    replaced: int = 0  # of which replaced an earlier version
+    reports: int = 0  # reports stored (new, or derived again with the new copies)
+    replaced: int = 0  # of which were already in the archive
     installments: int = 0
     bytes: int = 0  # size of the files ingested
     errors: list[BmaNlpError] = field(default_factory=list)
@@ -73,7 +76,7 @@ class IngestResult:
 
         text = (
             f"{n(self.files_seen, 'file')}: {self.files_ingested} ingested, {self.files_skipped} already in the archive, "
-            f"{self.files_failed} failed; stored {n(self.reports, 'report')} ({self.replaced} replacing an earlier scan), "
+            f"{self.files_failed} failed; stored {n(self.reports, 'report')} ({self.replaced} already stored, derived again with the new copies), "
             f"{n(self.installments, 'installment')}"
         )
         return text
@@ -87,6 +90,8 @@ class ReprocessResult:
     up_to_date: int = 0  # selected, but already derived by this pipeline version
     no_copies: int = 0  # schema-1 reports whose copies are not stored and whose file is gone or changed
     chars: int = 0  # characters of copy text derived
+    failed: int = 0  # reports the pipeline could not derive from their copies (kept as they were)
+    errors: list[BmaNlpError] = field(default_factory=list)
     # CPU seconds: derive (parse, merge, repair, classify, tokenise), write; total: wall-clock.
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("derive", "write", "total"), 0.0))
 
@@ -94,6 +99,8 @@ class ReprocessResult:
         text = f"re-derived {self.reports} report{'' if self.reports == 1 else 's'} from their stored copies; {self.up_to_date} already up to date"
         if self.no_copies:
             text += f"; {self.no_copies} without stored copies (ingest their files again to store them)"
+        if self.failed:
+            text += f"; {self.failed} failed (kept as they were)"
         return text
 
 
@@ -107,6 +114,19 @@ def _correction(row: sqlite3.Row) -> Correction:
 
 def _identity(c: Correction) -> tuple[Any, ...]:
     return (c.report_key, c.kind, c.field, json.dumps(c.old, ensure_ascii=False), json.dumps(c.new, ensure_ascii=False), c.who, c.at)
+
+
+def _settled(
+    keys: list[str], stored: list[StoredCopy], fut: Future[tuple[list[IndexedReport], float]]
+) -> tuple[list[str], list[StoredCopy], list[IndexedReport] | None, float]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return (keys, stored, *fut.result())
+    except (ModelError, BrokenProcessPool):
+        raise
+    except Exception:  # noqa: BLE001 - the caller derives this chunk again report by report
+        return keys, stored, None, 0.0
 
 
 def _split_key(key: str) -> tuple[str | None, int | None]:
@@ -267,6 +287,7 @@ class Archive:
         self._con: sqlite3.Connection | None = connect(path, create=create, timeout=timeout)
         self._con.row_factory = sqlite3.Row
         self._steps = (True, True)  # (repair, classify) of the ingest running
+        self._versions: dict[tuple[bool, bool], str] = {}
 
     # -- housekeeping -------------------------------------------------------------------
 
@@ -344,6 +365,7 @@ class Archive:
         for exc in folder_errors:
             fail(exc)
         self._steps = (repair, classify)
+        self._versions.clear()
         results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify))
         batch = _Batch()
         try:
@@ -358,7 +380,12 @@ class Archive:
                     result.timings["repair_classify"] += res.finish_seconds
                     result.timings["tokenize"] += res.tokenize_seconds
                     t0 = time.thread_time()
-                    self._store(task, res, batch)
+                    try:
+                        self._store(task, res, batch)
+                    except (ModelError, ArchiveError):
+                        raise
+                    except BmaNlpError as exc:  # deriving a stored report again with this file's copies failed: the file is not stored
+                        fail(exc)
                     if batch.due():
                         self._commit(batch, result)
                     result.timings["write"] += time.thread_time() - t0
@@ -594,14 +621,21 @@ class Archive:
     def _write_derived(self, key: str, item: IndexedReport, file_ids: list[int], now: str, steps: tuple[bool, bool]) -> bool:
         """Write a derived record (people's corrections applied on top) and its index; True if
         it replaced a stored version."""
-        from bma_nlp.pipeline import pipeline_version
         from bma_nlp.store.work import index_report
 
         corrections = self._corrections_of(key)
         if corrections:
             apply_corrections(item.report, corrections)
             item = index_report(item.report)
-        return self._write_report(key, file_ids, item, now, pipeline_version(repair=steps[0], classify=steps[1]))
+        return self._write_report(key, file_ids, item, now, self._version(steps))
+
+    def _version(self, steps: tuple[bool, bool]) -> str:
+        """The pipeline version (read once per ingest or reprocess: it hashes the model's card)."""
+        from bma_nlp.pipeline import pipeline_version
+
+        if steps not in self._versions:
+            self._versions[steps] = pipeline_version(repair=steps[0], classify=steps[1])
+        return self._versions[steps]
 
     def _write_report(self, key: str, file_ids: list[int], item: IndexedReport, now: str, version: str | None) -> bool:
         con = self.con
@@ -695,6 +729,7 @@ class Archive:
         classify: bool = True,
         chunk: int = 16,
         on_error: Callable[[BmaNlpError], None] | None = None,
+        jobs: int = 1,
         **filters: Any,
     ) -> ReprocessResult:
         """Derive the stored reports again from their stored copies with the pipeline as it is
@@ -707,13 +742,11 @@ class Archive:
         Reports of a schema-1 archive without stored copies get them from their file when it
         is still there unchanged; the others are counted in ``no_copies`` and left as they are.
         """
-        from bma_nlp.pipeline import pipeline_version
-        from bma_nlp.store.work import derive_stored
-
         started = time.perf_counter()
         result = ReprocessResult()
-        version = pipeline_version(repair=repair, classify=classify)
+        self._versions.clear()
         steps = (repair, classify)
+        version = self._version(steps)
         f = Filters(**filters)
         ids = self._read(lambda: _query.report_ids(self.con, f))
         rows = self._read(
@@ -738,19 +771,23 @@ class Archive:
         bar = tqdm(total=len(todo), unit="report", desc="reprocess", file=sys.stderr, disable=not show, dynamic_ncols=True)
         batch = _Batch()
         try:
-            for k in range(0, len(todo), chunk):
-                keys = todo[k : k + chunk]
-                stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
+            for keys, stored, items, seconds in self._derived_chunks(todo, chunk, jobs, steps):
                 result.chars += sum(len(s.copy.text) for s in stored)
-                items, seconds = derive_stored(stored, repair, classify)
                 result.timings["derive"] += seconds
                 t0 = time.thread_time()
-                by_key: dict[str, list[IndexedReport]] = {key: [] for key in keys}
+                by_key: dict[str, list[IndexedReport] | None] = {key: [] for key in keys}
                 key_of = {s.id: s.report_key for s in stored}
-                for item in items:
-                    by_key[key_of[item.copy_ids[0]]].append(item)
+                if items is None:  # a copy the pipeline now refuses: derive report by report
+                    by_key = {key: self._derive_one(key, [s for s in stored if s.report_key == key], steps, result, on_error) for key in keys}
+                else:
+                    for item in items:
+                        by_key[key_of[item.copy_ids[0]]].append(item)  # type: ignore[union-attr]
                 for key in keys:
-                    self._reprocess_one(key, [s for s in stored if s.report_key == key], by_key[key], steps, batch)
+                    derived = by_key[key]
+                    if derived is None:
+                        bar.update(1)
+                        continue
+                    self._reprocess_one(key, [s for s in stored if s.report_key == key], derived, steps, batch)
                     result.reports += 1
                     if batch.due():
                         self._commit(batch, IngestResult())
@@ -762,6 +799,64 @@ class Archive:
             result.timings["total"] = time.perf_counter() - started
         return result
 
+    def _derive_one(
+        self, key: str, stored: list[StoredCopy], steps: tuple[bool, bool], result: ReprocessResult, on_error: Callable[[BmaNlpError], None] | None
+    ) -> list[IndexedReport] | None:
+        """One report's records, or None (reported, and the stored record kept) when the pipeline fails on its copies."""
+        from bma_nlp.store.work import derive_stored
+
+        try:
+            return derive_stored(stored, *steps)[0]
+        except ModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one report the pipeline cannot derive must not stop a reprocess
+            error = exc if isinstance(exc, BmaNlpError) else ParseError(f"internal error: {type(exc).__name__}: {exc}")
+            error.where = f"{self.path} report {key}"
+            result.failed += 1
+            result.errors.append(error)
+            if on_error is not None:
+                on_error(error)
+            return None
+
+    def _derived_chunks(
+        self, todo: list[str], size: int, jobs: int, steps: tuple[bool, bool]
+    ) -> Generator[tuple[list[str], list[StoredCopy], list[IndexedReport] | None, float], None, None]:
+        """(keys, their stored copies, the records derived from them, CPU seconds) per chunk of
+        reports, in order; with jobs > 1 the deriving runs in worker processes, a few chunks ahead.
+        Records are None when deriving the chunk failed (the caller retries report by report)."""
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        from bma_nlp.store.work import PRELOAD_ENV, derive_stored, init_worker
+
+        chunks = (todo[k : k + size] for k in range(0, len(todo), size))
+        if jobs <= 1:
+            for keys in chunks:
+                stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
+                try:
+                    yield (keys, stored, *derive_stored(stored, *steps))
+                except ModelError:
+                    raise
+                except Exception:  # noqa: BLE001 - see _derive_one
+                    yield keys, stored, None, 0.0
+            return
+        os.environ[PRELOAD_ENV] = ",".join(step for step, on in zip(("repair", "classify"), steps, strict=True) if on)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
+        window: deque[tuple[list[str], list[StoredCopy], Future[tuple[list[IndexedReport], float]]]] = deque()
+        try:
+            for keys in chunks:
+                stored = self._read(functools.partial(self._stored_copies, keys))
+                window.append((keys, stored, pool.submit(derive_stored, stored, *steps)))
+                while len(window) > 2 * jobs:
+                    yield _settled(*window.popleft())
+            while window:
+                yield _settled(*window.popleft())
+        except BrokenProcessPool:
+            raise ArchiveError("a worker process died (out of memory?); reports re-derived before it are kept", self.path) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def _reprocess_one(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], steps: tuple[bool, bool], batch: _Batch) -> None:
         con = self.con
         try:
@@ -769,7 +864,11 @@ class Archive:
                 con.execute("BEGIN IMMEDIATE")
                 batch.started = time.monotonic()
             con.execute("SAVEPOINT ingest_file")
-            self._write_items(key, stored, items, _now(), steps)
+            now = [s.id for s in self._stored_copies([key])]
+            if now == [s.id for s in stored]:
+                self._write_items(key, stored, items, _now(), steps)
+            else:  # its copies changed since they were read (moved here from another report): derive again
+                self._rederive(key, _now(), steps)
             con.execute("RELEASE ingest_file")
         except BaseException as exc:
             self._undo_file(batch)
@@ -874,6 +973,7 @@ class Archive:
     def _refresh(self, key: str) -> None:
         """Re-write one report after its corrections changed: derived again from its copies,
         or (a schema-1 report without copies) with the corrections applied to what is stored."""
+        self._versions.clear()
         row = self.con.execute("SELECT pipeline FROM reports WHERE key = ?", (key,)).fetchone()
         steps = (True, True)
         if row is not None and row[0]:
@@ -984,3 +1084,21 @@ class Archive:
     def history(self, code: str, fiscal_year: int | None) -> list[dict[str, Any]]:
         """Which files produced a report, oldest first (``current``: the stored version)."""
         return self._read(lambda: _query.history(self.con, code, fiscal_year))  # type: ignore[no-any-return]
+
+    # -- browsing (the web app) ---------------------------------------------------------
+
+    def search_page(self, query: str = "", *, offset: int = 0, limit: int = 20, width: int = 160, **filters: Any) -> _browse.SearchPage:
+        """One page of ``search`` hits (with report links), the number of matches and facet counts."""
+        f = Filters(**filters)
+        return self._read(lambda: _browse.search_page(self.con, query, f, offset, limit, width))  # type: ignore[no-any-return]
+
+    def report_view(self, report_id: int) -> _browse.ReportView | None:
+        """One stored report with its source files and its repairs placed in the text; None if absent."""
+        return self._read(lambda: _browse.report_view(self.con, report_id))  # type: ignore[no-any-return]
+
+    def overview(self) -> dict[str, Any]:
+        """``stats`` plus stages per year, offices and the most flagged reports."""
+        from bma_nlp.pipeline import pipeline_version
+
+        current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+        return self._read(lambda: _browse.overview(self.con, current))  # type: ignore[no-any-return]

@@ -83,6 +83,7 @@ class Filters:
     since: str | _dt.date | None = None
     until: str | _dt.date | None = None
     flagged: bool = False
+    corrected: bool = False  # the report has a person's correction (active)
 
     def report_conditions(self) -> tuple[list[str], list[Any]]:
         conds: list[str] = []
@@ -97,6 +98,8 @@ class Filters:
             cond, cparams = _code_condition(self.code.strip())
             conds.append(cond)
             params += cparams
+        if self.corrected:
+            conds.append(_CORRECTED_REPORT)
         return conds, params
 
     def installment_conditions(self) -> tuple[list[str], list[Any]]:
@@ -143,6 +146,7 @@ class Filters:
         return "".join(f" AND {c}" for c in conds), rp + ip
 
 
+_CORRECTED_REPORT = "EXISTS (SELECT 1 FROM corrections c WHERE c.report_key = r.key AND c.withdrawn_at IS NULL)"
 _FLAGGED_INSTALLMENT = "EXISTS (SELECT 1 FROM flags f WHERE f.report_id = r.id AND (f.installment IS NULL OR f.installment = i.number))"
 
 # An agency filter matching up to this many different agency names becomes a facet condition
@@ -204,6 +208,9 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
         token.facet(fts_phrase(code_facet(f.code.strip())) + " *")
         notes.sql(*_code_condition(f.code.strip()))
         headers.sql(*_code_condition(f.code.strip()))
+    if f.corrected:
+        for target in plan.tables.values():
+            target.sql(_CORRECTED_REPORT, [])
     dates = Filters(since=f.since, until=f.until)
     if dates.since or dates.until:
         for target in plan.tables.values():
@@ -300,20 +307,20 @@ _COLUMNS = {
 }
 
 
-def _probe(con: sqlite3.Connection, table: str, match: str, target: _Target) -> list[tuple[int, int]]:
-    """(installment id, FTS rowid) of the newest PROBE matches (headers: of the newest PROBE/10
-    reports), newest first, filters applied."""
+def _probe(con: sqlite3.Connection, table: str, match: str, target: _Target, size: int) -> list[tuple[int, int]]:
+    """(installment id, FTS rowid) of the newest ``size`` matches (all when size < 0; headers:
+    of the newest size/10 reports), newest first, filters applied."""
     if table == "headers_trigram":
         sql = (
-            f"SELECT i.id, h.rid FROM (SELECT rowid AS rid FROM headers_trigram WHERE headers_trigram MATCH ? ORDER BY rowid DESC LIMIT {PROBE // 10}) h "
+            f"SELECT i.id, h.rid FROM (SELECT rowid AS rid FROM headers_trigram WHERE headers_trigram MATCH ? ORDER BY rowid DESC LIMIT {size // 10 if size > 0 else -1}) h "
             f"JOIN reports r ON r.id = h.rid JOIN installments i ON i.report_id = r.id WHERE 1{target.where} ORDER BY h.rid DESC, i.id"
         )
     elif not target.where:  # nothing to check row by row: FTS5 alone
-        sql = f"SELECT rowid, rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {PROBE}"
+        sql = f"SELECT rowid, rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {size}"
     else:
         sql = (
             f"SELECT i.id, i.id FROM {table} JOIN installments i ON i.id = {table}.rowid JOIN reports r ON r.id = i.report_id "
-            f"WHERE {table} MATCH ?{target.where} ORDER BY {table}.rowid DESC LIMIT {PROBE}"
+            f"WHERE {table} MATCH ?{target.where} ORDER BY {table}.rowid DESC LIMIT {size}"
         )
     return [(row[0], row[1]) for row in con.execute(sql, [match, *target.params])]
 
@@ -370,7 +377,8 @@ def _bm25(con: sqlite3.Connection, table: str, terms: list[str], rowids: list[in
 def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int, terms: list[str]) -> list[tuple[int, float]]:
     """(installment id, -score) of the best ``n`` (all when n < 0) among the probed matches
     of one FTS table, best first (ties: the installment stored first)."""
-    found = _probe(con, table, match + target.match, target)
+    size = PROBE if 0 <= n <= PROBE else n  # a caller asking for more (or all) gets them probed
+    found = _probe(con, table, match + target.match, target, size)
     if not found:
         return []
     scores = _bm25(con, table, terms, sorted({rid for _, rid in found}))
@@ -382,6 +390,12 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
     """Rank installments by bm25 on the token index; when that gives fewer than ``limit``,
     fill up with trigram matches (fragments inside words: notes first, then project headers),
     ranked after them. An empty query lists what the filters select, in code order."""
+    ranked, plan = ranked_installments(con, query, filters, limit)
+    return _fetch_hits(con, ranked, plan, width)
+
+
+def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, limit: int | None = 20) -> tuple[list[tuple[int, float | None]], QueryPlan]:
+    """(installment id, bm25) in the order ``search`` returns them, and the query's plan."""
     plan = plan_query(query)
     n = _limit(limit)
     if not plan.text:
@@ -390,10 +404,10 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
             f"SELECT i.id FROM installments i JOIN reports r ON r.id = i.report_id WHERE 1{where} ORDER BY r.code, r.fiscal_year, i.number LIMIT ?",
             [*params, n],
         )
-        return _fetch_hits(con, [(row[0], None) for row in listing], plan, width)
+        return [(row[0], None) for row in listing], plan
     facet = facet_plan(con, filters)
     if facet.nothing:
-        return []
+        return [], plan
     ranked: list[tuple[int, float | None]] = []
     if plan.token_match:
         token_terms = list(dict.fromkeys(t for alt in plan.token_alternatives for t in alt))
@@ -409,7 +423,7 @@ def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | N
             rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen), plan.trigram_parts)
             more = [(i, s) for i, s in rows if i not in seen]
             ranked += more if n < 0 else more[: n - len(ranked)]
-    return _fetch_hits(con, ranked, plan, width)
+    return ranked, plan
 
 
 def report_ids(con: sqlite3.Connection, filters: Filters) -> list[int]:
