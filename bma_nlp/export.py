@@ -1,4 +1,8 @@
-"""Serialise reports: JSON array, JSON Lines (one report per line), CSV (one installment per row)."""
+"""Serialise reports: JSON array, JSON Lines (one report per line), CSV (one installment per row).
+
+The narrative (rationale, objectives, targets and their OCR forms) is in every format: in CSV
+an objectives or targets cell holds one item per line.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +28,14 @@ def to_jsonl(reports: Iterable[Report]) -> str:
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
 
 
+def _cell(value: object) -> object:
+    """A list (objectives, targets) is one CSV cell, an item per line."""
+    return "\n".join(str(v) for v in value) if isinstance(value, list) else value
+
+
 def csv_rows(report: Report) -> Iterable[dict[str, object]]:
     base = {"source": report.source, "encoding": report.encoding, "copies": report.copies}
-    base.update({c: getattr(report.project, c) for c in PROJECT_COLUMNS})
+    base.update({c: _cell(getattr(report.project, c)) for c in PROJECT_COLUMNS})
     report_flags = [f.code for f in report.flags if f.installment is None]
     rows: list[Installment | None] = list(report.installments) or [None]  # a report without installments still gets a row
     for inst in rows:

@@ -50,6 +50,18 @@ class Project:
     sub_strategy: str | None = None
     goal: str | None = None
     indicator: str | None = None
+    # The narrative (the form's free-text sections 1.3-1.5): rationale (หลักการและเหตุผล) as
+    # lines, objectives (วัตถุประสงค์) and targets (เป้าหมาย, quantity and quality) as items with
+    # their printed numbering removed. The *_raw forms keep the OCR as merged, before repair.
+    rationale: str | None = None
+    objectives: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    rationale_raw: str | None = None
+    objectives_raw: list[str] = field(default_factory=list)
+    targets_raw: list[str] = field(default_factory=list)
+
+
+NARRATIVE_FIELDS = ("rationale", "objectives", "targets")
 
 
 @dataclass

@@ -70,3 +70,26 @@ def test_sample_as_tis620_parses_the_same(tmp_path, sample_text, expected):
     assert report.encoding == "cp874"
     assert report.project.budget_used == expected["project"]["budget_used"]
     assert len(report.installments) == 10
+
+
+def test_narrative_read_merged_and_repaired(expected):
+    from conftest import SAMPLE
+
+    report = parse_report(SAMPLE, classify=False)
+    p, want = report.project, expected["narrative"]
+    assert p.rationale == want["rationale"]
+    assert p.objectives == want["objectives"] and len(p.objectives) == 3
+    assert p.targets == want["targets"]
+    assert {"ด้านปริมาณ", "ด้านคุณภาพ"} <= set(p.targets)  # quantity and quality targets
+    # one copy reads ผลงคุณภาพ, the others ผดุงคุณภาพ: the merged and repaired rationale has the word right
+    assert "ผดุงคุณภาพ" in p.rationale and "ผลงคุณภาพ" not in p.rationale
+    assert p.rationale_raw and "ผลงคุณภาพ" not in p.rationale_raw
+
+
+def test_narrative_of_each_copy(sample_text):
+    from bma_nlp.parse import read_copies
+
+    copies = read_copies(sample_text, "sample.txt", "utf-8")
+    readings = [" ".join(c.narrative["rationale"]) for c in copies]
+    assert any("ผลงคุณภาพ" in r for r in readings) and any("ผดุงคุณภาพ" in r for r in readings)
+    assert all(len(c.narrative["objectives"]) == 3 for c in copies)

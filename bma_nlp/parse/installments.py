@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bma_nlp.parse.dates import InvalidDate, match_date
+from bma_nlp.parse.labels import VERDICT_ROLES, find_labels
 from bma_nlp.parse.numbers import arabic_digits, parse_amount, parse_number
 
 _NUM = "[0-9๐-๙]"
@@ -22,14 +23,18 @@ _NUM = "[0-9๐-๙]"
 _PROGRESS_LABEL = r"(?:ร้อยละ\s*)?(?:ความก้าวหน้า(?:ของงาน|ของโครงการ)?|ผลการดำเนินงาน)\S*"
 _DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่ายแล้ว)"
 METRICS = re.compile(
-    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)\s*(?:ร้อยละ\s*)?(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
-    rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*ครั้งที่\s*(?P<k>{_NUM}+)\s*\))?\s*[=:]?\s*"
+    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
+    rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
     rf"(?P<amt>-|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
-_STATUS_ONLY = re.compile(r"^[\s:]*(?:ไม่)?เป็นไปตาม(?:แผน|เป้าหมาย)[\s:]*(?:(?:ไม่)?เป็นไปตาม(?:แผน|เป้าหมาย)[\s:]*)?$")
-_PLAN = re.compile(r"(ไม่\s*)?เป็นไปตามแผน")
-_TARGET = re.compile(r"(ไม่\s*)?เป็นไปตามเป้าหมาย")
-_VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P<n>{_NUM}+)")
+_EXACT_VERDICT = re.compile(r"(ไม่\s*)?เป็นไปตาม(แผน|เป้าหมาย)")
+_THAI = re.compile("[\u0e01-\u0e4e]")
+_DIGIT = re.compile("[0-9๐-๙]")
+_VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
+_VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P<n>{_NUM}+)?")
+# one-field-per-line blocks label the lead's parts; the labels are not part of the note
+_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)[ \t]*(?::|(?=\n))")
+_NO_DATE = re.compile(r"^-\s*(?::|$)")
 _EDGE = re.compile(r"^[\s:]+|[\s:]+$")
 _LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงานครั้งที่\s*{_NUM}+|::)")
 
@@ -50,11 +55,38 @@ class RawInstallment:
     complete: bool = True  # False when the metrics are missing (truncated copy)
 
 
-def _status(pattern: re.Pattern[str], tail: str) -> bool | None:
-    m = pattern.search(tail)
-    if m is None:
-        return None
-    return m.group(1) is None
+def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
+    """``(on_plan, on_target)`` from the text after an installment's metrics, however OCR garbled
+    the phrases; negations and synonyms (``ล่าช้ากว่าแผน``, ``ต่ำกว่าเป้าหมาย``) are their own labels."""
+    plan = target = None
+    if not _THAI.search(_EXACT_VERDICT.sub("", tail)):  # the phrases as the form prints them: no fuzzy search needed
+        for m in _EXACT_VERDICT.finditer(tail):
+            if m.group(2) == "แผน" and plan is None:
+                plan = m.group(1) is None
+            elif m.group(2) == "เป้าหมาย" and target is None:
+                target = m.group(1) is None
+        return plan, target
+    for _, _, lab in find_labels(tail, VERDICT_ROLES):
+        if lab.role.startswith("plan") and plan is None:
+            plan = lab.role == "plan_yes"
+        elif lab.role.startswith("target") and target is None:
+            target = lab.role == "target_yes"
+    return plan, target
+
+
+def is_verdict_line(line: str) -> bool:
+    """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
+    if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
+        return False
+    found = find_labels(line, (*VERDICT_ROLES, "verdict_label"))
+    if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
+        return False
+    rest, last = [], 0
+    for start, end, _ in found:
+        rest.append(line[last:start])
+        last = end
+    rest.append(line[last:])
+    return all(_VERDICT_GLUE.match(r) for r in rest)
 
 
 def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
@@ -62,9 +94,11 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     report_no = None
     m = _VISIBLE_NO.match(lead)
     if m:
-        report_no = int(arabic_digits(m.group("n")))
+        report_no = int(arabic_digits(m.group("n"))) if m.group("n") else None
         lead = lead[m.end():]
-    lead = _EDGE.sub("", lead)
+    lead = _EDGE.sub("", _LEAD_LABELS.sub(" : ", lead))
+    if _NO_DATE.match(lead):
+        lead = lead[1:]  # '-' where the date stands: no date given
     iso = bad = None
     try:
         found = match_date(lead)
@@ -92,18 +126,19 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
         while line_end < len(text):
             next_end = text.find("\n", line_end + 1)
             next_end = len(text) if next_end < 0 else next_end
-            if not _STATUS_ONLY.match(text[line_end + 1:next_end]):
+            if not is_verdict_line(text[line_end + 1:next_end]):
                 break
             tail += " " + text[line_end + 1:next_end]
             line_end = next_end
         pos = line_end
         report_no, iso, bad, note = parse_lead(lead)
+        plan, target = read_verdicts(tail)
         result.append(RawInstallment(
             disbursement_no=int(arabic_digits(m.group("k"))) if m.group("k") else None,
             report_no=report_no, date=iso, bad_date=bad, note=note,
             progress_pct=parse_number(m.group("pct")),
             disbursed_baht=parse_amount(m.group("amt")),
-            on_plan=_status(_PLAN, tail), on_target=_status(_TARGET, tail),
+            on_plan=plan, on_target=target,
         ))  # fmt: skip
     rest = text[pos:]
     if _LEAD_START.search(rest):

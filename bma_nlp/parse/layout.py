@@ -1,25 +1,63 @@
-"""Split an archive's lines into report copies and drop page furniture.
+"""Split an archive's lines into report copies, sort each line by role, and drop page furniture.
 
-A file can hold several OCR'd copies of a report, each with its own layout; page breaks
-leave repeated form titles and orphan lines (``รายงานครั้งที่ 6``, a bare ``2``) behind.
-Each line is classified once; copies start where a header begins again.
+A file can hold several OCR'd copies of a report, each in its own layout: ``label : value``
+lines (one or several fields on a line), Markdown pipe tables, a label on one line and its value
+on the next, installments as ``::`` rows, space-aligned columns, one field per line, or table
+rows. Page breaks leave repeated form titles and orphan lines (``รายงานครั้งที่ 6``, a bare
+``2``) behind. Every label is recognised through the form's lexicon (``bma_nlp.parse.labels``),
+however OCR garbled it. Copies start at the form's structure: the section that opens the
+header (``1. ชื่อโครงการและหน่วยงาน...``), or a header field met again after the copy's
+installments or identity fields.
 """
 
 from __future__ import annotations
 
+import csv
+import html
 import re
 from dataclasses import dataclass, field
 
-from bma_nlp.parse.header import match_field
+from bma_nlp.parse.installments import METRICS, is_verdict_line
+from bma_nlp.parse.labels import (
+    HEADER_ROLES,
+    INSTALLMENT_ROLES,
+    VERDICT_ROLES,
+    canonical_text,
+    classify_label,
+    find_labels,
+    section_heading,
+    skeleton_text,
+)
 
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
+# kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
+COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[0-9๐-๙]+\s*[:.]?$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
-COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
-_PROGRESS_SECTION = re.compile(r"^[0-9๐-๙]\.?\s*รายงานความก้าวหน้าของโครงการ")
-INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
+INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]")
-_SIGN_OFF = re.compile(r"^(?:ขอรับรองว่า|ลงชื่อ|ตำแหน่ง)")
+_STAMP = re.compile(
+    r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
+)
+_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$")
+_BULLET = re.compile(r"^[-•·]\s+")
+_DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
+_HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]+>")
+_HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</h[1-6]>|</ul>|<p>", re.IGNORECASE)
+_COLUMN_GAP = re.compile(r"\t+| {2,}")
+_CHUNK_SPLIT = re.compile(r"\t+| {3,}")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
+_INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
+_TITLE_SKELETON = skeleton_text("แบบแสดงรายงานความก้าวหน้า")
+_SIGNOFF_SKELETONS = tuple(skeleton_text(w) for w in ("ขอรับรองว่า", "ลงชื่อ", "ตำแหน่ง"))
+_SIGNOFF_FIRST = {k[i] for k in _SIGNOFF_SKELETONS for i in (0, 1)}
+_SIGNOFF_FIRST_RAW = {chr(c) for c in range(0x0E01, 0x0E2F) if skeleton_text(chr(c)) in _SIGNOFF_FIRST}
+_IDENTITY = {"name", "code", "fiscal_year"}
+# fields whose value may wrap onto the next line (never numbers, dates or the phone)
+_WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator", "coordinator"}
 
 
 @dataclass
@@ -30,6 +68,7 @@ class RawCopy:
     field_order: list[str] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
     installment_lines: list[str] = field(default_factory=list)
+    narrative: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
     start_line: int = 0  # index of the line (in the text split) that began this copy
 
@@ -38,53 +77,323 @@ class RawCopy:
         return not self.fields and not self.installment_lines
 
 
+def _is_title(s: str) -> bool:
+    if len(s) >= 90:
+        return False
+    return bool(FORM_TITLE.search(s)) or (("แบบ" in s or "แสดง" in s or "เกี่ยวกับ" in s) and _TITLE_SKELETON[:14] in skeleton_text(s))
+
+
+def _is_print_stamp(s: str) -> bool:
+    """``พิมพ์เมื่อ 01/02/2567 09:30``: when the page was printed, not report content."""
+    if len(s) > 80 or ("/" not in s and "-" not in s and "." not in s):
+        return False
+    m = _STAMP.match(s)
+    # words, a date and a clock time and nothing else; or a date after a print label (วันที่พิมพ์)
+    if m is None:
+        return False
+    if m.group("clock") is not None and not m.group("colon"):
+        return True
+    return classify_label(m.group(1), ("printed",)) is not None
+
+
 def is_furniture(line: str) -> bool:
     s = line.strip()
-    return bool(FORM_TITLE.search(s) and len(s) < 80) or bool(_ORPHAN_REPORT_NO.match(s)) or bool(_PAGE_NUMBER.match(s))
+    if len(s) > 90:
+        return False  # furniture is short; a long line is content
+    return _is_title(s) or bool(_ORPHAN_REPORT_NO.match(s)) or bool(_PAGE_NUMBER.match(s)) or _is_print_stamp(s)
+
+
+def _is_signoff(s: str) -> bool:
+    if not _SIGNOFF_FIRST_RAW.intersection(s[:4]):
+        return False
+    head = skeleton_text(s[:16])
+    return any(head.startswith(k) or (len(k) > 4 and head.startswith(k[1:])) for k in _SIGNOFF_SKELETONS)
+
+
+def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES) -> list[tuple[str, str]]:
+    """``'รหัสโครงการ... : X<TAB>ปีงบประมาณ พ.ศ. : 2567'`` -> ``[('code', 'X'), ('fiscal_year', '2567')]``.
+
+    Each tab- or wide-space-separated chunk that reads ``label : value`` is a field; a chunk
+    that is not continues the value before it. Empty when the line's first chunk is no field.
+    """
+    if ":" not in line:
+        if "..." not in line and "…" not in line:
+            return []
+        line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
+        if ":" not in line:
+            return []
+    out: list[tuple[str, str]] = []
+    for chunk in _CHUNK_SPLIT.split(line.strip()):
+        label, sep, value = chunk.partition(":")
+        lab = classify_label(label, roles) if sep else None
+        if lab is not None:
+            out.append((lab.role, value.strip()))
+        elif out:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
+        else:
+            return []
+    return out
+
+
+def match_field(line: str) -> tuple[str, str] | None:
+    """``'รหัสโครงการ... : 50070000-3437'`` -> ``('code', '50070000-3437')``; None if not a field."""
+    found = match_fields(line, HEADER_ROLES)
+    return found[0] if found else None
+
+
+def _table_cells(line: str) -> list[str] | None:
+    """A table row's cells: Markdown pipes (outer bars optional), an HTML ``<tr>``, or CSV."""
+    s = line.strip()
+    if s.count("|") >= 2 or (s.count("|") == 1 and not s.startswith("|")):
+        cells = [c.strip() for c in s.strip("|").split("|")]
+        if s.startswith("|") or classify_label(cells[0]) is not None:
+            return cells
+    if "<td" in s or "<th" in s:
+        return [_strip_html(c) for c in _HTML_CELL.findall(s)]
+    if s.count(",") >= 1 and ":" not in s:
+        cells = next(csv.reader([s]))
+        if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
+            return [c.strip() for c in cells]
+    return None
+
+
+_ROW_ITEM = re.compile(r"\s+(?=\(?[0-9๐-๙]{1,2}[.)]\s)")
+
+
+def _label_pairs(cells: list[str]) -> list[tuple[str, str]]:
+    """``[label, value, label, value]`` when every other cell is a header label."""
+    if len(cells) < 2 or len(cells) % 2:
+        return []
+    labels = cells[0::2]
+    if all(classify_label(c, HEADER_ROLES) is not None for c in labels):
+        return list(zip(labels, cells[1::2], strict=True))
+    return []
+
+
+def _strip_html(text: str) -> str:
+    return " ".join(html.unescape(_HTML_TAG.sub(" ", text)).split())
+
+
+def html_lines(text: str) -> str:
+    """HTML table remains as lines the splitter reads: a ``<tr>`` stays one row (its ``<br>``
+    becomes a space), other block ends and ``<br>`` end a line, ``<li>`` items become bullets."""
+    if "<td" not in text and "<br" not in text and "<p>" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if "<tr" in line or "<td" in line:
+            out.append(_HTML_BR.sub(" ", line))
+            continue
+        line = _HTML_BREAK.sub("\n", line)
+        line = re.sub(r"<li[^>]*>", "\n- ", line)
+        out.extend(_strip_html(part) if "<" in part or "&" in part else part for part in line.split("\n"))
+    return "\n".join(out)
+
+
+def _without_label(cell: str, role: str) -> str:
+    """A cell's value when the cell repeats its column's label (``ความก้าวหน้าของงานฯ = 10.00 %``)."""
+    if role not in ("progress", "disbursed"):
+        return cell
+    found = find_labels(cell, (role,))
+    return cell[found[0][1]:].lstrip(" =:") if found else cell
+
+
+class _Table:
+    """An installment table: which column holds which installment field."""
+
+    def __init__(self, cells: list[str]) -> None:
+        self.roles: list[str | None] = []
+        for cell in cells:
+            lab = classify_label(cell, _INST_ROLES + ("plan_word", "target_word"))
+            role = lab.role if lab else None
+            if role is None:
+                s = skeleton_text(cell)
+                if s.endswith(skeleton_text("แผน")):
+                    role = "plan"
+                elif skeleton_text("เป้าหมาย") in s:
+                    role = "target"
+                elif s == skeleton_text("วันที่"):
+                    role = "inst_date"
+            self.roles.append(role)
+
+        self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
+
+    @property
+    def is_installments(self) -> bool:
+        """A header row of installment columns (data rows that repeat the labels hold numbers)."""
+        return ("progress" in self.roles or "disbursed" in self.roles) and not self.numbers
+
+    def holds_figures(self, cells: list[str]) -> bool:
+        return any(role in ("progress", "disbursed") and re.search("[0-9๐-๙]", cell) for role, cell in zip(self.roles, cells, strict=False))
+
+    def row_line(self, cells: list[str]) -> str:
+        """A table row as the ``::`` layout prints it, so one installment reader serves both."""
+        get = {role: _without_label(cell, role) for role, cell in zip(self.roles, cells, strict=False) if role}
+        number = re.sub(r"[^0-9๐-๙]", "", get.get("report_no", ""))
+        disbursed = get.get("disbursed", "")
+        ordinal = re.sub(r"[^0-9๐-๙]", "", get.get("ordinal", ""))
+        if ordinal and "(" not in disbursed:
+            disbursed = f"(ครั้งที่ {ordinal}) {disbursed}"  # the ordinal in a column of its own
+        if not re.search(r"ครั้งที่|\(", disbursed):
+            disbursed = f"() {disbursed}"
+        disbursed = re.sub(r"^(.*?\))\s*[=:]?\s*", r"\1 = ", disbursed, count=1)
+        progress = get.get("progress", "")
+        return (
+            f"รายงานครั้งที่{number} :: {get.get('inst_date', '')} : {get.get('inst_note', '')} :: "
+            f"ความก้าวหน้าของงานฯ = {progress} งบประมาณที่เบิกใช้ {disbursed} : {get.get('plan', '')} : {get.get('target', '')}"
+        )
+
+
+_CLEAN_LEAD = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::")
+_LABEL_SIGNS = re.compile(r"[=:%(]")
+_METRIC_SIGNS = re.compile(r"[=%]|บาท")
+
+
+def _clean_metrics(s: str) -> bool:
+    m = METRICS.search(s)
+    return m is not None and m.group("pct") is not None and m.group("amt") is not None
+
+
+def _installment_text(s: str, mode: str) -> str:
+    """The line with its installment labels as the form prints them (fuzzy, only where it can matter)."""
+    if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+        return s  # a clean ``::`` row: nothing to restore
+    if _LABEL_SIGNS.search(s) and (mode in ("progress", "signoff") or _METRIC_SIGNS.search(s) and find_labels(s, ("progress", "disbursed"))):
+        return canonical_text(s, _INST_LABELS)
+    if mode == "progress" and (s.startswith("ร") or len(s) < 40):
+        return canonical_text(s, _INST_LABELS)  # a label alone on its line (its value below)
+    return s
 
 
 def split_copies(text: str) -> list[RawCopy]:
     """Group the lines of a normalised archive text into report copies."""
     copies: list[RawCopy] = []
     current = RawCopy()
-    in_progress = False
+    mode = "header"  # header | progress | rationale | objectives | targets | signoff
+    last_key: str | None = None
+    line_keys: list[str] = []  # the fields of the last header line, left to right (two-column layouts)
+    pending_label: str | None = None
+    table: _Table | None = None
+    here = 0  # the line being read: a copy started now begins there
 
-    def start_new(at: int) -> None:
-        nonlocal current, in_progress
+    def start_new() -> None:
+        nonlocal current, mode, last_key, pending_label, table
         if not current.empty:
             copies.append(current)
-        current = RawCopy(start_line=at)
-        in_progress = False
+        current = RawCopy(start_line=here)
+        mode, last_key, pending_label, table = "header", None, None, None
 
-    for number, line in enumerate(text.split("\n")):
+    def add_field(key: str, value: str) -> None:
+        nonlocal last_key, mode
+        if (key in _IDENTITY and current.fields.get(key)) or current.installment_lines:
+            start_new()
+        if key in current.fields and current.fields[key] and not value:
+            return
+        current.fields[key] = value
+        current.field_order.append(key)
+        last_key = key if key in _WRAPPING else None
+        mode = "header"
+
+    text = html_lines(text)
+    for here, line in enumerate(text.split("\n")):  # noqa: B007 - start_new reads ``here``
         s = line.strip()
+        if not s:
+            continue
+        if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+            # the common case, a clean ``::`` row with its metrics: no label needs restoring
+            mode, last_key, pending_label = "progress", None, None
+            current.installment_lines.append(s)
+            continue
+        if s[0] in "#>*" or s[-1] == "*":
+            s = _DECORATION.sub("", s)
         if not s or is_furniture(s):
             continue
-        if COPY_START.match(s):
-            if current.fields or current.installment_lines:
-                start_new(number)
+        cells = _table_cells(s)
+        if cells is not None:
+            if _TABLE_RULE.match(s):
+                continue
+            cells = [c for c in cells if c] if len(cells) <= 8 and not (table and len(cells) >= 4) else cells
+            pairs = _label_pairs(cells)
+            if pairs:
+                s = "\t".join(f"{label} : {value}" for label, value in pairs)
+            elif len(cells) == 2 and section_heading("1 " + cells[0]) is not None:
+                # a narrative section on one row: its heading, then its text
+                heading = section_heading("1 " + cells[0])
+                assert heading is not None
+                if heading.role in ("rationale", "objectives", "targets"):
+                    current.narrative.setdefault(heading.role, []).extend(_ROW_ITEM.split(cells[1]))
+                    continue
+            elif len(cells) >= 4:
+                head = _Table(cells)
+                if head.is_installments:
+                    table = head
+                    mode = "progress"
+                    continue
+                if table is not None:
+                    if table.holds_figures(cells):
+                        current.installment_lines.append(table.row_line(cells))
+                    continue  # a row without figures (a print stamp caught in the table) is no installment
+        heading = section_heading(s)
+        if heading is not None and ":" not in s:
+            role = heading.role
+            if role == "section_copy":
+                if current.fields or current.installment_lines:
+                    start_new()
+                mode = "header"
+            elif role == "section_progress":
+                mode = "progress"
+            elif role in ("rationale", "objectives", "targets"):
+                mode = role
+                current.narrative.setdefault(role, [])
+            else:
+                mode = "header"
+            last_key = pending_label = None
             continue
-        if _PROGRESS_SECTION.match(s):
-            in_progress = True
-            continue
-        if INSTALLMENT_START.match(s) or _METRICS_HINT.search(s):
-            in_progress = True
-            current.installment_lines.append(line)
-            continue
-        found = match_field(s)
-        if found is not None:
-            key, value = found
-            if key in current.fields or current.installment_lines:
-                start_new(number)
-            current.fields[key] = value
-            current.field_order.append(key)
-            continue
-        if _SIGN_OFF.match(s):
-            in_progress = False
+        if _is_signoff(s):
+            mode = "signoff"
             current.prose.append(s)
             continue
-        if in_progress:
-            current.installment_lines.append(line)  # a note's continuation line
+        inst = _installment_text(s, mode)
+        if _ORPHAN_REPORT_NO.match(inst):
+            continue  # a page break's repeated รายงานครั้งที่ N, however garbled
+        if INSTALLMENT_START.match(inst) or _METRICS_HINT.search(inst) or (mode == "progress" and is_verdict_line(s)):
+            mode = "progress"
+            current.installment_lines.append(inst)
+            last_key = pending_label = None
+            continue
+        found = match_fields(s)
+        if found and found[0][0] in HEADER_ROLES:
+            for key, value in found:
+                if key in HEADER_ROLES:
+                    add_field(key, value)
+            line_keys = [key for key, _ in found if key in HEADER_ROLES]
+            pending_label = found[-1][0] if not found[-1][1] else None
+            continue
+        if found and mode == "progress":
+            current.installment_lines.append(inst)  # one field per line: วันที่รายงาน : ..., ผลการดำเนินงาน : ...
+            continue
+        if mode in ("rationale", "objectives", "targets"):
+            current.narrative[mode].append(_BULLET.sub("", s))
+            continue
+        lone = classify_label(s, HEADER_ROLES) if len(s) < 45 else None
+        if lone is not None and mode == "header":
+            pending_label = lone.role  # label above its value
+            add_field(lone.role, "")
+            continue
+        if pending_label is not None and mode == "header":
+            current.fields[pending_label] = s
+            last_key = pending_label if pending_label in _WRAPPING else None
+            pending_label = None
+            continue
+        if mode == "progress":
+            current.installment_lines.append(inst)  # a note's continuation line
+        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines:
+            chunks = _COLUMN_GAP.split(s)
+            if len(line_keys) > 1 and len(chunks) == len(line_keys) and all(k in _WRAPPING for k in line_keys):
+                for key, chunk in zip(line_keys, chunks, strict=True):  # both columns wrapped
+                    current.fields[key] += " " + chunk
+            else:
+                current.fields[last_key] += " " + s  # a value wrapped onto the next line
         else:
             current.prose.append(s)
     if not current.empty:

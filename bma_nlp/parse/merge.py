@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from bma_nlp.parse.header import build_project
 from bma_nlp.parse.installments import RawInstallment, parse_installments
 from bma_nlp.parse.layout import RawCopy
 from bma_nlp.parse.numbers import format_baht
-from bma_nlp.records import Installment, Project, Report
+from bma_nlp.records import NARRATIVE_FIELDS, Installment, Project, Report
 
 # Fields where any disagreement matters (a misread digit changes the record).
 _EXACT_FIELDS = {"code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "coordinator_phone"}
@@ -23,11 +27,57 @@ class ParsedCopy:
     project: Project
     installments: list[RawInstallment]
     bad_fields: list[tuple[str, str]]
+    narrative: dict[str, list[str]] = field(default_factory=dict)
+
+
+_ITEM_NUMBER = re.compile(r"^\s*(?:[-•·]\s*)?(?:\(?[0-9๐-๙]+\)|[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s+|^\s*[-•·]\s+")
+
+
+def narrative_items(lines: list[str]) -> list[str]:
+    """Objectives or targets as items: a numbered line starts an item (its number dropped), an
+    unnumbered line continues the item before it; with no numbering at all, each line is an item."""
+    numbered = any(_ITEM_NUMBER.match(line) for line in lines)
+    items: list[str] = []
+    for line in lines:
+        m = _ITEM_NUMBER.match(line)
+        text = " ".join(line[m.end() if m else 0 :].split())
+        if not text:
+            continue
+        if numbered and not m and items:
+            items[-1] += " " + text
+        else:
+            items.append(text)
+    return items
 
 
 def read_copy(raw: RawCopy, source: str, encoding: str) -> ParsedCopy:
     project, bad = build_project(raw.fields)
-    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad)
+    narrative = {
+        "rationale": [" ".join(line.split()) for line in raw.narrative.get("rationale", []) if line.strip()],
+        "objectives": narrative_items(raw.narrative.get("objectives", [])),
+        "targets": narrative_items(raw.narrative.get("targets", [])),
+    }
+    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad, narrative)
+
+
+def _medoid(variants: list[str]) -> str:
+    """The copy's reading closest to all the others: OCR damage differs between copies, so the
+    reading nearest the rest is the least damaged one (ties: the first copy's)."""
+    if len(variants) <= 2:
+        return variants[0]
+    costs = [sum(Levenshtein.distance(v, w) for w in variants) for v in variants]
+    return variants[costs.index(min(costs))]
+
+
+def merge_narrative(versions: list[list[str]]) -> list[str]:
+    """One reading of a narrative section from several copies, line by line (or item by item)."""
+    versions = [v for v in versions if v]
+    if not versions:
+        return []
+    lengths = Counter(len(v) for v in versions).most_common()
+    top = max(n for n, c in lengths if c == lengths[0][1])
+    agreeing = [v for v in versions if len(v) == top]
+    return [_medoid([v[i] for v in agreeing]) for i in range(top)]
 
 
 def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
@@ -42,6 +92,20 @@ def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
         tied = {v for v, c in counts if c == top}
         winner = next(v for v in present if v in tied)
     return winner, len(counts) > 1, tie
+
+
+_WRAPPED_FIELDS = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
+
+
+def _whole_values(values: list[Any]) -> list[Any]:
+    """A value cut where the line wrapped is the start of another copy's whole value: it votes
+    for the whole one, so the cut reading never wins."""
+    present = {v for v in values if isinstance(v, str) and v}
+    out = []
+    for v in values:
+        longer = [w for w in present if isinstance(v, str) and len(v) >= 8 and w != v and w.startswith(v)]
+        out.append(max(longer, key=len) if longer else v)
+    return out
 
 
 def _show(value: Any) -> str:
@@ -63,7 +127,61 @@ def group_copies(copies: list[ParsedCopy]) -> list[list[ParsedCopy]]:
             key = ("no-code", p.name, p.fiscal_year, i)
         groups.setdefault(key, []).append(copy)
         previous_key = key
-    return list(groups.values())
+    return _join_damaged(list(groups.values()))
+
+
+def _identity(group: list[ParsedCopy]) -> tuple[str | None, int | None, str | None]:
+    p = group[0].project
+    return p.code, p.fiscal_year, p.name
+
+
+_WELL_FORMED_CODE = re.compile(r"^[0-9]{8}-[0-9]{4}$")
+
+
+def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
+    """Could ``small`` be copies of ``big``'s report whose code or fiscal year OCR garbled?"""
+    code_a, year_a, name_a = _identity(small)
+    code_b, year_b, name_b = _identity(big)
+    if year_a is not None and year_b is not None and year_a != year_b:
+        return False
+    if code_a is None or code_b is None:
+        return False  # copies without a code already joined their neighbour
+    code_distance = Levenshtein.distance(code_a, code_b)
+    if code_distance > 2 or (code_distance == 0 and year_a is not None and year_b is not None):
+        return False
+    # Reports in different files with well-formed codes are different reports (a ward's
+    # projects share names); a damaged copy sits beside its siblings or has a misshapen code.
+    same_file = {c.source for c in small} & {c.source for c in big}
+    well_formed = bool(_WELL_FORMED_CODE.match(code_a))
+    if well_formed and (code_distance > 1 or (not same_file and year_a is not None)):
+        return False
+    pa, pb = small[0].project, big[0].project
+    for other in ("budget_received", "start_date", "end_date"):
+        if getattr(pa, other) is not None and getattr(pb, other) is not None and getattr(pa, other) != getattr(pb, other):
+            return False
+    if name_a and name_b:
+        return fuzz.ratio(name_a, name_b, processor=None) >= 85
+    return code_distance <= 1 and year_a == year_b
+
+
+def _join_damaged(groups: list[list[ParsedCopy]]) -> list[list[ParsedCopy]]:
+    """A group whose code or year differs a little from a larger group's, with the same
+    project name, is that report's damaged copy: it joins it (the vote then keeps the
+    majority's code and flags the disagreement)."""
+    order = sorted(range(len(groups)), key=lambda k: -len(groups[k]))
+    joined: dict[int, int] = {}
+    for small in reversed(order):
+        for big in order:
+            if big == small or big in joined or len(groups[big]) < len(groups[small]) or small in joined:
+                continue
+            if len(groups[big]) == len(groups[small]) and big > small:
+                continue  # between equals, the later one joins the earlier
+            if _same_report(groups[small], groups[big]):
+                joined[small] = big
+                break
+    for small, big in joined.items():
+        groups[big].extend(groups[small])
+    return [g for k, g in enumerate(groups) if k not in joined]
 
 
 def merge_group(group: list[ParsedCopy]) -> Report:
@@ -72,8 +190,20 @@ def merge_group(group: list[ParsedCopy]) -> Report:
     encodings = list(dict.fromkeys(c.encoding for c in group))
     report = Report(source=first.source, encoding=", ".join(encodings), copies=len(group), sources=sources)
 
+    for name in NARRATIVE_FIELDS:
+        merged = merge_narrative([c.narrative.get(name, []) for c in group])
+        if name == "rationale":
+            report.project.rationale = report.project.rationale_raw = "\n".join(merged) or None
+        else:
+            setattr(report.project, name, list(merged))
+            setattr(report.project, f"{name}_raw", list(merged))
     for f in fields(Project):
-        winner, disagree, tie = _vote([getattr(c.project, f.name) for c in group])
+        if f.name in NARRATIVE_FIELDS or f.name.endswith("_raw"):
+            continue
+        values = [getattr(c.project, f.name) for c in group]
+        if f.name in _WRAPPED_FIELDS:
+            values = _whole_values(values)
+        winner, disagree, tie = _vote(values)
         setattr(report.project, f.name, winner)
         if disagree and (tie or f.name in _EXACT_FIELDS):
             seen = sorted({_show(getattr(c.project, f.name)) for c in group if getattr(c.project, f.name) is not None})
@@ -104,6 +234,8 @@ def merge_group(group: list[ParsedCopy]) -> Report:
             if disagree and name in ("date", "progress_pct", "disbursed_baht"):
                 seen = sorted({_show(getattr(r, name)) for r in raws if getattr(r, name) is not None})
                 report.flag("copies_disagree", f"copies disagree on installment {number} {name}: {' / '.join(seen)} (kept {_show(winner)})", number)
+        if inst.disbursement_no is None and any(r.complete for r in raws):
+            inst.disbursement_no = number  # the ordinal was dropped: its place among its neighbours gives it
         inst.note = inst.note or ""  # no copy had a note: empty text, not None
         inst.note_raw = inst.note
         if inst.date is None:

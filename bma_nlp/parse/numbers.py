@@ -6,7 +6,11 @@ import re
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # "180,000", "180,000.50", "4,800,000.-" (whole baht), "-" (nil), with or without บาท
-_AMOUNT = re.compile(r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)(?:\.-|-)?\s*(?:บาท|บ\.)?\s*\.?\s*$")
+_AMOUNT = re.compile(
+    r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)(?:\.-|-)?\s*(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?:บาท|บ\.)?\s*\.?\s*$"
+)
+# "1.5 ล้านบาท": Thai number words that scale an amount
+SCALES = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_000, "พัน": 1_000}
 
 
 def arabic_digits(text: str) -> str:
@@ -15,7 +19,7 @@ def arabic_digits(text: str) -> str:
 
 
 def parse_amount(text: str | None) -> int | float | None:
-    """'180,000 บาท' -> 180000, '180,000.50' -> 180000.5, '-' -> 0, unreadable -> None."""
+    """'180,000 บาท' -> 180000, '1.5 ล้านบาท' -> 1500000, '-' -> 0, unreadable -> None."""
     if text is None:
         return None
     m = _AMOUNT.match(arabic_digits(text))
@@ -26,6 +30,8 @@ def parse_amount(text: str | None) -> int | float | None:
         return 0  # a dash in a Thai financial form means "nil"
     digits = raw.replace(",", "")
     value = float(digits)
+    if m.group("scale"):
+        value = round(value * SCALES[m.group("scale")], 2)
     return int(value) if value.is_integer() else value
 
 

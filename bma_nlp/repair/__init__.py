@@ -58,6 +58,13 @@ def repair_report(report: Report, lexicon: Lexicon | None = None) -> Report:
         value = getattr(report.project, name)
         if value:
             setattr(report.project, name, _repair_field(value, f"project.{name}", lexicon, report.repairs))
+    # The narrative, like notes, is repaired from its OCR form (*_raw), line by line / item by item.
+    p = report.project
+    if p.rationale_raw:
+        lines = p.rationale_raw.split("\n")
+        p.rationale = "\n".join(_repair_field(line, f"project.rationale[{k}]", lexicon, report.repairs) for k, line in enumerate(lines))
+    p.objectives = [_repair_field(item, f"project.objectives[{k}]", lexicon, report.repairs) for k, item in enumerate(p.objectives_raw)]
+    p.targets = [_repair_field(item, f"project.targets[{k}]", lexicon, report.repairs) for k, item in enumerate(p.targets_raw)]
     for inst in report.installments:
         if inst.note_raw:
             inst.note = _repair_field(inst.note_raw, f"installments[{inst.number}].note", lexicon, report.repairs)

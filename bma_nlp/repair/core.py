@@ -17,7 +17,6 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -76,8 +75,9 @@ class RepairResult:
 
 @lru_cache(maxsize=1)
 def form_labels() -> tuple[str, ...]:
-    text = (resources.files("bma_nlp") / "data" / "form_labels.txt").read_text(encoding="utf-8")
-    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    from bma_nlp.parse.labels import label_texts  # the form's one lexicon and its loader
+
+    return label_texts()
 
 
 def _canon_label(label: str) -> str:

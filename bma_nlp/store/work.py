@@ -23,7 +23,7 @@ class IndexedReport:
     """A finished report plus the text its installments are indexed under."""
 
     report: Report
-    header: str  # project name and agency, as written (trigram index, display)
+    header: str  # project name, agency and narrative, as written (trigram index, display)
     header_tokens: str  # the same, tokenised (token index)
     note_tokens: list[tuple[str, str]] = field(default_factory=list)  # per installment: (note, note_raw) tokens
     positions: list[int] = field(default_factory=list)  # ingest: places (in its file) of the copies it was derived from
@@ -43,7 +43,9 @@ class FileResult:
 
 
 def header_text(report: Report) -> str:
-    return " ".join(x for x in (report.project.name, report.project.agency) if x)
+    """What search finds a report by besides its notes: name, agency and the narrative."""
+    p = report.project
+    return " ".join(x for x in (p.name, p.agency, p.rationale, *p.objectives, *p.targets) if x)
 
 
 def index_report(report: Report) -> IndexedReport:

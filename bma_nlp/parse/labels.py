@@ -1,0 +1,256 @@
+"""The form's labels and verdict phrases, recognised however OCR printed them.
+
+``bma_nlp/data/form_labels.txt`` is the one lexicon of the form (``ROLE = label`` lines); this
+module is its one loader. Header fields, installment metrics, verdicts, section headings and
+copy boundaries are all found through it, and repair restores header labels from the same list.
+
+Matching is OCR-aware in two steps. A *skeleton* drops what OCR most often loses or adds
+(vowel and tone marks, spaces, dots) and folds look-alike letters into one class (the pairs of
+``bma_nlp.repair.channel``), so a garbled label's skeleton usually equals the label's. A skeleton
+match is only a candidate: ``bma_nlp.repair.channel.ocr_cost`` (the repair module's noisy
+channel) then prices the edits from what was printed to the label, and a candidate is accepted
+only when that price is small for the label's length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+HEADER_ROLES = (
+    "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used",
+    "agency", "responsible", "coordinator", "strategy", "sub_strategy", "goal", "indicator",
+)  # fmt: skip
+SECTION_ROLES = ("section_copy", "section_progress", "section_header", "rationale", "objectives", "targets", "strategy_plan")
+INSTALLMENT_ROLES = ("report_no", "progress", "disbursed", "ordinal", "inst_date", "inst_note")
+VERDICT_ROLES = ("plan_yes", "plan_no", "target_yes", "target_no")
+# What a verdict role reads as once recognised: the parser sees one spelling per meaning.
+VERDICT_TEXT = {"plan_yes": "เป็นไปตามแผน", "plan_no": "ไม่เป็นไปตามแผน", "target_yes": "เป็นไปตามเป้าหมาย", "target_no": "ไม่เป็นไปตามเป้าหมาย"}
+
+# Marks OCR loses, adds or swaps (and ฯ, which exports print or drop), and typographic noise.
+_DROP = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e\u0e2f") | set(" \t.…·*#\\_")
+_KEPT = re.compile("[^" + re.escape("".join(sorted(_DROP))) + "]")
+_NOISE = re.compile(r"[\s.…·*#\\_]+")
+
+
+def _letter_classes() -> dict[str, str]:
+    from bma_nlp.repair.channel import _LATIN_LOOKALIKE, LOOKALIKE_PAIRS
+
+    parent: dict[str, str] = {}
+
+    def find(c: str) -> str:
+        while parent.get(c, c) != c:
+            c = parent[c]
+        return c
+
+    for pair in LOOKALIKE_PAIRS:
+        a, b = pair[0], pair[1]
+        if not ("\u0e00" <= a <= "\u0e7f" and "\u0e00" <= b <= "\u0e7f") or a in _DROP or b in _DROP:
+            continue
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    classes = {c: find(c) for c in list(parent)}
+    for latin, thai in _LATIN_LOOKALIKE.items():
+        if latin.isalpha():
+            classes[latin] = classes.get(thai[0], thai[0])
+    return classes
+
+
+@lru_cache(maxsize=1)
+def _classes() -> dict[str, str]:
+    return _letter_classes()
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(c): None for c in _DROP}
+    table.update({ord(c): k for c, k in _classes().items() if c != k})
+    return table
+
+
+def skeleton_text(text: str) -> str:
+    """``text`` without marks, spaces and dots, look-alike letters folded (one C-speed translate);
+    ``เเ`` (two sara e, as OCR prints แ) counts as one letter."""
+    if "เเ" in text:
+        text = text.replace("เเ", "เ")
+    return text.translate(_table())
+
+
+def skeleton(text: str) -> tuple[str, list[int]]:
+    """The skeleton of ``text`` and where each of its characters came from in ``text``."""
+    if "เเ" not in text:
+        return text.translate(_table()), [m.start() for m in _KEPT.finditer(text)]
+    kept = [i for i, c in enumerate(text) if not (c == "เ" and i > 0 and text[i - 1] == "เ")]
+    single = "".join(text[i] for i in kept)
+    return single.translate(_table()), [kept[m.start()] for m in _KEPT.finditer(single)]
+
+
+def compact(text: str) -> str:
+    """A label as compared by the channel: spaces, dots and decoration removed."""
+    return _NOISE.sub("", text)
+
+
+@dataclass(frozen=True)
+class Label:
+    role: str
+    text: str
+    compact: str
+    skeleton: str
+
+    @property
+    def tolerance(self) -> float:
+        """The largest channel cost accepted for this label: more edits for a longer label."""
+        return 0.45 + 0.07 * len(self.compact)
+
+
+@lru_cache(maxsize=1)
+def load_labels() -> tuple[Label, ...]:
+    text = (resources.files("bma_nlp") / "data" / "form_labels.txt").read_text(encoding="utf-8")
+    labels = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        role, sep, label = line.partition("=")
+        if not sep:
+            raise ValueError(f"form_labels.txt: line without 'ROLE = label': {line!r}")
+        label = label.strip()
+        labels.append(Label(role.strip(), label, compact(label), skeleton(label)[0]))
+    return tuple(labels)
+
+
+def label_texts(roles: tuple[str, ...] = HEADER_ROLES) -> tuple[str, ...]:
+    """The printed labels of some roles (by default the header fields), in lexicon order."""
+    return tuple(lab.text for lab in load_labels() if lab.role in roles)
+
+
+def _of(roles: tuple[str, ...] | None) -> list[Label]:
+    return [lab for lab in load_labels() if roles is None or lab.role in roles]
+
+
+def _near(a: str, b: str) -> bool:
+    """Cheap gate before the channel: skeletons sharing most letters (rapidfuzz, in C)."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b, processor=None) >= 70
+
+
+def _channel_cost(observed: str, intended: str) -> float:
+    from bma_nlp.repair.channel import ocr_cost
+
+    return ocr_cost(observed, intended)
+
+
+@lru_cache(maxsize=8192)
+def classify_label(text: str, roles: tuple[str, ...] | None = None) -> Label | None:
+    """The label ``text`` is (a whole label as printed before ``:``, in a table cell, or alone).
+
+    Accepts a label garbled by OCR, a label extended by a qualifier (``ตัวชี้วัดที่ 2``), a label cut
+    short at its end, or one with a chunk dropped in the middle (``ประเด็นยุทธศา ย่อย``).
+    """
+    obs = compact(text)
+    if not obs or len(obs) > 70 or not re.search("[\u0e01-\u0e2e]", obs):
+        return None
+    sk = skeleton_text(obs)
+    best: Label | None = None
+    best_cost = float("inf")
+    for lab in _of(roles):
+        ls = lab.skeleton
+        if sk == ls:
+            cost = _channel_cost(obs, lab.compact)
+        elif sk.startswith(ls) and len(ls) >= 4:
+            # a label followed by a qualifier: price only the part standing for the label
+            cut = skeleton(obs)[1][len(ls) - 1] + 1
+            cost = _channel_cost(obs[:cut], lab.compact) + 0.05 * (len(sk) - len(ls))
+        elif ls.startswith(sk) and len(sk) >= max(4, 0.6 * len(ls)):
+            cost = 0.3 * (len(ls) - len(sk)) + 0.1  # cut short at the end
+        elif len(sk) >= 0.55 * len(ls) and any(
+            ls.startswith(sk[:a]) and ls.endswith(sk[a:]) for a in range(4, len(sk) - 1)
+        ):
+            cost = 1.2  # a chunk lost in the middle, both ends intact
+        elif abs(len(obs) - len(lab.compact)) <= 3 and _near(sk, ls):
+            cost = _channel_cost(obs, lab.compact)
+        else:
+            continue
+        if cost <= lab.tolerance and cost < best_cost:
+            best, best_cost = lab, cost
+    return best
+
+
+@lru_cache(maxsize=64)
+def _finder(roles: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, list[Label]]]:
+    by_skeleton: dict[str, list[Label]] = {}
+    for lab in _of(roles):
+        by_skeleton.setdefault(lab.skeleton, []).append(lab)
+        if len(lab.skeleton) >= 8:  # the last letter lost (เป็นไปตามเป้าหมา)
+            by_skeleton.setdefault(lab.skeleton[:-1], []).append(lab)
+    alternatives = sorted(by_skeleton, key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in alternatives)), by_skeleton
+
+
+def find_labels(text: str, roles: tuple[str, ...]) -> list[tuple[int, int, Label]]:
+    """Every label of ``roles`` inside ``text`` as ``(start, end, label)``, however OCR printed it."""
+    pattern, by_skeleton = _finder(roles)
+    sk = skeleton_text(text)
+    matches = list(pattern.finditer(sk))
+    if not matches:
+        return []
+    where = skeleton(text)[1]
+    found: list[tuple[int, int, Label]] = []
+    for m in matches:
+        start = where[m.start()]
+        end = where[m.end() - 1] + 1
+        while end < len(text) and text[end] in _DROP and text[end] not in " \t":
+            end += 1  # the marks riding on the last letter belong to the label
+        observed = compact(text[start:end])
+        for lab in by_skeleton[m.group(0)]:
+            if _channel_cost(observed, lab.compact) <= lab.tolerance:
+                found.append((start, end, lab))
+                break
+    return found
+
+
+def canonical_text(text: str, roles: tuple[str, ...]) -> str:
+    """``text`` with every label of ``roles`` printed as the form prints it (verdicts by meaning)."""
+    found = find_labels(text, roles)
+    if not found:
+        return text
+    out: list[str] = []
+    last = 0
+    for start, end, lab in found:
+        out.append(text[last:start])
+        out.append(VERDICT_TEXT.get(lab.role, lab.text))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+_SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s*")
+# headings recognised without a section number: long enough not to be a value's words
+_UNNUMBERED = ("section_progress", "rationale", "objectives", "targets", "strategy_plan")
+
+
+@lru_cache(maxsize=4096)
+def section_heading(line: str) -> Label | None:
+    """``'1.3 หลักการและเหตุพล'`` -> the rationale section; None if the line is not a form heading."""
+    m = _SECTION_NUMBER.match(line)
+    if not m or m.end() == 0:
+        # an unnumbered heading is the whole line (หลักการและเหตุผล, alone)
+        lab = classify_label(line, _UNNUMBERED) if len(line) < 60 else None
+        return lab
+    rest = line[m.end():].strip()
+    if not rest or len(rest) > 110:
+        return None
+    lab = classify_label(rest, SECTION_ROLES)
+    if lab is None:
+        # headings carry a tail after the label (สนับสนุนแผนพัฒนา กทม. ระยะ 20 ปี (...)): match the start
+        sk = skeleton_text(rest)
+        for cand in _of(SECTION_ROLES):
+            if sk.startswith(cand.skeleton):
+                return cand
+            n = len(cand.text)
+            if len(rest) >= n and sk[:3] == cand.skeleton[:3] and _channel_cost(compact(rest[:n]), cand.compact) <= cand.tolerance:
+                return cand
+    return lab

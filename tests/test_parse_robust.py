@@ -1,0 +1,127 @@
+"""Mechanisms that let the parser read what real offices produce (issue 15), one per test,
+on small texts written here (not taken from any blind file)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bma_nlp.parse import parse_amount, parse_text
+from bma_nlp.parse.header import build_project
+from bma_nlp.parse.installments import is_verdict_line, read_verdicts
+from bma_nlp.parse.labels import classify_label, find_labels, label_texts, load_labels
+from bma_nlp.parse.layout import match_fields
+
+ROW = "รายงานครั้งที่{n} :: {d}/11/2566 : ดำเนินการ {n} :: ความก้าวหน้าของงานฯ = {p}.00 % งบประมาณที่เบิกใช้ (ครั้งที่ {n}) = 0 บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย"
+
+
+def header(code="50990000-1234", year="2567", name="ปรับปรุงถนนในซอยตัวอย่าง"):
+    return "\n".join([
+        "1. ชื่อโครงการและหน่วยงานที่รับผิดชอบโครงการ",
+        f"ชื่อโครงการ/กิจกรรม : {name}",
+        f"รหัสโครงการ : {code}\tปีงบประมาณ พ.ศ. : {year}",
+        "2. รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        ROW.format(n=1, d=10, p=10),
+        ROW.format(n=2, d=20, p=20),
+    ])  # fmt: skip
+
+
+def test_one_lexicon_one_loader():
+    roles = {lab.role for lab in load_labels()}
+    assert {"name", "progress", "plan_no", "rationale", "section_copy"} <= roles
+    assert "รหัสโครงการ" in label_texts() and "เป็นไปตามแผน" not in label_texts()  # repair gets the header labels
+
+
+@pytest.mark.parametrize(
+    ("printed", "role"),
+    [
+        ("ประเด็นยุทธศาสตร์ยอย", "sub_strategy"),  # a lost tone mark
+        ("งปประมาณที่ได้รับ", "budget_received"),  # a look-alike letter
+        ("ร หัสโครงการ...", "code"),  # a space inside the word, dots
+        ("หน่วยงานที่รับผิดชอ", "agency"),  # cut short
+        ("ตัวชี้วัดที่ 2", "indicator"),  # extended
+        ("ผู้อำนวยการเขต", None),
+        ("หมายเหตุ", None),
+    ],
+)
+def test_garbled_labels_are_recognised(printed, role):
+    lab = classify_label(printed)
+    assert (lab.role if lab else None) == role
+
+
+def test_metric_labels_found_inside_a_line():
+    line = ":: ความก้าวหนาของงานฯ = 5.00 % งปประมาณที่เบิกใช้ (ครังที่ 3) = 0 บาท"
+    assert [lab.role for _, _, lab in find_labels(line, ("progress", "disbursed", "ordinal"))] == ["progress", "disbursed", "ordinal"]
+
+
+@pytest.mark.parametrize(
+    ("tail", "want"),
+    [
+        (": เป็นไปตามแผน : เป็นไปตามเป้าหมาย", (True, True)),
+        (": ไม่เป็นไปตามแผน : เป็นไปตามเป้าหมาย", (False, True)),
+        (": ไมเป็นไปตามแผน : ต่ำกว่าเป้าหมาย", (False, False)),
+        (": ล่าช้ากว่าแผน", (False, None)),
+        (": เร็วกว่าแผน : เป็นไปตามเปาหมาย", (True, True)),
+        (": เป็นไปตามแผบ", (True, None)),
+        ("", (None, None)),
+    ],
+)
+def test_verdicts_with_negation_synonyms_and_garble(tail, want):
+    assert read_verdicts(tail) == want
+
+
+def test_a_verdict_line():
+    assert is_verdict_line("เป็นไปตามแผน / ไม่เป็นไปตามเป้าหมาย")
+    assert not is_verdict_line("ดำเนินการเป็นไปตามแผนงานที่วางไว้ 3 งวด")
+
+
+def test_several_fields_on_one_line():
+    assert match_fields("รหัสโครงการ... : 50990000-1234\t\tปีงบประมาณ พ.ศ. : 2567") == [("code", "50990000-1234"), ("fiscal_year", "2567")]
+    assert match_fields("เริ่มต้นโครงการ : 01/10/2566    งบประมาณที่ได้รับ : 850,000 บาท") == [("start_date", "01/10/2566"), ("budget_received", "850,000 บาท")]
+
+
+def test_values():
+    assert parse_amount("1.5 ล้านบาท") == 1_500_000 and parse_amount("2 แสนบาท") == 200_000
+    project, bad = build_project({"code": "50990000-O12l", "coordinator": "นายสมชาย ใจดี โทร 0 2123 4567 ต่อ 89"})
+    assert project.code == "50990000-0121" and not bad
+    assert (project.coordinator, project.coordinator_phone) == ("นายสมชาย ใจดี", "0 2123 4567 ต่อ 89")
+
+
+def test_label_above_value_and_wrapped_name():
+    text = header().replace("ชื่อโครงการ/กิจกรรม : ปรับปรุงถนนในซอยตัวอย่าง", "ชื่อโครงการ/กิจกรรม\nปรับปรุงถนนในซอย\nตัวอย่าง")
+    (report,) = parse_text(text)
+    assert report.project.name == "ปรับปรุงถนนในซอย ตัวอย่าง" and report.project.code == "50990000-1234"
+
+
+def test_a_copy_with_a_garbled_code_or_year_joins_its_report():
+    text = "\n".join([header(), header(), header(code="50990000-1284"), header(year="25G7")])
+    (report,) = parse_text(text)
+    assert report.copies == 4 and report.project.code == "50990000-1234" and report.project.fiscal_year == 2567
+    assert any("code" in f.message for f in report.flags if f.code == "copies_disagree")
+
+
+def test_a_different_project_stays_apart():
+    text = "\n".join([header(), header(code="50990000-1284", name="จัดซื้อครุภัณฑ์คอมพิวเตอร์สำนักงาน")])
+    assert len(parse_text(text)) == 2
+
+
+def test_a_cut_name_never_wins():
+    text = "\n".join([header(name="ปรับปรุงถนนในซอยตัวอย่าง"), header(name="ปรับปรุงถนนในซอยตัวอย่าง หมู่ 3")])
+    (report,) = parse_text(text)
+    assert report.project.name == "ปรับปรุงถนนในซอยตัวอย่าง หมู่ 3"
+
+
+def test_pipe_table_installments_and_dropped_ordinal():
+    text = "\n".join([
+        "| ชื่อโครงการ/กิจกรรม | อบรมอาชีพ |",
+        "| --- | --- |",
+        "| รหัสโครงการ | 50990000-0007 |",
+        "| ปีงบประมาณ พ.ศ. | 2566 |",
+        "2. รายงานความก้าวหน้าของโครงการ",
+        "| รายงานครั้งที่ | วันที่ | ผลการดำเนินงาน | ความก้าวหน้าของงานฯ | งบประมาณที่เบิกใช้ | เทียบแผน | เทียบเป้าหมาย |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| 1 | 15/12/2565 | จัดทำโครงการ | 15.00 % | (ครั้งที่ 1) 0 บาท | เป็นไปตามแผน | เป็นไปตามเป้าหมาย |",
+        "| 2 | 20/01/2566 | อบรมรุ่นที่ 1 | 40.00 % | 41,700 บาท | ล่าช้ากว่าแผน | เป็นไปตามเป้าหมาย |",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    second = report.installments[1]
+    assert (second.number, second.disbursement_no, second.disbursed_baht, second.on_plan, second.date) == (2, 2, 41700, False, "2023-01-20")
