@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -211,7 +210,7 @@ def ingest(
     _use_model(model)
     with Archive(db) as archive:
         result = archive.ingest(
-            paths, jobs=jobs or os.cpu_count() or 1, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
+            paths, jobs=jobs, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
             repair=not no_repair, classify=not no_classify, on_error=report_error, supersede=supersede,
         )  # fmt: skip
     click.echo(result.summary())

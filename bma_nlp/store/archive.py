@@ -319,7 +319,7 @@ class Archive:
     def ingest(
         self,
         paths: PathLike | Iterable[PathLike],
-        jobs: int = 1,
+        jobs: int | None = 1,
         progress: bool = False,
         *,
         patterns: Iterable[str] = DEFAULT_PATTERNS,
@@ -337,7 +337,8 @@ class Archive:
         are kept but no longer vote.
 
         A bad file is recorded in ``errors`` (and passed to ``on_error``) and skipped. ``jobs``
-        > 1 runs the CPU-bound steps in that many processes; this process alone writes.
+        > 1 runs the CPU-bound steps in that many processes; this process alone writes. ``jobs=None``:
+        the number of cores, but no more processes than chunks of files to give them.
         ``progress`` shows a progress bar on stderr when stderr is a terminal.
         """
         started = time.perf_counter()
@@ -366,6 +367,8 @@ class Archive:
             fail(exc)
         self._steps = (repair, classify)
         self._versions.clear()
+        if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
+            jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
         results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify))
         batch = _Batch()
         try:
