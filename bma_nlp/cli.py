@@ -16,8 +16,6 @@ from bma_nlp import __version__
 from bma_nlp.errors import BmaNlpError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.output import json_safe, one_line, terminal_safe, write_output
-from bma_nlp.pipeline import process
-from bma_nlp.summary import summary_text
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,6 +84,8 @@ def parse(
     from bma_nlp.classify.model import use_model
 
     use_model(model, trust_model)
+    from bma_nlp.pipeline import process
+
     reports, errors = process(files, repair=not no_repair, classify=not no_classify, max_bytes=max_bytes, on_error=report_error)
     text = render(reports, fmt)
     if output is not None and reports:
@@ -144,6 +144,8 @@ def demo(db: Path | None) -> None:
         result = archive.ingest([sample])
         if result.errors:
             raise result.errors[0]
+        from bma_nlp.summary import summary_text
+
         click.echo(terminal_safe(summary_text([r for r in archive.reports() if r.source == os.path.abspath(sample)])))
         click.echo(f"\nArchive {db}:")
         click.echo(stats_text(archive.stats()), nl=False)
@@ -186,7 +188,7 @@ def _filter_options(func: F) -> F:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @_db_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for reading, parsing, repair, classification and tokenising.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for reading, parsing, repair, classification and tokenising (default: the number of cores).")
 @click.option("--glob", "patterns", multiple=True, help="File name pattern inside folders (repeatable; default *.txt and *.md).")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
@@ -196,7 +198,7 @@ def _filter_options(func: F) -> F:
 @click.option("--trust-model", is_flag=True, help="Load a --model (or $BMA_NLP_MODEL) that is not the shipped one (only if you trust where it came from).")
 @one_line_errors
 def ingest(
-    paths: tuple[Path, ...], db: Path, jobs: int, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int, supersede: bool,
+    paths: tuple[Path, ...], db: Path, jobs: int | None, patterns: tuple[str, ...], no_repair: bool, no_classify: bool, max_bytes: int, supersede: bool,
     model: Path | None = None, trust_model: bool = False,
 ) -> None:
     """Store the report copies in PATHS (files, or folders searched recursively) in the archive

@@ -6,26 +6,36 @@ to the dictionary and keeps such terms whole; ``compounds=False`` gives the plai
 finer split, which search indexes too so that a part of a compound still matches.
 
 ``engine="nlpo3"`` runs the same newmm algorithm with the same dictionary in Rust (the
-``nlpo3`` package), about 3x faster; OCR repair uses it when installed. The classifier and
-search keep ``newmm``, which the shipped model was trained with.
+``nlpo3`` package), 3-4x faster; OCR repair and the search index use it when installed. The
+classifier keeps ``newmm``, which the shipped model was trained with.
+
+Start-up: building the whole dictionary costs 0.5-0.8 s (PyThaiNLP's trie, or nlpo3's), more
+than a search takes. newmm only ever looks up dictionary words that occur in the text, so the
+first few texts of a process (a search query, one note to classify) are tokenised with a
+dictionary of just the words they contain: the same tokens, in milliseconds. The dictionary's
+word list is read from PyThaiNLP's corpus file without importing PyThaiNLP.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-
-from pythainlp.tokenize import word_tokenize as _pythainlp_tokenize
-from pythainlp.util import Trie
+from typing import Any
 
 ENGINES = ("newmm", "nlpo3")
 CHUNK_CHARS = 8192  # newmm's time per character grows with the text's length: cut long texts
 _SPACE_RUN = re.compile(r"\s+")
+# Texts tokenised with a per-text dictionary before the whole dictionary is built; and the
+# longest text that gets one (a long text contains many words: build the whole dictionary).
+SMALL_DICTIONARY_CALLS = 32
+SMALL_DICTIONARY_MAX_CHARS = 2000
+_small_calls = 0
 
 
 @lru_cache(maxsize=1)
@@ -36,38 +46,65 @@ def domain_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _compound_trie() -> Trie:
-    from pythainlp.corpus import thai_words
+def thai_words() -> frozenset[str]:
+    """PyThaiNLP's word list (``pythainlp.corpus.thai_words()``), read from its file directly
+    when it is where PyThaiNLP keeps it, so that importing PyThaiNLP is not needed."""
+    spec = importlib.util.find_spec("pythainlp")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "corpus", "words_th.txt")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8-sig") as fh:
+                return frozenset(w for w in (line.strip() for line in fh) if w)
+    from pythainlp.corpus import thai_words as pythainlp_words
 
-    return Trie(set(thai_words()) | domain_words())
+    return frozenset(pythainlp_words())
+
+
+def dictionary(compounds: bool) -> frozenset[str]:
+    return _dictionary(compounds)
 
 
 @lru_cache(maxsize=2)
-def _nlpo3_dictionary(compounds: bool) -> str | None:
-    """Name of the loaded nlpo3 dictionary, or None when nlpo3 cannot be used here.
+def _dictionary(compounds: bool) -> frozenset[str]:
+    return thai_words() | domain_words() if compounds else thai_words()
 
-    nlpo3 reads its dictionary from a file: the word list is written once to the temporary
-    folder, named by its content hash, and reused by later processes."""
+
+@lru_cache(maxsize=2)
+def _trie(compounds: bool) -> Any:
+    from pythainlp.util import Trie
+
+    return Trie(_dictionary(compounds))
+
+
+def _nlpo3_load(words: list[str], prefix: str, keep: bool = True) -> str | None:
+    """Load ``words`` into nlpo3 (which reads dictionaries from files) under a name made of
+    their content hash. A whole dictionary's file (``keep``) is written once to the temporary
+    folder and reused by later processes; a small one is deleted once loaded."""
     try:
         import nlpo3
     except ImportError:
         return None
-    from pythainlp.corpus import thai_words
-
-    words = sorted(set(thai_words()) | (domain_words() if compounds else frozenset()))
     text = "\n".join(words)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    name = f"{prefix}-{digest}"
+    if name in _nlpo3_loaded:
+        return name
     path = os.path.join(tempfile.gettempdir(), f"bma-nlp-words-{digest}.txt")
+    tmp = f"{path}.{os.getpid()}"
     try:
-        if not os.path.exists(path):
-            tmp = f"{path}.{os.getpid()}"
+        if not (keep and os.path.exists(path)):
             with open(tmp, "w", encoding="utf-8") as fh:
                 fh.write(text)
-            os.replace(tmp, path)
-        name = f"bma-{digest}"
-        _, ok = nlpo3.load_dict(path, name)
+            if keep:
+                os.replace(tmp, path)
+        _, ok = nlpo3.load_dict(path if keep else tmp, name)
     except OSError:
         return None
+    finally:
+        if not keep and os.path.exists(tmp):
+            os.remove(tmp)
+    if ok:
+        _nlpo3_loaded.add(name)
     return name if ok else None
 
 
@@ -85,6 +122,54 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
         start = end
     yield text[start:]
 
+_nlpo3_loaded: set[str] = set()
+
+
+@lru_cache(maxsize=2)
+def _nlpo3_dictionary(compounds: bool) -> str | None:
+    """Name of the loaded whole nlpo3 dictionary, or None when nlpo3 cannot be used here."""
+    if not _has_nlpo3():
+        return None
+    return _nlpo3_load(sorted(_dictionary(compounds)), "bma")
+
+
+def _small_dictionary(text: str, compounds: bool) -> list[str] | None:
+    """The dictionary words occurring in ``text`` while the whole dictionary is not built yet
+    (None once it is, or for a long text, or after a few texts: then build it once)."""
+    global _small_calls
+    built = _trie.cache_info().currsize or _nlpo3_dictionary.cache_info().currsize
+    if built or len(text) > SMALL_DICTIONARY_MAX_CHARS or _small_calls >= SMALL_DICTIONARY_CALLS:
+        return None
+    _small_calls += 1
+    return sorted(w for w in _dictionary(compounds) if w in text)
+
+
+@lru_cache(maxsize=1)
+def _has_nlpo3() -> bool:
+    return importlib.util.find_spec("nlpo3") is not None
+
+
+@lru_cache(maxsize=4096)
+def _nlpo3_segment(text: str, dictionary_name: str) -> tuple[str, ...]:
+    """Cached: an ingest tokenises the same note for OCR repair, then (repair having changed
+    nothing, as for most notes) for the search index; and notes repeat."""
+    import nlpo3
+
+    return tuple(nlpo3.segment(text, dictionary_name))
+
+
+def warm_up(engine: str = "newmm") -> None:
+    """Build the whole dictionaries of ``engine`` now (both units), not at the 33rd text."""
+    for compounds in (True, False):
+        if engine != "nlpo3" or _nlpo3_dictionary(compounds) is None:
+            _trie(compounds)
+
+
+def _pythainlp_newmm(text: str, custom_dict: Any, keep_whitespace: bool) -> list[str]:
+    from pythainlp.tokenize import word_tokenize as pythainlp_tokenize
+
+    return pythainlp_tokenize(text, engine="newmm", custom_dict=custom_dict, keep_whitespace=keep_whitespace)  # type: ignore[no-any-return]
+
 
 def word_tokenize(text: str, engine: str = "newmm", compounds: bool = True, keep_whitespace: bool = False) -> list[str]:
     """Split Thai text into words. Module-level (picklable) so scikit-learn pipelines can use it.
@@ -94,14 +179,19 @@ def word_tokenize(text: str, engine: str = "newmm", compounds: bool = True, keep
         raise ValueError(f"unknown tokenizer engine {engine!r} (available: {', '.join(ENGINES)})")
     if len(text) > CHUNK_CHARS:  # short texts (every real note) are tokenised whole, as before
         return [t for piece in _chunks(text) for t in word_tokenize(piece, engine, compounds, keep_whitespace)]
-    name = _nlpo3_dictionary(compounds) if engine == "nlpo3" else None
-    if name is not None:
-        import nlpo3
+    if not text:
+        return []
+    small = _small_dictionary(text, compounds)
+    tokens: list[str]
+    if engine == "nlpo3" and _has_nlpo3():
+        name = _nlpo3_load(small, "bma-small", keep=False) if small is not None else _nlpo3_dictionary(compounds)
+        if name is not None:
+            tokens = list(_nlpo3_segment(text, name))
+            return tokens if keep_whitespace else [t for t in tokens if t.strip()]
+    if small is not None:
+        from pythainlp.util import Trie
 
-        tokens = nlpo3.segment(text, name)
+        tokens = _pythainlp_newmm(text, Trie(small), keep_whitespace)
     else:
-        custom = _compound_trie() if compounds else None
-        tokens = _pythainlp_tokenize(text, engine="newmm", custom_dict=custom, keep_whitespace=keep_whitespace)
-    if keep_whitespace:
-        return tokens
-    return [t for t in tokens if t.strip()]
+        tokens = _pythainlp_newmm(text, _trie(compounds), keep_whitespace)
+    return tokens if keep_whitespace else [t for t in tokens if t.strip()]

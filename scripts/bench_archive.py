@@ -107,7 +107,9 @@ def generate(folder: Path, installments: int, seed: int) -> tuple[int, int, int,
 
 
 def make_queries(archive: Archive, n: int, seed: int) -> list[tuple[str, dict]]:
-    """Varied queries drawn from the archive's own text, half of them with filters."""
+    """Varied queries drawn from the archive's own text, half of them with filters: words,
+    neighbouring word pairs, district names, fragments inside words, the broadest words (in
+    most notes) and words that are nowhere. ``QUERY_KINDS`` records each query's kind."""
     from bma_nlp.tokenize import word_tokenize
 
     rng = random.Random(seed)
@@ -118,10 +120,19 @@ def make_queries(archive: Archive, n: int, seed: int) -> list[tuple[str, dict]]:
     years = [r[0] for r in con.execute("SELECT DISTINCT fiscal_year FROM reports WHERE fiscal_year IS NOT NULL ORDER BY fiscal_year")]
     words = [w for note in notes[:600] for w in word_tokenize(note) if THAI_RUN.fullmatch(w) or len(w) >= 4]
     districts = sorted({m.group(1) for a in agencies for m in re.finditer(r"สำนักงานเขต(\S+)", a)}) or ["ดุสิต"]
+    from collections import Counter
+
+    broad = [w for w, _ in Counter(w for w in words if len(w) >= 3).most_common(10)]
+    absent = ["ไม่มีคำนี้แน่นอน", "ฟหกดเสวง", "ขนมครกสามสี", "quantum", "ลลลลล"]
     queries: list[tuple[str, dict]] = []
+    QUERY_KINDS.clear()
     while len(queries) < n:
-        kind = rng.choice(("word", "word", "pair", "agency", "fragment"))
-        if kind == "word":
+        kind = rng.choice(("word", "word", "pair", "agency", "fragment", "broad", "absent"))
+        if kind == "broad":
+            q = rng.choice(broad)
+        elif kind == "absent":
+            q = rng.choice(absent)
+        elif kind == "word":
             q = rng.choice(words)
         elif kind == "pair":
             runs = [m.group(0) for m in THAI_RUN.finditer(rng.choice(notes))]
@@ -152,7 +163,78 @@ def make_queries(archive: Archive, n: int, seed: int) -> list[tuple[str, dict]]:
             else:
                 filters["flagged"] = True
         queries.append((q, filters))
+        QUERY_KINDS.append(kind + (" +" + next(iter(filters)) if filters else ""))
     return queries
+
+
+QUERY_KINDS: list[str] = []
+
+
+class MemorySampler:
+    """Peak resident memory of this process and its descendants (the ingest workers are
+    children of a forkserver child), sampled from /proc twice a second (Linux only)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_total = 0.0  # MB, all processes together
+        self.peak_one = 0.0  # MB, the largest single descendant
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _tree() -> dict[int, float]:
+        parents: dict[int, int] = {}
+        rss: dict[int, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/statm") as fh:
+                    rss[int(entry)] = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+            except (OSError, ValueError, IndexError):
+                continue
+        mine = {os.getpid()}
+        grew = True
+        while grew:
+            new = {pid for pid, parent in parents.items() if parent in mine and pid not in mine}
+            mine |= new
+            grew = bool(new)
+        return {pid: rss.get(pid, 0.0) for pid in mine}
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            tree = self._tree()
+            self.peak_total = max(self.peak_total, sum(tree.values()))
+            self.peak_one = max([self.peak_one, *(v for pid, v in tree.items() if pid != os.getpid())])
+
+    def __enter__(self) -> MemorySampler:
+        if os.path.isdir("/proc"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+
+
+def tokeniser_rate(texts: list[str], engine: str, max_chars: int) -> float:
+    """Characters per second of ``bma_nlp.tokenize.word_tokenize`` alone (one core), on the
+    generated files' text (the first ``max_chars`` of it), after the dictionary is loaded."""
+    from bma_nlp.tokenize import word_tokenize
+
+    word_tokenize(texts[0] * 40, engine=engine)  # long enough to build the whole dictionary
+    sample, total = [], 0
+    for text in texts:
+        if total >= max_chars:
+            break
+        sample.append(text)
+        total += len(text)
+    start = time.process_time()
+    for text in sample:
+        word_tokenize(text, engine=engine)
+    return total / max(time.process_time() - start, 1e-9)
 
 
 def like_search(archive: Archive, query: str, filters: dict, limit: int = 20) -> int:
@@ -191,6 +273,26 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
 
+def _search_table(queries: list, fts_ms: list[float], fts_hits: list[int], like_ms: list[float], like_hits: list[int]) -> None:  # type: ignore[type-arg]
+    print()
+    print(f"| search, {len(queries)} queries, limit 20      | median | p95 | max | queries with hits |")
+    print("|---|---|---|---|---|")
+    for name, ms, hits in (("FTS5 tokens + trigram (Archive.search)", fts_ms, fts_hits), ("LIKE '%...%' scan (peer)", like_ms, like_hits)):
+        found = sum(1 for h in hits if h)
+        print(f"| {name} | {statistics.median(ms):.2f} ms | {p95(ms):.2f} ms | {max(ms):.1f} ms | {found}/{len(hits)} |")
+    print()
+    print("| Archive.search by query kind | queries | median | p95 | over 20 ms |")
+    print("|---|---|---|---|---|")
+    groups: dict[str, list[float]] = {}
+    for kind, ms in zip(QUERY_KINDS, fts_ms, strict=True):
+        groups.setdefault(kind.split(" ")[0], []).append(ms)
+        if " " in kind:
+            groups.setdefault("filter " + kind.split("+")[1], []).append(ms)
+    for kind in sorted(groups):
+        ms = groups[kind]
+        print(f"| {kind} | {len(ms)} | {statistics.median(ms):.2f} ms | {p95(ms):.2f} ms | {sum(m > 20 for m in ms)} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--installments", type=int, default=100_000, help="size of the archive (default 100,000)")
@@ -200,22 +302,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed after)")
     ap.add_argument("--no-classify", action="store_true", help="skip stage classification")
     ap.add_argument("--no-repair", action="store_true", help="skip OCR repair")
+    ap.add_argument("--no-reprocess", action="store_true", help="skip the reprocess pass")
+    ap.add_argument("--reuse", action="store_true", help="with --dir: search the archive a previous run left there (no ingest)")
+    ap.add_argument("--tokeniser-chars", type=int, default=3_000_000, help="characters tokenised alone by each peer tokeniser")
     args = ap.parse_args(argv)
+    import resource
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="bma-bench-"))
     try:
         reports_dir, db = work / "reports", work / "bench.db"
-        shutil.rmtree(reports_dir, ignore_errors=True)
-        db.unlink(missing_ok=True)
-        t0 = time.perf_counter()
-        n_files, n_inst, n_chars, gen = generate(reports_dir, args.installments, args.seed)
-        print(f"generated {n_files:,} files, {n_inst:,} installments, {n_chars:,} characters ({gen}) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        reuse = args.reuse and args.dir is not None and db.exists()
+        load_before = os.getloadavg()
+        if not reuse:
+            shutil.rmtree(reports_dir, ignore_errors=True)
+            for old in work.glob("bench.db*"):
+                old.unlink()
+            t0 = time.perf_counter()
+            n_files, n_inst, n_chars, gen = generate(reports_dir, args.installments, args.seed)
+            print(f"generated {n_files:,} files, {n_inst:,} installments, {n_chars:,} characters ({gen}) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
         with Archive(db) as archive:
-            res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
-            if res.errors:
-                print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
-            t = res.timings
+            if not reuse:
+                with MemorySampler() as memory:
+                    res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
+                if res.errors:
+                    print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
+                t = res.timings
             queries = make_queries(archive, args.queries, args.seed)
             archive.search("ทดสอบ")  # load the tokeniser before timing
             fts_ms, fts_hits = timed(lambda q, f: len(archive.search(q, **f)), queries)
@@ -223,8 +335,31 @@ def main(argv: list[str] | None = None) -> int:
             stats = archive.stats()
             stored = stats["installments"]
             archive.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            size_mb = sum(p.stat().st_size for p in work.glob("bench.db*")) / 1e6
-            rep = archive.reprocess(every=True, jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
+            size = sum(p.stat().st_size for p in work.glob("bench.db*"))
+            size_mb = size / 1e6
+            if not reuse and not args.no_reprocess:
+                rep = archive.reprocess(every=True, jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
+        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        load_after = os.getloadavg()
+        print(f"\nhost: {os.cpu_count()} cores shared with other sessions; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
+        print(f"archive: {stored:,} installments; {size_mb:.0f} MB on disk = {size / max(stored, 1):,.0f} bytes per installment")
+        print(f"peak memory (max RSS): this process {peak_self:,.0f} MB", end="")
+        if not reuse:
+            print(f"; during ingest, all processes together {memory.peak_total:,.0f} MB, largest worker {memory.peak_one:,.0f} MB", end="")
+        print()
+        if not reuse:
+            texts = [p.read_text(encoding="utf-8") for p in sorted(reports_dir.rglob("*.txt"))]
+            rates = {engine: tokeniser_rate(texts, engine, args.tokeniser_chars) for engine in ("newmm", "nlpo3")}
+            ingest_rate = n_chars / t["total"]
+            print()
+            print(f"| ingest, end to end (jobs={args.jobs}) | chars/s | ratio to it |")
+            print("|---|---|---|")
+            print(f"| bma-nlp ingest (wall clock, {n_chars:,} chars) | {ingest_rate:,.0f} | 1.00 |")
+            for engine, rate in rates.items():
+                print(f"| {engine} word_tokenize alone (one core, CPU time) | {rate:,.0f} | ingest = {ingest_rate / rate:.2f}x |")
+        _search_table(queries, fts_ms, fts_hits, like_ms, like_hits)
+        if reuse:
+            return 0
 
         cpu = t["parse"] + t["repair_classify"] + t["tokenize"] + t["write"]
         print()
@@ -242,6 +377,13 @@ def main(argv: list[str] | None = None) -> int:
                            ("tokenise notes and headers for the index", "tokenize"), ("database writes incl. FTS indexes (main process)", "write")):  # fmt: skip
             rate = f"{n_chars / t[key]:,.0f}" if t[key] else "-"
             print(f"| {label} | {t[key]:.1f} | {100 * t[key] / cpu:.0f}% | {rate} |")
+        print("| keeping every copy | value |")
+        print("|---|---|")
+        print(f"| copies stored | {stats['copies']:,} ({stats['copy_chars']:,} characters) |")
+        print(f"| compressed size | {stats['copy_bytes'] / 1e6:.1f} MB ({100 * stats['copy_bytes'] / (size_mb * 1e6):.0f}% of the {size_mb:.0f} MB archive) |")
+        print(f"| bytes per installment | {stats['copy_bytes'] / stored:,.0f} |")
+        if args.no_reprocess:
+            return 0
         print()
         r = rep.timings
         print("| reprocess (every report derived again from its stored copies) | value |")
@@ -252,17 +394,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| throughput | {rep.chars / r['total']:,.0f} chars/s ({stored / r['total']:,.0f} installments/s) |")
         print(f"| CPU: derive (parse, merge, repair, classify, tokenise) / write | {r['derive']:.1f} s / {r['write']:.1f} s |")
         print()
-        print("| keeping every copy | value |")
-        print("|---|---|")
-        print(f"| copies stored | {stats['copies']:,} ({stats['copy_chars']:,} characters) |")
-        print(f"| compressed size | {stats['copy_bytes'] / 1e6:.1f} MB ({100 * stats['copy_bytes'] / (size_mb * 1e6):.0f}% of the {size_mb:.0f} MB archive) |")
-        print(f"| bytes per installment | {stats['copy_bytes'] / stored:,.0f} |")
-        print()
-        print(f"| search, {len(queries)} queries, limit 20      | median | p95 | max | queries with hits |")
-        print("|---|---|---|---|---|")
-        for name, ms, hits in (("FTS5 tokens + trigram (Archive.search)", fts_ms, fts_hits), ("LIKE '%...%' scan (peer)", like_ms, like_hits)):
-            found = sum(1 for h in hits if h)
-            print(f"| {name} | {statistics.median(ms):.2f} ms | {p95(ms):.2f} ms | {max(ms):.1f} ms | {found}/{len(hits)} |")
     finally:
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)

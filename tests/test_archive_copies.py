@@ -340,19 +340,19 @@ def test_runs_without_spacy_and_bma_nlp_model_selects_the_model(tmp_path):
 
 def test_a_report_the_pipeline_now_refuses_is_reported_and_kept(tmp_path, monkeypatch):
     from bma_nlp.errors import ParseError
-    from bma_nlp.store import archive as archive_module
+    from bma_nlp.store import work as work_module  # the archive imports derive_stored from here when it runs
 
     with Archive(tmp_path / "a.db") as archive:
         archive.ingest([write(tmp_path / "yotha.txt", YOTHA), write(tmp_path / "other.txt", report_text("50120000-0077", 2567, ["ก", "ข"]))], **OPTS)
         before = archive.report("50120000-0077", 2567)
-        real = archive_module.derive_stored
+        real = work_module.derive_stored
 
         def refusing(stored, *steps, **options):
             if any("50120000-0077" in s.copy.text for s in stored):
                 raise ParseError("a newer parser refuses this copy")
             return real(stored, *steps, **options)
 
-        monkeypatch.setattr(archive_module, "derive_stored", refusing)
+        monkeypatch.setattr(work_module, "derive_stored", refusing)
         seen = []
         done = archive.reprocess(every=True, on_error=seen.append, **OPTS)
         assert (done.reports, done.failed) == (1, 1) and "50120000-0077" in str(seen[0]) and "refuses" in str(seen[0])

@@ -18,24 +18,19 @@ import datetime as _dt
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import sqlite3
 import sys
 import time
 import zlib
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
-from bma_nlp.pipeline import CopyText, pipeline_version
 from bma_nlp.records import Installment, Report
 from bma_nlp.repair.evidence import Evidence, add_evidence, read_evidence
 from bma_nlp.store import browse as _browse
@@ -45,8 +40,13 @@ from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
 from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
-from bma_nlp.store.work import FileResult, IndexedReport, StoredCopy, derive_stored, index_report, init_worker, process_files
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
+
+if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
+    from concurrent.futures import Future
+
+    from bma_nlp.pipeline import CopyText
+    from bma_nlp.store.work import FileResult, IndexedReport, StoredCopy
 
 DEFAULT_DB = "bma-archive.db"
 DEFAULT_PATTERNS = ("*.txt", "*.md")
@@ -120,6 +120,8 @@ def _identity(c: Correction) -> tuple[Any, ...]:
 def _settled(
     keys: list[str], stored: list[StoredCopy], fut: Future[tuple[list[IndexedReport], float]]
 ) -> tuple[list[str], list[StoredCopy], list[IndexedReport] | None, float]:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return (keys, stored, *fut.result())
     except (ModelError, BrokenProcessPool):
@@ -243,9 +245,11 @@ def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
 
 def _mp_context() -> Any:
     """Fresh worker processes, never forks of a process holding an SQLite connection."""
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bma_nlp.store.work"])
+        ctx.set_forkserver_preload(["bma_nlp.store.work", "bma_nlp.store.preload"])  # workers share the model, lexicon, dictionaries
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -317,7 +321,7 @@ class Archive:
     def ingest(
         self,
         paths: PathLike | Iterable[PathLike],
-        jobs: int = 1,
+        jobs: int | None = 1,
         progress: bool = False,
         *,
         patterns: Iterable[str] = DEFAULT_PATTERNS,
@@ -335,7 +339,8 @@ class Archive:
         are kept but no longer vote.
 
         A bad file is recorded in ``errors`` (and passed to ``on_error``) and skipped. ``jobs``
-        > 1 runs the CPU-bound steps in that many processes; this process alone writes.
+        > 1 runs the CPU-bound steps in that many processes; this process alone writes. ``jobs=None``:
+        the number of cores, but no more processes than chunks of files to give them.
         ``progress`` shows a progress bar on stderr when stderr is a terminal.
         """
         started = time.perf_counter()
@@ -365,6 +370,8 @@ class Archive:
         self._steps = (repair, classify)
         self._versions.clear()
         self._evidence = read_evidence(self.con) if repair else None  # one state for the whole run, every worker
+        if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
+            jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
         results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify, self._evidence))
         batch = _Batch()
         try:
@@ -422,12 +429,19 @@ class Archive:
         once per chunk); with jobs > 1 at most a few chunks run ahead of the writer. ``(None,
         None)`` comes before a wait for parsing, so the writer commits first: another process
         ingesting into the same archive then waits for a commit, not for our parsing."""
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        from bma_nlp.store.work import PRELOAD_ENV, init_worker, process_files
+
         chunks = _chunks(tasks, CHUNK_FILES)
         if jobs <= 1:
             for chunk in chunks:
                 yield None, None
                 yield from _zip_results(chunk, process_files([t.path for t in chunk if not t.skip], *args))
             return
+        os.environ[PRELOAD_ENV] = ",".join(step for step, on in zip(("parse", "repair", "classify"), (True, *args[1:3]), strict=True) if on)
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
         window: deque[tuple[list[_Task], Future[list[FileResult]]]] = deque()
         try:
@@ -565,6 +579,9 @@ class Archive:
 
     def _stored_copies(self, keys: Iterable[str]) -> list[StoredCopy]:
         """The copies that vote for these reports (each report's highest rank), ordered by file and place."""
+        from bma_nlp.pipeline import CopyText
+        from bma_nlp.store.work import StoredCopy
+
         out: list[StoredCopy] = []
         for key in keys:
             rows = self.con.execute(
@@ -577,6 +594,8 @@ class Archive:
 
     def copies(self, code: str | None, fiscal_year: int | None) -> list[CopyText]:
         """Every stored copy of a report (all ranks), by file and place: what its record is derived from."""
+        from bma_nlp.pipeline import CopyText
+
         key = correction_key(code, fiscal_year)
         rows = self._read(
             lambda: self.con.execute(
@@ -598,6 +617,8 @@ class Archive:
         existed = self.con.execute("SELECT 1 FROM reports WHERE key = ?", (key,)).fetchone() is not None
         if not stored:
             return existed, 0
+        from bma_nlp.store.work import derive_stored
+
         items, _ = derive_stored(stored, *steps, evidence=self._evidence)
         return existed, self._write_items(key, stored, items, now, steps)
 
@@ -627,6 +648,8 @@ class Archive:
     def _write_derived(self, key: str, item: IndexedReport, file_ids: list[int], now: str, steps: tuple[bool, bool]) -> bool:
         """Write a derived record (people's corrections applied on top) and its index; True if
         it replaced a stored version."""
+        from bma_nlp.store.work import index_report
+
         corrections = self._corrections_of(key)
         if corrections:
             apply_corrections(item.report, corrections)
@@ -635,6 +658,8 @@ class Archive:
 
     def _version(self, steps: tuple[bool, bool]) -> str:
         """The pipeline version (read once per ingest or reprocess: it hashes the model's card)."""
+        from bma_nlp.pipeline import pipeline_version
+
         if steps not in self._versions:
             self._versions[steps] = pipeline_version(repair=steps[0], classify=steps[1])
         return self._versions[steps]
@@ -806,6 +831,8 @@ class Archive:
         self, key: str, stored: list[StoredCopy], steps: tuple[bool, bool], result: ReprocessResult, on_error: Callable[[BmaNlpError], None] | None
     ) -> list[IndexedReport] | None:
         """One report's records, or None (reported, and the stored record kept) when the pipeline fails on its copies."""
+        from bma_nlp.store.work import derive_stored
+
         try:
             return derive_stored(stored, *steps, evidence=self._evidence)[0]
         except ModelError:
@@ -825,6 +852,12 @@ class Archive:
         """(keys, their stored copies, the records derived from them, CPU seconds) per chunk of
         reports, in order; with jobs > 1 the deriving runs in worker processes, a few chunks ahead.
         Records are None when deriving the chunk failed (the caller retries report by report)."""
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        from bma_nlp.store.work import PRELOAD_ENV, derive_stored, init_worker
+
         chunks = (todo[k : k + size] for k in range(0, len(todo), size))
         if jobs <= 1:
             for keys in chunks:
@@ -836,6 +869,7 @@ class Archive:
                 except Exception:  # noqa: BLE001 - see _derive_one
                     yield keys, stored, None, 0.0
             return
+        os.environ[PRELOAD_ENV] = ",".join(step for step, on in zip(("repair", "classify"), steps, strict=True) if on)
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
         window: deque[tuple[list[str], list[StoredCopy], Future[tuple[list[IndexedReport], float]]]] = deque()
         try:
@@ -975,6 +1009,8 @@ class Archive:
         if self._stored_copies([key]):
             self._rederive(key, _now(), steps)
             return
+        from bma_nlp.store.work import index_report
+
         report = self.report(*_split_key(key))
         if report is not None:
             file_ids = [r[0] for r in self.con.execute("SELECT s.file_id FROM report_sources s JOIN reports r ON r.id = s.report_id WHERE r.key = ?", (key,))]
@@ -1068,6 +1104,8 @@ class Archive:
     def stats(self) -> dict[str, Any]:
         """Counts: files, reports, projects, installments per stage, flags per code, years;
         copies kept and their bytes, corrections, and reports derived by an older pipeline."""
+        from bma_nlp.pipeline import pipeline_version
+
         current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
         return self._read(lambda: _query.stats(self.con, current))  # type: ignore[no-any-return]
 
@@ -1088,5 +1126,7 @@ class Archive:
 
     def overview(self) -> dict[str, Any]:
         """``stats`` plus stages per year, offices and the most flagged reports."""
+        from bma_nlp.pipeline import pipeline_version
+
         current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
         return self._read(lambda: _browse.overview(self.con, current))  # type: ignore[no-any-return]

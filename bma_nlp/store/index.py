@@ -36,7 +36,7 @@ def _indexable(token: str) -> bool:
 def _tokens(text: str, compounds: bool) -> list[str]:
     from bma_nlp.tokenize import word_tokenize
 
-    return [t for t in word_tokenize(text, compounds=compounds) if _indexable(t)]
+    return [t for t in word_tokenize(text, engine="nlpo3", compounds=compounds) if _indexable(t)]
 
 
 @lru_cache(maxsize=8192)
@@ -157,6 +157,8 @@ class QueryPlan:
     trigram_match: str | None = None  # FTS5 expression for the trigram index
     short_parts: list[str] = field(default_factory=list)  # parts too short for trigrams: checked with instr()
     terms: list[str] = field(default_factory=list)  # what to highlight, longest first
+    token_alternatives: list[tuple[str, ...]] = field(default_factory=list)  # the token index's ORed sets of ANDed tokens
+    trigram_parts: list[str] = field(default_factory=list)  # the trigram indexes' ANDed parts
 
     @property
     def empty(self) -> bool:
@@ -175,12 +177,14 @@ def plan_query(query: str) -> QueryPlan:
         alt = tuple(dict.fromkeys(_tokens(text, compounds)))
         if alt and alt not in alternatives:
             alternatives.append(alt)
+    plan.token_alternatives = alternatives
     if alternatives:
         plan.token_match = " OR ".join("(" + " AND ".join(fts_phrase(t) for t in alt) + ")" for alt in alternatives)
     parts = [p for p in dict.fromkeys(text.split()) if _indexable(p)]
     long_parts = [p for p in parts if len(p) >= TRIGRAM_MIN]
     if long_parts:
         plan.trigram_match = " AND ".join(fts_phrase(p) for p in long_parts)
+        plan.trigram_parts = long_parts
         plan.short_parts = [p for p in parts if len(p) < TRIGRAM_MIN]
     terms = {t for alt in alternatives for t in alt} | set(parts)
     plan.terms = sorted(terms, key=lambda t: (-len(t), t))

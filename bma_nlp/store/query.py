@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -294,16 +295,26 @@ def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]],
     return hits
 
 
-# Ranking every match by bm25 costs about a microsecond per match (FTS5 reads each row's
-# length). Up to RANK_ALL matches of a query (filters included), all are ranked; a query
-# matching more (a word in most notes, where bm25 tells the notes little apart anyway) is
-# ranked among its RANK_WINDOW most recently stored matches. Project headers are ranked per
-# report, with a tenth of these numbers. This keeps a search at 100,000 installments in
-# milliseconds.
-RANK_ALL = 5000
-RANK_WINDOW = 1000
+# Ranking that holds at a million installments. FTS5's bm25() reads the whole row list of
+# every phrase of the query (filter facets and common words included) to count how many rows
+# hold it, so its cost grows with the archive whatever the query; and a count(*) of all
+# matches is a full pass too. Instead, each table is probed for its PROBE most recently stored
+# matches (FTS5 walks the row lists backwards and stops there; filters are facets inside the
+# MATCH, so they narrow before anything is read), and those candidates are ranked by BM25
+# computed here from their own text, with each term's document frequency counted only up to
+# DF_CAP rows (a term in more rows than that gets the floor weight: it tells notes apart
+# little anyway). A query matching fewer than PROBE rows is ranked whole, as before. Project
+# headers are probed per report, with a tenth of PROBE.
+PROBE = 250
+DF_CAP = 5000
+_K1, _B = 1.2, 0.75
 
-_BM25 = {"notes_fts": "bm25(notes_fts, 1.0, 0.5, 0.3, 0.0)", "notes_trigram": "bm25(notes_trigram, 1.0, 0.5, 0.0)", "headers_trigram": "bm25(headers_trigram, 1.0, 0.0)"}
+# Column weights (the facets column never scores): note, OCR text, project header.
+_COLUMNS = {
+    "notes_fts": (("note", 1.0), ("note_raw", 0.5), ("header", 0.3)),
+    "notes_trigram": (("note", 1.0), ("note_raw", 0.5)),
+    "headers_trigram": (("header", 1.0),),
+}
 
 
 # The columns a query's words are matched in: never ``facets``, whose tokens (``f``, ``sapproval``)
@@ -311,28 +322,83 @@ _BM25 = {"notes_fts": "bm25(notes_fts, 1.0, 0.5, 0.3, 0.0)", "notes_trigram": "b
 _TEXT_COLUMNS = {"notes_fts": "{note note_raw header}", "notes_trigram": "{note note_raw}", "headers_trigram": "{header}"}
 
 
-def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int) -> list[tuple[int, float]]:
-    """(installment id, bm25) of the best ``n`` matches (all when n < 0) in one FTS table."""
-    match = f"{_TEXT_COLUMNS[table]} : {match}" + target.match
-    total = con.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (match,)).fetchone()[0]
-    if not total:
-        return []
-    if table == "headers_trigram":  # one row per report: rank reports, then take their installments
-        window = "" if total <= RANK_ALL // 10 else f" ORDER BY rowid DESC LIMIT {RANK_WINDOW // 10}"
+def _probe(con: sqlite3.Connection, table: str, match: str, target: _Target, size: int) -> list[tuple[int, int]]:
+    """(installment id, FTS rowid) of the newest ``size`` matches (all when size < 0; headers:
+    of the newest size/10 reports), newest first, filters applied."""
+    if table == "headers_trigram":
         sql = (
-            f"SELECT i.id, h.s FROM (SELECT rowid AS rid, {_BM25[table]} AS s FROM headers_trigram WHERE headers_trigram MATCH ?{window}) h "
-            f"JOIN reports r ON r.id = h.rid JOIN installments i ON i.report_id = r.id WHERE 1{target.where} ORDER BY h.s, i.id LIMIT ?"
+            f"SELECT i.id, h.rid FROM (SELECT rowid AS rid FROM headers_trigram WHERE headers_trigram MATCH ? ORDER BY rowid DESC LIMIT {size // 10 if size > 0 else -1}) h "
+            f"JOIN reports r ON r.id = h.rid JOIN installments i ON i.report_id = r.id WHERE 1{target.where} ORDER BY h.rid DESC, i.id"
         )
-    elif not target.where:  # nothing to check row by row: rank inside FTS5, no join
-        window = "" if total <= RANK_ALL else f" ORDER BY rowid DESC LIMIT {RANK_WINDOW}"
-        sql = f"SELECT id, s FROM (SELECT rowid AS id, {_BM25[table]} AS s FROM {table} WHERE {table} MATCH ?{window}) ORDER BY s, id LIMIT ?"
+    elif not target.where:  # nothing to check row by row: FTS5 alone
+        sql = f"SELECT rowid, rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {size}"
     else:
-        body = f"SELECT i.id AS id, {_BM25[table]} AS s FROM {table} JOIN installments i ON i.id = {table}.rowid JOIN reports r ON r.id = i.report_id WHERE {table} MATCH ?{target.where}"
-        if total <= RANK_ALL:
-            sql = f"{body} ORDER BY s, i.id LIMIT ?"
-        else:
-            sql = f"SELECT id, s FROM ({body} ORDER BY {table}.rowid DESC LIMIT {RANK_WINDOW}) ORDER BY s, id LIMIT ?"
-    return [(row[0], row[1]) for row in con.execute(sql, [match, *target.params, n])]
+        sql = (
+            f"SELECT i.id, i.id FROM {table} JOIN installments i ON i.id = {table}.rowid JOIN reports r ON r.id = i.report_id "
+            f"WHERE {table} MATCH ?{target.where} ORDER BY {table}.rowid DESC LIMIT {size}"
+        )
+    return [(row[0], row[1]) for row in con.execute(sql, [match, *target.params])]
+
+
+def _document_frequency(con: sqlite3.Connection, table: str, term: str) -> int:
+    """Rows holding ``term`` (in a scored column), counted up to DF_CAP."""
+    columns = " ".join(c for c, _ in _COLUMNS[table])
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT {DF_CAP})"
+    return int(con.execute(sql, (f"{{{columns}}} : {fts_phrase(term)}",)).fetchone()[0])
+
+
+def _rows(con: sqlite3.Connection, table: str) -> int:
+    source = "reports" if table == "headers_trigram" else "installments"
+    return int(con.execute(f"SELECT coalesce(max(id), 0) FROM {source}").fetchone()[0])
+
+
+def _bm25(con: sqlite3.Connection, table: str, terms: list[str], rowids: list[int]) -> dict[int, float]:
+    """BM25 of each row (by FTS rowid) for ``terms``, summed over the weighted columns. The
+    token index counts whole tokens, the trigram indexes substrings (case-folded)."""
+    columns = _COLUMNS[table]
+    texts: dict[int, tuple[str, ...]] = {}
+    for k in range(0, len(rowids), 500):
+        part = rowids[k : k + 500]
+        sql = f"SELECT rowid, {', '.join(c for c, _ in columns)} FROM {table} WHERE rowid IN ({','.join('?' * len(part))})"
+        for row in con.execute(sql, part):
+            texts[row[0]] = tuple(row[1:])
+    if not texts:
+        return {}
+    tokens = table == "notes_fts"
+    # Counted with str.count (in C): a token as " token " in the space-joined token text, a
+    # trigram table's term as a substring of the case-folded text.
+    docs = {rid: [f" {(t or '').lower()} " if tokens else (t or "").lower() for t in cols] for rid, cols in texts.items()}
+    lengths = {rid: [t.count(" ") - 1 if tokens else len(t) for t in cols] for rid, cols in docs.items()}
+    average = [max(1.0, sum(lens[c] for lens in lengths.values()) / len(lengths)) for c in range(len(columns))]
+    n = max(_rows(con, table), 1)
+    weights = []
+    for term in terms:
+        df = min(_document_frequency(con, table, term), n)
+        weights.append((f" {term.lower()} " if tokens else term.lower(), math.log(1 + (n - df + 0.5) / (df + 0.5))))
+    scores: dict[int, float] = {}
+    for rid, cols in docs.items():
+        score = 0.0
+        for c, (_, weight) in enumerate(columns):
+            text = cols[c]
+            norm = _K1 * (1 - _B + _B * lengths[rid][c] / average[c])
+            for term, idf in weights:
+                tf = text.count(term)
+                if tf:
+                    score += weight * idf * tf * (_K1 + 1) / (tf + norm)
+        scores[rid] = score
+    return scores
+
+
+def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int, terms: list[str]) -> list[tuple[int, float]]:
+    """(installment id, -score) of the best ``n`` (all when n < 0) among the probed matches
+    of one FTS table, best first (ties: the installment stored first)."""
+    size = PROBE if 0 <= n <= PROBE else n  # a caller asking for more (or all) gets them probed
+    found = _probe(con, table, f"{_TEXT_COLUMNS[table]} : {match}" + target.match, target, size)
+    if not found:
+        return []
+    scores = _bm25(con, table, terms, sorted({rid for _, rid in found}))
+    ranked = sorted(((iid, -scores.get(rid, 0.0)) for iid, rid in found), key=lambda x: (x[1], x[0]))
+    return ranked if n < 0 else ranked[:n]
 
 
 def search(con: sqlite3.Connection, query: str, filters: Filters, limit: int | None = 20, width: int = 90) -> list[Hit]:
@@ -359,7 +425,8 @@ def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, l
         return [], plan
     ranked: list[tuple[int, float | None]] = []
     if plan.token_match:
-        ranked += _ranked(con, "notes_fts", f"({plan.token_match})", facet.tables["notes_fts"], n)
+        token_terms = list(dict.fromkeys(t for alt in plan.token_alternatives for t in alt))
+        ranked += _ranked(con, "notes_fts", f"({plan.token_match})", facet.tables["notes_fts"], n, token_terms)
     if plan.trigram_match:
         for table in ("notes_trigram", "headers_trigram"):
             if 0 <= n <= len(ranked):
@@ -368,7 +435,7 @@ def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, l
             for part in plan.short_parts:  # parts of the query too short for trigrams must still be there
                 target.sql("(instr(i.note, ?) OR instr(i.note_raw, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))", [part] * 4)
             seen = {i for i, _ in ranked}
-            rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen))
+            rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen), plan.trigram_parts)
             more = [(i, s) for i, s in rows if i not in seen]
             ranked += more if n < 0 else more[: n - len(ranked)]
     return ranked, plan

@@ -166,6 +166,26 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
+PRELOAD_ENV = "BMA_NLP_PRELOAD"  # the steps bma_nlp.store.preload builds before the workers fork
+
+
+def warm_up(repair: bool = True, classify: bool = True) -> None:
+    """Build what the steps use (tokeniser dictionaries; repair lexicon; stage model) now, in
+    the forkserver (``bma_nlp.store.preload``), so that the workers forked from it share them."""
+    from bma_nlp import tokenize
+
+    tokenize.warm_up(engine="nlpo3")
+    if repair:
+        from bma_nlp.repair import load_lexicon
+
+        load_lexicon()
+    if classify:
+        from bma_nlp.classify.model import load_model
+
+        tokenize.warm_up(engine="newmm")
+        load_model()
+
+
 def init_worker() -> None:
     """Worker process start: die with the main process, leave Ctrl-C to it, load the tokeniser once."""
     die_with_parent()

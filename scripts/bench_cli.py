@@ -1,0 +1,99 @@
+"""Whole-command wall times of the CLI, beside a bare Python and importing PyThaiNLP.
+
+    python scripts/bench_cli.py [--repeat 7] [--db ARCHIVE]
+
+Each row runs the command as a person would (a new process, the installed ``bma-nlp``
+script beside this Python) ``--repeat`` times and prints the median and the fastest run, and
+which heavy libraries the command imported (``-X importtime`` of one extra run). Without
+``--db`` the bundled sample is ingested into a temporary archive first (not timed). The host
+load is printed too: on a shared machine the medians move with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEAVY = ("sklearn", "pythainlp", "numpy", "nlpo3", "rapidfuzz", "scipy")
+NOTE = "ขณะนี้อยู่ระหว่างดำเนินการจัดซื้อจัดจ้าง"
+
+
+def cli() -> list[str]:
+    script = Path(sys.executable).with_name("bma-nlp")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bma_nlp.cli"]
+
+
+def timed(cmd: list[str], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def heavy_imports(cmd: list[str]) -> str:
+    """The heavy top-level packages a command imports (from ``python -X importtime``)."""
+    if cmd[0] != sys.executable:
+        cmd = [sys.executable, "-X", "importtime", cmd[0], *cmd[1:]]
+    else:
+        cmd = [sys.executable, "-X", "importtime", *cmd[1:]]
+    err = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False).stderr
+    found = {line.split("|")[-1].strip().split(".")[0] for line in err.splitlines() if line.startswith("import time:")}
+    return ",".join(h for h in HEAVY if h in found) or "-"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--db", type=Path, help="An archive to search (default: the sample, ingested into a temporary one).")
+    args = ap.parse_args()
+
+    from bma_nlp.cli import sample_path
+
+    sample = str(sample_path())
+    tmp = tempfile.mkdtemp(prefix="bench-cli-")
+    try:
+        db = args.db
+        if db is None:
+            from bma_nlp.store import Archive
+
+            db = Path(tmp) / "sample.db"
+            with Archive(db) as archive:
+                archive.ingest([sample])
+        bma = cli()
+        py = sys.executable
+        rows: list[tuple[str, list[str], str]] = [
+            ("python -c pass", [py, "-c", "pass"], ""),
+            ("python -c 'import pythainlp'", [py, "-c", "import pythainlp"], ""),
+            ("python: pythainlp word_tokenize (1st call)", [py, "-c", f"from pythainlp.tokenize import word_tokenize; word_tokenize('{NOTE}')"], ""),
+            ("bma-nlp --version", [*bma, "--version"], ""),
+            ("bma-nlp search จัดซื้อวัสดุ", [*bma, "search", "จัดซื้อวัสดุ", "--db", str(db)], "< 0.3 s"),
+            ("bma-nlp search ก่อสร้าง --stage completed --year 2566", [*bma, "search", "ก่อสร้าง", "--stage", "completed", "--year", "2566", "--db", str(db)], "< 0.3 s"),
+            ("bma-nlp stats", [*bma, "stats", "--db", str(db)], ""),
+            ("bma-nlp export --code 5007 --format csv", [*bma, "export", "--code", "5007", "--format", "csv", "--db", str(db)], ""),
+            ("bma-nlp classify 'text'", [*bma, "classify", NOTE], "< 1 s"),
+            ("bma-nlp parse sample --no-repair --no-classify", [*bma, "parse", sample, "--no-repair", "--no-classify"], ""),
+            ("bma-nlp parse sample", [*bma, "parse", sample], "< 1.5 s"),
+        ]
+        load = os.getloadavg()
+        print(f"host: {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (shared machine); {args.repeat} runs each; archive {db}")
+        print(f"{'command':<58} {'median s':>9} {'min s':>7}  {'target':<8} heavy imports")
+        for label, cmd, target in rows:
+            times = timed(cmd, args.repeat)
+            print(f"{label:<58} {statistics.median(times):>9.3f} {min(times):>7.3f}  {target:<8} {heavy_imports(cmd)}", flush=True)
+        load = os.getloadavg()
+        print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
