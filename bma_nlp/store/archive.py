@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.records import Installment, Report
-from bma_nlp.repair.evidence import Evidence, add_evidence, read_evidence
 from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
 from bma_nlp.store.corrections import Correction, apply_corrections
@@ -46,7 +45,16 @@ if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by wh
     from concurrent.futures import Future
 
     from bma_nlp.pipeline import CopyText
+    from bma_nlp.repair.evidence import Evidence
     from bma_nlp.store.work import FileResult, IndexedReport, StoredCopy
+
+
+def _read_evidence(con: sqlite3.Connection) -> Evidence | None:
+    """Repair's archive evidence (imported here, not at module level: a search never loads repair)."""
+    from bma_nlp.repair.evidence import read_evidence
+
+    return read_evidence(con)
+
 
 DEFAULT_DB = "bma-archive.db"
 DEFAULT_PATTERNS = ("*.txt", "*.md")
@@ -369,7 +377,7 @@ class Archive:
             fail(exc)
         self._steps = (repair, classify)
         self._versions.clear()
-        self._evidence = read_evidence(self.con) if repair else None  # one state for the whole run, every worker
+        self._evidence = _read_evidence(self.con) if repair else None  # one state for the whole run, every worker
         if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
             jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
         results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify, self._evidence))
@@ -508,6 +516,8 @@ class Archive:
                 counts[1] += 1
                 counts[2] += existed
             if self._steps[0]:  # repaired notes teach repair the archive's words and word pairs
+                from bma_nlp.repair.evidence import add_evidence
+
                 add_evidence(con, ("\n".join(i.note for i in item.report.installments) for item in res.reports))
             con.execute("RELEASE ingest_file")
         except BaseException as exc:
@@ -565,7 +575,7 @@ class Archive:
 
     def repair_evidence(self) -> Evidence | None:
         """What repair has learned from this archive: word pairs and words recurring across reports."""
-        return read_evidence(self.con)
+        return _read_evidence(self.con)
 
     @staticmethod
     def report_key(report: Report, sha256: str, position: int) -> str:
@@ -773,7 +783,7 @@ class Archive:
         result = ReprocessResult()
         self._versions.clear()
         steps = (repair, classify)
-        self._evidence = read_evidence(self.con) if repair else None  # what ingest has gathered so far
+        self._evidence = _read_evidence(self.con) if repair else None  # what ingest has gathered so far
         version = self._version(steps)
         f = Filters(**filters)
         ids = self._read(lambda: _query.report_ids(self.con, f))

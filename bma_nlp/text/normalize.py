@@ -26,6 +26,13 @@ _AM_SPLIT = re.compile(f"{_NIKHAHIT}([{_TONES}]?){_SARA_AA}")
 # the characters PyThaiNLP's rules act on: leading vowel เ, follow vowels, marks
 _THAI_MARKS = re.compile("[\u0e30-\u0e3a\u0e40\u0e45\u0e47-\u0e4e]")
 _TONE_TWICE_AA = re.compile(f"([{_TONES}])\\1{_SARA_AA}")
+# Every place one of PyThaiNLP's rules (reorder_vowels, remove_repeat_vowels,
+# remove_spaces_before_marks) can act: เเ; a tone, thanthakhat or nikhahit before a vowel sign or
+# mark; a follow vowel before a tone; lakkhangyao; a vowel or sign repeated; a space before a mark.
+_RULE_TRIGGERS = re.compile(
+    "\u0e40\u0e40|[\u0e48-\u0e4d][\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]|\u0e45"
+    "|([\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]) *\\1| [\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
+)
 # ...and C0 control characters (NUL, ESC, BEL...; tab, newlines and form feed stay): never text,
 # and a NUL or ESC that reached the archive or a terminal would do harm there.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -39,8 +46,6 @@ _TRAILING_WS = re.compile(r"[ \u00a0]+$", re.MULTILINE)
 def normalize_thai(text: str) -> str:
     """NFC, invisible characters out, then PyThaiNLP's spelling-order rules (safe on any Thai
     string: เเ -> แ, ํ+า -> ำ, repeated or misordered marks, a space before a mark)."""
-    from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks
-
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     if not _THAI_MARKS.search(text):
@@ -52,6 +57,10 @@ def normalize_thai(text: str) -> str:
     text = _TONE_TWICE_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
     # เ + space + เ is แ read in two strokes: joined here, or the repeat rule would drop one เ
     text = text.replace("\u0e40 \u0e40", "\u0e41")
+    if not _RULE_TRIGGERS.search(text):
+        return text  # none of PyThaiNLP's rules would change it: a query stays clear of importing PyThaiNLP
+    from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks
+
     text = remove_repeat_vowels(text)  # reorder_vowels first (เเ -> แ), then repeats
     return remove_spaces_before_marks(text)
 
