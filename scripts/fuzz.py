@@ -43,6 +43,15 @@ def run_round(round_seed: int, batches: int, classify: bool) -> Harness:
         return harness
 
 
+def _current_rss_mb() -> float:
+    """Resident memory now (Linux), so a plateau shows where the peak alone only ever rises."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def main() -> int:
     warnings.filterwarnings("ignore", message="Generating overly large repr")  # a failing batch is printed whole anyway
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -63,9 +72,10 @@ def main() -> int:
         stored += stats.ingested
         refused += stats.failed
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        now_mb = _current_rss_mb()
         line = (
             f"seed {round_seed}: {stats.line()} | total {total} inputs ({stored} stored, {refused} refused), "
-            f"peak RSS {peak_mb:.0f} MB, {time.monotonic() - started:.0f} s"
+            f"RSS now {now_mb:.0f} MB, peak {peak_mb:.0f} MB, {time.monotonic() - started:.0f} s"
         )
         print(line, flush=True)
         if args.log:

@@ -139,6 +139,8 @@ class Lexicon:
     def _analyse(self, word: str) -> tuple[float, bool]:
         cached = self._cache.get(word)
         if cached is None:
+            if len(self._cache) > 200_000:  # bounded like the other caches: a long ingest meets endless garbles
+                self._cache.clear()
             cached = self._cache[word] = self._segment(word)
         return cached
 
