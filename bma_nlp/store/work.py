@@ -26,7 +26,7 @@ class IndexedReport:
 
     report: Report
     header: str  # project name, agency and narrative, as written (trigram index, display)
-    header_tokens: str  # the same, tokenised (token index)
+    header_tokens: str  # name and agency, tokenised (token index; one per installment)
     note_tokens: list[tuple[str, str]] = field(default_factory=list)  # per installment: (note, note_raw) tokens
     positions: list[int] = field(default_factory=list)  # ingest: places (in its file) of the copies it was derived from
     copy_ids: list[int] = field(default_factory=list)  # reprocess: stored ids of those copies
@@ -46,15 +46,20 @@ class FileResult:
     tokenize_seconds: float = 0.0
 
 
-def header_text(report: Report) -> str:
-    """What search finds a report by besides its notes: name, agency and the narrative."""
+def header_text(report: Report, narrative: bool = True) -> str:
+    """What search finds a report by besides its notes: name, agency and (``narrative``) the
+    rationale, objectives and targets."""
     p = report.project
-    return " ".join(x for x in (p.name, p.agency, p.rationale, *p.objectives, *p.targets) if x)
+    parts = (p.name, p.agency, *((p.rationale, *p.objectives, *p.targets) if narrative else ()))
+    return " ".join(x for x in parts if x)
 
 
 def index_report(report: Report) -> IndexedReport:
-    header = header_text(report)
-    item = IndexedReport(report, header, index_text(header))
+    # The token index holds a header beside every installment's note, so it gets the name and
+    # agency only: the narrative (a report's longest text) repeated per installment was most of
+    # the archive (4.3 KB of 8 KB an installment). It is indexed once per report, in
+    # headers_trigram, which search also consults.
+    item = IndexedReport(report, header_text(report), index_text(header_text(report, narrative=False)))
     for inst in report.installments:
         raw = index_text(inst.note_raw) if inst.note_raw and inst.note_raw != inst.note else ""
         item.note_tokens.append((index_text(inst.note or ""), raw))
