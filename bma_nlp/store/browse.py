@@ -113,10 +113,8 @@ def facet_counts(con: sqlite3.Connection, query: str, filters: Filters) -> tuple
     narrows the current results further."""
     plan = _query.plan_query(query)
     if plan.text:
-        ids, complete = matching_ids(con, plan, filters, FACET_LIMIT)
-        source = "installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN (SELECT value FROM json_each(?))"
-        total, facets = _grouped(con, source, [json.dumps(ids)])
-        return total, complete, facets
+        rows, complete = matching_rows(con, plan, filters, FACET_LIMIT)
+        return len(rows), complete, _counted(con, rows)
     key = (id(con), repr(filters), con.execute("PRAGMA data_version").fetchone()[0], con.total_changes)
     if key not in _LISTING_CACHE:
         where, params = filters.for_installments()
@@ -167,6 +165,49 @@ def matching_ids(con: sqlite3.Connection, plan: _query.QueryPlan, filters: Filte
     return sorted(found)[-limit:], complete
 
 
+def matching_rows(
+    con: sqlite3.Connection, plan: _query.QueryPlan, filters: Filters, limit: int
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """``matching_ids`` with what facets count of each (installment id, stage, fiscal year,
+    agency, report id, installment number, report key), read in one pass in id order."""
+    ids, complete = matching_ids(con, plan, filters, limit)
+    sql = (
+        "SELECT i.id, i.stage, r.fiscal_year, r.agency, r.id, i.number, r.key FROM installments i JOIN reports r ON r.id = i.report_id "
+        "WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id"
+    )
+    return [tuple(row) for row in con.execute(sql, [json.dumps(ids)])], complete
+
+
+def _counted(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> dict[str, list[FacetValue]]:
+    """Facets of matches read by ``matching_rows``: their flags and corrections are looked up
+    once for all their reports rather than once per installment."""
+    reports = json.dumps(sorted({row[4] for row in rows}))
+    keys = json.dumps(sorted({row[6] for row in rows if row[6] is not None}))
+    flags = con.execute(
+        "SELECT report_id, installment FROM flags WHERE report_id IN (SELECT value FROM json_each(?))", [reports]
+    ).fetchall()
+    whole = {r for r, number in flags if number is None}  # a flag on the report flags each installment
+    flagged_installments = {(r, number) for r, number in flags}
+    corrected_keys = {
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT report_key FROM corrections WHERE withdrawn_at IS NULL AND report_key IN (SELECT value FROM json_each(?))",
+            [keys],
+        )
+    }
+    stages: Counter[str] = Counter()
+    years: Counter[int | None] = Counter()
+    offices: Counter[str | None] = Counter()
+    flagged = corrected = 0
+    for _, stage, year, agency, report_id, number, key in rows:
+        stages[stage or UNKNOWN_STAGE] += 1
+        years[year] += 1
+        offices[office_of(agency)] += 1
+        flagged += report_id in whole or (report_id, number) in flagged_installments
+        corrected += key in corrected_keys
+    return _facets(stages, years, offices, flagged, corrected)
+
+
 def _grouped(con: sqlite3.Connection, source: str, params: list[Any]) -> tuple[int, dict[str, list[FacetValue]]]:
     sql = (
         f"SELECT i.stage AS stage, r.fiscal_year AS year, r.agency AS agency, {_query._FLAGGED_INSTALLMENT} AS flagged, "
@@ -184,7 +225,13 @@ def _grouped(con: sqlite3.Connection, source: str, params: list[Any]) -> tuple[i
         offices[office_of(row["agency"])] += n
         flagged += n if row["flagged"] else 0
         corrected += n if row["corrected"] else 0
-    facets = {
+    return total, _facets(stages, years, offices, flagged, corrected)
+
+
+def _facets(
+    stages: Counter[str], years: Counter[int | None], offices: Counter[str | None], flagged: int, corrected: int
+) -> dict[str, list[FacetValue]]:
+    return {
         "stage": [FacetValue(s, s, stages[s]) for s in (*STAGES, UNKNOWN_STAGE) if stages[s]],
         "year": [
             FacetValue("" if y is None else str(y), "unknown" if y is None else str(y), n)
@@ -197,7 +244,6 @@ def _grouped(con: sqlite3.Connection, source: str, params: list[Any]) -> tuple[i
         "flagged": [FacetValue("1", "flagged", flagged)] if flagged else [],
         "corrected": [FacetValue("1", "corrected by a person", corrected)] if corrected else [],
     }
-    return total, facets
 
 
 # -- one report -----------------------------------------------------------------------------
