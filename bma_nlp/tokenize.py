@@ -54,7 +54,7 @@ def thai_words() -> frozenset[str]:
         path = os.path.join(folder, "corpus", "words_th.txt")
         if os.path.isfile(path):
             with open(path, encoding="utf-8-sig") as fh:
-                return frozenset(w for w in (line.strip() for line in fh) if w)
+                return frozenset(map(str.strip, fh.read().splitlines())) - {""}
     from pythainlp.corpus import thai_words as pythainlp_words
 
     return frozenset(pythainlp_words())
@@ -141,7 +141,20 @@ def _small_dictionary(text: str, compounds: bool) -> list[str] | None:
     if built or len(text) > SMALL_DICTIONARY_MAX_CHARS or _small_calls >= SMALL_DICTIONARY_CALLS:
         return None
     _small_calls += 1
-    return sorted(w for w in _dictionary(compounds) if w in text)
+    words, extra = thai_words(), domain_words() if compounds else frozenset()
+    longest = _longest_word()
+    if len(text) * min(len(text), longest) > len(words) // 4:  # a long text: scan the dictionary
+        return sorted(w for w in _dictionary(compounds) if w in text)
+    found = {  # a short text (a query): look up its substrings instead of scanning 62k words
+        piece for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)
+        if (piece := text[i:j]) in words or piece in extra
+    }  # fmt: skip
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _longest_word() -> int:
+    return max(max(map(len, thai_words())), max(map(len, domain_words()), default=0))
 
 
 @lru_cache(maxsize=1)

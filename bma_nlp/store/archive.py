@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.records import Installment, Report
+from bma_nlp.store import DEFAULT_DB, DEFAULT_PATTERNS  # defined in the package: the CLI reads them without importing this module
 from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
 from bma_nlp.store.corrections import Correction, apply_corrections
@@ -56,8 +57,6 @@ def _read_evidence(con: sqlite3.Connection) -> Evidence | None:
     return read_evidence(con)
 
 
-DEFAULT_DB = "bma-archive.db"
-DEFAULT_PATTERNS = ("*.txt", "*.md")
 PathLike = str | os.PathLike[str]
 
 
