@@ -72,11 +72,26 @@ def _library_version(name: str) -> str:
         return "?"
 
 
+def _code_digest() -> str:
+    """The source of the code a fast form calls (feature functions, tokeniser, normalisation):
+    after any change to it the fast form is rebuilt (and checked) from the model file again."""
+    import bma_nlp
+
+    root = Path(bma_nlp.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "classify").glob("*.py"), root / "tokenize.py", root / "text" / "normalize.py"]):
+        try:
+            digest.update(path.name.encode("utf-8") + path.read_bytes())
+        except OSError:
+            digest.update(path.name.encode("utf-8"))
+    return digest.hexdigest()
+
+
 def cache_key(model_sha256: str) -> str:
     """What a fast form depends on: the verified model file and the code that replays it."""
     from bma_nlp import __version__
 
-    parts = [FORMAT, model_sha256, __version__, _library_version("scikit-learn"), np.__version__.split(".")[0]]
+    parts = [FORMAT, model_sha256, __version__, _library_version("scikit-learn"), np.__version__.split(".")[0], _code_digest()]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -266,6 +281,10 @@ class _Calibrated:
         ]
 
     def proba(self, x: _Rows) -> np.ndarray:
+        if x.width != self.folds[0][0].shape[1]:
+            from bma_nlp.errors import ModelError
+
+            raise ModelError(f"the model expects {self.folds[0][0].shape[1]} features, this code gives {x.width}; run `bma-nlp train`")
         k = len(self.classes)
         mean = np.zeros((x.n, k))
         for coef, intercept, positions, sigmoids in self.folds:
