@@ -11,7 +11,7 @@ classifier keeps ``newmm``, which the shipped model was trained with.
 
 Start-up: building the whole dictionary costs 0.5-0.8 s (PyThaiNLP's trie, or nlpo3's), more
 than a search takes. newmm only ever looks up dictionary words that occur in the text, so the
-first few texts of a process (a search query, one note to classify) are tokenised with a
+first texts of a process (a search query, the notes of one report) are tokenised with a
 dictionary of just the words they contain: the same tokens, in milliseconds. The dictionary's
 word list is read from PyThaiNLP's corpus file without importing PyThaiNLP.
 """
@@ -31,11 +31,13 @@ from typing import Any
 ENGINES = ("newmm", "nlpo3")
 CHUNK_CHARS = 8192  # newmm's time per character grows with the text's length: cut long texts
 _SPACE_RUN = re.compile(r"\s+")
-# Texts tokenised with a per-text dictionary before the whole dictionary is built; and the
-# longest text that gets one (a long text contains many words: build the whole dictionary).
-SMALL_DICTIONARY_CALLS = 32
+# How much work per-text dictionaries may cost a process before the whole dictionary is built
+# (in dictionary look-ups: a short text costs its substrings, a longer one a scan of the word
+# list; building the whole trie costs about as much as 60 scans); and the longest text that
+# gets one (a long text contains many words: build the whole dictionary).
+SMALL_DICTIONARY_BUDGET = 40 * 62_000
 SMALL_DICTIONARY_MAX_CHARS = 2000
-_small_calls = 0
+_small_spent = 0
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +56,7 @@ def thai_words() -> frozenset[str]:
         path = os.path.join(folder, "corpus", "words_th.txt")
         if os.path.isfile(path):
             with open(path, encoding="utf-8-sig") as fh:
-                return frozenset(w for w in (line.strip() for line in fh) if w)
+                return frozenset(map(str.strip, fh.read().splitlines())) - {""}
     from pythainlp.corpus import thai_words as pythainlp_words
 
     return frozenset(pythainlp_words())
@@ -136,12 +138,26 @@ def _nlpo3_dictionary(compounds: bool) -> str | None:
 def _small_dictionary(text: str, compounds: bool) -> list[str] | None:
     """The dictionary words occurring in ``text`` while the whole dictionary is not built yet
     (None once it is, or for a long text, or after a few texts: then build it once)."""
-    global _small_calls
+    global _small_spent
     built = _trie.cache_info().currsize or _nlpo3_dictionary.cache_info().currsize
-    if built or len(text) > SMALL_DICTIONARY_MAX_CHARS or _small_calls >= SMALL_DICTIONARY_CALLS:
+    if built or len(text) > SMALL_DICTIONARY_MAX_CHARS or _small_spent >= SMALL_DICTIONARY_BUDGET:
         return None
-    _small_calls += 1
-    return sorted(w for w in _dictionary(compounds) if w in text)
+    words, extra = thai_words(), domain_words() if compounds else frozenset()
+    longest = _longest_word()
+    substrings = len(text) * min(len(text), longest)
+    _small_spent += min(substrings, len(words))
+    if substrings > len(words) // 4:  # a long text: scan the dictionary
+        return sorted(w for w in _dictionary(compounds) if w in text)
+    found = {  # a short text (a query): look up its substrings instead of scanning 62k words
+        piece for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)
+        if (piece := text[i:j]) in words or piece in extra
+    }  # fmt: skip
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _longest_word() -> int:
+    return max(max(map(len, thai_words())), max(map(len, domain_words()), default=0))
 
 
 @lru_cache(maxsize=1)
@@ -159,7 +175,7 @@ def _nlpo3_segment(text: str, dictionary_name: str) -> tuple[str, ...]:
 
 
 def warm_up(engine: str = "newmm") -> None:
-    """Build the whole dictionaries of ``engine`` now (both units), not at the 33rd text."""
+    """Build the whole dictionaries of ``engine`` now (both units), not when the per-text budget runs out."""
     for compounds in (True, False):
         if engine != "nlpo3" or _nlpo3_dictionary(compounds) is None:
             _trie(compounds)

@@ -19,9 +19,9 @@ TEXTS = [str(t) for t in (*SAMPLE_NOTES, *NOTES_APPROVAL, *NOTES_PROCUREMENT, *N
 @pytest.mark.parametrize("engine", tok.ENGINES)
 @pytest.mark.parametrize("compounds", [True, False])
 def test_per_text_dictionary_gives_the_same_tokens(monkeypatch, engine, compounds):
-    monkeypatch.setattr(tok, "SMALL_DICTIONARY_CALLS", 10**9)
+    monkeypatch.setattr(tok, "SMALL_DICTIONARY_BUDGET", 10**12)
     monkeypatch.setattr(tok, "SMALL_DICTIONARY_MAX_CHARS", 10**9)
-    monkeypatch.setattr(tok, "_small_calls", 0)
+    monkeypatch.setattr(tok, "_small_spent", 0)
     tok._trie.cache_clear()
     tok._nlpo3_dictionary.cache_clear()
     small = [tok.word_tokenize(t, engine, compounds, keep) for t in TEXTS for keep in (True, False)]

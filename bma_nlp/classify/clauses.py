@@ -379,10 +379,14 @@ def _clause_vector(text: str, prepared: bool) -> list[float]:
     return vec
 
 
-def clause_matrix(texts: Iterable[str], weight: float = 1.0) -> object:
+def clause_matrix(texts: Iterable[str], weight: float = 1.0, dense: bool = False) -> object:
     """``clause_vector`` of each prepared text as a sparse matrix (a ``FunctionTransformer`` step).
     ``weight`` scales the block: beside tens of thousands of TF-IDF columns, a larger scale lets
-    the regularised model lean on the clause reading, which carries over to unseen wording."""
+    the regularised model lean on the clause reading, which carries over to unseen wording.
+    ``dense``: as plain rows, without importing SciPy (``bma_nlp.classify.fastform``)."""
+    rows = [[weight * v for v in clause_vector(t, prepared=True)] for t in texts]
+    if dense:
+        return rows
     from scipy.sparse import csr_matrix
 
-    return csr_matrix([[weight * v for v in clause_vector(t, prepared=True)] for t in texts])
+    return csr_matrix(rows)

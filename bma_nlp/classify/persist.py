@@ -32,7 +32,6 @@ import threading
 import warnings
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -124,19 +123,26 @@ def model_bytes(estimator: Any) -> bytes:
     return _deterministic(sio.dumps(estimator))
 
 
-def versions() -> dict[str, str]:
-    import pythainlp
-    import sklearn
-    import skops
+def _installed_version(distribution: str, module: str) -> str:
+    """A library's version from its installed metadata: importing scikit-learn only to read
+    ``__version__`` costs a second, more than loading a model's fast form."""
+    from importlib import metadata
 
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return str(importlib.import_module(module).__version__)
+
+
+def versions() -> dict[str, str]:
     from bma_nlp import __version__
 
     return {
         "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "pythainlp": pythainlp.__version__,
+        "scikit-learn": _installed_version("scikit-learn", "sklearn"),
+        "pythainlp": _installed_version("pythainlp", "pythainlp"),
         "numpy": np.__version__,
-        "skops": skops.__version__,
+        "skops": _installed_version("skops", "skops"),
         "bma-nlp": __version__,
     }
 
@@ -208,13 +214,28 @@ def proba_in_label_order(estimator: Any, texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-@dataclass
 class StageModel:
-    """A loaded pipeline with its sidecar metadata."""
+    """A loaded pipeline with its sidecar metadata.
 
-    pipeline: Any
-    meta: dict[str, Any] = field(default_factory=dict)
-    path: Path | None = None
+    ``fast``: the model's fast form (``bma_nlp.classify.fastform``), which predicts when present;
+    ``pipeline`` (the scikit-learn estimator) is then rebuilt from the verified file only when
+    someone asks for it."""
+
+    def __init__(
+        self, pipeline: Any, meta: dict[str, Any] | None = None, path: Path | None = None, *,
+        fast: Any = None, rebuild: Any = None,
+    ) -> None:  # fmt: skip
+        self._pipeline = pipeline
+        self.meta: dict[str, Any] = meta if meta is not None else {}
+        self.path = path
+        self.fast = fast
+        self._rebuild = rebuild
+
+    @property
+    def pipeline(self) -> Any:
+        if self._pipeline is None and self._rebuild is not None:
+            self._pipeline = self._rebuild()
+        return self._pipeline
 
     @property
     def threshold(self) -> float:
@@ -225,7 +246,7 @@ class StageModel:
         if not texts:
             return np.zeros((0, len(LABELS)))
         unique = list(dict.fromkeys(texts))
-        table = proba_in_label_order(self.pipeline, unique)
+        table = proba_in_label_order(self.fast if self.fast is not None else self.pipeline, unique)
         row = {text: i for i, text in enumerate(unique)}
         return table[[row[t] for t in texts]]
 
@@ -303,6 +324,18 @@ def _load_uncached(path: Path, trust: bool) -> StageModel:
     check_versions(meta, where)
     if list(meta.get("labels", [])) != list(LABELS):
         raise ModelError(f"model labels {meta.get('labels')} are not {list(LABELS)}; {RETRAIN}", where)
+    from bma_nlp.classify import fastform
+
+    fast = fastform.load_cached(digest)  # this verified file's numbers, predicted without scikit-learn
+    if fast is not None:
+        return StageModel(None, meta, path, fast=fast, rebuild=lambda: _rebuild(blob, where))
+    pipeline = _rebuild(blob, where)
+    fastform.store(digest, pipeline)  # for the next process (only if it scores as this one)
+    return StageModel(pipeline, meta, path)
+
+
+def _rebuild(blob: bytes, where: str) -> Any:
+    """The scikit-learn estimator in a verified model file: skops rebuilds allow-listed types only."""
     import skops.io as sio
     from sklearn.exceptions import InconsistentVersionWarning
 
@@ -326,7 +359,7 @@ def _load_uncached(path: Path, trust: bool) -> StageModel:
     classes = {str(c) for c in getattr(pipeline, "classes_", [])}
     if not hasattr(pipeline, "predict_proba") or not classes or not classes <= set(LABELS):
         raise ModelError(f"file does not hold a stage classifier; {RETRAIN}", where)
-    return StageModel(pipeline, meta, path)
+    return pipeline
 
 
 _cache: dict[tuple[str, int, int, bool], StageModel] = {}

@@ -168,12 +168,16 @@ def cue_vector(text: str, prepared: bool = False) -> list[float]:
     return vec
 
 
-def cue_matrix(texts: Iterable[str]) -> object:
+def cue_matrix(texts: Iterable[str], dense: bool = False) -> object:
     """``cue_vector`` of each prepared text as a sparse matrix (a ``FunctionTransformer`` in the
-    model, after its ``prepare`` step)."""
+    model, after its ``prepare`` step); ``dense``: as plain rows, without importing SciPy
+    (``bma_nlp.classify.fastform``)."""
+    rows = [cue_vector(t, prepared=True) for t in texts]
+    if dense:
+        return rows
     from scipy.sparse import csr_matrix
 
-    return csr_matrix([cue_vector(t, prepared=True) for t in texts])
+    return csr_matrix(rows)
 
 
 def cue_phrases(text: str) -> list[tuple[str, str, str]]:

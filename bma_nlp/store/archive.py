@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.records import Installment, Report
+from bma_nlp.store import DEFAULT_DB, DEFAULT_PATTERNS  # defined in the package: the CLI reads them without importing this module
 from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
 from bma_nlp.store.corrections import Correction, apply_corrections
@@ -56,8 +57,6 @@ def _read_evidence(con: sqlite3.Connection) -> Evidence | None:
     return read_evidence(con)
 
 
-DEFAULT_DB = "bma-archive.db"
-DEFAULT_PATTERNS = ("*.txt", "*.md")
 PathLike = str | os.PathLike[str]
 
 
@@ -240,8 +239,9 @@ def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-_INSERT_INSTALLMENT = (
-    f"INSERT INTO installments (report_id, {', '.join(INSTALLMENT_COLUMNS)}, extra) VALUES (?{', ?' * (len(INSTALLMENT_COLUMNS) + 1)})"
+_INSERT_INSTALLMENT = (  # with the text its index rows read (schema 3: tokens, raw_tokens, facets, facet_trigrams)
+    f"INSERT INTO installments (report_id, {', '.join(INSTALLMENT_COLUMNS)}, extra, tokens, raw_tokens, facets, facet_trigrams) "
+    f"VALUES (?{', ?' * (len(INSTALLMENT_COLUMNS) + 5)})"
 )
 
 
@@ -684,7 +684,7 @@ class Archive:
             sources=json.dumps(report.sources, ensure_ascii=False),
             repairs=json.dumps(report.repairs, ensure_ascii=False, default=_json_default),
             corrections=json.dumps(report.corrections, ensure_ascii=False, default=_json_default) if report.corrections else None,
-            file_id=file_ids[0], updated_at=now, pipeline=version, derived_at=now,
+            file_id=file_ids[0], updated_at=now, pipeline=version, derived_at=now, header_tokens=item.header_tokens,
         )  # fmt: skip
         row = con.execute("SELECT id FROM reports WHERE key = ?", (key,)).fetchone()
         if row is not None:
@@ -739,7 +739,8 @@ class Archive:
     ) -> None:
         con = self.con
         values = [_plain(getattr(inst, c, None)) for c in INSTALLMENT_COLUMNS]
-        iid = con.execute(_INSERT_INSTALLMENT, [report_id, *values, _extra(inst, INSTALLMENT_COLUMNS)]).lastrowid
+        row = [report_id, *values, _extra(inst, INSTALLMENT_COLUMNS), note_tokens, raw_tokens, facet_text[0], facet_text[1]]
+        iid = con.execute(_INSERT_INSTALLMENT, row).lastrowid
         raw = inst.note_raw if inst.note_raw != inst.note else ""
         con.execute(
             "INSERT INTO notes_fts (rowid, note, note_raw, header, facets) VALUES (?, ?, ?, ?, ?)", (iid, note_tokens, raw_tokens, header_tokens, facet_text[0])
@@ -747,6 +748,9 @@ class Archive:
         con.execute("INSERT INTO notes_trigram (rowid, note, note_raw, facets) VALUES (?, ?, ?, ?)", (iid, inst.note, raw, facet_text[1]))
 
     def _clear_report(self, report_id: int) -> None:
+        """Remove a report's rows. The index rows go first: an external-content index removes
+        a row's entries by re-reading the text it was indexed with from the installment and
+        report rows, which must not have changed yet."""
         con = self.con
         ids = [(r[0],) for r in con.execute("SELECT id FROM installments WHERE report_id = ?", (report_id,))]
         con.executemany("DELETE FROM notes_fts WHERE rowid = ?", ids)

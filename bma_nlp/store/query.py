@@ -12,6 +12,7 @@ from typing import Any
 
 from bma_nlp.errors import InputError
 from bma_nlp.records import STAGES, Flag, Installment, Project, Report
+from bma_nlp.store import UNKNOWN_STAGE  # defined in the package: the CLI builds --stage without importing this module
 from bma_nlp.store.index import (
     FLAG_FACET,
     FLAG_TRIGRAM,
@@ -29,7 +30,6 @@ from bma_nlp.store.index import (
 )  # fmt: skip
 from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS
 
-UNKNOWN_STAGE = "unknown"
 _PROJECT_FIELDS = {f.name for f in fields(Project)}
 _INSTALLMENT_FIELDS = {f.name for f in fields(Installment)}
 _BOOL_COLUMNS = {"on_plan", "on_target"}

@@ -154,7 +154,42 @@ _V2 = (
     "CREATE INDEX corrections_report ON corrections(report_key)",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2]
+# Schema 3: each text is stored once. The two installment indexes become external-content FTS5
+# tables that read their columns from views over ``installments`` and ``reports`` instead of
+# keeping a copy: the token strings and facet strings move into columns of their own, and the
+# project header's tokens, which notes_fts held once per installment (half of the archive's
+# bytes), are kept once per report. The indexes themselves are unchanged (the same text per
+# row is tokenised), so search finds and ranks exactly as before. A row's index entries are
+# removed while its installment and report rows still hold the text it was indexed with (a
+# DELETE on an external-content table re-reads that text): see ``Archive._clear_report``.
+_NOTES_FTS_SOURCE = (
+    "CREATE VIEW notes_fts_source AS SELECT i.id AS id, i.tokens AS note, i.raw_tokens AS note_raw, "
+    "r.header_tokens AS header, i.facets AS facets FROM installments i JOIN reports r ON r.id = i.report_id"
+)
+_NOTES_TRIGRAM_SOURCE = (  # the OCR form only where repair changed the note, as before
+    "CREATE VIEW notes_trigram_source AS SELECT id, note, CASE WHEN note_raw IS note THEN '' ELSE note_raw END AS note_raw, "
+    "facet_trigrams AS facets FROM installments"
+)
+_V3 = (
+    "ALTER TABLE installments ADD COLUMN tokens TEXT",  # the note's tokens (token index)
+    "ALTER TABLE installments ADD COLUMN raw_tokens TEXT",  # the OCR form's tokens where repair changed the note, else ''
+    "ALTER TABLE installments ADD COLUMN facets TEXT",  # filter tokens (token index)
+    "ALTER TABLE installments ADD COLUMN facet_trigrams TEXT",  # the same as private-use trigrams (trigram index)
+    "ALTER TABLE reports ADD COLUMN header_tokens TEXT",  # name, agency and narrative, tokenised
+    "UPDATE installments SET (tokens, raw_tokens, facets) = (SELECT note, note_raw, facets FROM notes_fts WHERE notes_fts.rowid = installments.id)",
+    "UPDATE installments SET facet_trigrams = (SELECT facets FROM notes_trigram WHERE notes_trigram.rowid = installments.id)",
+    "UPDATE reports SET header_tokens = (SELECT f.header FROM installments i JOIN notes_fts f ON f.rowid = i.id WHERE i.report_id = reports.id ORDER BY i.id LIMIT 1)",
+    "DROP TABLE notes_fts",
+    "DROP TABLE notes_trigram",
+    _NOTES_FTS_SOURCE,
+    _NOTES_TRIGRAM_SOURCE,
+    f"""CREATE VIRTUAL TABLE notes_fts USING fts5(note, note_raw, header, facets, content='notes_fts_source', content_rowid='id', tokenize="{TOKEN_TOKENIZER}")""",
+    "CREATE VIRTUAL TABLE notes_trigram USING fts5(note, note_raw, facets, content='notes_trigram_source', content_rowid='id', tokenize='trigram')",
+    "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')",
+    "INSERT INTO notes_trigram (notes_trigram) VALUES ('rebuild')",
+)
+
+MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The record fields that have their own column. Any other field of ``Project`` or

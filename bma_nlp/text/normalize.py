@@ -23,14 +23,17 @@ _TONES = "\u0e48-\u0e4b"
 
 # ํ (+ tone) + า -> (tone +) ำ ; tone written after ํ is moved before ำ as Thai spelling requires.
 _AM_SPLIT = re.compile(f"{_NIKHAHIT}([{_TONES}]?){_SARA_AA}")
-# the characters PyThaiNLP's rules act on: leading vowel เ, follow vowels, marks
-_THAI_MARKS = re.compile("[\u0e30-\u0e3a\u0e40\u0e45\u0e47-\u0e4e]")
+# the characters PyThaiNLP's rules act on: lead vowels (a repeated โ too), follow vowels, marks
+_THAI_MARKS = re.compile("[\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]")
 _TONE_TWICE_AA = re.compile(f"([{_TONES}])\\1{_SARA_AA}")
 # Every place one of PyThaiNLP's rules (reorder_vowels, remove_repeat_vowels,
-# remove_spaces_before_marks) can act: เเ; a tone, thanthakhat or nikhahit before a vowel sign or
-# mark; a follow vowel before a tone; lakkhangyao; a vowel or sign repeated; a space before a mark.
+# remove_spaces_before_marks) can act: เเ; a tone or thanthakhat before a vowel sign above or
+# below or a mark; nikhahit (+ tones) before า; a follow vowel before a tone; lakkhangyao; a vowel
+# or sign repeated; a space before a mark. (A tone before า, ะ or ำ is how Thai is spelt, ร้าง:
+# no rule acts there, so most Thai queries stay clear of importing PyThaiNLP.)
 _RULE_TRIGGERS = re.compile(
-    "\u0e40\u0e40|[\u0e48-\u0e4d][\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]|\u0e45"
+    "\u0e40\u0e40|[\u0e48-\u0e4c][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]|\u0e4d[\u0e48-\u0e4b]*\u0e32"
+    "|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]|\u0e45"
     "|([\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]) *\\1| [\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
 )
 # ...and C0 control characters (NUL, ESC, BEL...; tab, newlines and form feed stay): never text,

@@ -1,0 +1,579 @@
+"""A fast form of a loaded stage model: NumPy arrays and JSON, predicted without scikit-learn.
+
+Why: importing scikit-learn and rebuilding the model with skops cost 2-4 s of CPU, far more
+than classifying a note, so ``bma-nlp classify 'text'`` waited seconds for milliseconds of
+work. After a model has passed the loading rules of ``bma_nlp.classify.persist`` (its sha256
+pinned or trusted, allow-listed types only) and been rebuilt by skops once, its fitted numbers
+(vocabularies, idf weights, linear coefficients, sigmoid calibrations, the stacking table) are
+written to the user's cache folder; later processes that load the same verified model file
+read those numbers instead and predict with NumPy.
+
+Trust: the fast form holds no code. It is a ``.npz`` read with ``allow_pickle=False`` (NumPy
+refuses object arrays) and a JSON spec; the only callables it names are resolved through the
+same allow-list as a model file (``persist.allowed_type``: functions of ``bma_nlp.classify``
+and the project's tokenizer). It is found by the sha256 of the model file that was verified in
+this very load, is used only when it carries the sha256 of its own bytes, is owned by the user
+and writable by nobody else, and was written by this version of bma-nlp, scikit-learn and
+NumPy. Deleting it is always safe (the next load rebuilds it).
+
+Exactness: the predictor repeats scikit-learn's arithmetic (same n-grams, float32 TF-IDF with
+float64 row norms, sparse dot in column order, sigmoid calibration averaged over the folds,
+the stacking gate). A fast form is written only when its probabilities equal the rebuilt
+model's on probe texts (within ``TOLERANCE``); a model with any other component is simply not
+cached and loads through skops as before.
+
+``$BMA_NLP_CACHE``: the cache folder (default: ``$XDG_CACHE_HOME/bma-nlp`` or
+``~/.cache/bma-nlp``; ``%LOCALAPPDATA%/bma-nlp/cache`` on Windows); ``off`` disables it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FORMAT = "bma-nlp-fastform/1"
+CACHE_ENV = "BMA_NLP_CACHE"
+TOLERANCE = 1e-6
+BATCH = 512  # notes scored at once (bounds the coefficient gather: classes x non-zeros)
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's character-analyzer whitespace rule
+
+
+class Unsupported(Exception):
+    """The model holds a component this module does not reproduce (it then loads via skops)."""
+
+
+def cache_dir() -> Path | None:
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env.lower() in ("off", "0", "no", "false"):
+        return None
+    if env:
+        return Path(env)
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "bma-nlp" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "bma-nlp"
+
+
+def _library_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def _code_digest() -> str:
+    """The source of the code a fast form calls (feature functions, tokeniser, normalisation):
+    after any change to it the fast form is rebuilt (and checked) from the model file again."""
+    import bma_nlp
+
+    root = Path(bma_nlp.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "classify").glob("*.py"), root / "tokenize.py", root / "text" / "normalize.py"]):
+        try:
+            digest.update(path.name.encode("utf-8") + path.read_bytes())
+        except OSError:
+            digest.update(path.name.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def cache_key(model_sha256: str) -> str:
+    """What a fast form depends on: the verified model file and the code that replays it."""
+    from bma_nlp import __version__
+
+    parts = [FORMAT, model_sha256, __version__, _library_version("scikit-learn"), np.__version__.split(".")[0], _code_digest()]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------------------------------------
+# the predictor
+
+
+def _resolve_function(name: str) -> Callable[..., Any]:
+    from bma_nlp.classify.persist import _resolve, allowed_type
+
+    if not allowed_type(name):
+        raise Unsupported(f"function {name} is outside the allow-list")
+    func = _resolve(name)
+    if not callable(func):
+        raise Unsupported(f"{name} is not a function")
+    return func  # type: ignore[no-any-return]
+
+
+def _dotted(func: Any) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+class _Rows:
+    """Features of a batch as sorted (row, column, value) triplets, values float64."""
+
+    def __init__(self, n: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, width: int) -> None:
+        self.n, self.rows, self.cols, self.vals, self.width = n, rows, cols, vals, width
+
+
+def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
+    min_n, max_n = ngram_range
+    if max_n == 1:
+        return tokens
+    if min_n == 1:
+        out = list(tokens)
+        min_n += 1
+    else:
+        out = []
+    for n in range(min_n, min(max_n + 1, len(tokens) + 1)):
+        for i in range(len(tokens) - n + 1):
+            out.append(" ".join(tokens[i : i + n]))
+    return out
+
+
+def _char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    text = _WHITE_SPACES.sub(" ", text)
+    min_n, max_n = ngram_range
+    out = []
+    for w in text.split():
+        w = " " + w + " "
+        for n in range(min_n, max_n + 1):
+            offset = 0
+            out.append(w[offset : offset + n])
+            while offset + n < len(w):
+                offset += 1
+                out.append(w[offset : offset + n])
+            if offset == 0:
+                break
+    return out
+
+
+def _char_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    text = _WHITE_SPACES.sub(" ", text)
+    min_n, max_n = ngram_range
+    if min_n == 1:
+        out = list(text)
+        min_n += 1
+    else:
+        out = []
+    for n in range(min_n, min(max_n + 1, len(text) + 1)):
+        for i in range(len(text) - n + 1):
+            out.append(text[i : i + n])
+    return out
+
+
+class _Tfidf:
+    """``CountVectorizer``/``TfidfVectorizer.transform``."""
+
+    def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.analyzer = spec["analyzer"]
+        self.lowercase = bool(spec["lowercase"])
+        self.ngram_range = (int(spec["ngram_range"][0]), int(spec["ngram_range"][1]))
+        self.binary = bool(spec["binary"])
+        self.sublinear_tf = bool(spec["sublinear_tf"])
+        self.norm = spec["norm"]
+        self.dtype = np.dtype(spec["dtype"])
+        self.vocabulary = {term: i for i, term in enumerate(spec["terms"])}
+        self.idf = arrays[spec["idf"]].astype(self.dtype) if spec.get("idf") else None
+        self.tokenizer: Callable[[str], list[str]] | None = None
+        if spec.get("tokenizer"):
+            self.tokenizer = _resolve_function(spec["tokenizer"])
+        elif self.analyzer == "word":
+            pattern = re.compile(spec["token_pattern"])
+            if pattern.groups > 1:
+                raise Unsupported("token pattern with several groups")
+            self.tokenizer = pattern.findall
+
+    def features(self, doc: str) -> list[str]:
+        if self.lowercase:
+            doc = doc.lower()
+        if self.analyzer == "word":
+            assert self.tokenizer is not None
+            return _word_ngrams(list(self.tokenizer(doc)), self.ngram_range)
+        if self.analyzer == "char_wb":
+            return _char_wb_ngrams(doc, self.ngram_range)
+        return _char_ngrams(doc, self.ngram_range)
+
+    def transform(self, docs: Sequence[str]) -> _Rows:
+        rows: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
+        vocabulary = self.vocabulary
+        for r, doc in enumerate(docs):
+            counter: dict[int, int] = {}
+            for feature in self.features(doc):
+                idx = vocabulary.get(feature)
+                if idx is not None:
+                    counter[idx] = counter.get(idx, 0) + 1
+            for idx in sorted(counter):  # scikit-learn sorts each row's columns
+                rows.append(r)
+                cols.append(idx)
+                counts.append(counter[idx])
+        row_arr = np.asarray(rows, dtype=np.int64)
+        col_arr = np.asarray(cols, dtype=np.int64)
+        data = np.asarray(counts, dtype=self.dtype)
+        if self.binary:
+            data.fill(1)
+        if self.sublinear_tf:
+            np.log(data, data)
+            data += self.dtype.type(1.0)
+        if self.idf is not None:
+            data *= self.idf[col_arr]
+        if self.norm == "l2":  # squares in the data's type, summed in float64 in column order
+            sums = np.bincount(row_arr, weights=(data * data).astype(np.float64), minlength=len(docs))
+            norms = np.sqrt(sums)
+            safe = np.where(norms == 0.0, 1.0, norms)
+            data = (data.astype(np.float64) / safe[row_arr]).astype(self.dtype)
+        return _Rows(len(docs), row_arr, col_arr, data.astype(np.float64), len(vocabulary))
+
+
+class _Function:
+    """``FunctionTransformer`` (no validation): a project function called by name."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.func = _resolve_function(spec["func"])
+        self.kw_args = dict(spec.get("kw_args") or {})
+        # a feature function that can give plain rows says so with a ``dense`` parameter:
+        # building SciPy's sparse matrix means importing SciPy (0.2-0.5 s), for a few numbers
+        self.dense = "dense" in inspect.signature(self.func).parameters
+
+    def apply(self, data: Any) -> Any:
+        return self.func(data, **self.kw_args)
+
+    def transform(self, docs: Sequence[str]) -> _Rows:
+        out = self.func(docs, **self.kw_args, dense=True) if self.dense else self.apply(docs)
+        dense = np.asarray(out.toarray() if hasattr(out, "toarray") else out, dtype=np.float64)
+        if dense.ndim != 2 or dense.shape[0] != len(docs):
+            raise Unsupported("a feature function did not give one row per text")
+        rows, cols = np.nonzero(dense)  # row-major: sorted by row, then column
+        return _Rows(len(docs), rows.astype(np.int64), cols.astype(np.int64), dense[rows, cols], dense.shape[1])
+
+
+def _union(parts: list[_Rows]) -> _Rows:
+    """``FeatureUnion``: the parts side by side, each row's columns in order."""
+    n = parts[0].n
+    offset = 0
+    rows, cols, vals = [], [], []
+    for part in parts:
+        rows.append(part.rows)
+        cols.append(part.cols + offset)
+        vals.append(part.vals)
+        offset += part.width
+    row_arr, col_arr, val_arr = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    order = np.lexsort((col_arr, row_arr))
+    return _Rows(n, row_arr[order], col_arr[order], val_arr[order], offset)
+
+
+class _Calibrated:
+    """``CalibratedClassifierCV`` (sigmoid) over linear estimators: each fold's decision
+    function, one sigmoid per class, normalised, averaged over the folds."""
+
+    def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.classes = list(spec["classes"])
+        self.folds = [
+            (arrays[f["coef"]], arrays[f["intercept"]], list(f["positions"]), [(float(a), float(b)) for a, b in f["sigmoids"]])
+            for f in spec["folds"]
+        ]
+
+    def proba(self, x: _Rows) -> np.ndarray:
+        if x.width != self.folds[0][0].shape[1]:
+            from bma_nlp.errors import ModelError
+
+            raise ModelError(f"the model expects {self.folds[0][0].shape[1]} features, this code gives {x.width}; run `bma-nlp train`")
+        k = len(self.classes)
+        mean = np.zeros((x.n, k))
+        for coef, intercept, positions, sigmoids in self.folds:
+            scores = _decision(x, coef, intercept)
+            proba = np.zeros((x.n, k))
+            for j, (pos, (a, b)) in enumerate(zip(positions, sigmoids, strict=True)):
+                proba[:, pos] = 1.0 / (1.0 + np.exp(a * scores[:, j] + b))  # scikit-learn: expit(-(a*f + b))
+            denominator = proba.sum(axis=1)[:, np.newaxis]
+            proba = np.divide(proba, denominator, out=np.full_like(proba, 1 / k), where=denominator != 0)
+            proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+            mean += proba
+        mean /= len(self.folds)
+        return mean
+
+
+def _decision(x: _Rows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """``X @ coef.T + intercept`` summed per row in column order, as scipy's CSR product does."""
+    out = np.empty((x.n, coef.shape[0]))
+    for c in range(coef.shape[0]):
+        out[:, c] = np.bincount(x.rows, weights=coef[c, x.cols] * x.vals, minlength=x.n)
+    return out + intercept
+
+
+class _Pipeline:
+    """``Pipeline(prepare, FeatureUnion(...), calibrated classifier)``."""
+
+    def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.prepare = [_Function(s) for s in spec["prepare"]]
+        self.parts: list[_Tfidf | _Function] = [
+            _Tfidf(s, arrays) if s["kind"] == "tfidf" else _Function(s) for s in spec["features"]
+        ]
+        self.clf = _Calibrated(spec["clf"], arrays)
+        self.classes_ = np.array(self.clf.classes)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.clf.classes)))
+        for start in range(0, len(texts), BATCH):
+            docs: Any = list(texts[start : start + BATCH])
+            for step in self.prepare:
+                docs = step.apply(docs)
+            out[start : start + len(docs)] = self.clf.proba(_union([part.transform(docs) for part in self.parts]))
+        return out
+
+
+class FastStacked:
+    """``StackedStage``: the text model where it is sure (top probability >= ``gate``), the
+    clause label's row of ``table`` elsewhere. Has ``predict_proba`` and ``classes_`` like the
+    scikit-learn estimator it stands for."""
+
+    def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.base = _Pipeline(spec["base"], arrays)
+        self.table = arrays[spec["table"]]
+        self.gate = float(spec["gate"])
+        self.labels = list(spec["labels"])
+        self.classes_ = np.array(spec["classes"])
+
+    def _rule(self, text: str) -> int:
+        from bma_nlp.classify.clauses import combine, mentions
+
+        label, _ = combine(mentions(text))
+        return self.labels.index(label) if label in self.labels else 0
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        raw = self.base.predict_proba(texts)
+        base = np.zeros((len(texts), len(self.labels)))
+        for j, label in enumerate(self.base.classes_):
+            base[:, self.labels.index(str(label))] = raw[:, j]
+        rules = np.array([self._rule(t) for t in texts], dtype=int)
+        sure = base.max(axis=1) >= self.gate
+        return np.asarray(np.where(sure[:, None], base, self.table[rules]))
+
+
+def _build(spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
+    if spec.get("kind") == "stacked":
+        return FastStacked(spec, arrays)
+    if spec.get("kind") == "pipeline":
+        return _Pipeline(spec, arrays)
+    raise Unsupported(f"unknown fast-form kind {spec.get('kind')!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# from a rebuilt scikit-learn model
+
+
+class _Arrays:
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"a{len(self.arrays)}"
+        array = np.asarray(value)
+        if array.dtype == object:
+            raise Unsupported("object array")
+        self.arrays[name] = array
+        return name
+
+
+def _cls(obj: Any) -> str:
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+def _function_spec(step: Any) -> dict[str, Any]:
+    if not _cls(step).endswith("FunctionTransformer") or step.validate:
+        raise Unsupported(f"{_cls(step)} is not a plain FunctionTransformer")
+    kw = dict(step.kw_args or {})
+    json.dumps(kw)  # only JSON values (a weight), never objects
+    return {"kind": "function", "func": _dotted(step.func), "kw_args": kw}
+
+
+def _tfidf_spec(vec: Any, store: _Arrays) -> dict[str, Any]:
+    name = _cls(vec)
+    if name not in ("sklearn.feature_extraction.text.TfidfVectorizer", "sklearn.feature_extraction.text.CountVectorizer"):
+        raise Unsupported(name)
+    if vec.analyzer not in ("word", "char_wb", "char") or vec.preprocessor is not None or vec.strip_accents is not None:
+        raise Unsupported("vectorizer with a custom analyzer, preprocessor or accent stripping")
+    if vec.stop_words is not None or vec.input != "content":
+        raise Unsupported("vectorizer with stop words or file input")
+    terms = [""] * len(vec.vocabulary_)
+    for term, i in vec.vocabulary_.items():
+        terms[int(i)] = term
+    tfidf = name.endswith("TfidfVectorizer")
+    return {
+        "kind": "tfidf",
+        "analyzer": vec.analyzer,
+        "lowercase": bool(vec.lowercase),
+        "ngram_range": list(vec.ngram_range),
+        "binary": bool(vec.binary),
+        "sublinear_tf": bool(tfidf and vec.sublinear_tf),
+        "norm": vec.norm if tfidf else None,
+        "dtype": np.dtype(vec.dtype).name,
+        "tokenizer": _dotted(vec.tokenizer) if vec.analyzer == "word" and vec.tokenizer is not None else None,
+        "token_pattern": vec.token_pattern,
+        "terms": terms,
+        "idf": store.add(vec.idf_) if tfidf and vec.use_idf else None,
+    }
+
+
+def _calibrated_spec(clf: Any, store: _Arrays) -> dict[str, Any]:
+    if _cls(clf) != "sklearn.calibration.CalibratedClassifierCV" or clf.method != "sigmoid":
+        raise Unsupported(f"{_cls(clf)} (only sigmoid CalibratedClassifierCV)")
+    classes = [str(c) for c in clf.classes_]
+    if len(classes) < 3:
+        raise Unsupported("binary calibration")
+    folds = []
+    for cc in clf.calibrated_classifiers_:
+        est = cc.estimator
+        if _cls(est) not in ("sklearn.svm._classes.LinearSVC", "sklearn.linear_model._logistic.LogisticRegression"):
+            raise Unsupported(_cls(est))
+        if est.coef_.ndim != 2 or est.coef_.shape[0] != len(est.classes_) or cc.method != "sigmoid":
+            raise Unsupported("one-vs-rest coefficients expected")
+        positions = [classes.index(str(c)) for c in est.classes_]
+        folds.append({
+            "coef": store.add(np.asarray(est.coef_, dtype=np.float64)),
+            "intercept": store.add(np.asarray(est.intercept_, dtype=np.float64)),
+            "positions": positions,
+            "sigmoids": [[float(cal.a_), float(cal.b_)] for cal in cc.calibrators],
+        })  # fmt: skip
+    return {"classes": classes, "folds": folds}
+
+
+def _pipeline_spec(pipe: Any, store: _Arrays) -> dict[str, Any]:
+    if _cls(pipe) != "sklearn.pipeline.Pipeline":
+        raise Unsupported(_cls(pipe))
+    steps = [step for _name, step in pipe.steps]
+    *before, union, clf = steps
+    if _cls(union) != "sklearn.pipeline.FeatureUnion" or union.transformer_weights is not None:
+        raise Unsupported("a FeatureUnion without weights before the classifier")
+    features = []
+    for _name, part in union.transformer_list:
+        if part == "drop" or part == "passthrough":
+            raise Unsupported("dropped or passed-through union part")
+        features.append(_function_spec(part) if _cls(part).endswith("FunctionTransformer") else _tfidf_spec(part, store))
+    return {"kind": "pipeline", "prepare": [_function_spec(s) for s in before], "features": features, "clf": _calibrated_spec(clf, store)}
+
+
+def spec_of(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The fast form of a rebuilt model (raises ``Unsupported`` for anything else)."""
+    store = _Arrays()
+    if _cls(model) == "bma_nlp.classify.stack.StackedStage":
+        from bma_nlp.classify.stack import LABELS
+
+        spec = {
+            "kind": "stacked",
+            "base": _pipeline_spec(model.base_, store),
+            "table": store.add(np.asarray(model.table_, dtype=np.float64)),
+            "gate": float(model.gate_),
+            "labels": list(LABELS),
+            "classes": [str(c) for c in model.classes_],
+        }
+    else:
+        spec = _pipeline_spec(model, store)
+    return spec, store.arrays
+
+
+def probe_texts() -> list[str]:
+    """Texts a fast form must score exactly as the rebuilt model: the lines of the bundled
+    sample report (Thai notes, numbers, labels, punctuation) and a few made-up edge cases."""
+    sample = (resources.files("bma_nlp") / "data" / "samples" / "dusit-school-network-2566.txt").read_text(encoding="utf-8")
+    lines = [line.strip() for line in sample.splitlines() if line.strip()]
+    return [*dict.fromkeys(lines), "ก", "100 %", "ABC def", "จซ.จจ. แล้วเสร็จ ๑๐๐ %", "  \t "]
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache
+
+
+def _pack(spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
+    out = io.BytesIO()
+    blob = json.dumps(spec, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    np.savez(out, spec=np.frombuffer(blob, dtype=np.uint8), **arrays)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def _unpack(data: bytes) -> Any:
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        spec = json.loads(npz["spec"].tobytes().decode("utf-8"))
+        arrays = {name: npz[name] for name in npz.files if name != "spec"}
+    return _build(spec, arrays)
+
+
+def _safe_to_read(path: Path) -> bool:
+    """Owned by this user and writable by nobody else (the folder too), as ssh asks of its keys."""
+    if not hasattr(os, "getuid"):
+        return True
+    for p in (path, path.parent):
+        st = p.stat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return False
+    return True
+
+
+def load_cached(model_sha256: str) -> Any | None:
+    """The fast form of the verified model with this sha256, or None (no cache, stale, altered)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = cache_key(model_sha256)
+    try:
+        found = sorted(folder.glob(f"stage-{key}-*.npz"))
+        for path in found:
+            if not _safe_to_read(path):
+                continue
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest()[:32] != path.stem.rsplit("-", 1)[-1]:
+                continue
+            return _unpack(data)
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Unsupported):
+        return None
+    return None
+
+
+def store(model_sha256: str, model: Any) -> Path | None:
+    """Write the fast form of ``model`` (just rebuilt from the verified file with this sha256)
+    when it scores the probe texts as the model does; return its path (None: not cached)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        spec, arrays = spec_of(model)
+        data = _pack(spec, arrays)
+        fast = _unpack(data)
+        probes = probe_texts()
+        expected = np.asarray(model.predict_proba(probes), dtype=np.float64)
+        got = fast.predict_proba(probes)
+        if expected.shape != got.shape or not np.allclose(expected, got, rtol=0.0, atol=TOLERANCE):
+            return None
+        if list(map(str, model.classes_)) != list(map(str, fast.classes_)):
+            return None
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / f"stage-{cache_key(model_sha256)}-{hashlib.sha256(data).hexdigest()[:32]}.npz"
+        fd, tmp = tempfile.mkstemp(prefix=".stage-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+    except (OSError, ValueError, TypeError, AttributeError, Unsupported):
+        return None
+
+
+def max_difference(model: Any, fast: Any, texts: Sequence[str]) -> float:
+    """Largest absolute difference between two models' probabilities on ``texts``."""
+    a = np.asarray(model.predict_proba(list(texts)), dtype=np.float64)
+    b = np.asarray(fast.predict_proba(list(texts)), dtype=np.float64)
+    return float(np.abs(a - b).max()) if a.size else 0.0
+
+
+__all__ = ["FastStacked", "Unsupported", "cache_dir", "load_cached", "max_difference", "probe_texts", "spec_of", "store"]

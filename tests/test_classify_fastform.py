@@ -1,0 +1,119 @@
+"""The stage model's fast form (bma_nlp.classify.fastform): the same probabilities as the model
+rebuilt by skops, read from the user's cache without scikit-learn, and never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bma_nlp.classify import fastform
+from bma_nlp.classify.data import default_data_path, default_external_path, load_examples, load_real
+from bma_nlp.classify.model import clear_cache, default_model_path, load_model
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(fastform.CACHE_ENV, str(folder))
+    clear_cache()
+    yield folder
+    clear_cache()
+
+
+@pytest.fixture(scope="module")
+def rebuilt():
+    """The shipped model as skops rebuilds it (whatever the cache holds)."""
+    return load_model().pipeline
+
+
+def _notes() -> list[str]:
+    texts = [e.text for e in load_examples(default_data_path(), "test")] + [e.text for e in load_examples(default_external_path())]
+    return texts + [e.text for e in load_real()]
+
+
+def test_fast_form_scores_every_labelled_note_as_the_model(rebuilt):
+    spec, arrays = fastform.spec_of(rebuilt)
+    fast = fastform._unpack(fastform._pack(spec, arrays))
+    texts = _notes()
+    assert len(texts) >= 450
+    assert fastform.max_difference(rebuilt, fast, texts) <= 1e-12
+    assert list(fast.classes_) == [str(c) for c in rebuilt.classes_]
+
+
+def test_second_load_reads_the_cache(cache):
+    first = load_model()
+    assert first.fast is None and first.pipeline is not None  # rebuilt by skops, then cached
+    files = list(cache.glob("stage-*.npz"))
+    assert len(files) == 1 and oct(files[0].stat().st_mode & 0o777) == "0o600"
+    clear_cache()
+    second = load_model()
+    assert second.fast is not None
+    note = ["ขณะนี้อยู่ระหว่างดำเนินการจัดซื้อจัดจ้าง"]
+    assert np.array_equal(second.proba(note), first.proba(note))
+    assert second.pipeline is not None and hasattr(second.pipeline, "get_params")  # the estimator, rebuilt on request
+
+
+def test_altered_or_foreign_cache_files_are_ignored(cache):
+    load_model()
+    (path,) = cache.glob("stage-*.npz")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    clear_cache()
+    assert load_model().fast is None  # its own hash no longer matches: skops again, which rewrites it
+    clear_cache()
+    assert load_model().fast is not None
+    clear_cache()
+    if hasattr(os, "getuid"):
+        path.chmod(0o666)  # writable by others: not read
+        assert load_model().fast is None
+
+
+def test_cache_can_be_turned_off(monkeypatch, tmp_path):
+    monkeypatch.setenv(fastform.CACHE_ENV, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    clear_cache()
+    try:
+        assert load_model().fast is None
+        assert load_model(default_model_path()).fast is None
+    finally:
+        clear_cache()
+    assert not list(tmp_path.rglob("*.npz"))
+
+
+def test_a_model_it_cannot_reproduce_is_not_cached(cache):
+    class Other:
+        classes_ = np.array(["approval", "procurement", "completed", "none"])
+
+        def predict_proba(self, texts):
+            return np.full((len(texts), 4), 0.25)
+
+    with pytest.raises(fastform.Unsupported):
+        fastform.spec_of(Other())
+    assert fastform.store("0" * 64, Other()) is None
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+CLASSIFY = """
+import sys
+from click.testing import CliRunner
+from bma_nlp.cli import main
+result = CliRunner().invoke(main, ["classify", "ขณะนี้อยู่ระหว่างดำเนินการจัดซื้อจัดจ้าง"])
+assert result.exit_code == 0, result.output
+print(result.output.strip())
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy", "skops")})) or "-")
+"""
+
+
+def test_classify_with_a_warm_cache_imports_no_scikit_learn(tmp_path):
+    env = {**os.environ, fastform.CACHE_ENV: str(tmp_path / "cache")}
+    cold = subprocess.run([sys.executable, "-c", CLASSIFY], capture_output=True, text=True, timeout=300, env=env, check=True).stdout.splitlines()
+    warm = subprocess.run([sys.executable, "-c", CLASSIFY], capture_output=True, text=True, timeout=300, env=env, check=True).stdout.splitlines()
+    assert cold[0] == warm[0] and '"procurement"' in warm[0]  # same answer
+    assert "sklearn" in cold[1].split() and warm[1] == "-"
+    assert Path(tmp_path / "cache").is_dir()

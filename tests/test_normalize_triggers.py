@@ -1,0 +1,52 @@
+"""Normalisation runs PyThaiNLP's spelling-order rules only where one of them can act: the
+result must be the same as running them on every text (dictionary words, notes, and the same
+with marks shuffled, doubled and spaced as OCR leaves them)."""
+
+from __future__ import annotations
+
+import importlib
+import random
+
+from bma_nlp.tokenize import thai_words
+
+norm = importlib.import_module("bma_nlp.text.normalize")  # the module (bma_nlp.text.normalize is also its function's name)
+
+
+def _always(text: str) -> str:
+    """``normalize_thai`` with the rules run on every text."""
+    from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks
+
+    text = norm.unicodedata.normalize("NFC", text)
+    text = norm._INVISIBLE.sub("", text)
+    text = norm._AM_SPLIT.sub(lambda m: m.group(1) + norm._SARA_AM, text)
+    text = norm._TONE_TWICE_AA.sub(lambda m: m.group(1) + norm._SARA_AM, text)
+    text = text.replace("\u0e40 \u0e40", "\u0e41")
+    return remove_spaces_before_marks(remove_repeat_vowels(text))
+
+
+MARKS = "\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e40\u0e45\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
+
+
+def _garbled(word: str, rng: random.Random) -> str:
+    chars = list(word)
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(len(chars) + 1)
+        kind = rng.random()
+        if kind < 0.4:
+            chars.insert(i, rng.choice(MARKS))
+        elif kind < 0.6 and i < len(chars):
+            chars.insert(i, " ")
+        elif kind < 0.8 and i + 1 < len(chars):
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+        elif i < len(chars):
+            chars.insert(i, chars[i])
+    return "".join(chars)
+
+
+def test_rules_run_wherever_they_would_change_something():
+    rng = random.Random(13)
+    words = sorted(thai_words())
+    texts = rng.sample(words, 6000) + ["ก่อสร้าง", "ร้าง", "น้ำ", "นํ้า", "เเละ", "ผู ้รับ", "กุ่ม", "กิ่ง", "ก่ิง", "นาๅ"]
+    texts += [_garbled(w, rng) for w in rng.sample(words, 6000)]
+    for text in texts:
+        assert norm.normalize_thai(text) == _always(text), repr(text)
