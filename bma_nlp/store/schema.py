@@ -175,7 +175,7 @@ _V3 = (
     "ALTER TABLE installments ADD COLUMN raw_tokens TEXT",  # the OCR form's tokens where repair changed the note, else ''
     "ALTER TABLE installments ADD COLUMN facets TEXT",  # filter tokens (token index)
     "ALTER TABLE installments ADD COLUMN facet_trigrams TEXT",  # the same as private-use trigrams (trigram index)
-    "ALTER TABLE reports ADD COLUMN header_tokens TEXT",  # name, agency and narrative, tokenised
+    "ALTER TABLE reports ADD COLUMN header_tokens TEXT",  # name and agency, tokenised (the narrative is in headers_trigram, once per report)
     "UPDATE installments SET (tokens, raw_tokens, facets) = (SELECT note, note_raw, facets FROM notes_fts WHERE notes_fts.rowid = installments.id)",
     "UPDATE installments SET facet_trigrams = (SELECT facets FROM notes_trigram WHERE notes_trigram.rowid = installments.id)",
     "UPDATE reports SET header_tokens = (SELECT f.header FROM installments i JOIN notes_fts f ON f.rowid = i.id WHERE i.report_id = reports.id ORDER BY i.id LIMIT 1)",
