@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bma_nlp.errors import ArchiveError
@@ -170,6 +171,16 @@ _NOTES_TRIGRAM_SOURCE = (  # the OCR form only where repair changed the note, as
     "CREATE VIEW notes_trigram_source AS SELECT id, note, CASE WHEN note_raw IS note THEN '' ELSE note_raw END AS note_raw, "
     "facet_trigrams AS facets FROM installments"
 )
+def _header_tokens(con: sqlite3.Connection) -> None:
+    """A report's header tokens as ``store.work.index_report`` makes them now (name and agency)."""
+    from bma_nlp.store.index import index_text
+
+    rows = con.execute("SELECT id, name, agency FROM reports").fetchall()
+    con.executemany(
+        "UPDATE reports SET header_tokens = ? WHERE id = ?", [(index_text(" ".join(x for x in (name, agency) if x)), rid) for rid, name, agency in rows]
+    )
+
+
 _V3 = (
     "ALTER TABLE installments ADD COLUMN tokens TEXT",  # the note's tokens (token index)
     "ALTER TABLE installments ADD COLUMN raw_tokens TEXT",  # the OCR form's tokens where repair changed the note, else ''
@@ -178,7 +189,7 @@ _V3 = (
     "ALTER TABLE reports ADD COLUMN header_tokens TEXT",  # name and agency, tokenised (the narrative is in headers_trigram, once per report)
     "UPDATE installments SET (tokens, raw_tokens, facets) = (SELECT note, note_raw, facets FROM notes_fts WHERE notes_fts.rowid = installments.id)",
     "UPDATE installments SET facet_trigrams = (SELECT facets FROM notes_trigram WHERE notes_trigram.rowid = installments.id)",
-    "UPDATE reports SET header_tokens = (SELECT f.header FROM installments i JOIN notes_fts f ON f.rowid = i.id WHERE i.report_id = reports.id ORDER BY i.id LIMIT 1)",
+    _header_tokens,  # schema 2 indexed the narrative with them: tokenised again from name and agency
     "DROP TABLE notes_fts",
     "DROP TABLE notes_trigram",
     _NOTES_FTS_SOURCE,
@@ -189,7 +200,8 @@ _V3 = (
     "INSERT INTO notes_trigram (notes_trigram) VALUES ('rebuild')",
 )
 
-MIGRATIONS: list[tuple[str, ...]] = [_V1, _V2, _V3]
+# A step is SQL, or a function of the connection where SQL cannot say it (tokenising).
+MIGRATIONS: list[tuple[str | Callable[[sqlite3.Connection], None], ...]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The record fields that have their own column. Any other field of ``Project`` or
@@ -233,7 +245,10 @@ def migrate(con: sqlite3.Connection, where: str) -> int:
             version = _version(con)  # another process may have migrated meanwhile
             if version < SCHEMA_VERSION:
                 for statement in MIGRATIONS[version]:
-                    con.execute(statement)
+                    if callable(statement):
+                        statement(con)
+                    else:
+                        con.execute(statement)
                 con.execute(f"PRAGMA user_version = {version + 1}")
             con.execute("COMMIT")
         except BaseException as exc:
