@@ -27,10 +27,14 @@ _AM_SPLIT = re.compile(f"{_NIKHAHIT}([{_TONES}]?){_SARA_AA}")
 _THAI_MARKS = re.compile("[\u0e30-\u0e3a\u0e40\u0e45\u0e47-\u0e4e]")
 _TONE_TWICE_AA = re.compile(f"([{_TONES}])\\1{_SARA_AA}")
 # Every place one of PyThaiNLP's rules (reorder_vowels, remove_repeat_vowels,
-# remove_spaces_before_marks) can act: เเ; a tone, thanthakhat or nikhahit before a vowel sign or
-# mark; a follow vowel before a tone; lakkhangyao; a vowel or sign repeated; a space before a mark.
+# remove_spaces_before_marks) can act, one alternative per rule: เเ; a tone or thanthakhat before an
+# above/below vowel; nikhahit (+ tones) + า; a follow vowel before a tone; lakkhangyao; a vowel or
+# sign repeated (spaces between); two tones; a space before a mark. No rule reads across a line
+# break, so the rules run on the lines holding a trigger only (a tone before า, as Thai is
+# spelled, is none: the rules would cost time on nearly every line of a report).
 _RULE_TRIGGERS = re.compile(
-    "\u0e40\u0e40|[\u0e48-\u0e4d][\u0e30-\u0e3a\u0e45\u0e47-\u0e4e]|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]|\u0e45"
+    "\u0e40\u0e40|[\u0e48-\u0e4c][\u0e31\u0e34-\u0e39\u0e47\u0e4d]|\u0e4d[\u0e48-\u0e4b]*\u0e32"
+    "|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]|\u0e45|[\u0e48-\u0e4b]{2}"
     "|([\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]) *\\1| [\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
 )
 # ...and C0 control characters (NUL, ESC, BEL...; tab, newlines and form feed stay): never text,
@@ -59,10 +63,29 @@ def normalize_thai(text: str) -> str:
     text = text.replace("\u0e40 \u0e40", "\u0e41")
     if not _RULE_TRIGGERS.search(text):
         return text  # none of PyThaiNLP's rules would change it: a query stays clear of importing PyThaiNLP
+    return _thai_rules_where_triggered(text)
+
+
+def _thai_rules_where_triggered(text: str) -> str:
+    """PyThaiNLP's rules on each line that holds a trigger; the other lines are copied."""
     from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks
 
-    text = remove_repeat_vowels(text)  # reorder_vowels first (เเ -> แ), then repeats
-    return remove_spaces_before_marks(text)
+    out: list[str] = []
+    done = 0
+    for m in _RULE_TRIGGERS.finditer(text):
+        if m.start() < done:
+            continue  # a second trigger on a line already done
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        # the line with the line break before it: lakkhangyao's rule reads the character before
+        context = max(start - 1, 0)
+        line = remove_spaces_before_marks(remove_repeat_vowels(text[context:end]))  # reorder_vowels first (เเ -> แ), then repeats
+        out.append(text[done:context])
+        out.append(line)
+        done = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 def strip_markup(text: str) -> str:
