@@ -33,9 +33,12 @@ _TONE_TWICE_AA = re.compile(f"([{_TONES}])\\1{_SARA_AA}")
 # break, so the rules run on the lines holding a trigger only (a tone before า, as Thai is
 # spelled, is none: the rules would cost time on nearly every line of a report).
 _RULE_TRIGGERS = re.compile(
-    "\u0e40\u0e40|[\u0e48-\u0e4c][\u0e31\u0e34-\u0e39\u0e47\u0e4d]|\u0e4d[\u0e48-\u0e4b]*\u0e32"
+    # the lookahead names every character a trigger starts with: the engine tries the
+    # alternatives only there (twice as fast on a report)
+    "(?=[\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e ])"
+    "(?:\u0e40\u0e40|[\u0e48-\u0e4c][\u0e31\u0e34-\u0e39\u0e47\u0e4d]|\u0e4d[\u0e48-\u0e4b]*\u0e32"
     "|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]|\u0e45|[\u0e48-\u0e4b]{2}"
-    "|([\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]) *\\1| [\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
+    "|([\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]) *\\1| [\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
 )
 # ...and C0 control characters (NUL, ESC, BEL...; tab, newlines and form feed stay): never text,
 # and a NUL or ESC that reached the archive or a terminal would do harm there.
@@ -44,7 +47,6 @@ _BOXES = re.compile("[\u25a0\u25a1\u25aa\u25ab\u25af\u2610\u2b1a\u25fb\u25fc]")
 # Runs of 2+ asterisks are bold markers or ``****`` decorations: typography, never content.
 _ASTERISKS = re.compile(r"\*{2,}")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_TRAILING_WS = re.compile(r"[ \u00a0]+$", re.MULTILINE)
 
 
 def normalize_thai(text: str) -> str:
@@ -61,29 +63,28 @@ def normalize_thai(text: str) -> str:
     text = _TONE_TWICE_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
     # เ + space + เ is แ read in two strokes: joined here, or the repeat rule would drop one เ
     text = text.replace("\u0e40 \u0e40", "\u0e41")
-    if not _RULE_TRIGGERS.search(text):
+    trigger = _RULE_TRIGGERS.search(text)
+    if trigger is None:
         return text  # none of PyThaiNLP's rules would change it: a query stays clear of importing PyThaiNLP
-    return _thai_rules_where_triggered(text)
+    return _thai_rules_where_triggered(text, trigger)
 
 
-def _thai_rules_where_triggered(text: str) -> str:
+def _thai_rules_where_triggered(text: str, trigger: re.Match[str] | None) -> str:
     """PyThaiNLP's rules on each line that holds a trigger; the other lines are copied."""
     from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks
 
     out: list[str] = []
     done = 0
-    for m in _RULE_TRIGGERS.finditer(text):
-        if m.start() < done:
-            continue  # a second trigger on a line already done
-        start = text.rfind("\n", 0, m.start()) + 1
-        end = text.find("\n", m.end())
+    while trigger is not None:
+        start = text.rfind("\n", 0, trigger.start()) + 1
+        end = text.find("\n", trigger.end())
         end = len(text) if end < 0 else end
         # the line with the line break before it: lakkhangyao's rule reads the character before
         context = max(start - 1, 0)
-        line = remove_spaces_before_marks(remove_repeat_vowels(text[context:end]))  # reorder_vowels first (เเ -> แ), then repeats
         out.append(text[done:context])
-        out.append(line)
+        out.append(remove_spaces_before_marks(remove_repeat_vowels(text[context:end])))  # reorder_vowels first (เเ -> แ), then repeats
         done = end
+        trigger = _RULE_TRIGGERS.search(text, end)
     out.append(text[done:])
     return "".join(out)
 
@@ -91,9 +92,14 @@ def _thai_rules_where_triggered(text: str) -> str:
 def strip_markup(text: str) -> str:
     """Drop box glyphs, Markdown escapes, bold markers and asterisk rules, and trailing spaces."""
     text = _BOXES.sub("", text)
-    text = _MD_ESCAPE.sub(r"\1", text)
-    text = _ASTERISKS.sub("", text)
-    return _TRAILING_WS.sub("", text)
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    if "**" in text:
+        text = _ASTERISKS.sub("", text)
+    if " \n" in text or "\u00a0\n" in text or text.endswith((" ", "\u00a0")):
+        # trailing spaces (``$`` of a MULTILINE pattern is a line break or the end): line by line is 3x faster
+        text = "\n".join(line.rstrip(" \u00a0") for line in text.split("\n"))
+    return text
 
 
 def normalize(text: str) -> str:
