@@ -32,7 +32,6 @@ VERDICT_TEXT = {"plan_yes": "เป็นไปตามแผน", "plan_no": "
 
 # Marks OCR loses, adds or swaps (and ฯ, which exports print or drop), and typographic noise.
 _DROP = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e\u0e2f") | set(" \t.…·*#\\_")
-_KEPT = re.compile("[^" + re.escape("".join(sorted(_DROP))) + "]")
 _NOISE = re.compile(r"[\s.…·*#\\_]+")
 
 
@@ -83,10 +82,10 @@ def skeleton_text(text: str) -> str:
 def skeleton(text: str) -> tuple[str, list[int]]:
     """The skeleton of ``text`` and where each of its characters came from in ``text``."""
     if "เเ" not in text:
-        return text.translate(_table()), [m.start() for m in _KEPT.finditer(text)]
+        return text.translate(_table()), [i for i, c in enumerate(text) if c not in _DROP]
     kept = [i for i, c in enumerate(text) if not (c == "เ" and i > 0 and text[i - 1] == "เ")]
     single = "".join(text[i] for i in kept)
-    return single.translate(_table()), [kept[m.start()] for m in _KEPT.finditer(single)]
+    return single.translate(_table()), [kept[i] for i, c in enumerate(single) if c not in _DROP]
 
 
 def compact(text: str) -> str:

@@ -126,12 +126,17 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
     Each tab- or wide-space-separated chunk that reads ``label : value`` is a field; a chunk
     that is not continues the value before it. Empty when the line's first chunk is no field.
     """
+    return list(_fields_of(line, roles))
+
+
+@lru_cache(maxsize=4096)  # copies repeat their lines: read each once
+def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     if ":" not in line:
         if "..." not in line and "…" not in line:
-            return []
+            return ()
         line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
         if ":" not in line:
-            return []
+            return ()
     out: list[tuple[str, str]] = []
     for chunk in _CHUNK_SPLIT.split(line.strip()):
         label, sep, value = chunk.partition(":")
@@ -142,8 +147,8 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
         elif out:
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
         else:
-            return []
-    return out
+            return ()
+    return tuple(out)
 
 
 def match_field(line: str) -> tuple[str, str] | None:
@@ -265,6 +270,7 @@ def _clean_metrics(s: str) -> bool:
     return m is not None and m.group("pct") is not None and m.group("amt") is not None
 
 
+@lru_cache(maxsize=4096)  # copies repeat their lines: restore each once
 def _installment_text(s: str, mode: str) -> str:
     """The line with its installment labels as the form prints them (fuzzy, only where it can matter)."""
     if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):

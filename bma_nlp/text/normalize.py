@@ -40,6 +40,32 @@ _RULE_TRIGGERS = re.compile(
     "|[\u0e30\u0e32\u0e33\u0e45][\u0e48-\u0e4b]|\u0e45|[\u0e48-\u0e4b]{2}"
     "|([\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]) *\\1| [\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])"
 )
+# A fast gate before _RULE_TRIGGERS (whose scan costs more than all other normalisation): every
+# Thai character is one UTF-16 code unit, high byte 0x0E, low byte its place in the block. One
+# bytes.translate maps each low byte of a mark to its kind and deletes the 0x0E bytes, so the
+# marks of each trigger without spaces stand side by side as these kinds (T tone, K thanthakhat,
+# N nikhahit, A other above/below vowels, a า, z ะ, m ำ, L ๅ, e เ, V แโใไ, P phinthu/yamakkan), and
+# plain substring tests find them. The gate may also open where there is no trigger (other
+# code units can map to kinds), never the other way; triggers with a space are found in the text.
+_MARK_KINDS = {
+    "T": "\u0e48\u0e49\u0e4a\u0e4b", "K": "\u0e4c", "N": "\u0e4d", "A": "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47",
+    "a": "\u0e32", "z": "\u0e30", "m": "\u0e33", "L": "\u0e45", "e": "\u0e40", "V": "\u0e41\u0e42\u0e43\u0e44", "P": "\u0e3a\u0e4e",
+}  # fmt: skip
+_KIND_OF_BYTE = bytes(
+    next((ord(kind) for kind, chars in _MARK_KINDS.items() if any(ord(c) & 0xFF == b for c in chars)), ord(".")) for b in range(256)
+)
+# each alternative of _RULE_TRIGGERS without spaces, as kinds: เเ; tone/thanthakhat + above/below
+# vowel; nikhahit (any); follow vowel + tone; lakkhangyao; two tones; a sign repeated
+_TRIGGER_KINDS = (b"ee", b"TA", b"KA", b"N", b"aT", b"zT", b"mT", b"L", b"TT", b"AA", b"KK", b"aa", b"zz", b"mm", b"VV", b"PP")
+_SPACED_TRIGGER = re.compile(" (?:[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]|(?<=([\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]) ) *\\1)")
+
+
+def _may_trigger(text: str) -> bool:
+    """False only where _RULE_TRIGGERS finds nothing (fast: a translate and substring tests)."""
+    kinds = text.encode("utf-16-be", "surrogatepass").translate(_KIND_OF_BYTE, b"\x0e")
+    return any(k in kinds for k in _TRIGGER_KINDS) or _SPACED_TRIGGER.search(text) is not None
+
+
 # ...and C0 control characters (NUL, ESC, BEL...; tab, newlines and form feed stay): never text,
 # and a NUL or ESC that reached the archive or a terminal would do harm there.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -63,7 +89,7 @@ def normalize_thai(text: str) -> str:
     text = _TONE_TWICE_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
     # เ + space + เ is แ read in two strokes: joined here, or the repeat rule would drop one เ
     text = text.replace("\u0e40 \u0e40", "\u0e41")
-    trigger = _RULE_TRIGGERS.search(text)
+    trigger = _RULE_TRIGGERS.search(text) if _may_trigger(text) else None
     if trigger is None:
         return text  # none of PyThaiNLP's rules would change it: a query stays clear of importing PyThaiNLP
     return _thai_rules_where_triggered(text, trigger)
