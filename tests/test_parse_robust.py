@@ -3,6 +3,8 @@ on small texts written here (not taken from any blind file)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bma_nlp.parse import parse_amount, parse_text
@@ -125,3 +127,39 @@ def test_pipe_table_installments_and_dropped_ordinal():
     (report,) = parse_text(text)
     second = report.installments[1]
     assert (second.number, second.disbursement_no, second.disbursed_baht, second.on_plan, second.date) == (2, 2, 41700, False, "2023-01-20")
+
+
+def test_the_label_index_finds_what_a_scan_of_the_whole_lexicon_finds():
+    """classify_label looks only at the labels its index offers; garbled, cut, extended and
+    chunk-dropped labels (random edits of every label) get the label a scan of all would give."""
+    import random
+
+    from bma_nlp.parse import labels as lx
+
+    rnd = random.Random(15)
+    thai = [chr(c) for c in range(0x0E01, 0x0E4E)] + [" ", "."]
+    texts = []
+    for lab in load_labels():
+        for _ in range(25):
+            chars = list(lab.text)
+            for _ in range(rnd.randint(1, 4)):
+                op, j = rnd.random(), rnd.randrange(len(chars))
+                if op < 0.3:
+                    del chars[j]
+                elif op < 0.6:
+                    chars[j] = rnd.choice(thai)
+                elif op < 0.8:
+                    chars.insert(j, rnd.choice(thai))
+                else:
+                    chars = chars[: max(4, j)]
+            texts.append("".join(chars) + rnd.choice(["", " ที่ 2", "ของโครงการ"]))
+    found = 0
+    for roles in (None, lx.HEADER_ROLES, lx.SECTION_ROLES, lx.INSTALLMENT_ROLES + lx.VERDICT_ROLES):
+        for text in texts:
+            obs = lx.compact(text)
+            if not obs or len(obs) > 70 or not re.search("[\u0e01-\u0e2e]", obs):
+                continue
+            scan = lx._best(obs, lx.skeleton_text(obs), lx._of(roles))
+            assert classify_label(text, roles) == scan, (text, roles)
+            found += scan is not None
+    assert found > 400  # the edits leave most labels recognisable: the comparison is not vacuous

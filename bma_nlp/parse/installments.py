@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
 from bma_nlp.parse.labels import VERDICT_ROLES, find_labels
@@ -23,6 +24,8 @@ _NUM = "[0-9๐-๙]"
 _PROGRESS_LABEL = r"(?:ร้อยละ\s*)?(?:ความก้าวหน้า(?:ของงาน|ของโครงการ)?|ผลการดำเนินงาน)\S*"
 _DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่ายแล้ว)"
 METRICS = re.compile(
+    # the lookahead names the words a match starts with: the engine tries the pattern only there
+    r"(?=ร้อยละ|ความก้าวหน้า|ผลการดำเนินงาน)"
     rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
     rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
     rf"(?P<amt>-|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
@@ -35,7 +38,8 @@ _VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
 _LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)[ \t]*(?::|(?=\n))")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
-_EDGE = re.compile(r"^[\s:]+|[\s:]+$")
+# what an edge of a lead may hold: colons and whitespace (every character ``\s`` matches)
+_EDGE = ":\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงานครั้งที่\s*{_NUM}+|::)")
 
 
@@ -55,6 +59,7 @@ class RawInstallment:
     complete: bool = True  # False when the metrics are missing (truncated copy)
 
 
+@lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
     """``(on_plan, on_target)`` from the text after an installment's metrics, however OCR garbled
     the phrases; negations and synonyms (``ล่าช้ากว่าแผน``, ``ต่ำกว่าเป้าหมาย``) are their own labels."""
@@ -74,6 +79,7 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
     return plan, target
 
 
+@lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
     if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
@@ -89,6 +95,7 @@ def is_verdict_line(line: str) -> bool:
     return all(_VERDICT_GLUE.match(r) for r in rest)
 
 
+@lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     """``'รายงานครั้งที่3 :: 25/01/2566 : note'`` -> (3, '2023-01-25', None, 'note')."""
     report_no = None
@@ -96,7 +103,9 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     if m:
         report_no = parse_ordinal(m.group("n"))
         lead = lead[m.end():]
-    lead = _EDGE.sub("", _LEAD_LABELS.sub(" : ", lead))
+    if "วันที่รายงาน" in lead or "ผลการดำเนินงาน" in lead:
+        lead = _LEAD_LABELS.sub(" : ", lead)
+    lead = lead.strip(_EDGE)
     if _NO_DATE.match(lead):
         lead = lead[1:]  # '-' where the date stands: no date given
     iso = bad = None
@@ -109,7 +118,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     if found:
         iso, length = found
         lead = lead[length:]
-    note = " ".join(_EDGE.sub("", lead).split())
+    note = " ".join(lead.strip(_EDGE).split())
     return report_no, iso, bad, note
 
 

@@ -15,6 +15,7 @@ only when that price is small for the label's length.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,7 +32,6 @@ VERDICT_TEXT = {"plan_yes": "เป็นไปตามแผน", "plan_no": "
 
 # Marks OCR loses, adds or swaps (and ฯ, which exports print or drop), and typographic noise.
 _DROP = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e\u0e2f") | set(" \t.…·*#\\_")
-_KEPT = re.compile("[^" + re.escape("".join(sorted(_DROP))) + "]")
 _NOISE = re.compile(r"[\s.…·*#\\_]+")
 
 
@@ -82,10 +82,10 @@ def skeleton_text(text: str) -> str:
 def skeleton(text: str) -> tuple[str, list[int]]:
     """The skeleton of ``text`` and where each of its characters came from in ``text``."""
     if "เเ" not in text:
-        return text.translate(_table()), [m.start() for m in _KEPT.finditer(text)]
+        return text.translate(_table()), [i for i, c in enumerate(text) if c not in _DROP]
     kept = [i for i, c in enumerate(text) if not (c == "เ" and i > 0 and text[i - 1] == "เ")]
     single = "".join(text[i] for i in kept)
-    return single.translate(_table()), [kept[m.start()] for m in _KEPT.finditer(single)]
+    return single.translate(_table()), [kept[i] for i, c in enumerate(single) if c not in _DROP]
 
 
 def compact(text: str) -> str:
@@ -126,8 +126,9 @@ def label_texts(roles: tuple[str, ...] = HEADER_ROLES) -> tuple[str, ...]:
     return tuple(lab.text for lab in load_labels() if lab.role in roles)
 
 
-def _of(roles: tuple[str, ...] | None) -> list[Label]:
-    return [lab for lab in load_labels() if roles is None or lab.role in roles]
+@lru_cache(maxsize=64)
+def _of(roles: tuple[str, ...] | None) -> tuple[Label, ...]:
+    return tuple(lab for lab in load_labels() if roles is None or lab.role in roles)
 
 
 def _near(a: str, b: str) -> bool:
@@ -143,6 +144,39 @@ def _channel_cost(observed: str, intended: str) -> float:
     return ocr_cost(observed, intended)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The labels of some roles, found by what a match needs: every rule of ``classify_label``
+    but the fuzzy one needs the first 4 skeleton letters equal, the fuzzy one a compact length
+    within 3 (then near skeletons)."""
+
+    labels: tuple[Label, ...]
+    by_head: dict[str, tuple[int, ...]]
+    by_length: dict[int, tuple[int, ...]]
+
+
+@lru_cache(maxsize=64)
+def _index(roles: tuple[str, ...] | None) -> _Index:
+    labels = _of(roles)
+    by_head: dict[str, list[int]] = {}
+    by_length: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        by_head.setdefault(lab.skeleton[:4], []).append(i)
+        by_length.setdefault(len(lab.compact), []).append(i)
+    return _Index(labels, {k: tuple(v) for k, v in by_head.items()}, {k: tuple(v) for k, v in by_length.items()})
+
+
+def _candidates(obs: str, sk: str, roles: tuple[str, ...] | None) -> list[Label]:
+    """The labels that can match (lexicon order, so ties resolve as a scan of all would)."""
+    index = _index(roles)
+    found = set(index.by_head.get(sk[:4], ()))
+    for n in range(len(obs) - 3, len(obs) + 4):
+        for i in index.by_length.get(n, ()):
+            if i not in found and _near(sk, index.labels[i].skeleton):
+                found.add(i)
+    return [index.labels[i] for i in sorted(found)]
+
+
 @lru_cache(maxsize=8192)
 def classify_label(text: str, roles: tuple[str, ...] | None = None) -> Label | None:
     """The label ``text`` is (a whole label as printed before ``:``, in a table cell, or alone).
@@ -154,9 +188,14 @@ def classify_label(text: str, roles: tuple[str, ...] | None = None) -> Label | N
     if not obs or len(obs) > 70 or not re.search("[\u0e01-\u0e2e]", obs):
         return None
     sk = skeleton_text(obs)
+    return _best(obs, sk, _candidates(obs, sk, roles))
+
+
+def _best(obs: str, sk: str, labels: Iterable[Label]) -> Label | None:
+    """The cheapest of ``labels`` that ``obs`` (compact, skeleton ``sk``) can be, if any."""
     best: Label | None = None
     best_cost = float("inf")
-    for lab in _of(roles):
+    for lab in labels:
         ls = lab.skeleton
         if sk == ls:
             cost = _channel_cost(obs, lab.compact)

@@ -16,6 +16,7 @@ import csv
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bma_nlp.parse.installments import METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
@@ -55,6 +56,9 @@ _TITLE_SKELETON = skeleton_text("แบบแสดงรายงานคว�
 _SIGNOFF_SKELETONS = tuple(skeleton_text(w) for w in ("ขอรับรองว่า", "ลงชื่อ", "ตำแหน่ง"))
 _SIGNOFF_FIRST = {k[i] for k in _SIGNOFF_SKELETONS for i in (0, 1)}
 _SIGNOFF_FIRST_RAW = {chr(c) for c in range(0x0E01, 0x0E2F) if skeleton_text(chr(c)) in _SIGNOFF_FIRST}
+# a sign-off line starts with one of the words' skeletons, or with it less its first letter (lost)
+_SIGNOFF_HEADS = _SIGNOFF_SKELETONS + tuple(k[1:] for k in _SIGNOFF_SKELETONS if len(k) > 4)
+_DIGITS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙")
 _IDENTITY = {"name", "code", "fiscal_year"}
 # fields whose value may wrap onto the next line (never numbers, dates or the phone)
 _WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator", "coordinator"}
@@ -87,6 +91,8 @@ def _is_print_stamp(s: str) -> bool:
     """``พิมพ์เมื่อ 01/02/2567 09:30``: when the page was printed, not report content."""
     if len(s) > 80 or ("/" not in s and "-" not in s and "." not in s):
         return False
+    if s[-1] not in _DIGITS and not s.endswith("น."):
+        return False  # a stamp ends with its date or clock time (``_STAMP``'s end)
     m = _STAMP.match(s)
     # words, a date and a clock time and nothing else; or a date after a print label (วันที่พิมพ์)
     if m is None:
@@ -96,6 +102,7 @@ def _is_print_stamp(s: str) -> bool:
     return classify_label(m.group(1), ("printed",)) is not None
 
 
+@lru_cache(maxsize=4096)  # copies and pages repeat their lines: classify each once
 def is_furniture(line: str) -> bool:
     s = line.strip()
     if len(s) > 90:
@@ -103,11 +110,11 @@ def is_furniture(line: str) -> bool:
     return _is_title(s) or bool(_ORPHAN_REPORT_NO.match(s)) or bool(_PAGE_NUMBER.match(s)) or _is_print_stamp(s)
 
 
+@lru_cache(maxsize=4096)  # copies and pages repeat their lines: classify each once
 def _is_signoff(s: str) -> bool:
     if not _SIGNOFF_FIRST_RAW.intersection(s[:4]):
         return False
-    head = skeleton_text(s[:16])
-    return any(head.startswith(k) or (len(k) > 4 and head.startswith(k[1:])) for k in _SIGNOFF_SKELETONS)
+    return skeleton_text(s[:16]).startswith(_SIGNOFF_HEADS)
 
 
 _SECTION_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*[.)]?\s+")
@@ -119,12 +126,17 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
     Each tab- or wide-space-separated chunk that reads ``label : value`` is a field; a chunk
     that is not continues the value before it. Empty when the line's first chunk is no field.
     """
+    return list(_fields_of(line, roles))
+
+
+@lru_cache(maxsize=4096)  # copies repeat their lines: read each once
+def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     if ":" not in line:
         if "..." not in line and "…" not in line:
-            return []
+            return ()
         line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
         if ":" not in line:
-            return []
+            return ()
     out: list[tuple[str, str]] = []
     for chunk in _CHUNK_SPLIT.split(line.strip()):
         label, sep, value = chunk.partition(":")
@@ -135,8 +147,8 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
         elif out:
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
         else:
-            return []
-    return out
+            return ()
+    return tuple(out)
 
 
 def match_field(line: str) -> tuple[str, str] | None:
@@ -258,6 +270,7 @@ def _clean_metrics(s: str) -> bool:
     return m is not None and m.group("pct") is not None and m.group("amt") is not None
 
 
+@lru_cache(maxsize=4096)  # copies repeat their lines: restore each once
 def _installment_text(s: str, mode: str) -> str:
     """The line with its installment labels as the form prints them (fuzzy, only where it can matter)."""
     if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
@@ -337,8 +350,8 @@ def split_copies(text: str) -> list[RawCopy]:
                     if table.holds_figures(cells):
                         current.installment_lines.append(table.row_line(cells))
                     continue  # a row without figures (a print stamp caught in the table) is no installment
-        heading = section_heading(s)
-        if heading is not None and ":" not in s:
+        heading = section_heading(s) if ":" not in s else None  # a line with a colon is a field, never a heading
+        if heading is not None:
             role = heading.role
             if role == "section_copy":
                 if current.fields or current.installment_lines:

@@ -85,6 +85,9 @@ def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
     present = [v for v in values if v is not None and v != ""]
     if not present:
         return None, False, False
+    first = present[0]
+    if all(v == first for v in present):
+        return first, False, False  # one reading (most fields): what the count below would give, without it
     counts = Counter(present).most_common()
     winner, top = counts[0]
     tie = len(counts) > 1 and counts[1][1] == top
@@ -184,6 +187,9 @@ def _join_damaged(groups: list[list[ParsedCopy]]) -> list[list[ParsedCopy]]:
     return [g for k, g in enumerate(groups) if k not in joined]
 
 
+_VOTED_FIELDS = [f for f in fields(Project) if f.name not in NARRATIVE_FIELDS and not f.name.endswith("_raw")]
+
+
 def merge_group(group: list[ParsedCopy]) -> Report:
     first = group[0]
     sources = list(dict.fromkeys(c.source for c in group))
@@ -197,9 +203,7 @@ def merge_group(group: list[ParsedCopy]) -> Report:
         else:
             setattr(report.project, name, list(merged))
             setattr(report.project, f"{name}_raw", list(merged))
-    for f in fields(Project):
-        if f.name in NARRATIVE_FIELDS or f.name.endswith("_raw"):
-            continue
+    for f in _VOTED_FIELDS:
         values = [getattr(c.project, f.name) for c in group]
         if f.name in _WRAPPED_FIELDS:
             values = _whole_values(values)

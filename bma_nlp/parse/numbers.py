@@ -29,6 +29,8 @@ def parse_ordinal(text: str | None) -> int | None:
 
 def arabic_digits(text: str) -> str:
     """Thai digits to ASCII digits (everything else unchanged)."""
+    if text.isascii():
+        return text  # nothing to map (a check in O(1); translating a Thai string is slow)
     return text.translate(_THAI_DIGITS)
 
 
