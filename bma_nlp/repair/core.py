@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bma_nlp.records import Repair
 from bma_nlp.repair.channel import MARKS, MIN_EDIT_COST, ocr_cost
-from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, load_lexicon, skeleton
+from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, deletes_within, load_lexicon, skeleton
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
@@ -161,6 +161,16 @@ def _stands_alone(text: str, start: int, length: int) -> bool:
 
 
 def _suspicious(tok: str, lexicon: Lexicon) -> bool:
+    """Is ``tok`` worth a repair attempt? (Remembered per token: archives repeat their words.)"""
+    found = lexicon._suspect_cache.get(tok)
+    if found is None:
+        if len(lexicon._suspect_cache) > 200_000:
+            lexicon._suspect_cache.clear()
+        found = lexicon._suspect_cache[tok] = _judge_suspicious(tok, lexicon)
+    return found
+
+
+def _judge_suspicious(tok: str, lexicon: Lexicon) -> bool:
     tok = tok.strip(".,:;()[]\"'-/…") or tok  # punctuation glued to a word is not part of it
     if tok[0] in MARKS or len(tok) == 1:
         return True  # a token cannot start with a combining mark, and lone letters are fragments
@@ -233,6 +243,44 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
 def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     """Distance-2 fallback over frequent words of similar length (only when nothing closer)."""
     joined = window.replace(" ", "")
+    cached: list[Candidate] | None = lexicon._far_cache.get(joined)
+    if cached is None:
+        if len(lexicon._far_cache) > 50_000:
+            lexicon._far_cache.clear()
+        cached = lexicon._far_cache[joined] = _generate_far_candidates(joined, lexicon)
+    return cached
+
+
+FAR_INDEX_AFTER = 200  # fallback searches by scanning before the deletes index is worth building
+
+
+def _generate_far_candidates(joined: str, lexicon: Lexicon) -> list[Candidate]:
+    """Per length (the token's, give or take two), the five nearest frequent words within two
+    edits (commonest first among equally near ones). A short run scans the words of similar
+    length; a long one builds the two-deletes index once (a second or so) and looks them up."""
+    lexicon._far_searches += 1
+    if not lexicon._far_index and lexicon._far_searches <= FAR_INDEX_AFTER:
+        return _scan_far_candidates(joined, lexicon)
+    index, rank = lexicon.far_index(), lexicon.far_rank()
+    lo, hi = max(3, len(joined) - 2), len(joined) + 2
+    near: dict[str, int] = {}
+    for key in deletes_within(joined, 2):
+        for word in index.get(key, ()):
+            if word not in near and lo <= len(word) <= hi:
+                near[word] = Levenshtein.distance(joined, word, score_cutoff=2)
+    by_length: dict[int, list[tuple[int, int, str]]] = {}
+    for word, distance in near.items():
+        if distance <= 2:
+            by_length.setdefault(len(word), []).append((distance, rank[word], word))
+    out: list[Candidate] = []
+    for length in range(lo, hi + 1):
+        for _, _, word in sorted(by_length.get(length, ()))[:5]:
+            out.append(((word,), lexicon.logp(word)))
+    return sorted(out, key=lambda item: -item[1])
+
+
+def _scan_far_candidates(joined: str, lexicon: Lexicon) -> list[Candidate]:
+    """``_generate_far_candidates`` by measuring every word of similar length (no index)."""
     out: list[Candidate] = []
     buckets = lexicon.words_by_length()
     for length in range(max(3, len(joined) - 2), len(joined) + 3):
@@ -310,6 +358,9 @@ def _score(
                     bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
     favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0]
     rest = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) <= 0] if favoured else candidates
+    # the window's own forms, computed once (not per candidate)
+    flat_window, window_repeats, thai_only = window.replace(" ", ""), window.count("ๆ"), _NOT_THAI.sub("", window)
+    trusted = lexicon.trusted
     for words, lm in favoured + rest:
         relevant = max(MIN_GAIN, best) - MIN_MARGIN
         extra = bonus.get(words, 0.0)
@@ -321,11 +372,11 @@ def _score(
             replacement = words[0] + " " + words[1]  # the words meet where the space was: keep it
         if replacement == window:
             continue
-        if replacement.replace(" ", "") == window.replace(" ", "") and replacement not in lexicon.trusted:
+        if replacement.replace(" ", "") == flat_window and replacement not in trusted:
             continue  # only spacing would change, and not into a listed word
-        if replacement in dropped or replacement.count("ๆ") != window.count("ๆ"):
+        if replacement in dropped or replacement.count("ๆ") != window_repeats:
             continue  # that would delete a whole word (or a repeat mark), not repair one
-        if replacement == _NOT_THAI.sub("", window):
+        if replacement == thai_only:
             continue  # only punctuation would go: not a word repair
         if _duplicates_neighbour(line.text, s, e, window, replacement):
             continue  # it would write again what already stands next to the window
@@ -340,9 +391,13 @@ def _score(
         result = line.text[:s] + replacement + line.text[e:]
         key = result.replace(" ", "")
         rank = (result.count(" "), gain)
-        if key not in by_result or rank > (by_result[key][4], by_result[key][0]):
-            by_result[key] = (gain, a, b, replacement, result.count(" "))
-            best = max(v[0] for v in by_result.values())  # (a replaced entry may have scored lower)
+        held = by_result.get(key)
+        if held is None or rank > (held[4], held[0]):
+            by_result[key] = (gain, a, b, replacement, rank[0])
+            if gain >= best:
+                best = gain
+            elif held is not None and held[0] >= best:  # the best entry was replaced by a lower one
+                best = max(v[0] for v in by_result.values())
 
 
 def _neighbour(line: _Line, k: int, step: int) -> str | None:
@@ -377,10 +432,13 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
     if not (left or right):
         return False
     evidence = lexicon.context()
+    fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
+    if not (fits_left or fits_right):
+        return False  # the neighbours stand beside nothing we know of: no evidence either way
     if (left and evidence.pair(left, tok)) or (right and evidence.pair(tok, right)):
         return False
     near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
-    return any(w != tok for w in near & evidence.followers(left)) or any(w != tok for w in near & evidence.leaders(right))
+    return any(w != tok for w in near & fits_left) or any(w != tok for w in near & fits_right)
 
 
 def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None = None) -> tuple[int, int, str, float, str] | None:
