@@ -93,7 +93,7 @@ def repair_label(line: str, lexicon: Lexicon) -> tuple[str, Repair | None]:
     label = m.group(2)
     canon = _canon_label(label)
     labels = form_labels()
-    canon_labels = [_canon_label(x) for x in labels]
+    canon_labels = list(_canon_labels())
     if re.search("[0-9๐-๙]", canon) or any(canon.startswith(k) for k in canon_labels):
         return line, None  # a known label or a variant that extends one (ตัวชี้วัดที่ 2)
     if lexicon.is_trusted(canon) and any(canon in k for k in canon_labels):
@@ -578,6 +578,11 @@ def _canon_labels() -> tuple[str, ...]:
     return tuple(_canon_label(x) for x in form_labels())
 
 
+@lru_cache(maxsize=1)
+def _canon_label_set() -> frozenset[str]:
+    return frozenset(_canon_labels())
+
+
 def _edge_specks(text: str) -> tuple[str, list[Repair]]:
     """Drop a one-character speck standing alone at the start or end of a Thai line, when the
     character occurs nowhere else in the line (so ``::`` fields, table pipes and paired quotes stay)."""
@@ -595,7 +600,19 @@ def _edge_specks(text: str) -> tuple[str, list[Repair]]:
 
 
 def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
-    """Repair one line; each change's offsets refer to the line as it stood when it was made."""
+    """Repair one line; each change's offsets refer to the line as it stood when it was made.
+
+    Remembered per line: the copies of a report, and the reports of an archive, repeat whole
+    lines (headers, labels, boilerplate), and a line's repair depends on nothing outside it."""
+    found = lexicon._line_cache.get(text)
+    if found is None:
+        if len(lexicon._line_cache) > 20_000:
+            lexicon._line_cache.clear()
+        found = lexicon._line_cache[text] = _repair_line(text, lexicon)
+    return found[0], list(found[1])
+
+
+def _repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     text, changes = _edge_specks(text)
     text_fixed, label_fix = repair_label(text, lexicon)
     if label_fix is not None:
@@ -605,7 +622,7 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     last = 0
     i = 0
     label = _LABEL.match(text_fixed)
-    known = label is not None and _canon_label(label.group(2)) in {_canon_label(x) for x in form_labels()}
+    known = label is not None and _canon_label(label.group(2)) in _canon_label_set()
     # a form label (fixed or known) is left alone by word repair
     label_end = label.end(3) if label is not None and (known or label_fix) else -1
     while i < len(line.tokens):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bma_nlp.tokenize import domain_words
 
@@ -88,6 +88,7 @@ class Lexicon:
     _lookup_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _far_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _suspect_cache: dict[str, bool] = field(default_factory=dict, repr=False)
+    _line_cache: dict[str, tuple[str, list[Any]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -129,7 +130,7 @@ class Lexicon:
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache]
         for cache in caches:
             cache.clear()
 
