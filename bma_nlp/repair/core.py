@@ -561,10 +561,26 @@ def _cached_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | N
     return fix
 
 
-# A lone speck OCR reads at the edge of a line of Thai text (``: การก่อสร้าง``, ``... ตามที่ |``).
-_SPECKS = ":|.'=!;,_\u201c\u201d`"
-_LEAD_SPECK = re.compile(f"^([{re.escape(_SPECKS)}]) +(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
-_TRAIL_SPECK = re.compile(f"(?<=[\u0e01-\u0e4e]) +([{re.escape(_SPECKS.replace('.', ''))}])$")
+# Specks OCR reads at the edge of a line of Thai text (``: การก่อสร้าง``, ``= | การ...``,
+# ``... ตามที่ | :``): one to three groups of one or two speck characters, apart from the text.
+_SPECKS = ":|.'=!;,_()\u201c\u201d`"
+_SPECK_GROUP = f"[{re.escape(_SPECKS)}]{{1,2}}"
+_LEAD_SPECK = re.compile(f"^(?:{_SPECK_GROUP} +){{1,3}}(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+_TRAIL_SPECK = re.compile(f"(?<=[\u0e01-\u0e4e])(?: +{_SPECK_GROUP}){{1,3}}$")
+# a dot or apostrophe glued to the first Thai word of a line (``.และอยู่ระหว่าง``)
+_GLUED_LEAD_SPECK = re.compile("^[.'](?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+_PAIRED = {"(": ")", ")": "(", "\u201c": "\u201d", "\u201d": "\u201c"}
+
+
+def _only_specks_here(junk: str, body: str, other_edge: str) -> bool:
+    """Do ``junk``'s characters occur nowhere in the line's text (so ``::`` fields and table
+    pipes stay), and does no bracket or quote in it pair with one in the text or at the other
+    edge?"""
+    for ch in junk:
+        pair = _PAIRED.get(ch)
+        if ch in body or (pair is not None and (pair in body or pair in other_edge)):
+            return False
+    return True
 
 
 def _ends_with_label(text: str) -> bool:
@@ -584,18 +600,24 @@ def _canon_label_set() -> frozenset[str]:
 
 
 def _edge_specks(text: str) -> tuple[str, list[Repair]]:
-    """Drop a one-character speck standing alone at the start or end of a Thai line, when the
-    character occurs nowhere else in the line (so ``::`` fields, table pipes and paired quotes stay)."""
+    """Drop specks standing alone at the start or end of a Thai line, when their characters
+    occur nowhere else in the line. A table row (``| ... |``) is left as it is."""
     changes: list[Repair] = []
-    m = _LEAD_SPECK.match(text)
-    if m and text.count(m.group(1)) == 1:
-        changes.append(Repair(0, m.end(), text[: m.end()], "", "OCR speck at the line start", 1.0))
-        text = text[m.end() :]
-    m = _TRAIL_SPECK.search(text)
+    if text.startswith("|") and text.rstrip().endswith("|"):
+        return text, changes
+    lead = _LEAD_SPECK.match(text) or _GLUED_LEAD_SPECK.match(text)
+    trail = _TRAIL_SPECK.search(text)
+    lead_end = lead.end() if lead else 0
+    trail_start = trail.start() if trail and trail.start() >= lead_end else len(text)
+    body = text[lead_end:trail_start]
+    if lead and _only_specks_here(lead.group().strip(), body, text[trail_start:]):
+        changes.append(Repair(0, lead_end, text[:lead_end], "", "OCR speck at the line start", 1.0))
+        text, trail_start, lead_end = text[lead_end:], trail_start - lead_end, 0
     # a short line ending in a colon may be a label we do not know (ผลการดำเนินงาน :)
-    if m and text.count(m.group(1)) == 1 and m.start() >= 25 and not _ends_with_label(text[: m.start()]):
-        changes.append(Repair(m.start(), len(text), text[m.start() :], "", "OCR speck at the line end", 1.0))
-        text = text[: m.start()]
+    if trail_start < len(text) and trail_start >= 25 and _only_specks_here(text[trail_start:].strip(), body, ""):
+        if not _ends_with_label(text[:trail_start]):
+            changes.append(Repair(trail_start, len(text), text[trail_start:], "", "OCR speck at the line end", 1.0))
+            text = text[:trail_start]
     return text, changes
 
 
