@@ -508,18 +508,23 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
 
 
 _STRAY = frozenset(".,'`")
+_THAI_START = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44]")
 
 
 def _stray_punctuation(line: _Line, i: int, lexicon: Lexicon) -> bool:
     """A lone . , ' or ` glued to the end of a Thai word is an OCR speck when Thai text follows
     at once (or, for ' and `, which Thai does not use inside text, when a space or the line end
-    follows and no opening quote stands before). Abbreviations (กทม., พ.ศ.) and label dots
+    follows and no opening quote stands before); a lone ' or ` glued to the start of a Thai word
+    after a space, when no quote closes it, is one too. Abbreviations (กทม., พ.ศ.) and label dots
     (รหัสโครงการ...) are left alone."""
     tokens = line.tokens
     mark = tokens[i]
     if mark not in _STRAY or i == 0:
         return False
     before = tokens[i - 1]
+    if mark in "'`" and before.isspace() and i + 1 < len(tokens) and line.text.count(mark) == 1:
+        # ... or glued to the start of a Thai word after a space, with no quote closing it
+        return bool(_THAI_START.match(tokens[i + 1]))
     if len(before) < 3 or not lexicon.is_trusted(before) or _ABBREVIATION.match(before):
         return False
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
