@@ -44,6 +44,7 @@ _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 _PLACE_SPAN = re.compile(r"(?:โรงเรียน|วัด|ซอย|บริษัท|ชุมชน|หมู่บ้าน|มูลนิธิ)(?P<name>[\u0e00-\u0e7f]+)")
 # A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
+_TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
 _NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?[\u0e00-\u0e7f]+)?")
 # Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
 # ผรจ. คกก. สงม. : consonants then a dot, not glued to a word before them
@@ -122,8 +123,14 @@ class _Line:
             self.starts.append(pos)
             pos += len(tok)
         protected_chars = [False] * len(text)
-        spans = [(m.start(), m.end()) for m in _NAME_SPAN.finditer(text)]
         token_starts = set(self.starts)
+        # a person's title that starts a token (นาย|สมชาย), not one inside a word (เจ้าพระยา)
+        spans: list[tuple[int, int]] = []
+        for start, tok in zip(self.starts, self.tokens, strict=True):
+            if tok[0] in _TITLE_INITIALS and (not spans or start >= spans[-1][1]):
+                m = _NAME_SPAN.match(text, start)
+                if m:
+                    spans.append((m.start(), m.end()))
         # a place word that starts a token (วัดสระเกศ), not one inside a word (ตรวจวัด)
         spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text) if m.start() in token_starts]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
