@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bma_nlp.records import Repair
 from bma_nlp.repair.channel import MARKS, MIN_EDIT_COST, ocr_cost
-from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, deletes_within, load_lexicon, skeleton
+from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, bare, deletes_within, load_lexicon, skeleton
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
@@ -183,7 +183,23 @@ def _judge_suspicious(tok: str, lexicon: Lexicon) -> bool:
         return True  # a token cannot start with a combining mark, and lone letters are fragments
     if not lexicon.is_trusted(tok):
         return True
-    return len(tok) <= 3 and lexicon.freq.get(tok, 0) < 1000  # rare fragments garbles break into
+    if len(tok) <= 3 and lexicon.freq.get(tok, 0) < 1000:
+        return True  # rare fragments garbles break into
+    return _marks_garble(tok, lexicon)
+
+
+GARBLE_RATIO = 1000  # a listed word this many times rarer than a word with the same letters is suspect
+
+
+def _marks_garble(tok: str, lexicon: Lexicon) -> bool:
+    """Is ``tok`` a listed word that is far rarer than a word with the same letters and other
+    marks (เพือ 13 in the corpus, เพื่อ 99,489)? The corpora hold some garbles of common words
+    themselves; repair still weighs such a token like any other, with the usual margins."""
+    if not THAI_WORD.match(tok):
+        return False
+    count = max(lexicon.freq.get(tok, 0.0), 1.0)
+    bare_index = lexicon._bare or lexicon.bare_index()
+    return any(lexicon.freq.get(w, 0.0) >= GARBLE_RATIO * count for w in bare_index.get(bare(tok), ()) if w != tok)
 
 
 def _lookup(word: str, lexicon: Lexicon) -> frozenset[str]:
@@ -232,6 +248,9 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
                 for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
                     if (lw, rw) not in out and lw + rw != joined:
                         out[(lw, rw)] = logp(lw) + logp(rw)
+    marked = _restore_marks(joined, lexicon)
+    if marked is not None and marked[0] not in out:
+        out[marked[0]] = marked[1]
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         if right[0] in MARKS:
@@ -245,6 +264,44 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             for w in _lookup(left, lexicon):
                 out[(w, right)] = logp(w) + right_lp
     return sorted(out.items(), key=lambda item: -item[1])  # likeliest first: scoring stops early
+
+
+MARKS_MAX_WORDS = 5  # words a run whose marks are restored may be read as
+
+
+def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
+    """The likeliest reading of ``joined`` as a run of trusted words that differ from it only in
+    their marks (the commonest OCR slips: lost or misread tones and vowels above or below the
+    letters), each word priced by the OCR channel. None when its letters make no such run."""
+    letters = bare(joined)
+    n = len(letters)
+    if n < 3 or n > 40:
+        return None
+    # where each letter and the marks after it begin in ``joined``
+    at = [k for k, ch in enumerate(joined) if ch not in MARKS] + [len(joined)]
+    if len(at) != n + 1:
+        return None
+    index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
+    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
+    best[0] = (0.0, ())
+    for i in range(2, n + 1):
+        for j in range(max(0, i - 20), i - 1):
+            prev = best[j]
+            if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
+                continue
+            words = index.get(letters[j:i])
+            if not words:
+                continue
+            piece = joined[at[j] : at[i]]
+            score, word = max((logp(w) - CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in words)
+            if i - j <= 2 and freq.get(word, 0) < 1000:
+                continue  # two-letter words are what garbles break into, unless common
+            if best[i] is None or prev[0] + score > best[i][0]:  # type: ignore[index]
+                best[i] = (prev[0] + score, (*prev[1], word))
+    found = best[n]
+    if found is None or "".join(found[1]) == joined:
+        return None
+    return found[1], sum(logp(w) for w in found[1])
 
 
 def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:

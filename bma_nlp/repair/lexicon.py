@@ -49,6 +49,14 @@ def deletes_within(word: str, depth: int) -> set[str]:
     return forms
 
 
+_ALL_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tones, thanthakhat
+
+
+def bare(word: str) -> str:
+    """``word``'s letters without any mark above or below them."""
+    return _ALL_MARKS.sub("", word)
+
+
 def skeleton(word: str) -> str:
     """``word`` without tone marks or thanthakhat (what OCR most often leaves of it)."""
     return _TONE_MARKS.sub("", word)
@@ -76,6 +84,7 @@ class Lexicon:
     evidence: Evidence | None = None  # word-pair context; None: the shipped compound pairs
     _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _skeletons: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _bare: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _far_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _far_rank: dict[str, int] = field(default_factory=dict, repr=False)
@@ -125,7 +134,7 @@ class Lexicon:
                         index[key] = [*index.get(key, ()), word]
         out._deletes = index
         if not extra:
-            out._skeletons = self.skeleton_index()
+            out._skeletons, out._bare = self.skeleton_index(), self.bare_index()
         return out
 
     def clear_caches(self) -> None:
@@ -235,6 +244,19 @@ class Lexicon:
                         index[key].append(word)
             self._skeletons = dict(index)
         return self._skeletons
+
+    def bare_index(self) -> dict[str, list[str]]:
+        """Trusted words by their letters alone (every mark above or below stripped): what is
+        left of a run of words whose marks OCR lost or misread (เพือจดต้งเพิม)."""
+        if not self._bare:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in self.trusted:
+                if len(word) >= 2 and THAI_WORD.match(word):
+                    key = bare(word)
+                    if len(key) >= 2:
+                        index[key].append(word)
+            self._bare = {key: sorted(words) for key, words in index.items()}
+        return self._bare
 
     def words_by_length(self) -> dict[int, list[str]]:
         """Frequent trusted words bucketed by length, for the slower distance-2 fallback."""
