@@ -645,7 +645,7 @@ def _only_specks_here(junk: str, body: str, other_edge: str) -> bool:
     """Do ``junk``'s characters occur nowhere in the line's text (so ``::`` fields and table
     pipes stay), and does no bracket or quote in it pair with one in the text or at the other
     edge?"""
-    for ch in junk:
+    for ch in junk.replace(" ", ""):
         pair = _PAIRED.get(ch)
         if ch in body or (pair is not None and (pair in body or pair in other_edge)):
             return False
