@@ -248,7 +248,7 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
                 for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
                     if (lw, rw) not in out and lw + rw != joined:
                         out[(lw, rw)] = logp(lw) + logp(rw)
-    marked = _restore_marks(joined, lexicon)
+    marked = None if joined in trusted else _restore_marks(joined, lexicon)  # (a listed word: its marks stand)
     if marked is not None and marked[0] not in out:
         out[marked[0]] = marked[1]
     for p in range(2, len(joined) - 1):
