@@ -237,12 +237,15 @@ def check_archive(con: sqlite3.Connection, where: str) -> int:
 
 
 def migrate(con: sqlite3.Connection, where: str) -> int:
-    """Bring the archive up to SCHEMA_VERSION, one transaction per migration."""
-    version = check_archive(con, where)
+    """Bring the archive up to SCHEMA_VERSION, one transaction per migration.
+
+    Every check reads one snapshot: checked in autocommit, the application id could be read
+    before another process's creating transaction commits and the tables after it."""
+    version, _ = _snapshot_check(con, where)
     while version < SCHEMA_VERSION:
         try:
             con.execute("BEGIN IMMEDIATE")
-            version = _version(con)  # another process may have migrated meanwhile
+            version = check_archive(con, where)  # another process may have migrated meanwhile
             if version < SCHEMA_VERSION:
                 for statement in MIGRATIONS[version]:
                     if callable(statement):
