@@ -58,20 +58,29 @@ def ocr_cost(observed: str, intended: str) -> float:
         if start and full[start - 1] in TONES:
             return profile().sub_cost_after_tone(intended, observed)
         return _sub_cost(observed, intended)
+    prof = profile()  # bound once: the table's caches are read directly in the loop below
+    sub, drop, extra = prof.sub_cost, prof.drop_cost, prof.insert_cost
+    lost = [drop(b) for b in intended]
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
     for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + _lost_cost(intended[j - 1])
+        prev[j] = prev[j - 1] + lost[j - 1]
     for i in range(1, n + 1):
         a = observed[i - 1]
         # a letter OCR printed twice is cheap to drop; any other extra letter is not
-        drop_a = _extra_cost(a)
+        drop_a = extra(a)
         if (i > 1 and observed[i - 2] == a) or (i < n and observed[i] == a):
             drop_a = min(drop_a, COST_DOUBLED)
         cur = [prev[0] + drop_a] + [0.0] * m
         for j in range(1, m + 1):
             b = intended[j - 1]
-            best = min(prev[j] + drop_a, cur[j - 1] + _lost_cost(b), prev[j - 1] + _sub_cost(a, b))
+            best = prev[j] + drop_a
+            other = cur[j - 1] + lost[j - 1]
+            if other < best:
+                best = other
+            other = prev[j - 1] + (0.0 if a == b else sub(b, a))
+            if other < best:
+                best = other
             if i > 1 and j > 1 and a == intended[j - 2] and observed[i - 2] == b and a != b:
                 best = min(best, prev2[j - 2] + (0.35 if a in MARKS or b in MARKS else 0.6))
             cur[j] = best

@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bma_nlp.records import Repair
 from bma_nlp.repair.channel import MARKS, MIN_EDIT_COST, ocr_cost
-from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, load_lexicon, skeleton
+from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, bare, deletes_within, load_lexicon, skeleton
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
@@ -44,6 +44,7 @@ _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 _PLACE_SPAN = re.compile(r"(?:โรงเรียน|วัด|ซอย|บริษัท|ชุมชน|หมู่บ้าน|มูลนิธิ)(?P<name>[\u0e00-\u0e7f]+)")
 # A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
+_TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
 _NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?[\u0e00-\u0e7f]+)?")
 # Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
 # ผรจ. คกก. สงม. : consonants then a dot, not glued to a word before them
@@ -93,7 +94,7 @@ def repair_label(line: str, lexicon: Lexicon) -> tuple[str, Repair | None]:
     label = m.group(2)
     canon = _canon_label(label)
     labels = form_labels()
-    canon_labels = [_canon_label(x) for x in labels]
+    canon_labels = list(_canon_labels())
     if re.search("[0-9๐-๙]", canon) or any(canon.startswith(k) for k in canon_labels):
         return line, None  # a known label or a variant that extends one (ตัวชี้วัดที่ 2)
     if lexicon.is_trusted(canon) and any(canon in k for k in canon_labels):
@@ -122,8 +123,14 @@ class _Line:
             self.starts.append(pos)
             pos += len(tok)
         protected_chars = [False] * len(text)
-        spans = [(m.start(), m.end()) for m in _NAME_SPAN.finditer(text)]
         token_starts = set(self.starts)
+        # a person's title that starts a token (นาย|สมชาย), not one inside a word (เจ้าพระยา)
+        spans: list[tuple[int, int]] = []
+        for start, tok in zip(self.starts, self.tokens, strict=True):
+            if tok[0] in _TITLE_INITIALS and (not spans or start >= spans[-1][1]):
+                m = _NAME_SPAN.match(text, start)
+                if m:
+                    spans.append((m.start(), m.end()))
         # a place word that starts a token (วัดสระเกศ), not one inside a word (ตรวจวัด)
         spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text) if m.start() in token_starts]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
@@ -161,12 +168,38 @@ def _stands_alone(text: str, start: int, length: int) -> bool:
 
 
 def _suspicious(tok: str, lexicon: Lexicon) -> bool:
+    """Is ``tok`` worth a repair attempt? (Remembered per token: archives repeat their words.)"""
+    found = lexicon._suspect_cache.get(tok)
+    if found is None:
+        if len(lexicon._suspect_cache) > 200_000:
+            lexicon._suspect_cache.clear()
+        found = lexicon._suspect_cache[tok] = _judge_suspicious(tok, lexicon)
+    return found
+
+
+def _judge_suspicious(tok: str, lexicon: Lexicon) -> bool:
     tok = tok.strip(".,:;()[]\"'-/…") or tok  # punctuation glued to a word is not part of it
     if tok[0] in MARKS or len(tok) == 1:
         return True  # a token cannot start with a combining mark, and lone letters are fragments
     if not lexicon.is_trusted(tok):
         return True
-    return len(tok) <= 3 and lexicon.freq.get(tok, 0) < 1000  # rare fragments garbles break into
+    if len(tok) <= 3 and lexicon.freq.get(tok, 0) < 1000:
+        return True  # rare fragments garbles break into
+    return _marks_garble(tok, lexicon)
+
+
+GARBLE_RATIO = 1000  # a listed word this many times rarer than a word with the same letters is suspect
+
+
+def _marks_garble(tok: str, lexicon: Lexicon) -> bool:
+    """Is ``tok`` a listed word that is far rarer than a word with the same letters and other
+    marks (เพือ 13 in the corpus, เพื่อ 99,489)? The corpora hold some garbles of common words
+    themselves; repair still weighs such a token like any other, with the usual margins."""
+    if not THAI_WORD.match(tok):
+        return False
+    count = max(lexicon.freq.get(tok, 0.0), 1.0)
+    bare_index = lexicon._bare or lexicon.bare_index()
+    return any(lexicon.freq.get(w, 0.0) >= GARBLE_RATIO * count for w in bare_index.get(bare(tok), ()) if w != tok)
 
 
 def _lookup(word: str, lexicon: Lexicon) -> frozenset[str]:
@@ -215,6 +248,9 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
                 for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
                     if (lw, rw) not in out and lw + rw != joined:
                         out[(lw, rw)] = logp(lw) + logp(rw)
+    marked = None if joined in trusted else _restore_marks(joined, lexicon)  # (a listed word: its marks stand)
+    if marked is not None and marked[0] not in out:
+        out[marked[0]] = marked[1]
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         if right[0] in MARKS:
@@ -230,9 +266,85 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     return sorted(out.items(), key=lambda item: -item[1])  # likeliest first: scoring stops early
 
 
+MARKS_MAX_WORDS = 5  # words a run whose marks are restored may be read as
+
+
+def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
+    """The likeliest reading of ``joined`` as a run of trusted words that differ from it only in
+    their marks (the commonest OCR slips: lost or misread tones and vowels above or below the
+    letters), each word priced by the OCR channel. None when its letters make no such run."""
+    letters = bare(joined)
+    n = len(letters)
+    if n < 3 or n > 40:
+        return None
+    # where each letter and the marks after it begin in ``joined``
+    at = [k for k, ch in enumerate(joined) if ch not in MARKS] + [len(joined)]
+    if len(at) != n + 1:
+        return None
+    index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
+    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
+    best[0] = (0.0, ())
+    for i in range(2, n + 1):
+        for j in range(max(0, i - 20), i - 1):
+            prev = best[j]
+            if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
+                continue
+            words = index.get(letters[j:i])
+            if not words:
+                continue
+            piece = joined[at[j] : at[i]]
+            score, word = max((logp(w) - CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in words)
+            if i - j <= 2 and freq.get(word, 0) < 1000:
+                continue  # two-letter words are what garbles break into, unless common
+            if best[i] is None or prev[0] + score > best[i][0]:  # type: ignore[index]
+                best[i] = (prev[0] + score, (*prev[1], word))
+    found = best[n]
+    if found is None or "".join(found[1]) == joined:
+        return None
+    return found[1], sum(logp(w) for w in found[1])
+
+
 def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     """Distance-2 fallback over frequent words of similar length (only when nothing closer)."""
     joined = window.replace(" ", "")
+    cached: list[Candidate] | None = lexicon._far_cache.get(joined)
+    if cached is None:
+        if len(lexicon._far_cache) > 50_000:
+            lexicon._far_cache.clear()
+        cached = lexicon._far_cache[joined] = _generate_far_candidates(joined, lexicon)
+    return cached
+
+
+FAR_INDEX_AFTER = 200  # fallback searches by scanning before the deletes index is worth building
+
+
+def _generate_far_candidates(joined: str, lexicon: Lexicon) -> list[Candidate]:
+    """Per length (the token's, give or take two), the five nearest frequent words within two
+    edits (commonest first among equally near ones). A short run scans the words of similar
+    length; a long one builds the two-deletes index once (a second or so) and looks them up."""
+    lexicon._far_searches += 1
+    if not lexicon._far_index and lexicon._far_searches <= FAR_INDEX_AFTER:
+        return _scan_far_candidates(joined, lexicon)
+    index, rank = lexicon.far_index(), lexicon.far_rank()
+    lo, hi = max(3, len(joined) - 2), len(joined) + 2
+    near: dict[str, int] = {}
+    for key in deletes_within(joined, 2):
+        for word in index.get(key, ()):
+            if word not in near and lo <= len(word) <= hi:
+                near[word] = Levenshtein.distance(joined, word, score_cutoff=2)
+    by_length: dict[int, list[tuple[int, int, str]]] = {}
+    for word, distance in near.items():
+        if distance <= 2:
+            by_length.setdefault(len(word), []).append((distance, rank[word], word))
+    out: list[Candidate] = []
+    for length in range(lo, hi + 1):
+        for _, _, word in sorted(by_length.get(length, ()))[:5]:
+            out.append(((word,), lexicon.logp(word)))
+    return sorted(out, key=lambda item: -item[1])
+
+
+def _scan_far_candidates(joined: str, lexicon: Lexicon) -> list[Candidate]:
+    """``_generate_far_candidates`` by measuring every word of similar length (no index)."""
     out: list[Candidate] = []
     buckets = lexicon.words_by_length()
     for length in range(max(3, len(joined) - 2), len(joined) + 3):
@@ -310,6 +422,9 @@ def _score(
                     bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
     favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0]
     rest = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) <= 0] if favoured else candidates
+    # the window's own forms, computed once (not per candidate)
+    flat_window, window_repeats, thai_only = window.replace(" ", ""), window.count("ๆ"), _NOT_THAI.sub("", window)
+    trusted = lexicon.trusted
     for words, lm in favoured + rest:
         relevant = max(MIN_GAIN, best) - MIN_MARGIN
         extra = bonus.get(words, 0.0)
@@ -321,11 +436,11 @@ def _score(
             replacement = words[0] + " " + words[1]  # the words meet where the space was: keep it
         if replacement == window:
             continue
-        if replacement.replace(" ", "") == window.replace(" ", "") and replacement not in lexicon.trusted:
+        if replacement.replace(" ", "") == flat_window and replacement not in trusted:
             continue  # only spacing would change, and not into a listed word
-        if replacement in dropped or replacement.count("ๆ") != window.count("ๆ"):
+        if replacement in dropped or replacement.count("ๆ") != window_repeats:
             continue  # that would delete a whole word (or a repeat mark), not repair one
-        if replacement == _NOT_THAI.sub("", window):
+        if replacement == thai_only:
             continue  # only punctuation would go: not a word repair
         if _duplicates_neighbour(line.text, s, e, window, replacement):
             continue  # it would write again what already stands next to the window
@@ -340,9 +455,13 @@ def _score(
         result = line.text[:s] + replacement + line.text[e:]
         key = result.replace(" ", "")
         rank = (result.count(" "), gain)
-        if key not in by_result or rank > (by_result[key][4], by_result[key][0]):
-            by_result[key] = (gain, a, b, replacement, result.count(" "))
-            best = max(v[0] for v in by_result.values())  # (a replaced entry may have scored lower)
+        held = by_result.get(key)
+        if held is None or rank > (held[4], held[0]):
+            by_result[key] = (gain, a, b, replacement, rank[0])
+            if gain >= best:
+                best = gain
+            elif held is not None and held[0] >= best:  # the best entry was replaced by a lower one
+                best = max(v[0] for v in by_result.values())
 
 
 def _neighbour(line: _Line, k: int, step: int) -> str | None:
@@ -377,10 +496,13 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
     if not (left or right):
         return False
     evidence = lexicon.context()
+    fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
+    if not (fits_left or fits_right):
+        return False  # the neighbours stand beside nothing we know of: no evidence either way
     if (left and evidence.pair(left, tok)) or (right and evidence.pair(tok, right)):
         return False
     near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
-    return any(w != tok for w in near & evidence.followers(left)) or any(w != tok for w in near & evidence.leaders(right))
+    return any(w != tok for w in near & fits_left) or any(w != tok for w in near & fits_right)
 
 
 def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | None = None) -> tuple[int, int, str, float, str] | None:
@@ -450,18 +572,23 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
 
 
 _STRAY = frozenset(".,'`")
+_THAI_START = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44]")
 
 
 def _stray_punctuation(line: _Line, i: int, lexicon: Lexicon) -> bool:
     """A lone . , ' or ` glued to the end of a Thai word is an OCR speck when Thai text follows
     at once (or, for ' and `, which Thai does not use inside text, when a space or the line end
-    follows and no opening quote stands before). Abbreviations (กทม., พ.ศ.) and label dots
+    follows and no opening quote stands before); a lone ' or ` glued to the start of a Thai word
+    after a space, when no quote closes it, is one too. Abbreviations (กทม., พ.ศ.) and label dots
     (รหัสโครงการ...) are left alone."""
     tokens = line.tokens
     mark = tokens[i]
     if mark not in _STRAY or i == 0:
         return False
     before = tokens[i - 1]
+    if mark in "'`" and before.isspace() and i + 1 < len(tokens) and line.text.count(mark) == 1:
+        # ... or glued to the start of a Thai word after a space, with no quote closing it
+        return bool(_THAI_START.match(tokens[i + 1]))
     if len(before) < 3 or not lexicon.is_trusted(before) or _ABBREVIATION.match(before):
         return False
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -503,10 +630,26 @@ def _cached_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | N
     return fix
 
 
-# A lone speck OCR reads at the edge of a line of Thai text (``: การก่อสร้าง``, ``... ตามที่ |``).
-_SPECKS = ":|.'=!;,_\u201c\u201d`"
-_LEAD_SPECK = re.compile(f"^([{re.escape(_SPECKS)}]) +(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
-_TRAIL_SPECK = re.compile(f"(?<=[\u0e01-\u0e4e]) +([{re.escape(_SPECKS.replace('.', ''))}])$")
+# Specks OCR reads at the edge of a line of Thai text (``: การก่อสร้าง``, ``= | การ...``,
+# ``... ตามที่ | :``): one to three groups of one or two speck characters, apart from the text.
+_SPECKS = ":|.'=!;,_()\u201c\u201d`"
+_SPECK_GROUP = f"[{re.escape(_SPECKS)}]{{1,2}}"
+_LEAD_SPECK = re.compile(f"^(?:{_SPECK_GROUP} +){{1,3}}(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+_TRAIL_SPECK = re.compile(f"(?<=[\u0e01-\u0e4e])(?: +{_SPECK_GROUP}){{1,3}}$")
+# a dot or apostrophe glued to the first Thai word of a line (``.และอยู่ระหว่าง``)
+_GLUED_LEAD_SPECK = re.compile("^[.'](?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+_PAIRED = {"(": ")", ")": "(", "\u201c": "\u201d", "\u201d": "\u201c"}
+
+
+def _only_specks_here(junk: str, body: str, other_edge: str) -> bool:
+    """Do ``junk``'s characters occur nowhere in the line's text (so ``::`` fields and table
+    pipes stay), and does no bracket or quote in it pair with one in the text or at the other
+    edge?"""
+    for ch in junk.replace(" ", ""):
+        pair = _PAIRED.get(ch)
+        if ch in body or (pair is not None and (pair in body or pair in other_edge)):
+            return False
+    return True
 
 
 def _ends_with_label(text: str) -> bool:
@@ -520,24 +663,47 @@ def _canon_labels() -> tuple[str, ...]:
     return tuple(_canon_label(x) for x in form_labels())
 
 
+@lru_cache(maxsize=1)
+def _canon_label_set() -> frozenset[str]:
+    return frozenset(_canon_labels())
+
+
 def _edge_specks(text: str) -> tuple[str, list[Repair]]:
-    """Drop a one-character speck standing alone at the start or end of a Thai line, when the
-    character occurs nowhere else in the line (so ``::`` fields, table pipes and paired quotes stay)."""
+    """Drop specks standing alone at the start or end of a Thai line, when their characters
+    occur nowhere else in the line. A table row (``| ... |``) is left as it is."""
     changes: list[Repair] = []
-    m = _LEAD_SPECK.match(text)
-    if m and text.count(m.group(1)) == 1:
-        changes.append(Repair(0, m.end(), text[: m.end()], "", "OCR speck at the line start", 1.0))
-        text = text[m.end() :]
-    m = _TRAIL_SPECK.search(text)
+    if text.startswith("|") and text.rstrip().endswith("|"):
+        return text, changes
+    lead = _LEAD_SPECK.match(text) or _GLUED_LEAD_SPECK.match(text)
+    trail = _TRAIL_SPECK.search(text)
+    lead_end = lead.end() if lead else 0
+    trail_start = trail.start() if trail and trail.start() >= lead_end else len(text)
+    body = text[lead_end:trail_start]
+    if lead and _only_specks_here(lead.group().strip(), body, text[trail_start:]):
+        changes.append(Repair(0, lead_end, text[:lead_end], "", "OCR speck at the line start", 1.0))
+        text, trail_start, lead_end = text[lead_end:], trail_start - lead_end, 0
     # a short line ending in a colon may be a label we do not know (ผลการดำเนินงาน :)
-    if m and text.count(m.group(1)) == 1 and m.start() >= 25 and not _ends_with_label(text[: m.start()]):
-        changes.append(Repair(m.start(), len(text), text[m.start() :], "", "OCR speck at the line end", 1.0))
-        text = text[: m.start()]
+    if trail_start < len(text) and trail_start >= 25 and _only_specks_here(text[trail_start:].strip(), body, ""):
+        if not _ends_with_label(text[:trail_start]):
+            changes.append(Repair(trail_start, len(text), text[trail_start:], "", "OCR speck at the line end", 1.0))
+            text = text[:trail_start]
     return text, changes
 
 
 def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
-    """Repair one line; each change's offsets refer to the line as it stood when it was made."""
+    """Repair one line; each change's offsets refer to the line as it stood when it was made.
+
+    Remembered per line: the copies of a report, and the reports of an archive, repeat whole
+    lines (headers, labels, boilerplate), and a line's repair depends on nothing outside it."""
+    found = lexicon._line_cache.get(text)
+    if found is None:
+        if len(lexicon._line_cache) > 20_000:
+            lexicon._line_cache.clear()
+        found = lexicon._line_cache[text] = _repair_line(text, lexicon)
+    return found[0], list(found[1])
+
+
+def _repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     text, changes = _edge_specks(text)
     text_fixed, label_fix = repair_label(text, lexicon)
     if label_fix is not None:
@@ -547,7 +713,7 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     last = 0
     i = 0
     label = _LABEL.match(text_fixed)
-    known = label is not None and _canon_label(label.group(2)) in {_canon_label(x) for x in form_labels()}
+    known = label is not None and _canon_label(label.group(2)) in _canon_label_set()
     # a form label (fixed or known) is left alone by word repair
     label_end = label.end(3) if label is not None and (known or label_fix) else -1
     while i < len(line.tokens):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -31,7 +32,8 @@ from bma_nlp.repair.lexicon import THAI_WORD
 
 MIN_PART = 2  # letters of each side of a compound split
 MIN_PART_FREQ = 200  # each side a common word: a split is a claim about two words
-RECURRING_REPORTS = 5  # a word in this many reports of an archive is trusted there
+RECURRING_REPORTS = 5
+LISTED_COMPOUND_COUNT = int(__import__("os").environ.get("LC", "100"))  # what a dictionary compound with no corpus count says of its two words  # a word in this many reports of an archive is trusted there
 
 
 @dataclass
@@ -157,15 +159,18 @@ class Evidence:
         return {"pairs": dict(self.pairs), "reports": dict(self.reports), "n_reports": self.n_reports}
 
 
-def compound_pairs(freq: Mapping[str, float], trusted: Iterable[str]) -> Counter[str]:
-    """Word pairs from compounds: a trusted word that splits into two common trusted words."""
+def compound_pairs(freq: Mapping[str, float], trusted: Iterable[str], listed: Iterable[str] = (), listed_count: int = 0) -> Counter[str]:
+    """Word pairs from compounds: a trusted word that splits into two common trusted words (the
+    pair counted as often as the compound); with ``listed``, instead, the dictionary compounds
+    the corpora do not count (สูบน้ำ, ทางน้ำ), each counted ``listed_count`` times."""
     pairs: Counter[str] = Counter()
     trusted_set = trusted if isinstance(trusted, (set, frozenset)) else set(trusted)
-    for word in trusted_set:
+    uncounted = [w for w in listed if w not in trusted_set]
+    for word in uncounted if listed else trusted_set:
         n = len(word)
         if n < 2 * MIN_PART or not THAI_WORD.match(word):
             continue
-        count = freq.get(word, 0.0)
+        count = freq.get(word, 0.0) if word in trusted_set else listed_count
         if count < 5:
             continue
         for k in range(MIN_PART, n - MIN_PART + 1):
@@ -181,7 +186,11 @@ def shipped() -> Evidence:
     from bma_nlp.repair.lexicon import load_lexicon
 
     lexicon = load_lexicon()
-    return Evidence(pairs=compound_pairs(lexicon.freq, lexicon.trusted))
+    pairs = compound_pairs(lexicon.freq, lexicon.trusted)
+    # a dictionary compound the corpora do not count says as much as a typical counted one
+    typical = int(statistics.median(pairs.values())) if pairs else 0
+    pairs.update(compound_pairs(lexicon.freq, lexicon.trusted, lexicon.dictionary, typical))
+    return Evidence(pairs=pairs)
 
 
 # --- the archive's evidence ---------------------------------------------------------------

@@ -7,14 +7,16 @@ shipped domain lexicon (or the user's). Everything loads lazily from bundled pac
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bma_nlp.tokenize import domain_words
 
@@ -23,6 +25,36 @@ if TYPE_CHECKING:
 
 THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")  # Thai letters, vowels and marks only
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b\u0e4c]")  # the four tones and thanthakhat
+
+
+@contextmanager
+def _building() -> Iterator[None]:
+    """Build a big index without the cyclic garbage collector rescanning it as it grows (it
+    holds no cycles; building the deletes index takes a quarter of the time this way)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def deletes_within(word: str, depth: int) -> set[str]:
+    """``word`` and every form of it with up to ``depth`` (1 or 2) characters deleted."""
+    ones = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    forms = {word} | ones
+    if depth > 1:
+        forms.update(w[:j] + w[j + 1 :] for w in ones for j in range(len(w)))
+    return forms
+
+
+_ALL_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tones, thanthakhat
+
+
+def bare(word: str) -> str:
+    """``word``'s letters without any mark above or below them."""
+    return _ALL_MARKS.sub("", word)
 
 
 def skeleton(word: str) -> str:
@@ -52,13 +84,20 @@ class Lexicon:
     evidence: Evidence | None = None  # word-pair context; None: the shipped compound pairs
     _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _skeletons: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _bare: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    _far_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _far_rank: dict[str, int] = field(default_factory=dict, repr=False)
+    _far_searches: int = field(default=0, repr=False)
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
     _candidate_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _split_cache: dict[str, float] = field(default_factory=dict, repr=False)
     _pair_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _fix_cache: dict[object, tuple[int, int, str, float, str] | None] = field(default_factory=dict, repr=False)
     _lookup_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _far_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
+    _suspect_cache: dict[str, bool] = field(default_factory=dict, repr=False)
+    _line_cache: dict[str, tuple[str, list[Any]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -85,6 +124,7 @@ class Lexicon:
                 trusted.add(word)
         out = Lexicon(freq, trusted, self.names, self.dictionary, evidence=shipped().combined(evidence))
         out._by_length = self.words_by_length()
+        out._far_index, out._far_rank = self.far_index(), self.far_rank()
         index = self.deletes_index()
         if extra:  # the shared index plus the new words' deletes (rebuilding it costs seconds)
             index = dict(index)
@@ -94,12 +134,12 @@ class Lexicon:
                         index[key] = [*index.get(key, ()), word]
         out._deletes = index
         if not extra:
-            out._skeletons = self.skeleton_index()
+            out._skeletons, out._bare = self.skeleton_index(), self.bare_index()
         return out
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache]
         for cache in caches:
             cache.clear()
 
@@ -180,15 +220,19 @@ class Lexicon:
     def deletes_index(self) -> dict[str, list[str]]:
         """SymSpell-style index: every trusted word and its one-character deletes."""
         if not self._deletes:
-            index: dict[str, list[str]] = defaultdict(list)
-            for word in self.trusted:  # the set itself: compounds are found by the two-word split
-                if len(word) < 2 or not THAI_WORD.match(word):
-                    continue  # repairs produce Thai words only
-                index[word].append(word)
-                for i in range(len(word)):
-                    index[word[:i] + word[i + 1 :]].append(word)
-            self._deletes = dict(index)
+            with _building():
+                self._deletes = self._build_deletes()
         return self._deletes
+
+    def _build_deletes(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = defaultdict(list)
+        for word in self.trusted:  # the set itself: compounds are found by the two-word split
+            if len(word) < 2 or not THAI_WORD.match(word):
+                continue  # repairs produce Thai words only
+            index[word].append(word)
+            for i in range(len(word)):
+                index[word[:i] + word[i + 1 :]].append(word)
+        return dict(index)
 
     def skeleton_index(self) -> dict[str, list[str]]:
         """Trusted words by their form without tone marks: OCR loses tone marks more than any
@@ -203,6 +247,19 @@ class Lexicon:
             self._skeletons = dict(index)
         return self._skeletons
 
+    def bare_index(self) -> dict[str, list[str]]:
+        """Trusted words by their letters alone (every mark above or below stripped): what is
+        left of a run of words whose marks OCR lost or misread (เพือจดต้งเพิม)."""
+        if not self._bare:
+            index: dict[str, list[str]] = defaultdict(list)
+            for word in self.trusted:
+                if len(word) >= 2 and THAI_WORD.match(word):
+                    key = bare(word)
+                    if len(key) >= 2:
+                        index[key].append(word)
+            self._bare = {key: sorted(words) for key, words in index.items()}
+        return self._bare
+
     def words_by_length(self) -> dict[int, list[str]]:
         """Frequent trusted words bucketed by length, for the slower distance-2 fallback."""
         if not self._by_length:
@@ -210,8 +267,31 @@ class Lexicon:
             for word in self.trusted:
                 if len(word) >= 3 and self.freq.get(word, 0) >= 100 and THAI_WORD.match(word):
                     buckets[len(word)].append(word)
-            self._by_length = dict(buckets)
+            # commonest first, so that the fallback's "five nearest" keeps the common words among
+            # equally near ones, the same in every process (a set's order changes with the hash seed)
+            self._by_length = {n: sorted(words, key=lambda w: (-self.freq.get(w, 0), w)) for n, words in buckets.items()}
         return self._by_length
+
+    def far_index(self) -> dict[str, tuple[str, ...]]:
+        """The fallback's words (``words_by_length``) under each of their forms with up to two
+        letters deleted: any word within two edits of a token shares one such form with one of
+        the token's own (symmetric deletes), so the fallback looks up a few hundred keys instead
+        of measuring every word of similar length."""
+        if not self._far_index:
+            with _building():
+                index: dict[str, list[str]] = defaultdict(list)
+                for words in self.words_by_length().values():
+                    for word in words:
+                        for key in deletes_within(word, 2):
+                            index[key].append(word)
+                self._far_index = {key: tuple(words) for key, words in index.items()}
+        return self._far_index
+
+    def far_rank(self) -> dict[str, int]:
+        """Each fallback word's place in its length bucket (commonest first): breaks ties."""
+        if not self._far_rank:
+            self._far_rank = {word: k for words in self.words_by_length().values() for k, word in enumerate(words)}
+        return self._far_rank
 
 
 def _read_words(path: str | os.PathLike[str]) -> list[str]:
