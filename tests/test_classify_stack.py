@@ -4,7 +4,8 @@ import numpy as np
 
 from bma_nlp.classify.data import default_data_path, load_examples, load_real
 from bma_nlp.classify.model import proba_in_label_order
-from bma_nlp.classify.stack import LABELS, StackedStage, _domain_features
+from bma_nlp.classify.gating import domain_features
+from bma_nlp.classify.stack import LABELS, StackedStage
 
 
 def _notes():
@@ -26,7 +27,7 @@ def test_real_and_synthetic_sides_mixed_by_the_domain_model():
     proba = model.predict_proba(texts)
     assert proba.shape == (len(texts), len(LABELS)) and np.allclose(proba.sum(axis=1), 1.0)
     assert model.oof_.shape == proba.shape
-    features = _domain_features(proba_in_label_order(model.base_, texts), texts)
+    features = domain_features(proba_in_label_order(model.base_, texts), texts)
     real_share = model.domain_.predict_proba(features)[:, list(model.domain_.classes_).index(True)]
     flags_arr = np.array(flags)
     assert real_share[flags_arr].mean() > real_share[~flags_arr].mean()  # it tells the two kinds apart

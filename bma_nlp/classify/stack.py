@@ -25,32 +25,13 @@ families, source pages) so its out-of-fold predictions never see a note's family
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from bma_nlp.classify.clauses import combine, mentions
-
-LABELS = ("approval", "procurement", "completed", "none")
-_LONG = 200.0  # characters: a note this long counts as fully "long"
-
-
-_READINGS: dict[str, tuple[list[float], float, float]] = {}
-
-
-def _reading(text: str) -> tuple[list[float], float, float]:
-    """Clause label (one-hot), length share and log clause count of a note, remembered per text."""
-    hit = _READINGS.get(text)
-    if hit is None:
-        found = mentions(text)
-        label, _ = combine(found)
-        hit = ([1.0 if label == lab else 0.0 for lab in LABELS], min(1.0, len(text.strip()) / _LONG), math.log1p(len({m.clause for m in found})))
-        if len(_READINGS) < 100_000:
-            _READINGS[text] = hit
-    return hit
+from bma_nlp.classify.gating import LABELS, domain_features, gated, mixed, rule_labels, table
 
 
 class StackedStage(ClassifierMixin, BaseEstimator):
@@ -60,7 +41,7 @@ class StackedStage(ClassifierMixin, BaseEstimator):
     that clause label, +1 smoothing). With real notes among the training notes (``real``), the
     gate and the table are fitted twice, on the real and on the synthetic notes (each gate
     maximises that side's out-of-fold accuracy), and ``domain_`` (logistic regression on a few
-    features of the note and of the text model's output, ``_domain_features``) weighs the two by how real-like a note is. After ``fit``: ``base_``,
+    features of the note and of the text model's output, ``gating.domain_features``) weighs the two by how real-like a note is. After ``fit``: ``base_``,
     ``tables_``, ``gates_`` (``real``, ``synthetic``), ``domain_`` (None without real notes),
     ``classes_`` and ``oof_`` (out-of-fold probabilities, ``LABELS`` order)."""
 
@@ -77,18 +58,18 @@ class StackedStage(ClassifierMixin, BaseEstimator):
         texts, labels = list(texts), list(labels)
         oof_base = cross_validated_proba(self.base_design, texts, labels, groups, self.seed, self.folds)
         self.base_ = fit_design(self.base_design, texts, labels, self.seed)
-        rules = np.array([int(np.argmax(_reading(t)[0])) for t in texts])
+        rules = rule_labels(texts)
         gold = np.array([LABELS.index(lab) for lab in labels])
         flags = np.zeros(len(texts), dtype=bool) if real is None else np.asarray(real, dtype=bool)
         sides = {"real": flags, "synthetic": ~flags} if flags.any() and not flags.all() else {"synthetic": np.ones(len(texts), dtype=bool)}
         self.tables_, self.gates_ = {}, {}
         for side, mask in sides.items():
-            self.tables_[side] = _table(rules[mask], gold[mask])
+            self.tables_[side] = table(rules[mask], gold[mask])
             self.gates_[side] = _best_gate(oof_base[mask], rules[mask], gold[mask], self.tables_[side])
         self.domain_ = None
         share = flags.astype(float)
         if len(sides) == 2:
-            features = _domain_features(oof_base, texts)
+            features = domain_features(oof_base, texts)
             self.domain_ = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=self.seed).fit(features, flags)
             share = _domain_oof(features, flags, groups, self.seed, self.folds)
         self.classes_ = np.array(LABELS)
@@ -96,60 +77,31 @@ class StackedStage(ClassifierMixin, BaseEstimator):
         return self
 
     def _mixed(self, base: np.ndarray, rules: np.ndarray, real_share: np.ndarray) -> np.ndarray:
-        syn = _gated(base, rules, self.tables_["synthetic"], self.gates_["synthetic"])
-        if "real" not in self.tables_:
-            return syn
-        real = _gated(base, rules, self.tables_["real"], self.gates_["real"])
-        w = np.asarray(real_share, dtype=float)[:, None]
-        return np.asarray(w * real + (1.0 - w) * syn)
+        return mixed(base, rules, self.tables_, self.gates_, real_share)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         from bma_nlp.classify.model import proba_in_label_order
 
-        rules = np.array([int(np.argmax(_reading(t)[0])) for t in texts], dtype=int)
+        rules = rule_labels(texts)
         base = proba_in_label_order(self.base_, texts)
         share = np.zeros(len(texts))
         if self.domain_ is not None:
-            share = self.domain_.predict_proba(_domain_features(base, texts))[:, list(self.domain_.classes_).index(True)]
+            share = self.domain_.predict_proba(domain_features(base, texts))[:, list(self.domain_.classes_).index(True)]
         return self._mixed(base, rules, share)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(texts), axis=1)]
 
 
-def _table(rules: np.ndarray, gold: np.ndarray) -> np.ndarray:
-    """P(gold label | clause label), +1 smoothing."""
-    table = np.ones((len(LABELS), len(LABELS)))
-    for r, g in zip(rules, gold, strict=True):
-        table[r, g] += 1
-    return np.asarray(table / table.sum(axis=1, keepdims=True))
-
-
-def _gated(base: np.ndarray, rules: np.ndarray, table: np.ndarray, gate: float) -> np.ndarray:
-    sure = base.max(axis=1) >= gate
-    return np.asarray(np.where(sure[:, None], base, table[rules]))
-
-
 def _best_gate(base: np.ndarray, rules: np.ndarray, gold: np.ndarray, table: np.ndarray) -> float:
     """The gate (0.50-1.00) with the best out-of-fold accuracy; the lowest of ties."""
     best = (-1.0, 1.0)
     for gate in np.round(np.arange(0.50, 1.0001, 0.01), 2):
-        score = float(np.mean(np.argmax(_gated(base, rules, table, float(gate)), axis=1) == gold))
+        score = float(np.mean(np.argmax(gated(base, rules, table, float(gate)), axis=1) == gold))
         if score > best[0] + 1e-9:
             best = (score, float(gate))
     return best[1]
-
-
-def _domain_features(base: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """What tells a real note from a synthetic one, cheaply: the text model's probabilities and
-    their top, the clause label, the note's length and its number of items (real notes are
-    long, list several steps, and the text model is less sure of them)."""
-    rows = []
-    for proba, text in zip(base, texts, strict=True):
-        onehot, length, clauses = _reading(text)
-        rows.append([*proba, float(np.max(proba)), *onehot, length, clauses])
-    return np.asarray(rows, dtype=float)
 
 
 def _domain_oof(features: Any, flags: np.ndarray, groups: Sequence[str] | None, seed: int, folds: int) -> np.ndarray:
