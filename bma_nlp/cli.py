@@ -398,7 +398,7 @@ def classify_command(text: str | None, input_file: str | None, plain: bool, mode
 @main.command("train")
 @click.option("--data", type=click.Path(dir_okay=False, path_type=Path), help="Labelled notes, JSON Lines (default: training_data/notes.jsonl).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write (default: stage.skops in the user's data folder, ~/.local/share/bma-nlp); the .json sidecar goes beside it.")
-@click.option("--design", help="tfidf-cues-svm (default), tfidf-cues-lr, tfidf-lr or tfidf-svm.")
+@click.option("--design", help="A design of bma_nlp.classify.model.DESIGNS (default: stacked-clauses, the shipped one).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--external", type=click.Path(dir_okay=False, path_type=Path), help="Extra evaluation set (default: training_data/external.jsonl if present).")
 @click.option("--archive", type=click.Path(dir_okay=False, path_type=Path), help="Also train on the stages people set in this archive (bma-nlp correct --stage).")

@@ -54,7 +54,7 @@ def test_second_load_reads_the_cache(cache):
     second = load_model()
     assert second.fast is not None
     note = ["ขณะนี้อยู่ระหว่างดำเนินการจัดซื้อจัดจ้าง"]
-    assert np.array_equal(second.proba(note), first.proba(note))
+    assert np.allclose(second.proba(note), first.proba(note), rtol=0, atol=1e-12)  # float sums in another order
     assert second.pipeline is not None and hasattr(second.pipeline, "get_params")  # the estimator, rebuilt on request
 
 

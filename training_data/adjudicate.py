@@ -45,12 +45,29 @@ def cohen_kappa(a: list[str], b: list[str]) -> tuple[float, float]:
     return ((observed - expected) / (1 - expected) if expected < 1 else 1.0), observed
 
 
+def _sessions(ids: list[str], starts: list[str]) -> list[tuple[str, str]]:
+    """(first id, last id) of each labelling session, in the order of the notes."""
+    cuts = [ids.index(s) for s in starts if s in ids] + [len(ids)]
+    return [(ids[a], ids[b - 1]) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _session(first: str, last: str, ids: list[str], a: list[str], b: list[str], disagree: list[str]) -> dict:
+    lo, hi = ids.index(first), ids.index(last) + 1
+    kappa, observed = cohen_kappa(a[lo:hi], b[lo:hi])
+    return {"ids": f"{first}-{last}", "notes": hi - lo, "cohen_kappa": round(kappa, 4), "observed_agreement": round(observed, 4),
+            "disagreements": sum(i in disagree for i in ids[lo:hi])}  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pass1", type=Path, required=True)
     parser.add_argument("--pass2", type=Path, required=True)
     parser.add_argument("--adjudication", type=Path, default=HERE / "real_adjudication.jsonl")
     parser.add_argument("--list", action="store_true", help="print the disagreements and stop")
+    parser.add_argument(
+        "--session-starts", nargs="*", default=["r001", "r205"],
+        help="first id of each labelling session (notes were added and labelled in batches); agreement is also given per session",
+    )  # fmt: skip
     args = parser.parse_args()
 
     notes = [json.loads(line) for line in (HERE / "real_notes.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -100,6 +117,7 @@ def main() -> int:
             "pass2": {lab: b.count(lab) for lab in LABELS},
             "final": {lab: final.count(lab) for lab in LABELS},
         },
+        "sessions": [_session(first, last, ids, a, b, disagree) for first, last in _sessions(ids, args.session_starts)],
         "confusion_pass1_rows_pass2_columns": [[sum(x == r and y == c for x, y in zip(a, b, strict=True)) for c in LABELS] for r in LABELS],
     }
     (HERE / "real_agreement.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

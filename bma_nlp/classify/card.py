@@ -77,6 +77,11 @@ def render(meta: dict[str, Any], model_file: str) -> str:
             f"pass 2: {agree.get('settled_for', {}).get('pass2', 0)}, neither: {agree.get('settled_for', {}).get('neither', 0)}). "
             f"Final counts: {', '.join(f'{k} {v}' for k, v in counts.items())}.",
         ]
+        sessions = agree.get("sessions", [])
+        if len(sessions) > 1:  # notes were added and labelled in batches: the agreement of each
+            lines.append("Per labelling session: " + "; ".join(
+                f"{s['ids']} ({s['notes']} notes): kappa {s['cohen_kappa']:.3f}, {s['disagreements']} disagreements" for s in sessions
+            ) + ".")  # fmt: skip
     lines += [
         "",
         "## Scores (from training; `scripts/eval_classifier.py` compares with the keyword rules and the previous model)",
@@ -92,8 +97,10 @@ def render(meta: dict[str, Any], model_file: str) -> str:
         "## Limits",
         "",
         "- The real notes are short excerpts of public pages; many end where the stored copy ended.",
-        "- Most real notes come from news and notices, not progress-report forms; the model has seen few "
-        "real approval and completed notes, so their scores rest on few examples.",
+        "- Most real notes come from news and notices, not progress-report forms (BMA's monitoring pages are few "
+        "among the stored pages); approval and completed remain the rarer classes.",
+        "- The clause reading's cues were written against the real-train notes; only the held-out pages "
+        "measure how they carry to new wording.",
         f"- Labels: {', '.join(LABELS)}; `none` means the note reports no stage (metrics, routine work, names).",
     ]
     return "\n".join(lines) + "\n"

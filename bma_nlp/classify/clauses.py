@@ -12,15 +12,18 @@ Statuses:
 
 - ``done`` / ``underway``: reached (a marker such as แล้ว, เรียบร้อย, อยู่ระหว่าง, ขณะนี้ is
   next to it, or the cue itself says so, e.g. ตรวจรับ, ลงนามสัญญา, ผลงานร้อยละ 45);
-- ``bare``: no marker; counts as reached only for *strong* cues (a step that is only named
-  when it happened: ประกาศผู้ชนะ, ตรวจรับ, เสนอขออนุมัติ), not for verbs that also name work
-  in general (ก่อสร้าง, จัดซื้อ);
+- ``bare``: no marker; counts as reached for *strong* cues (a step that is only named when it
+  happened: ประกาศผู้ชนะ, ตรวจรับ, เสนอขออนุมัติ); a verb that also names work in general
+  (ก่อสร้าง, ปรับปรุง, ดำเนินการ) counts only at the head of an item (``2. ปรับปรุงถนน…``, how
+  report forms list what was done), not inside a sentence about something else (a visit, a
+  meeting, a headline) — that is what left routine notes tagged;
 - ``planned``: an intention or expectation (คาดว่า, จะ, เตรียม, เพื่อ, เมื่อ…แล้วเสร็จ, ภายใน…);
 - ``negated``: ยังไม่, ไม่ได้, ไม่มี; a negated approval or allocation means the note is still
   at the approval stage;
 - ``name``: part of a project or budget-line name (โครงการก่อสร้าง…, ค่าก่อสร้าง…);
 - ``metric``: an amount of money follows (ได้รับงบประมาณ … เป็นเงิน … บาท): a budget
-  figure, not a step;
+  figure, not a step; or the work is a routine operation (ล้าง, ทำความสะอาด, กำจัดวัชพืช,
+  รณรงค์);
 - ``partial``: one installment of several, a count of finished places among more, a progress
   percentage below 100: the work goes on (procurement).
 
@@ -60,7 +63,8 @@ CUES: list[tuple[str, str, bool, str]] = [
     # approval / allocation / money received (negated: still waiting, GUIDE A2, A4)
     ("approved", "procurement", True,
      r"(?:ได้รับ|ได้)(?:การ)?(?:อนุมัติ|จัดสรร|โอน|ความเห็นชอบ)(?:โครงการ|งบประมาณ|เงิน|หลักการ)?|ได้รับ(?:งบ|เงิน)(?:ประมาณ|ประจำงวด|งวด)?"
-     r"|(?:มีมติ|ครม\.?)(?:อนุมัติ|เห็นชอบ)|อนุมัติ(?:โครงการ|งบประมาณ|เงินงวด)?(?:แล้ว|เรียบร้อย)|ผ่าน(?:การ)?(?:อนุมัติ|ความเห็นชอบ)"
+     r"|(?:มีมติ|ผ่านมติ|(?<!น)ครม\.?|คณะรัฐมนตรี)(?:มีมติ)?(?:เอกฉันท์)?(?:อนุมัติ|เห็นชอบ|ไฟเขียว)|อนุมัติ(?:โครงการ|งบประมาณ|เงินงวด)?(?:แล้ว|เรียบร้อย)"
+     r"|ผ่าน(?:การ)?(?:อนุมัติ|ความเห็นชอบ|งบ)|(?<!ขอ)(?<!เสนอ)(?<!รอ)(?<!พิจารณา)(?:อนุมัติ|เห็นชอบ)(?:ให้ดำเนิน)?โครงการ"
      r"|ตามโครงการที่ได้รับอนุมัติ"),
     # waiting for approval or money (GUIDE A2)
     ("approval_wait", "approval", True,
@@ -70,17 +74,17 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("approval_request", "approval", True,
      r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอรับ(?:การ)?(?:จัดสรร|สนับสนุน)"
      r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
-     r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?:ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่างข้อบัญญัติ|พิจารณา(?:ร่าง)?(?:ข้อบัญญัติ|งบประมาณ)"),
+     r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่างข้อบัญญัติ|พิจารณา(?:ร่าง)?(?:ข้อบัญญัติ|งบประมาณ)"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
      r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ)"
      r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
      r"|สำรวจความต้องการ|เสนอใหม่|ส่ง(?:โครงการ)?คืน|ปรับปรุงรายละเอียด|กลั่นกรอง"
-     r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท|แบบจำลอง"),
+     r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท"),
     # final delivery / inspection / acceptance / opening (GUIDE C2, C3)
     ("accepted", "completed", True,
      r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย|พื้นที่(?!คืน))(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
-     r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน"),
+     r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน|พิธี(?:รับมอบและ)?เปิด|เปิด(?:ให้)?บริการ"),
     # finished (GUIDE C1); "คาดว่าจะแล้วเสร็จ" is planned (C4)
     ("finished", "completed", True,
      r"แล้วเสร็จ|เสร็จ(?:สิ้น|เรียบร้อย|สมบูรณ์)?(?:แล้ว)?|เป็นที่เรียบร้อย|(?<!ระเบียบ)(?<!ความ)เรียบร้อย(?:แล้ว)?|บรรลุเป้าหมาย"
@@ -109,7 +113,7 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("works", "procurement", False,
      r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เทคอนกรีต|ปูผิว|ลาดยาง"
      r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|ดำเนินโครงการ|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ"
-     r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|เวียนแจ้ง|รณรงค์|ปรับหน้าดิน|ปูสนามหญ้า"),
+     r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|รณรงค์|ปรับ(?:ภูมิทัศน์|หน้าดิน|พื้นที่|ผิว)|ปู(?:ผิว|สนาม|หญ้า|กระเบื้อง|บล็อก)|ทาสี"),
 ]  # fmt: skip
 
 _COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
@@ -120,16 +124,27 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$")),
     ("planned", re.compile(
         r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
-        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
-    ("underway", re.compile(r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง")),
+        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
+    ("underway", re.compile(
+        r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง"
+        # an official following, inspecting or on site of the works: they are under way (GUIDE P5)
+        r"|ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?|ตรวจ(?:ติดตาม|เยี่ยม)?(?:ความคืบหน้า)?(?:การ|งาน|โครงการ)?|ลงพื้นที่|ดูการ")),
     ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ")),
     ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
-_AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|ในปี|ในเดือน|ได้ในปี)")
+_INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)|ดู)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)$")
+_AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
+_AFTER_NEGATED = re.compile(r"^(?:งาน|การ)?(?:ไม่ผ่าน|ไม่ได้|ไม่ทัน|ไม่เสร็จ)")
+_AFTER_PENDING = re.compile(r"^(?:แล้ว)?(?:รอ|เหลือ|ยังเหลือ|คงเหลือ|ส่วนที่เหลือ)")
+_ROUTINE_AFTER = re.compile(
+    r"^.{0,10}?(?:ล้าง|ทำความสะอาด|เก็บ(?:กวาด|ขยะ)|กำจัดวัชพืช|ตัด(?:แต่ง)?(?:กิ่ง|หญ้า|ต้นไม้)|ลอกท่อ|ดูดลอก|ฉีดล้าง|ฉีดพ่น"
+    r"|รณรงค์|ประชาสัมพันธ์|ตรวจตรา|กวดขัน|จัดระเบียบ|ดูแลความ)"
+)
+_BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม)")
 _AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เสร็จ|ไปแล้ว)")
 _AFTER_DONE_NOT_FINISH = re.compile(r"^(?:ไป)?แล้ว(?!เสร็จ)|^เรียบร้อย")
 _PERCENT_AFTER = re.compile(r"^.{0,12}?(?:คิดเป็น)?ร้อยละ([0-9]+(?:\.[0-9]+)?)")
-_AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเป็นเงิน|จำนวนเงิน|วงเงิน|[0-9][0-9,.]*(?:ล้าน)?บาท|หลังปรับโอน|ในภาพรวม|รายจ่ายประจำปี)")
+_AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเป็นเงิน|จำนวนเงิน|วงเงิน|[0-9][0-9,.]*(?:พัน|หมื่น|แสน|ล้าน)*บาท|หลังปรับโอน|ในภาพรวม|รายจ่ายประจำปี)")
 _INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)(?:งวด|รุ่น)?)?")
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -203,11 +218,16 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
             if m.end() > best_end or (m.end() == best_end and status == "negated"):
                 best, best_end, best_start = status, m.end(), start - len(before) + m.start()
     if cue in {"works", "purchasing", "contract", "planning"} and _MARKERS[-1][1].search(squeezed[max(0, start - 12) : start]):
-        return "name", start
+        # an official inspecting or following a named project: the works are under way (GUIDE P5)
+        return ("underway", start) if cue == "works" and _INSPECT_NAME.search(squeezed[max(0, start - 30) : start]) else ("name", start)
     if best == "negated" and best_end >= len(before) - 12:
         return "negated", best_start
     if cue == "follow_up":
         return "underway", start
+    if cue in {"finished", "accepted"} and _AFTER_NEGATED.match(after):
+        return "negated", start
+    if cue == "finished" and best == "planned" and squeezed[start:end].endswith("แล้ว") and re.search(r"(?:เพื่อ|ให้)$", before[: best_end]):
+        return "done", start  # "... เพื่อแก้ไขปัญหาดังกล่าวเรียบร้อยแล้ว": the purpose is named, the work is reported done
     if _AFTER_PLANNED.match(after) and cue not in {"accepted"}:
         return "planned", start
     if best == "planned" and best_end >= len(before) - 20 and not _AFTER_DONE_NOT_FINISH.match(after):
@@ -247,15 +267,31 @@ def _mentions(text: str, prepared: bool) -> list[Mention]:
         work = squeezed
         hits: list[tuple[int, int, str, str, bool]] = []
         for name, stage, strong, pattern in _COMPILED:
-            for m in pattern.finditer(work):
-                hits.append((m.start(), m.end(), name, stage, strong))
-            work = pattern.sub(lambda m: "_" * len(m.group(0)), work)
+            spans = [m.span() for m in pattern.finditer(work)]
+            if spans:  # blank the words found, so a later, broader cue does not count them again
+                hits.extend((a, b, name, stage, strong) for a, b in spans)
+                pieces, last = [], 0
+                for a, b in spans:
+                    pieces += [work[last:a], "_" * (b - a)]
+                    last = b
+                work = "".join(pieces) + work[last:]
         for start, end, name, stage, strong in sorted(hits):
             status, from_ = _status(squeezed, start, end, name, strong)
             status, stage = _adjust(squeezed, start, end, name, stage, status, [m for m in found if m.clause == index])
             words = clause[keep[from_] : keep[end - 1] + 1]
             found.append(Mention(name, stage, status, words, index, start))
-    return _downgrade(found)
+    return _downgrade(_carry(found))
+
+
+def _carry(found: list[Mention]) -> list[Mention]:
+    """A general work verb (ดำเนินการ, ดำเนินโครงการ) followed at once by a study or design takes
+    that stage: "ดำเนินโครงการสำรวจและออกแบบ" is work before approval (GUIDE A3)."""
+    out = list(found)
+    for i, m in enumerate(found[:-1]):
+        nxt = found[i + 1]
+        if m.cue == "works" and m.words.replace(" ", "").removeprefix("ได้").startswith("ดำเนิน") and nxt.clause == m.clause and nxt.cue == "planning" and nxt.position - m.position <= len(m.words.replace(" ", "")) + 12:
+            out[i] = Mention(m.cue, "approval", m.status, m.words, m.clause, m.position)
+    return out
 
 
 def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: str, earlier: list[Mention]) -> tuple[str, str]:
@@ -263,8 +299,12 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
     words = squeezed[start:end]
     if cue == "approved" and status == "negated":
         return "underway", "approval"  # not approved yet: still waiting (GUIDE A4)
+    if cue == "approved" and _BUDGET_LAW_AFTER.match(squeezed[end:]) and status not in ("planned", "negated"):
+        return "done", "approval"  # a budget bill or a transfer passed: money, not yet work (GUIDE A)
     if cue == "approved" and _AFTER_AMOUNT.match(squeezed[end:]):
         return "metric", stage
+    if cue in ("works", "under_contract", "purchasing") and _ROUTINE_AFTER.match(squeezed[end:]):
+        return "metric", stage  # cleaning, weeding, campaigns: routine operations, not a project's stage (GUIDE N2)
     if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
         return "metric", stage  # a quantity handled (waste collected, people served): routine work
     if cue == "progress":
@@ -276,6 +316,12 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         m.cue == "purchase_step" and m.position >= start - 30 and m.position < start for m in earlier[-3:]
     ):
         return "done", "procurement"  # "ร่าง TOR ... แล้วเสร็จ": a purchasing step is finished, not the work
+    if cue == "finished" and status not in ("planned", "negated") and any(
+        m.cue == "planning" and m.position >= start - 90 and m.position < start for m in earlier[-3:]
+    ):
+        return "done", "approval"  # "ออกแบบ ... แล้วเสร็จ": the design or study is finished, the project is before approval (GUIDE A3)
+    if cue == "finished" and status not in ("planned", "negated") and _AFTER_PENDING.match(squeezed[end:]):
+        return "partial", "procurement"  # "... แล้วเสร็จ รอติดตั้ง": a step is finished, the next one waits
     if stage == "completed" and status not in ("planned", "negated"):
         near = squeezed[max(0, start - 20) : end + 20]
         inst = _INSTALLMENT.search(near)
@@ -309,9 +355,9 @@ _WEAK = {name for name, _stage, strong, _p in CUES if not strong}
 
 def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     """The note's stage by the rules: the most advanced stage reached (a partial completion
-    counts as procurement; a mention without a marker counts, a planned, negated, name or
-    metric one does not); ``none`` when nothing is reached. Returns the label and the mentions that decided it (last first)."""
-    reached = [m for m in found if m.reached or m.status in ("partial", "bare")]
+    counts as procurement; a mention without a marker counts if its cue is strong or it heads
+    its item, a planned, negated, name or metric one does not); ``none`` when nothing is reached. Returns the label and the mentions that decided it (last first)."""
+    reached = [m for m in found if m.reached or m.status == "partial" or (m.status == "bare" and (m.cue not in _WEAK or m.position <= 25))]
     if any(m.cue == "approved" and m.stage == "approval" for m in reached):
         # approved, but the money is not here yet: still waiting (GUIDE A2)
         reached = [m for m in reached if not (m.cue == "approved" and m.stage == "procurement")]

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = "bma-nlp-fastform/1"
+FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domain model
 CACHE_ENV = "BMA_NLP_CACHE"
 TOLERANCE = 1e-6
 BATCH = 512  # notes scored at once (bounds the coefficient gather: classes x non-zeros)
@@ -330,32 +330,31 @@ class _Pipeline:
 
 
 class FastStacked:
-    """``StackedStage``: the text model where it is sure (top probability >= ``gate``), the
-    clause label's row of ``table`` elsewhere. Has ``predict_proba`` and ``classes_`` like the
-    scikit-learn estimator it stands for."""
+    """``StackedStage`` (``bma_nlp.classify.stack``): the text model's probabilities gated with
+    the clause reading by ``bma_nlp.classify.gating``, the arithmetic the estimator itself
+    calls. Has ``predict_proba`` and ``classes_`` like the scikit-learn estimator it stands for."""
 
     def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         self.base = _Pipeline(spec["base"], arrays)
-        self.table = arrays[spec["table"]]
-        self.gate = float(spec["gate"])
+        self.tables = {side: arrays[name] for side, name in spec["tables"].items()}
+        self.gates = {side: float(gate) for side, gate in spec["gates"].items()}
+        domain = spec.get("domain")
+        self.domain = None if domain is None else (arrays[domain["coef"]], float(domain["intercept"]))
         self.labels = list(spec["labels"])
         self.classes_ = np.array(spec["classes"])
 
-    def _rule(self, text: str) -> int:
-        from bma_nlp.classify.clauses import combine, mentions
-
-        label, _ = combine(mentions(text))
-        return self.labels.index(label) if label in self.labels else 0
-
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        from bma_nlp.classify import gating
+
         texts = list(texts)
         raw = self.base.predict_proba(texts)
         base = np.zeros((len(texts), len(self.labels)))
         for j, label in enumerate(self.base.classes_):
             base[:, self.labels.index(str(label))] = raw[:, j]
-        rules = np.array([self._rule(t) for t in texts], dtype=int)
-        sure = base.max(axis=1) >= self.gate
-        return np.asarray(np.where(sure[:, None], base, self.table[rules]))
+        share = np.zeros(len(texts))
+        if self.domain is not None:
+            share = gating.real_share(gating.domain_features(base, texts), *self.domain)
+        return gating.mixed(base, gating.rule_labels(texts), self.tables, self.gates, share)
 
 
 def _build(spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
@@ -461,17 +460,25 @@ def _pipeline_spec(pipe: Any, store: _Arrays) -> dict[str, Any]:
     return {"kind": "pipeline", "prepare": [_function_spec(s) for s in before], "features": features, "clf": _calibrated_spec(clf, store)}
 
 
+def _domain_spec(lr: Any, store: _Arrays) -> dict[str, Any]:
+    """The domain model: a binary logistic regression whose positive class is ``True`` (real-like)."""
+    if _cls(lr) != "sklearn.linear_model._logistic.LogisticRegression" or list(lr.classes_) != [False, True] or lr.coef_.shape[0] != 1:
+        raise Unsupported(f"domain model {_cls(lr)}")
+    return {"coef": store.add(np.asarray(lr.coef_[0], dtype=np.float64)), "intercept": float(lr.intercept_[0])}
+
+
 def spec_of(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The fast form of a rebuilt model (raises ``Unsupported`` for anything else)."""
     store = _Arrays()
     if _cls(model) == "bma_nlp.classify.stack.StackedStage":
-        from bma_nlp.classify.stack import LABELS
+        from bma_nlp.classify.gating import LABELS
 
         spec = {
             "kind": "stacked",
             "base": _pipeline_spec(model.base_, store),
-            "table": store.add(np.asarray(model.table_, dtype=np.float64)),
-            "gate": float(model.gate_),
+            "tables": {side: store.add(np.asarray(t, dtype=np.float64)) for side, t in model.tables_.items()},
+            "gates": {side: float(g) for side, g in model.gates_.items()},
+            "domain": None if model.domain_ is None else _domain_spec(model.domain_, store),
             "labels": list(LABELS),
             "classes": [str(c) for c in model.classes_],
         }

@@ -9,48 +9,41 @@ logistic-regression meta model over both did worse on real notes than the clause
 (0.75 against 0.82 accuracy, real-train page-grouped CV), so the two are *gated*: the text
 model's probabilities where it is sure, the clause label's calibrated probabilities elsewhere.
 
+Real and synthetic notes want different gates: on synthetic notes the text model is nearly
+always right, on real notes only when very sure. One gate for both was a compromise (real-train
+CV 0.80, synthetic CV 0.96). So the stack keeps two gates and two clause tables, one fitted on
+the real notes and one on the synthetic ones, and a *domain model* (logistic regression on the
+text model's probabilities, the clause label, the note's length and number of items: is this
+note real-like?) mixes the two readings by its probability.
+Measured on out-of-fold predictions (the first 124 real-train notes, pages held out; synthetic
+families held out): real 0.84, synthetic 0.96-0.97, with the domain model itself out of fold
+(it calls 83 % of real notes and 5 % of synthetic ones real-like).
+
 ``StackedStage`` is a scikit-learn estimator whose ``fit`` takes the CV groups (template
 families, source pages) so its out-of-fold predictions never see a note's family or page.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from bma_nlp.classify.clauses import combine, mentions
-
-LABELS = ("approval", "procurement", "completed", "none")
-_LONG = 200.0  # characters: a note this long counts as fully "long"
-
-
-_READINGS: dict[str, tuple[list[float], float, float]] = {}
-
-
-def _reading(text: str) -> tuple[list[float], float, float]:
-    """Clause label (one-hot), length share and log clause count of a note, remembered per text."""
-    hit = _READINGS.get(text)
-    if hit is None:
-        found = mentions(text)
-        label, _ = combine(found)
-        hit = ([1.0 if label == lab else 0.0 for lab in LABELS], min(1.0, len(text.strip()) / _LONG), math.log1p(len({m.clause for m in found})))
-        if len(_READINGS) < 100_000:
-            _READINGS[text] = hit
-    return hit
+from bma_nlp.classify.gating import LABELS, domain_features, gated, mixed, rule_labels, table
 
 
 class StackedStage(ClassifierMixin, BaseEstimator):
     """``base_design`` (a name in ``bma_nlp.classify.model.DESIGNS``) gated with the clause
-    reading: where the text model is sure (top probability >= ``gate_``) its probabilities
-    stand; elsewhere the clause label's probabilities do, ``table_[label]`` = how often each
-    gold label went with that clause label in the training notes (real notes weighted as all
-    synthetic ones together, +1 smoothing). ``gate_`` is chosen on out-of-fold predictions to
-    maximise the mean of the real and the synthetic accuracy. After ``fit``: ``base_``,
-    ``table_``, ``gate_``, ``classes_`` and ``oof_`` (out-of-fold probabilities, ``LABELS`` order)."""
+    reading: where the text model is sure (top probability >= a gate) its probabilities stand;
+    elsewhere the clause label's probabilities do (a table: how often each gold label went with
+    that clause label, +1 smoothing). With real notes among the training notes (``real``), the
+    gate and the table are fitted twice, on the real and on the synthetic notes (each gate
+    maximises that side's out-of-fold accuracy), and ``domain_`` (logistic regression on a few
+    features of the note and of the text model's output, ``gating.domain_features``) weighs the two by how real-like a note is. After ``fit``: ``base_``,
+    ``tables_``, ``gates_`` (``real``, ``synthetic``), ``domain_`` (None without real notes),
+    ``classes_`` and ``oof_`` (out-of-fold probabilities, ``LABELS`` order)."""
 
     def __init__(self, base_design: str = "clauses-svm", seed: int = 0, folds: int = 5) -> None:
         self.base_design = base_design
@@ -58,58 +51,80 @@ class StackedStage(ClassifierMixin, BaseEstimator):
         self.folds = folds
 
     def fit(self, texts: Sequence[str], labels: Sequence[str], groups: Sequence[str] | None = None, real: Sequence[bool] | None = None) -> StackedStage:
+        from sklearn.linear_model import LogisticRegression
+
         from bma_nlp.classify.model import cross_validated_proba, fit_design
 
         texts, labels = list(texts), list(labels)
         oof_base = cross_validated_proba(self.base_design, texts, labels, groups, self.seed, self.folds)
         self.base_ = fit_design(self.base_design, texts, labels, self.seed)
-        rules = np.array([int(np.argmax(_reading(t)[0])) for t in texts])
+        rules = rule_labels(texts)
         gold = np.array([LABELS.index(lab) for lab in labels])
-        weights = _weights(real, len(texts))
-        table = np.ones((len(LABELS), len(LABELS)))
-        for r, g, w in zip(rules, gold, weights, strict=True):
-            table[r, g] += w
-        self.table_ = table / table.sum(axis=1, keepdims=True)
         flags = np.zeros(len(texts), dtype=bool) if real is None else np.asarray(real, dtype=bool)
-        best = (-1.0, 1.0)
-        for gate in np.round(np.arange(0.50, 1.0001, 0.01), 2):
-            pred = np.argmax(self._gated(oof_base, rules, float(gate)), axis=1)
-            parts = [np.mean(pred[m] == gold[m]) for m in (flags, ~flags) if m.any()]
-            score = float(np.mean(parts))
-            if score > best[0] + 1e-9:
-                best = (score, float(gate))
-        self.gate_ = best[1]
+        sides = {"real": flags, "synthetic": ~flags} if flags.any() and not flags.all() else {"synthetic": np.ones(len(texts), dtype=bool)}
+        self.tables_, self.gates_ = {}, {}
+        for side, mask in sides.items():
+            self.tables_[side] = table(rules[mask], gold[mask])
+            self.gates_[side] = _best_gate(oof_base[mask], rules[mask], gold[mask], self.tables_[side])
+        self.domain_ = None
+        share = flags.astype(float)
+        if len(sides) == 2:
+            features = domain_features(oof_base, texts)
+            self.domain_ = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=self.seed).fit(features, flags)
+            share = _domain_oof(features, flags, groups, self.seed, self.folds)
         self.classes_ = np.array(LABELS)
-        self.oof_ = self._gated(oof_base, rules, self.gate_)
+        self.oof_ = self._mixed(oof_base, rules, share)
         return self
 
-    def _gated(self, base: np.ndarray, rules: np.ndarray, gate: float) -> np.ndarray:
-        sure = base.max(axis=1) >= gate
-        return np.where(sure[:, None], base, self.table_[rules])
+    def _mixed(self, base: np.ndarray, rules: np.ndarray, real_share: np.ndarray) -> np.ndarray:
+        return mixed(base, rules, self.tables_, self.gates_, real_share)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
         from bma_nlp.classify.model import proba_in_label_order
 
-        texts = list(texts)
-        rules = np.array([int(np.argmax(_reading(t)[0])) for t in texts], dtype=int)
-        return np.asarray(self._gated(proba_in_label_order(self.base_, texts), rules, self.gate_))
+        rules = rule_labels(texts)
+        base = proba_in_label_order(self.base_, texts)
+        share = np.zeros(len(texts))
+        if self.domain_ is not None:
+            share = self.domain_.predict_proba(domain_features(base, texts))[:, list(self.domain_.classes_).index(True)]
+        return self._mixed(base, rules, share)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(texts), axis=1)]
+
+
+def _best_gate(base: np.ndarray, rules: np.ndarray, gold: np.ndarray, table: np.ndarray) -> float:
+    """The gate (0.50-1.00) with the best out-of-fold accuracy; the lowest of ties."""
+    best = (-1.0, 1.0)
+    for gate in np.round(np.arange(0.50, 1.0001, 0.01), 2):
+        score = float(np.mean(np.argmax(gated(base, rules, table, float(gate)), axis=1) == gold))
+        if score > best[0] + 1e-9:
+            best = (score, float(gate))
+    return best[1]
+
+
+def _domain_oof(features: Any, flags: np.ndarray, groups: Sequence[str] | None, seed: int, folds: int) -> np.ndarray:
+    """Out-of-fold probability that each training note is real (grouped like the text model's CV)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+    out = np.zeros(len(flags))
+    if groups is not None and len(set(groups)) >= folds:
+        splits = GroupKFold(folds).split(features, flags, np.asarray(groups, dtype=object))
+    else:
+        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(features, flags)
+    for train_idx, test_idx in splits:
+        if len(set(flags[train_idx])) < 2:
+            out[test_idx] = flags[train_idx].mean()
+            continue
+        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=seed).fit(features[train_idx], flags[train_idx])
+        out[test_idx] = model.predict_proba(features[test_idx])[:, list(model.classes_).index(True)]
+    return out
 
 
 def _in_label_order(estimator: Any, raw: np.ndarray) -> np.ndarray:
     out = np.zeros((raw.shape[0], len(LABELS)))
     for j, label in enumerate(estimator.classes_):
         out[:, LABELS.index(str(label))] = raw[:, j]
-    return out
-
-
-def _weights(real: Sequence[bool] | None, n: int) -> np.ndarray:
-    """Synthetic rows weigh 1; real rows together weigh as much as all synthetic rows."""
-    if real is None or not any(real) or all(real):
-        return np.ones(n)
-    flags = np.asarray(real, dtype=bool)
-    out = np.ones(n)
-    out[flags] = (~flags).sum() / flags.sum()
     return out
