@@ -45,6 +45,7 @@ import numpy as np
 FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domain model
 CACHE_ENV = "BMA_NLP_CACHE"
 TOLERANCE = 1e-6
+CACHE_TEXTS = 100_000  # texts (and words) whose feature columns a process remembers
 BATCH = 512  # notes scored at once (bounds the coefficient gather: classes x non-zeros)
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's character-analyzer whitespace rule
 
@@ -188,6 +189,8 @@ class _Tfidf:
             if pattern.groups > 1:
                 raise Unsupported("token pattern with several groups")
             self.tokenizer = pattern.findall
+        self._doc_columns: dict[str, list[int]] = {}
+        self._word_columns: dict[str, list[int]] = {}
 
     def features(self, doc: str) -> list[str]:
         if self.lowercase:
@@ -199,24 +202,47 @@ class _Tfidf:
             return _char_wb_ngrams(doc, self.ngram_range)
         return _char_ngrams(doc, self.ngram_range)
 
-    def transform(self, docs: Sequence[str]) -> _Rows:
-        rows: list[int] = []
-        cols: list[int] = []
-        counts: list[int] = []
+    def columns(self, doc: str) -> list[int]:
+        """The vocabulary columns of ``doc``'s features, one per occurrence (remembered per
+        text, and for character n-grams per word: notes repeat, and their words far more)."""
+        hit = self._doc_columns.get(doc)
+        if hit is not None:
+            return hit
         vocabulary = self.vocabulary
-        for r, doc in enumerate(docs):
-            counter: dict[int, int] = {}
-            for feature in self.features(doc):
-                idx = vocabulary.get(feature)
-                if idx is not None:
-                    counter[idx] = counter.get(idx, 0) + 1
-            for idx in sorted(counter):  # scikit-learn sorts each row's columns
-                rows.append(r)
-                cols.append(idx)
-                counts.append(counter[idx])
-        row_arr = np.asarray(rows, dtype=np.int64)
-        col_arr = np.asarray(cols, dtype=np.int64)
-        data = np.asarray(counts, dtype=self.dtype)
+        if self.analyzer == "char_wb":  # a word's n-grams do not depend on the words around it
+            text = doc.lower() if self.lowercase else doc
+            hit = []
+            words = self._word_columns
+            for word in text.split():  # scikit-learn's whitespace rule, then str.split(): the same words
+                found = words.get(word)
+                if found is None:
+                    found = [i for f in _char_wb_ngrams(word, self.ngram_range) if (i := vocabulary.get(f)) is not None]
+                    if len(words) >= CACHE_TEXTS:
+                        words.clear()
+                    words[word] = found
+                hit.extend(found)
+        else:
+            hit = [i for f in self.features(doc) if (i := vocabulary.get(f)) is not None]
+        if len(self._doc_columns) >= CACHE_TEXTS:
+            self._doc_columns.clear()
+        self._doc_columns[doc] = hit
+        return hit
+
+    def transform(self, docs: Sequence[str]) -> _Rows:
+        if self.analyzer == "word" and self.tokenizer is not None:
+            from bma_nlp.tokenize import plan
+
+            plan(sum(1 for doc in docs if doc not in self._doc_columns))
+        found = [self.columns(doc) for doc in docs]
+        width = len(self.vocabulary)
+        flat = np.fromiter((i for hit in found for i in hit), dtype=np.int64, count=sum(map(len, found)))
+        owner = np.repeat(np.arange(len(docs), dtype=np.int64), [len(hit) for hit in found])
+        # each (row, column) once with its count, sorted by row then column as scikit-learn's rows are
+        keys, counts = np.unique(owner * width + flat, return_counts=True)
+        rows, cols = np.divmod(keys, width) if width else (keys, keys)
+        row_arr = rows.astype(np.int64)
+        col_arr = cols.astype(np.int64)
+        data = counts.astype(self.dtype)
         if self.binary:
             data.fill(1)
         if self.sublinear_tf:
@@ -229,7 +255,7 @@ class _Tfidf:
             norms = np.sqrt(sums)
             safe = np.where(norms == 0.0, 1.0, norms)
             data = (data.astype(np.float64) / safe[row_arr]).astype(self.dtype)
-        return _Rows(len(docs), row_arr, col_arr, data.astype(np.float64), len(vocabulary))
+        return _Rows(len(docs), row_arr, col_arr, data.astype(np.float64), width)
 
 
 class _Function:
@@ -241,13 +267,30 @@ class _Function:
         # a feature function that can give plain rows says so with a ``dense`` parameter:
         # building SciPy's sparse matrix means importing SciPy (0.2-0.5 s), for a few numbers
         self.dense = "dense" in inspect.signature(self.func).parameters
+        self._rows: dict[str, np.ndarray] = {}
 
     def apply(self, data: Any) -> Any:
         return self.func(data, **self.kw_args)
 
     def transform(self, docs: Sequence[str]) -> _Rows:
-        out = self.func(docs, **self.kw_args, dense=True) if self.dense else self.apply(docs)
-        dense = np.asarray(out.toarray() if hasattr(out, "toarray") else out, dtype=np.float64)
+        # a feature function gives each text its own row (a prediction may not depend on the
+        # batch it came in), so a text's row is remembered: notes repeat
+        known = self._rows
+        new = list(dict.fromkeys(doc for doc in docs if doc not in known))
+        if new:
+            out = self.func(new, **self.kw_args, dense=True) if self.dense else self.apply(new)
+            fresh = np.asarray(out.toarray() if hasattr(out, "toarray") else out, dtype=np.float64)
+            if fresh.ndim != 2 or fresh.shape[0] != len(new):
+                raise Unsupported("a feature function did not give one row per text")
+            if len(known) + len(new) > CACHE_TEXTS:
+                known.clear()
+            if len(new) > CACHE_TEXTS:  # more new texts than the cache holds: not remembered
+                at = {doc: i for i, doc in enumerate(new)}
+                return self._dense_rows(docs, fresh[[at[doc] for doc in docs]])
+            known.update(zip(new, fresh, strict=True))
+        return self._dense_rows(docs, np.array([known[doc] for doc in docs], dtype=np.float64).reshape(len(docs), -1))
+
+    def _dense_rows(self, docs: Sequence[str], dense: np.ndarray) -> _Rows:
         if dense.ndim != 2 or dense.shape[0] != len(docs):
             raise Unsupported("a feature function did not give one row per text")
         rows, cols = np.nonzero(dense)  # row-major: sorted by row, then column
