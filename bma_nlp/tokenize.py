@@ -187,9 +187,10 @@ def _nlpo3_segment(text: str, dictionary_name: str) -> tuple[str, ...]:
     return tuple(nlpo3.segment(text, dictionary_name))
 
 
-def warm_up(engine: str = "newmm") -> None:
-    """Build the whole dictionaries of ``engine`` now (both units), not when the per-text budget runs out."""
-    for compounds in (True, False):
+def warm_up(engine: str = "newmm", units: tuple[bool, ...] = (True, False)) -> None:
+    """Build the whole dictionaries of ``engine`` now (``units``: with compounds, without; both
+    by default), not when the per-text budget runs out."""
+    for compounds in units:
         if engine != "nlpo3" or _nlpo3_dictionary(compounds) is None:
             _trie(compounds)
 

@@ -108,7 +108,9 @@ class Evidence:
         seen: set[str] = set()
         for line in text.split("\n"):
             prev: str | None = None
-            for tok in word_tokenize(line, keep_whitespace=True):
+            # the tokens repair itself looks pairs up with (``RepairLine``: nlpo3, compounds),
+            # and 5-6x faster than PyThaiNLP's newmm in the archive's writer
+            for tok in word_tokenize(line, engine="nlpo3", keep_whitespace=True):
                 if THAI_WORD.match(tok) and len(tok) >= 2:
                     seen.add(tok)
                     if prev is not None:
