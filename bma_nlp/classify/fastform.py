@@ -32,9 +32,7 @@ import hashlib
 import inspect
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from importlib import metadata, resources
 from pathlib import Path
@@ -42,8 +40,10 @@ from typing import Any
 
 import numpy as np
 
+from bma_nlp import cache
+from bma_nlp.cache import CACHE_ENV, cache_dir
+
 FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domain model
-CACHE_ENV = "BMA_NLP_CACHE"
 TOLERANCE = 1e-6
 CACHE_TEXTS = 100_000  # texts (and words) whose feature columns a process remembers
 BATCH = 512  # notes scored at once (bounds the coefficient gather: classes x non-zeros)
@@ -52,18 +52,6 @@ _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's character-analyzer whites
 
 class Unsupported(Exception):
     """The model holds a component this module does not reproduce (it then loads via skops)."""
-
-
-def cache_dir() -> Path | None:
-    env = os.environ.get(CACHE_ENV, "").strip()
-    if env.lower() in ("off", "0", "no", "false"):
-        return None
-    if env:
-        return Path(env)
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "bma-nlp" / "cache"
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "bma-nlp"
 
 
 def _library_version(name: str) -> str:
@@ -79,13 +67,7 @@ def _code_digest() -> str:
     import bma_nlp
 
     root = Path(bma_nlp.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted([*(root / "classify").glob("*.py"), root / "tokenize.py", root / "text" / "normalize.py"]):
-        try:
-            digest.update(path.name.encode("utf-8") + path.read_bytes())
-        except OSError:
-            digest.update(path.name.encode("utf-8"))
-    return digest.hexdigest()
+    return cache.source_digest(*(root / "classify").glob("*.py"), root / "tokenize.py", root / "text" / "normalize.py")
 
 
 def cache_key(model_sha256: str) -> str:
@@ -556,35 +538,16 @@ def _unpack(data: bytes) -> Any:
     return _build(spec, arrays)
 
 
-def _safe_to_read(path: Path) -> bool:
-    """Owned by this user and writable by nobody else (the folder too), as ssh asks of its keys."""
-    if not hasattr(os, "getuid"):
-        return True
-    for p in (path, path.parent):
-        st = p.stat()
-        if st.st_uid != os.getuid() or st.st_mode & 0o022:
-            return False
-    return True
-
-
 def load_cached(model_sha256: str) -> Any | None:
     """The fast form of the verified model with this sha256, or None (no cache, stale, altered)."""
     folder = cache_dir()
     if folder is None:
         return None
-    key = cache_key(model_sha256)
     try:
-        found = sorted(folder.glob(f"stage-{key}-*.npz"))
-        for path in found:
-            if not _safe_to_read(path):
-                continue
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest()[:32] != path.stem.rsplit("-", 1)[-1]:
-                continue
-            return _unpack(data)
+        data = cache.read(folder, f"stage-{cache_key(model_sha256)}", ".npz")
+        return None if data is None else _unpack(data)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Unsupported):
         return None
-    return None
 
 
 def store(model_sha256: str, model: Any) -> Path | None:
@@ -604,16 +567,7 @@ def store(model_sha256: str, model: Any) -> Path | None:
             return None
         if list(map(str, model.classes_)) != list(map(str, fast.classes_)):
             return None
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = folder / f"stage-{cache_key(model_sha256)}-{hashlib.sha256(data).hexdigest()[:32]}.npz"
-        fd, tmp = tempfile.mkstemp(prefix=".stage-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        path = cache.write(folder, f"stage-{cache_key(model_sha256)}", ".npz", data)
         return path
     except (OSError, ValueError, TypeError, AttributeError, Unsupported):
         return None
@@ -626,4 +580,4 @@ def max_difference(model: Any, fast: Any, texts: Sequence[str]) -> float:
     return float(np.abs(a - b).max()) if a.size else 0.0
 
 
-__all__ = ["FastStacked", "Unsupported", "cache_dir", "load_cached", "max_difference", "probe_texts", "spec_of", "store"]
+__all__ = ["CACHE_ENV", "FastStacked", "Unsupported", "cache_dir", "load_cached", "max_difference", "probe_texts", "spec_of", "store"]

@@ -185,6 +185,12 @@ def compound_pairs(freq: Mapping[str, float], trusted: Iterable[str], listed: It
 @lru_cache(maxsize=1)
 def shipped() -> Evidence:
     """Pairs from the compounds of the bundled word counts (built once, about a second)."""
+    from bma_nlp.repair.prebuilt import cached  # derived once, then read from the user's cache
+
+    return Evidence(pairs=Counter(cached("pairs", _shipped_pairs)))
+
+
+def _shipped_pairs() -> dict[str, int]:
     from bma_nlp.repair.lexicon import load_lexicon
 
     lexicon = load_lexicon()
@@ -192,7 +198,7 @@ def shipped() -> Evidence:
     # a dictionary compound the corpora do not count says as much as a typical counted one
     typical = int(statistics.median(pairs.values())) if pairs else 0
     pairs.update(compound_pairs(lexicon.freq, lexicon.trusted, lexicon.dictionary, typical))
-    return Evidence(pairs=pairs)
+    return dict(pairs)
 
 
 # --- the archive's evidence ---------------------------------------------------------------
