@@ -13,14 +13,17 @@ corrections (``bma_nlp.store.corrections``) are applied on top of every derivati
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import functools
 import hashlib
 import json
 import os
+import signal
 import sqlite3
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -262,6 +265,32 @@ def _mp_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C or SIGTERM (which the CLI turns into KeyboardInterrupt) held back until the block
+    ends. ``ProcessPoolExecutor.submit`` starts workers: interrupted half-way, it left a worker
+    the pool never stopped (its shutdown then waited for ever) or one still reading its start-up
+    state when this process exited (a traceback on stderr). Python runs signal handlers in the
+    main thread only, so swapping the handlers there is enough; elsewhere nothing is changed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous[sig] = signal.signal(sig, lambda signum, _frame: caught.append(signum))
+        except (ValueError, OSError):  # pragma: no cover - not settable here
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
 CHUNK_FILES = 16  # files per worker task: enough to amortise a model call, small enough to stream
 
 
@@ -459,7 +488,8 @@ class Archive:
         window: deque[tuple[list[_Task], Future[list[FileResult]]]] = deque()
         try:
             for chunk in chunks:
-                window.append((chunk, pool.submit(process_files, [t.path for t in chunk if not t.skip], *args)))
+                with _signals_deferred():  # submitting may start a worker: not to be cut in half
+                    window.append((chunk, pool.submit(process_files, [t.path for t in chunk if not t.skip], *args)))
                 while len(window) > 2 * jobs:
                     done, fut = window.popleft()
                     if not fut.done():
@@ -898,7 +928,8 @@ class Archive:
         try:
             for keys in chunks:
                 stored = self._read(functools.partial(self._stored_copies, keys))
-                window.append((keys, stored, pool.submit(derive_stored, stored, *steps, evidence=self._evidence)))
+                with _signals_deferred():  # as in _run
+                    window.append((keys, stored, pool.submit(derive_stored, stored, *steps, evidence=self._evidence)))
                 while len(window) > 2 * jobs:
                     yield _settled(*window.popleft())
             while window:
