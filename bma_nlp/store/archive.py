@@ -13,20 +13,18 @@ corrections (``bma_nlp.store.corrections``) are applied on top of every derivati
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as _dt
 import functools
 import hashlib
 import json
 import os
-import signal
 import sqlite3
 import sys
-import threading
 import time
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -265,32 +263,6 @@ def _mp_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Ctrl-C or SIGTERM (which the CLI turns into KeyboardInterrupt) held back until the block
-    ends. ``ProcessPoolExecutor.submit`` starts workers: interrupted half-way, it left a worker
-    the pool never stopped (its shutdown then waited for ever) or one still reading its start-up
-    state when this process exited (a traceback on stderr). Python runs signal handlers in the
-    main thread only, so swapping the handlers there is enough; elsewhere nothing is changed."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous: dict[int, Any] = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            previous[sig] = signal.signal(sig, lambda signum, _frame: caught.append(signum))
-        except (ValueError, OSError):  # pragma: no cover - not settable here
-            pass
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if caught:
-            signal.raise_signal(caught[0])
-
-
 CHUNK_FILES = 16  # files per worker task: enough to amortise a model call, small enough to stream
 
 
@@ -306,6 +278,45 @@ def _chunks(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
             chunk, work = [], 0
     if chunk:
         yield chunk
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM (in the main thread) until the block ends, then deliver them."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            signal.raise_signal(caught[0])  # now, to the handler it was meant for
+
+
+def _submit(pool: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``pool.submit`` with Ctrl-C and SIGTERM held until it returns: the first submits start the
+    worker processes, and a worker interrupted half-started dies printing a traceback."""
+    with _signals_held():
+        return pool.submit(fn, *args, **kwargs)
+
+
+def _stop_workers(pool: Any) -> None:
+    """Stop a process pool's workers now instead of letting them finish their chunks, which on
+    a loaded machine can take many seconds after Ctrl-C or SIGTERM. (``ProcessPoolExecutor``
+    has no public way to do this before Python 3.14's ``terminate_workers``.)"""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
 
 
 def _zip_results(chunk: list[_Task], results: list[FileResult]) -> Iterator[tuple[_Task, FileResult | None]]:
@@ -462,11 +473,12 @@ class Archive:
         return self.con.execute("SELECT 1 FROM files WHERE sha256 = ? AND copies IS NOT NULL", (sha256,)).fetchone() is not None
 
     def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...], many: bool = False) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
-        """Results in input order. ``many``: more than one chunk of files (a single process then
-        builds the whole tokeniser dictionaries, lexicon and model first, as a worker pool does). Files go to the workers in chunks (the stage model is called
+        """Results in input order. Files go to the workers in chunks (the stage model is called
         once per chunk); with jobs > 1 at most a few chunks run ahead of the writer. ``(None,
         None)`` comes before a wait for parsing, so the writer commits first: another process
-        ingesting into the same archive then waits for a commit, not for our parsing."""
+        ingesting into the same archive then waits for a commit, not for our parsing. ``many``:
+        more than one chunk of files (one process then builds the tokeniser dictionaries, the
+        lexicon and the model first, as the workers' forkserver does)."""
         from collections import deque
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -488,8 +500,7 @@ class Archive:
         window: deque[tuple[list[_Task], Future[list[FileResult]]]] = deque()
         try:
             for chunk in chunks:
-                with _signals_deferred():  # submitting may start a worker: not to be cut in half
-                    window.append((chunk, pool.submit(process_files, [t.path for t in chunk if not t.skip], *args)))
+                window.append((chunk, _submit(pool, process_files, [t.path for t in chunk if not t.skip], *args)))
                 while len(window) > 2 * jobs:
                     done, fut = window.popleft()
                     if not fut.done():
@@ -502,6 +513,9 @@ class Archive:
                 yield from _zip_results(done, fut.result())
         except BrokenProcessPool:
             raise ArchiveError("a worker process died (out of memory?); files stored before it are kept", self.path) from None
+        except BaseException:
+            _stop_workers(pool)  # interrupted, or the writer failed: the chunks in flight are not wanted
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -519,13 +533,8 @@ class Archive:
         con = self.con
         now = _now()
         counts = [1, 0, 0, 0, task.size]  # files, reports, replaced, installments, bytes
-        try:
-            if not con.in_transaction:
-                con.execute("BEGIN IMMEDIATE")
-                batch.started = time.monotonic()
-            con.execute("SAVEPOINT ingest_file")
+        with self._unit(batch, f"storing {task.path}"):
             if self._has_file(task.sha256):  # checked under the write lock: another ingest may have stored it
-                con.execute("RELEASE ingest_file")
                 return False
             file_id = self._file_row(task.sha256, task.path, task.size, res.encoding, len(res.copies), now)
             keys = {p: self.report_key(item.report, task.sha256, item.positions[0]) for item in res.reports for p in item.positions}
@@ -554,12 +563,6 @@ class Archive:
                 from bma_nlp.repair.evidence import add_evidence
 
                 add_evidence(con, ("\n".join(i.note for i in item.report.installments) for item in res.reports))
-            con.execute("RELEASE ingest_file")
-        except BaseException as exc:
-            self._undo_file(batch)
-            if isinstance(exc, sqlite3.Error):
-                raise ArchiveError(f"cannot write to the archive while storing {task.path}: {exc}", self.path) from None
-            raise
         batch.files += 1
         batch.counts = [a + b for a, b in zip(batch.counts, counts, strict=True)]
         return True
@@ -576,6 +579,25 @@ class Archive:
         ).lastrowid
         assert file_id is not None
         return int(file_id)
+
+    @contextmanager
+    def _unit(self, batch: _Batch, doing: str) -> Iterator[None]:
+        """One file (or one reprocessed report) as one unit: a savepoint inside the batch's
+        transaction, which is begun here when none is open. A failure rolls back this unit
+        only; the units before it stay in the batch."""
+        con = self.con
+        try:
+            if not con.in_transaction:
+                con.execute("BEGIN IMMEDIATE")
+                batch.started = time.monotonic()
+            con.execute("SAVEPOINT ingest_file")
+            yield
+            con.execute("RELEASE ingest_file")
+        except BaseException as exc:
+            self._undo_file(batch)
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot write to the archive while {doing}: {exc}", self.path) from None
+            raise
 
     def _undo_file(self, batch: _Batch) -> None:
         con = self.con
@@ -928,35 +950,26 @@ class Archive:
         try:
             for keys in chunks:
                 stored = self._read(functools.partial(self._stored_copies, keys))
-                with _signals_deferred():  # as in _run
-                    window.append((keys, stored, pool.submit(derive_stored, stored, *steps, evidence=self._evidence)))
+                window.append((keys, stored, _submit(pool, derive_stored, stored, *steps, evidence=self._evidence)))
                 while len(window) > 2 * jobs:
                     yield _settled(*window.popleft())
             while window:
                 yield _settled(*window.popleft())
         except BrokenProcessPool:
             raise ArchiveError("a worker process died (out of memory?); reports re-derived before it are kept", self.path) from None
+        except BaseException:
+            _stop_workers(pool)  # interrupted, or the writer failed: the chunks in flight are not wanted
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _reprocess_one(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], steps: tuple[bool, bool], batch: _Batch) -> None:
-        con = self.con
-        try:
-            if not con.in_transaction:
-                con.execute("BEGIN IMMEDIATE")
-                batch.started = time.monotonic()
-            con.execute("SAVEPOINT ingest_file")
+        with self._unit(batch, f"reprocessing {key}"):
             now = [s.id for s in self._stored_copies([key])]
             if now == [s.id for s in stored]:
                 self._write_items(key, stored, items, _now(), steps)
             else:  # its copies changed since they were read (moved here from another report): derive again
                 self._rederive(key, _now(), steps)
-            con.execute("RELEASE ingest_file")
-        except BaseException as exc:
-            self._undo_file(batch)
-            if isinstance(exc, sqlite3.Error):
-                raise ArchiveError(f"cannot write to the archive while reprocessing {key}: {exc}", self.path) from None
-            raise
         batch.files += 1
 
     def _backfill(self, keys: set[str], result: ReprocessResult, steps: tuple[bool, bool], on_error: Callable[[BmaNlpError], None] | None) -> None:
