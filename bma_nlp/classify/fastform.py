@@ -45,7 +45,8 @@ from bma_nlp.cache import CACHE_ENV, cache_dir
 
 FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domain model
 TOLERANCE = 1e-6
-CACHE_TEXTS = 100_000  # texts (and words) whose feature columns a process remembers
+CACHE_TEXTS = 20_000  # texts whose feature columns (NumPy int32, ~0.5 kB a note) a process remembers
+CACHE_WORDS = 100_000  # words whose character n-gram columns it remembers
 BATCH = 512  # notes scored at once (bounds the coefficient gather: classes x non-zeros)
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's character-analyzer whitespace rule
 
@@ -171,7 +172,7 @@ class _Tfidf:
             if pattern.groups > 1:
                 raise Unsupported("token pattern with several groups")
             self.tokenizer = pattern.findall
-        self._doc_columns: dict[str, list[int]] = {}
+        self._doc_columns: dict[str, np.ndarray] = {}
         self._word_columns: dict[str, list[int]] = {}
 
     def features(self, doc: str) -> list[str]:
@@ -184,7 +185,7 @@ class _Tfidf:
             return _char_wb_ngrams(doc, self.ngram_range)
         return _char_ngrams(doc, self.ngram_range)
 
-    def columns(self, doc: str) -> list[int]:
+    def columns(self, doc: str) -> np.ndarray:
         """The vocabulary columns of ``doc``'s features, one per occurrence (remembered per
         text, and for character n-grams per word: notes repeat, and their words far more)."""
         hit = self._doc_columns.get(doc)
@@ -193,18 +194,19 @@ class _Tfidf:
         vocabulary = self.vocabulary
         if self.analyzer == "char_wb":  # a word's n-grams do not depend on the words around it
             text = doc.lower() if self.lowercase else doc
-            hit = []
+            found_all: list[int] = []
             words = self._word_columns
             for word in text.split():  # scikit-learn's whitespace rule, then str.split(): the same words
                 found = words.get(word)
                 if found is None:
                     found = [i for f in _char_wb_ngrams(word, self.ngram_range) if (i := vocabulary.get(f)) is not None]
-                    if len(words) >= CACHE_TEXTS:
+                    if len(words) >= CACHE_WORDS:
                         words.clear()
                     words[word] = found
-                hit.extend(found)
+                found_all.extend(found)
         else:
-            hit = [i for f in self.features(doc) if (i := vocabulary.get(f)) is not None]
+            found_all = [i for f in self.features(doc) if (i := vocabulary.get(f)) is not None]
+        hit = np.array(found_all, dtype=np.int32)
         if len(self._doc_columns) >= CACHE_TEXTS:
             self._doc_columns.clear()
         self._doc_columns[doc] = hit
@@ -217,7 +219,7 @@ class _Tfidf:
             plan(sum(1 for doc in docs if doc not in self._doc_columns))
         found = [self.columns(doc) for doc in docs]
         width = len(self.vocabulary)
-        flat = np.fromiter((i for hit in found for i in hit), dtype=np.int64, count=sum(map(len, found)))
+        flat = np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
         owner = np.repeat(np.arange(len(docs), dtype=np.int64), [len(hit) for hit in found])
         # each (row, column) once with its count, sorted by row then column as scikit-learn's rows are
         keys, counts = np.unique(owner * width + flat, return_counts=True)
