@@ -219,6 +219,14 @@ class MemorySampler:
         self._stop.set()
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and of its finished children (ingest workers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def tokeniser_rate(texts: list[str], engine: str, max_chars: int) -> float:
     """Characters per second of ``bma_nlp.tokenize.word_tokenize`` alone (one core), on the
     generated files' text (the first ``max_chars`` of it), after the dictionary is loaded."""
@@ -323,8 +331,10 @@ def main(argv: list[str] | None = None) -> int:
 
         with Archive(db) as archive:
             if not reuse:
+                cpu_before = _cpu_seconds()
                 with MemorySampler() as memory:
                     res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
+                ingest_cpu = _cpu_seconds() - cpu_before  # workers are counted once the pool has shut down
                 if res.errors:
                     print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
                 t = res.timings
@@ -357,6 +367,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| bma-nlp ingest (wall clock, {n_chars:,} chars) | {ingest_rate:,.0f} | 1.00 |")
             for engine, rate in rates.items():
                 print(f"| {engine} word_tokenize alone (one core, CPU time) | {rate:,.0f} | ingest = {ingest_rate / rate:.2f}x |")
+            if args.jobs <= 1:  # one process: its own CPU time, start-up included (forkserver workers are not its children)
+                what, spent = "this process, start-up included", ingest_cpu
+            else:
+                what, spent = "summed over the workers' steps and the writer, start-up excluded", sum(t[k] for k in ("parse", "repair_classify", "tokenize", "write"))
+            per_cpu = n_chars / max(spent, 1e-9)
+            ratios = ", ".join(f"{per_cpu / rate:.2f}x {engine}" for engine, rate in rates.items())
+            print(f"| bma-nlp ingest per CPU second ({spent:.1f} CPU s, {what}) | {per_cpu:,.0f} | {ratios} |")
         _search_table(queries, fts_ms, fts_hits, like_ms, like_hits)
         if reuse:
             return 0

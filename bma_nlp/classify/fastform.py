@@ -32,9 +32,7 @@ import hashlib
 import inspect
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from importlib import metadata, resources
 from pathlib import Path
@@ -42,27 +40,19 @@ from typing import Any
 
 import numpy as np
 
+from bma_nlp import cache
+from bma_nlp.cache import CACHE_ENV, cache_dir
+
 FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domain model
-CACHE_ENV = "BMA_NLP_CACHE"
 TOLERANCE = 1e-6
+CACHE_TEXTS = 20_000  # texts whose feature columns (NumPy int32, ~0.5 kB a note) a process remembers
+CACHE_WORDS = 100_000  # words whose character n-gram columns it remembers
 BATCH = 512  # notes scored at once (bounds the coefficient gather: classes x non-zeros)
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's character-analyzer whitespace rule
 
 
 class Unsupported(Exception):
     """The model holds a component this module does not reproduce (it then loads via skops)."""
-
-
-def cache_dir() -> Path | None:
-    env = os.environ.get(CACHE_ENV, "").strip()
-    if env.lower() in ("off", "0", "no", "false"):
-        return None
-    if env:
-        return Path(env)
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "bma-nlp" / "cache"
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "bma-nlp"
 
 
 def _library_version(name: str) -> str:
@@ -78,13 +68,7 @@ def _code_digest() -> str:
     import bma_nlp
 
     root = Path(bma_nlp.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted([*(root / "classify").glob("*.py"), root / "tokenize.py", root / "text" / "normalize.py"]):
-        try:
-            digest.update(path.name.encode("utf-8") + path.read_bytes())
-        except OSError:
-            digest.update(path.name.encode("utf-8"))
-    return digest.hexdigest()
+    return cache.source_digest(*(root / "classify").glob("*.py"), root / "tokenize.py", root / "text" / "normalize.py")
 
 
 def cache_key(model_sha256: str) -> str:
@@ -188,6 +172,8 @@ class _Tfidf:
             if pattern.groups > 1:
                 raise Unsupported("token pattern with several groups")
             self.tokenizer = pattern.findall
+        self._doc_columns: dict[str, np.ndarray] = {}
+        self._word_columns: dict[str, list[int]] = {}
 
     def features(self, doc: str) -> list[str]:
         if self.lowercase:
@@ -199,24 +185,48 @@ class _Tfidf:
             return _char_wb_ngrams(doc, self.ngram_range)
         return _char_ngrams(doc, self.ngram_range)
 
-    def transform(self, docs: Sequence[str]) -> _Rows:
-        rows: list[int] = []
-        cols: list[int] = []
-        counts: list[int] = []
+    def columns(self, doc: str) -> np.ndarray:
+        """The vocabulary columns of ``doc``'s features, one per occurrence (remembered per
+        text, and for character n-grams per word: notes repeat, and their words far more)."""
+        hit = self._doc_columns.get(doc)
+        if hit is not None:
+            return hit
         vocabulary = self.vocabulary
-        for r, doc in enumerate(docs):
-            counter: dict[int, int] = {}
-            for feature in self.features(doc):
-                idx = vocabulary.get(feature)
-                if idx is not None:
-                    counter[idx] = counter.get(idx, 0) + 1
-            for idx in sorted(counter):  # scikit-learn sorts each row's columns
-                rows.append(r)
-                cols.append(idx)
-                counts.append(counter[idx])
-        row_arr = np.asarray(rows, dtype=np.int64)
-        col_arr = np.asarray(cols, dtype=np.int64)
-        data = np.asarray(counts, dtype=self.dtype)
+        if self.analyzer == "char_wb":  # a word's n-grams do not depend on the words around it
+            text = doc.lower() if self.lowercase else doc
+            found_all: list[int] = []
+            words = self._word_columns
+            for word in text.split():  # scikit-learn's whitespace rule, then str.split(): the same words
+                found = words.get(word)
+                if found is None:
+                    found = [i for f in _char_wb_ngrams(word, self.ngram_range) if (i := vocabulary.get(f)) is not None]
+                    if len(words) >= CACHE_WORDS:
+                        words.clear()
+                    words[word] = found
+                found_all.extend(found)
+        else:
+            found_all = [i for f in self.features(doc) if (i := vocabulary.get(f)) is not None]
+        hit = np.array(found_all, dtype=np.int32)
+        if len(self._doc_columns) >= CACHE_TEXTS:
+            self._doc_columns.clear()
+        self._doc_columns[doc] = hit
+        return hit
+
+    def transform(self, docs: Sequence[str]) -> _Rows:
+        if self.analyzer == "word" and self.tokenizer is not None:
+            from bma_nlp.tokenize import plan
+
+            plan(sum(1 for doc in docs if doc not in self._doc_columns))
+        found = [self.columns(doc) for doc in docs]
+        width = len(self.vocabulary)
+        flat = np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
+        owner = np.repeat(np.arange(len(docs), dtype=np.int64), [len(hit) for hit in found])
+        # each (row, column) once with its count, sorted by row then column as scikit-learn's rows are
+        keys, counts = np.unique(owner * width + flat, return_counts=True)
+        rows, cols = np.divmod(keys, width) if width else (keys, keys)
+        row_arr = rows.astype(np.int64)
+        col_arr = cols.astype(np.int64)
+        data = counts.astype(self.dtype)
         if self.binary:
             data.fill(1)
         if self.sublinear_tf:
@@ -229,7 +239,7 @@ class _Tfidf:
             norms = np.sqrt(sums)
             safe = np.where(norms == 0.0, 1.0, norms)
             data = (data.astype(np.float64) / safe[row_arr]).astype(self.dtype)
-        return _Rows(len(docs), row_arr, col_arr, data.astype(np.float64), len(vocabulary))
+        return _Rows(len(docs), row_arr, col_arr, data.astype(np.float64), width)
 
 
 class _Function:
@@ -241,13 +251,30 @@ class _Function:
         # a feature function that can give plain rows says so with a ``dense`` parameter:
         # building SciPy's sparse matrix means importing SciPy (0.2-0.5 s), for a few numbers
         self.dense = "dense" in inspect.signature(self.func).parameters
+        self._rows: dict[str, np.ndarray] = {}
 
     def apply(self, data: Any) -> Any:
         return self.func(data, **self.kw_args)
 
     def transform(self, docs: Sequence[str]) -> _Rows:
-        out = self.func(docs, **self.kw_args, dense=True) if self.dense else self.apply(docs)
-        dense = np.asarray(out.toarray() if hasattr(out, "toarray") else out, dtype=np.float64)
+        # a feature function gives each text its own row (a prediction may not depend on the
+        # batch it came in), so a text's row is remembered: notes repeat
+        known = self._rows
+        new = list(dict.fromkeys(doc for doc in docs if doc not in known))
+        if new:
+            out = self.func(new, **self.kw_args, dense=True) if self.dense else self.apply(new)
+            fresh = np.asarray(out.toarray() if hasattr(out, "toarray") else out, dtype=np.float64)
+            if fresh.ndim != 2 or fresh.shape[0] != len(new):
+                raise Unsupported("a feature function did not give one row per text")
+            if len(known) + len(new) > CACHE_TEXTS:
+                known.clear()
+            if len(new) > CACHE_TEXTS:  # more new texts than the cache holds: not remembered
+                at = {doc: i for i, doc in enumerate(new)}
+                return self._dense_rows(docs, fresh[[at[doc] for doc in docs]])
+            known.update(zip(new, fresh, strict=True))
+        return self._dense_rows(docs, np.array([known[doc] for doc in docs], dtype=np.float64).reshape(len(docs), -1))
+
+    def _dense_rows(self, docs: Sequence[str], dense: np.ndarray) -> _Rows:
         if dense.ndim != 2 or dense.shape[0] != len(docs):
             raise Unsupported("a feature function did not give one row per text")
         rows, cols = np.nonzero(dense)  # row-major: sorted by row, then column
@@ -513,35 +540,16 @@ def _unpack(data: bytes) -> Any:
     return _build(spec, arrays)
 
 
-def _safe_to_read(path: Path) -> bool:
-    """Owned by this user and writable by nobody else (the folder too), as ssh asks of its keys."""
-    if not hasattr(os, "getuid"):
-        return True
-    for p in (path, path.parent):
-        st = p.stat()
-        if st.st_uid != os.getuid() or st.st_mode & 0o022:
-            return False
-    return True
-
-
 def load_cached(model_sha256: str) -> Any | None:
     """The fast form of the verified model with this sha256, or None (no cache, stale, altered)."""
     folder = cache_dir()
     if folder is None:
         return None
-    key = cache_key(model_sha256)
     try:
-        found = sorted(folder.glob(f"stage-{key}-*.npz"))
-        for path in found:
-            if not _safe_to_read(path):
-                continue
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest()[:32] != path.stem.rsplit("-", 1)[-1]:
-                continue
-            return _unpack(data)
+        data = cache.read(folder, f"stage-{cache_key(model_sha256)}", ".npz")
+        return None if data is None else _unpack(data)
     except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError, Unsupported):
         return None
-    return None
 
 
 def store(model_sha256: str, model: Any) -> Path | None:
@@ -561,16 +569,7 @@ def store(model_sha256: str, model: Any) -> Path | None:
             return None
         if list(map(str, model.classes_)) != list(map(str, fast.classes_)):
             return None
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = folder / f"stage-{cache_key(model_sha256)}-{hashlib.sha256(data).hexdigest()[:32]}.npz"
-        fd, tmp = tempfile.mkstemp(prefix=".stage-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        path = cache.write(folder, f"stage-{cache_key(model_sha256)}", ".npz", data)
         return path
     except (OSError, ValueError, TypeError, AttributeError, Unsupported):
         return None
@@ -583,4 +582,4 @@ def max_difference(model: Any, fast: Any, texts: Sequence[str]) -> float:
     return float(np.abs(a - b).max()) if a.size else 0.0
 
 
-__all__ = ["FastStacked", "Unsupported", "cache_dir", "load_cached", "max_difference", "probe_texts", "spec_of", "store"]
+__all__ = ["CACHE_ENV", "FastStacked", "Unsupported", "cache_dir", "load_cached", "max_difference", "probe_texts", "spec_of", "store"]

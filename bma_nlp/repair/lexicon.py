@@ -303,6 +303,17 @@ def _read_words(path: str | os.PathLike[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset[str]]:
+    from bma_nlp.repair.prebuilt import cached  # derived once, then read from the user's cache
+
+    def build() -> dict[str, Any]:
+        freq, trusted, names, dictionary = _build_base()
+        return {"freq": freq, "trusted": sorted(trusted), "names": sorted(names), "dictionary": sorted(dictionary)}
+
+    data = cached("base", build)
+    return data["freq"], set(data["trusted"]), frozenset(data["names"]), frozenset(data["dictionary"])
+
+
+def _build_base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset[str]]:
     from pythainlp.corpus import thai_family_names, thai_female_names, thai_male_names, thai_words, tnc, ttc
 
     freq: dict[str, float] = defaultdict(float)
@@ -337,7 +348,13 @@ def _lexicon(extra: tuple[str, ...]) -> Lexicon:
     for word in extra:
         freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
         trusted.add(word)
-    return Lexicon(freq, trusted, names, dictionary)
+    lexicon = Lexicon(freq, trusted, names, dictionary)
+    if not extra:  # the default lexicon's letter and tone-less indexes: from the user's cache
+        from bma_nlp.repair.prebuilt import cached
+
+        lexicon._bare = cached("bare", lexicon.bare_index)
+        lexicon._skeletons = cached("skeletons", lexicon.skeleton_index)
+    return lexicon
 
 
 def read_user_lexicon(path: str | os.PathLike[str]) -> list[str]:

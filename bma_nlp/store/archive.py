@@ -420,7 +420,7 @@ class Archive:
         self._evidence = _read_evidence(self.con) if repair else None  # one state for the whole run, every worker
         if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
             jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
-        results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify, self._evidence))
+        results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify, self._evidence), many=len(files) > CHUNK_FILES)
         batch = _Batch()
         try:
             for task, res in results:
@@ -472,11 +472,13 @@ class Archive:
     def _has_file(self, sha256: str) -> bool:
         return self.con.execute("SELECT 1 FROM files WHERE sha256 = ? AND copies IS NOT NULL", (sha256,)).fetchone() is not None
 
-    def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...]) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
+    def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...], many: bool = False) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
         """Results in input order. Files go to the workers in chunks (the stage model is called
         once per chunk); with jobs > 1 at most a few chunks run ahead of the writer. ``(None,
         None)`` comes before a wait for parsing, so the writer commits first: another process
-        ingesting into the same archive then waits for a commit, not for our parsing."""
+        ingesting into the same archive then waits for a commit, not for our parsing. ``many``:
+        more than one chunk of files (one process then builds the tokeniser dictionaries, the
+        lexicon and the model first, as the workers' forkserver does)."""
         from collections import deque
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -485,6 +487,10 @@ class Archive:
 
         chunks = _chunks(tasks, CHUNK_FILES)
         if jobs <= 1:
+            if many:  # what the workers' forkserver builds at once (not hundreds of per-text dictionaries first)
+                from bma_nlp.store.work import warm_up
+
+                warm_up(repair=args[1], classify=args[2])
             for chunk in chunks:
                 yield None, None
                 yield from _zip_results(chunk, process_files([t.path for t in chunk if not t.skip], *args))
@@ -925,6 +931,10 @@ class Archive:
 
         chunks = (todo[k : k + size] for k in range(0, len(todo), size))
         if jobs <= 1:
+            if len(todo) > size:  # as in ``_run``: build once what many reports will use
+                from bma_nlp.store.work import warm_up
+
+                warm_up(*steps)
             for keys in chunks:
                 stored: list[StoredCopy] = self._read(functools.partial(self._stored_copies, keys))
                 try:

@@ -187,7 +187,7 @@ def warm_up(repair: bool = True, classify: bool = True) -> None:
     if classify:
         from bma_nlp.classify.model import load_model
 
-        tokenize.warm_up(engine="newmm")
+        tokenize.warm_up(engine="newmm", units=(True,))  # the classifier's unit (the index uses nlpo3)
         load_model()
 
 
