@@ -42,6 +42,21 @@ def test_split_into_items():
         ("โครงการก่อสร้างสะพานคนเดินข้ามคลอง", "none"),
         ("ดำเนินการจัดเก็บขยะได้ 120 ตัน", "none"),
         ("", "none"),
+        # building said plainly after a marker of work going on; a started job; a negated start
+        ("ขณะนี้อยู่ระหว่างสร้างอาคารเรียนหลังใหม่", "procurement"),
+        ("เขตเริ่มก่อสร้างทางเดินริมคลองแล้ว", "procurement"),
+        ("ยังไม่ได้รับเงินงวด จึงยังเริ่มจัดซื้อไม่ได้", "approval"),
+        # the verb, its object, then the done marker; a share below 100 of the work
+        ("ดำเนินการซ่อมผิวถนนแล้ว", "procurement"),
+        ("ดำเนินการสำรวจแล้ว 300 หลัง คิดเป็นร้อยละ 60", "procurement"),
+        # opening a finished facility
+        ("สำนักงานเขตเปิดศูนย์เด็กเล็กแห่งใหม่", "completed"),
+        # a body approving a budget is an approval; money received and stated as an amount is a figure
+        ("สภาเขตมีมติอนุมัติงบประมาณ 3 ล้านบาท ให้ปรับปรุงสวน", "procurement"),
+        ("ได้รับงบประมาณ เป็นเงิน 500,000 บาท", "none"),
+        ("ได้รับจัดสรรเงินงวด 90,000 บาท แล้ว อยู่ระหว่างทำรายงานขอซื้อ", "procurement"),
+        # fixing a problem is a project's purpose, not a delivery sent back
+        ("ได้ปรับปรุงรางระบายน้ำเพื่อแก้ไขปัญหาน้ำท่วมขังเรียบร้อยแล้ว", "completed"),
     ],
 )
 def test_clause_label(note, label):

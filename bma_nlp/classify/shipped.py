@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "49065aa8a8ff7f481af0e4d9c2b6f4a3e82e7a93aa27e7c7ea150201fcdca6f7"
+MODEL_SHA256 = "dbd7e5616c1c3669ecfcb17487e3f38243a4507cc8b594ee767a96c891332d27"
