@@ -65,19 +65,19 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"(?:ได้รับ|ได้)(?:การ)?(?:อนุมัติ|จัดสรร|โอน|ความเห็นชอบ)(?:โครงการ|งบประมาณ|เงิน|หลักการ)?|ได้รับ(?:งบ|เงิน)(?:ประมาณ|ประจำงวด|งวด)?"
      r"|(?:มีมติ|ผ่านมติ|(?<!น)ครม\.?|คณะรัฐมนตรี)(?:มีมติ)?(?:เอกฉันท์)?(?:อนุมัติ|เห็นชอบ|ไฟเขียว)|อนุมัติ(?:โครงการ|งบประมาณ|เงินงวด)?(?:แล้ว|เรียบร้อย)"
      r"|ผ่าน(?:การ)?(?:อนุมัติ|ความเห็นชอบ|งบ)|(?<!ขอ)(?<!เสนอ)(?<!รอ)(?<!พิจารณา)(?:อนุมัติ|เห็นชอบ)(?:ให้ดำเนิน)?โครงการ"
-     r"|ตามโครงการที่ได้รับอนุมัติ"),
+     r"|ตามโครงการที่ได้รับอนุมัติ|ได้รับ(?:การ)?สนับสนุน(?:งบ|เงิน)(?:ประมาณ)?"),
     # waiting for approval or money (GUIDE A2)
     ("approval_wait", "approval", True,
      r"รอ(?:การ|ผล)?(?:การ)?(?:อนุมัติ|อนุม้ติ|จัดสรร|โอน|พิจารณา|ความเห็นชอบ|ลงนามอนุมัติ)|รอ(?:รับ)?(?:งบ|เงิน)(?:ประมาณ|งวด|ประจำงวด)?"
      r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)|(?:ขั้นตอน)?(?:การ)?พิจารณาของ"),
     # asking for approval of the project or its budget (GUIDE A1)
     ("approval_request", "approval", True,
-     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอรับ(?:การ)?(?:จัดสรร|สนับสนุน)"
+     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
      r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
      r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่างข้อบัญญัติ|พิจารณา(?:ร่าง)?(?:ข้อบัญญัติ|งบประมาณ)"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
-     r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ)"
+     r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ|โครงการ|แนวทาง|วิเคราะห์|และออกแบบ|รูปแบบ)|ผลการศึกษา"
      r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
      r"|สำรวจความต้องการ|เสนอใหม่|ส่ง(?:โครงการ)?คืน|ปรับปรุงรายละเอียด|กลั่นกรอง"
      r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท"),
@@ -127,7 +127,7 @@ CUE_NAMES = [name for name, *_ in CUES]
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$")),
     ("planned", re.compile(
-        r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
+        r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
         r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
     ("underway", re.compile(
         r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง"
@@ -139,6 +139,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
 _INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)|ดู)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)$")
+_AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
+_STARTED_NAME = re.compile(r"(?<!จะ)(?<!กำหนด)(?<!ยัง)(?<!ไม่)เริ่ม(?:ต้น)?(?:ดำเนิน(?:การ)?)?(?:โครงการ|งาน)$")
 _AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
 _AFTER_NEGATED = re.compile(r"^(?:งาน|การ)?(?:ไม่ผ่าน|ไม่ได้|ไม่ทัน|ไม่เสร็จ)")
 _AFTER_PENDING = re.compile(r"^(?:แล้ว)?(?:รอ|เหลือ|ยังเหลือ|คงเหลือ|ส่วนที่เหลือ)")
@@ -228,7 +230,9 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
                 best, best_end, best_start = status, m.end(), start - len(before) + m.start()
     if cue in {"works", "purchasing", "contract", "planning"} and _MARKERS[-1][1].search(squeezed[max(0, start - 12) : start]):
         # an official inspecting or following a named project: the works are under way (GUIDE P5)
-        return ("underway", start) if cue == "works" and _INSPECT_NAME.search(squeezed[max(0, start - 30) : start]) else ("name", start)
+        if cue == "works" and (_INSPECT_NAME.search(squeezed[max(0, start - 30) : start]) or _STARTED_NAME.search(squeezed[max(0, start - 30) : start])):
+            return "underway", start  # "ลงพื้นที่ตรวจโครงการก่อสร้าง…", "ได้เริ่มโครงการก่อสร้าง…": the named works are going on
+        return "name", start
     if best == "negated" and best_end >= len(before) - 12:
         return "negated", best_start
     if cue == "follow_up":
@@ -247,6 +251,8 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return best, best_start
     if cue in {"progress", "approval_wait", "follow_up"}:
         return "underway", start
+    if cue in {"purchase_step", "accepted"} and _AFTER_COUNT_OF.match(after):
+        return "metric", start  # "เฉพาะเจาะจง 4,039 โครงการ", "ส่งมอบ 12 สัญญา": a count by kind, a statistic (GUIDE N1)
     if cue in {"works", "purchasing"} and _AFTER_OBJECT_DONE.match(after) and not before.endswith("ที่"):  # "…ที่ก่อสร้างไว้แล้ว" describes a thing
         return "done", start  # "ดำเนินการสำรวจแล้ว", "ปรับปรุงถนนแล้ว": the verb, its object, then the done marker
     return "bare", start
@@ -383,6 +389,13 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
         # work named before the project is put forward is preparation for it (GUIDE A1)
         order = {id(m): i for i, m in enumerate(found)}
         reached = [m for m in reached if not (m.cue in _WEAK and order[id(m)] < last_approval)]
+    if not reached and not any(m.stage == "approval" and m.status != "metric" for m in found):
+        # a work verb and an expected completion (คาดว่าจะแล้วเสร็จ, กำหนดแล้วเสร็จ): only work that
+        # has begun is expected to finish (GUIDE P3: an expectation is not completion)
+        expected = [m for m in found if m.cue == "finished" and m.stage == "completed" and m.status == "planned"]
+        works = [m for m in found if m.cue in ("works", "purchasing") and m.status == "bare"]
+        if expected and works:
+            return "procurement", works[::-1]
     if not reached:
         # a project still being planned, proposed or designed (even "will be proposed",
         # "no EIA yet", a design project's name) is before approval (GUIDE A1-A4)

@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "dbd7e5616c1c3669ecfcb17487e3f38243a4507cc8b594ee767a96c891332d27"
+MODEL_SHA256 = "e37d9edf6f1dde467a3fd48802ecae395cd9b2758a9fd481833c323d4024346f"
