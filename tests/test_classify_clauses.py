@@ -42,6 +42,31 @@ def test_split_into_items():
         ("โครงการก่อสร้างสะพานคนเดินข้ามคลอง", "none"),
         ("ดำเนินการจัดเก็บขยะได้ 120 ตัน", "none"),
         ("", "none"),
+        # building said plainly after a marker of work going on; a started job; a negated start
+        ("ขณะนี้อยู่ระหว่างสร้างอาคารเรียนหลังใหม่", "procurement"),
+        ("เขตเริ่มก่อสร้างทางเดินริมคลองแล้ว", "procurement"),
+        ("ยังไม่ได้รับเงินงวด จึงยังเริ่มจัดซื้อไม่ได้", "approval"),
+        # the verb, its object, then the done marker; a share below 100 of the work
+        ("ดำเนินการซ่อมผิวถนนแล้ว", "procurement"),
+        ("ดำเนินการสำรวจแล้ว 300 หลัง คิดเป็นร้อยละ 60", "procurement"),
+        # opening a finished facility
+        ("สำนักงานเขตเปิดศูนย์เด็กเล็กแห่งใหม่", "completed"),
+        # a body approving a budget is an approval; money received and stated as an amount is a figure
+        ("สภาเขตมีมติอนุมัติงบประมาณ 3 ล้านบาท ให้ปรับปรุงสวน", "procurement"),
+        ("ได้รับงบประมาณ เป็นเงิน 500,000 บาท", "none"),
+        ("ได้รับจัดสรรเงินงวด 90,000 บาท แล้ว อยู่ระหว่างทำรายงานขอซื้อ", "procurement"),
+        # an expected completion of named work: the work has begun; a plan of work has not
+        ("เขตก่อสร้างสะพานข้ามคลองสายใหม่ คาดว่าจะแล้วเสร็จปีหน้า", "procurement"),
+        ("มีแผนปรับปรุงสวนสาธารณะ คาดว่าจะแล้วเสร็จปีหน้า", "none"),
+        ("ได้เริ่มโครงการก่อสร้างอาคารจอดรถแล้ว", "procurement"),
+        # studies before a decision; asking for and receiving support money
+        ("กรมใช้เวลาศึกษาโครงการทางยกระดับมาเกือบปี", "approval"),
+        ("ชุมชนยื่นหนังสือขอสนับสนุนงบประมาณซ่อมถนน", "approval"),
+        ("ได้รับการสนับสนุนงบประมาณจากจังหวัดแล้ว", "procurement"),
+        # a count of purchases by method is a statistic
+        ("ปีนี้ใช้วิธีเฉพาะเจาะจง 120 โครงการ และ e-bidding 14 โครงการ", "none"),
+        # fixing a problem is a project's purpose, not a delivery sent back
+        ("ได้ปรับปรุงรางระบายน้ำเพื่อแก้ไขปัญหาน้ำท่วมขังเรียบร้อยแล้ว", "completed"),
     ],
 )
 def test_clause_label(note, label):

@@ -23,7 +23,7 @@ def test_real_and_synthetic_sides_mixed_by_the_domain_model():
     texts, labels, groups, flags = _notes()
     model = StackedStage("tfidf-lr", seed=0, folds=2).fit(texts, labels, groups, flags)
     assert set(model.gates_) == {"real", "synthetic"} and model.domain_ is not None
-    assert all(0.5 <= g <= 1.0 for g in model.gates_.values())
+    assert all(len(g) == len(LABELS) and all(0.5 <= x <= 1.0 for x in g) for g in model.gates_.values())  # one per clause label
     proba = model.predict_proba(texts)
     assert proba.shape == (len(texts), len(LABELS)) and np.allclose(proba.sum(axis=1), 1.0)
     assert model.oof_.shape == proba.shape
@@ -39,3 +39,17 @@ def test_without_real_notes_one_side():
     model = StackedStage("tfidf-lr", seed=0, folds=2).fit([texts[i] for i in keep], [labels[i] for i in keep], [groups[i] for i in keep])
     assert set(model.gates_) == {"synthetic"} and model.domain_ is None
     assert model.predict(["ดำเนินการแล้วเสร็จ ตรวจรับงานงวดสุดท้ายแล้ว"])[0] in LABELS
+
+
+def test_gate_per_clause_label():
+    """A gate per clause label: where the clause reading finds nothing the text model may need
+    more certainty than where it finds a stage (``gating.gated`` takes one gate or one per label)."""
+    from bma_nlp.classify.gating import gated, table
+
+    base = np.array([[0.7, 0.1, 0.1, 0.1], [0.7, 0.1, 0.1, 0.1]])
+    rules = np.array([1, 3])  # clause label procurement, none
+    tab = table(np.array([1, 3]), np.array([1, 3]))
+    one = gated(base, rules, tab, 0.6)
+    assert np.argmax(one, axis=1).tolist() == [0, 0]
+    per = gated(base, rules, tab, [0.6, 0.6, 0.6, 0.9])
+    assert np.argmax(per, axis=1).tolist() == [0, 3]  # the note the clause reading calls none keeps none

@@ -58,33 +58,35 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|แต่งตั้ง(?:คณะกรรมการ|กรรมการ)(?:ตรวจรับ|ตรวจการจ้าง)(?:พัสดุ|การจ้าง|งานจ้าง)?"
      r"|(?:แต่งตั้ง)?(?:คณะกรรมการ|กรรมการ|คณะทำงาน)(?:พิจารณาผล|(?:ตรวจรับ)?(?:พัสดุ)(?!เรียบร้อย|แล้ว)|กำหนด(?:ราคา|คุณลักษณะ|tor|ขอบเขต)|จัดซื้อ|จัดจ้าง|ซื้อ|จ้าง|ประกวด|e-?bidding)"
      r"|ประกวดราคา|e-?bidding|e-?market|สอบราคา|เฉพาะเจาะจง|คัดเลือก(?:ผู้|บริษัท)?|ราคากลาง|(?<![a-z])tor(?![a-z])|ขอบเขต(?:ของ)?งาน"
-     r"|ผู้ชนะ(?:การ)?(?:เสนอราคา|ประกวดราคา)?|เสนอราคา|ยื่นซอง|เปิดซอง|ร่างสัญญา|(?:ลงนาม|เซ็น|ทำ)(?:ใน)?สัญญา|ว่าจ้าง"
+     r"|รายงาน(?:ขอ|การ)?(?:ซื้อ|จ้าง)(?:ขอ(?:ซื้อ|จ้าง))?|ผู้ชนะ(?:การ)?(?:เสนอราคา|ประกวดราคา)?|เสนอราคา|ยื่นซอง|เปิดซอง|ร่างสัญญา|(?:ลงนาม|เซ็น|ทำ)(?:ใน)?สัญญา|ว่าจ้าง"
      r"|ได้(?:ตัว)?(?:ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|บริษัท)|ประกาศ(?:เชิญชวน|ซื้อ|จ้าง|ผล)|ใบสั่ง(?:ซื้อ|จ้าง)|ขยาย(?:ระยะ)?(?:เวลา)?สัญญา"),
     # approval / allocation / money received (negated: still waiting, GUIDE A2, A4)
     ("approved", "procurement", True,
      r"(?:ได้รับ|ได้)(?:การ)?(?:อนุมัติ|จัดสรร|โอน|ความเห็นชอบ)(?:โครงการ|งบประมาณ|เงิน|หลักการ)?|ได้รับ(?:งบ|เงิน)(?:ประมาณ|ประจำงวด|งวด)?"
      r"|(?:มีมติ|ผ่านมติ|(?<!น)ครม\.?|คณะรัฐมนตรี)(?:มีมติ)?(?:เอกฉันท์)?(?:อนุมัติ|เห็นชอบ|ไฟเขียว)|อนุมัติ(?:โครงการ|งบประมาณ|เงินงวด)?(?:แล้ว|เรียบร้อย)"
      r"|ผ่าน(?:การ)?(?:อนุมัติ|ความเห็นชอบ|งบ)|(?<!ขอ)(?<!เสนอ)(?<!รอ)(?<!พิจารณา)(?:อนุมัติ|เห็นชอบ)(?:ให้ดำเนิน)?โครงการ"
-     r"|ตามโครงการที่ได้รับอนุมัติ"),
+     r"|ตามโครงการที่ได้รับอนุมัติ|ได้รับ(?:การ)?สนับสนุน(?:งบ|เงิน)(?:ประมาณ)?"),
     # waiting for approval or money (GUIDE A2)
     ("approval_wait", "approval", True,
      r"รอ(?:การ|ผล)?(?:การ)?(?:อนุมัติ|อนุม้ติ|จัดสรร|โอน|พิจารณา|ความเห็นชอบ|ลงนามอนุมัติ)|รอ(?:รับ)?(?:งบ|เงิน)(?:ประมาณ|งวด|ประจำงวด)?"
      r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)|(?:ขั้นตอน)?(?:การ)?พิจารณาของ"),
     # asking for approval of the project or its budget (GUIDE A1)
     ("approval_request", "approval", True,
-     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอรับ(?:การ)?(?:จัดสรร|สนับสนุน)"
+     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
      r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
      r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่างข้อบัญญัติ|พิจารณา(?:ร่าง)?(?:ข้อบัญญัติ|งบประมาณ)"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
-     r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ)"
+     r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ|โครงการ|แนวทาง|วิเคราะห์|และออกแบบ|รูปแบบ)|ผลการศึกษา"
      r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
      r"|สำรวจความต้องการ|เสนอใหม่|ส่ง(?:โครงการ)?คืน|ปรับปรุงรายละเอียด|กลั่นกรอง"
      r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท"),
     # final delivery / inspection / acceptance / opening (GUIDE C2, C3)
     ("accepted", "completed", True,
      r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย|พื้นที่(?!คืน))(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
-     r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน|พิธี(?:รับมอบและ)?เปิด|เปิด(?:ให้)?บริการ"),
+     r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน|พิธี(?:รับมอบและ)?เปิด|เปิด(?:ให้)?บริการ"
+     # opening a finished facility (GUIDE C3)
+     r"|เปิด(?:ตัว|ใช้)?(?:ศูนย์|อาคาร|สวน|สะพาน|ถนน|โรงพยาบาล|รพ\.|ห้องสมุด|พิพิธภัณฑ์|ตลาด|ลานกีฬา|สนามกีฬา|อุโมงค์|ทางเดิน|ท่าเรือ)"),
     # finished (GUIDE C1); "คาดว่าจะแล้วเสร็จ" is planned (C4)
     ("finished", "completed", True,
      r"แล้วเสร็จ|เสร็จ(?:สิ้น|เรียบร้อย|สมบูรณ์)?(?:แล้ว)?|เป็นที่เรียบร้อย|(?<!ระเบียบ)(?<!ความ)เรียบร้อย(?:แล้ว)?|บรรลุเป้าหมาย"
@@ -101,7 +103,7 @@ CUES: list[tuple[str, str, bool, str]] = [
     # work under a contract (GUIDE P3)
     ("under_contract", "procurement", True, r"(?:ดำเนินการ|ปฏิบัติ(?:งาน)?|ก่อสร้าง)ตามสัญญา|เข้า(?:ดำเนินการ|ทำงาน|พื้นที่)|(?:ส่ง|รับ)มอบพื้นที่(?!คืน)"),
     # a delivery found wanting: the work goes on (GUIDE P6)
-    ("defect", "procurement", True, r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"),
+    ("defect", "procurement", True, r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข(?!ปัญหา)|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"),
     # k done of a target of n (GUIDE P4)
     ("k_of_n", "procurement", True, r"[0-9][0-9,]*(?:ราย|คน|จุด|แห่ง|ชุมชน|กิจกรรม|รุ่น|ครั้ง|สวน|โครงการ|หลัง|กม\\.?)?จาก(?:เป้าหมาย|ทั้งหมด)?[0-9]"),
     # the contract and its trouble (GUIDE P6)
@@ -113,7 +115,9 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("works", "procurement", False,
      r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เทคอนกรีต|ปูผิว|ลาดยาง"
      r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|ดำเนินโครงการ|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ"
-     r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|รณรงค์|ปรับ(?:ภูมิทัศน์|หน้าดิน|พื้นที่|ผิว)|ปู(?:ผิว|สนาม|หญ้า|กระเบื้อง|บล็อก)|ทาสี"),
+     r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|รณรงค์|ปรับ(?:ภูมิทัศน์|หน้าดิน|พื้นที่|ผิว)|ปู(?:ผิว|สนาม|หญ้า|กระเบื้อง|บล็อก)|ทาสี"
+     # building, said plainly (สร้าง, จัดสร้าง) right after a marker of work going on or done; not สร้างความ…/สร้างสรรค์
+     r"|(?:(?<=ระหว่าง)|(?<=กำลัง)|(?<=เริ่ม)|(?<=ได้)|(?<=แล้ว))(?:จัด)?สร้าง(?!ความ|การ|สรรค์|เสริม|ขวัญ|จิต|ภาพ|เครือข่าย|แรง)"),
 ]  # fmt: skip
 
 _COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
@@ -123,16 +127,20 @@ CUE_NAMES = [name for name, *_ in CUES]
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$")),
     ("planned", re.compile(
-        r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
+        r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
         r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
     ("underway", re.compile(
         r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง"
+        # work that has started (not "will start", "due to start")
+        r"|(?<!จะ)(?<!กำหนด)(?<!แผน)(?<!เพื่อ)(?<!ให้)(?<!ยัง)(?<!ไม่)(?<!สามารถ)เริ่ม(?:ต้น|ดำเนินการ|ดำเนิน)?(?:การ|โครงการ|งาน)?"
         # an official following, inspecting or on site of the works: they are under way (GUIDE P5)
         r"|ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?|ตรวจ(?:ติดตาม|เยี่ยม)?(?:ความคืบหน้า)?(?:การ|งาน|โครงการ)?|ลงพื้นที่|ดูการ")),
     ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ")),
     ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
 _INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)|ดู)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)$")
+_AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
+_STARTED_NAME = re.compile(r"(?<!จะ)(?<!กำหนด)(?<!ยัง)(?<!ไม่)เริ่ม(?:ต้น)?(?:ดำเนิน(?:การ)?)?(?:โครงการ|งาน)$")
 _AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
 _AFTER_NEGATED = re.compile(r"^(?:งาน|การ)?(?:ไม่ผ่าน|ไม่ได้|ไม่ทัน|ไม่เสร็จ)")
 _AFTER_PENDING = re.compile(r"^(?:แล้ว)?(?:รอ|เหลือ|ยังเหลือ|คงเหลือ|ส่วนที่เหลือ)")
@@ -143,6 +151,9 @@ _ROUTINE_AFTER = re.compile(
 _BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม)")
 _AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เสร็จ|ไปแล้ว)")
 _AFTER_DONE_NOT_FINISH = re.compile(r"^(?:ไป)?แล้ว(?!เสร็จ)|^เรียบร้อย")
+_AFTER_OBJECT_DONE = re.compile(r"^[^0-9_]{1,15}?(?<!ยัง)(?<!ไม่)(?:แล้ว(?!เสร็จ)|เรียบร้อยแล้ว)")
+_AMOUNT_THEN_DONE = re.compile(r"^.{0,40}?[0-9][0-9,.]*(?:-)?(?:พัน|หมื่น|แสน|ล้าน)*บาท(?:ถ้วน)?(?:\.-)?(?:แล้ว|เรียบร้อย)")
+_WORK_PERCENT_AFTER = re.compile(r"^[^ร]{0,30}?(?:คิดเป็น|ได้|แล้ว)ร้อยละ([0-9]+(?:\.[0-9]+)?)")
 _PERCENT_AFTER = re.compile(r"^.{0,12}?(?:คิดเป็น)?ร้อยละ([0-9]+(?:\.[0-9]+)?)")
 _AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเป็นเงิน|จำนวนเงิน|วงเงิน|[0-9][0-9,.]*(?:พัน|หมื่น|แสน|ล้าน)*บาท|หลังปรับโอน|ในภาพรวม|รายจ่ายประจำปี)")
 _INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)(?:งวด|รุ่น)?)?")
@@ -219,12 +230,14 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
                 best, best_end, best_start = status, m.end(), start - len(before) + m.start()
     if cue in {"works", "purchasing", "contract", "planning"} and _MARKERS[-1][1].search(squeezed[max(0, start - 12) : start]):
         # an official inspecting or following a named project: the works are under way (GUIDE P5)
-        return ("underway", start) if cue == "works" and _INSPECT_NAME.search(squeezed[max(0, start - 30) : start]) else ("name", start)
+        if cue == "works" and (_INSPECT_NAME.search(squeezed[max(0, start - 30) : start]) or _STARTED_NAME.search(squeezed[max(0, start - 30) : start])):
+            return "underway", start  # "ลงพื้นที่ตรวจโครงการก่อสร้าง…", "ได้เริ่มโครงการก่อสร้าง…": the named works are going on
+        return "name", start
     if best == "negated" and best_end >= len(before) - 12:
         return "negated", best_start
     if cue == "follow_up":
         return "underway", start
-    if cue in {"finished", "accepted"} and _AFTER_NEGATED.match(after):
+    if (cue in {"finished", "accepted"} or best == "underway") and _AFTER_NEGATED.match(after):
         return "negated", start
     if cue == "finished" and best == "planned" and squeezed[start:end].endswith("แล้ว") and re.search(r"(?:เพื่อ|ให้)$", before[: best_end]):
         return "done", start  # "... เพื่อแก้ไขปัญหาดังกล่าวเรียบร้อยแล้ว": the purpose is named, the work is reported done
@@ -238,6 +251,10 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return best, best_start
     if cue in {"progress", "approval_wait", "follow_up"}:
         return "underway", start
+    if cue in {"purchase_step", "accepted"} and _AFTER_COUNT_OF.match(after):
+        return "metric", start  # "เฉพาะเจาะจง 4,039 โครงการ", "ส่งมอบ 12 สัญญา": a count by kind, a statistic (GUIDE N1)
+    if cue in {"works", "purchasing"} and _AFTER_OBJECT_DONE.match(after) and not before.endswith("ที่"):  # "…ที่ก่อสร้างไว้แล้ว" describes a thing
+        return "done", start  # "ดำเนินการสำรวจแล้ว", "ปรับปรุงถนนแล้ว": the verb, its object, then the done marker
     return "bare", start
 
 
@@ -301,12 +318,18 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "underway", "approval"  # not approved yet: still waiting (GUIDE A4)
     if cue == "approved" and _BUDGET_LAW_AFTER.match(squeezed[end:]) and status not in ("planned", "negated"):
         return "done", "approval"  # a budget bill or a transfer passed: money, not yet work (GUIDE A)
-    if cue == "approved" and _AFTER_AMOUNT.match(squeezed[end:]):
+    if cue == "approved" and _AFTER_AMOUNT.match(squeezed[end:]) and ("ได้รับ" in words or "จัดสรร" in words) and not _AMOUNT_THEN_DONE.match(squeezed[end:]):
+        # money received, stated as an amount: a budget figure (GUIDE N1); but a body approving a
+        # budget (อนุมัติ, ผ่านงบ) is an approval, and "ได้รับ … 7,000 บาท แล้ว" reports the event
         return "metric", stage
     if cue in ("works", "under_contract", "purchasing") and _ROUTINE_AFTER.match(squeezed[end:]):
         return "metric", stage  # cleaning, weeding, campaigns: routine operations, not a project's stage (GUIDE N2)
     if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
         return "metric", stage  # a quantity handled (waste collected, people served): routine work
+    if cue == "works" and status not in ("planned", "negated", "name", "metric"):
+        pct = _WORK_PERCENT_AFTER.match(squeezed[end:])
+        if pct and float(pct.group(1)) < 100:
+            return "partial", "procurement"  # "ดำเนินการสำรวจแล้ว 9,000 แปลง คิดเป็นร้อยละ 95": the work goes on (GUIDE P3)
     if cue == "progress":
         numbers = [float(n) for n in _NUMBER.findall(words)]
         if numbers and numbers[-1] >= 100:
@@ -366,6 +389,13 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
         # work named before the project is put forward is preparation for it (GUIDE A1)
         order = {id(m): i for i, m in enumerate(found)}
         reached = [m for m in reached if not (m.cue in _WEAK and order[id(m)] < last_approval)]
+    if not reached and not any(m.stage == "approval" and m.status != "metric" for m in found):
+        # a work verb and an expected completion (คาดว่าจะแล้วเสร็จ, กำหนดแล้วเสร็จ): only work that
+        # has begun is expected to finish (GUIDE P3: an expectation is not completion)
+        expected = [m for m in found if m.cue == "finished" and m.stage == "completed" and m.status == "planned"]
+        works = [m for m in found if m.cue in ("works", "purchasing") and m.status == "bare"]
+        if expected and works:
+            return "procurement", works[::-1]
     if not reached:
         # a project still being planned, proposed or designed (even "will be proposed",
         # "no EIA yet", a design project's name) is before approval (GUIDE A1-A4)

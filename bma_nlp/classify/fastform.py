@@ -364,7 +364,9 @@ class FastStacked:
     def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         self.base = _Pipeline(spec["base"], arrays)
         self.tables = {side: arrays[name] for side, name in spec["tables"].items()}
-        self.gates = {side: float(gate) for side, gate in spec["gates"].items()}
+        self.gates: dict[str, float | list[float]] = {
+            side: float(gate) if isinstance(gate, (int, float)) else [float(g) for g in gate] for side, gate in spec["gates"].items()
+        }
         domain = spec.get("domain")
         self.domain = None if domain is None else (arrays[domain["coef"]], float(domain["intercept"]))
         self.labels = list(spec["labels"])
@@ -504,7 +506,7 @@ def spec_of(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             "kind": "stacked",
             "base": _pipeline_spec(model.base_, store),
             "tables": {side: store.add(np.asarray(t, dtype=np.float64)) for side, t in model.tables_.items()},
-            "gates": {side: float(g) for side, g in model.gates_.items()},
+            "gates": {side: float(g) if isinstance(g, (int, float)) else [float(x) for x in g] for side, g in model.gates_.items()},
             "domain": None if model.domain_ is None else _domain_spec(model.domain_, store),
             "labels": list(LABELS),
             "classes": [str(c) for c in model.classes_],

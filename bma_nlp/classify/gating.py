@@ -45,9 +45,20 @@ def table(rules: np.ndarray, gold: np.ndarray) -> np.ndarray:
     return np.asarray(out / out.sum(axis=1, keepdims=True))
 
 
-def gated(base: np.ndarray, rules: np.ndarray, table: np.ndarray, gate: float) -> np.ndarray:
-    """The text model's probabilities where it is sure (top >= ``gate``), the clause label's row of ``table`` elsewhere."""
-    sure = base.max(axis=1) >= gate
+Gate = float | Sequence[float]
+
+
+def gate_of(rules: np.ndarray, gate: Gate) -> np.ndarray | float:
+    """The gate each note must pass: one number for all, or one per clause label (``LABELS`` order)."""
+    if isinstance(gate, (int, float)):
+        return float(gate)
+    return np.asarray(gate, dtype=float)[rules]
+
+
+def gated(base: np.ndarray, rules: np.ndarray, table: np.ndarray, gate: Gate) -> np.ndarray:
+    """The text model's probabilities where it is sure (top >= the gate of the note's clause
+    label), the clause label's row of ``table`` elsewhere."""
+    sure = base.max(axis=1) >= gate_of(rules, gate)
     return np.asarray(np.where(sure[:, None], base, table[rules]))
 
 
@@ -62,7 +73,7 @@ def domain_features(base: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     return np.asarray(rows, dtype=float).reshape(len(rows), len(LABELS) + 1 + len(LABELS) + 2)
 
 
-def mixed(base: np.ndarray, rules: np.ndarray, tables: Mapping[str, np.ndarray], gates: Mapping[str, float], real_share: np.ndarray) -> np.ndarray:
+def mixed(base: np.ndarray, rules: np.ndarray, tables: Mapping[str, np.ndarray], gates: Mapping[str, Gate], real_share: np.ndarray) -> np.ndarray:
     """The synthetic-side and real-side gated readings, weighed by how real-like each note is."""
     syn = gated(base, rules, tables["synthetic"], gates["synthetic"])
     if "real" not in tables:

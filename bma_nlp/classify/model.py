@@ -101,7 +101,8 @@ def _features(cues: bool = False, clauses: bool = False, text: bool = True, clau
     from bma_nlp.tokenize import word_tokenize
 
     word = TfidfVectorizer(
-        tokenizer=tokenize_cached if clauses else word_tokenize,  # older designs keep their tokenizer reference token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
+        tokenizer=tokenize_cached if clauses else word_tokenize,  # older designs keep their tokenizer reference
+        token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True, min_df=4,  # (each note counts twice with its OCR copy, a real one four times): the file stays under 3 MB
         dtype=np.float32,
     )  # fmt: skip
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), lowercase=False, sublinear_tf=True, min_df=2, dtype=np.float32)

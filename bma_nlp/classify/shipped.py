@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "49065aa8a8ff7f481af0e4d9c2b6f4a3e82e7a93aa27e7c7ea150201fcdca6f7"
+MODEL_SHA256 = "e37d9edf6f1dde467a3fd48802ecae395cd9b2758a9fd481833c323d4024346f"
