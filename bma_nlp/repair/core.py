@@ -724,7 +724,9 @@ def _repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
         if _stray_punctuation(line, i, lexicon):
             fix: tuple[int, int, str, float, str] | None = (i, i, "", 1.0, "stray punctuation inside Thai text")
         elif tok == " " and _space_suspect(line, i, lexicon):
-            fix = _cached_fix(line, i, lexicon, (i - 1, i + 1))  # the two words and the space between them
+            # the two words and the space between them, or a wider window around the space
+            # (คณะ|กรรม การ: the compound the space breaks may start a word earlier)
+            fix = _cached_fix(line, i, lexicon, None)
         elif line.protected[i]:
             i += 1
             continue
