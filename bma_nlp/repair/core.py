@@ -251,19 +251,40 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     marked = None if joined in trusted else _restore_marks(joined, lexicon)  # (a listed word: its marks stand)
     if marked is not None and marked[0] not in out:
         out[marked[0]] = marked[1]
+    # a split into two words: each a solid word (listed, and common if three letters or fewer,
+    # as in ``best_split_logp``: rare short pieces are what garbles break into, not fixes)
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         if right[0] in MARKS:
             continue
-        if left in trusted:  # listed words only: a split is a claim about two real words
+        if _solid(left, lexicon):  # listed words only: a split is a claim about two real words
             left_lp = logp(left)
-            for w in _lookup(right, lexicon):
-                out[(left, w)] = left_lp + logp(w)
-        if right in trusted:
+            for w, lp in _solid_lookup(right, lexicon):
+                out[(left, w)] = left_lp + lp
+        if _solid(right, lexicon):
             right_lp = logp(right)
-            for w in _lookup(left, lexicon):
-                out[(w, right)] = logp(w) + right_lp
+            for w, lp in _solid_lookup(left, lexicon):
+                out[(w, right)] = lp + right_lp
     return sorted(out.items(), key=lambda item: -item[1])  # likeliest first: scoring stops early
+
+
+SOLID_SHORT_FREQ = 1000  # a word of three letters or fewer this common is a word, not a fragment
+
+
+def _solid(word: str, lexicon: Lexicon) -> bool:
+    return word in lexicon.trusted and (len(word) > 3 or lexicon.freq.get(word, 0.0) >= SOLID_SHORT_FREQ)
+
+
+def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
+    """``_lookup`` kept to solid words, with their log-probabilities (memoised)."""
+    found = lexicon._solid_cache.get(word)
+    if found is None:
+        freq, logp = lexicon.freq, lexicon.logp
+        found = tuple((w, logp(w)) for w in _lookup(word, lexicon) if len(w) > 3 or freq.get(w, 0.0) >= SOLID_SHORT_FREQ)
+        if len(lexicon._solid_cache) > 200_000:
+            lexicon._solid_cache.clear()
+        lexicon._solid_cache[word] = found
+    return found
 
 
 MARKS_MAX_WORDS = 5  # words a run whose marks are restored may be read as
@@ -282,6 +303,9 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
     if len(at) != n + 1:
         return None
     index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
+    cache = lexicon._marks_cache
+    if len(cache) > 200_000:
+        cache.clear()
     best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
     best[0] = (0.0, ())
     for i in range(2, n + 1):
@@ -293,9 +317,14 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
             if not words:
                 continue
             piece = joined[at[j] : at[i]]
-            score, word = max((logp(w) - CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in words)
-            if i - j <= 2 and freq.get(word, 0) < 1000:
-                continue  # two-letter words are what garbles break into, unless common
+            found = cache.get(piece, False)  # (overlapping windows meet the same pieces again)
+            if found is False:
+                score, word = max((logp(w) - CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in words)
+                # two-letter words are what garbles break into, unless common
+                found = cache[piece] = None if i - j <= 2 and freq.get(word, 0) < 1000 else (score, word)
+            if found is None:
+                continue
+            score, word = found
             if best[i] is None or prev[0] + score > best[i][0]:  # type: ignore[index]
                 best[i] = (prev[0] + score, (*prev[1], word))
     found = best[n]

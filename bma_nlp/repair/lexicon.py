@@ -98,6 +98,8 @@ class Lexicon:
     _far_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _suspect_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _line_cache: dict[str, tuple[str, list[Any]]] = field(default_factory=dict, repr=False)
+    _marks_cache: dict[str, tuple[float, str] | None] = field(default_factory=dict, repr=False)
+    _solid_cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -139,14 +141,15 @@ class Lexicon:
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache]
         for cache in caches:
             cache.clear()
 
     def logp(self, word: str) -> float:
         """Unigram log probability of a token; a dictionary compound the corpus counts in
         pieces (ประสบปัญหา) scores as its best split into known words."""
-        return self._analyse(word)[0]
+        cached = self._cache.get(word)
+        return (cached if cached is not None else self._analyse(word))[0]
 
     def is_trusted(self, word: str) -> bool:
         """Frequent, listed, or a compound of trusted words of two or more letters each."""
