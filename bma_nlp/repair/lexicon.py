@@ -100,6 +100,7 @@ class Lexicon:
     _line_cache: dict[str, tuple[str, list[Any]]] = field(default_factory=dict, repr=False)
     _marks_cache: dict[str, tuple[float, str] | None] = field(default_factory=dict, repr=False)
     _solid_cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, repr=False)
+    _slip_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -141,7 +142,7 @@ class Lexicon:
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache]
         for cache in caches:
             cache.clear()
 
