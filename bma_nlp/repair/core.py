@@ -251,6 +251,18 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     marked = None if joined in trusted else _restore_marks(joined, lexicon)  # (a listed word: its marks stand)
     if marked is not None and marked[0] not in out:
         out[marked[0]] = marked[1]
+    # ำ's ring read as a mark of its own (ผู้อ้านวยการ, นั้า, นัา): the words near the text with
+    # that mark and the า read as ำ again (the channel prices the real edit)
+    for variant in _ring_variants(joined):
+        near = set(_lookup(variant, lexicon)) | set(skeletons.get(skeleton(variant), ()))
+        if variant in trusted:
+            near.add(variant)
+        else:
+            marked = _restore_marks(variant, lexicon)
+            if marked is not None and len(marked[0]) == 1:
+                near.add(marked[0][0])
+        for w in near:
+            out[(w,)] = logp(w)
     # a split into two words: each a solid word (listed, and common if three letters or fewer,
     # as in ``best_split_logp``: rare short pieces are what garbles break into, not fixes)
     for p in range(2, len(joined) - 1):
@@ -285,6 +297,17 @@ def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
             lexicon._solid_cache.clear()
         lexicon._solid_cache[word] = found
     return found
+
+
+# ำ (written ํ + า) whose ring OCR read as ั or as a tone mark: ั + tone + า, ั + า, tone + า
+_RING_MISREAD = re.compile("ั([่้])า|ัา|(?<=[ก-ฮ])[่้]า")
+
+
+def _ring_variants(joined: str) -> list[str]:
+    """``joined`` with each stretch that may be a misread ำ read as ำ again (one at a time)."""
+    if "า" not in joined:
+        return []
+    return [joined[: m.start()] + (m.group(1) or "") + "ำ" + joined[m.end() :] for m in _RING_MISREAD.finditer(joined)]
 
 
 MARKS_MAX_WORDS = 5  # words a run whose marks are restored may be read as
