@@ -29,7 +29,7 @@ from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
 CHANNEL_WEIGHT = 9.0  # nats per unit of OCR edit cost
-MIN_GAIN = 4.0  # the fix must beat the original by this much (log-probability units)
+MIN_GAIN = 3.5  # the fix must beat the original by this much (log-probability units; tuned on the learn split of the real OCR pairs)
 MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
 PAIR_MIN_FREQ = 200
 MAX_WINDOW = 2  # tokens on each side of a suspicious token that a window may take in
@@ -801,6 +801,20 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     return found[0], list(found[1])
 
 
+def _unless_outbid(line: _Line, i: int, fix: tuple[int, int, str, float, str], lexicon: Lexicon) -> tuple[int, int, str, float, str] | None:
+    """A weak fix of token ``i`` waits when the next suspicious token within reach has a
+    stronger fix that overlaps it (เรีย|u|สังกัด: not เรียน+u, but โรงเรียนสังกัด from the u):
+    tokens are judged left to right, and the first fix found must not pre-empt a better one."""
+    for j in range(i + 1, min(len(line.tokens), fix[1] + MAX_WINDOW + 1)):
+        if line.protected[j] or line.tokens[j].isspace() or not _suspicious(line.tokens[j], lexicon):
+            continue
+        other = _cached_fix(line, j, lexicon, None)
+        if other is not None and other[0] <= fix[1] and other[3] > fix[3]:
+            return None
+        break
+    return fix
+
+
 def _repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     text, changes = _edge_specks(text)
     text_fixed, label_fix = repair_label(text, lexicon)
@@ -841,6 +855,8 @@ def _repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
         else:
             i += 1
             continue
+        if fix is not None and fix[4] == "ocr word" and fix[3] < MIN_GAIN + MIN_MARGIN:
+            fix = _unless_outbid(line, i, fix, lexicon)
         if fix is None:
             i += 1
             continue
