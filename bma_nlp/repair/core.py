@@ -574,9 +574,7 @@ def _slip_alternative(tok: str, lexicon: Lexicon) -> tuple[str, float] | None:
         found = None
         if len(tok) >= 2 and THAI_WORD.match(tok) and lexicon.is_trusted(tok):
             own = lexicon.logp(tok)
-            for w in _lookup(tok, lexicon):
-                if w == tok or len(w) < 2:
-                    continue
+            for w in _slipped_from(tok, lexicon):
                 cost = ocr_cost(tok, w)
                 if cost > SLIP_MAX_COST:
                     continue
@@ -587,6 +585,36 @@ def _slip_alternative(tok: str, lexicon: Lexicon) -> tuple[str, float] | None:
             lexicon._slip_cache.clear()
         lexicon._slip_cache[tok] = found
     return found
+
+
+@lru_cache(maxsize=1)
+def _cheap_slips() -> tuple[tuple[str, str], ...]:
+    """(printed, intended) single-character slips the learned table prices at SLIP_MAX_COST or
+    less ("" = nothing printed, or nothing intended); costlier slips cannot be one (two slips
+    cost at least twice the cheapest edit, more than SLIP_MAX_COST)."""
+    from bma_nlp.repair.profile import profile
+
+    prof = profile()
+    letters = [chr(c) for c in range(0x0E01, 0x0E4F)]
+    out = {(b, a) for a in letters for b in letters if a != b and min(prof.sub_cost(a, b), prof.sub_cost_after_tone(a, b)) <= SLIP_MAX_COST}
+    out |= {("", a) for a in letters if prof.drop_cost(a) <= SLIP_MAX_COST}
+    out |= {(b, "") for b in letters if prof.insert_cost(b) <= SLIP_MAX_COST}
+    return tuple(sorted(out))
+
+
+def _slipped_from(tok: str, lexicon: Lexicon) -> set[str]:
+    """Trusted words one cheap slip (``_cheap_slips``) away from ``tok``."""
+    found: set[str] = set()
+    for printed, intended in _cheap_slips():
+        if printed:
+            at = tok.find(printed)
+            while at >= 0:
+                found.add(tok[:at] + intended + tok[at + 1 :])
+                at = tok.find(printed, at + 1)
+        else:
+            found.update(tok[:k] + intended + tok[k:] for k in range(1, len(tok) + 1))
+    found.discard(tok)
+    return {w for w in found if len(w) >= 2 and w in lexicon.trusted}
 
 
 def _real_word_slip(line: _Line, i: int, lexicon: Lexicon) -> tuple[int, int, str, float, str] | None:
