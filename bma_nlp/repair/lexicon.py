@@ -49,6 +49,7 @@ def deletes_within(word: str, depth: int) -> set[str]:
     return forms
 
 
+_MARK_CHARS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 _ALL_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tones, thanthakhat
 
 
@@ -164,17 +165,27 @@ class Lexicon:
         if cached is not None:
             return cached
         n = len(text)
-        unknown = math.log(0.5 / self.total) - 2.0
+        log_total = math.log(self.total)
+        unknown = math.log(0.5) - log_total - 2.0
+        freq_get, trusted, log = self.freq.get, self.trusted, math.log
+        # a word starts on a letter, never on a mark above or below one
+        starts = [k for k in range(n) if text[k] not in _MARK_CHARS]
         best = [0.0] + [-math.inf] * n
+        lo = 0
         for i in range(1, n + 1):
             best[i] = best[i - 1] + unknown  # one unexplained character
-            for j in range(max(0, i - 20), i - 1):
+            while lo < len(starts) and starts[lo] < i - 20:
+                lo += 1
+            for j in starts[lo:]:
+                if j >= i - 1:
+                    break
                 piece = text[j:i]
-                count = self.freq.get(piece, 0.0)
-                if count <= 0 or piece not in self.trusted or (i - j <= 3 and count < 1000):
+                count = freq_get(piece, 0.0)
+                if count <= 0 or piece not in trusted or (i - j <= 3 and count < 1000):
                     continue
-                if best[j] + math.log(count / self.total) > best[i]:
-                    best[i] = best[j] + math.log(count / self.total)
+                score = best[j] + log(count) - log_total
+                if score > best[i]:
+                    best[i] = score
         if len(self._split_cache) > 200_000:
             self._split_cache.clear()
         self._split_cache[text] = best[n]
