@@ -22,25 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from hostile.fuzzing import BATCH, Harness  # noqa: E402
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hostile.fuzzing import Harness, fuzz  # noqa: E402
 
 
 def run_round(round_seed: int, batches: int, classify: bool) -> Harness:
     with tempfile.TemporaryDirectory(prefix="bma-fuzz-") as folder:
-        harness = Harness(Path(folder), classify=classify)
-
-        @seed(round_seed)
-        @settings(max_examples=batches, deadline=None, database=None, suppress_health_check=list(HealthCheck), print_blob=True)
-        @given(batch=BATCH)
-        def one(batch: list[tuple[bytes, str]]) -> None:
-            harness.run(batch)
-
-        try:
-            one()
-        finally:
-            harness.close()
-        return harness
+        return fuzz(Harness(Path(folder), classify=classify), batches, round_seed)
 
 
 def _current_rss_mb() -> float:

@@ -3,8 +3,8 @@
 import numpy as np
 
 from bma_nlp.classify.data import default_data_path, load_examples, load_real
-from bma_nlp.classify.model import proba_in_label_order
 from bma_nlp.classify.gating import domain_features
+from bma_nlp.classify.model import proba_in_label_order
 from bma_nlp.classify.stack import LABELS, StackedStage
 
 

@@ -24,6 +24,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -279,6 +280,45 @@ def _chunks(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
         yield chunk
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM (in the main thread) until the block ends, then deliver them."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            signal.raise_signal(caught[0])  # now, to the handler it was meant for
+
+
+def _submit(pool: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``pool.submit`` with Ctrl-C and SIGTERM held until it returns: the first submits start the
+    worker processes, and a worker interrupted half-started dies printing a traceback."""
+    with _signals_held():
+        return pool.submit(fn, *args, **kwargs)
+
+
+def _stop_workers(pool: Any) -> None:
+    """Stop a process pool's workers now instead of letting them finish their chunks, which on
+    a loaded machine can take many seconds after Ctrl-C or SIGTERM. (``ProcessPoolExecutor``
+    has no public way to do this before Python 3.14's ``terminate_workers``.)"""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone
+
+
 def _zip_results(chunk: list[_Task], results: list[FileResult]) -> Iterator[tuple[_Task, FileResult | None]]:
     done = iter(results)
     for task in chunk:
@@ -454,7 +494,7 @@ class Archive:
         window: deque[tuple[list[_Task], Future[list[FileResult]]]] = deque()
         try:
             for chunk in chunks:
-                window.append((chunk, pool.submit(process_files, [t.path for t in chunk if not t.skip], *args)))
+                window.append((chunk, _submit(pool, process_files, [t.path for t in chunk if not t.skip], *args)))
                 while len(window) > 2 * jobs:
                     done, fut = window.popleft()
                     if not fut.done():
@@ -467,6 +507,9 @@ class Archive:
                 yield from _zip_results(done, fut.result())
         except BrokenProcessPool:
             raise ArchiveError("a worker process died (out of memory?); files stored before it are kept", self.path) from None
+        except BaseException:
+            _stop_workers(pool)  # interrupted, or the writer failed: the chunks in flight are not wanted
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -484,13 +527,8 @@ class Archive:
         con = self.con
         now = _now()
         counts = [1, 0, 0, 0, task.size]  # files, reports, replaced, installments, bytes
-        try:
-            if not con.in_transaction:
-                con.execute("BEGIN IMMEDIATE")
-                batch.started = time.monotonic()
-            con.execute("SAVEPOINT ingest_file")
+        with self._unit(batch, f"storing {task.path}"):
             if self._has_file(task.sha256):  # checked under the write lock: another ingest may have stored it
-                con.execute("RELEASE ingest_file")
                 return False
             file_id = self._file_row(task.sha256, task.path, task.size, res.encoding, len(res.copies), now)
             keys = {p: self.report_key(item.report, task.sha256, item.positions[0]) for item in res.reports for p in item.positions}
@@ -519,12 +557,6 @@ class Archive:
                 from bma_nlp.repair.evidence import add_evidence
 
                 add_evidence(con, ("\n".join(i.note for i in item.report.installments) for item in res.reports))
-            con.execute("RELEASE ingest_file")
-        except BaseException as exc:
-            self._undo_file(batch)
-            if isinstance(exc, sqlite3.Error):
-                raise ArchiveError(f"cannot write to the archive while storing {task.path}: {exc}", self.path) from None
-            raise
         batch.files += 1
         batch.counts = [a + b for a, b in zip(batch.counts, counts, strict=True)]
         return True
@@ -541,6 +573,25 @@ class Archive:
         ).lastrowid
         assert file_id is not None
         return int(file_id)
+
+    @contextmanager
+    def _unit(self, batch: _Batch, doing: str) -> Iterator[None]:
+        """One file (or one reprocessed report) as one unit: a savepoint inside the batch's
+        transaction, which is begun here when none is open. A failure rolls back this unit
+        only; the units before it stay in the batch."""
+        con = self.con
+        try:
+            if not con.in_transaction:
+                con.execute("BEGIN IMMEDIATE")
+                batch.started = time.monotonic()
+            con.execute("SAVEPOINT ingest_file")
+            yield
+            con.execute("RELEASE ingest_file")
+        except BaseException as exc:
+            self._undo_file(batch)
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot write to the archive while {doing}: {exc}", self.path) from None
+            raise
 
     def _undo_file(self, batch: _Batch) -> None:
         con = self.con
@@ -889,34 +940,26 @@ class Archive:
         try:
             for keys in chunks:
                 stored = self._read(functools.partial(self._stored_copies, keys))
-                window.append((keys, stored, pool.submit(derive_stored, stored, *steps, evidence=self._evidence)))
+                window.append((keys, stored, _submit(pool, derive_stored, stored, *steps, evidence=self._evidence)))
                 while len(window) > 2 * jobs:
                     yield _settled(*window.popleft())
             while window:
                 yield _settled(*window.popleft())
         except BrokenProcessPool:
             raise ArchiveError("a worker process died (out of memory?); reports re-derived before it are kept", self.path) from None
+        except BaseException:
+            _stop_workers(pool)  # interrupted, or the writer failed: the chunks in flight are not wanted
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _reprocess_one(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], steps: tuple[bool, bool], batch: _Batch) -> None:
-        con = self.con
-        try:
-            if not con.in_transaction:
-                con.execute("BEGIN IMMEDIATE")
-                batch.started = time.monotonic()
-            con.execute("SAVEPOINT ingest_file")
+        with self._unit(batch, f"reprocessing {key}"):
             now = [s.id for s in self._stored_copies([key])]
             if now == [s.id for s in stored]:
                 self._write_items(key, stored, items, _now(), steps)
             else:  # its copies changed since they were read (moved here from another report): derive again
                 self._rederive(key, _now(), steps)
-            con.execute("RELEASE ingest_file")
-        except BaseException as exc:
-            self._undo_file(batch)
-            if isinstance(exc, sqlite3.Error):
-                raise ArchiveError(f"cannot write to the archive while reprocessing {key}: {exc}", self.path) from None
-            raise
         batch.files += 1
 
     def _backfill(self, keys: set[str], result: ReprocessResult, steps: tuple[bool, bool], on_error: Callable[[BmaNlpError], None] | None) -> None:

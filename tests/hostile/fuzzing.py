@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from bma_nlp.errors import BmaNlpError
@@ -243,3 +245,22 @@ class Harness:
             hits = self.archive.search(query, limit=5)
             self.stats.searches += 1
             check_rendered(hits)
+
+
+def fuzz(harness: Harness, batches: int, round_seed: int | None = None) -> Harness:
+    """Run ``batches`` Hypothesis examples of ``BATCH`` through ``harness`` (closed afterwards):
+    derandomised (the same inputs every time, for CI) without ``round_seed``, else that round's."""
+
+    @settings(max_examples=batches, deadline=None, database=None, derandomize=round_seed is None,
+              suppress_health_check=list(HealthCheck), print_blob=True)  # fmt: skip
+    @given(batch=BATCH)
+    def one(batch: list[tuple[bytes, str]]) -> None:
+        harness.run(batch)
+
+    if round_seed is not None:
+        one = hypothesis_seed(round_seed)(one)
+    try:
+        one()
+    finally:
+        harness.close()
+    return harness

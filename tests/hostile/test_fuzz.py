@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import resource
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .fuzzing import BATCH, QUERY, Harness
+from .fuzzing import QUERY, Harness, fuzz
 
 CI_BATCHES = 16  # up to 16 inputs each: about 130 inputs, 20-60 s on the project's shared 2-core machine
 
 
 def test_fuzz_read_parse_repair_classify_store(tmp_path_factory):
-    harness = Harness(tmp_path_factory.mktemp("fuzz"))
-
-    @settings(max_examples=CI_BATCHES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck), print_blob=True)  # fmt: skip
-    @given(batch=BATCH)
-    def one(batch: list[tuple[bytes, str]]) -> None:
-        harness.run(batch)
-
-    try:
-        one()
-    finally:
-        harness.close()
+    harness = fuzz(Harness(tmp_path_factory.mktemp("fuzz")), CI_BATCHES)
     assert harness.stats.inputs >= CI_BATCHES
     assert harness.stats.ingested > 0 and harness.stats.failed > 0  # the fuzzer reaches both sides
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 3_000_000  # KiB: memory stayed bounded
