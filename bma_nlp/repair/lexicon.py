@@ -102,6 +102,7 @@ class Lexicon:
     _marks_cache: dict[str, tuple[float, str] | None] = field(default_factory=dict, repr=False)
     _solid_cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, repr=False)
     _slip_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict, repr=False)
+    _trusted_logp: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -150,8 +151,21 @@ class Lexicon:
     def logp(self, word: str) -> float:
         """Unigram log probability of a token; a dictionary compound the corpus counts in
         pieces (ประสบปัญหา) scores as its best split into known words."""
+        table = self._trusted_logp or self._build_trusted_logp()
+        found = table.get(word)
+        if found is not None:
+            return found
         cached = self._cache.get(word)
         return (cached if cached is not None else self._analyse(word))[0]
+
+    def _build_trusted_logp(self) -> dict[str, float]:
+        """Every trusted word's log probability, computed once with the lexicon (part of the
+        model, like the indexes: candidates are looked up by the thousand)."""
+        log_total, log = math.log(self.total), math.log
+        freq = self.freq
+        with _building():
+            self._trusted_logp = {w: (log(c) if (c := freq.get(w, 0.0)) > 0 else 0.0) - log_total for w in self.trusted}
+        return self._trusted_logp
 
     def is_trusted(self, word: str) -> bool:
         """Frequent, listed, or a compound of trusted words of two or more letters each."""
