@@ -340,14 +340,15 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
             if not words:
                 continue
             piece = joined[at[j] : at[i]]
-            found = cache.get(piece, False)  # (overlapping windows meet the same pieces again)
-            if found is False:
+            if piece in cache:  # (overlapping windows meet the same pieces again)
+                hit = cache[piece]
+            else:
                 score, word = max((logp(w) - CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in words)
                 # two-letter words are what garbles break into, unless common
-                found = cache[piece] = None if i - j <= 2 and freq.get(word, 0) < 1000 else (score, word)
-            if found is None:
+                hit = cache[piece] = None if i - j <= 2 and freq.get(word, 0) < 1000 else (score, word)
+            if hit is None:
                 continue
-            score, word = found
+            score, word = hit
             if best[i] is None or prev[0] + score > best[i][0]:  # type: ignore[index]
                 best[i] = (prev[0] + score, (*prev[1], word))
     found = best[n]
@@ -569,21 +570,21 @@ def _slip_alternative(tok: str, lexicon: Lexicon) -> tuple[str, float] | None:
     cheap slip away whose prior times the slip's probability beats ``tok`` as read by
     ``SLIP_MIN_GAIN`` (น้า 3,499 in the corpora, น้ำ 39,984, and Tesseract drops ำ's ring
     after a tone about half the time). Remembered per token."""
-    found = lexicon._slip_cache.get(tok, False)
-    if found is False:
-        found = None
-        if len(tok) >= 2 and THAI_WORD.match(tok) and lexicon.is_trusted(tok):
-            own = lexicon.logp(tok)
-            for w in _slipped_from(tok, lexicon):
-                cost = ocr_cost(tok, w)
-                if cost > SLIP_MAX_COST:
-                    continue
-                gain = lexicon.logp(w) - own - CHANNEL_WEIGHT * cost
-                if gain >= SLIP_MIN_GAIN and (found is None or gain > found[1]):
-                    found = (w, gain)
-        if len(lexicon._slip_cache) > 200_000:
-            lexicon._slip_cache.clear()
-        lexicon._slip_cache[tok] = found
+    if tok in lexicon._slip_cache:
+        return lexicon._slip_cache[tok]
+    found: tuple[str, float] | None = None
+    if len(tok) >= 2 and THAI_WORD.match(tok) and lexicon.is_trusted(tok):
+        own = lexicon.logp(tok)
+        for w in _slipped_from(tok, lexicon):
+            cost = ocr_cost(tok, w)
+            if cost > SLIP_MAX_COST:
+                continue
+            gain = lexicon.logp(w) - own - CHANNEL_WEIGHT * cost
+            if gain >= SLIP_MIN_GAIN and (found is None or gain > found[1]):
+                found = (w, gain)
+    if len(lexicon._slip_cache) > 200_000:
+        lexicon._slip_cache.clear()
+    lexicon._slip_cache[tok] = found
     return found
 
 
