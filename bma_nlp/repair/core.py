@@ -497,11 +497,13 @@ def _score(
             continue  # only punctuation would go: not a word repair
         if _duplicates_neighbour(line.text, s, e, window, replacement):
             continue  # it would write again what already stands next to the window
-        if lm_gain - CHANNEL_WEIGHT * MIN_EDIT_COST * OSA.distance(window, replacement) < relevant:
+        least = MIN_EDIT_COST * OSA.distance(window, replacement)  # the cheapest these edits can be
+        limit = 0.2 * len(replacement) + 0.5  # more edits than this for a word this short: not a fix
+        if lm_gain - CHANNEL_WEIGHT * least < relevant or least > limit:
             continue  # cannot matter even at the cheapest edit cost: skip the weighted computation
         cost = ocr_cost(window, replacement)
-        if cost > 0.2 * len(replacement) + 0.5:
-            continue  # too many edits for a word this short
+        if cost > limit:
+            continue
         gain = lm_gain - CHANNEL_WEIGHT * cost
         # fixes that differ only in spacing are one reading of the text; keep the one that
         # keeps the most spaces, then the best scored
@@ -556,6 +558,18 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
         return False
     near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
     return any(w != tok for w in near & fits_left) or any(w != tok for w in near & fits_right)
+    if len(pool) > NEAR_SCAN_MAX:
+        return any(w != tok for w in _lookup(tok, lexicon) & pool)  # (intersections: a common word has thousands of followers)
+    mine: set[str] | None = None
+    n = len(tok)
+    for w in pool:
+        if w == tok or abs(len(w) - n) > 1 or len(w) < 2 or w not in lexicon.trusted or not THAI_WORD.match(w):
+            continue
+        if mine is None:
+            mine = deletes_within(tok, 1)
+        if not mine.isdisjoint(deletes_within(w, 1)):
+            return True
+    return False
 
 
 # Only the cheapest slips of the learned OCR table: with the shipped table, ำ read as า right
@@ -649,8 +663,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
         if sum(line.tokens[k].isspace() for k in range(a, b + 1)) > 1:
             continue
         s, e = line.span(a, b)
-        if e - s > 30:
-            continue
+        if e - s > 30 or e - s < 2:
+            continue  # (a lone letter alone: every short word holding it is as near, none can win)
         windows.append((a, b, s, e, line.text[s:e]))
     by_result: dict[str, tuple[float, int, int, str, int]] = {}
     prepared = []
