@@ -558,18 +558,6 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
         return False
     near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
     return any(w != tok for w in near & fits_left) or any(w != tok for w in near & fits_right)
-    if len(pool) > NEAR_SCAN_MAX:
-        return any(w != tok for w in _lookup(tok, lexicon) & pool)  # (intersections: a common word has thousands of followers)
-    mine: set[str] | None = None
-    n = len(tok)
-    for w in pool:
-        if w == tok or abs(len(w) - n) > 1 or len(w) < 2 or w not in lexicon.trusted or not THAI_WORD.match(w):
-            continue
-        if mine is None:
-            mine = deletes_within(tok, 1)
-        if not mine.isdisjoint(deletes_within(w, 1)):
-            return True
-    return False
 
 
 # Only the cheapest slips of the learned OCR table: with the shipped table, ำ read as า right
