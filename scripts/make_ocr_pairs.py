@@ -126,8 +126,10 @@ def ocr(img, tmpdir: str) -> str:  # type: ignore[no-untyped-def]
     return " ".join(out.stdout.split())
 
 
-def make_pairs(out_path: Path, variants: int, limit: int | None, shuffle: bool = False) -> None:
+def make_pairs(out_path: Path, variants: int, limit: int | None, shuffle: bool = False, split: str | None = None) -> None:
     lines = source_lines()[:limit]
+    if split:  # e.g. only the learn split, to tune on without touching the held-out lines
+        lines = [line for line in lines if line["split"] == split]
     if shuffle:  # a run cut short still covers every part of the sources
         random.Random(0).shuffle(lines)
     done: set[str] = set()
@@ -159,6 +161,7 @@ def main() -> None:
     ap.add_argument("--variants", type=int, default=6, help="renderings of each clean line")
     ap.add_argument("--limit", type=int, default=None, help="only the first N clean lines")
     ap.add_argument("--shuffle", action="store_true", help="take the clean lines in a seeded random order")
+    ap.add_argument("--split", choices=["learn", "heldout"], default=None, help="only the clean lines of this split")
     ap.add_argument("--learn", action="store_true", help="learn the OCR profile table from --out and write the held-out file")
     args = ap.parse_args()
     if args.learn:
@@ -180,7 +183,7 @@ def main() -> None:
                 fh.write(json.dumps({k: p[k] for k in keep}, ensure_ascii=False) + "\n")
         print(f"learned from {len(learn)} pairs; {len(held)} held-out pairs written")
         return
-    make_pairs(args.out, args.variants, args.limit, args.shuffle)
+    make_pairs(args.out, args.variants, args.limit, args.shuffle, args.split)
 
 
 if __name__ == "__main__":

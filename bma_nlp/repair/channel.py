@@ -45,8 +45,22 @@ def ocr_cost(observed: str, intended: str) -> float:
     if k:
         observed, intended = observed[:-k], intended[:-k]
     n, m = len(observed), len(intended)
-    # a single extra letter that repeats its neighbour is a doubled letter
-    k_doubled = n == 1 and m == 0 and any(0 <= p < len(full) and full[p] == observed for p in (start - 1, start + 1))
+    # what else the price depends on: for one extra letter, whether it repeats its neighbour (a
+    # doubled letter); for one letter read as another, whether a tone mark stands before it
+    if n == 1 and m == 0:
+        flag = any(0 <= p < len(full) and full[p] == observed for p in (start - 1, start + 1))
+    elif n == 1 and m == 1:
+        flag = bool(start) and full[start - 1] in TONES
+    else:
+        flag = False
+    return _middle_cost(observed, intended, flag)
+
+
+@lru_cache(maxsize=65536)
+def _middle_cost(observed: str, intended: str, flag: bool) -> float:
+    """``ocr_cost`` of the differing middles (many windows share the same few slips)."""
+    n, m = len(observed), len(intended)
+    k_doubled = flag
     # most candidates differ by one edit: price it directly
     if n == 0:
         return sum(_lost_cost(c) for c in intended)
@@ -55,7 +69,7 @@ def ocr_cost(observed: str, intended: str) -> float:
     if m == 0:
         return sum(_extra_cost(c) for c in observed)
     if n == 1 and m == 1:
-        if start and full[start - 1] in TONES:
+        if flag:  # right after a tone mark
             return profile().sub_cost_after_tone(intended, observed)
         return _sub_cost(observed, intended)
     prof = profile()  # bound once: the table's caches are read directly in the loop below
@@ -86,3 +100,9 @@ def ocr_cost(observed: str, intended: str) -> float:
             cur[j] = best
         prev2, prev = prev, cur
     return prev[m]
+
+
+def clear_costs() -> None:
+    """Forget every remembered price (benchmarks time cold runs)."""
+    ocr_cost.cache_clear()
+    _middle_cost.cache_clear()

@@ -32,8 +32,7 @@ from bma_nlp.repair.lexicon import THAI_WORD
 
 MIN_PART = 2  # letters of each side of a compound split
 MIN_PART_FREQ = 200  # each side a common word: a split is a claim about two words
-RECURRING_REPORTS = 5
-LISTED_COMPOUND_COUNT = int(__import__("os").environ.get("LC", "100"))  # what a dictionary compound with no corpus count says of its two words  # a word in this many reports of an archive is trusted there
+RECURRING_REPORTS = 5  # a word in this many reports of an archive is trusted there
 
 
 @dataclass
@@ -195,10 +194,19 @@ def _shipped_pairs() -> dict[str, int]:
 
     lexicon = load_lexicon()
     pairs = compound_pairs(lexicon.freq, lexicon.trusted)
-    # a dictionary compound the corpora do not count says as much as a typical counted one
+    # a dictionary compound the corpora do not count says as much as a typical counted one:
+    # PyThaiNLP's word list, and the compounds of the Royal Institute (ORST) and Volubilis
+    # dictionaries it bundles (ทรัพยากรน้ำ, บรรทุกน้ำ: phrases the word counts never split)
     typical = int(statistics.median(pairs.values())) if pairs else 0
-    pairs.update(compound_pairs(lexicon.freq, lexicon.trusted, lexicon.dictionary, typical))
+    pairs.update(compound_pairs(lexicon.freq, lexicon.trusted, _listed_compounds(lexicon.dictionary), typical))
     return dict(pairs)
+
+
+def _listed_compounds(dictionary: frozenset[str]) -> set[str]:
+    """Every word of the dictionaries PyThaiNLP bundles (no download, no network)."""
+    from pythainlp.corpus import thai_orst_words, thai_volubilis_words
+
+    return set(dictionary) | set(thai_orst_words()) | set(thai_volubilis_words())
 
 
 # --- the archive's evidence ---------------------------------------------------------------

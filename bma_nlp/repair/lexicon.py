@@ -49,6 +49,7 @@ def deletes_within(word: str, depth: int) -> set[str]:
     return forms
 
 
+_MARK_CHARS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 _ALL_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tones, thanthakhat
 
 
@@ -98,6 +99,10 @@ class Lexicon:
     _far_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _suspect_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _line_cache: dict[str, tuple[str, list[Any]]] = field(default_factory=dict, repr=False)
+    _marks_cache: dict[str, tuple[float, str] | None] = field(default_factory=dict, repr=False)
+    _solid_cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, repr=False)
+    _slip_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict, repr=False)
+    _trusted_logp: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -139,14 +144,28 @@ class Lexicon:
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache]
         for cache in caches:
             cache.clear()
 
     def logp(self, word: str) -> float:
         """Unigram log probability of a token; a dictionary compound the corpus counts in
         pieces (ประสบปัญหา) scores as its best split into known words."""
-        return self._analyse(word)[0]
+        table = self._trusted_logp or self._build_trusted_logp()
+        found = table.get(word)
+        if found is not None:
+            return found
+        cached = self._cache.get(word)
+        return (cached if cached is not None else self._analyse(word))[0]
+
+    def _build_trusted_logp(self) -> dict[str, float]:
+        """Every trusted word's log probability, computed once with the lexicon (part of the
+        model, like the indexes: candidates are looked up by the thousand)."""
+        log_total, log = math.log(self.total), math.log
+        freq = self.freq
+        with _building():
+            self._trusted_logp = {w: (log(c) if (c := freq.get(w, 0.0)) > 0 else 0.0) - log_total for w in self.trusted}
+        return self._trusted_logp
 
     def is_trusted(self, word: str) -> bool:
         """Frequent, listed, or a compound of trusted words of two or more letters each."""
@@ -160,17 +179,27 @@ class Lexicon:
         if cached is not None:
             return cached
         n = len(text)
-        unknown = math.log(0.5 / self.total) - 2.0
+        log_total = math.log(self.total)
+        unknown = math.log(0.5) - log_total - 2.0
+        freq_get, trusted, log = self.freq.get, self.trusted, math.log
+        # a word starts on a letter, never on a mark above or below one
+        starts = [k for k in range(n) if text[k] not in _MARK_CHARS]
         best = [0.0] + [-math.inf] * n
+        lo = 0
         for i in range(1, n + 1):
             best[i] = best[i - 1] + unknown  # one unexplained character
-            for j in range(max(0, i - 20), i - 1):
+            while lo < len(starts) and starts[lo] < i - 20:
+                lo += 1
+            for j in starts[lo:]:
+                if j >= i - 1:
+                    break
                 piece = text[j:i]
-                count = self.freq.get(piece, 0.0)
-                if count <= 0 or piece not in self.trusted or (i - j <= 3 and count < 1000):
+                count = freq_get(piece, 0.0)
+                if count <= 0 or piece not in trusted or (i - j <= 3 and count < 1000):
                     continue
-                if best[j] + math.log(count / self.total) > best[i]:
-                    best[i] = best[j] + math.log(count / self.total)
+                score = best[j] + log(count) - log_total
+                if score > best[i]:
+                    best[i] = score
         if len(self._split_cache) > 200_000:
             self._split_cache.clear()
         self._split_cache[text] = best[n]
