@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata, resources
@@ -43,7 +42,6 @@ def key() -> str:
     parts = [
         FORMAT, __version__, pythainlp, hashlib.sha256(domain).hexdigest(),
         cache.source_digest(*root.glob("*.py"), root.parent / "tokenize.py", root.parent / "text" / "normalize.py"),
-        os.environ.get("LC", ""),  # repair.evidence reads a tuning setting from the environment
     ]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
