@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bma_nlp.parse.dates import parse_date
-from bma_nlp.parse.numbers import arabic_digits, parse_amount
+from bma_nlp.parse.numbers import arabic_digits, numeric_text, parse_amount
 from bma_nlp.records import Project
 
 _PHONE = re.compile(
@@ -13,16 +13,6 @@ _PHONE = re.compile(
     r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*$"
 )
 _CODE = re.compile(r"[0-9๐-๙]{4,}(?:\s*-\s*[0-9๐-๙]+)*")
-# Latin letters OCR prints for digits; applied only where a field is numeric.
-_LATIN_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
-_DIGITISH = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SB][0-9OoDlI|SB\-\s]{3,}[0-9OoDlI|SB](?![A-Za-z])")
-
-
-def numeric_text(value: str) -> str:
-    """Latin look-alikes inside a run of digits read as the digits they stand for (``50990000-O12l`` -> ``50990000-0121``)."""
-    return _DIGITISH.sub(lambda m: m.group(0).translate(_LATIN_DIGITS) if re.search("[0-9]", m.group(0)) else m.group(0), value)
-
-
 def _clean_text(value: str | None) -> str | None:
     if value is None:
         return None

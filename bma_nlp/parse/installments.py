@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
 from bma_nlp.parse.labels import VERDICT_ROLES, find_labels
-from bma_nlp.parse.numbers import parse_amount, parse_number, parse_ordinal
+from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_number, parse_ordinal
 
 _NUM = "[0-9๐-๙]"
 # Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
@@ -26,7 +26,7 @@ _DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช�
 METRICS = re.compile(
     # the lookahead names the words a match starts with: the engine tries the pattern only there
     r"(?=ร้อยละ|ความก้าวหน้า|ผลการดำเนินงาน)"
-    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
+    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>{_NUM}[0-9๐-๙.,]*(?:[0-9๐-๙.,{LOOKALIKE_DIGITS} ]*?[0-9๐-๙.{LOOKALIKE_DIGITS}])?)?\s*%?"
     rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
     rf"(?P<amt>-|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )

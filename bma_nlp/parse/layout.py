@@ -408,9 +408,9 @@ def split_copies(text: str) -> list[RawCopy]:
             chunks = _COLUMN_GAP.split(s)
             if len(line_keys) > 1 and len(chunks) == len(line_keys) and all(k in _WRAPPING for k in line_keys):
                 for key, chunk in zip(line_keys, chunks, strict=True):  # both columns wrapped
-                    current.fields[key] += " " + chunk
+                    current.fields[key] += "\n" + chunk
             else:
-                current.fields[last_key] += " " + s  # a value wrapped onto the next line
+                current.fields[last_key] += "\n" + s  # a value wrapped onto the next line (the join is marked: merge spaces it)
         else:
             current.prose.append(s)
     if not current.empty:

@@ -28,8 +28,12 @@ class ParsedCopy:
     installments: list[RawInstallment]
     bad_fields: list[tuple[str, str]]
     narrative: dict[str, list[str]] = field(default_factory=dict)
+    # a value that wrapped onto more lines, with its line joins as "\n" (a join is a space or none:
+    # the copies that print that place inside a line tell which)
+    wrapped: dict[str, str] = field(default_factory=dict)
 
 
+_WRAPPED_FIELDS = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
 _ITEM_NUMBER = re.compile(r"^\s*(?:[-•·]\s*)?(?:\(?[0-9๐-๙]+\)|[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s+|^\s*[-•·]\s+")
 
 
@@ -57,7 +61,54 @@ def read_copy(raw: RawCopy, source: str, encoding: str) -> ParsedCopy:
         "objectives": narrative_items(raw.narrative.get("objectives", [])),
         "targets": narrative_items(raw.narrative.get("targets", [])),
     }
-    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad, narrative)
+    wrapped = {
+        key: "\n".join(" ".join(part.split()) for part in value.strip().split("\n"))
+        for key, value in raw.fields.items()
+        if key in _WRAPPED_FIELDS and "\n" in value.strip()
+    }
+    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad, narrative, wrapped)
+
+
+def _gaps(value: str) -> tuple[str, dict[int, str]]:
+    """A value without its spaces, and what stands after each of its letters: ``" "`` a space,
+    ``"\n"`` a line join (space or not unknown); nothing for letters that touch."""
+    letters: list[str] = []
+    gaps: dict[int, str] = {}
+    for ch in value:
+        if ch in " \n":
+            if letters and gaps.get(len(letters)) != "\n":
+                gaps[len(letters)] = ch
+        else:
+            letters.append(ch)
+    return "".join(letters), gaps
+
+
+def respace_wrapped(values: list[str | None], marked: list[str | None]) -> list[str | None]:
+    """Each copy's value with its line joins spaced as the other copies print that place inside a
+    line (``ขนาดเล็ก`` / ``สำหรับ`` wrapped, ``ขนาดเล็กสำหรับ`` in another copy: no space). A join no
+    copy prints inside a line stays a space. Values that differ in more than spacing are left alone."""
+    if not any(m and "\n" in m for m in marked):
+        return values
+    read = [_gaps(m if m else v) if v else None for v, m in zip(values, marked, strict=True)]
+    out = list(values)
+    for key in {r[0] for r in read if r is not None}:
+        members = [i for i, r in enumerate(read) if r is not None and r[0] == key]
+        if len(members) < 2 or not any("\n" in read[i][1].values() for i in members):  # type: ignore[index]
+            continue
+        positions = sorted({p for i in members for p in read[i][1]})  # type: ignore[index]
+        spaced: dict[int, str] = {}
+        for p in positions:
+            inline = [read[i][1].get(p, "") for i in members if read[i][1].get(p) != "\n"]  # type: ignore[index]
+            if not inline:
+                spaced[p] = " "
+            else:
+                counts = Counter(inline).most_common()
+                spaced[p] = next(s for s in inline if counts[0][1] == inline.count(s))
+        text = "".join(spaced.get(p, "") + ch if p else ch for p, ch in enumerate(key))
+        for i in members:
+            out[i] = text
+    return out
+
 
 
 def _medoid(variants: list[str]) -> str:
@@ -95,9 +146,6 @@ def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
         tied = {v for v, c in counts if c == top}
         winner = next(v for v in present if v in tied)
     return winner, len(counts) > 1, tie
-
-
-_WRAPPED_FIELDS = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
 
 
 def _whole_values(values: list[Any]) -> list[Any]:
@@ -206,7 +254,7 @@ def merge_group(group: list[ParsedCopy]) -> Report:
     for f in _VOTED_FIELDS:
         values = [getattr(c.project, f.name) for c in group]
         if f.name in _WRAPPED_FIELDS:
-            values = _whole_values(values)
+            values = _whole_values(respace_wrapped(values, [c.wrapped.get(f.name) for c in group]))
         winner, disagree, tie = _vote(values)
         setattr(report.project, f.name, winner)
         if disagree and (tie or f.name in _EXACT_FIELDS):

@@ -19,6 +19,26 @@ MAX_AMOUNT = 10**15  # baht; the whole BMA budget is about 10**11
 MAX_ORDINAL_DIGITS = 6  # รายงานครั้งที่ N, (ครั้งที่ K)
 
 
+# Latin letters OCR prints for digits; applied only where a field is numeric.
+_LATIN_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+_DIGITISH = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SB][0-9OoDlI|SB\-\s]{3,}[0-9OoDlI|SB](?![A-Za-z])")
+_SHORT_DIGITISH = re.compile(r"[0-9OoDlI|SB][0-9OoDlI|SB.,]*")
+LOOKALIKE_DIGITS = "OoDlI|SB"  # what a numeric value's pattern admits beside digits (read by ``numeric_text``)
+
+
+def numeric_text(value: str) -> str:
+    """Latin look-alikes inside a run of digits read as the digits they stand for (``50990000-O12l`` -> ``50990000-0121``)."""
+    return _DIGITISH.sub(lambda m: m.group(0).translate(_LATIN_DIGITS) if re.search("[0-9]", m.group(0)) else m.group(0), value)
+
+
+def numeric_value(value: str) -> str:
+    """A value that is one number, its Latin look-alikes read as digits (``5O`` -> ``50``): only
+    when the whole value is digits and look-alikes with at least one real digit; else unchanged."""
+    if value.isascii() and not value.replace(".", "").replace(",", "").isdigit() and _SHORT_DIGITISH.fullmatch(value) and re.search("[0-9]", value):
+        return value.translate(_LATIN_DIGITS)
+    return value
+
+
 def parse_ordinal(text: str | None) -> int | None:
     """An ordinal as printed ('3', '๓'); None when it is not one (empty, or too many digits)."""
     digits = arabic_digits(text or "").strip()
@@ -57,7 +77,7 @@ def parse_number(text: str | None) -> float | None:
     """A plain decimal number such as a percentage: '40.00' -> 40.0."""
     if text is None:
         return None
-    cleaned = arabic_digits(text).replace(",", "").strip().rstrip("%").strip()
+    cleaned = numeric_value(arabic_digits(text).strip().rstrip("%").strip()).replace(",", "")
     try:
         return float(cleaned)
     except ValueError:
