@@ -13,6 +13,14 @@ _PHONE = re.compile(
     r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*$"
 )
 _CODE = re.compile(r"[0-9๐-๙]{4,}(?:\s*-\s*[0-9๐-๙]+)*")
+def _whole_phone(phone: str) -> bool:
+    """A number that can be dialled: an internal number has 4 digits or more, an outside number
+    (it starts with 0) 9 or more before any extension. Fewer digits: the line was cut off."""
+    number = re.split(r"ต่อ|ext|#", phone)[0]
+    digits = sum(c.isdigit() for c in number)
+    return digits >= 4 and (not number.startswith("0") or digits >= 9)
+
+
 def _clean_text(value: str | None) -> str | None:
     if value is None:
         return None
@@ -58,7 +66,11 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
             m = _PHONE.match(value)
             if m:
                 project.coordinator = _clean_text(m.group("who"))
-                project.coordinator_phone = arabic_digits(m.group("phone")).strip()
+                phone = arabic_digits(m.group("phone")).strip()
+                if _whole_phone(phone):
+                    project.coordinator_phone = phone
+                else:
+                    bad.append(("coordinator_phone", phone))  # cut off: a phone no one can dial is no phone
             else:
                 project.coordinator = value
         else:

@@ -49,6 +49,8 @@ _HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</h[1-6]>|</ul>|<p>", re.IGNORECASE)
 _COLUMN_GAP = re.compile(r"\t+| {2,}")
 _CHUNK_SPLIT = re.compile(r"\t+| {3,}")
+# a comma that separates CSV cells: not one between digit groups (``240,000``: thousands)
+_CSV_COMMA = re.compile(r"(?<![0-9๐-๙]),|,(?![0-9๐-๙]{3}(?![0-9๐-๙]))")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
 _INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
@@ -166,7 +168,7 @@ def _table_cells(line: str) -> list[str] | None:
             return cells
     if "<td" in s or "<th" in s:
         return [_strip_html(c) for c in _HTML_CELL.findall(s)]
-    if s.count(",") >= 1 and ":" not in s:
+    if s.count(",") >= 1 and ":" not in s and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
         if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
             return [c.strip() for c in cells]
