@@ -148,8 +148,30 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
             out.append((lab.role, value.strip()))
         elif out:
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
+        elif sep and value.strip():
+            # a heading over several fields (``ระยะเวลาดำเนินการ: เริ่มต้นโครงการ X  สิ้นสุดโครงการ Y``):
+            # the value is ``label value`` pairs without their colons
+            return _unlabelled_pairs(line.partition(":")[2], roles)
         else:
             return ()
+    return tuple(out)
+
+
+_PAIR_GAP = re.compile(r"\t+| {2,}")
+
+
+def _unlabelled_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``'เริ่มต้นโครงการ 01/10/2563  สิ้นสุดโครงการ 30/09/2564'`` -> the two fields; empty unless
+    every chunk starts with a label of ``roles`` and has a value after it."""
+    out: list[tuple[str, str]] = []
+    for chunk in _PAIR_GAP.split(text.strip()):
+        found = find_labels(chunk, roles)
+        if not found or found[0][0] != 0:
+            return ()
+        value = chunk[found[0][1]:].strip(" :")
+        if not value:
+            return ()
+        out.append((found[0][2].role, value))
     return tuple(out)
 
 
@@ -168,7 +190,7 @@ def _table_cells(line: str) -> list[str] | None:
             return cells
     if "<td" in s or "<th" in s:
         return [_strip_html(c) for c in _HTML_CELL.findall(s)]
-    if s.count(",") >= 1 and ":" not in s and _CSV_COMMA.search(s):
+    if s.count(",") >= 1 and ":" not in s.partition(",")[0] and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
         if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
             return [c.strip() for c in cells]
