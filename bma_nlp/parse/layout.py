@@ -417,9 +417,10 @@ def split_copies(text: str) -> list[RawCopy]:
             current.narrative[mode].append(_BULLET.sub("", s))
             continue
         lone = classify_label(s, HEADER_ROLES) if len(s) < 45 else None
-        if lone is not None and mode == "header":
-            pending_label = lone.role  # label above its value
+        if lone is not None and (mode == "header" or (mode == "progress" and lone.role in _IDENTITY)):
+            # label above its value; after the installments, an identity label alone begins the next copy
             add_field(lone.role, "")
+            pending_label = lone.role  # set after add_field, which may begin a new copy
             continue
         if pending_label is not None and mode == "header":
             current.fields[pending_label] = s

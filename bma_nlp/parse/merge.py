@@ -193,11 +193,12 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
     """Could ``small`` be copies of ``big``'s report whose code or fiscal year OCR garbled?"""
     code_a, year_a, name_a = _identity(small)
     code_b, year_b, name_b = _identity(big)
-    if year_a is not None and year_b is not None and year_a != year_b:
-        return False
     if code_a is None or code_b is None:
         return False  # copies without a code already joined their neighbour
     code_distance = Levenshtein.distance(code_a, code_b)
+    if year_a is not None and year_b is not None and year_a != year_b:
+        # a year misread in one digit (2554 for 2564) with the same code, name, dates and budget
+        return code_distance == 0 and Levenshtein.distance(str(year_a), str(year_b)) == 1 and _same_details(small, big, name_a, name_b)
     if code_distance > 2 or (code_distance == 0 and year_a is not None and year_b is not None):
         return False
     # Reports in different files with well-formed codes are different reports (a ward's
@@ -213,6 +214,16 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
     if name_a and name_b:
         return fuzz.ratio(name_a, name_b, processor=None) >= 85
     return code_distance <= 1 and year_a == year_b
+
+
+def _same_details(small: list[ParsedCopy], big: list[ParsedCopy], name_a: str | None, name_b: str | None) -> bool:
+    """The same name and, of budget and dates, at least two printed in both and none differing."""
+    if not (name_a and name_b) or fuzz.ratio(name_a, name_b, processor=None) < 85:
+        return False
+    pa, pb = small[0].project, big[0].project
+    both = [(getattr(pa, k), getattr(pb, k)) for k in ("budget_received", "budget_used", "start_date", "end_date")]
+    both = [(a, b) for a, b in both if a is not None and b is not None]
+    return len(both) >= 2 and all(a == b for a, b in both)
 
 
 def _join_damaged(groups: list[list[ParsedCopy]]) -> list[list[ParsedCopy]]:
