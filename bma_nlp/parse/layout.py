@@ -76,7 +76,7 @@ class RawCopy:
     installment_lines: list[str] = field(default_factory=list)
     narrative: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
-    start_line: int = 0  # index of the line (in the text split) that began this copy
+    start_line: int = 0  # index of the line (in the text split at \n) that began this copy
 
     @property
     def empty(self) -> bool:
@@ -217,17 +217,24 @@ def _strip_html(text: str) -> str:
 def html_lines(text: str) -> str:
     """HTML table remains as lines the splitter reads: a ``<tr>`` stays one row (its ``<br>``
     becomes a space), other block ends and ``<br>`` end a line, ``<li>`` items become bullets."""
+    return "\n".join(line for _, line in numbered_lines(text))
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
+    read as ``html_lines`` reads them: one line of ``text`` may give several)."""
+    lines = text.split("\n")
     if "<td" not in text and "<br" not in text and "<p>" not in text:
-        return text
-    out = []
-    for line in text.split("\n"):
+        return list(enumerate(lines))
+    out: list[tuple[int, str]] = []
+    for k, line in enumerate(lines):
         if "<tr" in line or "<td" in line:
-            out.append(_HTML_BR.sub(" ", line))
+            out.append((k, _HTML_BR.sub(" ", line)))
             continue
         line = _HTML_BREAK.sub("\n", line)
         line = re.sub(r"<li[^>]*>", "\n- ", line)
-        out.extend(_strip_html(part) if "<" in part or "&" in part else part for part in line.split("\n"))
-    return "\n".join(out)
+        out.extend((k, _strip_html(part) if "<" in part or "&" in part else part) for part in line.split("\n"))
+    return out
 
 
 def _without_label(cell: str, role: str) -> str:
@@ -335,8 +342,7 @@ def split_copies(text: str) -> list[RawCopy]:
         last_key = key if key in _WRAPPING else None
         mode = "header"
 
-    text = html_lines(text)
-    for here, line in enumerate(text.split("\n")):  # noqa: B007 - start_new reads ``here``
+    for here, line in numbered_lines(text):  # noqa: B007 - start_new reads ``here``
         s = line.strip()
         if not s:
             continue
