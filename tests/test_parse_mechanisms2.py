@@ -1,0 +1,93 @@
+"""Round-2 mechanisms (issue 15, second pass), one per test, on small texts written here (not
+taken from any blind file): a damaged progress value, a wrapped value's line join, a thousands
+comma beside CSV detection, a cut-off phone, a heading over colon-less pairs, a label-above-value
+copy after another copy's installments, a year misread in one digit, HTML lines and copy cuts."""
+
+from __future__ import annotations
+
+from bma_nlp.parse import parse_text
+from bma_nlp.parse.header import build_project
+from bma_nlp.parse.layout import match_fields, split_copies
+from bma_nlp.parse.numbers import parse_number
+from bma_nlp.pipeline import split_text
+
+NAME = "ขุดลอกคูระบายน้ำในชุมชนริมทางรถไฟ"
+
+
+def block(code="50880000-0421", year="2566", name=NAME, progress2="45.00 %", name_lines=None):
+    """One copy in the label-above-value (next line) layout."""
+    lines = ["ชื่อโครงการ/กิจกรรม", *(name_lines or [name]), "รหัสโครงการ", code, "ปีงบประมาณ พ.ศ.", year,
+             "งบประมาณที่ได้รับ", "320,000 บาท", "เริ่มต้นโครงการ", "01/10/2565", "สิ้นสุดโครงการ", "30/09/2566",
+             "2. รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ"]  # fmt: skip
+    for n, (date, note, pct, amt) in enumerate([("15/12/2565", "สำรวจพื้นที่และขออนุมัติ", "10.00 %", "0 บาท"),
+                                                 ("20/03/2566", "ขุดลอกแล้วครึ่งหนึ่ง", progress2, "150,000 บาท")], 1):  # fmt: skip
+        lines += ["วันที่รายงาน", date, "ผลการดำเนินงาน", note, "ความก้าวหน้าของงานฯ", pct,
+                  f"งบประมาณที่เบิกใช้ (ครั้งที่ {n})", amt, "เป็นไปตามแผน", "เป็นไปตามเป้าหมาย"]  # fmt: skip
+    return "\n".join(lines)
+
+
+def test_a_damaged_progress_value_keeps_its_installment():
+    assert parse_number("6O") == 60.0 and parse_number("1O.5") == 10.5 and parse_number("4 .") is None
+    (report,) = parse_text(block(progress2="4 .  %"))
+    second = report.installments[1]
+    assert (second.date, second.progress_pct, second.disbursed_baht, second.disbursement_no) == ("2023-03-20", None, 150000, 2)
+    (report,) = parse_text(block(progress2="4O%"))
+    assert report.installments[1].progress_pct == 40.0 and len(report.installments) == 2
+
+
+def test_a_wrapped_name_is_spaced_as_another_copy_prints_it():
+    cut = block(name_lines=["ขุดลอกคูระบายน้ำใน", "ชุมชนริมทางรถไฟ"])  # wrapped where no space stands
+    (report,) = parse_text(cut + "\n" + block())
+    assert report.project.name == NAME and report.copies == 2
+    assert not [f for f in report.flags if "name" in f.message]
+    spaced = "ขุดลอกคูระบายน้ำ ในชุมชนริมทางรถไฟ"  # this copy prints a space inside its line
+    (report,) = parse_text(block(name_lines=["ขุดลอกคูระบายน้ำ", "ในชุมชนริมทางรถไฟ"]) + "\n" + block(name=spaced))
+    assert report.project.name == spaced
+    (report,) = parse_text(cut)  # no copy tells: the join stays a space
+    assert report.project.name == "ขุดลอกคูระบายน้ำใน ชุมชนริมทางรถไฟ"
+
+
+def test_a_thousands_comma_does_not_make_a_csv_row():
+    assert match_fields("งบประมาณที่ได้รับ ........ 1,250,000 บาท") == [("budget_received", "1,250,000 บาท")]
+    assert match_fields("งบประมาณที่ใช้ไป ........ ๙๘๗,๖๕๐ บาท") == [("budget_used", "๙๘๗,๖๕๐ บาท")]
+    (copy,) = split_copies("รหัสโครงการ,50880000-0421\nเริ่มต้นโครงการ,2022-10-01 08:00:00,สิ้นสุดโครงการ,2023-09-30 17:00:00")
+    assert copy.fields["start_date"].startswith("2022-10-01") and copy.fields["end_date"].startswith("2023-09-30")
+
+
+def test_a_cut_off_phone_is_no_phone():
+    project, bad = build_project({"coordinator": "นางสาวมาลี ศรีสุข โทร ๐ ๒๔"})
+    assert (project.coordinator, project.coordinator_phone) == ("นางสาวมาลี ศรีสุข", None) and bad
+    for whole in ("3318", "0 2281 5577", "02 281 5577 ต่อ 12"):
+        assert build_project({"coordinator": f"นายเอก ทดสอบ โทร {whole}"})[0].coordinator_phone == whole
+
+
+def test_a_heading_over_label_value_pairs_without_colons():
+    line = "4. ระยะเวลาโครงการ: เริ่มต้นโครงการ 1 พฤศจิกายน 2565   สิ้นสุดโครงการ 31 สิงหาคม 2566"
+    assert match_fields(line) == [("start_date", "1 พฤศจิกายน 2565"), ("end_date", "31 สิงหาคม 2566")]
+    assert match_fields("หมายเหตุ: ส่งรายงานทุกไตรมาส  ตามแบบฟอร์ม") == []  # a remark is no field
+
+
+def test_a_label_above_value_copy_after_installments_is_a_new_copy():
+    (report,) = parse_text(block() + "\n" + block())
+    assert report.copies == 2 and [i.number for i in report.installments] == [1, 2]
+    assert report.project.name == NAME
+
+
+def test_a_year_misread_in_one_digit_joins_its_report():
+    (report,) = parse_text("\n".join([block(), block(year="2536"), block()]))
+    assert report.copies == 3 and report.project.fiscal_year == 2566
+    other = block(year="2536").replace("320,000", "410,000").replace("30/09/2566", "31/03/2566")
+    assert len(parse_text(block() + "\n" + other)) == 2  # budget and end date differ: another report
+
+
+def test_html_lines_keep_the_file_s_line_numbers_for_copy_cuts():
+    html = "\n".join([
+        "<table><tr><td>ชื่อโครงการ/กิจกรรม</td><td>" + NAME + "</td></tr>",
+        "<tr><td>รหัสโครงการ</td><td>50880000-0421</td></tr><tr><td>ปีงบประมาณ พ.ศ.</td><td>2566</td></tr></table>",
+        "<p>วัตถุประสงค์</p><ul><li>เพื่อลดน้ำท่วมขัง</li><li>เพื่อให้น้ำไหลสะดวก</li></ul>",
+        "<p>2. รายงานความก้าวหน้าของโครงการ</p>",
+        "รายงานครั้งที่1 :: 15/12/2565 : สำรวจพื้นที่ :: ความก้าวหน้าของงานฯ = 10.00 % งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    text = html + "\n" + block()
+    cuts = split_text(text)
+    assert len(cuts) == 2 and cuts[1].text.startswith("ชื่อโครงการ/กิจกรรม") and "<table>" in cuts[0].text
