@@ -5,7 +5,7 @@ copy after another copy's installments, a year misread in one digit, HTML lines 
 
 from __future__ import annotations
 
-from bma_nlp.parse import parse_text
+from bma_nlp.parse import parse_amount, parse_text
 from bma_nlp.parse.header import build_project
 from bma_nlp.parse.layout import match_fields, split_copies
 from bma_nlp.parse.numbers import parse_number
@@ -33,6 +33,10 @@ def test_a_damaged_progress_value_keeps_its_installment():
     assert (second.date, second.progress_pct, second.disbursed_baht, second.disbursement_no) == ("2023-03-20", None, 150000, 2)
     (report,) = parse_text(block(progress2="4O%"))
     assert report.installments[1].progress_pct == 40.0 and len(report.installments) == 2
+    (report,) = parse_text(block(progress2="l00 %").replace("150,000 บาท", "15O,OOO บาท"))
+    assert (report.installments[1].progress_pct, report.installments[1].disbursed_baht) == (100.0, 150000)
+    assert parse_amount("9,8OO.5O บาท") == 9800.5 and parse_amount("OO บาท") is None  # no real digit: unreadable
+    assert build_project({"budget_received": "3,2OO,OOO บาท"})[0].budget_received == 3_200_000
 
 
 def test_a_wrapped_name_is_spaced_as_another_copy_prints_it():

@@ -22,8 +22,9 @@ MAX_ORDINAL_DIGITS = 6  # รายงานครั้งที่ N, (คร�
 # Latin letters OCR prints for digits; applied only where a field is numeric.
 _LATIN_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
 _DIGITISH = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SB][0-9OoDlI|SB\-\s]{3,}[0-9OoDlI|SB](?![A-Za-z])")
-_SHORT_DIGITISH = re.compile(r"[0-9OoDlI|SB][0-9OoDlI|SB.,]*")
-LOOKALIKE_DIGITS = "OoDlI|SB"  # what a numeric value's pattern admits beside digits (read by ``numeric_text``)
+# what a numeric value's pattern admits beside digits (read by ``numeric_value``); not ``|``, a cell border there
+LOOKALIKE_DIGITS = "OoDlISB"
+_SHORT_DIGITISH = re.compile(f"[0-9{LOOKALIKE_DIGITS}][0-9{LOOKALIKE_DIGITS}.,]*")
 
 
 def numeric_text(value: str) -> str:
@@ -58,9 +59,15 @@ def parse_amount(text: str | None) -> int | float | None:
     """'180,000 บาท' -> 180000, '1.5 ล้านบาท' -> 1500000, '-' -> 0, unreadable -> None."""
     if text is None:
         return None
-    m = _AMOUNT.match(arabic_digits(text))
+    text = arabic_digits(text)
+    m = _AMOUNT.match(text)
     if not m:
-        return None
+        lead = _SHORT_DIGITISH.match(text.strip())  # 56,2OO บาท: Latin look-alikes in the figure
+        if lead is None or numeric_value(lead.group(0)) == lead.group(0):
+            return None
+        m = _AMOUNT.match(numeric_value(lead.group(0)) + text.strip()[lead.end():])
+        if not m:
+            return None
     raw = m.group(1)
     if raw == "-":
         return 0  # a dash in a Thai financial form means "nil"
