@@ -95,3 +95,18 @@ def test_html_lines_keep_the_file_s_line_numbers_for_copy_cuts():
     text = html + "\n" + block()
     cuts = split_text(text)
     assert len(cuts) == 2 and cuts[1].text.startswith("ชื่อโครงการ/กิจกรรม") and "<table>" in cuts[0].text
+
+
+def test_dates_and_years_with_look_alikes_or_lost_dots():
+    from bma_nlp.parse.dates import parse_date
+
+    assert parse_date("2O/1O/2566") == "2023-10-20" and parse_date("15/03/256S") == "2022-03-15"
+    assert parse_date("15 มี.ค 2566") == parse_date("15 มีค. 2566") == parse_date("15 มีค 66") == "2023-03-15"
+    assert parse_date("Slide 3/4/5") is None and parse_date("มี.ค. 2566") is None  # no day: no date
+    assert build_project({"fiscal_year": "256B"})[0].fiscal_year == 2568
+    assert build_project({"fiscal_year": "25X8"})[0].fiscal_year is None  # not a look-alike: unreadable
+
+
+def test_a_phone_in_brackets_and_an_amount_spelled_out():
+    project, _ = build_project({"coordinator": "นางวันดี มีสุข (โทร. 0 2444 1234 ต่อ 7)", "budget_used": "2,450,000.00 บาท (สองล้านสี่แสนห้าหมื่นบาทถ้วน)"})
+    assert (project.coordinator, project.coordinator_phone, project.budget_used) == ("นางวันดี มีสุข", "0 2444 1234 ต่อ 7", 2_450_000)

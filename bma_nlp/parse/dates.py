@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bma_nlp.parse.numbers import arabic_digits
+from bma_nlp.parse.numbers import LATIN_DIGITS, LOOKALIKE_DIGITS, arabic_digits
 
 BE_OFFSET = 543
 
@@ -20,7 +20,9 @@ THAI_MONTHS = {
     "กรกฎาคม": 7, "ก.ค.": 7, "สิงหาคม": 8, "ส.ค.": 8, "กันยายน": 9, "ก.ย.": 9,
     "ตุลาคม": 10, "ต.ค.": 10, "พฤศจิกายน": 11, "พ.ย.": 11, "ธันวาคม": 12, "ธ.ค.": 12,
 }  # fmt: skip
-_MONTH_ALT = "|".join(re.escape(k) for k in sorted(THAI_MONTHS, key=len, reverse=True))
+# OCR and typists drop an abbreviation's dots (มิ.ย / มิย. / ตค): a dot may be missing, or spaced
+_MONTH_ALT = "|".join(re.escape(k).replace(r"\.", r"\.?\s*") for k in sorted(THAI_MONTHS, key=len, reverse=True))
+_MONTH_BY_LETTERS = {k.replace(".", ""): v for k, v in THAI_MONTHS.items()}
 _D = "[0-9๐-๙]"
 
 # Patterns anchored at the start of a string; each captures the whole date as group "date".
@@ -57,11 +59,24 @@ def match_date(text: str) -> tuple[str, int] | None:
     """
     word = _DATE_WORD.match(text)
     skip = word.end() if word else 0
+    found = _match_at(text, skip)
+    if found is None:
+        head = _DIGITISH_HEAD.match(text, skip)  # 3O/O6/2565: Latin look-alikes for digits
+        if head is not None and re.search("[0-9]", head.group(0)) and re.search(f"[{LOOKALIKE_DIGITS}]", head.group(0)):
+            found = _match_at(text[: head.start()] + head.group(0).translate(LATIN_DIGITS) + text[head.end() :], skip)
+    return found
+
+
+_DIGITISH_HEAD = re.compile(f"[0-9{LOOKALIKE_DIGITS}]{{1,4}}(?:\\s*[/.\\-]\\s*[0-9{LOOKALIKE_DIGITS}]{{1,4}}){{2}}")
+
+
+def _match_at(text: str, skip: int) -> tuple[str, int] | None:
     for pattern in DATE_PATTERNS:
         m = pattern.match(text, skip)
         if not m:
             continue
-        month = THAI_MONTHS[m.group("mname")] if "mname" in m.groupdict() and m.group("mname") else int(arabic_digits(m.group("m")))
+        name = m.groupdict().get("mname")
+        month = _MONTH_BY_LETTERS[re.sub(r"[.\s]", "", name)] if name else int(arabic_digits(m.group("m")))
         day = int(arabic_digits(m.group("d")))
         year = _year_to_ce(m.group("y"))
         try:

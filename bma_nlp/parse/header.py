@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 from bma_nlp.parse.dates import parse_date
-from bma_nlp.parse.numbers import arabic_digits, numeric_text, parse_amount
+from bma_nlp.parse.numbers import arabic_digits, numeric_text, numeric_value, parse_amount
 from bma_nlp.records import Project
 
 _PHONE = re.compile(
-    r"^(?P<who>.*?)[\s,]*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?\s*"
-    r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*$"
+    r"^(?P<who>.*?)[\s,]*\(?\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?\s*"
+    r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*\)?\s*$"
 )
+# an amount spelled out after its figures: ``1,200,000 บาท (หนึ่งล้านสองแสนบาทถ้วน)``
+_SPELLED_OUT = re.compile(r"\s*\([\u0e01-\u0e4e\s]+\)\s*$")
 _CODE = re.compile(r"[0-9๐-๙]{4,}(?:\s*-\s*[0-9๐-๙]+)*")
 def _whole_phone(phone: str) -> bool:
     """A number that can be dialled: an internal number has 4 digits or more, an outside number
@@ -40,7 +42,7 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
             m = _CODE.search(numeric_text(arabic_digits(value)))
             project.code = re.sub(r"\s+", "", arabic_digits(m.group(0))) if m else value
         elif key == "fiscal_year":
-            m = re.search(r"[0-9]{4}", numeric_text(arabic_digits(value)))
+            m = re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", " ".join(numeric_value(w) for w in numeric_text(arabic_digits(value)).split()))
             if m:
                 year = int(m.group(0))
                 project.fiscal_year = year if year > 2400 else year + 543
@@ -58,7 +60,7 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
                 bad.append((key, value))
             setattr(project, key, iso)
         elif key in ("budget_received", "budget_used"):
-            amount = parse_amount(numeric_text(value))
+            amount = parse_amount(numeric_text(_SPELLED_OUT.sub("", value)))
             if amount is None:
                 bad.append((key, value))
             setattr(project, key, amount)

@@ -20,7 +20,7 @@ MAX_ORDINAL_DIGITS = 6  # รายงานครั้งที่ N, (คร�
 
 
 # Latin letters OCR prints for digits; applied only where a field is numeric.
-_LATIN_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+LATIN_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
 _DIGITISH = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SB][0-9OoDlI|SB\-\s]{3,}[0-9OoDlI|SB](?![A-Za-z])")
 # what a numeric value's pattern admits beside digits (read by ``numeric_value``); not ``|``, a cell border there
 LOOKALIKE_DIGITS = "OoDlISB"
@@ -29,14 +29,14 @@ _SHORT_DIGITISH = re.compile(f"[0-9{LOOKALIKE_DIGITS}][0-9{LOOKALIKE_DIGITS}.,]*
 
 def numeric_text(value: str) -> str:
     """Latin look-alikes inside a run of digits read as the digits they stand for (``50990000-O12l`` -> ``50990000-0121``)."""
-    return _DIGITISH.sub(lambda m: m.group(0).translate(_LATIN_DIGITS) if re.search("[0-9]", m.group(0)) else m.group(0), value)
+    return _DIGITISH.sub(lambda m: m.group(0).translate(LATIN_DIGITS) if re.search("[0-9]", m.group(0)) else m.group(0), value)
 
 
 def numeric_value(value: str) -> str:
     """A value that is one number, its Latin look-alikes read as digits (``5O`` -> ``50``): only
     when the whole value is digits and look-alikes with at least one real digit; else unchanged."""
     if value.isascii() and not value.replace(".", "").replace(",", "").isdigit() and _SHORT_DIGITISH.fullmatch(value) and re.search("[0-9]", value):
-        return value.translate(_LATIN_DIGITS)
+        return value.translate(LATIN_DIGITS)
     return value
 
 
