@@ -110,3 +110,37 @@ def test_dates_and_years_with_look_alikes_or_lost_dots():
 def test_a_phone_in_brackets_and_an_amount_spelled_out():
     project, _ = build_project({"coordinator": "นางวันดี มีสุข (โทร. 0 2444 1234 ต่อ 7)", "budget_used": "2,450,000.00 บาท (สองล้านสี่แสนห้าหมื่นบาทถ้วน)"})
     assert (project.coordinator, project.coordinator_phone, project.budget_used) == ("นางวันดี มีสุข", "0 2444 1234 ต่อ 7", 2_450_000)
+
+
+def test_phone_label_without_a_number_and_look_alikes_in_the_number():
+    project, bad = build_project({"coordinator": "นายวีระ ชัยดี โทร"})
+    assert (project.coordinator, project.coordinator_phone) == ("นายวีระ ชัยดี", None) and bad
+    assert build_project({"coordinator": "นายวีระ ชัยดี โทร 7O3l"})[0].coordinator_phone == "7031"
+
+
+def test_a_label_broken_over_two_lines_and_a_label_garbled_at_both_ends():
+    text = block().replace("งบประมาณที่ได้รับ\n320,000 บาท", "งบประมาณที่\nได้รับ : 320,000 บาท\nงบประมาณที่\nใช้ไป : 300,500 บาท")
+    (report,) = parse_text(text)
+    assert (report.project.budget_received, report.project.budget_used) == (320000, 300500)
+    assert match_fields("หน่วยงานที่รับขอ. : สำนักงานเขตตัวอย่าง") == [("agency", "สำนักงานเขตตัวอย่าง")]
+
+
+def test_equals_signs_tab_tables_and_bracketed_dates():
+    text = "\n".join([
+        "ชื่อโครงการ/กิจกรรม = " + NAME,
+        "รหัสโครงการ = 50880000-0421",
+        "ปีงบประมาณ พ.ศ. = 2566",
+        "หน่วยงานที่รับผิดชอบ = สำนักงานเขตตัวอย่าง",
+        "2. รายงานความก้าวหน้าของโครงการ",
+        "รายงานครั้งที่\tวันที่รายงาน\tผลการดำเนินงาน\tร้อยละความก้าวหน้า\tงบประมาณที่เบิกจ่าย (บาท)\tเบิกครั้งที่\tผลเทียบแผน\tผลเทียบเป้าหมาย",
+        "1\t15/12/2565\tสำรวจพื้นที่\t10\t0\t1\tเป็นไปตามแผน\tเป็นไปตามเป้าหมาย",
+        "2\t20/03/2566\tขุดลอกแล้ว\t45\t150,000\t2\tล่าช้ากว่าแผน\tเป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    assert (report.project.code, report.project.agency) == ("50880000-0421", "สำนักงานเขตตัวอย่าง")
+    got = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.disbursement_no, i.on_plan) for i in report.installments]
+    assert got == [(1, "2022-12-15", 10.0, 0, 1, True), (2, "2023-03-20", 45.0, 150000, 2, False)]
+    from bma_nlp.parse.installments import parse_lead
+
+    assert parse_lead("  4.2 รายงานครั้งที่ 2 (วันที่ 20 มี.ค. 2566)\nขุดลอกแล้ว") == (2, "2023-03-20", None, "ขุดลอกแล้ว")
+    assert parse_lead("(ร่าง) สำรวจ")[3] == "(ร่าง) สำรวจ"  # a bracket that holds no date stays in the note

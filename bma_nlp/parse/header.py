@@ -12,6 +12,9 @@ _PHONE = re.compile(
     r"^(?P<who>.*?)[\s,]*\(?\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?\s*"
     r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*\)?\s*$"
 )
+_PHONE_TAIL = re.compile(r"(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?((?:\s*[0-9๐-๙A-Za-z|\-/,]+)+)\s*\)?\s*$")
+_TOKEN = re.compile(r"[0-9๐-๙A-Za-z|]+")
+_BARE_PHONE_LABEL = re.compile(r"[\s,(]*(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*\)?\s*$")
 # an amount spelled out after its figures: ``1,200,000 บาท (หนึ่งล้านสองแสนบาทถ้วน)``
 _SPELLED_OUT = re.compile(r"\s*\([\u0e01-\u0e4e\s]+\)\s*$")
 _CODE = re.compile(r"[0-9๐-๙]{4,}(?:\s*-\s*[0-9๐-๙]+)*")
@@ -65,8 +68,15 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
                 bad.append((key, value))
             setattr(project, key, amount)
         elif key == "coordinator":
+            tail = _PHONE_TAIL.search(value)
+            if tail:  # look-alikes in the number (44l2) read as digits
+                value = value[: tail.start(1)] + _TOKEN.sub(lambda t: numeric_value(arabic_digits(t.group(0))), tail.group(1))
             m = _PHONE.match(value)
-            if m:
+            bare = _BARE_PHONE_LABEL.search(value) if not m else None
+            if bare:  # the phone label and no number after it (the line was cut)
+                project.coordinator = _clean_text(value[: bare.start()])
+                bad.append(("coordinator_phone", value[bare.start() :].strip()))
+            elif m:
                 project.coordinator = _clean_text(m.group("who"))
                 phone = arabic_digits(m.group("phone")).strip()
                 if _whole_phone(phone):

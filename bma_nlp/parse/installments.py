@@ -35,7 +35,9 @@ _EXACT_VERDICT = re.compile(r"(ไม่\s*)?เป็นไปตาม(แผ�
 _THAI = re.compile("[\u0e01-\u0e4e]")
 _DIGIT = re.compile("[0-9๐-๙]")
 _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
-_VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P<n>{_NUM}+)?")
+# the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
+_VISIBLE_NO = re.compile(rf"^\s*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?รายงานครั้งที่\s*(?P<n>{_NUM}+)?")
+_BRACKETED = re.compile(r"^[(\[]\s*")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
 _LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)[ \t]*(?::|(?=\n))")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
@@ -110,6 +112,9 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     if _NO_DATE.match(lead):
         lead = lead[1:]  # '-' where the date stands: no date given
     iso = bad = None
+    bracket = _BRACKETED.match(lead)  # (วันที่ 30 พ.ย. 2565): the date in brackets
+    if bracket:
+        lead = lead[bracket.end():]
     try:
         found = match_date(lead)
     except InvalidDate as exc:
@@ -119,6 +124,8 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     if found:
         iso, length = found
         lead = lead[length:]
+    if bracket:
+        lead = re.sub(r"^\s*[)\]]", "", lead) if (found or bad) else bracket.group(0) + lead
     note = " ".join(lead.strip(_EDGE).split())
     return report_no, iso, bad, note
 

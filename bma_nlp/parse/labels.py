@@ -209,6 +209,10 @@ def _best(obs: str, sk: str, labels: Iterable[Label]) -> Label | None:
             ls.startswith(sk[:a]) and ls.endswith(sk[a:]) for a in range(4, len(sk) - 1)
         ):
             cost = 1.2  # a chunk lost in the middle, both ends intact
+        elif len(sk) >= 0.55 * len(ls) and any(
+            ls.startswith(sk[:a]) and ls[:-1].endswith(sk[a:]) for a in range(4, len(sk) - 1)
+        ):
+            cost = 1.5  # a chunk lost in the middle and the last letter lost (หน่วยงานที่รับขอ.)
         elif abs(len(obs) - len(lab.compact)) <= 3 and _near(sk, ls):
             cost = _channel_cost(obs, lab.compact)
         else:

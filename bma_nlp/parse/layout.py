@@ -21,6 +21,8 @@ from functools import lru_cache
 from bma_nlp.parse.installments import METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
     HEADER_ROLES,
+    Label,
+    compact,
     INSTALLMENT_ROLES,
     VERDICT_ROLES,
     canonical_text,
@@ -134,9 +136,12 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     if ":" not in line:
-        if "..." not in line and "…" not in line:
+        if "=" in line:
+            line = line.replace("=", ":")  # รหัสโครงการ = X: an equals sign stands for the colon
+        elif "..." not in line and "…" not in line:
             return ()
-        line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
+        else:
+            line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
         if ":" not in line:
             return ()
     out: list[tuple[str, str]] = []
@@ -190,6 +195,10 @@ def _table_cells(line: str) -> list[str] | None:
             return cells
     if "<td" in s or "<th" in s:
         return [_strip_html(c) for c in _HTML_CELL.findall(s)]
+    if "\t" in s and ":" not in s:  # tab-separated cells (a spreadsheet pasted as text)
+        cells = [c.strip() for c in s.split("\t")]
+        if len(cells) >= 4 or classify_label(cells[0]) is not None:
+            return cells
     if s.count(",") >= 1 and ":" not in s.partition(",")[0] and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
         if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
@@ -261,6 +270,9 @@ class _Table:
                     role = "target"
                 elif s == skeleton_text("วันที่"):
                     role = "inst_date"
+                else:  # a label after a qualifier (เบิกครั้งที่: the ordinal column)
+                    inside = {lab.role for _, _, lab in find_labels(cell, INSTALLMENT_ROLES)}
+                    role = inside.pop() if len(inside) == 1 else None
             self.roles.append(role)
 
         self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
@@ -313,6 +325,23 @@ def _installment_text(s: str, mode: str) -> str:
     return s
 
 
+def _label_rest(head: str, following: str) -> str | None:
+    """``following`` when it carries the rest of the label ``head`` began (``ได้รับ : 150,000``
+    after ``งบประมาณที่``): the rest alone is no label, the two together are one of the header."""
+    before, sep, _ = following.partition(":")
+    if not sep or not before.strip() or len(before) > 30 or classify_label(before, HEADER_ROLES) is not None:
+        return None
+    whole = classify_label(head + before.strip(), HEADER_ROLES)
+    if whole is None or classify_label(head, HEADER_ROLES) == whole and not _SKELETON_CUT(head, whole):
+        return None
+    return following
+
+
+def _SKELETON_CUT(head: str, label: Label) -> bool:  # noqa: N802
+    """``head`` is only the start of ``label`` (its skeleton shorter than the label's)."""
+    return len(skeleton_text(compact(head))) < len(label.skeleton)
+
+
 def split_copies(text: str) -> list[RawCopy]:
     """Group the lines of a normalised archive text into report copies."""
     copies: list[RawCopy] = []
@@ -342,10 +371,19 @@ def split_copies(text: str) -> list[RawCopy]:
         last_key = key if key in _WRAPPING else None
         mode = "header"
 
-    for here, line in numbered_lines(text):  # noqa: B007 - start_new reads ``here``
+    rows = numbered_lines(text)
+    joined_next = False
+    for k, (here, line) in enumerate(rows):  # noqa: B007 - start_new reads ``here``
+        if joined_next:
+            joined_next = False
+            continue
         s = line.strip()
         if not s:
             continue
+        if len(s) < 30 and ":" not in s and k + 1 < len(rows) and mode == "header":
+            rest = _label_rest(s, rows[k + 1][1].strip())
+            if rest is not None:
+                s, joined_next = s + rest, True  # a label broken over two lines (งบประมาณที่ / ได้รับ : X)
         if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
             # the common case, a clean ``::`` row with its metrics: no label needs restoring
             mode, last_key, pending_label = "progress", None, None
