@@ -66,9 +66,26 @@ def test_a_cut_off_phone_is_no_phone():
 
 
 def test_a_heading_over_label_value_pairs_without_colons():
-    line = "4. ระยะเวลาโครงการ: เริ่มต้นโครงการ 1 พฤศจิกายน 2565   สิ้นสุดโครงการ 31 สิงหาคม 2566"
+    line = "4. ช่วงดำเนินงาน: เริ่มต้นโครงการ 1 พฤศจิกายน 2565  สิ้นสุดโครงการ 31 สิงหาคม 2566"
     assert match_fields(line) == [("start_date", "1 พฤศจิกายน 2565"), ("end_date", "31 สิงหาคม 2566")]
     assert match_fields("หมายเหตุ: ส่งรายงานทุกไตรมาส  ตามแบบฟอร์ม") == []  # a remark is no field
+    # the form's own period label: one value with both dates, however they are joined
+    for period in ("4. ระยะเวลาโครงการ: เริ่มต้นโครงการ 1 พฤศจิกายน 2565  สิ้นสุดโครงการ 31 สิงหาคม 2566",
+                   "ระยะเวลาดำเนินการ : 1 พ.ย. 2565 - 31 ส.ค. 2566", "ระยะเวลา: 01/11/2565 ถึง 31/08/2566"):  # fmt: skip
+        ((role, value),) = match_fields(period)
+        project, _ = build_project({role: value})
+        assert (project.start_date, project.end_date) == ("2022-11-01", "2023-08-31"), period
+    project, _ = build_project({"start_date": "2 พ.ย. 2565", "period": "1 พ.ย. 2565 - 31 ส.ค. 2566"})
+    assert (project.start_date, project.end_date) == ("2022-11-02", "2023-08-31")  # a field of its own wins
+
+
+def test_colon_less_fields_parted_by_wide_gaps_and_glued_fields():
+    assert match_fields("รหัสโครงการ          50880000-0421") == [("code", "50880000-0421")]
+    assert match_fields("งบประมาณที่ได้รับ    320,000 บาท    งบประมาณที่ใช้ไป   300,500 บาท") == [
+        ("budget_received", "320,000 บาท"), ("budget_used", "300,500 บาท")]  # fmt: skip
+    assert match_fields("ลงพื้นที่สำรวจ  ร่วมกับชุมชน") == []  # prose with a wide gap is no field
+    assert match_fields("รหัสโครงการ: 50880000-0421 ปีงบประมาณ พ.ศ.: 2566") == [("code", "50880000-0421"), ("fiscal_year", "2566")]
+    assert match_fields("เริ่มต้นโครงการ: 2022-10-01 08:00") == [("start_date", "2022-10-01 08:00")]  # a clock is no label
 
 
 def test_a_label_above_value_copy_after_installments_is_a_new_copy():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bma_nlp.parse.dates import parse_date
+from bma_nlp.parse.dates import match_date, parse_date
 from bma_nlp.parse.numbers import arabic_digits, numeric_text, numeric_value, parse_amount
 from bma_nlp.records import Project
 
@@ -26,6 +26,27 @@ def _whole_phone(phone: str) -> bool:
     return digits >= 4 and (not number.startswith("0") or digits >= 9)
 
 
+def _dates_in(value: str) -> list[str]:
+    """The dates inside a value, in order (``1 ต.ค. 2566 - 30 ก.ย. 2567`` -> two)."""
+    found: list[str] = []
+    i = 0
+    while i < len(value):
+        if value[i].isdigit():
+            try:
+                hit = match_date(value[i:])
+            except ValueError:
+                hit = None
+            if hit:
+                found.append(hit[0])
+                i += hit[1]
+                continue
+            while i < len(value) and value[i].isdigit():
+                i += 1  # not a date here: on past this number
+            continue
+        i += 1
+    return found
+
+
 def _clean_text(value: str | None) -> str | None:
     if value is None:
         return None
@@ -37,7 +58,7 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
     """Typed project fields from raw label values; also return (field, raw) that failed to parse."""
     project = Project()
     bad: list[tuple[str, str]] = []
-    for key, raw in fields.items():
+    for key, raw in sorted(fields.items(), key=lambda kv: kv[0] == "period"):  # a period last: own date fields first
         value = _clean_text(raw)
         if value is None:
             continue
@@ -62,6 +83,11 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
             if iso is None:
                 bad.append((key, value))
             setattr(project, key, iso)
+        elif key == "period":
+            dates = _dates_in(value)
+            if len(dates) == 2:  # the start and end: fields of their own, where printed, win
+                project.start_date = project.start_date or dates[0]
+                project.end_date = project.end_date or dates[1]
         elif key in ("budget_received", "budget_used"):
             amount = parse_amount(numeric_text(_SPELLED_OUT.sub("", value)))
             if amount is None:

@@ -22,12 +22,12 @@ _NUM = "[0-9๐-๙]"
 # Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
 # ผลการดำเนินงาน, then "=", ":" or "ร้อยละ"; งบประมาณที่เบิกใช้ / ที่เบิกจ่าย / ผลการเบิกจ่าย.
 _PROGRESS_LABEL = r"(?:ร้อยละ\s*)?(?:ความก้าวหน้า(?:ของงาน|ของโครงการ)?|ผลการดำเนินงาน)\S*"
-_DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่ายแล้ว)"
+_DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่าย(?:แล้ว|งบประมาณ)?)"
 METRICS = re.compile(
     # the lookahead names the words a match starts with: the engine tries the pattern only there
     r"(?=ร้อยละ|ความก้าวหน้า|ผลการดำเนินงาน)"
     rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙.,]*(?:[0-9๐-๙.,{LOOKALIKE_DIGITS} ]*?[0-9๐-๙.{LOOKALIKE_DIGITS}])?)?\s*%?"
-    rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}]+)?)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
@@ -36,13 +36,13 @@ _THAI = re.compile("[\u0e01-\u0e4e]")
 _DIGIT = re.compile("[0-9๐-๙]")
 _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
 # the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
-_VISIBLE_NO = re.compile(rf"^\s*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?รายงานครั้งที่\s*(?P<n>{_NUM}+)?")
+_VISIBLE_NO = re.compile(rf"^\s*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?(?:รายงาน)?ครั้งที่\s*(?P<n>{_NUM}+)?")
 _BRACKETED = re.compile(r"^[(\[]\s*")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
-_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)[ \t]*(?::|(?=\n))")
+_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,})")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
-# what an edge of a lead may hold: colons and whitespace (every character ``\s`` matches)
-_EDGE = ":\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+# what an edge of a lead may hold: colons, semicolons and whitespace (every character ``\s`` matches)
+_EDGE = ":;\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงานครั้งที่\s*{_NUM}+|::)")
 
 

@@ -22,7 +22,7 @@ from importlib import resources
 
 HEADER_ROLES = (
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used",
-    "agency", "responsible", "coordinator", "strategy", "sub_strategy", "goal", "indicator",
+    "agency", "responsible", "coordinator", "strategy", "sub_strategy", "goal", "indicator", "period",
 )  # fmt: skip
 SECTION_ROLES = ("section_copy", "section_progress", "section_header", "rationale", "objectives", "targets", "strategy_plan")
 INSTALLMENT_ROLES = ("report_no", "progress", "disbursed", "ordinal", "inst_date", "inst_note")

@@ -37,12 +37,15 @@ FORM_TITLE = re.compile(r"แบบแสดงรายงานความก
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[0-9๐-๙]+\s*[:.]?$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
-INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
-_METRICS_HINT = re.compile(r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]")
+INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
+_METRICS_HINT = re.compile(
+    r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]|^\s*ความก้าวหน้า\S*\s+(?:ร้อยละ\s*)?[0-9๐-๙]"
+    r"|ความก้าวหน้า\S*\s*(?:ร้อยละ\s*)?[0-9๐-๙][0-9๐-๙.,]*\s*%"
+)
 _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
-_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$")
+_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets]
 _BULLET = re.compile(r"^[-•·]\s+")
 _DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
 _HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNORECASE)
@@ -138,10 +141,10 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
     if ":" not in line:
         if "=" in line:
             line = line.replace("=", ":")  # รหัสโครงการ = X: an equals sign stands for the colon
-        elif "..." not in line and "…" not in line:
-            return ()
-        else:
+        elif "..." in line or "…" in line:
             line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
+        elif _PAIR_GAP.search(line) and len(_PAIR_GAP.split(line.strip(), 1)[0]) < 45:
+            return _gap_pairs(line, roles)  # รหัสโครงการ      X: a wide gap stands for the colon
         if ":" not in line:
             return ()
     out: list[tuple[str, str]] = []
@@ -150,33 +153,56 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         # a section number (``4.``, ``(4)``) is the form's numbering, not part of the label: it must not cost the match
         lab = classify_label(_SECTION_NUMBER.sub("", label), roles) if sep else None
         if lab is not None:
-            out.append((lab.role, value.strip()))
+            out.extend(_glued_fields(lab.role, value.strip(), roles))
         elif out:
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
         elif sep and value.strip():
-            # a heading over several fields (``ระยะเวลาดำเนินการ: เริ่มต้นโครงการ X  สิ้นสุดโครงการ Y``):
+            # a heading over several fields (``ระยะเวลา: เริ่มต้นโครงการ X  สิ้นสุดโครงการ Y``):
             # the value is ``label value`` pairs without their colons
-            return _unlabelled_pairs(line.partition(":")[2], roles)
+            return _gap_pairs(line.partition(":")[2], roles)
         else:
             return ()
     return tuple(out)
 
 
+def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``('code', '50990000-2222 ปีงบประมาณ: 2567')`` -> the code, then the year: a second field
+    after one space (a label of up to three words before a colon) is a field of its own."""
+    if ":" not in value:
+        return [(role, value)]
+    head, _, rest = value.partition(":")
+    words = head.split()
+    for n in (1, 2, 3):
+        if len(words) > n and classify_label(" ".join(words[-n:]), roles) is not None:
+            lab = classify_label(" ".join(words[-n:]), roles)
+            assert lab is not None
+            return [(role, " ".join(words[:-n])), *_glued_fields(lab.role, rest.strip(), roles)]
+    return [(role, value)]
+
+
 _PAIR_GAP = re.compile(r"\t+| {2,}")
 
 
-def _unlabelled_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """``'เริ่มต้นโครงการ 01/10/2563  สิ้นสุดโครงการ 30/09/2564'`` -> the two fields; empty unless
-    every chunk starts with a label of ``roles`` and has a value after it."""
+def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Fields without colons, chunks parted by wide gaps: ``label value`` in one chunk, or a label
+    chunk then its value chunk (``'เริ่มต้นโครงการ 01/10/2563  สิ้นสุดโครงการ 30/09/2564'``,
+    ``'รหัสโครงการ      50990000-1234'``). Empty unless every chunk is read so."""
+    chunks = _PAIR_GAP.split(text.strip())
     out: list[tuple[str, str]] = []
-    for chunk in _PAIR_GAP.split(text.strip()):
+    i = 0
+    while i < len(chunks):
+        chunk = chunks[i]
+        lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
+        if lab is not None and i + 1 < len(chunks) and classify_label(chunks[i + 1], roles) is None:
+            out.append((lab.role, chunks[i + 1]))
+            i += 2
+            continue
         found = find_labels(chunk, roles)
-        if not found or found[0][0] != 0:
-            return ()
-        value = chunk[found[0][1]:].strip(" :")
+        value = chunk[found[0][1]:].strip(" :") if found and found[0][0] == 0 else ""
         if not value:
             return ()
         out.append((found[0][2].role, value))
+        i += 1
     return tuple(out)
 
 
@@ -389,9 +415,13 @@ def split_copies(text: str) -> list[RawCopy]:
             mode, last_key, pending_label = "progress", None, None
             current.installment_lines.append(s)
             continue
-        if s[0] in "#>*" or s[-1] == "*":
+        if s[0] in "#>*[" or s[-1] == "*":
             s = _DECORATION.sub("", s)
-        if not s or is_furniture(s):
+        if not s:
+            continue
+        if is_furniture(s):
+            if _ORPHAN_REPORT_NO.match(s):
+                mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
         cells = _table_cells(s)
         if cells is not None:
