@@ -12,7 +12,7 @@ _PHONE = re.compile(
     r"^(?P<who>.*?)[\s,]*\(?\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?\s*"
     r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*\)?\s*$"
 )
-_PHONE_TAIL = re.compile(r"(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?((?:\s*[0-9๐-๙A-Za-z|\-/,]+)+)\s*\)?\s*$")
+_PHONE_TAIL = re.compile(r"(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?((?>(?:\s*[0-9๐-๙A-Za-z|\-/,]+)+))\s*\)?\s*$")
 _TOKEN = re.compile(r"[0-9๐-๙A-Za-z|]+")
 _BARE_PHONE_LABEL = re.compile(r"[\s,(]*(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*\)?\s*$")
 # an amount spelled out after its figures: ``1,200,000 บาท (หนึ่งล้านสองแสนบาทถ้วน)``
