@@ -161,3 +161,14 @@ def test_equals_signs_tab_tables_and_bracketed_dates():
 
     assert parse_lead("  4.2 รายงานครั้งที่ 2 (วันที่ 20 มี.ค. 2566)\nขุดลอกแล้ว") == (2, "2023-03-20", None, "ขุดลอกแล้ว")
     assert parse_lead("(ร่าง) สำรวจ")[3] == "(ร่าง) สำรวจ"  # a bracket that holds no date stays in the note
+
+
+def test_a_label_with_one_letter_lost_is_priced_by_its_cheapest_reading():
+    """A lost letter reads both as "a chunk lost" (a fixed, dear price) and as a near garble
+    (the OCR channel's price): the cheaper counts, so a short label survives one lost letter."""
+    from bma_nlp.parse.labels import classify_label
+
+    for garbled in ("ปีงบปรมาณ", "ปีงบประาณ", "ปีงบปร.มาณ"):
+        lab = classify_label(garbled)
+        assert lab is not None and lab.role == "fiscal_year", garbled
+    assert classify_label("ปีใหม่") is None

@@ -192,31 +192,35 @@ def classify_label(text: str, roles: tuple[str, ...] | None = None) -> Label | N
 
 
 def _best(obs: str, sk: str, labels: Iterable[Label]) -> Label | None:
-    """The cheapest of ``labels`` that ``obs`` (compact, skeleton ``sk``) can be, if any."""
+    """The cheapest of ``labels`` that ``obs`` (compact, skeleton ``sk``) can be, if any. Each
+    reading that fits (same skeleton, a qualifier after, cut short, a chunk lost, near letters)
+    prices the label; the cheapest reading counts (a lost letter is a chunk lost *and* near)."""
     best: Label | None = None
     best_cost = float("inf")
     for lab in labels:
         ls = lab.skeleton
+        costs: list[float] = []
         if sk == ls:
-            cost = _channel_cost(obs, lab.compact)
+            costs.append(_channel_cost(obs, lab.compact))
         elif sk.startswith(ls) and len(ls) >= 4:
             # a label followed by a qualifier: price only the part standing for the label
             cut = skeleton(obs)[1][len(ls) - 1] + 1
-            cost = _channel_cost(obs[:cut], lab.compact) + 0.05 * (len(sk) - len(ls))
+            costs.append(_channel_cost(obs[:cut], lab.compact) + 0.05 * (len(sk) - len(ls)))
         elif ls.startswith(sk) and len(sk) >= max(4, 0.6 * len(ls)):
-            cost = 0.3 * (len(ls) - len(sk)) + 0.1  # cut short at the end
+            costs.append(0.3 * (len(ls) - len(sk)) + 0.1)  # cut short at the end
         elif len(sk) >= 0.55 * len(ls) and any(
             ls.startswith(sk[:a]) and ls.endswith(sk[a:]) for a in range(4, len(sk) - 1)
         ):
-            cost = 1.2  # a chunk lost in the middle, both ends intact
+            costs.append(1.2)  # a chunk lost in the middle, both ends intact
         elif len(sk) >= 0.55 * len(ls) and any(
             ls.startswith(sk[:a]) and ls[:-1].endswith(sk[a:]) for a in range(4, len(sk) - 1)
         ):
-            cost = 1.5  # a chunk lost in the middle and the last letter lost (หน่วยงานที่รับขอ.)
-        elif abs(len(obs) - len(lab.compact)) <= 3 and _near(sk, ls):
-            cost = _channel_cost(obs, lab.compact)
-        else:
+            costs.append(1.5)  # a chunk lost in the middle and the last letter lost (หน่วยงานที่รับขอ.)
+        if sk != ls and abs(len(obs) - len(lab.compact)) <= 3 and (costs or _near(sk, ls)):
+            costs.append(_channel_cost(obs, lab.compact))  # letters garbled, lost or added here and there
+        if not costs:
             continue
+        cost = min(costs)
         if cost <= lab.tolerance and cost < best_cost:
             best, best_cost = lab, cost
     return best
