@@ -172,3 +172,18 @@ def test_a_label_with_one_letter_lost_is_priced_by_its_cheapest_reading():
         lab = classify_label(garbled)
         assert lab is not None and lab.role == "fiscal_year", garbled
     assert classify_label("ปีใหม่") is None
+
+
+def test_verdicts_garbled_past_the_skeleton_search():
+    """A vowel lost (ไ), a letter misread or a colon inside: the verdicts are read chunk by chunk
+    with the OCR-aware label match; a verdict line so garbled still joins its installment."""
+    from bma_nlp.parse.installments import is_verdict_line, read_verdicts
+
+    assert read_verdicts(" : เป็นปตามแผน : เป็นไปตามเป้าหมย") == (True, True)
+    assert read_verdicts("   ไม่เป็นไปตามแผ   ต่ำกว่าเป้าหมา") == (False, False)
+    assert read_verdicts(" : ไมยเป็นไปตามแผน : เป็นไปตามเป้าหมาย") == (False, True)  # a garbled ไม่ glued before
+    assert is_verdict_line("ผลเทียบแผน เป็นปตามแผน") and not is_verdict_line("ดำเนินการตามแผน")
+    text = block().replace("เป็นไปตามแผน\nเป็นไปตามเป้าหมาย", "เป็นปตามแผน\nเป็นไปตามเปัาหมย", 1)
+    (report,) = parse_text(text)
+    first = report.installments[0]
+    assert (first.on_plan, first.on_target, first.note) == (True, True, "สำรวจพื้นที่และขออนุมัติ")

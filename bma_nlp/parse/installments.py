@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
-from bma_nlp.parse.labels import VERDICT_ROLES, find_labels
+from bma_nlp.parse.labels import VERDICT_ROLES, Label, classify_label, find_labels, load_labels
 from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_number, parse_ordinal
 
 _NUM = "[0-9๐-๙]"
@@ -74,7 +74,10 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
             elif m.group(2) == "เป้าหมาย" and target is None:
                 target = m.group(1) is None
         return plan, target
-    for _, _, lab in find_labels(tail, VERDICT_ROLES):
+    labels = [_negated(tail, start, lab) for start, _, lab in find_labels(tail, VERDICT_ROLES)]
+    if len(labels) < 2:  # a phrase the skeleton search missed (a vowel lost, a letter misread): chunk by chunk
+        labels = _verdict_chunks(tail) or labels
+    for lab in labels:
         if lab.role.startswith("plan") and plan is None:
             plan = lab.role == "plan_yes"
         elif lab.role.startswith("target") and target is None:
@@ -82,14 +85,53 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
     return plan, target
 
 
+_NEGATION_GLUE = re.compile(r"[\u0e01-\u0e4e]{1,3}$")  # letters glued before a phrase (ไม่, garbled)
+
+
+def _negated(text: str, start: int, lab: Label) -> Label:
+    """A yes-verdict glued to letters holding ม before it (``ไมยเป็นไปตามแผน``) is its negation, garbled."""
+    glue = _NEGATION_GLUE.search(text, 0, start)
+    if lab.role.endswith("_yes") and glue and "ม" in glue.group(0) and lab.text.startswith("เป็น"):
+        return next(n for n in load_labels() if n.role == lab.role.replace("_yes", "_no"))
+    return lab
+
+
+# what parts verdicts in a tail or on a line: a separator with space beside it, a tab, a wide gap, a line end
+_VERDICT_SPLIT = re.compile(r"\s*[:|/,;]\s+|\s+[:|/,;]\s*|\t+|\s{2,}|\n")
+_VERDICT_AND_LABEL = (*VERDICT_ROLES, "verdict_label")
+
+
+def _verdict_chunks(text: str, whole: bool = False) -> list[Label]:
+    """The verdicts of ``text`` read chunk by chunk with the OCR-aware label match (a verdict's
+    label, ``ผลเทียบแผน``, may stand before it). ``whole``: every chunk must be a verdict or its
+    label, else none is returned."""
+    out: list[Label] = []
+    for chunk in _VERDICT_SPLIT.split(text):
+        chunk = chunk.strip(" .:ฯ")
+        if not chunk:
+            continue
+        heads = find_labels(chunk, ("verdict_label",)) if len(chunk) <= 60 else []
+        if heads and heads[0][0] == 0:  # ``ผลเทียบแผน เป็นไปตามแผน``: a verdict's label, then the verdict
+            chunk = chunk[heads[0][1] :].strip(" .:ฯ")
+            if not chunk:
+                continue  # the label alone
+        lab = classify_label(chunk, VERDICT_ROLES) if 4 <= len(chunk) <= 40 and _THAI.search(chunk) else None
+        if lab is None:
+            if whole:
+                return []
+            continue
+        out.append(lab)
+    return out
+
+
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
     if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
         return False
-    found = find_labels(line, (*VERDICT_ROLES, "verdict_label"))
+    found = find_labels(line, _VERDICT_AND_LABEL)
     if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
-        return False
+        return bool(_verdict_chunks(line, whole=True))  # garbled past the skeleton search
     rest, last = [], 0
     for start, end, _ in found:
         rest.append(line[last:start])
@@ -145,7 +187,7 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
             next_end = len(text) if next_end < 0 else next_end
             if not is_verdict_line(text[line_end + 1:next_end]):
                 break
-            tail += " " + text[line_end + 1:next_end]
+            tail += "\n" + text[line_end + 1:next_end]  # a line end parts verdicts as a separator does
             line_end = next_end
         pos = line_end
         report_no, iso, bad, note = parse_lead(lead)
