@@ -187,3 +187,18 @@ def test_verdicts_garbled_past_the_skeleton_search():
     (report,) = parse_text(text)
     first = report.installments[0]
     assert (first.on_plan, first.on_target, first.note) == (True, True, "สำรวจพื้นที่และขออนุมัติ")
+
+
+def test_metric_labels_garbled_past_the_skeleton_search():
+    """A letter lost, added or misread in ความก้าวหน้าของงานฯ / งบประมาณที่เบิกใช้ (not only marks):
+    the labels are found by alignment and the channel's price, in a ``::`` row, a spaced row and
+    alone on their lines."""
+    rows = [
+        "รายงานครั้งที่1 :: 10/11/2566 : ประชุมชี้แจง :: ความก้าวหน้าของานฯ = 10.00 % งบประมาณที่เบิกใข้ (ครั้งที่ 1) = 5,000 บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย",
+        "รายงานครั้งที่ 2   10/12/2566   จัดซื้อวัสดุ\n      คว ามก้าวหน้าของงาน์ฯ 20%   งบประมาณที่เi ิกใช้ (ครั้งที่ 2) 6,000 บาท   เป็นไปตามแผน   เป็นไปตามเป้าหมาย",
+    ]  # fmt: skip
+    head = "ชื่อโครงการ/กิจกรรม : " + NAME + "\nรหัสโครงการ : 50880000-0421\nปีงบประมาณ พ.ศ. : 2566\n2. รายงานความก้าวหน้าของโครงการ\n"
+    (report,) = parse_text(head + "\n".join(rows))
+    assert [(i.number, i.progress_pct, i.disbursed_baht) for i in report.installments] == [(1, 10.0, 5000), (2, 20.0, 6000)]
+    (report,) = parse_text(block().replace("ความก้าวหน้าของงานฯ\n45.00 %", "ความก1าวหน้าของงานฯ\n45.00 %"))
+    assert report.installments[1].progress_pct == 45.0 and report.installments[1].note == "ขุดลอกแล้วครึ่งหนึ่ง"

@@ -25,6 +25,7 @@ from bma_nlp.parse.labels import (
     compact,
     INSTALLMENT_ROLES,
     VERDICT_ROLES,
+    canonical_metrics,
     canonical_text,
     classify_label,
     find_labels,
@@ -331,7 +332,14 @@ class _Table:
 
 _CLEAN_LEAD = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::")
 _LABEL_SIGNS = re.compile(r"[=:%(]")
+_FIGURES = re.compile(r"[0-9๐-๙]\s*%|บาท|\(\s*ครั้ง")  # a percentage, baht or an ordinal: the metrics are on this line
 _METRIC_SIGNS = re.compile(r"[=%]|บาท")
+
+
+def _clean_row(s: str) -> bool:
+    """A ``::`` row whose metrics read as printed, or a lead row with no metrics at all (no
+    percentage, baht or ordinal: a row with them but unread has labels to restore)."""
+    return bool(_CLEAN_LEAD.match(s)) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s and not _FIGURES.search(s))
 
 
 def _clean_metrics(s: str) -> bool:
@@ -342,12 +350,22 @@ def _clean_metrics(s: str) -> bool:
 @lru_cache(maxsize=4096)  # copies repeat their lines: restore each once
 def _installment_text(s: str, mode: str) -> str:
     """The line with its installment labels as the form prints them (fuzzy, only where it can matter)."""
-    if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+    if _clean_row(s):
         return s  # a clean ``::`` row: nothing to restore
     if _LABEL_SIGNS.search(s) and (mode in ("progress", "signoff") or _METRIC_SIGNS.search(s) and find_labels(s, ("progress", "disbursed"))):
+        if _FIGURES.search(s) and mode != "signoff":  # a metrics line: its two labels, however garbled
+            return canonical_metrics(s, _INST_LABELS, ("progress", "disbursed"))
         return canonical_text(s, _INST_LABELS)
     if mode == "progress" and (s.startswith("ร") or len(s) < 40):
-        return canonical_text(s, _INST_LABELS)  # a label alone on its line (its value below)
+        text = canonical_text(s, _INST_LABELS)  # a label alone on its line (its value below)
+        if text == s and len(s) < 40:
+            lab = classify_label(s, _INST_LABELS)  # garbled past the skeleton search
+            if lab is not None and lab.role in ("progress", "disbursed", "inst_date", "inst_note") and len(skeleton_text(s)) <= len(lab.skeleton) + 1:
+                return lab.text  # the label alone (a line that goes on past it is a note's)
+        return text
+    if mode == "header" and _FIGURES.search(s) and len(s) < 200 and "%" in s:
+        # a metrics line before any installment heading (its labels garbled): restored, it starts the installments
+        return canonical_metrics(s, _INST_LABELS, ("progress", "disbursed"))
     return s
 
 
@@ -410,7 +428,7 @@ def split_copies(text: str) -> list[RawCopy]:
             rest = _label_rest(s, rows[k + 1][1].strip())
             if rest is not None:
                 s, joined_next = s + rest, True  # a label broken over two lines (งบประมาณที่ / ได้รับ : X)
-        if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+        if _clean_row(s):
             # the common case, a clean ``::`` row with its metrics: no label needs restoring
             mode, last_key, pending_label = "progress", None, None
             current.installment_lines.append(s)
