@@ -21,13 +21,13 @@ from functools import lru_cache
 from bma_nlp.parse.installments import METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
     HEADER_ROLES,
-    Label,
-    compact,
     INSTALLMENT_ROLES,
     VERDICT_ROLES,
+    Label,
     canonical_metrics,
     canonical_text,
     classify_label,
+    compact,
     find_labels,
     section_heading,
     skeleton_text,
