@@ -202,3 +202,14 @@ def test_metric_labels_garbled_past_the_skeleton_search():
     assert [(i.number, i.progress_pct, i.disbursed_baht) for i in report.installments] == [(1, 10.0, 5000), (2, 20.0, 6000)]
     (report,) = parse_text(block().replace("ความก้าวหน้าของงานฯ\n45.00 %", "ความก1าวหน้าของงานฯ\n45.00 %"))
     assert report.installments[1].progress_pct == 45.0 and report.installments[1].note == "ขุดลอกแล้วครึ่งหนึ่ง"
+
+
+def test_table_columns_named_by_their_key_words_and_label_variants():
+    from bma_nlp.parse.labels import classify_label
+    from bma_nlp.parse.layout import _Table
+
+    head = ["ครั้งที่", "วันที่", "ผลการดำเนินงาน", "ความก้าวหน้า (%)", "เบิกจ่าย (บาท)", "เบิกครั้งที่", "เทียบแผน", "เทียบเป้าหมาย"]
+    assert _Table(head).roles == ["ordinal", "inst_date", "inst_note", "progress", "disbursed", "ordinal", "plan", "target"]
+    for printed, role in [("วันที่เริ่มโครงการ", "start_date"), ("ผู้รับผิดชอบโครงการ", "responsible"), ("จำนวนเงินที่เบิกจ่าย", "disbursed")]:
+        lab = classify_label(printed)
+        assert lab is not None and lab.role == role, printed

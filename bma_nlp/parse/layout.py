@@ -61,6 +61,8 @@ _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
 _INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
 _TITLE_SKELETON = skeleton_text("แบบแสดงรายงานความก้าวหน้า")
+_PROGRESS_WORD = skeleton_text("ความก้าวหน้า")
+_DISBURSED_WORD = skeleton_text("เบิก")
 _SIGNOFF_SKELETONS = tuple(skeleton_text(w) for w in ("ขอรับรองว่า", "ลงชื่อ", "ตำแหน่ง"))
 _SIGNOFF_FIRST = {k[i] for k in _SIGNOFF_SKELETONS for i in (0, 1)}
 _SIGNOFF_FIRST_RAW = {chr(c) for c in range(0x0E01, 0x0E2F) if skeleton_text(chr(c)) in _SIGNOFF_FIRST}
@@ -297,9 +299,13 @@ class _Table:
                     role = "target"
                 elif s == skeleton_text("วันที่"):
                     role = "inst_date"
-                else:  # a label after a qualifier (เบิกครั้งที่: the ordinal column)
+                else:  # a label after a qualifier (เบิกครั้งที่: the ordinal column), or the column's key word
                     inside = {lab.role for _, _, lab in find_labels(cell, INSTALLMENT_ROLES)}
                     role = inside.pop() if len(inside) == 1 else None
+                    if role is None and _PROGRESS_WORD in s:
+                        role = "progress"  # ความก้าวหน้า (%)
+                    elif role is None and _DISBURSED_WORD in s:
+                        role = "disbursed"  # เบิกจ่าย (บาท)
             self.roles.append(role)
 
         self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
