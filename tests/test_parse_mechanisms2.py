@@ -213,3 +213,11 @@ def test_table_columns_named_by_their_key_words_and_label_variants():
     for printed, role in [("วันที่เริ่มโครงการ", "start_date"), ("ผู้รับผิดชอบโครงการ", "responsible"), ("จำนวนเงินที่เบิกจ่าย", "disbursed")]:
         lab = classify_label(printed)
         assert lab is not None and lab.role == role, printed
+
+
+def test_a_month_name_garbled_by_ocr():
+    from bma_nlp.parse.dates import parse_date
+
+    assert parse_date("31 มีนาดม 2566") == "2023-03-31" and parse_date("5 กรกฎาคบ 2566") == "2023-07-05"
+    assert parse_date("15 มิถนายน 2565") == "2022-06-15"
+    assert parse_date("3 หมู่บ้าน 2566") is None  # a Thai word that is no month: no date

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
+from bma_nlp.parse.labels import skeleton_text
 from bma_nlp.parse.numbers import LATIN_DIGITS, LOOKALIKE_DIGITS, arabic_digits
 
 BE_OFFSET = 543
@@ -30,6 +32,8 @@ DATE_PATTERNS = [
     re.compile(rf"(?P<date>(?P<y>{_D}{{4}})-(?P<m>{_D}{{1,2}})-(?P<d>{_D}{{1,2}}))(?:[ T]{_D}{{2}}:{_D}{{2}}(?::{_D}{{2}})?)?"),
     re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*[/.\-]\s*(?P<m>{_D}{{1,2}})\s*[/.\-]\s*(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
     re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?P<mname>{_MONTH_ALT})\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
+    # a month name OCR garbled (มีนาดม, ชันวาคม): any Thai word there, read by its skeleton (``_month_of``)
+    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?P<mname>[\u0e01-\u0e4e]{{4,12}}?)\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
 ]  # fmt: skip
 
 
@@ -43,6 +47,24 @@ class InvalidDate(ValueError):
     def __init__(self, text: str, end: int = 0) -> None:
         super().__init__(text)
         self.end = end
+
+
+def _month_of(name: str) -> int | None:
+    """A month by its printed name or abbreviation (dots optional); a full name garbled by OCR
+    (marks lost, look-alike letters) by its skeleton, when exactly one month has that skeleton."""
+    letters = re.sub(r"[.\s]", "", name)
+    if letters in _MONTH_BY_LETTERS:
+        return _MONTH_BY_LETTERS[letters]
+    return _months_by_skeleton().get(skeleton_text(letters)) if len(letters) >= 5 else None
+
+
+@lru_cache(maxsize=1)
+def _months_by_skeleton() -> dict[str, int]:
+    seen: dict[str, set[int]] = {}
+    for name, month in THAI_MONTHS.items():
+        if "." not in name:
+            seen.setdefault(skeleton_text(name), set()).add(month)
+    return {k: v.pop() for k, v in seen.items() if len(v) == 1}
 
 
 def _year_to_ce(year_text: str) -> int:
@@ -76,7 +98,13 @@ def _match_at(text: str, skip: int) -> tuple[str, int] | None:
         if not m:
             continue
         name = m.groupdict().get("mname")
-        month = _MONTH_BY_LETTERS[re.sub(r"[.\s]", "", name)] if name else int(arabic_digits(m.group("m")))
+        if name:
+            found = _month_of(name)
+            if found is None:
+                continue  # no month's name, however garbled: not a date
+            month = found
+        else:
+            month = int(arabic_digits(m.group("m")))
         day = int(arabic_digits(m.group("d")))
         year = _year_to_ce(m.group("y"))
         try:
