@@ -28,6 +28,9 @@ def block(code="50880000-0421", year="2566", name=NAME, progress2="45.00 %", nam
 
 def test_a_damaged_progress_value_keeps_its_installment():
     assert parse_number("6O") == 60.0 and parse_number("1O.5") == 10.5 and parse_number("4 .") is None
+    from bma_nlp.parse.numbers import parse_percent
+
+    assert parse_percent("37,50") == 37.5 and parse_percent("37.50") == 37.5  # a comma read for the decimal point
     (report,) = parse_text(block(progress2="4 .  %"))
     second = report.installments[1]
     assert (second.date, second.progress_pct, second.disbursed_baht, second.disbursement_no) == ("2023-03-20", None, 150000, 2)

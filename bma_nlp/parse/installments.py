@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
 from bma_nlp.parse.labels import VERDICT_ROLES, Label, classify_label, find_labels, load_labels
-from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_number, parse_ordinal
+from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_ordinal, parse_percent
 
 _NUM = "[0-9๐-๙]"
 # Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
@@ -195,7 +195,7 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
         result.append(RawInstallment(
             disbursement_no=parse_ordinal(m.group("k")) if m.group("k") else None,
             report_no=report_no, date=iso, bad_date=bad, note=note,
-            progress_pct=parse_number(m.group("pct")),
+            progress_pct=parse_percent(m.group("pct")),
             disbursed_baht=parse_amount(m.group("amt")),
             on_plan=plan, on_target=target,
         ))  # fmt: skip

@@ -91,5 +91,16 @@ def parse_number(text: str | None) -> float | None:
         return None
 
 
+_DECIMAL_COMMA = re.compile(r"\s*[0-9]{1,3},[0-9]{1,2}\s*%?\s*")
+
+
+def parse_percent(text: str | None) -> float | None:
+    """A percentage: ``parse_number``, but ``10,50`` is 10.5 (a comma OCR read for the decimal
+    point: no percentage has thousands)."""
+    if text is not None and _DECIMAL_COMMA.fullmatch(arabic_digits(text)):
+        text = arabic_digits(text).replace(",", ".")
+    return parse_number(text)
+
+
 def format_baht(value: float | int) -> str:
     return f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"
