@@ -224,3 +224,18 @@ def test_a_month_name_garbled_by_ocr():
     assert parse_date("31 มีนาดม 2566") == "2023-03-31" and parse_date("5 กรกฎาคบ 2566") == "2023-07-05"
     assert parse_date("15 มิถนายน 2565") == "2022-06-15"
     assert parse_date("3 หมู่บ้าน 2566") is None  # a Thai word that is no month: no date
+
+
+def test_copies_whose_identity_ocr_lost_join_their_report():
+    """The code label garbled past reading (its line is then no wrapped name either), the year
+    lost beside the same code, a code that holds no digit, a name-only fragment: one report."""
+    lost_code = block().replace("รหัสโครงการ\n50880000-0421", "รหัสโนครการ ........ 50880000-0421")
+    (report,) = parse_text(lost_code + "\n" + block())
+    assert report.copies == 2 and report.project.name == NAME and report.project.code == "50880000-0421"
+    no_year = block().replace("ปีงบประมาณ พ.ศ.\n2566\n", "")
+    (report,) = parse_text(block() + "\n" + no_year)
+    assert report.copies == 2 and report.project.fiscal_year == 2566
+    assert build_project({"code": "และชื่อโครงการ"})[0].code is None
+    fragment = "1. ชื่อโครงการและหน่วยงานที่ รับผิดช:บ โครงการ\n"
+    (report,) = parse_text(fragment + block())
+    assert report.copies == 1 and report.project.name == NAME

@@ -64,7 +64,12 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
             continue
         if key == "code":
             m = _CODE.search(numeric_text(arabic_digits(value)))
-            project.code = re.sub(r"\s+", "", arabic_digits(m.group(0))) if m else value
+            if m:
+                project.code = re.sub(r"\s+", "", arabic_digits(m.group(0)))
+            elif re.search("[0-9๐-๙]", value):
+                project.code = value  # a code of another shape, kept as printed
+            else:
+                bad.append((key, value))  # no digit at all: words a garbled label left, no code
         elif key == "fiscal_year":
             m = re.search(r"(?<![0-9])[0-9]{4}(?![0-9])", " ".join(numeric_value(w) for w in numeric_text(arabic_digits(value)).split()))
             if m:

@@ -57,6 +57,8 @@ _COLUMN_GAP = re.compile(r"\t+| {2,}")
 _CHUNK_SPLIT = re.compile(r"\t+| {3,}")
 # a comma that separates CSV cells: not one between digit groups (``240,000``: thousands)
 _CSV_COMMA = re.compile(r"(?<![0-9๐-๙]),|,(?![0-9๐-๙]{3}(?![0-9๐-๙]))")
+# ``words ........ value`` or ``words : value``: a field whose label was not recognised, never a wrapped value
+_FIELD_SHAPE = re.compile(r"^[^:.…]{2,30}?(?:\s*:\s*|\s*(?:\.{3,}|…+)[.…\s]*)\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
 _INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
@@ -527,7 +529,7 @@ def split_copies(text: str) -> list[RawCopy]:
             continue
         if mode == "progress":
             current.installment_lines.append(inst)  # a note's continuation line
-        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines:
+        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines and not _FIELD_SHAPE.match(_SECTION_NUMBER.sub("", s)):
             chunks = _COLUMN_GAP.split(s)
             if len(line_keys) > 1 and len(chunks) == len(line_keys) and all(k in _WRAPPING for k in line_keys):
                 for key, chunk in zip(line_keys, chunks, strict=True):  # both columns wrapped

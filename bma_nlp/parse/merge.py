@@ -194,7 +194,11 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
     code_a, year_a, name_a = _identity(small)
     code_b, year_b, name_b = _identity(big)
     if code_a is None or code_b is None:
-        return False  # copies without a code already joined their neighbour
+        # a copy whose code OCR lost: the report whose name it bears, in the same file, if no year or detail differs
+        same_file = bool({c.source for c in small} & {c.source for c in big})
+        if not same_file or (year_a is not None and year_b is not None and year_a != year_b):
+            return False
+        return bool(name_a and name_b) and _same_details(small, big, name_a, name_b, at_least=0)
     code_distance = Levenshtein.distance(code_a, code_b)
     if year_a is not None and year_b is not None and year_a != year_b:
         # a year misread in one digit (2554 for 2564) with the same code, name, dates and budget
@@ -212,18 +216,28 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
         if getattr(pa, other) is not None and getattr(pb, other) is not None and getattr(pa, other) != getattr(pb, other):
             return False
     if name_a and name_b:
-        return fuzz.ratio(name_a, name_b, processor=None) >= 85
+        return _same_name(name_a, name_b)
+    if code_distance == 0 and same_file and (year_a is None or year_b is None):
+        return True  # the same code beside it, its year lost: nothing tells them apart
     return code_distance <= 1 and year_a == year_b
 
 
-def _same_details(small: list[ParsedCopy], big: list[ParsedCopy], name_a: str | None, name_b: str | None) -> bool:
-    """The same name and, of budget and dates, at least two printed in both and none differing."""
-    if not (name_a and name_b) or fuzz.ratio(name_a, name_b, processor=None) < 85:
+def _same_name(a: str, b: str) -> bool:
+    """Names OCR garbled a little, or one with the next line's words run on (a label it missed)."""
+    if fuzz.ratio(a, b, processor=None) >= 85:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 10 and long.startswith(short)
+
+
+def _same_details(small: list[ParsedCopy], big: list[ParsedCopy], name_a: str | None, name_b: str | None, at_least: int = 2) -> bool:
+    """The same name and, of budget and dates, at least ``at_least`` printed in both and none differing."""
+    if not (name_a and name_b) or not _same_name(name_a, name_b):
         return False
     pa, pb = small[0].project, big[0].project
     both = [(getattr(pa, k), getattr(pb, k)) for k in ("budget_received", "budget_used", "start_date", "end_date")]
     both = [(a, b) for a, b in both if a is not None and b is not None]
-    return len(both) >= 2 and all(a == b for a, b in both)
+    return len(both) >= at_least and all(a == b for a, b in both)
 
 
 def _join_damaged(groups: list[list[ParsedCopy]]) -> list[list[ParsedCopy]]:
