@@ -84,7 +84,11 @@ def parse_number(text: str | None) -> float | None:
     """A plain decimal number such as a percentage: '40.00' -> 40.0."""
     if text is None:
         return None
-    cleaned = numeric_value(arabic_digits(text).strip().rstrip("%").strip()).replace(",", "")
+    cleaned = arabic_digits(text).strip().rstrip("%").strip()
+    try:
+        return float(cleaned.replace(",", ""))  # the common case: a plain number
+    except ValueError:
+        cleaned = numeric_value(cleaned).replace(",", "")
     try:
         return float(cleaned)
     except ValueError:
@@ -97,7 +101,7 @@ _DECIMAL_COMMA = re.compile(r"\s*[0-9]{1,3},[0-9]{1,2}\s*%?\s*")
 def parse_percent(text: str | None) -> float | None:
     """A percentage: ``parse_number``, but ``10,50`` is 10.5 (a comma OCR read for the decimal
     point: no percentage has thousands)."""
-    if text is not None and _DECIMAL_COMMA.fullmatch(arabic_digits(text)):
+    if text is not None and "," in text and _DECIMAL_COMMA.fullmatch(arabic_digits(text)):
         text = arabic_digits(text).replace(",", ".")
     return parse_number(text)
 
