@@ -142,7 +142,7 @@ def test_a_label_broken_over_two_lines_and_a_label_garbled_at_both_ends():
     text = block().replace("งบประมาณที่ได้รับ\n320,000 บาท", "งบประมาณที่\nได้รับ : 320,000 บาท\nงบประมาณที่\nใช้ไป : 300,500 บาท")
     (report,) = parse_text(text)
     assert (report.project.budget_received, report.project.budget_used) == (320000, 300500)
-    assert match_fields("หน่วยงานที่รับขอ. : สำนักงานเขตตัวอย่าง") == [("agency", "สำนักงานเขตตัวอย่าง")]
+    assert match_fields("หน่วยงานที่รับชอ. : สำนักงานเขตตัวอย่าง") == [("agency", "สำนักงานเขตตัวอย่าง")]
 
 
 def test_equals_signs_tab_tables_and_bracketed_dates():
@@ -211,7 +211,7 @@ def test_table_columns_named_by_their_key_words_and_label_variants():
     from bma_nlp.parse.labels import classify_label
     from bma_nlp.parse.layout import _Table
 
-    head = ["ครั้งที่", "วันที่", "ผลการดำเนินงาน", "ความก้าวหน้า (%)", "เบิกจ่าย (บาท)", "เบิกครั้งที่", "เทียบแผน", "เทียบเป้าหมาย"]
+    head = ["ครั้งที่", "วันที่", "ผลการดำเนินงาน", "ความก้าวหน้า (%)", "เบิกจ่าย (บาท)", "เบิกเงินครั้งที่", "เทียบแผน", "เทียบเป้าหมาย"]
     assert _Table(head).roles == ["ordinal", "inst_date", "inst_note", "progress", "disbursed", "ordinal", "plan", "target"]
     for printed, role in [("วันที่เริ่มโครงการ", "start_date"), ("ผู้รับผิดชอบโครงการ", "responsible"), ("จำนวนเงินที่เบิกจ่าย", "disbursed")]:
         lab = classify_label(printed)
@@ -236,6 +236,6 @@ def test_copies_whose_identity_ocr_lost_join_their_report():
     (report,) = parse_text(block() + "\n" + no_year)
     assert report.copies == 2 and report.project.fiscal_year == 2566
     assert build_project({"code": "และชื่อโครงการ"})[0].code is None
-    fragment = "1. ชื่อโครงการและหน่วยงานที่ รับผิดช:บ โครงการ\n"
+    fragment = "1. ชื่อโครงการและหน่วยงา:นที่รับผิดชอบโครงการ\n"
     (report,) = parse_text(fragment + block())
     assert report.copies == 1 and report.project.name == NAME

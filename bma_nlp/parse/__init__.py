@@ -31,7 +31,7 @@ def read_copies(text: str, source: str = "<text>", encoding: str = "unicode") ->
 def _has_substance(copy: ParsedCopy) -> bool:
     """A copy is installments, a code or a year, or a name with more beside it (another header
     field or narrative). A name alone is a fragment a garbled heading left (``1. ชื่อโครงการและ
-    หน่วยงานที่ รับผิดช:บ โครงการ`` read as a name): no copy, its text stays with its neighbour."""
+    หน่วยงา:นที่รับผิดชอบโครงการ`` read as a name): no copy, its text stays with its neighbour."""
     p = copy.project
     if copy.installments or p.code or p.fiscal_year:
         return True

@@ -100,7 +100,7 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
             setattr(project, key, amount)
         elif key == "coordinator":
             tail = _PHONE_TAIL.search(value)
-            if tail:  # look-alikes in the number (44l2) read as digits
+            if tail:  # look-alikes in the number (7O3l) read as digits
                 value = value[: tail.start(1)] + _TOKEN.sub(lambda t: numeric_value(arabic_digits(t.group(0))), tail.group(1))
             m = _PHONE.match(value)
             bare = _BARE_PHONE_LABEL.search(value) if not m else None

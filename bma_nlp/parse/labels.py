@@ -216,7 +216,7 @@ def _best(obs: str, sk: str, labels: Iterable[Label]) -> Label | None:
         elif len(sk) >= 0.55 * len(ls) and any(
             ls.startswith(sk[:a]) and ls[:-1].endswith(sk[a:]) for a in range(4, len(sk) - 1)
         ):
-            costs.append(1.5)  # a chunk lost in the middle and the last letter lost (หน่วยงานที่รับขอ.)
+            costs.append(1.5)  # a chunk lost in the middle and the last letter lost (หน่วยงานที่รับชอ.)
         if sk != ls and abs(len(obs) - len(lab.compact)) <= 3 and (costs or _near(sk, ls)):
             costs.append(_channel_cost(obs, lab.compact))  # letters garbled, lost or added here and there
         if not costs:

@@ -301,7 +301,7 @@ class _Table:
                     role = "target"
                 elif s == skeleton_text("วันที่"):
                     role = "inst_date"
-                else:  # a label after a qualifier (เบิกครั้งที่: the ordinal column), or the column's key word
+                else:  # a label after a qualifier (เบิกเงินครั้งที่: the ordinal column), or the column's key word
                     inside = {lab.role for _, _, lab in find_labels(cell, INSTALLMENT_ROLES)}
                     role = inside.pop() if len(inside) == 1 else None
                     if role is None and _PROGRESS_WORD in s:

@@ -201,7 +201,7 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
         return bool(name_a and name_b) and _same_details(small, big, name_a, name_b, at_least=0)
     code_distance = Levenshtein.distance(code_a, code_b)
     if year_a is not None and year_b is not None and year_a != year_b:
-        # a year misread in one digit (2554 for 2564) with the same code, name, dates and budget
+        # a year misread in one digit (2536 for 2566) with the same code, name, dates and budget
         return code_distance == 0 and Levenshtein.distance(str(year_a), str(year_b)) == 1 and _same_details(small, big, name_a, name_b)
     if code_distance > 2 or (code_distance == 0 and year_a is not None and year_b is not None):
         return False

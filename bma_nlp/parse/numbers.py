@@ -33,7 +33,7 @@ def numeric_text(value: str) -> str:
 
 
 def numeric_value(value: str) -> str:
-    """A value that is one number, its Latin look-alikes read as digits (``5O`` -> ``50``): only
+    """A value that is one number, its Latin look-alikes read as digits (``7O`` -> ``70``): only
     when the whole value is digits and look-alikes with at least one real digit; else unchanged."""
     if value.isascii() and not value.replace(".", "").replace(",", "").isdigit() and _SHORT_DIGITISH.fullmatch(value) and re.search("[0-9]", value):
         return value.translate(LATIN_DIGITS)
