@@ -193,9 +193,9 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
     """Could ``small`` be copies of ``big``'s report whose code or fiscal year OCR garbled?"""
     code_a, year_a, name_a = _identity(small)
     code_b, year_b, name_b = _identity(big)
+    same_file = bool({c.source for c in small} & {c.source for c in big})
     if code_a is None or code_b is None:
         # a copy whose code OCR lost: the report whose name it bears, in the same file, if no year or detail differs
-        same_file = bool({c.source for c in small} & {c.source for c in big})
         if not same_file or (year_a is not None and year_b is not None and year_a != year_b):
             return False
         return bool(name_a and name_b) and _same_details(small, big, name_a, name_b, at_least=0)
@@ -207,7 +207,6 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
         return False
     # Reports in different files with well-formed codes are different reports (a ward's
     # projects share names); a damaged copy sits beside its siblings or has a misshapen code.
-    same_file = {c.source for c in small} & {c.source for c in big}
     well_formed = bool(_WELL_FORMED_CODE.match(code_a))
     if well_formed and (code_distance > 1 or (not same_file and year_a is not None)):
         return False
