@@ -239,3 +239,12 @@ def test_copies_whose_identity_ocr_lost_join_their_report():
     fragment = "1. ชื่อโครงการและหน่วยงา:นที่รับผิดชอบโครงการ\n"
     (report,) = parse_text(fragment + block())
     assert report.copies == 1 and report.project.name == NAME
+
+
+def test_a_numeric_field_whose_colon_ocr_lost():
+    text = block().replace("รหัสโครงการ\n50880000-0421", "รหัสโครงการ 50880000-0421").replace("ปีงบประมาณ พ.ศ.\n2566", "ปีงบประมาณ พ.ศ. 2566")
+    (report,) = parse_text(text)
+    assert (report.project.code, report.project.fiscal_year, report.project.name) == ("50880000-0421", 2566, NAME)
+    from bma_nlp.parse.layout import _bare_field
+
+    assert _bare_field("งบประมาณที่ได้รับไม่เพียงพอ จึงขอปรับแผน") == []  # a sentence, no figure after the label

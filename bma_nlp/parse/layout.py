@@ -186,6 +186,22 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
 
 
 _PAIR_GAP = re.compile(r"\t+| {2,}")
+_NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
+_BARE_VALUE = re.compile(r"\s*[:.]?\s*(?=[0-9๐-๙])")
+
+
+def _bare_field(line: str) -> list[tuple[str, str]]:
+    """``'ปีงบประมาณ พ.ศ. 2567'``: a numeric field whose colon OCR lost, its label then one space
+    and a figure (short: a sentence that begins with a label's words is prose, not a field)."""
+    found = find_labels(line, _NUMERIC_ROLES)
+    if not found or found[0][0] != 0 or len(line) > 90:
+        return []
+    start, end, lab = found[0]
+    gap = _BARE_VALUE.match(line, end)
+    value = line[gap.end() :].strip() if gap else ""
+    if not value or len(value.split()) > 6:
+        return []
+    return [(lab.role, value)]
 
 
 def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -503,6 +519,8 @@ def split_copies(text: str) -> list[RawCopy]:
             last_key = pending_label = None
             continue
         found = match_fields(s)
+        if not found and mode == "header" and ":" not in s:
+            found = _bare_field(s)  # รหัสโครงการ 50990000-1234: the colon lost
         if found and found[0][0] in HEADER_ROLES:
             for key, value in found:
                 if key in HEADER_ROLES:
