@@ -164,6 +164,7 @@ def test_equals_signs_tab_tables_and_bracketed_dates():
 
     assert parse_lead("  4.2 รายงานครั้งที่ 2 (วันที่ 20 มี.ค. 2566)\nขุดลอกแล้ว") == (2, "2023-03-20", None, "ขุดลอกแล้ว")
     assert parse_lead("(ร่าง) สำรวจ")[3] == "(ร่าง) สำรวจ"  # a bracket that holds no date stays in the note
+    assert parse_lead("  4.1 รายงานครั้งที่ 1 (วันที่ -)\nผลการดำเนินงาน: รอจัดสรร") == (1, None, None, "รอจัดสรร")
 
 
 def test_a_label_with_one_letter_lost_is_priced_by_its_cheapest_reading():
@@ -248,3 +249,25 @@ def test_a_numeric_field_whose_colon_ocr_lost():
     from bma_nlp.parse.layout import _bare_field
 
     assert _bare_field("งบประมาณที่ได้รับไม่เพียงพอ จึงขอปรับแผน") == []  # a sentence, no figure after the label
+
+
+def test_bulleted_fields_and_a_note_printed_after_the_metrics():
+    head = "ชื่อโครงการ/กิจกรรม: " + NAME + "\nรหัสโครงการ: 50880000-0421\nปีงบประมาณ พ.ศ.: 2566\n2. รายงานความก้าวหน้าของโครงการ\n"
+    bulleted = "\n".join([
+        "รายงานครั้งที่ 1", "- วันที่รายงาน: 15/12/2565", "- ผลการดำเนินงาน: สำรวจพื้นที่", "- ความก้าวหน้าของงานฯ: 10%",
+        "- งบประมาณที่เบิกใช้ (ครั้งที่ 1): 0 บาท", "- ผลเทียบแผน: เป็นไปตามแผน", "- ผลเทียบเป้าหมาย: เป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (report,) = parse_text(head + bulleted)
+    first = report.installments[0]
+    assert (first.date, first.note, first.progress_pct, first.on_plan) == ("2022-12-15", "สำรวจพื้นที่", 10.0, True)
+    after = "\n".join([
+        "รายงานครั้งที่ 1 (15/12/2565) ความก้าวหน้าของงานฯ = 10 % งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท เป็นไปตามแผน เป็นไปตามเป้าหมาย",
+        "    ผลการดำเนินงาน: สำรวจพื้นที่",
+        "รายงานครั้งที่ 2 (20/03/2566) ความก้าวหน้าของงานฯ = 45 % งบประมาณที่เบิกใช้ (ครั้งที่ 2) = 150,000 บาท เป็นไปตามแผน เป็นไปตามเป้าหมาย",
+        "    ผลการดำเนินงาน: ขุดลอกแล้ว - ครึ่งหนึ่ง",
+    ])  # fmt: skip
+    (report,) = parse_text(head + after)
+    assert [(i.date, i.note) for i in report.installments] == [("2022-12-15", "สำรวจพื้นที่"), ("2023-03-20", "ขุดลอกแล้ว - ครึ่งหนึ่ง")]
+    wrapped = "รายงานครั้งที่1 :: 15/12/2565 : สำรวจพื้นที่ช่วงเดือนตุลาคม\n- พฤศจิกายน แล้วเสร็จ :: ความก้าวหน้าของงานฯ = 10.00 % งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย"
+    (report,) = parse_text(head + wrapped)
+    assert report.installments[0].note == "สำรวจพื้นที่ช่วงเดือนตุลาคม - พฤศจิกายน แล้วเสร็จ"  # a note's dash is kept

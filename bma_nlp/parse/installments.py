@@ -38,6 +38,7 @@ _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
 # the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
 _VISIBLE_NO = re.compile(rf"^\s*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?(?:รายงาน)?ครั้งที่\s*(?P<n>{_NUM}+)?")
 _BRACKETED = re.compile(r"^[(\[]\s*")
+_BRACKETED_NO_DATE = re.compile(r"(?:ณ\s*)?(?:วันที่\s*)?[-–]\s*[)\]]")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
 _LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,})")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
@@ -157,6 +158,8 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     bracket = _BRACKETED.match(lead)  # (วันที่ 30 พ.ย. 2565): the date in brackets
     if bracket:
         lead = lead[bracket.end():]
+        if none := _BRACKETED_NO_DATE.match(lead):  # (วันที่ -): no date given
+            return report_no, None, None, " ".join(lead[none.end() :].strip(_EDGE).split())
     try:
         found = match_date(lead)
     except InvalidDate as exc:
@@ -170,6 +173,34 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
         lead = re.sub(r"^\s*[)\]]", "", lead) if (found or bad) else bracket.group(0) + lead
     note = " ".join(lead.strip(_EDGE).split())
     return report_no, iso, bad, note
+
+
+# an installment's heading at a line start (its section number before it, in numbered layouts)
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?รายงานครั้งที่\s*{_NUM}+")
+
+
+def _last_heading(lead: str) -> int:
+    """Where the last installment heading stands in ``lead`` when text comes before it (0: none)."""
+    found = 0
+    for m in _HEADING_IN_LEAD.finditer(lead):
+        if lead[: m.start()].strip():
+            found = m.start() + 1
+    return found
+
+
+def _carry(inst: RawInstallment, text: str) -> None:
+    """Text printed after an installment's metrics (a layout with the note below them, or its
+    verdicts so garbled no line read as verdicts): its verdicts, else its note."""
+    if not text.strip():
+        return
+    plan, target = read_verdicts(text)
+    if plan is not None or target is not None:
+        inst.on_plan = inst.on_plan if inst.on_plan is not None else plan
+        inst.on_target = inst.on_target if inst.on_target is not None else target
+        return
+    note = parse_lead(text)[3]
+    if note:
+        inst.note = f"{inst.note} {note}".strip()
 
 
 def parse_installments(lines: list[str]) -> list[RawInstallment]:
@@ -190,6 +221,10 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
             tail += "\n" + text[line_end + 1:next_end]  # a line end parts verdicts as a separator does
             line_end = next_end
         pos = line_end
+        heading = _last_heading(lead)
+        if heading > 0 and result:
+            _carry(result[-1], lead[:heading])  # text after the last metrics, before this heading: the last one's
+            lead = lead[heading:]
         report_no, iso, bad, note = parse_lead(lead)
         plan, target = read_verdicts(tail)
         result.append(RawInstallment(
@@ -200,6 +235,8 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
             on_plan=plan, on_target=target,
         ))  # fmt: skip
     rest = text[pos:]
+    if result and not _LEAD_START.search(rest) and not result[-1].note:
+        _carry(result[-1], rest)  # the last one's note printed after its metrics
     if _LEAD_START.search(rest):
         # An entry with no metrics: the copy was cut off (truncated file or page lost).
         start = _LEAD_START.search(rest)

@@ -47,7 +47,8 @@ _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
 _DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets]
-_BULLET = re.compile(r"^[-•·]\s+")
+_BULLET = re.compile(r"^[-•·●○▪◦]\s+")
+_BULLETS = frozenset("-•·●○▪◦")
 _DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
 _HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -459,6 +460,10 @@ def split_copies(text: str) -> list[RawCopy]:
             continue
         if s[0] in "#>*[" or s[-1] == "*":
             s = _DECORATION.sub("", s)
+        if s[:1] in _BULLETS and mode in ("header", "progress") and (bullet := _BULLET.match(s)):
+            rest = s[bullet.end() :]  # - รหัสโครงการ: X; a bullet before anything else is text (a note's "- ...")
+            if match_fields(rest) or INSTALLMENT_START.match(rest) or _METRICS_HINT.match(rest) or is_verdict_line(rest):
+                s = rest
         if not s:
             continue
         if is_furniture(s):
