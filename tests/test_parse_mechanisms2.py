@@ -87,6 +87,8 @@ def test_colon_less_fields_parted_by_wide_gaps_and_glued_fields():
     assert match_fields("งบประมาณที่ได้รับ    320,000 บาท    งบประมาณที่ใช้ไป   300,500 บาท") == [
         ("budget_received", "320,000 บาท"), ("budget_used", "300,500 บาท")]  # fmt: skip
     assert match_fields("ลงพื้นที่สำรวจ  ร่วมกับชุมชน") == []  # prose with a wide gap is no field
+    assert match_fields("รหัสโครงการ 50880000-0421      ปีงบประมาณ พ.ศ. 2566") == [("code", "50880000-0421"), ("fiscal_year", "2566")]
+    assert match_fields("รหัสโครงการ ; 50880000-0421") == [("code", "50880000-0421")]  # a semicolon OCR read for the colon
     assert match_fields("รหัสโครงการ: 50880000-0421 ปีงบประมาณ พ.ศ.: 2566") == [("code", "50880000-0421"), ("fiscal_year", "2566")]
     assert match_fields("เริ่มต้นโครงการ: 2022-10-01 08:00") == [("start_date", "2022-10-01 08:00")]  # a clock is no label
 

@@ -145,8 +145,8 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     if ":" not in line:
-        if "=" in line:
-            line = line.replace("=", ":")  # รหัสโครงการ = X: an equals sign stands for the colon
+        if "=" in line or ";" in line:
+            line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
         elif "..." in line or "…" in line:
             line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
         elif _PAIR_GAP.search(line) and len(_PAIR_GAP.split(line.strip(), 1)[0]) < 45:
@@ -215,6 +215,8 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
     while i < len(chunks):
         chunk = chunks[i]
         lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
+        if lab is not None and len(skeleton_text(_SECTION_NUMBER.sub("", chunk))) > len(lab.skeleton) + 1:
+            lab = None  # a label with its value in the chunk (below), not a label alone
         if lab is not None and i + 1 < len(chunks) and classify_label(chunks[i + 1], roles) is None:
             out.append((lab.role, chunks[i + 1]))
             i += 2
