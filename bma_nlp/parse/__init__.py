@@ -29,13 +29,14 @@ def read_copies(text: str, source: str = "<text>", encoding: str = "unicode") ->
 
 
 def _has_substance(copy: ParsedCopy) -> bool:
-    """A copy is installments, a code or a year, or a name with more beside it (another header
-    field or narrative). A name alone is a fragment a garbled heading left (``1. ชื่อโครงการและ
-    หน่วยงา:นที่รับผิดชอบโครงการ`` read as a name): no copy, its text stays with its neighbour."""
+    """A copy is installments, a code, or a name with more beside it (another header field or
+    narrative); a year or a date alone is no report. A name alone is a fragment a garbled heading
+    left (``1. ชื่อโครงการและหน่วยงา:นที่รับผิดชอบโครงการ`` read as a name): no copy, its text stays
+    with its neighbour."""
     p = copy.project
-    if copy.installments or p.code or p.fiscal_year:
+    if copy.installments or p.code:
         return True
-    others = [f for f in ("start_date", "end_date", "budget_received", "budget_used", "agency", "coordinator", "responsible") if getattr(p, f)]
+    others = [f for f in ("fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "agency", "coordinator", "responsible") if getattr(p, f)]
     return bool(p.name) and bool(others or any(copy.narrative.values()))
 
 
