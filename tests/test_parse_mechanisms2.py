@@ -239,6 +239,7 @@ def test_copies_whose_identity_ocr_lost_join_their_report():
     (report,) = parse_text(block() + "\n" + no_year)
     assert report.copies == 2 and report.project.fiscal_year == 2566
     assert build_project({"code": "และชื่อโครงการ"})[0].code is None
+    assert build_project({"code": "5088 0000 - 0421"})[0].code == "50880000-0421"  # spaces OCR put inside the code
     fragment = "1. ชื่อโครงการและหน่วยงา:นที่รับผิดชอบโครงการ\n"
     (report,) = parse_text(fragment + block())
     assert report.copies == 1 and report.project.name == NAME

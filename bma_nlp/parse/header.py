@@ -18,6 +18,8 @@ _BARE_PHONE_LABEL = re.compile(r"[\s,(]*(?:โทร(?:ศัพท์)?|Tel|tel
 # an amount spelled out after its figures: ``1,200,000 บาท (หนึ่งล้านสองแสนบาทถ้วน)``
 _SPELLED_OUT = re.compile(r"\s*\([\u0e01-\u0e4e\s]+\)\s*$")
 _CODE = re.compile(r"[0-9๐-๙]{4,}(?:\s*-\s*[0-9๐-๙]+)*")
+# the form's code, 8 digits - 4 digits, with spaces inside a digit group
+_SPACED_CODE = re.compile(r"(?<![0-9])((?:[0-9] ?){7}[0-9])\s*-\s*((?:[0-9] ?){3}[0-9])(?![0-9])")
 def _whole_phone(phone: str) -> bool:
     """A number that can be dialled: an internal number has 4 digits or more, an outside number
     (it starts with 0) 9 or more before any extension. Fewer digits: the line was cut off."""
@@ -63,8 +65,11 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
         if value is None:
             continue
         if key == "code":
+            spaced = _SPACED_CODE.search(numeric_text(arabic_digits(value)))
             m = _CODE.search(numeric_text(arabic_digits(value)))
-            if m:
+            if spaced:  # 5099 0000-1234: a space OCR put inside the form's 8-4 code
+                project.code = f"{re.sub(r'[^0-9]', '', spaced.group(1))}-{re.sub(r'[^0-9]', '', spaced.group(2))}"
+            elif m:
                 project.code = re.sub(r"\s+", "", arabic_digits(m.group(0)))
             elif re.search("[0-9๐-๙]", value):
                 project.code = value  # a code of another shape, kept as printed
