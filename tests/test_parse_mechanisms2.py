@@ -274,3 +274,17 @@ def test_bulleted_fields_and_a_note_printed_after_the_metrics():
     wrapped = "รายงานครั้งที่1 :: 15/12/2565 : สำรวจพื้นที่ช่วงเดือนตุลาคม\n- พฤศจิกายน แล้วเสร็จ :: ความก้าวหน้าของงานฯ = 10.00 % งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย"
     (report,) = parse_text(head + wrapped)
     assert report.installments[0].note == "สำรวจพื้นที่ช่วงเดือนตุลาคม - พฤศจิกายน แล้วเสร็จ"  # a note's dash is kept
+
+
+def test_a_transposed_installment_table():
+    """One column per installment, one row per field (its label first), headed by the ordinals."""
+    head = "ชื่อโครงการ/กิจกรรม : " + NAME + "\nรหัสโครงการ : 50880000-0421\nปีงบประมาณ พ.ศ. : 2566\n2. รายงานความก้าวหน้าของโครงการ\n"
+    table = "\n".join([
+        "| รายการ | ครั้งที่ 1 | ครั้งที่ 2 |", "|---|---|---|",
+        "| วันที่รายงาน | 15/12/2565 | 20/03/2566 |", "| ผลการดำเนินงาน | สำรวจพื้นที่ | ขุดลอกแล้ว |",
+        "| ร้อยละความก้าวหน้า | 10 | 45 |", "| งบประมาณที่เบิกจ่าย (บาท) | 0 | 150,000 |",
+        "| ผลเทียบแผน | เป็นไปตามแผน | ล่าช้ากว่าแผน |", "| ผลเทียบเป้าหมาย | เป็นไปตามเป้าหมาย | |",
+    ])  # fmt: skip
+    (report,) = parse_text(head + table)
+    got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert got == [(1, "2022-12-15", "สำรวจพื้นที่", 10.0, 0, True, True), (2, "2023-03-20", "ขุดลอกแล้ว", 45.0, 150000, False, None)]

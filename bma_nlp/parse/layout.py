@@ -88,10 +88,18 @@ class RawCopy:
     narrative: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
     start_line: int = 0  # index of the line (in the text split at \n) that began this copy
+    transposed: list[list[str]] = field(default_factory=list)  # a table with one column per installment
 
     @property
     def empty(self) -> bool:
-        return not self.fields and not self.installment_lines
+        return not self.fields and not self.installment_lines and not self.transposed
+
+    def close(self) -> RawCopy:
+        """The copy once read: a transposed installment table becomes installment lines."""
+        if self.transposed:
+            self.installment_lines.extend(_transposed_lines(self.transposed))
+            self.transposed = []
+        return self
 
 
 def _is_title(s: str) -> bool:
@@ -357,6 +365,35 @@ class _Table:
         )
 
 
+_ORDINAL_CELL = re.compile(r"^(?:รายงาน)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
+
+
+def _transposed_row(cells: list[str]) -> list[str] | None:
+    """A row of a transposed installment table (``ความก้าวหน้าของงานฯ | 10 % | 40 %``: an
+    installment field's label, then its value for each installment), or its head
+    (``รายการ | ครั้งที่ 1 | ครั้งที่ 2``, read as the report numbers). None for any other row."""
+    if len(cells) < 2 or not any(cells[1:]) or _DIGITS.intersection(cells[0]):
+        return None  # a label has no figure (``รายงานครั้งที่1 | 31/10/2567 | ...`` is an ordinary row)
+    numbers = [_ORDINAL_CELL.match(c) for c in cells[1:] if c]
+    if numbers and all(numbers):
+        return ["รายงานครั้งที่", *(_ORDINAL_CELL.sub(r"\1", c) for c in cells[1:])]
+    if _Table(cells).is_installments:
+        return None  # the head of an ordinary installment table
+    role = _Table(cells[:1]).roles[0]
+    return cells if role is not None else None
+
+
+def _transposed_lines(rows: list[list[str]]) -> list[str]:
+    """Each column of a transposed table as the ``::`` row of its installment."""
+    table = _Table([r[0] for r in rows])
+    out = []
+    for j in range(1, max(len(r) for r in rows)):
+        column = [r[j] if j < len(r) else "" for r in rows]
+        if table.holds_figures(column):
+            out.append(table.row_line(column))
+    return out
+
+
 _CLEAN_LEAD = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::")
 _LABEL_SIGNS = re.compile(r"[=:%(]")
 _FIGURES = re.compile(r"[0-9๐-๙]\s*%|บาท|\(\s*ครั้ง")  # a percentage, baht or an ordinal: the metrics are on this line
@@ -427,7 +464,7 @@ def split_copies(text: str) -> list[RawCopy]:
     def start_new() -> None:
         nonlocal current, mode, last_key, pending_label, table
         if not current.empty:
-            copies.append(current)
+            copies.append(current.close())
         current = RawCopy(start_line=here)
         mode, last_key, pending_label, table = "header", None, None, None
 
@@ -475,6 +512,11 @@ def split_copies(text: str) -> list[RawCopy]:
         cells = _table_cells(s)
         if cells is not None:
             if _TABLE_RULE.match(s):
+                continue
+            row = _transposed_row(cells) if table is None and (mode == "progress" or current.transposed) else None
+            if row is not None:
+                current.transposed.append(row)  # a row of a table with one column per installment
+                mode = "progress"
                 continue
             cells = [c for c in cells if c] if len(cells) <= 8 and not (table and len(cells) >= 4) else cells
             pairs = _label_pairs(cells)
@@ -564,5 +606,5 @@ def split_copies(text: str) -> list[RawCopy]:
         else:
             current.prose.append(s)
     if not current.empty:
-        copies.append(current)
+        copies.append(current.close())
     return copies
