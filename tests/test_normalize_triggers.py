@@ -50,3 +50,22 @@ def test_rules_run_wherever_they_would_change_something():
     texts += [_garbled(w, rng) for w in rng.sample(words, 6000)]
     for text in texts:
         assert norm.normalize_thai(text) == _always(text), repr(text)
+
+
+def test_rules_on_triggered_lines_equal_rules_on_the_whole_text():
+    """A file is normalised line by line where a rule can act: multi-line texts (clean lines,
+    garbled lines, a lakkhangyao at a line's start, trailing spaces) read as the whole-text rules."""
+    rng = random.Random(29)
+    words = sorted(thai_words())
+    for _ in range(400):
+        lines = []
+        for _ in range(rng.randint(1, 12)):
+            picked = rng.sample(words, rng.randint(0, 5))
+            if rng.random() < 0.3:
+                picked = [_garbled(w, rng) for w in picked]
+            line = " ".join(picked)
+            if rng.random() < 0.05:
+                line = "\u0e45" + line
+            lines.append(line + " " * rng.randint(0, 1))
+        text = "\n".join(lines)
+        assert norm.normalize_thai(text) == _always(text), repr(text)

@@ -22,10 +22,22 @@ __all__ = ["ParsedCopy", "match_date", "merge_copies", "parse_amount", "parse_da
 def read_copies(text: str, source: str = "<text>", encoding: str = "unicode") -> list[ParsedCopy]:
     """All report copies in one file's text (normalised here). Raises ParseError if none."""
     copies = [read_copy(raw, source, encoding) for raw in split_copies(normalize(text))]
-    copies = [c for c in copies if c.installments or c.project.code or c.project.name]
+    copies = [c for c in copies if _has_substance(c)]
     if not copies:
         raise ParseError("no progress report found (no project header and no installments)", source)
     return copies
+
+
+def _has_substance(copy: ParsedCopy) -> bool:
+    """A copy is installments, a code, or a name with more beside it (another header field or
+    narrative); a year or a date alone is no report. A name alone is a fragment a garbled heading
+    left (``1. ชื่อโครงการและหน่วยงา:นที่รับผิดชอบโครงการ`` read as a name): no copy, its text stays
+    with its neighbour."""
+    p = copy.project
+    if copy.installments or p.code:
+        return True
+    others = [f for f in ("fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "agency", "coordinator", "responsible") if getattr(p, f)]
+    return bool(p.name) and bool(others or any(copy.narrative.values()))
 
 
 def merge_copies(copies: list[ParsedCopy]) -> list[Report]:

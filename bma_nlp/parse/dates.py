@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
-from bma_nlp.parse.numbers import arabic_digits
+from bma_nlp.parse.labels import skeleton_text
+from bma_nlp.parse.numbers import LATIN_DIGITS, LOOKALIKE_DIGITS, arabic_digits
 
 BE_OFFSET = 543
 
@@ -20,7 +22,9 @@ THAI_MONTHS = {
     "กรกฎาคม": 7, "ก.ค.": 7, "สิงหาคม": 8, "ส.ค.": 8, "กันยายน": 9, "ก.ย.": 9,
     "ตุลาคม": 10, "ต.ค.": 10, "พฤศจิกายน": 11, "พ.ย.": 11, "ธันวาคม": 12, "ธ.ค.": 12,
 }  # fmt: skip
-_MONTH_ALT = "|".join(re.escape(k) for k in sorted(THAI_MONTHS, key=len, reverse=True))
+# OCR and typists drop an abbreviation's dots (มิ.ย / มิย. / ตค): a dot may be missing, or spaced
+_MONTH_ALT = "|".join(re.escape(k).replace(r"\.", r"\.?\s*") for k in sorted(THAI_MONTHS, key=len, reverse=True))
+_MONTH_BY_LETTERS = {k.replace(".", ""): v for k, v in THAI_MONTHS.items()}
 _D = "[0-9๐-๙]"
 
 # Patterns anchored at the start of a string; each captures the whole date as group "date".
@@ -28,6 +32,8 @@ DATE_PATTERNS = [
     re.compile(rf"(?P<date>(?P<y>{_D}{{4}})-(?P<m>{_D}{{1,2}})-(?P<d>{_D}{{1,2}}))(?:[ T]{_D}{{2}}:{_D}{{2}}(?::{_D}{{2}})?)?"),
     re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*[/.\-]\s*(?P<m>{_D}{{1,2}})\s*[/.\-]\s*(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
     re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?P<mname>{_MONTH_ALT})\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
+    # a month name OCR garbled (มีนาดม, ชันวาคม): any Thai word there, read by its skeleton (``_month_of``)
+    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?P<mname>[\u0e01-\u0e4e]{{4,12}}?)\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
 ]  # fmt: skip
 
 
@@ -41,6 +47,24 @@ class InvalidDate(ValueError):
     def __init__(self, text: str, end: int = 0) -> None:
         super().__init__(text)
         self.end = end
+
+
+def _month_of(name: str) -> int | None:
+    """A month by its printed name or abbreviation (dots optional); a full name garbled by OCR
+    (marks lost, look-alike letters) by its skeleton, when exactly one month has that skeleton."""
+    letters = re.sub(r"[.\s]", "", name)
+    if letters in _MONTH_BY_LETTERS:
+        return _MONTH_BY_LETTERS[letters]
+    return _months_by_skeleton().get(skeleton_text(letters)) if len(letters) >= 5 else None
+
+
+@lru_cache(maxsize=1)
+def _months_by_skeleton() -> dict[str, int]:
+    seen: dict[str, set[int]] = {}
+    for name, month in THAI_MONTHS.items():
+        if "." not in name:
+            seen.setdefault(skeleton_text(name), set()).add(month)
+    return {k: v.pop() for k, v in seen.items() if len(v) == 1}
 
 
 def _year_to_ce(year_text: str) -> int:
@@ -57,11 +81,30 @@ def match_date(text: str) -> tuple[str, int] | None:
     """
     word = _DATE_WORD.match(text)
     skip = word.end() if word else 0
+    found = _match_at(text, skip)
+    if found is None:
+        head = _DIGITISH_HEAD.match(text, skip)  # 3O/O6/2565: Latin look-alikes for digits
+        if head is not None and re.search("[0-9]", head.group(0)) and re.search(f"[{LOOKALIKE_DIGITS}]", head.group(0)):
+            found = _match_at(text[: head.start()] + head.group(0).translate(LATIN_DIGITS) + text[head.end() :], skip)
+    return found
+
+
+_DIGITISH_HEAD = re.compile(f"[0-9{LOOKALIKE_DIGITS}]{{1,4}}(?:\\s*[/.\\-]\\s*[0-9{LOOKALIKE_DIGITS}]{{1,4}}){{2}}")
+
+
+def _match_at(text: str, skip: int) -> tuple[str, int] | None:
     for pattern in DATE_PATTERNS:
         m = pattern.match(text, skip)
         if not m:
             continue
-        month = THAI_MONTHS[m.group("mname")] if "mname" in m.groupdict() and m.group("mname") else int(arabic_digits(m.group("m")))
+        name = m.groupdict().get("mname")
+        if name:
+            found = _month_of(name)
+            if found is None:
+                continue  # no month's name, however garbled: not a date
+            month = found
+        else:
+            month = int(arabic_digits(m.group("m")))
         day = int(arabic_digits(m.group("d")))
         year = _year_to_ce(m.group("y"))
         try:

@@ -15,31 +15,35 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
-from bma_nlp.parse.labels import VERDICT_ROLES, find_labels
-from bma_nlp.parse.numbers import parse_amount, parse_number, parse_ordinal
+from bma_nlp.parse.labels import VERDICT_ROLES, Label, classify_label, find_labels, load_labels
+from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_ordinal, parse_percent
 
 _NUM = "[0-9๐-๙]"
 # Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
 # ผลการดำเนินงาน, then "=", ":" or "ร้อยละ"; งบประมาณที่เบิกใช้ / ที่เบิกจ่าย / ผลการเบิกจ่าย.
 _PROGRESS_LABEL = r"(?:ร้อยละ\s*)?(?:ความก้าวหน้า(?:ของงาน|ของโครงการ)?|ผลการดำเนินงาน)\S*"
-_DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่ายแล้ว)"
+_DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่าย(?:แล้ว|งบประมาณ)?)"
 METRICS = re.compile(
     # the lookahead names the words a match starts with: the engine tries the pattern only there
     r"(?=ร้อยละ|ความก้าวหน้า|ผลการดำเนินงาน)"
-    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>{_NUM}[0-9๐-๙.,]*)?\s*%?"
-    rf"[\s:]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
-    rf"(?P<amt>-|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
+    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙.,]*+(?:[0-9๐-๙.,{LOOKALIKE_DIGITS} ]*?[0-9๐-๙.{LOOKALIKE_DIGITS}])?)?\s*%?"
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
+    # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
+    rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}]+)?)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
 _EXACT_VERDICT = re.compile(r"(ไม่\s*)?เป็นไปตาม(แผน|เป้าหมาย)")
 _THAI = re.compile("[\u0e01-\u0e4e]")
 _DIGIT = re.compile("[0-9๐-๙]")
 _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
-_VISIBLE_NO = re.compile(rf"^\s*รายงานครั้งที่\s*(?P<n>{_NUM}+)?")
+# the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
+_VISIBLE_NO = re.compile(rf"^\s*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?(?:รายงาน)?ครั้งที่\s*(?P<n>{_NUM}+)?")
+_BRACKETED = re.compile(r"^[(\[]\s*")
+_BRACKETED_NO_DATE = re.compile(r"(?:ณ\s*)?(?:วันที่\s*)?[-–]\s*[)\]]")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
-_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)[ \t]*(?::|(?=\n))")
+_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,})")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
-# what an edge of a lead may hold: colons and whitespace (every character ``\s`` matches)
-_EDGE = ":\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+# what an edge of a lead may hold: colons, semicolons and whitespace (every character ``\s`` matches)
+_EDGE = ":;\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงานครั้งที่\s*{_NUM}+|::)")
 
 
@@ -71,7 +75,10 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
             elif m.group(2) == "เป้าหมาย" and target is None:
                 target = m.group(1) is None
         return plan, target
-    for _, _, lab in find_labels(tail, VERDICT_ROLES):
+    labels = [_negated(tail, start, lab) for start, _, lab in find_labels(tail, VERDICT_ROLES)]
+    if len(labels) < 2:  # a phrase the skeleton search missed (a vowel lost, a letter misread): chunk by chunk
+        labels = _verdict_chunks(tail) or labels
+    for lab in labels:
         if lab.role.startswith("plan") and plan is None:
             plan = lab.role == "plan_yes"
         elif lab.role.startswith("target") and target is None:
@@ -79,14 +86,53 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
     return plan, target
 
 
+_NEGATION_GLUE = re.compile(r"[\u0e01-\u0e4e]{1,3}$")  # letters glued before a phrase (ไม่, garbled)
+
+
+def _negated(text: str, start: int, lab: Label) -> Label:
+    """A yes-verdict glued to letters holding ม before it (``ไมยเป็นไปตามแผน``) is its negation, garbled."""
+    glue = _NEGATION_GLUE.search(text, 0, start)
+    if lab.role.endswith("_yes") and glue and "ม" in glue.group(0) and lab.text.startswith("เป็น"):
+        return next(n for n in load_labels() if n.role == lab.role.replace("_yes", "_no"))
+    return lab
+
+
+# what parts verdicts in a tail or on a line: a separator with space beside it, a tab, a wide gap, a line end
+_VERDICT_SPLIT = re.compile(r"\s*[:|/,;]\s+|\s+[:|/,;]\s*|\t+|\s{2,}|\n")
+_VERDICT_AND_LABEL = (*VERDICT_ROLES, "verdict_label")
+
+
+def _verdict_chunks(text: str, whole: bool = False) -> list[Label]:
+    """The verdicts of ``text`` read chunk by chunk with the OCR-aware label match (a verdict's
+    label, ``ผลเทียบแผน``, may stand before it). ``whole``: every chunk must be a verdict or its
+    label, else none is returned."""
+    out: list[Label] = []
+    for chunk in _VERDICT_SPLIT.split(text):
+        chunk = chunk.strip(" .:ฯ")
+        if not chunk:
+            continue
+        heads = find_labels(chunk, ("verdict_label",)) if len(chunk) <= 60 else []
+        if heads and heads[0][0] == 0:  # ``ผลเทียบแผน เป็นไปตามแผน``: a verdict's label, then the verdict
+            chunk = chunk[heads[0][1] :].strip(" .:ฯ")
+            if not chunk:
+                continue  # the label alone
+        lab = classify_label(chunk, VERDICT_ROLES) if 4 <= len(chunk) <= 40 and _THAI.search(chunk) else None
+        if lab is None:
+            if whole:
+                return []
+            continue
+        out.append(lab)
+    return out
+
+
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
     if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
         return False
-    found = find_labels(line, (*VERDICT_ROLES, "verdict_label"))
+    found = find_labels(line, _VERDICT_AND_LABEL)
     if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
-        return False
+        return bool(_verdict_chunks(line, whole=True))  # garbled past the skeleton search
     rest, last = [], 0
     for start, end, _ in found:
         rest.append(line[last:start])
@@ -109,6 +155,11 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     if _NO_DATE.match(lead):
         lead = lead[1:]  # '-' where the date stands: no date given
     iso = bad = None
+    bracket = _BRACKETED.match(lead)  # (วันที่ 30 พ.ย. 2565): the date in brackets
+    if bracket:
+        lead = lead[bracket.end():]
+        if none := _BRACKETED_NO_DATE.match(lead):  # (วันที่ -): no date given
+            return report_no, None, None, " ".join(lead[none.end() :].strip(_EDGE).split())
     try:
         found = match_date(lead)
     except InvalidDate as exc:
@@ -118,8 +169,38 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     if found:
         iso, length = found
         lead = lead[length:]
+    if bracket:
+        lead = re.sub(r"^\s*[)\]]", "", lead) if (found or bad) else bracket.group(0) + lead
     note = " ".join(lead.strip(_EDGE).split())
     return report_no, iso, bad, note
+
+
+# an installment's heading at a line start (its section number before it, in numbered layouts)
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?รายงานครั้งที่\s*{_NUM}+")
+
+
+def _last_heading(lead: str) -> int:
+    """Where the last installment heading stands in ``lead`` when text comes before it (0: none)."""
+    found = 0
+    for m in _HEADING_IN_LEAD.finditer(lead):
+        if lead[: m.start()].strip():
+            found = m.start() + 1
+    return found
+
+
+def _carry(inst: RawInstallment, text: str) -> None:
+    """Text printed after an installment's metrics (a layout with the note below them, or its
+    verdicts so garbled no line read as verdicts): its verdicts, else its note."""
+    if not text.strip():
+        return
+    plan, target = read_verdicts(text)
+    if plan is not None or target is not None:
+        inst.on_plan = inst.on_plan if inst.on_plan is not None else plan
+        inst.on_target = inst.on_target if inst.on_target is not None else target
+        return
+    note = parse_lead(text)[3]
+    if note:
+        inst.note = f"{inst.note} {note}".strip()
 
 
 def parse_installments(lines: list[str]) -> list[RawInstallment]:
@@ -137,19 +218,25 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
             next_end = len(text) if next_end < 0 else next_end
             if not is_verdict_line(text[line_end + 1:next_end]):
                 break
-            tail += " " + text[line_end + 1:next_end]
+            tail += "\n" + text[line_end + 1:next_end]  # a line end parts verdicts as a separator does
             line_end = next_end
         pos = line_end
+        heading = _last_heading(lead)
+        if heading > 0 and result:
+            _carry(result[-1], lead[:heading])  # text after the last metrics, before this heading: the last one's
+            lead = lead[heading:]
         report_no, iso, bad, note = parse_lead(lead)
         plan, target = read_verdicts(tail)
         result.append(RawInstallment(
             disbursement_no=parse_ordinal(m.group("k")) if m.group("k") else None,
             report_no=report_no, date=iso, bad_date=bad, note=note,
-            progress_pct=parse_number(m.group("pct")),
+            progress_pct=parse_percent(m.group("pct")),
             disbursed_baht=parse_amount(m.group("amt")),
             on_plan=plan, on_target=target,
         ))  # fmt: skip
     rest = text[pos:]
+    if result and not _LEAD_START.search(rest) and not result[-1].note:
+        _carry(result[-1], rest)  # the last one's note printed after its metrics
     if _LEAD_START.search(rest):
         # An entry with no metrics: the copy was cut off (truncated file or page lost).
         start = _LEAD_START.search(rest)

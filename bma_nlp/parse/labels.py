@@ -22,7 +22,7 @@ from importlib import resources
 
 HEADER_ROLES = (
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used",
-    "agency", "responsible", "coordinator", "strategy", "sub_strategy", "goal", "indicator",
+    "agency", "responsible", "coordinator", "strategy", "sub_strategy", "goal", "indicator", "period",
 )  # fmt: skip
 SECTION_ROLES = ("section_copy", "section_progress", "section_header", "rationale", "objectives", "targets", "strategy_plan")
 INSTALLMENT_ROLES = ("report_no", "progress", "disbursed", "ordinal", "inst_date", "inst_note")
@@ -33,6 +33,7 @@ VERDICT_TEXT = {"plan_yes": "เป็นไปตามแผน", "plan_no": "
 # Marks OCR loses, adds or swaps (and ฯ, which exports print or drop), and typographic noise.
 _DROP = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e\u0e2f") | set(" \t.…·*#\\_")
 _NOISE = re.compile(r"[\s.…·*#\\_]+")
+_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 
 
 def _letter_classes() -> dict[str, str]:
@@ -192,27 +193,35 @@ def classify_label(text: str, roles: tuple[str, ...] | None = None) -> Label | N
 
 
 def _best(obs: str, sk: str, labels: Iterable[Label]) -> Label | None:
-    """The cheapest of ``labels`` that ``obs`` (compact, skeleton ``sk``) can be, if any."""
+    """The cheapest of ``labels`` that ``obs`` (compact, skeleton ``sk``) can be, if any. Each
+    reading that fits (same skeleton, a qualifier after, cut short, a chunk lost, near letters)
+    prices the label; the cheapest reading counts (a lost letter is a chunk lost *and* near)."""
     best: Label | None = None
     best_cost = float("inf")
     for lab in labels:
         ls = lab.skeleton
+        costs: list[float] = []
         if sk == ls:
-            cost = _channel_cost(obs, lab.compact)
+            costs.append(_channel_cost(obs, lab.compact))
         elif sk.startswith(ls) and len(ls) >= 4:
             # a label followed by a qualifier: price only the part standing for the label
             cut = skeleton(obs)[1][len(ls) - 1] + 1
-            cost = _channel_cost(obs[:cut], lab.compact) + 0.05 * (len(sk) - len(ls))
+            costs.append(_channel_cost(obs[:cut], lab.compact) + 0.05 * (len(sk) - len(ls)))
         elif ls.startswith(sk) and len(sk) >= max(4, 0.6 * len(ls)):
-            cost = 0.3 * (len(ls) - len(sk)) + 0.1  # cut short at the end
+            costs.append(0.3 * (len(ls) - len(sk)) + 0.1)  # cut short at the end
         elif len(sk) >= 0.55 * len(ls) and any(
             ls.startswith(sk[:a]) and ls.endswith(sk[a:]) for a in range(4, len(sk) - 1)
         ):
-            cost = 1.2  # a chunk lost in the middle, both ends intact
-        elif abs(len(obs) - len(lab.compact)) <= 3 and _near(sk, ls):
-            cost = _channel_cost(obs, lab.compact)
-        else:
+            costs.append(1.2)  # a chunk lost in the middle, both ends intact
+        elif len(sk) >= 0.55 * len(ls) and any(
+            ls.startswith(sk[:a]) and ls[:-1].endswith(sk[a:]) for a in range(4, len(sk) - 1)
+        ):
+            costs.append(1.5)  # a chunk lost in the middle and the last letter lost (หน่วยงานที่รับชอ.)
+        if sk != ls and abs(len(obs) - len(lab.compact)) <= 3 and (costs or _near(sk, ls)):
+            costs.append(_channel_cost(obs, lab.compact))  # letters garbled, lost or added here and there
+        if not costs:
             continue
+        cost = min(costs)
         if cost <= lab.tolerance and cost < best_cost:
             best, best_cost = lab, cost
     return best
@@ -243,6 +252,10 @@ def find_labels(text: str, roles: tuple[str, ...]) -> list[tuple[int, int, Label
         end = where[m.end() - 1] + 1
         while end < len(text) and text[end] in _DROP and text[end] not in " \t":
             end += 1  # the marks riding on the last letter belong to the label
+        if end + 1 < len(text) and text[end] == " " and text[end + 1] in _MARKS:
+            end += 2  # and a mark OCR set apart by a space (ใช ้)
+            while end < len(text) and text[end] in _MARKS:
+                end += 1
         observed = compact(text[start:end])
         for lab in by_skeleton[m.group(0)]:
             if _channel_cost(observed, lab.compact) <= lab.tolerance:
@@ -264,6 +277,52 @@ def canonical_text(text: str, roles: tuple[str, ...]) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+_SPAN_EDGE = re.compile(r"[\s=(%0-9๐-๙]")
+
+
+def find_label_near(text: str, roles: tuple[str, ...]) -> tuple[int, int, Label] | None:
+    """Where a label of ``roles`` stands in ``text`` though garbled past the skeleton search
+    (a letter lost, added or misread, a colon or a space inside): the window of ``text`` most
+    like the label (rapidfuzz's alignment, in C), widened to the word's edges, accepted when the
+    OCR channel prices it within the label's tolerance. None when nothing is close enough."""
+    from rapidfuzz import fuzz
+
+    best: tuple[float, int, int, Label] | None = None
+    for lab in _of(roles):
+        hit = fuzz.partial_ratio_alignment(lab.text, text, processor=None, score_cutoff=70)
+        if hit is None:
+            continue
+        start, end = hit.dest_start, hit.dest_end
+        for _ in range(3):  # widen to the word's edges: letters the window cut off
+            if start > 0 and not _SPAN_EDGE.match(text[start - 1]):
+                start -= 1
+        for _ in range(3):
+            if end < len(text) and not _SPAN_EDGE.match(text[end]):
+                end += 1
+        while start < end and text[start] in " \t:":
+            start += 1
+        while end > start and text[end - 1] in " \t:":
+            end -= 1
+        cost = _channel_cost(compact(text[start:end]), lab.compact)
+        if cost <= lab.tolerance and (best is None or cost < best[0]):
+            best = (cost, start, end, lab)
+    return None if best is None else best[1:]
+
+
+def canonical_metrics(text: str, roles: tuple[str, ...], needed: tuple[str, ...]) -> str:
+    """``canonical_text``, then each of the ``needed`` roles it did not find looked for with
+    ``find_label_near`` and printed as the form prints it."""
+    text = canonical_text(text, roles)
+    for role in needed:
+        if find_labels(text, (role,)):
+            continue
+        near = find_label_near(text, (role,))
+        if near is not None:
+            start, end, lab = near
+            text = f"{text[:start]}{lab.text}{text[end:]}"
+    return text
 
 
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s*")

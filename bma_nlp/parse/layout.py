@@ -23,8 +23,11 @@ from bma_nlp.parse.labels import (
     HEADER_ROLES,
     INSTALLMENT_ROLES,
     VERDICT_ROLES,
+    Label,
+    canonical_metrics,
     canonical_text,
     classify_label,
+    compact,
     find_labels,
     section_heading,
     skeleton_text,
@@ -35,13 +38,17 @@ FORM_TITLE = re.compile(r"แบบแสดงรายงานความก
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[0-9๐-๙]+\s*[:.]?$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
-INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^รายงานครั้งที่\s*[0-9๐-๙]+\s+\S")
-_METRICS_HINT = re.compile(r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]")
+INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
+_METRICS_HINT = re.compile(
+    r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]|^\s*ความก้าวหน้า\S*\s+(?:ร้อยละ\s*)?[0-9๐-๙]"
+    r"|ความก้าวหน้า\S*\s*(?:ร้อยละ\s*)?[0-9๐-๙][0-9๐-๙.,]*\s*%"
+)
 _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
-_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$")
-_BULLET = re.compile(r"^[-•·]\s+")
+_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets]
+_BULLET = re.compile(r"^[-•·●○▪◦]\s+")
+_BULLETS = frozenset("-•·●○▪◦")
 _DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
 _HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -49,10 +56,16 @@ _HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</h[1-6]>|</ul>|<p>", re.IGNORECASE)
 _COLUMN_GAP = re.compile(r"\t+| {2,}")
 _CHUNK_SPLIT = re.compile(r"\t+| {3,}")
+# a comma that separates CSV cells: not one between digit groups (``240,000``: thousands)
+_CSV_COMMA = re.compile(r"(?<![0-9๐-๙]),|,(?![0-9๐-๙]{3}(?![0-9๐-๙]))")
+# ``words ........ value`` or ``words : value``: a field whose label was not recognised, never a wrapped value
+_FIELD_SHAPE = re.compile(r"^[^:.…]{2,30}?(?:\s*:\s*|\s*(?:\.{3,}|…+)[.…\s]*)\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
 _INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
 _TITLE_SKELETON = skeleton_text("แบบแสดงรายงานความก้าวหน้า")
+_PROGRESS_WORD = skeleton_text("ความก้าวหน้า")
+_DISBURSED_WORD = skeleton_text("เบิก")
 _SIGNOFF_SKELETONS = tuple(skeleton_text(w) for w in ("ขอรับรองว่า", "ลงชื่อ", "ตำแหน่ง"))
 _SIGNOFF_FIRST = {k[i] for k in _SIGNOFF_SKELETONS for i in (0, 1)}
 _SIGNOFF_FIRST_RAW = {chr(c) for c in range(0x0E01, 0x0E2F) if skeleton_text(chr(c)) in _SIGNOFF_FIRST}
@@ -74,11 +87,19 @@ class RawCopy:
     installment_lines: list[str] = field(default_factory=list)
     narrative: dict[str, list[str]] = field(default_factory=dict)
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
-    start_line: int = 0  # index of the line (in the text split) that began this copy
+    start_line: int = 0  # index of the line (in the text split at \n) that began this copy
+    transposed: list[list[str]] = field(default_factory=list)  # a table with one column per installment
 
     @property
     def empty(self) -> bool:
-        return not self.fields and not self.installment_lines
+        return not self.fields and not self.installment_lines and not self.transposed
+
+    def close(self) -> RawCopy:
+        """The copy once read: a transposed installment table becomes installment lines."""
+        if self.transposed:
+            self.installment_lines.extend(_transposed_lines(self.transposed))
+            self.transposed = []
+        return self
 
 
 def _is_title(s: str) -> bool:
@@ -132,9 +153,12 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     if ":" not in line:
-        if "..." not in line and "…" not in line:
-            return ()
-        line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
+        if "=" in line or ";" in line:
+            line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
+        elif "..." in line or "…" in line:
+            line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
+        elif _PAIR_GAP.search(line) and len(_PAIR_GAP.split(line.strip(), 1)[0]) < 45:
+            return _gap_pairs(line, roles)  # รหัสโครงการ      X: a wide gap stands for the colon
         if ":" not in line:
             return ()
     out: list[tuple[str, str]] = []
@@ -143,11 +167,74 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         # a section number (``4.``, ``(4)``) is the form's numbering, not part of the label: it must not cost the match
         lab = classify_label(_SECTION_NUMBER.sub("", label), roles) if sep else None
         if lab is not None:
-            out.append((lab.role, value.strip()))
+            out.extend(_glued_fields(lab.role, value.strip(), roles))
         elif out:
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
+        elif sep and value.strip():
+            # a heading over several fields (``ระยะเวลา: เริ่มต้นโครงการ X  สิ้นสุดโครงการ Y``):
+            # the value is ``label value`` pairs without their colons
+            return _gap_pairs(line.partition(":")[2], roles)
         else:
             return ()
+    return tuple(out)
+
+
+def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``('code', '50990000-2222 ปีงบประมาณ: 2567')`` -> the code, then the year: a second field
+    after one space (a label of up to three words before a colon) is a field of its own."""
+    if ":" not in value:
+        return [(role, value)]
+    head, _, rest = value.partition(":")
+    words = head.split()
+    for n in (1, 2, 3):
+        if len(words) > n and classify_label(" ".join(words[-n:]), roles) is not None:
+            lab = classify_label(" ".join(words[-n:]), roles)
+            assert lab is not None
+            return [(role, " ".join(words[:-n])), *_glued_fields(lab.role, rest.strip(), roles)]
+    return [(role, value)]
+
+
+_PAIR_GAP = re.compile(r"\t+| {2,}")
+_NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
+_BARE_VALUE = re.compile(r"\s*[:.]?\s*(?=[0-9๐-๙])")
+
+
+def _bare_field(line: str) -> list[tuple[str, str]]:
+    """``'ปีงบประมาณ พ.ศ. 2567'``: a numeric field whose colon OCR lost, its label then one space
+    and a figure (short: a sentence that begins with a label's words is prose, not a field)."""
+    found = find_labels(line, _NUMERIC_ROLES)
+    if not found or found[0][0] != 0 or len(line) > 90:
+        return []
+    start, end, lab = found[0]
+    gap = _BARE_VALUE.match(line, end)
+    value = line[gap.end() :].strip() if gap else ""
+    if not value or len(value.split()) > 6:
+        return []
+    return [(lab.role, value)]
+
+
+def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Fields without colons, chunks parted by wide gaps: ``label value`` in one chunk, or a label
+    chunk then its value chunk (``'เริ่มต้นโครงการ 01/10/2563  สิ้นสุดโครงการ 30/09/2564'``,
+    ``'รหัสโครงการ      50990000-1234'``). Empty unless every chunk is read so."""
+    chunks = _PAIR_GAP.split(text.strip())
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(chunks):
+        chunk = chunks[i]
+        lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
+        if lab is not None and len(skeleton_text(_SECTION_NUMBER.sub("", chunk))) > len(lab.skeleton) + 1:
+            lab = None  # a label with its value in the chunk (below), not a label alone
+        if lab is not None and i + 1 < len(chunks) and classify_label(chunks[i + 1], roles) is None:
+            out.append((lab.role, chunks[i + 1]))
+            i += 2
+            continue
+        found = find_labels(chunk, roles)
+        value = chunk[found[0][1]:].strip(" :") if found and found[0][0] == 0 else ""
+        if not value:
+            return ()
+        out.append((found[0][2].role, value))
+        i += 1
     return tuple(out)
 
 
@@ -166,7 +253,11 @@ def _table_cells(line: str) -> list[str] | None:
             return cells
     if "<td" in s or "<th" in s:
         return [_strip_html(c) for c in _HTML_CELL.findall(s)]
-    if s.count(",") >= 1 and ":" not in s:
+    if "\t" in s and ":" not in s:  # tab-separated cells (a spreadsheet pasted as text)
+        cells = [c.strip() for c in s.split("\t")]
+        if len(cells) >= 4 or classify_label(cells[0]) is not None:
+            return cells
+    if s.count(",") >= 1 and ":" not in s.partition(",")[0] and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
         if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
             return [c.strip() for c in cells]
@@ -193,17 +284,24 @@ def _strip_html(text: str) -> str:
 def html_lines(text: str) -> str:
     """HTML table remains as lines the splitter reads: a ``<tr>`` stays one row (its ``<br>``
     becomes a space), other block ends and ``<br>`` end a line, ``<li>`` items become bullets."""
+    return "\n".join(line for _, line in numbered_lines(text))
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
+    read as ``html_lines`` reads them: one line of ``text`` may give several)."""
+    lines = text.split("\n")
     if "<td" not in text and "<br" not in text and "<p>" not in text:
-        return text
-    out = []
-    for line in text.split("\n"):
+        return list(enumerate(lines))
+    out: list[tuple[int, str]] = []
+    for k, line in enumerate(lines):
         if "<tr" in line or "<td" in line:
-            out.append(_HTML_BR.sub(" ", line))
+            out.append((k, _HTML_BR.sub(" ", line)))
             continue
         line = _HTML_BREAK.sub("\n", line)
         line = re.sub(r"<li[^>]*>", "\n- ", line)
-        out.extend(_strip_html(part) if "<" in part or "&" in part else part for part in line.split("\n"))
-    return "\n".join(out)
+        out.extend((k, _strip_html(part) if "<" in part or "&" in part else part) for part in line.split("\n"))
+    return out
 
 
 def _without_label(cell: str, role: str) -> str:
@@ -230,6 +328,13 @@ class _Table:
                     role = "target"
                 elif s == skeleton_text("วันที่"):
                     role = "inst_date"
+                else:  # a label after a qualifier (เบิกเงินครั้งที่: the ordinal column), or the column's key word
+                    inside = {lab.role for _, _, lab in find_labels(cell, INSTALLMENT_ROLES)}
+                    role = inside.pop() if len(inside) == 1 else None
+                    if role is None and _PROGRESS_WORD in s:
+                        role = "progress"  # ความก้าวหน้า (%)
+                    elif role is None and _DISBURSED_WORD in s:
+                        role = "disbursed"  # เบิกจ่าย (บาท)
             self.roles.append(role)
 
         self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
@@ -260,9 +365,45 @@ class _Table:
         )
 
 
+_ORDINAL_CELL = re.compile(r"^(?:รายงาน)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
+
+
+def _transposed_row(cells: list[str]) -> list[str] | None:
+    """A row of a transposed installment table (``ความก้าวหน้าของงานฯ | 10 % | 40 %``: an
+    installment field's label, then its value for each installment), or its head
+    (``รายการ | ครั้งที่ 1 | ครั้งที่ 2``, read as the report numbers). None for any other row."""
+    if len(cells) < 2 or not any(cells[1:]) or _DIGITS.intersection(cells[0]):
+        return None  # a label has no figure (``รายงานครั้งที่1 | 31/10/2567 | ...`` is an ordinary row)
+    numbers = [_ORDINAL_CELL.match(c) for c in cells[1:] if c]
+    if numbers and all(numbers):
+        return ["รายงานครั้งที่", *(_ORDINAL_CELL.sub(r"\1", c) for c in cells[1:])]
+    if _Table(cells).is_installments:
+        return None  # the head of an ordinary installment table
+    role = _Table(cells[:1]).roles[0]
+    return cells if role is not None else None
+
+
+def _transposed_lines(rows: list[list[str]]) -> list[str]:
+    """Each column of a transposed table as the ``::`` row of its installment."""
+    table = _Table([r[0] for r in rows])
+    out = []
+    for j in range(1, max(len(r) for r in rows)):
+        column = [r[j] if j < len(r) else "" for r in rows]
+        if table.holds_figures(column):
+            out.append(table.row_line(column))
+    return out
+
+
 _CLEAN_LEAD = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]+\s*)?::")
 _LABEL_SIGNS = re.compile(r"[=:%(]")
+_FIGURES = re.compile(r"[0-9๐-๙]\s*%|บาท|\(\s*ครั้ง")  # a percentage, baht or an ordinal: the metrics are on this line
 _METRIC_SIGNS = re.compile(r"[=%]|บาท")
+
+
+def _clean_row(s: str) -> bool:
+    """A ``::`` row whose metrics read as printed, or a lead row with no metrics at all (no
+    percentage, baht or ordinal: a row with them but unread has labels to restore)."""
+    return bool(_CLEAN_LEAD.match(s)) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s and not _FIGURES.search(s))
 
 
 def _clean_metrics(s: str) -> bool:
@@ -273,13 +414,40 @@ def _clean_metrics(s: str) -> bool:
 @lru_cache(maxsize=4096)  # copies repeat their lines: restore each once
 def _installment_text(s: str, mode: str) -> str:
     """The line with its installment labels as the form prints them (fuzzy, only where it can matter)."""
-    if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+    if _clean_row(s):
         return s  # a clean ``::`` row: nothing to restore
     if _LABEL_SIGNS.search(s) and (mode in ("progress", "signoff") or _METRIC_SIGNS.search(s) and find_labels(s, ("progress", "disbursed"))):
+        if _FIGURES.search(s) and mode != "signoff":  # a metrics line: its two labels, however garbled
+            return canonical_metrics(s, _INST_LABELS, ("progress", "disbursed"))
         return canonical_text(s, _INST_LABELS)
     if mode == "progress" and (s.startswith("ร") or len(s) < 40):
-        return canonical_text(s, _INST_LABELS)  # a label alone on its line (its value below)
+        text = canonical_text(s, _INST_LABELS)  # a label alone on its line (its value below)
+        if text == s and len(s) < 40:
+            lab = classify_label(s, _INST_LABELS)  # garbled past the skeleton search
+            if lab is not None and lab.role in ("progress", "disbursed", "inst_date", "inst_note") and len(skeleton_text(s)) <= len(lab.skeleton) + 1:
+                return lab.text  # the label alone (a line that goes on past it is a note's)
+        return text
+    if mode == "header" and _FIGURES.search(s) and len(s) < 200 and "%" in s:
+        # a metrics line before any installment heading (its labels garbled): restored, it starts the installments
+        return canonical_metrics(s, _INST_LABELS, ("progress", "disbursed"))
     return s
+
+
+def _label_rest(head: str, following: str) -> str | None:
+    """``following`` when it carries the rest of the label ``head`` began (``ได้รับ : 150,000``
+    after ``งบประมาณที่``): the rest alone is no label, the two together are one of the header."""
+    before, sep, _ = following.partition(":")
+    if not sep or not before.strip() or len(before) > 30 or classify_label(before, HEADER_ROLES) is not None:
+        return None
+    whole = classify_label(head + before.strip(), HEADER_ROLES)
+    if whole is None or classify_label(head, HEADER_ROLES) == whole and not _SKELETON_CUT(head, whole):
+        return None
+    return following
+
+
+def _SKELETON_CUT(head: str, label: Label) -> bool:  # noqa: N802
+    """``head`` is only the start of ``label`` (its skeleton shorter than the label's)."""
+    return len(skeleton_text(compact(head))) < len(label.skeleton)
 
 
 def split_copies(text: str) -> list[RawCopy]:
@@ -296,7 +464,7 @@ def split_copies(text: str) -> list[RawCopy]:
     def start_new() -> None:
         nonlocal current, mode, last_key, pending_label, table
         if not current.empty:
-            copies.append(current)
+            copies.append(current.close())
         current = RawCopy(start_line=here)
         mode, last_key, pending_label, table = "header", None, None, None
 
@@ -311,23 +479,44 @@ def split_copies(text: str) -> list[RawCopy]:
         last_key = key if key in _WRAPPING else None
         mode = "header"
 
-    text = html_lines(text)
-    for here, line in enumerate(text.split("\n")):  # noqa: B007 - start_new reads ``here``
+    rows = numbered_lines(text)
+    joined_next = False
+    for k, (here, line) in enumerate(rows):  # noqa: B007 - start_new reads ``here``
+        if joined_next:
+            joined_next = False
+            continue
         s = line.strip()
         if not s:
             continue
-        if _CLEAN_LEAD.match(s) and (_clean_metrics(s) or "ความก้าวหน้า" not in s and "เบิก" not in s):
+        if len(s) < 30 and ":" not in s and k + 1 < len(rows) and mode == "header":
+            rest = _label_rest(s, rows[k + 1][1].strip())
+            if rest is not None:
+                s, joined_next = s + rest, True  # a label broken over two lines (งบประมาณที่ / ได้รับ : X)
+        if _clean_row(s):
             # the common case, a clean ``::`` row with its metrics: no label needs restoring
             mode, last_key, pending_label = "progress", None, None
             current.installment_lines.append(s)
             continue
-        if s[0] in "#>*" or s[-1] == "*":
+        if s[0] in "#>*[" or s[-1] == "*":
             s = _DECORATION.sub("", s)
-        if not s or is_furniture(s):
+        if s[:1] in _BULLETS and mode in ("header", "progress") and (bullet := _BULLET.match(s)):
+            rest = s[bullet.end() :]  # - รหัสโครงการ: X; a bullet before anything else is text (a note's "- ...")
+            if match_fields(rest) or INSTALLMENT_START.match(rest) or _METRICS_HINT.match(rest) or is_verdict_line(rest):
+                s = rest
+        if not s:
+            continue
+        if is_furniture(s):
+            if _ORPHAN_REPORT_NO.match(s):
+                mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
         cells = _table_cells(s)
         if cells is not None:
             if _TABLE_RULE.match(s):
+                continue
+            row = _transposed_row(cells) if table is None and (mode == "progress" or current.transposed) else None
+            if row is not None:
+                current.transposed.append(row)  # a row of a table with one column per installment
+                mode = "progress"
                 continue
             cells = [c for c in cells if c] if len(cells) <= 8 and not (table and len(cells) >= 4) else cells
             pairs = _label_pairs(cells)
@@ -379,6 +568,8 @@ def split_copies(text: str) -> list[RawCopy]:
             last_key = pending_label = None
             continue
         found = match_fields(s)
+        if not found and mode == "header" and ":" not in s:
+            found = _bare_field(s)  # รหัสโครงการ 50990000-1234: the colon lost
         if found and found[0][0] in HEADER_ROLES:
             for key, value in found:
                 if key in HEADER_ROLES:
@@ -393,9 +584,10 @@ def split_copies(text: str) -> list[RawCopy]:
             current.narrative[mode].append(_BULLET.sub("", s))
             continue
         lone = classify_label(s, HEADER_ROLES) if len(s) < 45 else None
-        if lone is not None and mode == "header":
-            pending_label = lone.role  # label above its value
+        if lone is not None and (mode == "header" or (mode == "progress" and lone.role in _IDENTITY)):
+            # label above its value; after the installments, an identity label alone begins the next copy
             add_field(lone.role, "")
+            pending_label = lone.role  # set after add_field, which may begin a new copy
             continue
         if pending_label is not None and mode == "header":
             current.fields[pending_label] = s
@@ -404,15 +596,15 @@ def split_copies(text: str) -> list[RawCopy]:
             continue
         if mode == "progress":
             current.installment_lines.append(inst)  # a note's continuation line
-        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines:
+        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines and not _FIELD_SHAPE.match(_SECTION_NUMBER.sub("", s)):
             chunks = _COLUMN_GAP.split(s)
             if len(line_keys) > 1 and len(chunks) == len(line_keys) and all(k in _WRAPPING for k in line_keys):
                 for key, chunk in zip(line_keys, chunks, strict=True):  # both columns wrapped
-                    current.fields[key] += " " + chunk
+                    current.fields[key] += "\n" + chunk
             else:
-                current.fields[last_key] += " " + s  # a value wrapped onto the next line
+                current.fields[last_key] += "\n" + s  # a value wrapped onto the next line (the join is marked: merge spaces it)
         else:
             current.prose.append(s)
     if not current.empty:
-        copies.append(current)
+        copies.append(current.close())
     return copies

@@ -28,8 +28,12 @@ class ParsedCopy:
     installments: list[RawInstallment]
     bad_fields: list[tuple[str, str]]
     narrative: dict[str, list[str]] = field(default_factory=dict)
+    # a value that wrapped onto more lines, with its line joins as "\n" (a join is a space or none:
+    # the copies that print that place inside a line tell which)
+    wrapped: dict[str, str] = field(default_factory=dict)
 
 
+_WRAPPED_FIELDS = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
 _ITEM_NUMBER = re.compile(r"^\s*(?:[-•·]\s*)?(?:\(?[0-9๐-๙]+\)|[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s+|^\s*[-•·]\s+")
 
 
@@ -57,7 +61,54 @@ def read_copy(raw: RawCopy, source: str, encoding: str) -> ParsedCopy:
         "objectives": narrative_items(raw.narrative.get("objectives", [])),
         "targets": narrative_items(raw.narrative.get("targets", [])),
     }
-    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad, narrative)
+    wrapped = {
+        key: "\n".join(" ".join(part.split()) for part in value.strip().split("\n"))
+        for key, value in raw.fields.items()
+        if key in _WRAPPED_FIELDS and "\n" in value.strip()
+    }
+    return ParsedCopy(source, encoding, project, parse_installments(raw.installment_lines), bad, narrative, wrapped)
+
+
+def _gaps(value: str) -> tuple[str, dict[int, str]]:
+    """A value without its spaces, and what stands after each of its letters: ``" "`` a space,
+    ``"\n"`` a line join (space or not unknown); nothing for letters that touch."""
+    letters: list[str] = []
+    gaps: dict[int, str] = {}
+    for ch in value:
+        if ch in " \n":
+            if letters and gaps.get(len(letters)) != "\n":
+                gaps[len(letters)] = ch
+        else:
+            letters.append(ch)
+    return "".join(letters), gaps
+
+
+def respace_wrapped(values: list[str | None], marked: list[str | None]) -> list[str | None]:
+    """Each copy's value with its line joins spaced as the other copies print that place inside a
+    line (``ขนาดเล็ก`` / ``สำหรับ`` wrapped, ``ขนาดเล็กสำหรับ`` in another copy: no space). A join no
+    copy prints inside a line stays a space. Values that differ in more than spacing are left alone."""
+    if not any(m and "\n" in m for m in marked):
+        return values
+    read = [_gaps(m if m else v) if v else None for v, m in zip(values, marked, strict=True)]
+    out = list(values)
+    for key in {r[0] for r in read if r is not None}:
+        members = [i for i, r in enumerate(read) if r is not None and r[0] == key]
+        if len(members) < 2 or not any("\n" in read[i][1].values() for i in members):  # type: ignore[index]
+            continue
+        positions = sorted({p for i in members for p in read[i][1]})  # type: ignore[index]
+        spaced: dict[int, str] = {}
+        for p in positions:
+            inline = [read[i][1].get(p, "") for i in members if read[i][1].get(p) != "\n"]  # type: ignore[index]
+            if not inline:
+                spaced[p] = " "
+            else:
+                counts = Counter(inline).most_common()
+                spaced[p] = next(s for s in inline if counts[0][1] == inline.count(s))
+        text = "".join(spaced.get(p, "") + ch if p else ch for p, ch in enumerate(key))
+        for i in members:
+            out[i] = text
+    return out
+
 
 
 def _medoid(variants: list[str]) -> str:
@@ -95,9 +146,6 @@ def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
         tied = {v for v, c in counts if c == top}
         winner = next(v for v in present if v in tied)
     return winner, len(counts) > 1, tie
-
-
-_WRAPPED_FIELDS = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator"}
 
 
 def _whole_values(values: list[Any]) -> list[Any]:
@@ -145,16 +193,20 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
     """Could ``small`` be copies of ``big``'s report whose code or fiscal year OCR garbled?"""
     code_a, year_a, name_a = _identity(small)
     code_b, year_b, name_b = _identity(big)
-    if year_a is not None and year_b is not None and year_a != year_b:
-        return False
+    same_file = bool({c.source for c in small} & {c.source for c in big})
     if code_a is None or code_b is None:
-        return False  # copies without a code already joined their neighbour
+        # a copy whose code OCR lost: the report whose name it bears, in the same file, if no year or detail differs
+        if not same_file or (year_a is not None and year_b is not None and year_a != year_b):
+            return False
+        return bool(name_a and name_b) and _same_details(small, big, name_a, name_b, at_least=0)
     code_distance = Levenshtein.distance(code_a, code_b)
+    if year_a is not None and year_b is not None and year_a != year_b:
+        # a year misread in one digit (2536 for 2566) with the same code, name, dates and budget
+        return code_distance == 0 and Levenshtein.distance(str(year_a), str(year_b)) == 1 and _same_details(small, big, name_a, name_b)
     if code_distance > 2 or (code_distance == 0 and year_a is not None and year_b is not None):
         return False
     # Reports in different files with well-formed codes are different reports (a ward's
     # projects share names); a damaged copy sits beside its siblings or has a misshapen code.
-    same_file = {c.source for c in small} & {c.source for c in big}
     well_formed = bool(_WELL_FORMED_CODE.match(code_a))
     if well_formed and (code_distance > 1 or (not same_file and year_a is not None)):
         return False
@@ -163,8 +215,28 @@ def _same_report(small: list[ParsedCopy], big: list[ParsedCopy]) -> bool:
         if getattr(pa, other) is not None and getattr(pb, other) is not None and getattr(pa, other) != getattr(pb, other):
             return False
     if name_a and name_b:
-        return fuzz.ratio(name_a, name_b, processor=None) >= 85
+        return _same_name(name_a, name_b)
+    if code_distance == 0 and same_file and (year_a is None or year_b is None):
+        return True  # the same code beside it, its year lost: nothing tells them apart
     return code_distance <= 1 and year_a == year_b
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names OCR garbled a little, or one with the next line's words run on (a label it missed)."""
+    if fuzz.ratio(a, b, processor=None) >= 85:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 10 and long.startswith(short)
+
+
+def _same_details(small: list[ParsedCopy], big: list[ParsedCopy], name_a: str | None, name_b: str | None, at_least: int = 2) -> bool:
+    """The same name and, of budget and dates, at least ``at_least`` printed in both and none differing."""
+    if not (name_a and name_b) or not _same_name(name_a, name_b):
+        return False
+    pa, pb = small[0].project, big[0].project
+    both = [(getattr(pa, k), getattr(pb, k)) for k in ("budget_received", "budget_used", "start_date", "end_date")]
+    both = [(a, b) for a, b in both if a is not None and b is not None]
+    return len(both) >= at_least and all(a == b for a, b in both)
 
 
 def _join_damaged(groups: list[list[ParsedCopy]]) -> list[list[ParsedCopy]]:
@@ -206,7 +278,7 @@ def merge_group(group: list[ParsedCopy]) -> Report:
     for f in _VOTED_FIELDS:
         values = [getattr(c.project, f.name) for c in group]
         if f.name in _WRAPPED_FIELDS:
-            values = _whole_values(values)
+            values = _whole_values(respace_wrapped(values, [c.wrapped.get(f.name) for c in group]))
         winner, disagree, tie = _vote(values)
         setattr(report.project, f.name, winner)
         if disagree and (tie or f.name in _EXACT_FIELDS):

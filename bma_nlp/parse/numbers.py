@@ -19,6 +19,27 @@ MAX_AMOUNT = 10**15  # baht; the whole BMA budget is about 10**11
 MAX_ORDINAL_DIGITS = 6  # รายงานครั้งที่ N, (ครั้งที่ K)
 
 
+# Latin letters OCR prints for digits; applied only where a field is numeric.
+LATIN_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"})
+_DIGITISH = re.compile(r"(?<![A-Za-z])[0-9OoDlI|SB][0-9OoDlI|SB\-\s]{3,}[0-9OoDlI|SB](?![A-Za-z])")
+# what a numeric value's pattern admits beside digits (read by ``numeric_value``); not ``|``, a cell border there
+LOOKALIKE_DIGITS = "OoDlISB"
+_SHORT_DIGITISH = re.compile(f"[0-9{LOOKALIKE_DIGITS}][0-9{LOOKALIKE_DIGITS}.,]*")
+
+
+def numeric_text(value: str) -> str:
+    """Latin look-alikes inside a run of digits read as the digits they stand for (``50990000-O12l`` -> ``50990000-0121``)."""
+    return _DIGITISH.sub(lambda m: m.group(0).translate(LATIN_DIGITS) if re.search("[0-9]", m.group(0)) else m.group(0), value)
+
+
+def numeric_value(value: str) -> str:
+    """A value that is one number, its Latin look-alikes read as digits (``7O`` -> ``70``): only
+    when the whole value is digits and look-alikes with at least one real digit; else unchanged."""
+    if value.isascii() and not value.replace(".", "").replace(",", "").isdigit() and _SHORT_DIGITISH.fullmatch(value) and re.search("[0-9]", value):
+        return value.translate(LATIN_DIGITS)
+    return value
+
+
 def parse_ordinal(text: str | None) -> int | None:
     """An ordinal as printed ('3', '๓'); None when it is not one (empty, or too many digits)."""
     digits = arabic_digits(text or "").strip()
@@ -38,9 +59,15 @@ def parse_amount(text: str | None) -> int | float | None:
     """'180,000 บาท' -> 180000, '1.5 ล้านบาท' -> 1500000, '-' -> 0, unreadable -> None."""
     if text is None:
         return None
-    m = _AMOUNT.match(arabic_digits(text))
+    text = arabic_digits(text)
+    m = _AMOUNT.match(text)
     if not m:
-        return None
+        lead = _SHORT_DIGITISH.match(text.strip())  # 56,2OO บาท: Latin look-alikes in the figure
+        if lead is None or numeric_value(lead.group(0)) == lead.group(0):
+            return None
+        m = _AMOUNT.match(numeric_value(lead.group(0)) + text.strip()[lead.end():])
+        if not m:
+            return None
     raw = m.group(1)
     if raw == "-":
         return 0  # a dash in a Thai financial form means "nil"
@@ -57,11 +84,26 @@ def parse_number(text: str | None) -> float | None:
     """A plain decimal number such as a percentage: '40.00' -> 40.0."""
     if text is None:
         return None
-    cleaned = arabic_digits(text).replace(",", "").strip().rstrip("%").strip()
+    cleaned = arabic_digits(text).strip().rstrip("%").strip()
+    try:
+        return float(cleaned.replace(",", ""))  # the common case: a plain number
+    except ValueError:
+        cleaned = numeric_value(cleaned).replace(",", "")
     try:
         return float(cleaned)
     except ValueError:
         return None
+
+
+_DECIMAL_COMMA = re.compile(r"\s*[0-9]{1,3},[0-9]{1,2}\s*%?\s*")
+
+
+def parse_percent(text: str | None) -> float | None:
+    """A percentage: ``parse_number``, but ``10,50`` is 10.5 (a comma OCR read for the decimal
+    point: no percentage has thousands)."""
+    if text is not None and "," in text and _DECIMAL_COMMA.fullmatch(arabic_digits(text)):
+        text = arabic_digits(text).replace(",", ".")
+    return parse_number(text)
 
 
 def format_baht(value: float | int) -> str:

@@ -39,11 +39,11 @@ _RULE_TRIGGERS = re.compile(
 # ...and C0 control characters (NUL, ESC, BEL...; tab, newlines and form feed stay): never text,
 # and a NUL or ESC that reached the archive or a terminal would do harm there.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
-_BOXES = re.compile("[\u25a0\u25a1\u25aa\u25ab\u25af\u2610\u2b1a\u25fb\u25fc]")
+_BOX_CHARS = frozenset("\u25a0\u25a1\u25aa\u25ab\u25af\u2610\u2b1a\u25fb\u25fc")
+_BOXES = re.compile(f"[{''.join(sorted(_BOX_CHARS))}]")
 # Runs of 2+ asterisks are bold markers or ``****`` decorations: typography, never content.
 _ASTERISKS = re.compile(r"\*{2,}")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_TRAILING_WS = re.compile(r"[ \u00a0]+$", re.MULTILINE)
 
 
 def normalize_thai(text: str) -> str:
@@ -62,18 +62,57 @@ def normalize_thai(text: str) -> str:
     text = text.replace("\u0e40 \u0e40", "\u0e41")
     if not _RULE_TRIGGERS.search(text):
         return text  # none of PyThaiNLP's rules would change it: a query stays clear of importing PyThaiNLP
+    return _thai_rules_where_needed(text)
+
+
+def _thai_rules(text: str) -> str:
     from pythainlp.util import remove_repeat_vowels, remove_spaces_before_marks
 
     text = remove_repeat_vowels(text)  # reorder_vowels first (เเ -> แ), then repeats
     return remove_spaces_before_marks(text)
 
 
+def _thai_rules_where_needed(text: str) -> str:
+    """PyThaiNLP's rules on the lines a rule can act on, the rest untouched.
+
+    Every rule acts inside a line (marks, spaces, at most the character before: none reads or
+    writes a line break), so running them on the triggered lines alone gives the same text as
+    running them on the whole file; a file has few such lines, and the rules are ~45 regex passes.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _RULE_TRIGGERS.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue  # same line as the previous trigger
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        spans.append((start, len(text) if end < 0 else end))
+    # each line keeps the character before it ("\n"), which the lakkhangyao rule reads
+    lead = "\n" if spans[0][0] > 0 else ""
+    done = _thai_rules(lead + "\n".join(text[a:b] for a, b in spans))[len(lead):].split("\n")
+    if len(done) != len(spans):
+        return _thai_rules(text)  # never expected: a rule changed the line count; whole text then
+    out: list[str] = []
+    last = 0
+    for (a, b), line in zip(spans, done, strict=True):
+        out.append(text[last:a])
+        out.append(line)
+        last = b
+    out.append(text[last:])
+    return "".join(out)
+
+
 def strip_markup(text: str) -> str:
     """Drop box glyphs, Markdown escapes, bold markers and asterisk rules, and trailing spaces."""
-    text = _BOXES.sub("", text)
-    text = _MD_ESCAPE.sub(r"\1", text)
-    text = _ASTERISKS.sub("", text)
-    return _TRAILING_WS.sub("", text)
+    if any(c in text for c in _BOX_CHARS):  # str's own search per glyph: faster than a regex scan
+        text = _BOXES.sub("", text)
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    if "**" in text:
+        text = _ASTERISKS.sub("", text)
+    if " \n" in text or "\u00a0\n" in text or text.endswith((" ", "\u00a0")):
+        # spaces at each line's end, line by line (a regex ``[ \u00a0]+$`` tries every space of the text)
+        text = "\n".join(line.rstrip(" \u00a0") for line in text.split("\n"))
+    return text
 
 
 def normalize(text: str) -> str:
