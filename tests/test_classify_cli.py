@@ -65,11 +65,11 @@ def test_classify_bad_line_names_it(run, tmp_path):
     result = run("classify", "--input", path)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("error: ") and "line 2" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {path}:2: ") and "Traceback" not in result.stderr  # file:line
     assert len(result.stderr.strip().splitlines()) == 1
     path.write_text('{"note": "x"}\n', encoding="utf-8")
     result = run("classify", "--input", path)
-    assert result.exit_code == 1 and "line 1" in result.stderr and '"text"' in result.stderr
+    assert result.exit_code == 1 and f"{path}:1: " in result.stderr and '"text"' in result.stderr
 
 
 def test_classify_usage_errors(run, tmp_path):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bma_nlp.classify.data import json_objects
 from bma_nlp.errors import InputError
 from bma_nlp.text import read_input
 
@@ -40,15 +41,9 @@ def read_notes(text: str | None, input_file: str | None, plain: bool, stdin: Tex
     if plain:
         return lines
     notes: list[str] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}: not valid JSON ({exc.msg}); use --plain for one note per line", where) from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise InputError(f'line {number}: expected a JSON object with a "text" string', where)
+    for place, obj in json_objects(lines, where, "; use --plain for one note per line"):
+        if not isinstance(obj.get("text"), str):
+            raise InputError('expected a JSON object with a "text" string', place)
         notes.append(obj["text"])
     return notes
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bma_nlp.errors import InputError
 
@@ -39,6 +41,23 @@ def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
+def json_objects(lines: list[str], source: str, hint: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, object)`` for each non-blank line of a JSON-lines text (``where`` is
+    ``source:line``); a line that is not a JSON object raises ``InputError`` saying so there
+    (``hint`` is added to the message)."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg}){hint}", where) from None
+        if not isinstance(obj, dict):
+            raise InputError(f"expected a JSON object{hint}", where)
+        yield where, obj
+
+
 def load_examples(path: str | Path, split: str | None = None) -> list[Example]:
     """Read ``{"text", "label", "split", "source"}`` lines; ``split`` keeps only that split.
 
@@ -54,16 +73,7 @@ def load_examples(path: str | Path, split: str | None = None) -> list[Example]:
     except UnicodeDecodeError as exc:
         raise InputError(f"cannot read training data ({exc})", str(path)) from None
     examples: list[Example] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg})", where) from None
-        if not isinstance(obj, dict):
-            raise InputError("expected a JSON object", where)
+    for where, obj in json_objects(lines, str(path)):
         text, label = obj.get("text"), obj.get("label")
         if not isinstance(text, str):
             raise InputError('missing "text" string', where)
@@ -103,18 +113,7 @@ def _read_jsonl(path: Path) -> list[dict]:
         raise InputError("file not found", str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read ({exc})", str(path)) from None
-    rows = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg})", f"{path}:{number}") from None
-        if not isinstance(obj, dict):
-            raise InputError("expected a JSON object", f"{path}:{number}")
-        rows.append(obj)
-    return rows
+    return [obj for _, obj in json_objects(lines, str(path))]
 
 
 def load_real(
