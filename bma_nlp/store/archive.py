@@ -480,10 +480,8 @@ class Archive:
         more than one chunk of files (one process then builds the tokeniser dictionaries, the
         lexicon and the model first, as the workers' forkserver does)."""
         from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
 
-        from bma_nlp.store.work import PRELOAD_ENV, init_worker, process_files
+        from bma_nlp.store.work import PRELOAD_ENV, process_files
 
         chunks = _chunks(tasks, CHUNK_FILES)
         if jobs <= 1:
@@ -496,9 +494,8 @@ class Archive:
                 yield from _zip_results(chunk, process_files([t.path for t in chunk if not t.skip], *args))
             return
         os.environ[PRELOAD_ENV] = ",".join(step for step, on in zip(("parse", "repair", "classify"), (True, *args[1:3]), strict=True) if on)
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
         window: deque[tuple[list[_Task], Future[list[FileResult]]]] = deque()
-        try:
+        with self._worker_pool(jobs, "files stored") as pool:
             for chunk in chunks:
                 window.append((chunk, _submit(pool, process_files, [t.path for t in chunk if not t.skip], *args)))
                 while len(window) > 2 * jobs:
@@ -511,13 +508,6 @@ class Archive:
                 if not fut.done():
                     yield None, None
                 yield from _zip_results(done, fut.result())
-        except BrokenProcessPool:
-            raise ArchiveError("a worker process died (out of memory?); files stored before it are kept", self.path) from None
-        except BaseException:
-            _stop_workers(pool)  # interrupted, or the writer failed: the chunks in flight are not wanted
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
     def _store(self, task: _Task, res: FileResult, batch: _Batch) -> bool:
         """Write one file as one unit (a savepoint): its copies, and every report they belong
@@ -579,6 +569,28 @@ class Archive:
         ).lastrowid
         assert file_id is not None
         return int(file_id)
+
+    @contextmanager
+    def _worker_pool(self, jobs: int, kept: str) -> Iterator[Any]:
+        """A pool of ``jobs`` worker processes (forkserver, preloaded), shut down on leaving.
+        A worker that dies is one line (``kept``: what was written before it stays); on any
+        other exception (Ctrl-C, SIGTERM, the writer failing) the workers are stopped at once:
+        the chunks in flight are not wanted."""
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        from bma_nlp.store.work import init_worker
+
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
+        try:
+            yield pool
+        except BrokenProcessPool:
+            raise ArchiveError(f"a worker process died (out of memory?); {kept} before it are kept", self.path) from None
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     @contextmanager
     def _unit(self, batch: _Batch, doing: str) -> Iterator[None]:
@@ -924,10 +936,8 @@ class Archive:
         reports, in order; with jobs > 1 the deriving runs in worker processes, a few chunks ahead.
         Records are None when deriving the chunk failed (the caller retries report by report)."""
         from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
 
-        from bma_nlp.store.work import PRELOAD_ENV, derive_stored, init_worker
+        from bma_nlp.store.work import PRELOAD_ENV, derive_stored
 
         chunks = (todo[k : k + size] for k in range(0, len(todo), size))
         if jobs <= 1:
@@ -945,9 +955,8 @@ class Archive:
                     yield keys, stored, None, 0.0
             return
         os.environ[PRELOAD_ENV] = ",".join(step for step, on in zip(("repair", "classify"), steps, strict=True) if on)
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=init_worker)
         window: deque[tuple[list[str], list[StoredCopy], Future[tuple[list[IndexedReport], float]]]] = deque()
-        try:
+        with self._worker_pool(jobs, "reports re-derived") as pool:
             for keys in chunks:
                 stored = self._read(functools.partial(self._stored_copies, keys))
                 window.append((keys, stored, _submit(pool, derive_stored, stored, *steps, evidence=self._evidence)))
@@ -955,13 +964,6 @@ class Archive:
                     yield _settled(*window.popleft())
             while window:
                 yield _settled(*window.popleft())
-        except BrokenProcessPool:
-            raise ArchiveError("a worker process died (out of memory?); reports re-derived before it are kept", self.path) from None
-        except BaseException:
-            _stop_workers(pool)  # interrupted, or the writer failed: the chunks in flight are not wanted
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
     def _reprocess_one(self, key: str, stored: list[StoredCopy], items: list[IndexedReport], steps: tuple[bool, bool], batch: _Batch) -> None:
         with self._unit(batch, f"reprocessing {key}"):
