@@ -89,18 +89,23 @@ def vote_lines(lines: list[str]) -> dict[int, tuple[str, list[Repair]]]:
                 chosen.append((i1, i2, theirs, votes))
         if not chosen:
             continue
-        chosen.sort()
-        pieces, changes, last = [], [], 0
-        for i1, i2, theirs, votes in chosen:
-            s, e = starts[i1], starts[i2 - 1] + len(toks[i2 - 1])
-            if s < last:
-                continue
-            pieces.append(line[last:s] + theirs)
-            changes.append(Repair(s, e, line[s:e], theirs, f"copies vote: {votes} of {len(peers) + 1} copies read it so", float(votes)))
-            last = e
-        pieces.append(line[last:])
-        out[i] = ("".join(pieces), changes)
+        out[i] = _apply_votes(line, toks, starts, sorted(chosen), len(peers) + 1)
     return out
+
+
+def _apply_votes(text: str, toks: list[str], starts: list[int], chosen: list[tuple[int, int, str, int]], copies: int) -> tuple[str, list[Repair]]:
+    """``text`` with each chosen stretch of its tokens ``[i1:i2]`` replaced by the copies'
+    reading (in order; one overlapping an earlier replacement is skipped), and the changes."""
+    pieces, changes, last = [], [], 0
+    for i1, i2, theirs, votes in chosen:
+        s, e = starts[i1], starts[i2 - 1] + len(toks[i2 - 1])
+        if s < last:
+            continue
+        pieces.append(text[last:s] + theirs)
+        changes.append(Repair(s, e, text[s:e], theirs, f"copies vote: {votes} of {copies} copies read it so", float(votes)))
+        last = e
+    pieces.append(text[last:])
+    return "".join(pieces), changes
 
 
 def _medoid(readings: list[str]) -> int:
@@ -164,16 +169,8 @@ def vote_readings(readings: list[str]) -> tuple[str, str, list[Repair], list[str
         elif keep < 2 or votes == keep:
             # no reading has a majority of the copies: left open (lexical repair may decide)
             disagreements.append(" / ".join(dict.fromkeys([mine, *sorted(votes_here)])))
-    pieces, changes, last = [], [], 0
-    for i1, i2, theirs, votes in chosen:
-        s, e = starts[i1], starts[i2 - 1] + len(toks[i2 - 1])
-        if s < last:
-            continue
-        pieces.append(pivot[last:s] + theirs)
-        changes.append(Repair(s, e, pivot[s:e], theirs, f"copies vote: {votes} of {len(present)} copies read it so", float(votes)))
-        last = e
-    pieces.append(pivot[last:])
-    return pivot, "".join(pieces), changes, disagreements
+    voted, changes = _apply_votes(pivot, toks, starts, chosen, len(present))
+    return pivot, voted, changes, disagreements
 
 
 def vote_field(report: Report, readings: list[str], where: str, installment: int | None = None) -> tuple[str, str]:
