@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "e37d9edf6f1dde467a3fd48802ecae395cd9b2758a9fd481833c323d4024346f"
+MODEL_SHA256 = "1fc5708d256318974b1abafaa11c724a179256730da9d91a500071e1dec06588"
