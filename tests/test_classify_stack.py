@@ -53,3 +53,21 @@ def test_gate_per_clause_label():
     assert np.argmax(one, axis=1).tolist() == [0, 0]
     per = gated(base, rules, tab, [0.6, 0.6, 0.6, 0.9])
     assert np.argmax(per, axis=1).tolist() == [0, 3]  # the note the clause reading calls none keeps none
+
+
+def test_weighted_table_and_gates():
+    """Notes can count less in the real side's table and gate search (``scripts/cv_fresh_gates.py``
+    weighs the notes the clause reading was written against): weight 1 is the plain count,
+    weight 0 leaves a note out."""
+    from bma_nlp.classify.gating import table
+    from bma_nlp.classify.stack import _best_gates
+
+    rules = np.array([1, 1, 1, 3])
+    gold = np.array([1, 1, 3, 3])
+    assert np.allclose(table(rules, gold, np.ones(4)), table(rules, gold))
+    assert np.allclose(table(rules, gold, np.array([1.0, 0.0, 1.0, 1.0])), table(rules[[0, 2, 3]], gold[[0, 2, 3]]))
+    base = np.array([[0.1, 0.8, 0.05, 0.05], [0.1, 0.6, 0.1, 0.2], [0.1, 0.55, 0.05, 0.3], [0.2, 0.5, 0.1, 0.2]])
+    tab = table(rules, gold)
+    assert _best_gates(base, rules, gold, tab, np.ones(4)) == _best_gates(base, rules, gold, tab)
+    kept = [0, 1, 3]
+    assert _best_gates(base, rules, gold, tab, np.array([1.0, 1.0, 0.0, 1.0])) == _best_gates(base[kept], rules[kept], gold[kept], tab)

@@ -12,7 +12,9 @@ Inputs (all copied verbatim, nothing invented or paraphrased):
 
 ``source_page`` groups the notes of one page: BMA's ``mykpi.php?pid=...`` pages are served
 under several host names (monitor., dp., dp1., dp2., policy.) so the page key drops the host;
-every other page is keyed by its URL. Evaluation splits by ``source_page``.
+every other page is keyed by its URL. Evaluation splits by ``source_page``. ``batch`` says where
+a note came from (``shared`` or the ``real_raw`` file's name): which notes existed when a piece of
+the classifier was written (``scripts/cv_fresh_gates.py``).
 
     python training_data/build_real_notes.py           # rewrite real_notes.jsonl
     python training_data/build_real_notes.py --check   # verify it is up to date
@@ -55,7 +57,7 @@ def raw_blocks() -> list[dict]:
         for url, flags, lines in blocks:
             text = clean("\n".join(lines))
             if text:
-                out.append({"text": text, "source_url": url, "kind": "+".join(sorted(flags)) or "note"})
+                out.append({"text": text, "source_url": url, "kind": "+".join(sorted(flags)) or "note", "batch": path.stem})
     return out
 
 
@@ -64,7 +66,7 @@ def build() -> list[dict]:
     if SHARED.is_file():
         for line in SHARED.read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
-            rows.append({"text": clean(d["text"]), "source_url": d["url"], "kind": "truncated" if d.get("truncated") else "note"})
+            rows.append({"text": clean(d["text"]), "source_url": d["url"], "kind": "truncated" if d.get("truncated") else "note", "batch": "shared"})
     rows += raw_blocks()
     seen, notes = set(), []
     for r in rows:
@@ -78,6 +80,7 @@ def build() -> list[dict]:
                 "source_url": r["source_url"],
                 "source_page": page_key(r["source_url"]),
                 "kind": r["kind"],
+                "batch": r["batch"],
             }
         )
     return notes

@@ -37,11 +37,12 @@ def rule_labels(texts: Sequence[str]) -> np.ndarray:
     return np.array([int(np.argmax(reading(t)[0])) for t in texts], dtype=int)
 
 
-def table(rules: np.ndarray, gold: np.ndarray) -> np.ndarray:
-    """P(gold label | clause label), +1 smoothing."""
+def table(rules: np.ndarray, gold: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """P(gold label | clause label), +1 smoothing; ``weights``: how much each note counts (1 each)."""
     out = np.ones((len(LABELS), len(LABELS)))
-    for r, g in zip(rules, gold, strict=True):
-        out[r, g] += 1
+    counts = np.ones(len(rules)) if weights is None else np.asarray(weights, dtype=float)
+    for r, g, w in zip(rules, gold, counts, strict=True):
+        out[r, g] += w
     return np.asarray(out / out.sum(axis=1, keepdims=True))
 
 
