@@ -38,6 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
 from bma_nlp.text.normalize import normalize
@@ -121,7 +122,6 @@ CUES: list[tuple[str, str, bool, str]] = [
 ]  # fmt: skip
 
 
-
 def _required(pattern: str) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains (None: no such set known).
 
@@ -131,8 +131,9 @@ def _required(pattern: str) -> tuple[str, ...] | None:
     match it (nor its blanked copy: blanking only turns characters into ``_``, never into
     one of these strings), so ``_mentions`` skips its search. A speed device: same mentions."""
     try:
-        from re import _constants as sc, _parser as sp  # type: ignore[attr-defined]
-    except ImportError:  # Python < 3.11
+        from re import _constants as sc  # type: ignore[attr-defined]
+        from re import _parser as sp  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
         import sre_constants as sc  # type: ignore[no-redef]
         import sre_parse as sp  # type: ignore[no-redef]
 
@@ -140,12 +141,12 @@ def _required(pattern: str) -> tuple[str, ...] | None:
         # the most selective: longest shortest string, then fewest strings
         return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
 
-    def node(op: object, av: object) -> tuple[str, ...] | None:
+    def node(op: object, av: Any) -> tuple[str, ...] | None:
         if op is sc.LITERAL:
-            return (chr(av),)  # type: ignore[arg-type]
+            return (chr(av),)
         if op is sc.IN:
             chars: list[str] = []
-            for kind, value in av:  # type: ignore[attr-defined]
+            for kind, value in av:
                 if kind is sc.LITERAL:
                     chars.append(chr(value))
                 elif kind is sc.RANGE and value[1] - value[0] < 32:
@@ -154,24 +155,24 @@ def _required(pattern: str) -> tuple[str, ...] | None:
                     return None  # a negated or wide class
             return tuple(chars)
         if op is sc.SUBPATTERN:
-            return seq(av[-1])  # type: ignore[index]
+            return seq(av[-1])
         if op is sc.BRANCH:
             out: list[str] = []
-            for branch in av[1]:  # type: ignore[index]
+            for branch in av[1]:
                 need = seq(branch)
                 if need is None:
                     return None
                 out.extend(need)
             return tuple(dict.fromkeys(out))
         if op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
-            low, _high, item = av  # type: ignore[misc]
+            low, _high, item = av
             return seq(item) if low >= 1 else None
         return None  # lookarounds, anchors and anything else: no requirement
 
-    def seq(items: object) -> tuple[str, ...] | None:
+    def seq(items: Any) -> tuple[str, ...] | None:
         options: list[tuple[str, ...]] = []
         run = ""
-        for op, av in items:  # type: ignore[attr-defined]
+        for op, av in items:
             if op is sc.LITERAL:
                 run += chr(av)
                 continue
@@ -370,7 +371,7 @@ def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], 
     work = squeezed
     hits: list[tuple[int, int, str, str, bool]] = []
     for (name, stage, strong, pattern), needs in zip(_COMPILED, _NEEDS, strict=True):
-        if needs is not None and not any(need in squeezed for need in needs):
+        if needs is not None and not any(map(squeezed.__contains__, needs)):
             continue  # none of the strings every match contains: the cue cannot match
         spans = [m.span() for m in pattern.finditer(work)]
         if spans:  # blank the words found, so a later, broader cue does not count them again
