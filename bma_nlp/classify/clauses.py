@@ -122,14 +122,15 @@ CUES: list[tuple[str, str, bool, str]] = [
 ]  # fmt: skip
 
 
-def _required(pattern: str) -> tuple[str, ...] | None:
+def required_strings(pattern: str) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains (None: no such set known).
 
     Read from the parsed expression: a run of literal characters, a small character class, a
     repeat of at least once, alternatives (one requirement per branch); lookarounds and anchors
     match no characters and add none. A cue whose strings are all absent from a clause cannot
-    match it (nor its blanked copy: blanking only turns characters into ``_``, never into
-    one of these strings), so ``_mentions`` skips its search. A speed device: same mentions."""
+    match it (nor its blanked copy: blanking only turns characters into ``_``, and a string
+    holding ``_`` is never required), so ``_mentions`` and ``rules.cue_hits`` skip its search.
+    A speed device: the same matches."""
     try:
         from re import _constants as sc  # type: ignore[attr-defined]
         from re import _parser as sp  # type: ignore[attr-defined]
@@ -186,11 +187,15 @@ def _required(pattern: str) -> tuple[str, ...] | None:
             options.append((run,))
         return best(options)
 
-    return seq(sp.parse(pattern))
+    parsed = sp.parse(pattern)
+    if parsed.state.flags & (sc.SRE_FLAG_IGNORECASE | sc.SRE_FLAG_VERBOSE):
+        return None  # literals would not be read as written
+    need = seq(parsed)
+    return None if need is None or any("_" in n or not n for n in need) else need
 
 
 _COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
-_NEEDS = [_required(pattern) for *_, pattern in CUES]
+_NEEDS = [required_strings(pattern) for *_, pattern in CUES]
 CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
