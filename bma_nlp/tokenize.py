@@ -195,6 +195,31 @@ def warm_up(engine: str = "newmm", units: tuple[bool, ...] = (True, False)) -> N
             _trie(compounds)
 
 
+@lru_cache(maxsize=2)
+def _spaced_neighbours(compounds: bool) -> frozenset[tuple[str, str]]:
+    """(character before, character after) of each space inside a dictionary word (ตรง ๆ)."""
+    return frozenset((w[i - 1], w[i + 1]) for w in _dictionary(compounds) for i, ch in enumerate(w) if ch == " " and 0 < i < len(w) - 1)
+
+
+def pieces(text: str, compounds: bool = True) -> list[str]:
+    """``text`` cut after single spaces that no dictionary word spans, each piece keeping its
+    space: newmm tokenises the pieces one by one into the same words as the whole text (no
+    word crosses such a space; the space is a character cluster and a non-Thai token of its
+    own, so the search starts afresh after it; the piece keeps the space its last character
+    cluster looks ahead at). Lets a caller remember tokens per piece: notes share phrases."""
+    spaced = _spaced_neighbours(compounds)
+    out, start, end = [], 0, len(text) - 1
+    i = text.find(" ", 1)
+    while 0 < i < end:
+        before, after = text[i - 1], text[i + 1]
+        if not before.isspace() and not after.isspace() and (before, after) not in spaced:
+            out.append(text[start : i + 1])
+            start = i + 1
+        i = text.find(" ", i + 1)
+    out.append(text[start:])
+    return out
+
+
 def _pythainlp_newmm(text: str, custom_dict: Any, keep_whitespace: bool) -> list[str]:
     from pythainlp.tokenize import word_tokenize as pythainlp_tokenize
 
