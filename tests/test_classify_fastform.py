@@ -144,3 +144,20 @@ def test_tokenising_by_pieces_gives_the_same_words():
     assert cut > 1000
     assert "ตรง ๆ" in word_tokenize("ทำตรง ๆ")
     assert all(not p.endswith("ตรง ") for p in pieces("ทำตรง ๆ"))
+
+
+def test_word_set_answers_prefixes_as_the_trie():
+    """``tokenize.WordSet`` (newmm's dictionary here) lists the words at a position exactly as
+    PyThaiNLP's ``Trie`` does, so newmm's words are the same."""
+    from pythainlp.util import Trie
+
+    from bma_nlp.tokenize import WordSet, _pythainlp_newmm, dictionary
+
+    words = ["สวัส", "สวัสดี", " ดี ", "ดี", "ครับ", "ตรง ๆ", ""]
+    trie, ours = Trie(words), WordSet(words)
+    for text in ("สวัสดีครับ", "ดีครับ", "ตรง ๆ ดี", "x", ""):
+        for start in range(len(text) + 1):
+            assert ours.prefixes(text, start) == trie.prefixes(text, start)
+    whole_trie, whole = Trie(dictionary(True)), WordSet(dictionary(True))
+    for text in ("สำนักการโยธาดำเนินการก่อสร้างแล้วเสร็จ ตรง ๆ", "อยู่ระหว่างจัดทำราคากลาง e-bidding 100%"):
+        assert _pythainlp_newmm(text, whole, False) == _pythainlp_newmm(text, whole_trie, False)
