@@ -9,7 +9,7 @@ finer split, which search indexes too so that a part of a compound still matches
 ``nlpo3`` package), 3-4x faster; OCR repair and the search index use it when installed. The
 classifier keeps ``newmm``, which the shipped model was trained with.
 
-Start-up: building the whole dictionary costs 0.5-0.8 s (PyThaiNLP's trie, or nlpo3's), more
+Start-up: building the whole dictionary costs tenths of a second (newmm's `WordSet`, or nlpo3's), more
 than a search takes. newmm only ever looks up dictionary words that occur in the text, so the
 first texts of a process (a search query, the notes of one report) are tokenised with a
 dictionary of just the words they contain: the same tokens, in milliseconds. The dictionary's
@@ -23,7 +23,7 @@ import importlib.util
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -84,11 +84,39 @@ def _dictionary(compounds: bool) -> frozenset[str]:
     return thai_words() | domain_words() if compounds else thai_words()
 
 
+class WordSet:
+    """A dictionary for PyThaiNLP's newmm, answering ``prefixes`` exactly as its ``Trie`` does
+    (the words starting at a position, shortest first) from two sets: the words (stripped, as
+    ``Trie.add`` strips them) and every prefix of a word, where the walk stops. Built 4x faster
+    than the ``Trie`` (0.12 s instead of 0.45 s for the whole dictionary, once per process) and
+    no slower to look up."""
+
+    __slots__ = ("_stems", "_words")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = frozenset(w.strip() for w in words) - {""}
+        self._stems = frozenset(w[:k] for w in self._words for k in range(1, len(w) + 1))
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        found, stems, words = [], self._stems, self._words
+        for end in range(start + 1, len(text) + 1):
+            piece = text[start:end]
+            if piece not in stems:
+                break
+            if piece in words:
+                found.append(piece)
+        return found
+
+
 @lru_cache(maxsize=2)
 def _trie(compounds: bool) -> Any:
-    from pythainlp.util import Trie
-
-    return Trie(_dictionary(compounds))
+    return WordSet(_dictionary(compounds))
 
 
 def _nlpo3_load(words: list[str], prefix: str, keep: bool = True) -> str | None:
@@ -195,6 +223,31 @@ def warm_up(engine: str = "newmm", units: tuple[bool, ...] = (True, False)) -> N
             _trie(compounds)
 
 
+@lru_cache(maxsize=2)
+def _spaced_neighbours(compounds: bool) -> frozenset[tuple[str, str]]:
+    """(character before, character after) of each space inside a dictionary word (ตรง ๆ)."""
+    return frozenset((w[i - 1], w[i + 1]) for w in _dictionary(compounds) for i, ch in enumerate(w) if ch == " " and 0 < i < len(w) - 1)
+
+
+def pieces(text: str, compounds: bool = True) -> list[str]:
+    """``text`` cut after single spaces that no dictionary word spans, each piece keeping its
+    space: newmm tokenises the pieces one by one into the same words as the whole text (no
+    word crosses such a space; the space is a character cluster and a non-Thai token of its
+    own, so the search starts afresh after it; the piece keeps the space its last character
+    cluster looks ahead at). Lets a caller remember tokens per piece: notes share phrases."""
+    spaced = _spaced_neighbours(compounds)
+    out, start, end = [], 0, len(text) - 1
+    i = text.find(" ", 1)
+    while 0 < i < end:
+        before, after = text[i - 1], text[i + 1]
+        if not before.isspace() and not after.isspace() and (before, after) not in spaced:
+            out.append(text[start : i + 1])
+            start = i + 1
+        i = text.find(" ", i + 1)
+    out.append(text[start:])
+    return out
+
+
 def _pythainlp_newmm(text: str, custom_dict: Any, keep_whitespace: bool) -> list[str]:
     from pythainlp.tokenize import word_tokenize as pythainlp_tokenize
 
@@ -219,9 +272,7 @@ def word_tokenize(text: str, engine: str = "newmm", compounds: bool = True, keep
             tokens = list(_nlpo3_segment(text, name))
             return tokens if keep_whitespace else [t for t in tokens if t.strip()]
     if small is not None:
-        from pythainlp.util import Trie
-
-        tokens = _pythainlp_newmm(text, Trie(small), keep_whitespace)
+        tokens = _pythainlp_newmm(text, WordSet(small), keep_whitespace)
     else:
         tokens = _pythainlp_newmm(text, _trie(compounds), keep_whitespace)
     return tokens if keep_whitespace else [t for t in tokens if t.strip()]

@@ -98,3 +98,52 @@ def test_evidence_keeps_numbers():
 
 def test_clause_vector_is_fixed_length():
     assert len(clause_vector("")) == len(clause_vector("1. ก่อสร้างแล้วเสร็จ 2. ตรวจรับงานแล้ว"))
+
+
+def _labelled_notes() -> list[str]:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "training_data"
+    notes = []
+    for name in ("notes.jsonl", "real_notes.jsonl", "unseen.jsonl", "external.jsonl"):
+        notes += [json.loads(line)["text"] for line in (root / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return notes
+
+
+def test_required_strings_are_in_every_match():
+    """The strings ``required_strings`` reads from a cue are in each of its matches (so a clause
+    without any of them is skipped without changing what is found)."""
+    from bma_nlp.classify import clauses, rules
+    from bma_nlp.classify.clauses import required_strings
+    from bma_nlp.classify.features import prepare
+
+    assert required_strings(r"ab(?:c|de)+") == ("ab",)
+    assert required_strings(r"x(?:cd|ef)+") == ("cd", "ef")
+    assert required_strings(r"(?:ขอ)?x?") is None
+    assert required_strings(r"(?i)abc") is None
+    patterns = [p for *_, p in clauses._COMPILED] + [p for *_, p in rules._COMPILED]
+    needs = clauses._NEEDS + rules._NEEDS
+    checked = 0
+    for note in _labelled_notes():
+        squeezed = "".join(prepare(note).split())
+        for pattern, need in zip(patterns, needs, strict=True):
+            for m in pattern.finditer(squeezed):
+                checked += 1
+                assert need is None or any(n in m.group(0) for n in need), (pattern.pattern[:40], m.group(0))
+    assert checked > 1000
+
+
+def test_mentions_same_without_the_shortcuts(monkeypatch):
+    """The cue prefilter and the per-clause memo are speed devices: every labelled note reads
+    the same with them switched off."""
+    from bma_nlp.classify import clauses
+    from bma_nlp.classify.features import prepare
+
+    notes = _labelled_notes()
+    fast = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]
+    monkeypatch.setattr(clauses, "_NEEDS", [None] * len(clauses._NEEDS))
+    monkeypatch.setattr(clauses, "_CLAUSES", {})
+    monkeypatch.setattr(clauses, "_CLAUSE_CACHE_LIMIT", 0)
+    slow = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]
+    assert fast == slow

@@ -117,3 +117,47 @@ def test_classify_with_a_warm_cache_imports_no_scikit_learn(tmp_path):
     assert cold[0] == warm[0] and '"procurement"' in warm[0]  # same answer
     assert "sklearn" in cold[1].split() and warm[1] == "-"
     assert Path(tmp_path / "cache").is_dir()
+
+
+def test_tokenising_by_pieces_gives_the_same_words():
+    """``tokenize.pieces``: newmm over the pieces gives the words of the whole text (what lets
+    the classifier remember tokens per piece), on every labelled note as the model reads it
+    and as written; a space inside a dictionary word (ตรง ๆ) is not a cut."""
+    import json
+    from pathlib import Path
+
+    from bma_nlp.classify.features import prepare, tokenize_cached
+    from bma_nlp.tokenize import pieces, word_tokenize
+
+    root = Path(__file__).resolve().parents[1] / "training_data"
+    notes = []
+    for name in ("notes.jsonl", "real_notes.jsonl", "unseen.jsonl", "external.jsonl"):
+        notes += [json.loads(line)["text"] for line in (root / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    cut = 0
+    for note in notes:
+        for text in (prepare(note), note):
+            parts = pieces(text)
+            assert "".join(parts) == text
+            cut += len(parts) - 1
+            assert [w for p in parts for w in word_tokenize(p)] == word_tokenize(text)
+        assert tokenize_cached(prepare(note)) == word_tokenize(prepare(note))
+    assert cut > 1000
+    assert "ตรง ๆ" in word_tokenize("ทำตรง ๆ")
+    assert all(not p.endswith("ตรง ") for p in pieces("ทำตรง ๆ"))
+
+
+def test_word_set_answers_prefixes_as_the_trie():
+    """``tokenize.WordSet`` (newmm's dictionary here) lists the words at a position exactly as
+    PyThaiNLP's ``Trie`` does, so newmm's words are the same."""
+    from pythainlp.util import Trie
+
+    from bma_nlp.tokenize import WordSet, _pythainlp_newmm, dictionary
+
+    words = ["สวัส", "สวัสดี", " ดี ", "ดี", "ครับ", "ตรง ๆ", ""]
+    trie, ours = Trie(words), WordSet(words)
+    for text in ("สวัสดีครับ", "ดีครับ", "ตรง ๆ ดี", "x", ""):
+        for start in range(len(text) + 1):
+            assert ours.prefixes(text, start) == trie.prefixes(text, start)
+    whole_trie, whole = Trie(dictionary(True)), WordSet(dictionary(True))
+    for text in ("สำนักการโยธาดำเนินการก่อสร้างแล้วเสร็จ ตรง ๆ", "อยู่ระหว่างจัดทำราคากลาง e-bidding 100%"):
+        assert _pythainlp_newmm(text, whole, False) == _pythainlp_newmm(text, whole_trie, False)

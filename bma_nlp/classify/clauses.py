@@ -38,6 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
 from bma_nlp.text.normalize import normalize
@@ -120,7 +121,81 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|(?:(?<=ระหว่าง)|(?<=กำลัง)|(?<=เริ่ม)|(?<=ได้)|(?<=แล้ว))(?:จัด)?สร้าง(?!ความ|การ|สรรค์|เสริม|ขวัญ|จิต|ภาพ|เครือข่าย|แรง)"),
 ]  # fmt: skip
 
+
+def required_strings(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains (None: no such set known).
+
+    Read from the parsed expression: a run of literal characters, a small character class, a
+    repeat of at least once, alternatives (one requirement per branch); lookarounds and anchors
+    match no characters and add none. A cue whose strings are all absent from a clause cannot
+    match it (nor its blanked copy: blanking only turns characters into ``_``, and a string
+    holding ``_`` is never required), so ``_mentions`` and ``rules.cue_hits`` skip its search.
+    A speed device: the same matches."""
+    try:
+        from re import _constants as sc  # type: ignore[attr-defined]
+        from re import _parser as sp  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as sc  # type: ignore[no-redef]
+        import sre_parse as sp  # type: ignore[no-redef]
+
+    def best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+        # the most selective: longest shortest string, then fewest strings
+        return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+    def node(op: object, av: Any) -> tuple[str, ...] | None:
+        if op is sc.LITERAL:
+            return (chr(av),)
+        if op is sc.IN:
+            chars: list[str] = []
+            for kind, value in av:
+                if kind is sc.LITERAL:
+                    chars.append(chr(value))
+                elif kind is sc.RANGE and value[1] - value[0] < 32:
+                    chars.extend(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None  # a negated or wide class
+            return tuple(chars)
+        if op is sc.SUBPATTERN:
+            return seq(av[-1])
+        if op is sc.BRANCH:
+            out: list[str] = []
+            for branch in av[1]:
+                need = seq(branch)
+                if need is None:
+                    return None
+                out.extend(need)
+            return tuple(dict.fromkeys(out))
+        if op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
+            low, _high, item = av
+            return seq(item) if low >= 1 else None
+        return None  # lookarounds, anchors and anything else: no requirement
+
+    def seq(items: Any) -> tuple[str, ...] | None:
+        options: list[tuple[str, ...]] = []
+        run = ""
+        for op, av in items:
+            if op is sc.LITERAL:
+                run += chr(av)
+                continue
+            if run:
+                options.append((run,))
+                run = ""
+            need = node(op, av)
+            if need is not None:
+                options.append(need)
+        if run:
+            options.append((run,))
+        return best(options)
+
+    parsed = sp.parse(pattern)
+    if parsed.state.flags & (sc.SRE_FLAG_IGNORECASE | sc.SRE_FLAG_VERBOSE):
+        return None  # literals would not be read as written
+    need = seq(parsed)
+    return None if need is None or any("_" in n or not n for n in need) else need
+
+
 _COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
+_NEEDS = [required_strings(pattern) for *_, pattern in CUES]
 CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
@@ -212,11 +287,6 @@ def split_clauses(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _squeeze(clause: str) -> tuple[str, list[int]]:
-    keep = [i for i, ch in enumerate(clause) if not _SPACE.match(ch)]
-    return "".join(clause[i] for i in keep), keep
-
-
 def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tuple[str, int]:
     """Status of the mention at ``squeezed[start:end]`` and where its marker starts."""
     before = squeezed[max(0, start - _WINDOW) : start]
@@ -280,24 +350,54 @@ def _mentions(text: str, prepared: bool) -> list[Mention]:
     base = text if prepared else base_text(text)
     found: list[Mention] = []
     for index, clause in enumerate(split_clauses(base)):
-        squeezed, keep = _squeeze(clause)
-        work = squeezed
-        hits: list[tuple[int, int, str, str, bool]] = []
-        for name, stage, strong, pattern in _COMPILED:
-            spans = [m.span() for m in pattern.finditer(work)]
-            if spans:  # blank the words found, so a later, broader cue does not count them again
-                hits.extend((a, b, name, stage, strong) for a, b in spans)
-                pieces, last = [], 0
-                for a, b in spans:
-                    pieces += [work[last:a], "_" * (b - a)]
-                    last = b
-                work = "".join(pieces) + work[last:]
-        for start, end, name, stage, strong in sorted(hits):
-            status, from_ = _status(squeezed, start, end, name, strong)
-            status, stage = _adjust(squeezed, start, end, name, stage, status, [m for m in found if m.clause == index])
-            words = clause[keep[from_] : keep[end - 1] + 1]
-            found.append(Mention(name, stage, status, words, index, start))
+        found += [Mention(cue, stage, status, words, index, position) for cue, stage, status, words, position in _read_clause(clause)]
     return _downgrade(_carry(found))
+
+
+# The mentions of one clause depend on that clause only (``_adjust`` weighs the earlier mentions
+# of the same clause): remembered per clause text, since items repeat across notes and
+# installments (a report's later installment repeats the earlier items and adds one).
+_CLAUSES: dict[str, tuple[tuple[str, str, str, str, int], ...]] = {}
+_CLAUSE_CACHE_LIMIT = 50_000
+
+
+def _read_clause(clause: str) -> tuple[tuple[str, str, str, str, int], ...]:
+    hit = _CLAUSES.get(clause)
+    if hit is None:
+        hit = _read_clause_uncached(clause)
+        if len(_CLAUSES) < _CLAUSE_CACHE_LIMIT:
+            _CLAUSES[clause] = hit
+    return hit
+
+
+def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], ...]:
+    """(cue, stage, status, words, position) of each mention in ``clause``, in reading order."""
+    squeezed = _SPACE.sub("", clause)
+    work = squeezed
+    hits: list[tuple[int, int, str, str, bool]] = []
+    for (name, stage, strong, pattern), needs in zip(_COMPILED, _NEEDS, strict=True):
+        if needs is not None and not any(map(squeezed.__contains__, needs)):
+            continue  # none of the strings every match contains: the cue cannot match
+        spans = [m.span() for m in pattern.finditer(work)]
+        if spans:  # blank the words found, so a later, broader cue does not count them again
+            hits.extend((a, b, name, stage, strong) for a, b in spans)
+            pieces, last = [], 0
+            for a, b in spans:
+                pieces += [work[last:a], "_" * (b - a)]
+                last = b
+            work = "".join(pieces) + work[last:]
+    if not hits:
+        return ()
+    keep = [i for i, ch in enumerate(clause) if not ch.isspace()] if len(squeezed) != len(clause) else range(len(clause))
+    out: list[tuple[str, str, str, str, int]] = []
+    earlier: list[Mention] = []
+    for start, end, name, stage, strong in sorted(hits):
+        status, from_ = _status(squeezed, start, end, name, strong)
+        status, stage = _adjust(squeezed, start, end, name, stage, status, earlier)
+        words = clause[keep[from_] : keep[end - 1] + 1]
+        out.append((name, stage, status, words, start))
+        earlier.append(Mention(name, stage, status, words, 0, start))
+    return tuple(out)
 
 
 def _carry(found: list[Mention]) -> list[Mention]:

@@ -80,16 +80,29 @@ def prepare_all(texts: Iterable[str]) -> list[str]:
 
 _TOKENS: dict[str, tuple[str, ...]] = {}
 _TOKEN_CACHE_LIMIT = 100_000
+_PIECES: dict[str, tuple[str, ...]] = {}
+_PIECE_CACHE_LIMIT = 200_000
 
 
 def tokenize_cached(text: str) -> list[str]:
     """``bma_nlp.tokenize.word_tokenize`` remembered per text (within one process): training
-    fits the same notes once per cross-validation fold, and tokenising is most of a fit."""
+    fits the same notes once per cross-validation fold, and tokenising is most of a fit. A new
+    text is tokenised piece by piece (``bma_nlp.tokenize.pieces``: the same words), each piece
+    remembered: notes repeat phrases (agency names, form wording, the items of earlier
+    installments)."""
     hit = _TOKENS.get(text)
     if hit is None:
-        from bma_nlp.tokenize import word_tokenize
+        from bma_nlp.tokenize import pieces, word_tokenize
 
-        hit = tuple(word_tokenize(text))
+        words: list[str] = []
+        for piece in pieces(text):
+            known = _PIECES.get(piece)
+            if known is None:
+                known = tuple(word_tokenize(piece))
+                if len(_PIECES) < _PIECE_CACHE_LIMIT:
+                    _PIECES[piece] = known
+            words += known
+        hit = tuple(words)
         if len(_TOKENS) < _TOKEN_CACHE_LIMIT:
             _TOKENS[text] = hit
     return list(hit)

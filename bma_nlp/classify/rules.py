@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterable
 
+from bma_nlp.classify.clauses import required_strings
 from bma_nlp.classify.features import prepare
 
 LABELS = ("approval", "procurement", "completed", "none")
@@ -91,6 +92,7 @@ GROUPS: list[tuple[str, str, float, str]] = [
 ]  # fmt: skip
 
 _COMPILED = [(name, stage, weight, re.compile(pattern)) for name, stage, weight, pattern in GROUPS]
+_NEEDS = [required_strings(pattern) for *_, pattern in GROUPS]
 GROUP_NAMES = [name for name, *_ in GROUPS]
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
 _SPACES = re.compile(r"\s+")
@@ -103,7 +105,10 @@ def cue_hits(text: str, prepared: bool = False) -> list[tuple[str, str, float, i
     """
     squeezed = _SPACES.sub("", text if prepared else prepare(text))
     hits: list[tuple[str, str, float, int]] = []
-    for name, stage, weight, pattern in _COMPILED:
+    original = squeezed
+    for (name, stage, weight, pattern), needs in zip(_COMPILED, _NEEDS, strict=True):
+        if needs is not None and not any(map(original.__contains__, needs)):
+            continue  # the group cannot match (``clauses.required_strings``)
         starts: list[int] = []
 
         def blank(match: re.Match[str], starts: list[int] = starts) -> str:
