@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
-from bma_nlp.parse.labels import VERDICT_ROLES, Label, classify_label, find_labels, load_labels
+from bma_nlp.parse.labels import INSTALLMENT_ROLES, VERDICT_ROLES, Label, classify_label, find_labels, load_labels, skeleton_text
 from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_ordinal, parse_percent
 
 _NUM = "[0-9๐-๙]"
@@ -36,7 +36,9 @@ _THAI = re.compile("[\u0e01-\u0e4e]")
 _DIGIT = re.compile("[0-9๐-๙]")
 _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
 # the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
-_VISIBLE_NO = re.compile(rf"^\s*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?(?:รายงาน)?ครั้งที่\s*(?P<n>{_NUM}+)?")
+# an item marker may stand before the heading: ``13.2``, ``3.``, ``(3)``, ``3)``
+_ITEM = rf"\(?{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*[.)]?\s+"
+_VISIBLE_NO = re.compile(rf"^\s*(?:{_ITEM})?(?:รายงาน)?ครั้งที่\s*(?:[:=]\s*)?(?P<n>{_NUM}+)?")
 _BRACKETED = re.compile(r"^[(\[]\s*")
 _BRACKETED_NO_DATE = re.compile(r"(?:ณ\s*)?(?:วันที่\s*)?[-–]\s*[)\]]")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
@@ -176,7 +178,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
 
 
 # an installment's heading at a line start (its section number before it, in numbered layouts)
-_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?รายงานครั้งที่\s*{_NUM}+")
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงานครั้งที่\s*{_NUM}+")
 
 
 def _last_heading(lead: str) -> int:
@@ -203,8 +205,66 @@ def _carry(inst: RawInstallment, text: str) -> None:
         inst.note = f"{inst.note} {note}".strip()
 
 
+_FIELD_ROLES = (*INSTALLMENT_ROLES, "verdict_label")
+_SIGN = re.compile(r"^(?P<label>[^=:]{2,45}?)\s+=\s*")  # ``วันที่รายงาน = X``: a system export's sign
+_LABEL_TAIL = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")  # ``ความก้าวหน้าของงานฯ (%)``, ``... (ครั้งที่ 1)``
+
+
+@lru_cache(maxsize=4096)
+def _field_label(text: str) -> Label | None:
+    """The installment field (or verdict) label ``text`` is, whole (a line going on past a
+    label is a note's, not a label)."""
+    text = text.strip(" \t:")
+    if not 2 < len(text) < 50 or _DIGIT.search(text):
+        return None
+    lab = classify_label(text, _FIELD_ROLES)
+    if lab is None or lab.role == "ordinal" or len(skeleton_text(text)) > len(lab.skeleton) + 1:
+        return None
+    return lab
+
+
+@lru_cache(maxsize=4096)
+def _as_printed(line: str) -> str:
+    """``label = value`` with the form's colon (the sign every later step reads)."""
+    m = _SIGN.match(line) if "=" in line and ":" not in line else None
+    if m is None or _field_label(_LABEL_TAIL.sub("", m.group("label"))) is None:
+        return line
+    return f"{m.group('label')} : {line[m.end():]}"
+
+
+def _label_alone(line: str) -> str | None:
+    """The label of a line holding an installment field's label alone (its value on the next
+    line), as the value's prefix: a bracket with the ordinal kept, a unit bracket (``(%)``) dropped."""
+    tail = _LABEL_TAIL.search(line)
+    head = line[: tail.start()] if tail else line
+    lab = _field_label(head)
+    if lab is None or lab.role == "report_no":
+        return None
+    keep = tail is not None and _DIGIT.search(tail.group("inner")) is not None
+    return (line.rstrip(" \t:") if keep else head.strip()) + " : "
+
+
+def _values_beside_labels(lines: list[str]) -> list[str]:
+    """Lines with each installment label that stands above its value joined to it
+    (``วันที่รายงาน`` / ``วันที่ 31 ...`` -> ``วันที่รายงาน : วันที่ 31 ...``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = _as_printed(lines[i])
+        if i + 1 < len(lines) and len(line) < 60 and ":" not in line and "=" not in line:
+            prefix = _label_alone(line.strip())
+            following = lines[i + 1].strip()
+            if prefix is not None and following and _label_alone(following) is None and not _VISIBLE_NO.match(following):
+                out.append(prefix + following)
+                i += 2
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def parse_installments(lines: list[str]) -> list[RawInstallment]:
-    text = "\n".join(lines)
+    text = "\n".join(_values_beside_labels(lines))
     result: list[RawInstallment] = []
     pos = 0
     for m in METRICS.finditer(text):

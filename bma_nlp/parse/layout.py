@@ -36,7 +36,7 @@ from bma_nlp.parse.labels import (
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
 # kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
-_ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[0-9๐-๙]+\s*[:.]?$")
+_ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
 INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(
@@ -445,6 +445,28 @@ def _label_rest(head: str, following: str) -> str | None:
     return following
 
 
+_NARRATIVE_ROLES = ("rationale", "objectives", "targets")
+_COLON_HEADINGS = ("section_progress", *_NARRATIVE_ROLES)
+_FIELD_SIGN = re.compile(r"\s*[:=]\s*")
+
+
+def _narrative_field(s: str) -> tuple[str, str] | None:
+    """``('rationale', text)`` for a narrative section printed as a field: its label (after the
+    form's numbering), then ``:`` or ``=``, then its text or nothing. The label is read among the
+    header's too, so a header field whose words begin alike (``เป้าหมายที่``) stays a field."""
+    sign = _FIELD_SIGN.search(s)
+    if sign is None or sign.start() > 60:
+        return None
+    label = _SECTION_NUMBER.sub("", s[: sign.start()])
+    lab = classify_label(label, _NARRATIVE_AND_HEADER) if 2 < len(label) < 45 else None
+    if lab is None or lab.role not in _NARRATIVE_ROLES:
+        return None
+    return lab.role, s[sign.end() :].strip()
+
+
+_NARRATIVE_AND_HEADER = HEADER_ROLES + _NARRATIVE_ROLES
+
+
 def _SKELETON_CUT(head: str, label: Label) -> bool:  # noqa: N802
     """``head`` is only the start of ``label`` (its skeleton shorter than the label's)."""
     return len(skeleton_text(compact(head))) < len(label.skeleton)
@@ -539,7 +561,20 @@ def split_copies(text: str) -> list[RawCopy]:
                     if table.holds_figures(cells):
                         current.installment_lines.append(table.row_line(cells))
                     continue  # a row without figures (a print stamp caught in the table) is no installment
+        if mode != "progress" and ("=" in s or ":" in s) and (section := _narrative_field(s)) is not None:
+            # a narrative section printed as a field (``หลักการและเหตุผล : text``, ``9) วัตถุประสงค์: ``):
+            # its text follows the sign or the line, and no header field's value wraps into it
+            mode, value = section
+            current.narrative.setdefault(mode, [])
+            if value:
+                current.narrative[mode].append(_BULLET.sub("", value))
+            last_key = pending_label = None
+            continue
         heading = section_heading(s) if ":" not in s else None  # a line with a colon is a field, never a heading
+        if heading is None and s[-1] == ":" and s.count(":") == 1 and mode != "progress":
+            # ... except a heading over what follows (``13) รายงานความก้าวหน้าของโครงการ...:``)
+            heading = section_heading(s[:-1].rstrip())
+            heading = heading if heading is not None and heading.role in _COLON_HEADINGS else None
         if heading is not None:
             role = heading.role
             if role == "section_copy":

@@ -1,0 +1,112 @@
+"""Round-3 mechanisms (issue 15, third pass), one per test, on small texts written here (not
+taken from any blind file): a narrative section printed as a field, a heading ending in a colon,
+an agency line carrying the responsible officer's post, date words (ลงวันที่, เดือน, พ.ศ.), an
+installment heading with an item marker, a system export's ``=``, installment labels above
+their values."""
+
+from __future__ import annotations
+
+from bma_nlp.parse import parse_text
+from bma_nlp.parse.dates import match_date
+from bma_nlp.parse.header import build_project
+from bma_nlp.parse.installments import parse_installments, parse_lead
+
+HEAD = [
+    "ชื่อโครงการ : ปรับปรุงลานกีฬาชุมชนหลังตลาดสด",
+    "รหัสโครงการ : 50770000-0815",
+    "ปีงบประมาณ พ.ศ. : 2567",
+    "เริ่มต้นโครงการ : 01/10/2566",
+    "สิ้นสุดโครงการ : 30/09/2567",
+    "งบประมาณที่ได้รับ : 450,000 บาท",
+    "หน่วยงานที่รับผิดชอบ : สำนักงานเขตตัวอย่าง / ฝ่ายโยธา",
+    "ผู้ประสานงาน : นายสมปอง ใจดี โทร 0 2111 2222",
+]
+INST = [
+    "รายงานครั้งที่1\t:: 20/12/2566 : สำรวจพื้นที่และขออนุมัติ",
+    "\t:: ความก้าวหน้าของงานฯ = 10 % งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท\t: เป็นไปตามแผน\t: เป็นไปตามเป้าหมาย",
+]
+
+
+def test_a_narrative_section_printed_as_a_field_does_not_wrap_into_the_coordinator():
+    for sign in (":", "="):
+        narrative = [
+            f"หลักการและเหตุผล {sign}",
+            "ลานกีฬาเดิมชำรุดและมีน้ำขังเมื่อฝนตก",
+            f"วัตถุประสงค์ของโครงการ {sign} 1. เพื่อให้เยาวชนมีที่ออกกำลังกาย",
+            f"เป้าหมายของโครงการ {sign} ลานกีฬา 1 แห่ง",
+        ]
+        (report,) = parse_text("\n".join(HEAD + narrative + INST))
+        assert report.project.coordinator == "นายสมปอง ใจดี"
+        assert report.project.coordinator_phone == "0 2111 2222"
+        p = report.project
+        assert p.rationale == "ลานกีฬาเดิมชำรุดและมีน้ำขังเมื่อฝนตก"
+        assert len(p.objectives) == 1 and "ออกกำลังกาย" in p.objectives[0]
+        assert p.targets == ["ลานกีฬา 1 แห่ง"]
+
+
+def test_a_numbered_narrative_heading_with_a_colon_and_a_header_field_alike_stay_apart():
+    numbered = ["9) หลักการและเหตุผล:", "   ลานกีฬาเดิมชำรุด", "เป้าหมายที่ : 2.1 ชุมชนน่าอยู่"]
+    (report,) = parse_text("\n".join(HEAD + numbered + INST))
+    assert report.project.coordinator == "นายสมปอง ใจดี"
+    assert report.project.rationale == "ลานกีฬาเดิมชำรุด"
+    assert report.project.goal == "2.1 ชุมชนน่าอยู่"  # เป้าหมายที่ is a header field, not the targets section
+
+
+def test_a_progress_heading_ending_in_a_colon_is_not_the_first_installments_lead():
+    inst = [
+        "5) รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ:",
+        "(1) รายงานครั้งที่ 1 ลงวันที่ 20 ธ.ค. 2566 สำรวจพื้นที่",
+        "ความก้าวหน้าของงานฯ ร้อยละ 10 ; งบประมาณที่เบิกใช้ (ครั้งที่ 1) 0 บาท ; เป็นไปตามแผน / เป็นไปตามเป้าหมาย",
+    ]
+    (report,) = parse_text("\n".join(HEAD + inst))
+    (first,) = report.installments
+    assert (first.date, first.note, first.on_plan) == ("2023-12-20", "สำรวจพื้นที่", True)
+
+
+def test_the_responsible_officers_post_in_brackets_after_the_agency():
+    project, _ = build_project({"agency": "สำนักงานเขตตัวอย่าง / ฝ่ายการศึกษา / โรงเรียนวัดตัวอย่าง (ผู้อำนวยการโรงเรียนวัดตัวอย่าง)"})
+    assert project.agency == "สำนักงานเขตตัวอย่าง / ฝ่ายการศึกษา / โรงเรียนวัดตัวอย่าง"
+    assert project.responsible == "ผู้อำนวยการโรงเรียนวัดตัวอย่าง"
+    kept = "สำนักงานเขตตัวอย่าง / สำนักการระบายน้ำ (สนน.)"  # an abbreviation in brackets is the agency's own
+    assert build_project({"agency": kept})[0].agency == kept
+    alone = "ฝ่ายโยธา (งานทาง)"  # no parts: nothing says the bracket is a post
+    assert build_project({"agency": alone})[0].agency == alone
+    own = build_project({"agency": "เขต ก / ฝ่าย ข (หัวหน้าฝ่ายโยธา)", "responsible": "นายหนึ่ง"})[0]
+    assert own.responsible == "นายหนึ่ง"
+
+
+def test_date_words_before_the_date_and_its_parts():
+    assert match_date("วันที่ 15 เดือนมกราคม พ.ศ. 2567")[0] == "2024-01-15"
+    assert match_date("ลงวันที่ 3 มี.ค. 2566 ต่อ")[0] == "2023-03-03"
+    assert match_date("15 เดือนมกราคม 2567")[0] == "2024-01-15"
+    assert parse_lead("(2) รายงานครั้งที่ 2 ลงวันที่ 3 มี.ค. 2566 ติดตั้งแล้ว")[:3] == (2, "2023-03-03", None)
+    assert parse_lead("3) รายงานครั้งที่ 3 ลงวันที่ 3 เม.ย. 2566 เสร็จ")[:2] == (3, "2023-04-03")
+
+
+def test_a_system_exports_equals_signs_in_installments():
+    lines = [
+        "รายงานครั้งที่ = 1", "วันที่รายงาน = 2023-12-20", "ผลการดำเนินงาน = สำรวจพื้นที่",
+        "ความก้าวหน้าของงานฯ = 10.00 %", "งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท",
+        "ผลเทียบแผน = เร็วกว่าแผน", "#",
+        "รายงานครั้งที่ = 2", "วันที่รายงาน = 2024-02-20", "ผลการดำเนินงาน = ก่อสร้างแล้ว",
+        "ความก้าวหน้าของงานฯ = 50.00 %", "งบประมาณที่เบิกใช้ (ครั้งที่ 2) = 200,000 บาท",
+        "ผลเทียบแผน = เป็นไปตามแผน", "ผลเทียบเป้าหมาย = ต่ำกว่าเป้าหมาย",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join([h.replace(" : ", " = ") for h in HEAD] + ["#"] + lines))
+    got = [(i.number, i.date, i.note, i.on_plan, i.on_target) for i in report.installments]
+    assert got == [(1, "2023-12-20", "สำรวจพื้นที่", True, None), (2, "2024-02-20", "ก่อสร้างแล้ว", True, False)]
+
+
+def test_installment_labels_above_their_values():
+    lines = [
+        "รายงานครั้งที่ 1", "วันที่รายงาน", "วันที่ 20 เดือนธันวาคม พ.ศ. 2566", "ผลการดำเนินงาน", "สำรวจพื้นที่",
+        "ความก้าวหน้าของงานฯ (%)", "ร้อยละ 10", "งบประมาณที่เบิกใช้ (ครั้งที่ 1)", "0 บาท",
+        "ผลการดำเนินงานเทียบกับแผน", "ล่าช้ากว่าแผน", "ผลการดำเนินงานเทียบกับเป้าหมาย", "เป็นไปตามเป้าหมาย",
+        "รายงานครั้งที่ 2", "วันที่รายงาน", "วันที่ 20 เดือนกุมภาพันธ์ พ.ศ. 2567", "ผลการดำเนินงาน", "ก่อสร้างแล้ว",
+        "ความก้าวหน้าของงานฯ (%)", "ร้อยละ 50", "งบประมาณที่เบิกใช้ (ครั้งที่ 2)", "200,000 บาท",
+    ]  # fmt: skip
+    got = [(i.disbursement_no, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in parse_installments(lines)]
+    assert got == [
+        (1, "2023-12-20", "สำรวจพื้นที่", 10.0, 0, False, True),
+        (2, "2024-02-20", "ก่อสร้างแล้ว", 50.0, 200000, None, None),
+    ]
