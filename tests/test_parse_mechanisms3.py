@@ -110,3 +110,68 @@ def test_installment_labels_above_their_values():
         (1, "2023-12-20", "สำรวจพื้นที่", 10.0, 0, False, True),
         (2, "2024-02-20", "ก่อสร้างแล้ว", 50.0, 200000, None, None),
     ]
+
+
+def test_a_heading_between_chevrons_is_the_installments_number():
+    lines = [
+        ">> รายงานครั้งที่ 1 <<", "วันที่รายงาบ : 20/12/2566", "ผลการดำเนินงาน : สำรวจพื้นที่",
+        "ความก้าวหน้าของงานฯ : 10.00 %", "งบประมาณที่เบิกใช้ (ครั้งที่ 1) : 0 บาท", "ผลเทียบแผน : เป็นไปตามแผน",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join(HEAD + ["", "ส่วนที่ 2 รายงานความก้าวหน้าของโครงการ"] + lines))
+    (first,) = report.installments
+    assert (first.date, first.note, first.on_plan) == ("2023-12-20", "สำรวจพื้นที่", True)
+
+
+def test_labels_in_brackets_with_two_pairs_on_a_line():
+    lines = [
+        "[ชื่อโครงการ/กิจกรรม] ปรับปรุงลานกีฬาชุมชน", "[รหัสโครงการ] 50770000-0815   [ปีงบประมาณ พ.ศ.] 2567",
+        "[งบประมาณที่ได้รับ] 450,000.-", "[ผู้ประสานงาน สยป] นายสมปอง ใจดี โทร 0 2111 2222",
+        "[รายงานครั้งที่ 1] [20/12/2566] สำรวจพื้นที่",
+        "    [ความก้าวหน้าของงานฯ] 10.00 %  [งบประมาณที่เบิกใช้ (ครั้งที่ 1)] 0.00 บาท  [เป็นไปตามแผน]  [ล่าช้ากว่าแผน]",
+        "[รายงานครั้งที่ 2] [20/02/2567] ก่อสร้างแล้ว",
+        "    [ความก้าวหน้าของงานฯ] 50.00 %  [งบประมาณที่เบิกใช้ (ครั้งที่ 2)] 200,000.00 บาท  [ไม่เป็นไปตามแผน]  [เป็นไปตามเป้าหมาย]",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join(lines))
+    p = report.project
+    assert (p.name, p.code, p.fiscal_year, p.budget_received, p.coordinator) == ("ปรับปรุงลานกีฬาชุมชน", "50770000-0815", 2567, 450000, "นายสมปอง ใจดี")
+    got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan) for i in report.installments]
+    assert got == [(1, "2023-12-20", "สำรวจพื้นที่", 10.0, 0, True), (2, "2024-02-20", "ก่อสร้างแล้ว", 50.0, 200000, False)]
+
+
+def test_tab_separated_installment_fields_are_fields_not_a_table_head():
+    lines = [
+        "ผู้ประสานงาน\tนายสมปอง ใจดี\t\tโทรศัพท์\t0 2111 2222 ต่อ 15",
+        "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        "ครั้งที่ 1\tวันที่รายงาน\t20/12/2566",
+        "\tผลการดำเนินงาน\tสำรวจพื้นที่",
+        "\tความก้าวหน้าของงานฯ\t10.00 %\tงบประมาณที่เบิกใช้ (ครั้งที่ 1)\t0 บาท",
+        "\tผลเทียบแผน\tเป็นไปตามแผน\tผลเทียบเป้าหมาย\tต่ำกว่าเป้าหมาย",
+        "ครั้งที่ 2\tวันที่รายงาน\t20/02/2567",
+        "\tผลการดำเนินงาน\tก่อสร้างแล้ว",
+        "\tความก้าวหน้าของงานฯ\t50.00 %\tงบประมาณที่เบิกใช้ (ครั้งที่ 2)\t200,000 บาท",
+        "\tผลเทียบแผน\tล่าช้ากว่าแผน\tผลเทียบเป้าหมาย\tเป็นไปตามเป้าหมาย",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join(["รหัสโครงการ\t50770000-0815\t\tปีงบประมาณ พ.ศ.\t2567", *lines]))
+    assert (report.project.coordinator, report.project.coordinator_phone) == ("นายสมปอง ใจดี", "0 2111 2222 ต่อ 15")
+    got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert got == [
+        (1, "2023-12-20", "สำรวจพื้นที่", 10.0, 0, True, False),
+        (2, "2024-02-20", "ก่อสร้างแล้ว", 50.0, 200000, False, True),
+    ]
+
+
+def test_a_tie_between_two_copies_is_broken_by_the_files_own_text():
+    def copy(name: str) -> str:
+        return "\n".join([
+            f"ชื่อโครงการ : พัฒนาระบบ (e-Booking) {name}", "รหัสโครงการ : 50770000-0815", "ปีงบประมาณ พ.ศ. : 2567",
+            "หลักการและเหตุผล", "ระบบ e-Booking เดิมใช้งานไม่ได้", *INST,
+        ])  # fmt: skip
+    damaged = copy("").replace("(e-Booking)", "(e-Bookinq)", 1)
+    for text in (damaged + "\n" + copy(""), copy("") + "\n" + damaged):
+        (report,) = parse_text(text)
+        assert report.project.name == "พัฒนาระบบ (e-Booking)"
+        assert any("copies disagree on name" in f.message for f in report.flags)  # still flagged
+    # the text does not tell (neither word printed elsewhere): the first copy's, as before
+    plain = [c.replace("ระบบ e-Booking เดิม", "ระบบเดิม") for c in (damaged, copy(""))]
+    (report,) = parse_text("\n".join(plain))
+    assert report.project.name == "พัฒนาระบบ (e-Bookinq)"

@@ -42,7 +42,7 @@ _VISIBLE_NO = re.compile(rf"^\s*(?:{_ITEM})?(?:รายงาน)?ครั้�
 _BRACKETED = re.compile(r"^[(\[]\s*")
 _BRACKETED_NO_DATE = re.compile(r"(?:ณ\s*)?(?:วันที่\s*)?[-–]\s*[)\]]")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
-_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,})")
+_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,}|\t)")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
 # what an edge of a lead may hold: colons, semicolons and whitespace (every character ``\s`` matches)
 _EDGE = ":;\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -223,9 +223,14 @@ def _field_label(text: str) -> Label | None:
     return lab
 
 
+BRACKET_CELL = re.compile(r"\[([^\[\]]{1,60})\]")
+
+
 @lru_cache(maxsize=4096)
 def _as_printed(line: str) -> str:
-    """``label = value`` with the form's colon (the sign every later step reads)."""
+    """``label = value`` and ``[label] value`` with the form's colon (the sign every later step reads)."""
+    if line.lstrip()[:1] == "[":
+        line = BRACKET_CELL.sub(r"\1 :", line)  # [รายงานครั้งที่ 1] [31/10/2567] ..., [ความก้าวหน้าของงานฯ] 3 %
     m = _SIGN.match(line) if "=" in line and ":" not in line else None
     if m is None or _field_label(_LABEL_TAIL.sub("", m.group("label"))) is None:
         return line

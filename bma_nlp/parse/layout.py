@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bma_nlp.parse.installments import METRICS, is_verdict_line
+from bma_nlp.parse.installments import BRACKET_CELL, METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
     HEADER_ROLES,
     INSTALLMENT_ROLES,
@@ -46,7 +46,7 @@ _METRICS_HINT = re.compile(
 _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
-_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets]
+_DECORATION = re.compile(r"^[\s#>*]+|[\s*<]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets], >> a heading <<
 _BULLET = re.compile(r"^[-•·●○▪◦]\s+")
 _BULLETS = frozenset("-•·●○▪◦")
 _DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
@@ -152,6 +152,8 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
 
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    if line[:1] == "[" and ":" not in line:
+        line = _BRACKET_LABEL.sub(r"\t\1 : ", line).strip()  # [รหัสโครงการ] X   [ปีงบประมาณ พ.ศ.] 2568
     if ":" not in line:
         if "=" in line or ";" in line:
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
@@ -195,6 +197,8 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
 
 
 _PAIR_GAP = re.compile(r"\t+| {2,}")
+_PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
+_BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
 _NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
 _BARE_VALUE = re.compile(r"\s*[:.]?\s*(?=[0-9๐-๙])")
 
@@ -222,6 +226,10 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
     i = 0
     while i < len(chunks):
         chunk = chunks[i]
+        if out and i + 1 < len(chunks) and _PHONE_LABEL.match(chunk):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {chunk} {chunks[i + 1]}")  # โทรศัพท์ <TAB> 0 2xxx xxxx: the value's phone
+            i += 2
+            continue
         lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
         if lab is not None and len(skeleton_text(_SECTION_NUMBER.sub("", chunk))) > len(lab.skeleton) + 1:
             lab = None  # a label with its value in the chunk (below), not a label alone
@@ -255,13 +263,27 @@ def _table_cells(line: str) -> list[str] | None:
         return [_strip_html(c) for c in _HTML_CELL.findall(s)]
     if "\t" in s and ":" not in s:  # tab-separated cells (a spreadsheet pasted as text)
         cells = [c.strip() for c in s.split("\t")]
-        if len(cells) >= 4 or classify_label(cells[0]) is not None:
+        if (len(cells) >= 4 or classify_label(cells[0]) is not None) and not _installment_pairs(cells):
             return cells
     if s.count(",") >= 1 and ":" not in s.partition(",")[0] and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
         if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
             return [c.strip() for c in cells]
     return None
+
+
+_KEY_ROLES = (*INSTALLMENT_ROLES, "verdict_label")
+
+
+def _installment_pairs(cells: list[str]) -> bool:
+    """``label, value, label, value`` of an installment's fields on one line (``ความก้าวหน้าของงานฯ
+    <TAB> 5 % <TAB> งบประมาณที่เบิกใช้ (ครั้งที่ 1) <TAB> 0 บาท``): fields, not a table's head."""
+    cells = [c for c in cells if c]
+    if len(cells) < 2 or len(cells) % 2:
+        return False
+    return all(classify_label(c, _KEY_ROLES) is not None for c in cells[0::2]) and all(
+        classify_label(c, _KEY_ROLES) is None for c in cells[1::2]
+    )
 
 
 _ROW_ITEM = re.compile(r"\s+(?=\(?[0-9๐-๙]{1,2}[.)]\s)")
@@ -519,7 +541,7 @@ def split_copies(text: str) -> list[RawCopy]:
             mode, last_key, pending_label = "progress", None, None
             current.installment_lines.append(s)
             continue
-        if s[0] in "#>*[" or s[-1] == "*":
+        if s[0] in "#>*[" or s[-1] in "*<":
             s = _DECORATION.sub("", s)
         if s[:1] in _BULLETS and mode in ("header", "progress") and (bullet := _BULLET.match(s)):
             rest = s[bullet.end() :]  # - รหัสโครงการ: X; a bullet before anything else is text (a note's "- ...")
@@ -593,6 +615,10 @@ def split_copies(text: str) -> list[RawCopy]:
         if _is_signoff(s):
             mode = "signoff"
             current.prose.append(s)
+            continue
+        if s[0] == "[" and INSTALLMENT_START.match(BRACKET_CELL.sub(r"\1", s)):
+            mode, last_key, pending_label = "progress", None, None  # [รายงานครั้งที่ 1] [31/10/2567] ...
+            current.installment_lines.append(s)
             continue
         inst = _installment_text(s, mode)
         if _ORPHAN_REPORT_NO.match(inst):
