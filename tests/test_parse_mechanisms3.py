@@ -175,3 +175,38 @@ def test_a_tie_between_two_copies_is_broken_by_the_files_own_text():
     plain = [c.replace("ระบบ e-Booking เดิม", "ระบบเดิม") for c in (damaged, copy(""))]
     (report,) = parse_text("\n".join(plain))
     assert report.project.name == "พัฒนาระบบ (e-Bookinq)"
+
+
+def test_a_table_aligned_with_spaces_and_notes_under_its_rows():
+    rows = [
+        "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        "",
+        "ครั้งที่ วันที่รายงาน   ความก้าวหน้าของงานฯ   งบประมาณที่เบิกใช้         เทียบแผน         เทียบเป้าหมาย",
+        "-------------------------------------------------------------------------------------------------",
+        "1        20/12/2566     10.00                 0.00 บาท (ครั้งที่ 1)      เป็นไปตามแผน     เป็นไปตามเป้าหมาย",
+        "         สำรวจพื้นที่และขออนุมัติ",
+        "2        20/02/2567     50.00                 200,000.00 บาท (ครั้งที่ 2) ล่าช้ากว่าแผน     เป็นไปตามเป้าหมาย",
+        "         ก่อสร้างแล้วครึ่งหนึ่ง",
+    ]  # fmt: skip
+    head = [h.replace(" : ", "          ") for h in HEAD[:3]] + ["เริ่มต้นโครงการ          2023-10-01 00:00:00"]
+    (report,) = parse_text("\n".join(head + rows))
+    assert (report.project.code, report.project.start_date) == ("50770000-0815", "2023-10-01")  # a clock time is no stamp
+    got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.disbursement_no, i.on_plan, i.on_target) for i in report.installments]
+    assert got == [
+        (1, "2023-12-20", "สำรวจพื้นที่และขออนุมัติ", 10.0, 0, 1, True, True),
+        (2, "2024-02-20", "ก่อสร้างแล้วครึ่งหนึ่ง", 50.0, 200000, 2, False, True),
+    ]
+
+
+def test_verdicts_printed_in_the_result_field():
+    lines = [
+        "รายงานครั้งที่ 1", "    วันที่รายงาน : 20/12/2566", "    ผลการดำเนินงาน : สำรวจพื้นที่",
+        "    ความก้าวหน้าของงานฯ : ร้อยละ 10", "    งบประมาณที่เบิกใช้ (ครั้งที่ 1) : 0 บาท",
+        "    ผลการดำเนินงาน : ไม่เป็นไปตามแผน / เป็นไปตามเป้าหมาย",
+        "รายงานครั้งที่ 2", "    วันที่รายงาน : 20/02/2567", "    ผลการดำเนินงาน : ก่อสร้างแล้ว",
+        "    ความก้าวหน้าของงานฯ : ร้อยละ 50", "    งบประมาณที่เบิกใช้ (ครั้งที่ 2) : 200,000 บาท",
+        "    ผลการดำเนินงาน : เป็นไปตามแผน / ต่ำกว่าเป้าหมาย",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join(HEAD + ["ส่วนที่ 2 รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ", *lines]))
+    got = [(i.number, i.date, i.note, i.on_plan, i.on_target) for i in report.installments]
+    assert got == [(1, "2023-12-20", "สำรวจพื้นที่", False, True), (2, "2024-02-20", "ก่อสร้างแล้ว", True, False)]

@@ -102,6 +102,7 @@ def _negated(text: str, start: int, lab: Label) -> Label:
 # what parts verdicts in a tail or on a line: a separator with space beside it, a tab, a wide gap, a line end
 _VERDICT_SPLIT = re.compile(r"\s*[:|/,;]\s+|\s+[:|/,;]\s*|\t+|\s{2,}|\n")
 _VERDICT_AND_LABEL = (*VERDICT_ROLES, "verdict_label")
+_FIELD_HEAD = re.compile(r"^\s*([^:]{2,30}?)\s*:\s*(?=\S)")
 
 
 def _verdict_chunks(text: str, whole: bool = False) -> list[Label]:
@@ -132,6 +133,9 @@ def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
     if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
         return False
+    head = _FIELD_HEAD.match(line)
+    if head and (lab := classify_label(head.group(1), ("inst_note", "verdict_label"))) is not None and lab.role == "inst_note":
+        line = line[head.end() :]  # ``ผลการดำเนินงาน : เป็นไปตามแผน / ...``: the result field holding the verdicts
     found = find_labels(line, _VERDICT_AND_LABEL)
     if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
         return bool(_verdict_chunks(line, whole=True))  # garbled past the skeleton search
@@ -178,7 +182,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
 
 
 # an installment's heading at a line start (its section number before it, in numbered layouts)
-_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงานครั้งที่\s*{_NUM}+")
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงานครั้งที่\s*(?:{_NUM}+|(?=::))")  # a table row's has no number
 
 
 def _last_heading(lead: str) -> int:

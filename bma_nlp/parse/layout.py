@@ -119,7 +119,7 @@ def _is_print_stamp(s: str) -> bool:
     if m is None:
         return False
     if m.group("clock") is not None and not m.group("colon"):
-        return True
+        return classify_label(m.group(1), HEADER_ROLES) is None  # ``เริ่มต้นโครงการ   2022-10-01 00:00:00`` is a field
     return classify_label(m.group(1), ("printed",)) is not None
 
 
@@ -154,7 +154,7 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
 def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     if line[:1] == "[" and ":" not in line:
         line = _BRACKET_LABEL.sub(r"\t\1 : ", line).strip()  # [รหัสโครงการ] X   [ปีงบประมาณ พ.ศ.] 2568
-    if ":" not in line:
+    if ":" not in line or ":" not in _CLOCK_TIME.sub("", line):  # the colons of a clock time (00:00:00) are no sign
         if "=" in line or ";" in line:
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
         elif "..." in line or "…" in line:
@@ -197,6 +197,7 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
 
 
 _PAIR_GAP = re.compile(r"\t+| {2,}")
+_CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
 _PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
 _NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
@@ -360,11 +361,32 @@ class _Table:
             self.roles.append(role)
 
         self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
+        self.starts: list[int] | None = None  # where each column begins (a table aligned with spaces)
 
     @property
     def is_installments(self) -> bool:
         """A header row of installment columns (data rows that repeat the labels hold numbers)."""
         return ("progress" in self.roles or "disbursed" in self.roles) and not self.numbers
+
+    def table_row(self, line: str, chunks: list[tuple[int, str]]) -> list[str] | None:
+        """A row's cells under an aligned head (``starts``): one per wide-gap chunk when the
+        counts agree, else cut at the columns' places (a cut inside a word moves to its start)."""
+        assert self.starts is not None
+        if not chunks or not _DIGITS.intersection(chunks[0][1][:3]) and len(chunks) != len(self.starts):
+            return None  # a row begins with its number or date (a note's line below a row does not)
+        if len(chunks) == len(self.starts):
+            cells = [c for _, c in chunks]
+        elif len(chunks) < len(self.starts):
+            cuts = []
+            for p in self.starts[1:]:
+                while 0 < p < len(line) and line[p - 1] != " ":
+                    p -= 1
+                cuts.append(p)
+            bounds = [0, *cuts, len(line)]
+            cells = [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+        else:
+            return None
+        return cells if self.holds_figures(cells) else None
 
     def holds_figures(self, cells: list[str]) -> bool:
         return any(role in ("progress", "disbursed") and re.search("[0-9๐-๙]", cell) for role, cell in zip(self.roles, cells, strict=False))
@@ -375,6 +397,9 @@ class _Table:
         number = re.sub(r"[^0-9๐-๙]", "", get.get("report_no", ""))
         disbursed = get.get("disbursed", "")
         ordinal = re.sub(r"[^0-9๐-๙]", "", get.get("ordinal", ""))
+        after = re.match(r"^(.*?)\s*(\(\s*(?:ครั้งที่)?\s*[0-9๐-๙]*\s*\))\s*$", disbursed)
+        if after and after.group(1):
+            disbursed = f"{after.group(2)} {after.group(1)}"  # ``0.00 บาท (ครั้งที่ 1)``: the ordinal first, as the form prints it
         if ordinal and "(" not in disbursed:
             disbursed = f"(ครั้งที่ {ordinal}) {disbursed}"  # the ordinal in a column of its own
         if not re.search(r"ครั้งที่|\(", disbursed):
@@ -385,6 +410,41 @@ class _Table:
             f"รายงานครั้งที่{number} :: {get.get('inst_date', '')} : {get.get('inst_note', '')} :: "
             f"ความก้าวหน้าของงานฯ = {progress} งบประมาณที่เบิกใช้ {disbursed} : {get.get('plan', '')} : {get.get('target', '')}"
         )
+
+
+_RULE_LINE = re.compile(r"^[-=_─━ ]{3,}$")
+
+
+def _aligned_table(line: str, table: _Table | None) -> _Table | list[str] | None:
+    """A table whose columns are aligned with spaces (a fixed-width print): its head (labels
+    parted by wide gaps, two labels parted by one space are two columns) as a ``_Table`` that
+    keeps where each column begins, or a row's cells under that head (parted by wide gaps, or,
+    where a value runs up to the next column, at the columns' places). None for any other line."""
+    chunks: list[tuple[int, str]] = []
+    for m in re.finditer(r"\S+(?: \S+)*", line):
+        chunks.append((m.start(), m.group(0)))
+    if table is None or table.starts is None:
+        if len(chunks) < 3 or _DIGITS.intersection(line):
+            return None
+        cells: list[str] = []
+        starts: list[int] = []
+        for at, chunk in chunks:
+            found = find_labels(chunk, _INST_ROLES) if " " in chunk else []
+            if len(found) >= 2 and found[0][0] == 0:  # ``ครั้งที่ วันที่รายงาน``: two columns' labels
+                ends = [f[0] for f in found[1:]] + [len(chunk)]
+                cells += [chunk[a:e].strip() for (a, _, _), e in zip(found, ends, strict=True)]
+                starts += [at + a for a, _, _ in found]
+            else:
+                cells.append(chunk)
+                starts.append(at)
+        head = _Table(cells)
+        if not head.is_installments or len(cells) < 4:
+            return None
+        head.starts = starts
+        return head
+    if table.table_row(line, chunks) is None:
+        return None
+    return table.table_row(line, chunks)
 
 
 _ORDINAL_CELL = re.compile(r"^(?:รายงาน)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
@@ -554,6 +614,16 @@ def split_copies(text: str) -> list[RawCopy]:
                 mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
         cells = _table_cells(s)
+        if table is not None and table.starts is not None and _RULE_LINE.match(s):
+            continue  # the rule under an aligned table's head
+        if cells is None and mode == "progress" and "  " in s and not s.startswith("::"):
+            aligned = _aligned_table(line.rstrip(), table)  # a table whose columns are aligned with spaces
+            if isinstance(aligned, _Table):
+                table = aligned
+                continue
+            if aligned is not None:
+                current.installment_lines.append(table.row_line(aligned))  # type: ignore[union-attr]
+                continue
         if cells is not None:
             if _TABLE_RULE.match(s):
                 continue
