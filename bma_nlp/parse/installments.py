@@ -185,6 +185,9 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
 _HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงานครั้งที่\s*(?:{_NUM}+|(?=::))")  # a table row's has no number
 
 
+_GLUED_HEADING = re.compile(rf"[ \t]รายงานครั้งที่\s*{_NUM}+\s*(?:::|\t)")
+
+
 def _last_heading(lead: str) -> int:
     """Where the last installment heading stands in ``lead`` when text comes before it (0: none)."""
     found = 0
@@ -277,9 +280,13 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
     result: list[RawInstallment] = []
     pos = 0
     for m in METRICS.finditer(text):
+        if m.group("pct") is None and m.group("amt") is None and m.group("k") is None and m.group(0).startswith("ผลการดำเนินงาน"):
+            continue  # the result label, then a note that begins with เบิกจ่าย...: no figure, no metrics
         lead = text[pos:m.start()]
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
+        if (glued := _GLUED_HEADING.search(text, m.end(), line_end)) is not None:
+            line_end = glued.start() + 1  # the next installment on this line (its line break lost): its lead starts there
         tail = text[m.end():line_end]
         # Plan/target markers that wrapped onto their own line(s) still belong here.
         while line_end < len(text):

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bma_nlp.parse.dates import match_date
 from bma_nlp.parse.installments import BRACKET_CELL, METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
     HEADER_ROLES,
@@ -110,17 +111,35 @@ def _is_title(s: str) -> bool:
 
 def _is_print_stamp(s: str) -> bool:
     """``พิมพ์เมื่อ 01/02/2567 09:30``: when the page was printed, not report content."""
-    if len(s) > 80 or ("/" not in s and "-" not in s and "." not in s):
+    if len(s) > 80:
         return False
+    if "/" not in s and "-" not in s and "." not in s:
+        return s[-1] in _DIGITS and _printed_with_month_name(s)
     if s[-1] not in _DIGITS and not s.endswith("น."):
         return False  # a stamp ends with its date or clock time (``_STAMP``'s end)
     m = _STAMP.match(s)
     # words, a date and a clock time and nothing else; or a date after a print label (วันที่พิมพ์)
     if m is None:
-        return False
+        return _printed_with_month_name(s)
     if m.group("clock") is not None and not m.group("colon"):
         return classify_label(m.group(1), HEADER_ROLES) is None  # ``เริ่มต้นโครงการ   2022-10-01 00:00:00`` is a field
     return classify_label(m.group(1), ("printed",)) is not None
+
+
+_PRINTED_HEAD = re.compile(r"^([^0-9๐-๙:]{2,20}?)\s*:?\s*(?=[0-9๐-๙])")
+_CLOCK_TAIL = re.compile(r"^\s*(?:เวลา\s*)?[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?\s*(?:น\.)?\s*$")
+
+
+def _printed_with_month_name(s: str) -> bool:
+    """``พิมพ์เมื่อ 12 ก.ย. 2566 14:05 น.``: a print label, a date (its month by name), a time or nothing."""
+    head = _PRINTED_HEAD.match(s)
+    if head is None or classify_label(head.group(1), ("printed",)) is None:
+        return False
+    try:
+        found = match_date(s[head.end() :])
+    except ValueError:
+        return False
+    return found is not None and (not s[head.end() + found[1] :].strip() or bool(_CLOCK_TAIL.match(s[head.end() + found[1] :])))
 
 
 @lru_cache(maxsize=4096)  # copies and pages repeat their lines: classify each once
