@@ -246,3 +246,26 @@ def test_two_installments_glued_on_one_line():
     ]  # fmt: skip
     got = [(i.disbursement_no, i.report_no, i.date, i.note, i.on_plan) for i in parse_installments(lines)]
     assert got == [(1, 1, "2023-12-20", "สำรวจพื้นที่", True), (2, 2, "2024-02-20", "ก่อสร้างแล้ว", False)]
+
+
+def test_garbled_labels_above_values_and_after_signs_are_read_as_the_form_prints_them():
+    lines = [
+        "รายงานครั้งที่ 1", "วันที่รายงาบ", "20/12/2566", "ผลการดำเนินงาบ", "สำรวจพื้นที่",
+        "ความก้าวหนาของงานฯ (%)", "ร้อยละ 10", "งบประมาณทีเบิกใช้ (ครั้งที่ 1)", "0 บาท",
+    ]  # fmt: skip
+    got = [(i.disbursement_no, i.date, i.note, i.progress_pct) for i in parse_installments(lines)]
+    assert got == [(1, "2023-12-20", "สำรวจพื้นที่", 10.0)]
+    eq = ["รายงานครั้งที่ = 1", "วันทีรายงาน = 20/12/2566", "ผลการดำเนินงาน = สำรวจพื้นที่",
+          "ความก้าวหน้าของงานฯ = 10 %", "งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท"]  # fmt: skip
+    assert [(i.date, i.note) for i in parse_installments(eq)] == [("2023-12-20", "สำรวจพื้นที่")]
+
+
+def test_no_coordinator_value_wraps_past_its_phone_or_into_a_subsection():
+    for after in ("1.3 ห:ลักการและเหตุผล", "ถนนตัวอย่าง แขวงตัวอย่าง"):
+        (report,) = parse_text("\n".join([*HEAD, after, *INST]))
+        assert (report.project.coordinator, report.project.coordinator_phone) == ("นายสมปอง ใจดี", "0 2111 2222")
+    (report,) = parse_text("\n".join([*HEAD, "ต่อ 15", *INST]))  # the extension on the next line still belongs
+    assert report.project.coordinator_phone == "0 2111 2222 ต่อ 15"
+    wrapped = [h if not h.startswith("ผู้ประสานงาน") else "ผู้ประสานงาน : นายสมปอง" for h in HEAD] + ["ใจดี โทร 0 2111 2222"]
+    (report,) = parse_text("\n".join([*wrapped, *INST]))
+    assert (report.project.coordinator, report.project.coordinator_phone) == ("นายสมปอง ใจดี", "0 2111 2222")

@@ -239,9 +239,11 @@ def _as_printed(line: str) -> str:
     if line.lstrip()[:1] == "[":
         line = BRACKET_CELL.sub(r"\1 :", line)  # [รายงานครั้งที่ 1] [31/10/2567] ..., [ความก้าวหน้าของงานฯ] 3 %
     m = _SIGN.match(line) if "=" in line and ":" not in line else None
-    if m is None or _field_label(_LABEL_TAIL.sub("", m.group("label"))) is None:
+    if m is None or (lab := _field_label(_LABEL_TAIL.sub("", m.group("label")))) is None:
         return line
-    return f"{m.group('label')} : {line[m.end():]}"
+    tail = _LABEL_TAIL.search(m.group("label"))
+    label = lab.text + (f" ({tail.group('inner').strip()})" if tail and _DIGIT.search(tail.group("inner")) else "")
+    return f"{label} : {line[m.end():]}"  # the label as the form prints it (a garbled one restored)
 
 
 def _label_alone(line: str) -> str | None:
@@ -253,7 +255,7 @@ def _label_alone(line: str) -> str | None:
     if lab is None or lab.role == "report_no":
         return None
     keep = tail is not None and _DIGIT.search(tail.group("inner")) is not None
-    return (line.rstrip(" \t:") if keep else head.strip()) + " : "
+    return lab.text + (f" ({tail.group('inner').strip()})" if keep and tail else "") + " : "  # the label as the form prints it
 
 
 def _values_beside_labels(lines: list[str]) -> list[str]:

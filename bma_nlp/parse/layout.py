@@ -568,6 +568,18 @@ def _narrative_field(s: str) -> tuple[str, str] | None:
 _NARRATIVE_AND_HEADER = HEADER_ROLES + _NARRATIVE_ROLES
 
 
+_SUBSECTION = re.compile(r"^[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\.?\s")  # 1.3 ...: the form's numbering, a heading
+_DIALLED = re.compile(r"(?:โทร|Tel|tel)[^0-9๐-๙]{0,4}(?:[0-9๐-๙][\s\-]?){9}")  # a phone with all its digits
+
+
+def _may_wrap(key: str, value: str, line: str) -> bool:
+    """Whether ``line`` can be the rest of ``key``'s value: not a numbered subsection's heading
+    (however garbled), and no coordinator's value after its whole phone number."""
+    if _SUBSECTION.match(line):
+        return False
+    return not (key == "coordinator" and _DIALLED.search(value) and not line.startswith(("ต่อ", "ext", "Ext")))
+
+
 def _SKELETON_CUT(head: str, label: Label) -> bool:  # noqa: N802
     """``head`` is only the start of ``label`` (its skeleton shorter than the label's)."""
     return len(skeleton_text(compact(head))) < len(label.skeleton)
@@ -746,7 +758,7 @@ def split_copies(text: str) -> list[RawCopy]:
             continue
         if mode == "progress":
             current.installment_lines.append(inst)  # a note's continuation line
-        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines and not _FIELD_SHAPE.match(_SECTION_NUMBER.sub("", s)):
+        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines and not _FIELD_SHAPE.match(_SECTION_NUMBER.sub("", s)) and _may_wrap(last_key, current.fields[last_key], s):
             chunks = _COLUMN_GAP.split(s)
             if len(line_keys) > 1 and len(chunks) == len(line_keys) and all(k in _WRAPPING for k in line_keys):
                 for key, chunk in zip(line_keys, chunks, strict=True):  # both columns wrapped
