@@ -269,3 +269,8 @@ def test_no_coordinator_value_wraps_past_its_phone_or_into_a_subsection():
     wrapped = [h if not h.startswith("ผู้ประสานงาน") else "ผู้ประสานงาน : นายสมปอง" for h in HEAD] + ["ใจดี โทร 0 2111 2222"]
     (report,) = parse_text("\n".join([*wrapped, *INST]))
     assert (report.project.coordinator, report.project.coordinator_phone) == ("นายสมปอง ใจดี", "0 2111 2222")
+
+
+def test_a_leads_garbled_labels_are_restored_when_no_date_was_read():
+    assert parse_lead("ครังที่ 2\tวันทที่รายงาน\t20/02/2567\nผลการดำเนินงาป\tก่อสร้างแล้ว") == (2, "2024-02-20", None, "ก่อสร้างแล้ว")
+    assert parse_lead("ครั้งที่ 2 ประชุมชี้แจงชุมชน")[1] is None  # no date printed: nothing invented

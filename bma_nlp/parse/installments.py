@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
-from bma_nlp.parse.labels import INSTALLMENT_ROLES, VERDICT_ROLES, Label, classify_label, find_labels, load_labels, skeleton_text
+from bma_nlp.parse.labels import (
+    INSTALLMENT_ROLES,
+    VERDICT_ROLES,
+    Label,
+    canonical_text,
+    classify_label,
+    find_label_near,
+    find_labels,
+    load_labels,
+    skeleton_text,
+)
 from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_ordinal, parse_percent
 
 _NUM = "[0-9๐-๙]"
@@ -150,6 +160,23 @@ def is_verdict_line(line: str) -> bool:
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     """``'รายงานครั้งที่3 :: 25/01/2566 : note'`` -> (3, '2023-01-25', None, 'note')."""
+    found = _parse_lead(lead)
+    if found[1] is None and found[2] is None and _DIGIT.search(lead):
+        # no date read: its labels may be garbled (วันทีรายงาบ, ครังที่ 2): read again with them restored
+        restored = canonical_text(lead, _LEAD_ROLES)
+        if "วันที่รายงาน" not in restored and (near := find_label_near(restored[:80], ("inst_date",))) is not None:
+            restored = f"{restored[: near[0]]}วันที่รายงาน{restored[near[1] :]}"  # garbled past the skeleton search
+        if restored != lead:
+            again = _parse_lead(restored)
+            if again[1] is not None:
+                return again
+    return found
+
+
+_LEAD_ROLES = ("report_no", "ordinal", "inst_date", "inst_note")
+
+
+def _parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     report_no = None
     m = _VISIBLE_NO.match(lead)
     if m:
