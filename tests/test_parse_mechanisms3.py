@@ -274,3 +274,11 @@ def test_no_coordinator_value_wraps_past_its_phone_or_into_a_subsection():
 def test_a_leads_garbled_labels_are_restored_when_no_date_was_read():
     assert parse_lead("ครังที่ 2\tวันทที่รายงาน\t20/02/2567\nผลการดำเนินงาป\tก่อสร้างแล้ว") == (2, "2024-02-20", None, "ก่อสร้างแล้ว")
     assert parse_lead("ครั้งที่ 2 ประชุมชี้แจงชุมชน")[1] is None  # no date printed: nothing invented
+
+
+def test_a_colon_ocr_put_inside_a_label():
+    from bma_nlp.parse.layout import match_fields
+
+    assert match_fields("งบประ:มาณที่ได้รับ: 1,200,000 บาท") == [("budget_received", "1,200,000 บาท")]
+    assert match_fields("เริ่มต้นโครง:การ : 01/10/2566") == [("start_date", "01/10/2566")]
+    assert match_fields("ชื่อโครงการ : ปรับปรุงถนน:ซอย 5") == [("name", "ปรับปรุงถนน:ซอย 5")]  # a value's own colon stays

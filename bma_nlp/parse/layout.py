@@ -173,6 +173,8 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
 def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     if line[:1] == "[" and ":" not in line:
         line = _BRACKET_LABEL.sub(r"\t\1 : ", line).strip()  # [รหัสโครงการ] X   [ปีงบประมาณ พ.ศ.] 2568
+    if line.count(":") >= 2 and _INNER_COLON.search(line):
+        line = _INNER_COLON.sub("", line)  # งบประ:มาณที่ได้รับ: X: a colon OCR put inside a label, the sign after it
     if ":" not in line or ":" not in _CLOCK_TIME.sub("", line):  # the colons of a clock time (00:00:00) are no sign
         if "=" in line or ";" in line:
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
@@ -216,6 +218,8 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
 
 
 _PAIR_GAP = re.compile(r"\t+| {2,}")
+# a colon glued between Thai letters with another colon after it on the line
+_INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
 _CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
 _PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
