@@ -282,3 +282,13 @@ def test_a_colon_ocr_put_inside_a_label():
     assert match_fields("งบประ:มาณที่ได้รับ: 1,200,000 บาท") == [("budget_received", "1,200,000 บาท")]
     assert match_fields("เริ่มต้นโครง:การ : 01/10/2566") == [("start_date", "01/10/2566")]
     assert match_fields("ชื่อโครงการ : ปรับปรุงถนน:ซอย 5") == [("name", "ปรับปรุงถนน:ซอย 5")]  # a value's own colon stays
+
+
+def test_a_colon_ocr_put_inside_a_tables_column_label():
+    rows = [
+        "| รายงานครั้งที่ | วันที่ร:ายงาน | ผลการดำเนินงาน | ความก้าวหน้าของงานฯ | งบประมาณที่เบิกใช้ | ผลเทียบแผน | ผลเทียบเป้าหมาย |",
+        "|:-:|---|---|--:|--:|---|---|",
+        "| 1 | 20/12/2566 | สำรวจพื้นที่ | 10 % | 0 (ครั้งที่ 1) | เป็นไปตามแผน | เป็นไปตามเป้าหมาย |",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join(HEAD + ["รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ", *rows]))
+    assert [(i.number, i.date, i.note, i.progress_pct) for i in report.installments] == [(1, "2023-12-20", "สำรวจพื้นที่", 10.0)]

@@ -364,6 +364,7 @@ class _Table:
     def __init__(self, cells: list[str]) -> None:
         self.roles: list[str | None] = []
         for cell in cells:
+            cell = cell.replace(":", "") if ":" in cell and not _DIGITS.intersection(cell) else cell  # a colon OCR put in a column's label
             lab = classify_label(cell, _INST_ROLES + ("plan_word", "target_word"))
             role = lab.role if lab else None
             if role is None:
