@@ -38,7 +38,7 @@ DATE_PATTERNS = [
 
 
 # "วันที่ 15 พ.ย. 2566", "ณ วันที่ ...", "ลงวันที่ ..." (dated): the word for "date" before the date
-# itself; the words for "month" and "year" may stand before those (วันที่ 31 เดือนมีนาคม พ.ศ. 2563)
+# itself; the words for "month" and "year" may stand before those (วันที่ 5 เดือนมกราคม พ.ศ. 2567)
 _DATE_WORD = re.compile(r"(?:(?:ณ|ลง)\s*)?วันที่\s*")
 
 

@@ -162,7 +162,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     """``'รายงานครั้งที่3 :: 25/01/2566 : note'`` -> (3, '2023-01-25', None, 'note')."""
     found = _parse_lead(lead)
     if found[1] is None and found[2] is None and _DIGIT.search(lead):
-        # no date read: its labels may be garbled (วันทีรายงาบ, ครังที่ 2): read again with them restored
+        # no date read: its labels may be garbled (a letter lost or misread): read again with them restored
         restored = canonical_text(lead, _LEAD_ROLES)
         if "วันที่รายงาน" not in restored and (near := find_label_near(restored[:80], ("inst_date",))) is not None:
             restored = f"{restored[: near[0]]}วันที่รายงาน{restored[near[1] :]}"  # garbled past the skeleton search
@@ -252,9 +252,28 @@ def _field_label(text: str) -> Label | None:
     if not 2 < len(text) < 50 or _DIGIT.search(text):
         return None
     lab = classify_label(text, _FIELD_ROLES)
-    if lab is None or lab.role == "ordinal" or len(skeleton_text(text)) > len(lab.skeleton) + 1:
+    if lab is None or lab.role == "inst_note":
+        head = _verdict_head(text)
+        lab = head if head is not None else lab
+    if lab is None or lab.role == "ordinal" or lab.role != "verdict_label" and len(skeleton_text(text)) > len(lab.skeleton) + 1:
         return None
     return lab
+
+
+_COMPARED = skeleton_text("เทียบ")
+_PLAN, _TARGET = skeleton_text("แผน"), skeleton_text("เป้าหมาย")
+
+
+def _verdict_head(text: str) -> Label | None:
+    """A verdict's label worded another way (``ผลการดำเนินงานเทียบกับแผน``, ``เทียบกับเป้าหมาย``):
+    a comparison (เทียบ) ending in the plan or the target, read as the form's verdict label."""
+    sk = skeleton_text(text)
+    if _COMPARED not in sk or len(sk) > 30:
+        return None
+    word = "แผน" if sk.endswith(_PLAN) else "เป้าหมาย" if sk.endswith(_TARGET) else None
+    if word is None:
+        return None
+    return next((lab for lab in load_labels() if lab.role == "verdict_label" and lab.text.endswith(word)), None)
 
 
 BRACKET_CELL = re.compile(r"\[([^\[\]]{1,60})\]")

@@ -131,7 +131,7 @@ _CLOCK_TAIL = re.compile(r"^\s*(?:เวลา\s*)?[0-9]{1,2}[:.][0-9]{2}(?:[:.]
 
 
 def _printed_with_month_name(s: str) -> bool:
-    """``พิมพ์เมื่อ 12 ก.ย. 2566 14:05 น.``: a print label, a date (its month by name), a time or nothing."""
+    """``พิมพ์เมื่อ 5 มี.ค. 2567 09:15 น.``: a print label, a date (its month by name), a time or nothing."""
     head = _PRINTED_HEAD.match(s)
     if head is None or classify_label(head.group(1), ("printed",)) is None:
         return False
@@ -454,7 +454,7 @@ def _aligned_table(line: str, table: _Table | None) -> _Table | list[str] | None
         starts: list[int] = []
         for at, chunk in chunks:
             found = find_labels(chunk, _INST_ROLES) if " " in chunk else []
-            if len(found) >= 2 and found[0][0] == 0:  # ``ครั้งที่ วันที่รายงาน``: two columns' labels
+            if len(found) >= 2 and found[0][0] == 0:  # two columns' labels parted by one space
                 ends = [f[0] for f in found[1:]] + [len(chunk)]
                 cells += [chunk[a:e].strip() for (a, _, _), e in zip(found, ends, strict=True)]
                 starts += [at + a for a, _, _ in found]

@@ -155,7 +155,7 @@ def _attested(values: list[Any], group: list[ParsedCopy], name: str) -> Any:
     """Among copies' readings tied in the vote, the one whose own words the rest of the file
     prints (its narrative, notes and other fields): OCR damage is rarely the same twice, so a
     word read one way in one copy and printed the other way everywhere else is the damaged one
-    (``Monitorinq`` beside notes with ``Monitoring``). None when the text does not tell."""
+    (``Bookinq`` beside notes with ``Booking``). None when the text does not tell."""
     if not all(isinstance(v, str) for v in values):
         return None
     words = [set(_WORD.findall(v)) for v in values]
