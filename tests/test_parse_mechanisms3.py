@@ -292,3 +292,14 @@ def test_a_colon_ocr_put_inside_a_tables_column_label():
     ]  # fmt: skip
     (report,) = parse_text("\n".join(HEAD + ["รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ", *rows]))
     assert [(i.number, i.date, i.note, i.progress_pct) for i in report.installments] == [(1, "2023-12-20", "สำรวจพื้นที่", 10.0)]
+
+
+def test_installment_labels_with_their_colon_above_their_values():
+    lines = [
+        "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ", "รายงานครั้งที่ 1", "วันที่รายงาน :", "20/12/2566",
+        "ผลการดำเนินงาน :", "สำรวจพื้นที่", "ความก้าวหน้าของงานฯ :", "10 %", "งบประมาณที่เบิกใช้ (ครั้งที่ 1) :", "0 บาท",
+        "ผลเทียบแผน :", "เป็นไปตามแผน", "ผลเทียบเป้าหมาย :", "ต่ำกว่าเป้าหมาย",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join(HEAD + lines))
+    got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert got == [(1, "2023-12-20", "สำรวจพื้นที่", 10.0, 0, True, False)]

@@ -311,8 +311,9 @@ def _values_beside_labels(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         line = _as_printed(lines[i])
-        if i + 1 < len(lines) and len(line) < 60 and ":" not in line and "=" not in line:
-            prefix = _label_alone(line.strip())
+        bare = line.rstrip(" \t:=")  # a label alone may keep its sign (``วันที่รายงาน :``, value below)
+        if i + 1 < len(lines) and len(line) < 60 and ":" not in bare and "=" not in bare:
+            prefix = _label_alone(bare.strip())
             following = lines[i + 1].strip()
             if prefix is not None and following and _label_alone(following) is None and not _VISIBLE_NO.match(following):
                 out.append(prefix + following)
