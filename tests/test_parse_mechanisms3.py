@@ -303,3 +303,13 @@ def test_installment_labels_with_their_colon_above_their_values():
     (report,) = parse_text("\n".join(HEAD + lines))
     got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
     assert got == [(1, "2023-12-20", "สำรวจพื้นที่", 10.0, 0, True, False)]
+
+
+def test_a_report_number_alone_in_a_bullet_heads_its_block():
+    lines = [
+        "รายงานความก้าวหน้าของโครงการ", "- **รายงานครั้งที่ 1**", "  - **วันที่รายงาน**: 20/12/2566",
+        "  - **ผลการดำเนินงาน**: สำรวจพื้นที่", "  - **ความก้าวหน้าของงานฯ**: 10%",
+        "  - **งบประมาณที่เบิกใช้ (ครั้งที่ 1)**: 0 บาท", "  - **ผลเทียบแผน**: เป็นไปตามแผน",
+    ]  # fmt: skip
+    (report,) = parse_text("\n".join(HEAD + lines))
+    assert [(i.number, i.date, i.note, i.on_plan) for i in report.installments] == [(1, "2023-12-20", "สำรวจพื้นที่", True)]

@@ -641,7 +641,7 @@ def split_copies(text: str) -> list[RawCopy]:
             s = _DECORATION.sub("", s)
         if s[:1] in _BULLETS and mode in ("header", "progress") and (bullet := _BULLET.match(s)):
             rest = s[bullet.end() :]  # - รหัสโครงการ: X; a bullet before anything else is text (a note's "- ...")
-            if match_fields(rest) or INSTALLMENT_START.match(rest) or _METRICS_HINT.match(rest) or is_verdict_line(rest):
+            if match_fields(rest) or INSTALLMENT_START.match(rest) or _ORPHAN_REPORT_NO.match(rest) or _METRICS_HINT.match(rest) or is_verdict_line(rest):
                 s = rest
         if not s:
             continue
