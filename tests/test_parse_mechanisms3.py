@@ -313,3 +313,11 @@ def test_a_report_number_alone_in_a_bullet_heads_its_block():
     ]  # fmt: skip
     (report,) = parse_text("\n".join(HEAD + lines))
     assert [(i.number, i.date, i.note, i.on_plan) for i in report.installments] == [(1, "2023-12-20", "สำรวจพื้นที่", True)]
+
+
+def test_a_value_shaped_like_the_forms_code_after_a_label_cut_short():
+    text = "\n".join(["ชื่อโครงการ : ปรับปรุงลานกีฬา", "รหัส : 50770000-0815", "ปีงบประมาณ : 2567", *INST])
+    (report,) = parse_text(text)
+    assert report.project.code == "50770000-0815"
+    (report,) = parse_text(text.replace("รหัส : 50770000-0815", "เลขที่สัญญา : 12/2567"))
+    assert report.project.code is None  # any other value stays no code

@@ -220,6 +220,7 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
 _PAIR_GAP = re.compile(r"\t+| {2,}")
 # a colon glued between Thai letters with another colon after it on the line
 _INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
+_CODE_SHAPED = re.compile(r"^([^:=0-9๐-๙]{2,20})[:=]\s*(?P<v>[0-9๐-๙]{8}\s*-\s*[0-9๐-๙]{4})\s*$")
 _CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
 _PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
@@ -737,6 +738,8 @@ def split_copies(text: str) -> list[RawCopy]:
         found = match_fields(s)
         if not found and mode == "header" and ":" not in s:
             found = _bare_field(s)  # รหัสโครงการ 50990000-1234: the colon lost
+        if not found and mode == "header" and not current.fields.get("code") and (shaped := _CODE_SHAPED.match(s)) is not None:
+            found = [("code", shaped.group("v"))]  # a label cut short (รหัส : X), its value the form's 8-4 code
         if found and found[0][0] in HEADER_ROLES:
             for key, value in found:
                 if key in HEADER_ROLES:
