@@ -31,14 +31,15 @@ _D = "[0-9๐-๙]"
 DATE_PATTERNS = [
     re.compile(rf"(?P<date>(?P<y>{_D}{{4}})-(?P<m>{_D}{{1,2}})-(?P<d>{_D}{{1,2}}))(?:[ T]{_D}{{2}}:{_D}{{2}}(?::{_D}{{2}})?)?"),
     re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*[/.\-]\s*(?P<m>{_D}{{1,2}})\s*[/.\-]\s*(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
-    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?P<mname>{_MONTH_ALT})\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
+    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?:เดือน\s*)?(?P<mname>{_MONTH_ALT})\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
     # a month name OCR garbled (มีนาดม, ชันวาคม): any Thai word there, read by its skeleton (``_month_of``)
-    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?P<mname>[\u0e01-\u0e4e]{{4,12}}?)\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
+    re.compile(rf"(?P<date>(?P<d>{_D}{{1,2}})\s*(?:เดือน\s*)?(?P<mname>[\u0e01-\u0e4e]{{4,12}}?)\s*(?:พ\.ศ\.\s*)?(?P<y>{_D}{{4}}|{_D}{{2}}))(?!{_D})"),
 ]  # fmt: skip
 
 
-# "วันที่ 15 พ.ย. 2566", "ณ วันที่ ..." : the word for "date" before the date itself
-_DATE_WORD = re.compile(r"(?:ณ\s*)?วันที่\s*")
+# "วันที่ 15 พ.ย. 2566", "ณ วันที่ ...", "ลงวันที่ ..." (dated): the word for "date" before the date
+# itself; the words for "month" and "year" may stand before those (วันที่ 5 เดือนมกราคม พ.ศ. 2567)
+_DATE_WORD = re.compile(r"(?:(?:ณ|ลง)\s*)?วันที่\s*")
 
 
 class InvalidDate(ValueError):

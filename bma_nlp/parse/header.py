@@ -17,6 +17,9 @@ _TOKEN = re.compile(r"[0-9๐-๙A-Za-z|]+")
 _BARE_PHONE_LABEL = re.compile(r"[\s,(]*(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*\)?\s*$")
 # an amount spelled out after its figures: ``1,200,000 บาท (หนึ่งล้านสองแสนบาทถ้วน)``
 _SPELLED_OUT = re.compile(r"\s*\([\u0e01-\u0e4e\s]+\)\s*$")
+# the agency's parts, then the responsible officer's post in brackets (the form's ชื่อผู้รับผิดชอบ,
+# printed inside the agency line): ``เขต X / ฝ่าย Y / โรงเรียน Z (ผู้อำนวยการโรงเรียน Z)``
+_AGENCY_POST = re.compile(r"^(?P<agency>.+/[^/()]+?)\s*\((?P<post>[^()./]{8,})\)$")
 _CODE = re.compile(r"[0-9๐-๙]{4,}(?:\s*-\s*[0-9๐-๙]+)*")
 # the form's code, 8 digits - 4 digits, with spaces inside a digit group
 _SPACED_CODE = re.compile(r"(?<![0-9])((?:[0-9] ?){7}[0-9])\s*-\s*((?:[0-9] ?){3}[0-9])(?![0-9])")
@@ -121,6 +124,10 @@ def build_project(fields: dict[str, str]) -> tuple[Project, list[tuple[str, str]
                     bad.append(("coordinator_phone", phone))  # cut off: a phone no one can dial is no phone
             else:
                 project.coordinator = value
+        elif key == "agency" and (post := _AGENCY_POST.match(value)):
+            project.agency = post.group("agency")  # an abbreviation in brackets (a dot, a few letters) stays
+            if not fields.get("responsible"):
+                project.responsible = post.group("post")
         else:
             setattr(project, key, value)
     return project, bad

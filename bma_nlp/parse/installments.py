@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bma_nlp.parse.dates import InvalidDate, match_date
-from bma_nlp.parse.labels import VERDICT_ROLES, Label, classify_label, find_labels, load_labels
+from bma_nlp.parse.labels import (
+    INSTALLMENT_ROLES,
+    VERDICT_ROLES,
+    Label,
+    canonical_text,
+    classify_label,
+    find_label_near,
+    find_labels,
+    load_labels,
+    skeleton_text,
+)
 from bma_nlp.parse.numbers import LOOKALIKE_DIGITS, parse_amount, parse_ordinal, parse_percent
 
 _NUM = "[0-9๐-๙]"
@@ -36,11 +46,13 @@ _THAI = re.compile("[\u0e01-\u0e4e]")
 _DIGIT = re.compile("[0-9๐-๙]")
 _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
 # the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
-_VISIBLE_NO = re.compile(rf"^\s*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?(?:รายงาน)?ครั้งที่\s*(?P<n>{_NUM}+)?")
+# an item marker may stand before the heading: ``13.2``, ``3.``, ``(3)``, ``3)``
+_ITEM = rf"\(?{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*[.)]?\s+"
+_VISIBLE_NO = re.compile(rf"^\s*(?:{_ITEM})?(?:รายงาน)?ครั้งที่\s*(?:[:=]\s*)?(?P<n>{_NUM}+)?")
 _BRACKETED = re.compile(r"^[(\[]\s*")
 _BRACKETED_NO_DATE = re.compile(r"(?:ณ\s*)?(?:วันที่\s*)?[-–]\s*[)\]]")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
-_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,})")
+_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,}|\t)")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
 # what an edge of a lead may hold: colons, semicolons and whitespace (every character ``\s`` matches)
 _EDGE = ":;\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -100,6 +112,7 @@ def _negated(text: str, start: int, lab: Label) -> Label:
 # what parts verdicts in a tail or on a line: a separator with space beside it, a tab, a wide gap, a line end
 _VERDICT_SPLIT = re.compile(r"\s*[:|/,;]\s+|\s+[:|/,;]\s*|\t+|\s{2,}|\n")
 _VERDICT_AND_LABEL = (*VERDICT_ROLES, "verdict_label")
+_FIELD_HEAD = re.compile(r"^\s*([^:]{2,30}?)\s*:\s*(?=\S)")
 
 
 def _verdict_chunks(text: str, whole: bool = False) -> list[Label]:
@@ -130,6 +143,9 @@ def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
     if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
         return False
+    head = _FIELD_HEAD.match(line)
+    if head and (lab := classify_label(head.group(1), ("inst_note", "verdict_label"))) is not None and lab.role == "inst_note":
+        line = line[head.end() :]  # ``ผลการดำเนินงาน : เป็นไปตามแผน / ...``: the result field holding the verdicts
     found = find_labels(line, _VERDICT_AND_LABEL)
     if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
         return bool(_verdict_chunks(line, whole=True))  # garbled past the skeleton search
@@ -144,6 +160,23 @@ def is_verdict_line(line: str) -> bool:
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     """``'รายงานครั้งที่3 :: 25/01/2566 : note'`` -> (3, '2023-01-25', None, 'note')."""
+    found = _parse_lead(lead)
+    if found[1] is None and found[2] is None and _DIGIT.search(lead):
+        # no date read: its labels may be garbled (a letter lost or misread): read again with them restored
+        restored = canonical_text(lead, _LEAD_ROLES)
+        if "วันที่รายงาน" not in restored and (near := find_label_near(restored[:80], ("inst_date",))) is not None:
+            restored = f"{restored[: near[0]]}วันที่รายงาน{restored[near[1] :]}"  # garbled past the skeleton search
+        if restored != lead:
+            again = _parse_lead(restored)
+            if again[1] is not None:
+                return again
+    return found
+
+
+_LEAD_ROLES = ("report_no", "ordinal", "inst_date", "inst_note")
+
+
+def _parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     report_no = None
     m = _VISIBLE_NO.match(lead)
     if m:
@@ -176,7 +209,10 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
 
 
 # an installment's heading at a line start (its section number before it, in numbered layouts)
-_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*\.?\s+)?รายงานครั้งที่\s*{_NUM}+")
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงานครั้งที่\s*(?:{_NUM}+|(?=::))")  # a table row's has no number
+
+
+_GLUED_HEADING = re.compile(rf"[ \t]รายงานครั้งที่\s*{_NUM}+\s*(?:::|\t)")
 
 
 def _last_heading(lead: str) -> int:
@@ -203,14 +239,103 @@ def _carry(inst: RawInstallment, text: str) -> None:
         inst.note = f"{inst.note} {note}".strip()
 
 
+_FIELD_ROLES = (*INSTALLMENT_ROLES, "verdict_label")
+_SIGN = re.compile(r"^(?P<label>[^=:]{2,45}?)\s+=\s*")  # ``วันที่รายงาน = X``: a system export's sign
+_LABEL_TAIL = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")  # ``ความก้าวหน้าของงานฯ (%)``, ``... (ครั้งที่ 1)``
+
+
+@lru_cache(maxsize=4096)
+def _field_label(text: str) -> Label | None:
+    """The installment field (or verdict) label ``text`` is, whole (a line going on past a
+    label is a note's, not a label)."""
+    text = text.strip(" \t:")
+    if not 2 < len(text) < 50 or _DIGIT.search(text):
+        return None
+    lab = classify_label(text, _FIELD_ROLES)
+    if lab is None or lab.role == "inst_note":
+        head = _verdict_head(text)
+        lab = head if head is not None else lab
+    if lab is None or lab.role == "ordinal" or lab.role != "verdict_label" and len(skeleton_text(text)) > len(lab.skeleton) + 1:
+        return None
+    return lab
+
+
+_COMPARED = skeleton_text("เทียบ")
+_PLAN, _TARGET = skeleton_text("แผน"), skeleton_text("เป้าหมาย")
+
+
+def _verdict_head(text: str) -> Label | None:
+    """A verdict's label worded another way (``ผลการดำเนินงานเทียบกับแผน``, ``เทียบกับเป้าหมาย``):
+    a comparison (เทียบ) ending in the plan or the target, read as the form's verdict label."""
+    sk = skeleton_text(text)
+    if _COMPARED not in sk or len(sk) > 30:
+        return None
+    word = "แผน" if sk.endswith(_PLAN) else "เป้าหมาย" if sk.endswith(_TARGET) else None
+    if word is None:
+        return None
+    return next((lab for lab in load_labels() if lab.role == "verdict_label" and lab.text.endswith(word)), None)
+
+
+BRACKET_CELL = re.compile(r"\[([^\[\]]{1,60})\]")
+
+
+@lru_cache(maxsize=4096)
+def _as_printed(line: str) -> str:
+    """``label = value`` and ``[label] value`` with the form's colon (the sign every later step reads)."""
+    if line.lstrip()[:1] == "[":
+        line = BRACKET_CELL.sub(r"\1 :", line)  # [รายงานครั้งที่ 1] [31/10/2567] ..., [ความก้าวหน้าของงานฯ] 3 %
+    m = _SIGN.match(line) if "=" in line and ":" not in line else None
+    if m is None or (lab := _field_label(_LABEL_TAIL.sub("", m.group("label")))) is None:
+        return line
+    tail = _LABEL_TAIL.search(m.group("label"))
+    label = lab.text + (f" ({tail.group('inner').strip()})" if tail and _DIGIT.search(tail.group("inner")) else "")
+    return f"{label} : {line[m.end():]}"  # the label as the form prints it (a garbled one restored)
+
+
+def _label_alone(line: str) -> str | None:
+    """The label of a line holding an installment field's label alone (its value on the next
+    line), as the value's prefix: a bracket with the ordinal kept, a unit bracket (``(%)``) dropped."""
+    tail = _LABEL_TAIL.search(line)
+    head = line[: tail.start()] if tail else line
+    lab = _field_label(head)
+    if lab is None or lab.role == "report_no":
+        return None
+    keep = tail is not None and _DIGIT.search(tail.group("inner")) is not None
+    return lab.text + (f" ({tail.group('inner').strip()})" if keep and tail else "") + " : "  # the label as the form prints it
+
+
+def _values_beside_labels(lines: list[str]) -> list[str]:
+    """Lines with each installment label that stands above its value joined to it
+    (``วันที่รายงาน`` / ``วันที่ 31 ...`` -> ``วันที่รายงาน : วันที่ 31 ...``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = _as_printed(lines[i])
+        bare = line.rstrip(" \t:=")  # a label alone may keep its sign (``วันที่รายงาน :``, value below)
+        if i + 1 < len(lines) and len(line) < 60 and ":" not in bare and "=" not in bare:
+            prefix = _label_alone(bare.strip())
+            following = lines[i + 1].strip()
+            if prefix is not None and following and _label_alone(following) is None and not _VISIBLE_NO.match(following):
+                out.append(prefix + following)
+                i += 2
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def parse_installments(lines: list[str]) -> list[RawInstallment]:
-    text = "\n".join(lines)
+    text = "\n".join(_values_beside_labels(lines))
     result: list[RawInstallment] = []
     pos = 0
     for m in METRICS.finditer(text):
+        if m.group("pct") is None and m.group("amt") is None and m.group("k") is None and m.group(0).startswith("ผลการดำเนินงาน"):
+            continue  # the result label, then a note that begins with เบิกจ่าย...: no figure, no metrics
         lead = text[pos:m.start()]
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
+        if (glued := _GLUED_HEADING.search(text, m.end(), line_end)) is not None:
+            line_end = glued.start() + 1  # the next installment on this line (its line break lost): its lead starts there
         tail = text[m.end():line_end]
         # Plan/target markers that wrapped onto their own line(s) still belong here.
         while line_end < len(text):

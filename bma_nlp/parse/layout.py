@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bma_nlp.parse.installments import METRICS, is_verdict_line
+from bma_nlp.parse.dates import match_date
+from bma_nlp.parse.installments import BRACKET_CELL, METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
     HEADER_ROLES,
     INSTALLMENT_ROLES,
@@ -36,7 +37,7 @@ from bma_nlp.parse.labels import (
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
 # kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
-_ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[0-9๐-๙]+\s*[:.]?$")
+_ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
 INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(
@@ -46,7 +47,7 @@ _METRICS_HINT = re.compile(
 _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
-_DECORATION = re.compile(r"^[\s#>*]+|[\s*]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets]
+_DECORATION = re.compile(r"^[\s#>*]+|[\s*<]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets], >> a heading <<
 _BULLET = re.compile(r"^[-•·●○▪◦]\s+")
 _BULLETS = frozenset("-•·●○▪◦")
 _DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
@@ -110,17 +111,35 @@ def _is_title(s: str) -> bool:
 
 def _is_print_stamp(s: str) -> bool:
     """``พิมพ์เมื่อ 01/02/2567 09:30``: when the page was printed, not report content."""
-    if len(s) > 80 or ("/" not in s and "-" not in s and "." not in s):
+    if len(s) > 80:
         return False
+    if "/" not in s and "-" not in s and "." not in s:
+        return s[-1] in _DIGITS and _printed_with_month_name(s)
     if s[-1] not in _DIGITS and not s.endswith("น."):
         return False  # a stamp ends with its date or clock time (``_STAMP``'s end)
     m = _STAMP.match(s)
     # words, a date and a clock time and nothing else; or a date after a print label (วันที่พิมพ์)
     if m is None:
-        return False
+        return _printed_with_month_name(s)
     if m.group("clock") is not None and not m.group("colon"):
-        return True
+        return classify_label(m.group(1), HEADER_ROLES) is None  # ``เริ่มต้นโครงการ   2022-10-01 00:00:00`` is a field
     return classify_label(m.group(1), ("printed",)) is not None
+
+
+_PRINTED_HEAD = re.compile(r"^([^0-9๐-๙:]{2,20}?)\s*:?\s*(?=[0-9๐-๙])")
+_CLOCK_TAIL = re.compile(r"^\s*(?:เวลา\s*)?[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?\s*(?:น\.)?\s*$")
+
+
+def _printed_with_month_name(s: str) -> bool:
+    """``พิมพ์เมื่อ 5 มี.ค. 2567 09:15 น.``: a print label, a date (its month by name), a time or nothing."""
+    head = _PRINTED_HEAD.match(s)
+    if head is None or classify_label(head.group(1), ("printed",)) is None:
+        return False
+    try:
+        found = match_date(s[head.end() :])
+    except ValueError:
+        return False
+    return found is not None and (not s[head.end() + found[1] :].strip() or bool(_CLOCK_TAIL.match(s[head.end() + found[1] :])))
 
 
 @lru_cache(maxsize=4096)  # copies and pages repeat their lines: classify each once
@@ -152,7 +171,11 @@ def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES)
 
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    if ":" not in line:
+    if line[:1] == "[" and ":" not in line:
+        line = _BRACKET_LABEL.sub(r"\t\1 : ", line).strip()  # [รหัสโครงการ] X   [ปีงบประมาณ พ.ศ.] 2568
+    if line.count(":") >= 2 and _INNER_COLON.search(line):
+        line = _INNER_COLON.sub("", line)  # งบประ:มาณที่ได้รับ: X: a colon OCR put inside a label, the sign after it
+    if ":" not in line or ":" not in _CLOCK_TIME.sub("", line):  # the colons of a clock time (00:00:00) are no sign
         if "=" in line or ";" in line:
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
         elif "..." in line or "…" in line:
@@ -195,6 +218,12 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
 
 
 _PAIR_GAP = re.compile(r"\t+| {2,}")
+# a colon glued between Thai letters with another colon after it on the line
+_INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
+_CODE_SHAPED = re.compile(r"^([^:=0-9๐-๙]{2,20})[:=]\s*(?P<v>[0-9๐-๙]{8}\s*-\s*[0-9๐-๙]{4})\s*$")
+_CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
+_PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
+_BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
 _NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
 _BARE_VALUE = re.compile(r"\s*[:.]?\s*(?=[0-9๐-๙])")
 
@@ -222,6 +251,10 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
     i = 0
     while i < len(chunks):
         chunk = chunks[i]
+        if out and i + 1 < len(chunks) and _PHONE_LABEL.match(chunk):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {chunk} {chunks[i + 1]}")  # โทรศัพท์ <TAB> 0 2xxx xxxx: the value's phone
+            i += 2
+            continue
         lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
         if lab is not None and len(skeleton_text(_SECTION_NUMBER.sub("", chunk))) > len(lab.skeleton) + 1:
             lab = None  # a label with its value in the chunk (below), not a label alone
@@ -255,13 +288,27 @@ def _table_cells(line: str) -> list[str] | None:
         return [_strip_html(c) for c in _HTML_CELL.findall(s)]
     if "\t" in s and ":" not in s:  # tab-separated cells (a spreadsheet pasted as text)
         cells = [c.strip() for c in s.split("\t")]
-        if len(cells) >= 4 or classify_label(cells[0]) is not None:
+        if (len(cells) >= 4 or classify_label(cells[0]) is not None) and not _installment_pairs(cells):
             return cells
     if s.count(",") >= 1 and ":" not in s.partition(",")[0] and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
         if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
             return [c.strip() for c in cells]
     return None
+
+
+_KEY_ROLES = (*INSTALLMENT_ROLES, "verdict_label")
+
+
+def _installment_pairs(cells: list[str]) -> bool:
+    """``label, value, label, value`` of an installment's fields on one line (``ความก้าวหน้าของงานฯ
+    <TAB> 5 % <TAB> งบประมาณที่เบิกใช้ (ครั้งที่ 1) <TAB> 0 บาท``): fields, not a table's head."""
+    cells = [c for c in cells if c]
+    if len(cells) < 2 or len(cells) % 2:
+        return False
+    return all(classify_label(c, _KEY_ROLES) is not None for c in cells[0::2]) and all(
+        classify_label(c, _KEY_ROLES) is None for c in cells[1::2]
+    )
 
 
 _ROW_ITEM = re.compile(r"\s+(?=\(?[0-9๐-๙]{1,2}[.)]\s)")
@@ -318,6 +365,7 @@ class _Table:
     def __init__(self, cells: list[str]) -> None:
         self.roles: list[str | None] = []
         for cell in cells:
+            cell = cell.replace(":", "") if ":" in cell and not _DIGITS.intersection(cell) else cell  # a colon OCR put in a column's label
             lab = classify_label(cell, _INST_ROLES + ("plan_word", "target_word"))
             role = lab.role if lab else None
             if role is None:
@@ -338,11 +386,32 @@ class _Table:
             self.roles.append(role)
 
         self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
+        self.starts: list[int] | None = None  # where each column begins (a table aligned with spaces)
 
     @property
     def is_installments(self) -> bool:
         """A header row of installment columns (data rows that repeat the labels hold numbers)."""
         return ("progress" in self.roles or "disbursed" in self.roles) and not self.numbers
+
+    def table_row(self, line: str, chunks: list[tuple[int, str]]) -> list[str] | None:
+        """A row's cells under an aligned head (``starts``): one per wide-gap chunk when the
+        counts agree, else cut at the columns' places (a cut inside a word moves to its start)."""
+        assert self.starts is not None
+        if not chunks or not _DIGITS.intersection(chunks[0][1][:3]) and len(chunks) != len(self.starts):
+            return None  # a row begins with its number or date (a note's line below a row does not)
+        if len(chunks) == len(self.starts):
+            cells = [c for _, c in chunks]
+        elif len(chunks) < len(self.starts):
+            cuts = []
+            for p in self.starts[1:]:
+                while 0 < p < len(line) and line[p - 1] != " ":
+                    p -= 1
+                cuts.append(p)
+            bounds = [0, *cuts, len(line)]
+            cells = [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+        else:
+            return None
+        return cells if self.holds_figures(cells) else None
 
     def holds_figures(self, cells: list[str]) -> bool:
         return any(role in ("progress", "disbursed") and re.search("[0-9๐-๙]", cell) for role, cell in zip(self.roles, cells, strict=False))
@@ -353,6 +422,9 @@ class _Table:
         number = re.sub(r"[^0-9๐-๙]", "", get.get("report_no", ""))
         disbursed = get.get("disbursed", "")
         ordinal = re.sub(r"[^0-9๐-๙]", "", get.get("ordinal", ""))
+        after = re.match(r"^(.*?)\s*(\(\s*(?:ครั้งที่)?\s*[0-9๐-๙]*\s*\))\s*$", disbursed)
+        if after and after.group(1):
+            disbursed = f"{after.group(2)} {after.group(1)}"  # ``0.00 บาท (ครั้งที่ 1)``: the ordinal first, as the form prints it
         if ordinal and "(" not in disbursed:
             disbursed = f"(ครั้งที่ {ordinal}) {disbursed}"  # the ordinal in a column of its own
         if not re.search(r"ครั้งที่|\(", disbursed):
@@ -363,6 +435,41 @@ class _Table:
             f"รายงานครั้งที่{number} :: {get.get('inst_date', '')} : {get.get('inst_note', '')} :: "
             f"ความก้าวหน้าของงานฯ = {progress} งบประมาณที่เบิกใช้ {disbursed} : {get.get('plan', '')} : {get.get('target', '')}"
         )
+
+
+_RULE_LINE = re.compile(r"^[-=_─━ ]{3,}$")
+
+
+def _aligned_table(line: str, table: _Table | None) -> _Table | list[str] | None:
+    """A table whose columns are aligned with spaces (a fixed-width print): its head (labels
+    parted by wide gaps, two labels parted by one space are two columns) as a ``_Table`` that
+    keeps where each column begins, or a row's cells under that head (parted by wide gaps, or,
+    where a value runs up to the next column, at the columns' places). None for any other line."""
+    chunks: list[tuple[int, str]] = []
+    for m in re.finditer(r"\S+(?: \S+)*", line):
+        chunks.append((m.start(), m.group(0)))
+    if table is None or table.starts is None:
+        if len(chunks) < 3 or _DIGITS.intersection(line):
+            return None
+        cells: list[str] = []
+        starts: list[int] = []
+        for at, chunk in chunks:
+            found = find_labels(chunk, _INST_ROLES) if " " in chunk else []
+            if len(found) >= 2 and found[0][0] == 0:  # two columns' labels parted by one space
+                ends = [f[0] for f in found[1:]] + [len(chunk)]
+                cells += [chunk[a:e].strip() for (a, _, _), e in zip(found, ends, strict=True)]
+                starts += [at + a for a, _, _ in found]
+            else:
+                cells.append(chunk)
+                starts.append(at)
+        head = _Table(cells)
+        if not head.is_installments or len(cells) < 4:
+            return None
+        head.starts = starts
+        return head
+    if table.table_row(line, chunks) is None:
+        return None
+    return table.table_row(line, chunks)
 
 
 _ORDINAL_CELL = re.compile(r"^(?:รายงาน)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
@@ -445,6 +552,40 @@ def _label_rest(head: str, following: str) -> str | None:
     return following
 
 
+_NARRATIVE_ROLES = ("rationale", "objectives", "targets")
+_COLON_HEADINGS = ("section_progress", *_NARRATIVE_ROLES)
+_FIELD_SIGN = re.compile(r"\s*[:=]\s*")
+
+
+def _narrative_field(s: str) -> tuple[str, str] | None:
+    """``('rationale', text)`` for a narrative section printed as a field: its label (after the
+    form's numbering), then ``:`` or ``=``, then its text or nothing. The label is read among the
+    header's too, so a header field whose words begin alike (``เป้าหมายที่``) stays a field."""
+    sign = _FIELD_SIGN.search(s)
+    if sign is None or sign.start() > 60:
+        return None
+    label = _SECTION_NUMBER.sub("", s[: sign.start()])
+    lab = classify_label(label, _NARRATIVE_AND_HEADER) if 2 < len(label) < 45 else None
+    if lab is None or lab.role not in _NARRATIVE_ROLES:
+        return None
+    return lab.role, s[sign.end() :].strip()
+
+
+_NARRATIVE_AND_HEADER = HEADER_ROLES + _NARRATIVE_ROLES
+
+
+_SUBSECTION = re.compile(r"^[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\.?\s")  # 1.3 ...: the form's numbering, a heading
+_DIALLED = re.compile(r"(?:โทร|Tel|tel)[^0-9๐-๙]{0,4}(?:[0-9๐-๙][\s\-]?){9}")  # a phone with all its digits
+
+
+def _may_wrap(key: str, value: str, line: str) -> bool:
+    """Whether ``line`` can be the rest of ``key``'s value: not a numbered subsection's heading
+    (however garbled), and no coordinator's value after its whole phone number."""
+    if _SUBSECTION.match(line):
+        return False
+    return not (key == "coordinator" and _DIALLED.search(value) and not line.startswith(("ต่อ", "ext", "Ext")))
+
+
 def _SKELETON_CUT(head: str, label: Label) -> bool:  # noqa: N802
     """``head`` is only the start of ``label`` (its skeleton shorter than the label's)."""
     return len(skeleton_text(compact(head))) < len(label.skeleton)
@@ -497,11 +638,11 @@ def split_copies(text: str) -> list[RawCopy]:
             mode, last_key, pending_label = "progress", None, None
             current.installment_lines.append(s)
             continue
-        if s[0] in "#>*[" or s[-1] == "*":
+        if s[0] in "#>*[" or s[-1] in "*<":
             s = _DECORATION.sub("", s)
         if s[:1] in _BULLETS and mode in ("header", "progress") and (bullet := _BULLET.match(s)):
             rest = s[bullet.end() :]  # - รหัสโครงการ: X; a bullet before anything else is text (a note's "- ...")
-            if match_fields(rest) or INSTALLMENT_START.match(rest) or _METRICS_HINT.match(rest) or is_verdict_line(rest):
+            if match_fields(rest) or INSTALLMENT_START.match(rest) or _ORPHAN_REPORT_NO.match(rest) or _METRICS_HINT.match(rest) or is_verdict_line(rest):
                 s = rest
         if not s:
             continue
@@ -510,6 +651,16 @@ def split_copies(text: str) -> list[RawCopy]:
                 mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
         cells = _table_cells(s)
+        if table is not None and table.starts is not None and _RULE_LINE.match(s):
+            continue  # the rule under an aligned table's head
+        if cells is None and mode == "progress" and "  " in s and not s.startswith("::"):
+            aligned = _aligned_table(line.rstrip(), table)  # a table whose columns are aligned with spaces
+            if isinstance(aligned, _Table):
+                table = aligned
+                continue
+            if aligned is not None:
+                current.installment_lines.append(table.row_line(aligned))  # type: ignore[union-attr]
+                continue
         if cells is not None:
             if _TABLE_RULE.match(s):
                 continue
@@ -539,7 +690,20 @@ def split_copies(text: str) -> list[RawCopy]:
                     if table.holds_figures(cells):
                         current.installment_lines.append(table.row_line(cells))
                     continue  # a row without figures (a print stamp caught in the table) is no installment
+        if mode != "progress" and ("=" in s or ":" in s) and (section := _narrative_field(s)) is not None:
+            # a narrative section printed as a field (``หลักการและเหตุผล : text``, ``9) วัตถุประสงค์: ``):
+            # its text follows the sign or the line, and no header field's value wraps into it
+            mode, value = section
+            current.narrative.setdefault(mode, [])
+            if value:
+                current.narrative[mode].append(_BULLET.sub("", value))
+            last_key = pending_label = None
+            continue
         heading = section_heading(s) if ":" not in s else None  # a line with a colon is a field, never a heading
+        if heading is None and s[-1] == ":" and s.count(":") == 1 and mode != "progress":
+            # ... except a heading over what follows (``13) รายงานความก้าวหน้าของโครงการ...:``)
+            heading = section_heading(s[:-1].rstrip())
+            heading = heading if heading is not None and heading.role in _COLON_HEADINGS else None
         if heading is not None:
             role = heading.role
             if role == "section_copy":
@@ -559,6 +723,10 @@ def split_copies(text: str) -> list[RawCopy]:
             mode = "signoff"
             current.prose.append(s)
             continue
+        if s[0] == "[" and INSTALLMENT_START.match(BRACKET_CELL.sub(r"\1", s)):
+            mode, last_key, pending_label = "progress", None, None  # [รายงานครั้งที่ 1] [31/10/2567] ...
+            current.installment_lines.append(s)
+            continue
         inst = _installment_text(s, mode)
         if _ORPHAN_REPORT_NO.match(inst):
             continue  # a page break's repeated รายงานครั้งที่ N, however garbled
@@ -570,6 +738,8 @@ def split_copies(text: str) -> list[RawCopy]:
         found = match_fields(s)
         if not found and mode == "header" and ":" not in s:
             found = _bare_field(s)  # รหัสโครงการ 50990000-1234: the colon lost
+        if not found and mode == "header" and not current.fields.get("code") and (shaped := _CODE_SHAPED.match(s)) is not None:
+            found = [("code", shaped.group("v"))]  # a label cut short (รหัส : X), its value the form's 8-4 code
         if found and found[0][0] in HEADER_ROLES:
             for key, value in found:
                 if key in HEADER_ROLES:
@@ -596,7 +766,7 @@ def split_copies(text: str) -> list[RawCopy]:
             continue
         if mode == "progress":
             current.installment_lines.append(inst)  # a note's continuation line
-        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines and not _FIELD_SHAPE.match(_SECTION_NUMBER.sub("", s)):
+        elif mode == "header" and last_key is not None and current.fields.get(last_key) and not current.installment_lines and not _FIELD_SHAPE.match(_SECTION_NUMBER.sub("", s)) and _may_wrap(last_key, current.fields[last_key], s):
             chunks = _COLUMN_GAP.split(s)
             if len(line_keys) > 1 and len(chunks) == len(line_keys) and all(k in _WRAPPING for k in line_keys):
                 for key, chunk in zip(line_keys, chunks, strict=True):  # both columns wrapped

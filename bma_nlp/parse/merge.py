@@ -148,6 +148,31 @@ def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
     return winner, len(counts) > 1, tie
 
 
+_WORD = re.compile(r"[^\s()\[\]/,;:\"'“”]+")
+
+
+def _attested(values: list[Any], group: list[ParsedCopy], name: str) -> Any:
+    """Among copies' readings tied in the vote, the one whose own words the rest of the file
+    prints (its narrative, notes and other fields): OCR damage is rarely the same twice, so a
+    word read one way in one copy and printed the other way everywhere else is the damaged one
+    (``Bookinq`` beside notes with ``Booking``). None when the text does not tell."""
+    if not all(isinstance(v, str) for v in values):
+        return None
+    words = [set(_WORD.findall(v)) for v in values]
+    own = [{w for w in ws if len(w) >= 4 and not all(w in other for other in words)} for ws in words]
+    if not any(own):
+        return None
+    parts: list[str] = []
+    for c in group:
+        parts += [line for lines in c.narrative.values() for line in lines]
+        parts += [r.note for r in c.installments if r.note]
+        parts += [v for f in fields(c.project) if f.name != name and isinstance(v := getattr(c.project, f.name), str)]
+    text = "\n".join(parts)
+    scores = [sum(text.count(w) for w in ws) for ws in own]
+    best = max(scores)
+    return values[scores.index(best)] if best > 0 and scores.count(best) == 1 else None
+
+
 def _whole_values(values: list[Any]) -> list[Any]:
     """A value cut where the line wrapped is the start of another copy's whole value: it votes
     for the whole one, so the cut reading never wins."""
@@ -280,6 +305,9 @@ def merge_group(group: list[ParsedCopy]) -> Report:
         if f.name in _WRAPPED_FIELDS:
             values = _whole_values(respace_wrapped(values, [c.wrapped.get(f.name) for c in group]))
         winner, disagree, tie = _vote(values)
+        if tie:
+            counts = Counter(v for v in values if v is not None and v != "").most_common()
+            winner = _attested([v for v, n in counts if n == counts[0][1]], group, f.name) or winner
         setattr(report.project, f.name, winner)
         if disagree and (tie or f.name in _EXACT_FIELDS):
             seen = sorted({_show(getattr(c.project, f.name)) for c in group if getattr(c.project, f.name) is not None})
