@@ -29,7 +29,7 @@ def test_most_garbled_cases_are_fixed():
 
 # Mechanisms measured on real Tesseract OCR (the learn split of scripts/make_ocr_pairs.py): their
 # cases must come out exactly as expected, not merely be left alone.
-STRICT = ("specks at", "a speck at", "dot glued", "apostrophe glued", "a title inside", "marks lost", "a listed", "real-word slip")
+STRICT = ("specks at", "a speck at", "dot glued", "apostrophe glued", "a title inside", "marks lost", "a listed", "real-word slip", "two slips in one word")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["note"].startswith(STRICT)], ids=lambda c: c["note"])

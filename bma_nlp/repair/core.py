@@ -695,9 +695,31 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
     gain, a, b, replacement, _ = ranked[0]
     if gain < MIN_GAIN:
         return None
-    if len(ranked) > 1 and gain - ranked[1][0] < MIN_MARGIN:
+    rival = _rival(line, ranked)
+    if rival is not None and gain - rival < MIN_MARGIN:
         return None  # two different fixes are about as good: the evidence does not decide
     return a, b, replacement, gain, "ocr word"
+
+
+def _rival(line: _Line, ranked: list[tuple[float, int, int, str, int]]) -> float | None:
+    """The score of the best-scored fix, after the best one, that reads the text otherwise. A
+    fix on the way from the original to the best one (some of the same edits and no other:
+    เกี่ยวข้อ on the way to เกี่ยวข้อง) agrees with it and is no rival: in a line OCR garbled
+    throughout, a window often holds two slips, and the fix of one is runner-up to the fix
+    of both."""
+    if len(ranked) < 2:
+        return None
+    text = line.text
+    _, a, b, replacement, _ = ranked[0]
+    s, e = line.span(a, b)
+    best = text[:s] + replacement + text[e:]
+    to_best = Levenshtein.distance(text, best)
+    for gain, a2, b2, replacement2, _ in ranked[1:]:
+        s2, e2 = line.span(a2, b2)
+        other = text[:s2] + replacement2 + text[e2:]
+        if Levenshtein.distance(text, other) + Levenshtein.distance(other, best) != to_best:
+            return gain
+    return None
 
 
 _STRAY = frozenset(".,'`")
