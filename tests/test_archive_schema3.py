@@ -60,19 +60,24 @@ def test_a_schema_2_archive_upgrades_in_place_and_searches_as_a_new_one(tmp_path
         assert upgraded.stats()["schema_version"] == schema.SCHEMA_VERSION == 3
         integrity(upgraded.con)
         found = hits(upgraded)
-        assert found == hits(new)
         assert {q for q, *_ in found} >= {"จัดซื้อวัสดุ", "ดำเนินกาว", "ซื้อวัส", "ดุสิต"}  # words, OCR forms, fragments, headers
-        # Records are derived with repair's archive evidence as it stood: the new archive's
-        # ingest started with none, the fixture holds two reports' worth. Derived again from
-        # the same stored copies and evidence, the two archives hold the same records.
+        # The fixture's records, and the repair evidence it stored, were derived by the repair of
+        # its day; a later repair may read the same copies otherwise (ดำเนินกาวเรียบรัอย: both
+        # garbles fixed now), and search scores follow the notes. Derived again from the same
+        # stored copies, the two archives hold the same records and search alike; only the repair
+        # log (each fix's window and score) may differ, as it weighs the evidence each archive
+        # stored.
         upgraded.reprocess(every=True)
         new.reprocess(every=True)
-        assert records(upgraded) == records(new)
+        assert records(upgraded, log=False) == records(new, log=False)
+        assert hits(upgraded) == hits(new)
 
 
-def records(archive: Archive) -> list[dict]:
-    """The stored reports, without where their files were read from."""
-    return [{k: v for k, v in r.to_dict().items() if k not in ("source", "sources")} for r in archive.reports()]
+def records(archive: Archive, log: bool = True) -> list[dict]:
+    """The stored reports, without where their files were read from (nor, with ``log=False``,
+    the repair log)."""
+    left_out = ("source", "sources") if log else ("source", "sources", "repairs")
+    return [{k: v for k, v in r.to_dict().items() if k not in left_out} for r in archive.reports()]
 
 
 def test_each_text_is_stored_once(fresh):

@@ -29,7 +29,7 @@ def test_most_garbled_cases_are_fixed():
 
 # Mechanisms measured on real Tesseract OCR (the learn split of scripts/make_ocr_pairs.py): their
 # cases must come out exactly as expected, not merely be left alone.
-STRICT = ("specks at", "a speck at", "dot glued", "apostrophe glued", "a title inside", "marks lost", "a listed", "real-word slip")
+STRICT = ("specks at", "a speck at", "dot glued", "apostrophe glued", "a title inside", "marks lost", "a listed", "real-word slip", "two slips in one word", "two garbles side by side")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["note"].startswith(STRICT)], ids=lambda c: c["note"])
@@ -128,3 +128,14 @@ def test_doubled_letters_are_cheap_other_extra_letters_are_not():
     from bma_nlp.repair.channel import ocr_cost
 
     assert ocr_cost("บบาท", "บาท") < ocr_cost("กบาท", "บาท")
+
+
+def test_a_later_pass_judges_only_what_the_last_pass_changed():
+    from bma_nlp.repair import load_lexicon
+    from bma_nlp.repair.core import _repair_line
+
+    lexicon = load_lexicon()
+    line = "ตรวจสอบปัญหาน้ำท่วมจังบริเวณถนน"  # the first pass fixed ท่วม; จัง beside it is judged again
+    at = line.index("ท่วม")
+    assert _repair_line(line, lexicon, [])[0] == line  # nothing changed: nothing is judged again
+    assert _repair_line(line, lexicon, [(at, at + 4)])[0] == "ตรวจสอบปัญหาน้ำท่วมขังบริเวณถนน"
