@@ -37,7 +37,10 @@ METRICS = re.compile(
     # the lookahead names the words a match starts with: the engine tries the pattern only there
     r"(?=ร้อยละ|ความก้าวหน้า|ผลการดำเนินงาน)"
     rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙.,]*+(?:[0-9๐-๙.,{LOOKALIKE_DIGITS} ]*?[0-9๐-๙.{LOOKALIKE_DIGITS}])?)?\s*%?"
-    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
+    # words after the figure say what it is a share of (``ร้อยละ 45.50 ของปริมาณงานทั้งหมด``)
+    r"(?:\s*ของ[\u0e01-\u0e4e]{1,30})?"
+    # ``จำนวน`` ("the sum of") before the amount is a word of the label
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*(?:จำนวน\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}]+)?)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )

@@ -1,0 +1,47 @@
+"""Round-4 mechanisms (issue 15, fourth pass), one per test, on small texts written here (not
+taken from any blind file): weekday names before a date, and a typed memo's metrics (words after
+the percentage, ``จำนวน`` before the amount)."""
+
+from __future__ import annotations
+
+from bma_nlp.parse import parse_text
+from bma_nlp.parse.dates import match_date
+
+MEMO_HEAD = [
+    "ชื่อโครงการ  ซ่อมแซมทางเดินริมคลองหลังวัด",
+    "รหัสโครงการ  50990000-0123    ปีงบประมาณ พ.ศ.  2566",
+    "งบประมาณที่ได้รับ  300,000 บาท",
+]
+
+
+def test_a_weekday_before_a_date_is_decoration():
+    assert match_date("ประจำวันพุธที่ 15 มีนาคม 2566")[0] == "2023-03-15"
+    assert match_date("วันอาทิตย์ที่ ๕ ก.พ. ๒๕๖๖")[0] == "2023-02-05"
+    assert match_date("วันเสาร์ที่ 4/3/2023")[0] == "2023-03-04"
+    assert match_date("วันหยุดราชการ") is None
+
+
+def test_memo_installments_read_with_weekday_dates_share_words_and_sum_word():
+    text = "\n".join(
+        [
+            *MEMO_HEAD,
+            "รายงานครั้งที่ 1 ประจำวันพุธที่ 15 มีนาคม 2566",
+            "  ผลการดำเนินงาน",
+            "    1) สำรวจแนวทางเดิน",
+            "    2) ขออนุมัติโครงการ",
+            "  ความก้าวหน้าของงาน ร้อยละ 12.50 ของงานทั้งโครงการ",
+            "  งบประมาณที่เบิกใช้ (ครั้งที่ 1) จำนวน 0 บาท",
+            "  ผลเทียบแผน เป็นไปตามแผน   ผลเทียบเป้าหมาย เป็นไปตามเป้าหมาย",
+            "รายงานครั้งที่ 2 ประจำวันศุกร์ที่ 28 เมษายน 2566",
+            "  ผลการดำเนินงาน ทำสัญญาจ้างแล้ว",
+            "  ความก้าวหน้าของงาน ร้อยละ 40 ของปริมาณงาน",
+            "  งบประมาณที่เบิกใช้ (ครั้งที่ 2) จำนวน 120,000 บาท",
+            "  ผลเทียบแผน ล่าช้ากว่าแผน",
+        ]
+    )
+    (report,) = parse_text(text)
+    got = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.disbursement_no, i.on_plan, i.on_target) for i in report.installments]
+    assert got == [
+        (1, "2023-03-15", 12.5, 0, 1, True, True),
+        (2, "2023-04-28", 40.0, 120000, 2, False, None),
+    ]
