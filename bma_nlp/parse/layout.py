@@ -37,9 +37,9 @@ from bma_nlp.parse.labels import (
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
 # kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
-_ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
+_ORPHAN_REPORT_NO = re.compile(r"^รายงาน(?:ผล)?ครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
-INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
+INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน(?:ผล)?)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(
     r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]|^\s*ความก้าวหน้า\S*\s+(?:ร้อยละ\s*)?[0-9๐-๙]"
     r"|ความก้าวหน้า\S*\s*(?:ร้อยละ\s*)?[0-9๐-๙][0-9๐-๙.,]*\s*%"
@@ -472,7 +472,7 @@ def _aligned_table(line: str, table: _Table | None) -> _Table | list[str] | None
     return table.table_row(line, chunks)
 
 
-_ORDINAL_CELL = re.compile(r"^(?:รายงาน)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
+_ORDINAL_CELL = re.compile(r"^(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
 
 
 def _transposed_row(cells: list[str]) -> list[str] | None:
