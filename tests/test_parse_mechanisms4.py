@@ -81,3 +81,23 @@ def test_form_blocks_with_result_headings_cumulative_labels_and_section_parts():
         (1, "2023-03-15", 10.0, 0, 1, True, True, "สำรวจแนวทางเดิน"),
         (2, "2023-04-28", 35.5, 90000, 2, False, True, "ทำสัญญาจ้างแล้ว"),
     ]
+
+
+def test_coordinator_name_slash_phone_is_split():
+    text = "\n".join([*MEMO_HEAD, "ผู้ประสานงาน สยป (ชื่อ-สกุล / โทรศัพท์) : นายสมชาย ตัวอย่าง / 0 2111 2222 ต่อ 31"])
+    (report,) = parse_text(text)
+    assert (report.project.coordinator, report.project.coordinator_phone) == ("นายสมชาย ตัวอย่าง", "0 2111 2222 ต่อ 31")
+
+
+def test_memo_header_without_colons_period_heading_and_phone_after_a_gap():
+    text = "\n".join(
+        [
+            *MEMO_HEAD,
+            "ระยะเวลาดำเนินการ  เริ่มต้นโครงการ 1 ตุลาคม 2565  สิ้นสุดโครงการ 30 กันยายน 2566",
+            "ผู้ประสานงาน สยป  นายสมชาย ตัวอย่าง  โทรศัพท์ 0 2111 2222",
+        ]
+    )
+    (report,) = parse_text(text)
+    p = report.project
+    assert (p.start_date, p.end_date) == ("2022-10-01", "2023-09-30")
+    assert (p.coordinator, p.coordinator_phone) == ("นายสมชาย ตัวอย่าง", "0 2111 2222")

@@ -223,6 +223,7 @@ _INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
 _CODE_SHAPED = re.compile(r"^([^:=0-9๐-๙]{2,20})[:=]\s*(?P<v>[0-9๐-๙]{8}\s*-\s*[0-9๐-๙]{4})\s*$")
 _CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
 _PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
+_PHONE_LEAD = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*[0-9๐-๙]")  # the phone label and its number
 _BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
 _NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
 _BARE_VALUE = re.compile(r"\s*[:.]?\s*(?=[0-9๐-๙])")
@@ -258,9 +259,18 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
         if lab is not None and len(skeleton_text(_SECTION_NUMBER.sub("", chunk))) > len(lab.skeleton) + 1:
             lab = None  # a label with its value in the chunk (below), not a label alone
+        if lab is not None and i + 1 < len(chunks):
+            ahead = find_labels(chunks[i + 1], roles)
+            if ahead and ahead[0][0] == 0 and ahead[0][2].role != lab.role and chunks[i + 1][ahead[0][1] :].strip(" :"):
+                i += 1  # a heading over pairs (ระยะเวลาดำเนินการ  เริ่มต้นโครงการ X  สิ้นสุดโครงการ Y)
+                continue
         if lab is not None and i + 1 < len(chunks) and classify_label(chunks[i + 1], roles) is None:
             out.append((lab.role, chunks[i + 1]))
             i += 2
+            continue
+        if out and _PHONE_LEAD.match(chunk):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {chunk}")  # name  โทรศัพท์ 0 2xxx xxxx: the value's phone
+            i += 1
             continue
         found = find_labels(chunk, roles)
         value = chunk[found[0][1]:].strip(" :") if found and found[0][0] == 0 else ""
