@@ -18,6 +18,7 @@ def test_a_weekday_before_a_date_is_decoration():
     assert match_date("ประจำวันพุธที่ 15 มีนาคม 2566")[0] == "2023-03-15"
     assert match_date("วันอาทิตย์ที่ ๕ ก.พ. ๒๕๖๖")[0] == "2023-02-05"
     assert match_date("วันเสาร์ที่ 4/3/2023")[0] == "2023-03-04"
+    assert match_date("ประจำ15 มีนาคม 2566")[0] == "2023-03-15"  # ประจำ glued to the date
     assert match_date("วันหยุดราชการ") is None
 
 
