@@ -102,3 +102,55 @@ def test_memo_header_without_colons_period_heading_and_phone_after_a_gap():
     p = report.project
     assert (p.start_date, p.end_date) == ("2022-10-01", "2023-09-30")
     assert (p.coordinator, p.coordinator_phone) == ("นายสมชาย ตัวอย่าง", "0 2111 2222")
+
+
+XML_COPY = """<?xml version="1.0" encoding="UTF-8"?>
+<report form="แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ">
+  <field label="ชื่อโครงการ">ซ่อมแซมทางเดินริมคลองหลังวัด</field>
+  <field label="รหัสโครงการ">50990000-0123</field>
+  <field label="ปีงบประมาณ พ.ศ.">2566</field>
+  <field label="ผู้ประสานงาน สยป">นายสมชาย ตัวอย่าง</field>
+  <field label="โทรศัพท์">0 2111 2222 ต่อ 7</field>
+  <section label="เป้าหมายของโครงการ">
+    <item>ทางเดินยาว 300 เมตร</item>
+  </section>
+  <progress label="รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ">
+    <installment no="1">
+      <field label="วันที่รายงาน">15/03/2566</field>
+      <field label="ผลการดำเนินงาน">สำรวจแนวทางเดิน</field>
+      <field label="ความก้าวหน้าของงานฯ">10.00</field>
+      <field label="งบประมาณที่เบิกใช้ (ครั้งที่ 1)">0 บาท</field>
+      <field label="ผลเทียบแผน"></field>
+      <field label="ผลเทียบเป้าหมาย"/>
+    </installment>
+    <installment no="2">
+      <field label="วันที่รายงาน">28/04/2566</field>
+      <field label="ผลการดำเนินงาน">ทำสัญญาจ้างแล้ว</field>
+      <field label="ความก้าวหน้าของงานฯ">35.50</field>
+      <field label="งบประมาณที่เบิกใช้ (ครั้งที่ 2)">90,000 บาท</field>
+      <field label="ผลเทียบแผน">เป็นไปตามแผน</field>
+      <field label="ผลเทียบเป้าหมาย">ต่ำกว่าเป้าหมาย</field>
+    </installment>
+  </progress>
+</report>"""
+
+
+def test_xml_export_read_as_the_form_and_counted_as_a_copy():
+    tab = "\n".join(
+        [
+            "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+            "ชื่อโครงการ : ซ่อมแซมทางเดินริมคลองหลังวัด",
+            "รหัสโครงการ : 50990000-0123",
+            "ปีงบประมาณ พ.ศ. : 2566",
+        ]
+    )
+    (report,) = parse_text(XML_COPY + "\n\n" + tab)
+    assert report.copies == 2
+    p = report.project
+    assert (p.code, p.fiscal_year, p.coordinator, p.coordinator_phone) == ("50990000-0123", 2566, "นายสมชาย ตัวอย่าง", "0 2111 2222 ต่อ 7")
+    assert p.targets == ["ทางเดินยาว 300 เมตร"]
+    got = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.disbursement_no, i.on_plan, i.on_target, i.note) for i in report.installments]
+    assert got == [
+        (1, "2023-03-15", 10.0, 0, 1, None, None, "สำรวจแนวทางเดิน"),
+        (2, "2023-04-28", 35.5, 90000, 2, True, False, "ทำสัญญาจ้างแล้ว"),
+    ]

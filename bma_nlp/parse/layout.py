@@ -223,6 +223,8 @@ _INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
 _CODE_SHAPED = re.compile(r"^([^:=0-9๐-๙]{2,20})[:=]\s*(?P<v>[0-9๐-๙]{8}\s*-\s*[0-9๐-๙]{4})\s*$")
 _CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
 _PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
+_PHONE_FIELD = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:=]\s*([0-9๐-๙].*)$")  # โทรศัพท์ : 0 2xxx xxxx, alone on its line
+_PHONE_IN = re.compile(r"โทร|Tel|tel|/\s*[0-9๐-๙]")
 _PHONE_LEAD = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*[0-9๐-๙]")  # the phone label and its number
 _BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
 _NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
@@ -344,10 +346,42 @@ def html_lines(text: str) -> str:
     return "\n".join(line for _, line in numbered_lines(text))
 
 
+# a system's XML export of the form: elements become the lines the form prints
+_XML_DECL = re.compile(r"<\?xml[^>]*\?>|<!--.*?-->")
+_XML_FORM = re.compile(r"<\w+\b[^>]*?\bform=\"([^\"]+)\"[^>]*>")  # <report form="title">: a copy starts
+_XML_FIELD = re.compile(r"<(\w+)\b[^>]*?\blabel=\"([^\"]*)\"[^>]*?(?:/>|>([^<]*)</\1>)")  # <field label="L">V</field>
+_XML_LABELLED = re.compile(r"<\w+\b[^>]*?\blabel=\"([^\"]*)\"[^>]*>")  # <section label="L">: a heading
+_XML_NUMBERED = re.compile(r"<\w+\b[^>]*?\bno=\"([^\"]*)\"[^>]*>")  # <installment no="K">
+_XML_ITEM = re.compile(r"<item\b[^>]*>")
+
+
+def _xml_field(m: re.Match[str]) -> str:
+    value = html.unescape(m.group(3) or "").strip()
+    return f"{html.unescape(m.group(2))} : {value}" if value else ""  # an empty element: no value (no verdict), no line
+
+
+def _xml_line(line: str) -> str:
+    """One line of an XML export as the form prints it (``<field label="L">V</field>`` -> ``L : V``,
+    ``<installment no="K">`` -> ``[รายงานครั้งที่ K]``); a line without such elements is kept."""
+    if not any(t in line for t in ('label="', 'no="', "form=", "<?xml", "<item", "<p>", "</")):
+        return line
+    indent = line[: len(line) - len(line.lstrip())]
+    out = _XML_DECL.sub("", line)
+    out = _XML_FORM.sub(lambda m: html.unescape(m.group(1)), out)
+    out = _XML_FIELD.sub(_xml_field, out)
+    out = _XML_LABELLED.sub(lambda m: html.unescape(m.group(1)), out)
+    out = _XML_NUMBERED.sub(lambda m: f"[รายงานครั้งที่ {m.group(1)}]", out)
+    out = _XML_ITEM.sub("- ", out)
+    out = html.unescape(_HTML_TAG.sub("", out)).strip()
+    return indent + out if out else ""
+
+
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
     read as ``html_lines`` reads them: one line of ``text`` may give several)."""
     lines = text.split("\n")
+    if 'label="' in text or "<?xml" in text:
+        lines = [_xml_line(line) if "<" in line else line for line in lines]
     if "<td" not in text and "<br" not in text and "<p>" not in text:
         return list(enumerate(lines))
     out: list[tuple[int, str]] = []
@@ -744,6 +778,10 @@ def split_copies(text: str) -> list[RawCopy]:
             mode = "progress"
             current.installment_lines.append(inst)
             last_key = pending_label = None
+            continue
+        if mode == "header" and (phone := _PHONE_FIELD.match(s)) and current.fields.get("coordinator") and not _PHONE_IN.search(current.fields["coordinator"]):
+            current.fields["coordinator"] += f" โทร {phone.group(1)}"  # the coordinator's phone printed as a field of its own
+            last_key = None
             continue
         found = match_fields(s)
         if not found and mode == "header" and ":" not in s:
