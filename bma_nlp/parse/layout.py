@@ -355,6 +355,17 @@ _XML_NUMBERED = re.compile(r"<\w+\b[^>]*?\bno=\"([^\"]*)\"[^>]*>")  # <installme
 _XML_ITEM = re.compile(r"<item\b[^>]*>")
 
 
+# a PDF-to-text box table (┌─┬─┐ │ a │ b │ └─┴─┘): its cell walls are a pipe table's, its rules a rule row
+_BOX_WALLS = str.maketrans({"│": "|", "┃": "|", "║": "|"})
+_BOX_RULE = re.compile(r"\s*[┌┬┐├┼┤└┴┘╔╦╗╠╬╣╚╩╝╞╪╡╟╫╢─━═]+\s*")
+
+
+def _box_line(line: str) -> str:
+    if _BOX_RULE.fullmatch(line):
+        return "|---|" if line.strip()[:1] in "├╠╞╟" else ""  # the rule under a header row; the box's top and bottom are no row
+    return line.translate(_BOX_WALLS)
+
+
 def _xml_field(m: re.Match[str]) -> str:
     value = html.unescape(m.group(3) or "").strip()
     return f"{html.unescape(m.group(2))} : {value}" if value else ""  # an empty element: no value (no verdict), no line
@@ -380,6 +391,8 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
     read as ``html_lines`` reads them: one line of ``text`` may give several)."""
     lines = text.split("\n")
+    if "│" in text or "┃" in text or "║" in text:
+        lines = [_box_line(line) for line in lines]
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
     if "<td" not in text and "<br" not in text and "<p>" not in text:
@@ -695,6 +708,8 @@ def split_copies(text: str) -> list[RawCopy]:
                 mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
         cells = _table_cells(s)
+        if cells is not None and table is None and mode == "header" and len(cells) >= 2 and not cells[0] and sum(1 for c in cells if c) == 1:
+            s, cells = next(c for c in cells if c), None  # a header box's row with its label cell empty: the value above wrapped
         if table is not None and table.starts is not None and _RULE_LINE.match(s):
             continue  # the rule under an aligned table's head
         if cells is None and mode == "progress" and "  " in s and not s.startswith("::"):
