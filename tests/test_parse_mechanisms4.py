@@ -184,3 +184,12 @@ def test_box_drawn_tables_read_as_pipe_tables_with_wrapped_cells():
         (1, "2023-03-15", 10.0, 0, 1, True, True),
         (2, "2023-04-28", 35.0, 90000, 2, False, False),
     ]
+
+
+def test_copies_that_differ_only_in_digit_script_vote_for_arabic_digits():
+    one = "\n".join(["ชื่อโครงการ : ปรับปรุงถนนซอยตัวอย่าง ๑๑๓", "รหัสโครงการ : 50990000-0123", "ปีงบประมาณ : 2566"])
+    two = "\n".join(["ชื่อโครงการ : ปรับปรุงถนนซอยตัวอย่าง 113", "รหัสโครงการ : 50990000-0123", "ปีงบประมาณ : 2566"])
+    (report,) = parse_text(one + "\n\n" + two)
+    assert report.copies == 2 and report.project.name == "ปรับปรุงถนนซอยตัวอย่าง 113"
+    (alone,) = parse_text(one)
+    assert alone.project.name == "ปรับปรุงถนนซอยตัวอย่าง ๑๑๓"  # one copy: kept as printed
