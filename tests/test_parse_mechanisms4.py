@@ -193,3 +193,45 @@ def test_copies_that_differ_only_in_digit_script_vote_for_arabic_digits():
     assert report.copies == 2 and report.project.name == "ปรับปรุงถนนซอยตัวอย่าง 113"
     (alone,) = parse_text(one)
     assert alone.project.name == "ปรับปรุงถนนซอยตัวอย่าง ๑๑๓"  # one copy: kept as printed
+
+
+def _across(left: list[str], right: list[str], col: int = 48) -> list[str]:
+    rows = max(len(left), len(right))
+    left, right = left + [""] * (rows - len(left)), right + [""] * (rows - len(right))
+    return [f"{a.ljust(col)}{b}".rstrip() for a, b in zip(left, right, strict=True)]
+
+
+def test_a_two_column_page_read_across_is_read_column_by_column():
+    header = _across(
+        [
+            "ชื่อโครงการ : ซ่อมแซมทางเดินริมคลอง",
+            "รหัสโครงการ : 50990000-0123",
+            "ปีงบประมาณ : 2566",
+            "หน่วยงานที่รับผิดชอบ : สำนักงานเขตตัวอย่าง /",
+            "ฝ่ายโยธา",
+            "ผู้ประสานงาน : นายสมชาย ตัวอย่าง",
+        ],
+        ["หลักการและเหตุผล", "ทางเดินริมคลองชำรุดหลายช่วง", "ประชาชนสัญจรไม่สะดวก", "เป้าหมายของโครงการ", "- ทางเดินยาว 300 เมตร"],
+    )
+    installments = _across(
+        [
+            "รายงานครั้งที่ 1  วันที่ 15/03/2566",
+            "ผลการดำเนินงาน : สำรวจแนวทางเดิน",
+            "ความก้าวหน้าของงานฯ 10.00 %",
+            "งบประมาณที่เบิกใช้ (ครั้งที่ 1) 0 บาท",
+            "เทียบแผน : เป็นไปตามแผน",
+        ],
+        [
+            "รายงานครั้งที่ 2  วันที่ 28/04/2566",
+            "ผลการดำเนินงาน : ทำสัญญาจ้างแล้ว",
+            "ความก้าวหน้าของงานฯ 35.00 %",
+            "งบประมาณที่เบิกใช้ (ครั้งที่ 2) 90,000 บาท",
+            "เทียบแผน : ล่าช้ากว่าแผน",
+        ],
+    )
+    (report,) = parse_text("\n".join([*header, "", "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ", "", *installments]))
+    p = report.project
+    assert (p.name, p.agency, p.coordinator) == ("ซ่อมแซมทางเดินริมคลอง", "สำนักงานเขตตัวอย่าง / ฝ่ายโยธา", "นายสมชาย ตัวอย่าง")
+    assert p.targets == ["ทางเดินยาว 300 เมตร"]
+    got = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan) for i in report.installments]
+    assert got == [(1, "2023-03-15", 10.0, 0, True), (2, "2023-04-28", 35.0, 90000, False)]

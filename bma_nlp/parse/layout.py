@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -387,6 +388,81 @@ def _xml_line(line: str) -> str:
     return indent + out if out else ""
 
 
+_WIDE_GAP = re.compile(r" {3,}(?=\S)")
+_THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
+
+
+def _right_column(block: list[str]) -> int | None:
+    """Where the right column of a two-column page read across begins in ``block`` (lines with
+    no blank between them), or None. Both columns are text (Thai), the right one starts at one
+    character position on at least three lines after a wide gap, and no other position is shared
+    so (an aligned table has several)."""
+    starts: Counter[int] = Counter()
+    for line in block:
+        for m in _WIDE_GAP.finditer(line):
+            if m.end() >= 40:  # mid-page: a label column with its values beside it is narrower
+                starts[m.end()] += 1
+    if not starts:
+        return None
+    (col, n), *rest = starts.most_common()
+    if n < 3 or (rest and rest[0][1] * 2 >= n):
+        return None
+    split = [line for line in block if len(line) > col and line[col - 1] == " " and line[col] != " "]
+    if len(split) * 2 < len(block):
+        return None  # a few lines with two fields each (verdicts side by side) in a column of text
+    lefts = [line[:col].strip() for line in split]
+    rights = [line[col:].strip() for line in split]
+    if sum(bool(_THAI_LETTER.search(x)) for x in lefts) * 2 < len(split) or sum(bool(_THAI_LETTER.search(x)) for x in rights) * 2 < len(split):
+        return None
+    if any(_WIDE_GAP.search(x) for x in rights):
+        return None  # more columns on the right: a table, not a page of two columns
+    return col
+
+
+_NARROW_GAP = re.compile(r" {2,}(?=\S)")
+
+
+def _overflow_gap(line: str, col: int) -> int | None:
+    """Where the right column begins on a line whose left text ran past the column's edge: the
+    first gap of two spaces or more shortly after it (None: the line is one column's)."""
+    for m in _NARROW_GAP.finditer(line, col - 2):
+        return m.end() if m.end() <= col + 12 else None
+    return None
+
+
+def _columns_apart(lines: list[str]) -> list[tuple[int, str]]:
+    """The lines, each two-column block read column by column (its left column's lines, then its
+    right column's), each line with its index."""
+    out: list[tuple[int, str]] = []
+    block: list[int] = []
+
+    def flush() -> None:
+        col = _right_column([lines[k] for k in block]) if len(block) >= 3 else None
+        if col is None:
+            out.extend((k, lines[k]) for k in block)
+        else:
+            right: list[tuple[int, str]] = []
+            for k in block:
+                line = lines[k]
+                at = col if len(line) > col and line[col - 1] == " " and line[col] != " " else _overflow_gap(line, col)
+                if at is not None:
+                    out.append((k, line[:at].rstrip()))
+                    right.append((k, line[at:].strip()))
+                else:
+                    out.append((k, line))
+            out.extend(right)
+        block.clear()
+
+    for k, line in enumerate(lines):
+        if line.strip():
+            block.append(k)
+        else:
+            flush()
+            out.append((k, line))
+    flush()
+    return out
+
+
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
     read as ``html_lines`` reads them: one line of ``text`` may give several)."""
@@ -395,10 +471,11 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
         lines = [_box_line(line) for line in lines]
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
+    rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
     if "<td" not in text and "<br" not in text and "<p>" not in text:
-        return list(enumerate(lines))
+        return rows
     out: list[tuple[int, str]] = []
-    for k, line in enumerate(lines):
+    for k, line in rows:
         if "<tr" in line or "<td" in line:
             out.append((k, _HTML_BR.sub(" ", line)))
             continue
