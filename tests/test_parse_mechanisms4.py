@@ -235,3 +235,18 @@ def test_a_two_column_page_read_across_is_read_column_by_column():
     assert p.targets == ["ทางเดินยาว 300 เมตร"]
     got = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan) for i in report.installments]
     assert got == [(1, "2023-03-15", 10.0, 0, True), (2, "2023-04-28", 35.0, 90000, False)]
+
+
+def test_a_numbered_heading_glued_after_a_value_ends_it():
+    text = "\n".join(
+        [
+            *MEMO_HEAD,
+            "งบประมาณที่ใช้ไป : 120,000 บาท 1.2 หน่วยงานที่รับผิดชอบ",
+            "ผู้ประสานงาน : นายสมชาย ตัวอย่าง โทร 0 2111 2222 ต่อ 5 1.3 หลักการและเหตุผล",
+            "ทางเดินริมคลองชำรุดหลายช่วง 1.5 ล้านบาทไม่พอ",
+        ]
+    )
+    (report,) = parse_text(text)
+    p = report.project
+    assert (p.budget_used, p.coordinator, p.coordinator_phone) == (120000, "นายสมชาย ตัวอย่าง", "0 2111 2222 ต่อ 5")
+    assert p.rationale == "ทางเดินริมคลองชำรุดหลายช่วง 1.5 ล้านบาทไม่พอ"  # a figure before words is no heading

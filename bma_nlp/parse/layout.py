@@ -419,6 +419,24 @@ def _right_column(block: list[str]) -> int | None:
     return col
 
 
+# a numbered section heading glued after other text (its line break lost): ``... ต่อ 20 1.3 หลักการและเหตุผล``
+_GLUED_SECTION = re.compile(r"(?<=\S)[ \t]+(?=[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\.?[ \t]+[\u0e01-\u0e2e])")
+
+
+def _glued_sections(line: str) -> list[str]:
+    """The line cut before each numbered form heading glued inside it (the heading begins a line)."""
+    if not _GLUED_SECTION.search(line):
+        return [line]
+    parts: list[str] = []
+    last = 0
+    for m in _GLUED_SECTION.finditer(line):
+        if section_heading(line[m.end() :].strip()[:110]) is not None:
+            parts.append(line[last : m.start()])
+            last = m.end()
+    parts.append(line[last:])
+    return parts
+
+
 _NARROW_GAP = re.compile(r" {2,}(?=\S)")
 
 
@@ -472,6 +490,8 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
+    if _GLUED_SECTION.search(text):
+        rows = [(k, part) for k, line in rows for part in _glued_sections(line)]
     if "<td" not in text and "<br" not in text and "<p>" not in text:
         return rows
     out: list[tuple[int, str]] = []
