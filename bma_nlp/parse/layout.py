@@ -423,6 +423,11 @@ def _right_column(block: list[str]) -> int | None:
 _GLUED_SECTION = re.compile(r"(?<=\S)[ \t]+(?=[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\.?[ \t]+[\u0e01-\u0e2e])")
 
 
+def _glued_heading_at(text: str, start: int) -> bool:
+    end = text.find("\n", start)
+    return section_heading(text[start : end if end >= 0 else len(text)].strip()[:110]) is not None
+
+
 def _glued_sections(line: str) -> list[str]:
     """The line cut before each numbered form heading glued inside it (the heading begins a line)."""
     if not _GLUED_SECTION.search(line):
@@ -430,7 +435,7 @@ def _glued_sections(line: str) -> list[str]:
     parts: list[str] = []
     last = 0
     for m in _GLUED_SECTION.finditer(line):
-        if section_heading(line[m.end() :].strip()[:110]) is not None:
+        if _glued_heading_at(line, m.end()):
             parts.append(line[last : m.start()])
             last = m.end()
     parts.append(line[last:])
@@ -490,7 +495,7 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
-    if _GLUED_SECTION.search(text):
+    if any(_glued_heading_at(text, m.end()) for m in _GLUED_SECTION.finditer(text)):
         rows = [(k, part) for k, line in rows for part in _glued_sections(line)]
     if "<td" not in text and "<br" not in text and "<p>" not in text:
         return rows
