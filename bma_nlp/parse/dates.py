@@ -39,7 +39,10 @@ DATE_PATTERNS = [
 
 # "วันที่ 15 พ.ย. 2566", "ณ วันที่ ...", "ลงวันที่ ..." (dated): the word for "date" before the date
 # itself; the words for "month" and "year" may stand before those (วันที่ 5 เดือนมกราคม พ.ศ. 2567)
-_DATE_WORD = re.compile(r"(?:(?:ณ|ลง)\s*)?วันที่\s*")
+# ``วันที่``, and a weekday before the date (``ประจำวันศุกร์ที่ 31 ...``): decoration, the date follows
+_WEEKDAY = "จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์"
+_DAY_WORD = rf"(?:วันที่|วัน(?:{_WEEKDAY})\s*(?:ที่)?)"
+_DATE_WORD = re.compile(rf"(?:ประจำ\s*{_DAY_WORD}?|(?:(?:ณ|ลง)\s*)?{_DAY_WORD})\s*")  # also ``ประจำ30 พ.ย. 2566``
 
 
 class InvalidDate(ValueError):

@@ -8,8 +8,9 @@ from bma_nlp.parse.dates import match_date, parse_date
 from bma_nlp.parse.numbers import arabic_digits, numeric_text, numeric_value, parse_amount
 from bma_nlp.records import Project
 
+# the phone after its label, or after a slash (``name / phone``: the form's ``(ชื่อ-สกุล / โทรศัพท์)``)
 _PHONE = re.compile(
-    r"^(?P<who>.*?)[\s,]*\(?\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?\s*"
+    r"^(?P<who>.*?)[\s,]*\(?\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?|/)\s*[:.]?\s*"
     r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*\)?\s*$"
 )
 _PHONE_TAIL = re.compile(r"(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?((?>(?:\s*[0-9๐-๙A-Za-z|\-/,]+)+))\s*\)?\s*$")

@@ -32,12 +32,16 @@ _NUM = "[0-9๐-๙]"
 # Label wording varies between exports of the form: ความก้าวหน้าของงานฯ / ร้อยละความก้าวหน้า /
 # ผลการดำเนินงาน, then "=", ":" or "ร้อยละ"; งบประมาณที่เบิกใช้ / ที่เบิกจ่าย / ผลการเบิกจ่าย.
 _PROGRESS_LABEL = r"(?:ร้อยละ\s*)?(?:ความก้าวหน้า(?:ของงาน|ของโครงการ)?|ผลการดำเนินงาน)\S*"
-_DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่าย(?:แล้ว|งบประมาณ)?)"
+_DISBURSED_LABEL = r"(?:งบประมาณที่เบิก(?:ใช้|จ่าย)?|ผลการเบิกจ่าย(?:งบประมาณ)?|เบิกจ่าย(?:แล้ว|งบประมาณ)?)(?:\s*สะสม)?"  # สะสม: cumulative
 METRICS = re.compile(
     # the lookahead names the words a match starts with: the engine tries the pattern only there
     r"(?=ร้อยละ|ความก้าวหน้า|ผลการดำเนินงาน)"
-    rf"{_PROGRESS_LABEL}\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙.,]*+(?:[0-9๐-๙.,{LOOKALIKE_DIGITS} ]*?[0-9๐-๙.{LOOKALIKE_DIGITS}])?)?\s*%?"
-    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*"
+    # a qualifier in brackets after the label: ``(ร้อยละสะสม)``, ``(%)``
+    rf"{_PROGRESS_LABEL}(?:\s*\([^()\n0-9๐-๙]{{1,20}}\))?\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙.,]*+(?:[0-9๐-๙.,{LOOKALIKE_DIGITS} ]*?[0-9๐-๙.{LOOKALIKE_DIGITS}])?)?\s*%?"
+    # words after the figure say what it is a share of (``ร้อยละ 45.50 ของปริมาณงานทั้งหมด``)
+    r"(?:\s*ของ[\u0e01-\u0e4e]{1,30})?"
+    # ``จำนวน`` ("the sum of") before the amount is a word of the label
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*(?:จำนวน\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}]+)?)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
@@ -48,15 +52,15 @@ _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
 # the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
 # an item marker may stand before the heading: ``13.2``, ``3.``, ``(3)``, ``3)``
 _ITEM = rf"\(?{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*[.)]?\s+"
-_VISIBLE_NO = re.compile(rf"^\s*(?:{_ITEM})?(?:รายงาน)?ครั้งที่\s*(?:[:=]\s*)?(?P<n>{_NUM}+)?")
+_VISIBLE_NO = re.compile(rf"^\s*(?:{_ITEM})?(?:รายงาน(?:ผล)?)?ครั้งที่\s*(?:[:=]\s*)?(?P<n>{_NUM}+)?")
 _BRACKETED = re.compile(r"^[(\[]\s*")
 _BRACKETED_NO_DATE = re.compile(r"(?:ณ\s*)?(?:วันที่\s*)?[-–]\s*[)\]]")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
-_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน|ผลการดำเนินงาน)(?:[ \t]*(?::|(?=\n))|[ \t]{2,}|\t)")
+_LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน(?:ผล)?|ผลการดำเนินงาน(?:ในรอบ(?:การ)?รายงาน)?)(?:[ \t]*(?::|(?=\n))|[ \t]{2,}|\t)")
 _NO_DATE = re.compile(r"^-\s*(?::|$)")
 # what an edge of a lead may hold: colons, semicolons and whitespace (every character ``\s`` matches)
 _EDGE = ":;\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-_LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงานครั้งที่\s*{_NUM}+|::)")
+_LEAD_START = re.compile(rf"(?:^|\n)[ \t]*(?:รายงาน(?:ผล)?ครั้งที่\s*{_NUM}+|::)")
 
 
 @dataclass
@@ -209,10 +213,10 @@ def _parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
 
 
 # an installment's heading at a line start (its section number before it, in numbered layouts)
-_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงานครั้งที่\s*(?:{_NUM}+|(?=::))")  # a table row's has no number
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงาน(?:ผล)?ครั้งที่\s*(?:{_NUM}+|(?=::))")  # a table row's has no number
 
 
-_GLUED_HEADING = re.compile(rf"[ \t]รายงานครั้งที่\s*{_NUM}+\s*(?:::|\t)")
+_GLUED_HEADING = re.compile(rf"[ \t]รายงาน(?:ผล)?ครั้งที่\s*{_NUM}+\s*(?:::|\t)")
 
 
 def _last_heading(lead: str) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -37,9 +38,9 @@ from bma_nlp.parse.labels import (
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
 # kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
-_ORPHAN_REPORT_NO = re.compile(r"^รายงานครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
+_ORPHAN_REPORT_NO = re.compile(r"^รายงาน(?:ผล)?ครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
-INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
+INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน(?:ผล)?)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(
     r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]|^\s*ความก้าวหน้า\S*\s+(?:ร้อยละ\s*)?[0-9๐-๙]"
     r"|ความก้าวหน้า\S*\s*(?:ร้อยละ\s*)?[0-9๐-๙][0-9๐-๙.,]*\s*%"
@@ -223,6 +224,9 @@ _INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
 _CODE_SHAPED = re.compile(r"^([^:=0-9๐-๙]{2,20})[:=]\s*(?P<v>[0-9๐-๙]{8}\s*-\s*[0-9๐-๙]{4})\s*$")
 _CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
 _PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
+_PHONE_FIELD = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:=]\s*([0-9๐-๙].*)$")  # โทรศัพท์ : 0 2xxx xxxx, alone on its line
+_PHONE_IN = re.compile(r"โทร|Tel|tel|/\s*[0-9๐-๙]")
+_PHONE_LEAD = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*[0-9๐-๙]")  # the phone label and its number
 _BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
 _NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
 _BARE_VALUE = re.compile(r"\s*[:.]?\s*(?=[0-9๐-๙])")
@@ -258,9 +262,18 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
         if lab is not None and len(skeleton_text(_SECTION_NUMBER.sub("", chunk))) > len(lab.skeleton) + 1:
             lab = None  # a label with its value in the chunk (below), not a label alone
+        if lab is not None and i + 1 < len(chunks):
+            ahead = find_labels(chunks[i + 1], roles)
+            if ahead and ahead[0][0] == 0 and ahead[0][2].role != lab.role and chunks[i + 1][ahead[0][1] :].strip(" :"):
+                i += 1  # a heading over pairs (ระยะเวลาดำเนินการ  เริ่มต้นโครงการ X  สิ้นสุดโครงการ Y)
+                continue
         if lab is not None and i + 1 < len(chunks) and classify_label(chunks[i + 1], roles) is None:
             out.append((lab.role, chunks[i + 1]))
             i += 2
+            continue
+        if out and _PHONE_LEAD.match(chunk):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {chunk}")  # name  โทรศัพท์ 0 2xxx xxxx: the value's phone
+            i += 1
             continue
         found = find_labels(chunk, roles)
         value = chunk[found[0][1]:].strip(" :") if found and found[0][0] == 0 else ""
@@ -334,14 +347,160 @@ def html_lines(text: str) -> str:
     return "\n".join(line for _, line in numbered_lines(text))
 
 
+# a system's XML export of the form: elements become the lines the form prints
+_XML_DECL = re.compile(r"<\?xml[^>]*\?>|<!--.*?-->")
+_XML_FORM = re.compile(r"<\w+\b[^>]*?\bform=\"([^\"]+)\"[^>]*>")  # <report form="title">: a copy starts
+_XML_FIELD = re.compile(r"<(\w+)\b[^>]*?\blabel=\"([^\"]*)\"[^>]*?(?:/>|>([^<]*)</\1>)")  # <field label="L">V</field>
+_XML_LABELLED = re.compile(r"<\w+\b[^>]*?\blabel=\"([^\"]*)\"[^>]*>")  # <section label="L">: a heading
+_XML_NUMBERED = re.compile(r"<\w+\b[^>]*?\bno=\"([^\"]*)\"[^>]*>")  # <installment no="K">
+_XML_ITEM = re.compile(r"<item\b[^>]*>")
+
+
+# a PDF-to-text box table (┌─┬─┐ │ a │ b │ └─┴─┘): its cell walls are a pipe table's, its rules a rule row
+_BOX_WALLS = str.maketrans({"│": "|", "┃": "|", "║": "|"})
+_BOX_RULE = re.compile(r"\s*[┌┬┐├┼┤└┴┘╔╦╗╠╬╣╚╩╝╞╪╡╟╫╢─━═]+\s*")
+
+
+def _box_line(line: str) -> str:
+    if _BOX_RULE.fullmatch(line):
+        return "|---|" if line.strip()[:1] in "├╠╞╟" else ""  # the rule under a header row; the box's top and bottom are no row
+    return line.translate(_BOX_WALLS)
+
+
+def _xml_field(m: re.Match[str]) -> str:
+    value = html.unescape(m.group(3) or "").strip()
+    return f"{html.unescape(m.group(2))} : {value}" if value else ""  # an empty element: no value (no verdict), no line
+
+
+def _xml_line(line: str) -> str:
+    """One line of an XML export as the form prints it (``<field label="L">V</field>`` -> ``L : V``,
+    ``<installment no="K">`` -> ``[รายงานครั้งที่ K]``); a line without such elements is kept."""
+    if not any(t in line for t in ('label="', 'no="', "form=", "<?xml", "<item", "<p>", "</")):
+        return line
+    indent = line[: len(line) - len(line.lstrip())]
+    out = _XML_DECL.sub("", line)
+    out = _XML_FORM.sub(lambda m: html.unescape(m.group(1)), out)
+    out = _XML_FIELD.sub(_xml_field, out)
+    out = _XML_LABELLED.sub(lambda m: html.unescape(m.group(1)), out)
+    out = _XML_NUMBERED.sub(lambda m: f"[รายงานครั้งที่ {m.group(1)}]", out)
+    out = _XML_ITEM.sub("- ", out)
+    out = html.unescape(_HTML_TAG.sub("", out)).strip()
+    return indent + out if out else ""
+
+
+_WIDE_GAP = re.compile(r" {3,}(?=\S)")
+_THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
+
+
+def _right_column(block: list[str]) -> int | None:
+    """Where the right column of a two-column page read across begins in ``block`` (lines with
+    no blank between them), or None. Both columns are text (Thai), the right one starts at one
+    character position on at least three lines after a wide gap, and no other position is shared
+    so (an aligned table has several)."""
+    starts: Counter[int] = Counter()
+    for line in block:
+        for m in _WIDE_GAP.finditer(line):
+            if m.end() >= 40:  # mid-page: a label column with its values beside it is narrower
+                starts[m.end()] += 1
+    if not starts:
+        return None
+    (col, n), *rest = starts.most_common()
+    if n < 3 or (rest and rest[0][1] * 2 >= n):
+        return None
+    split = [line for line in block if len(line) > col and line[col - 1] == " " and line[col] != " "]
+    if len(split) * 2 < len(block):
+        return None  # a few lines with two fields each (verdicts side by side) in a column of text
+    lefts = [line[:col].strip() for line in split]
+    rights = [line[col:].strip() for line in split]
+    if sum(bool(_THAI_LETTER.search(x)) for x in lefts) * 2 < len(split) or sum(bool(_THAI_LETTER.search(x)) for x in rights) * 2 < len(split):
+        return None
+    if any(_WIDE_GAP.search(x) for x in rights):
+        return None  # more columns on the right: a table, not a page of two columns
+    return col
+
+
+# a numbered section heading glued after other text (its line break lost): ``... ต่อ 20 1.3 หลักการและเหตุผล``
+_GLUED_SECTION = re.compile(r"(?<=\S)[ \t]+(?=[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\.?[ \t]+[\u0e01-\u0e2e])")
+
+
+def _glued_heading_at(text: str, start: int) -> bool:
+    end = text.find("\n", start)
+    return section_heading(text[start : end if end >= 0 else len(text)].strip()[:110]) is not None
+
+
+def _glued_sections(line: str) -> list[str]:
+    """The line cut before each numbered form heading glued inside it (the heading begins a line)."""
+    if not _GLUED_SECTION.search(line):
+        return [line]
+    parts: list[str] = []
+    last = 0
+    for m in _GLUED_SECTION.finditer(line):
+        if _glued_heading_at(line, m.end()):
+            parts.append(line[last : m.start()])
+            last = m.end()
+    parts.append(line[last:])
+    return parts
+
+
+_NARROW_GAP = re.compile(r" {2,}(?=\S)")
+
+
+def _overflow_gap(line: str, col: int) -> int | None:
+    """Where the right column begins on a line whose left text ran past the column's edge: the
+    first gap of two spaces or more shortly after it (None: the line is one column's)."""
+    for m in _NARROW_GAP.finditer(line, col - 2):
+        return m.end() if m.end() <= col + 12 else None
+    return None
+
+
+def _columns_apart(lines: list[str]) -> list[tuple[int, str]]:
+    """The lines, each two-column block read column by column (its left column's lines, then its
+    right column's), each line with its index."""
+    out: list[tuple[int, str]] = []
+    block: list[int] = []
+
+    def flush() -> None:
+        col = _right_column([lines[k] for k in block]) if len(block) >= 3 else None
+        if col is None:
+            out.extend((k, lines[k]) for k in block)
+        else:
+            right: list[tuple[int, str]] = []
+            for k in block:
+                line = lines[k]
+                at = col if len(line) > col and line[col - 1] == " " and line[col] != " " else _overflow_gap(line, col)
+                if at is not None:
+                    out.append((k, line[:at].rstrip()))
+                    right.append((k, line[at:].strip()))
+                else:
+                    out.append((k, line))
+            out.extend(right)
+        block.clear()
+
+    for k, line in enumerate(lines):
+        if line.strip():
+            block.append(k)
+        else:
+            flush()
+            out.append((k, line))
+    flush()
+    return out
+
+
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
     read as ``html_lines`` reads them: one line of ``text`` may give several)."""
     lines = text.split("\n")
+    if "│" in text or "┃" in text or "║" in text:
+        lines = [_box_line(line) for line in lines]
+    if 'label="' in text or "<?xml" in text:
+        lines = [_xml_line(line) if "<" in line else line for line in lines]
+    rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
+    if any(_glued_heading_at(text, m.end()) for m in _GLUED_SECTION.finditer(text)):
+        rows = [(k, part) for k, line in rows for part in _glued_sections(line)]
     if "<td" not in text and "<br" not in text and "<p>" not in text:
-        return list(enumerate(lines))
+        return rows
     out: list[tuple[int, str]] = []
-    for k, line in enumerate(lines):
+    for k, line in rows:
         if "<tr" in line or "<td" in line:
             out.append((k, _HTML_BR.sub(" ", line)))
             continue
@@ -472,7 +631,7 @@ def _aligned_table(line: str, table: _Table | None) -> _Table | list[str] | None
     return table.table_row(line, chunks)
 
 
-_ORDINAL_CELL = re.compile(r"^(?:รายงาน)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
+_ORDINAL_CELL = re.compile(r"^(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
 
 
 def _transposed_row(cells: list[str]) -> list[str] | None:
@@ -651,6 +810,8 @@ def split_copies(text: str) -> list[RawCopy]:
                 mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
         cells = _table_cells(s)
+        if cells is not None and table is None and mode == "header" and len(cells) >= 2 and not cells[0] and sum(1 for c in cells if c) == 1:
+            s, cells = next(c for c in cells if c), None  # a header box's row with its label cell empty: the value above wrapped
         if table is not None and table.starts is not None and _RULE_LINE.match(s):
             continue  # the rule under an aligned table's head
         if cells is None and mode == "progress" and "  " in s and not s.startswith("::"):
@@ -734,6 +895,10 @@ def split_copies(text: str) -> list[RawCopy]:
             mode = "progress"
             current.installment_lines.append(inst)
             last_key = pending_label = None
+            continue
+        if mode == "header" and (phone := _PHONE_FIELD.match(s)) and current.fields.get("coordinator") and not _PHONE_IN.search(current.fields["coordinator"]):
+            current.fields["coordinator"] += f" โทร {phone.group(1)}"  # the coordinator's phone printed as a field of its own
+            last_key = None
             continue
         found = match_fields(s)
         if not found and mode == "header" and ":" not in s:

@@ -13,7 +13,7 @@ from rapidfuzz.distance import Levenshtein
 from bma_nlp.parse.header import build_project
 from bma_nlp.parse.installments import RawInstallment, parse_installments
 from bma_nlp.parse.layout import RawCopy
-from bma_nlp.parse.numbers import format_baht
+from bma_nlp.parse.numbers import arabic_digits, format_baht
 from bma_nlp.records import NARRATIVE_FIELDS, Installment, Project, Report
 
 # Fields where any disagreement matters (a misread digit changes the record).
@@ -184,6 +184,13 @@ def _whole_values(values: list[Any]) -> list[Any]:
     return out
 
 
+def _one_digit_script(values: list[Any]) -> list[Any]:
+    """A reading printed with Thai digits where another copy prints the same with Arabic ones
+    (``ซอย ๑๑๓`` / ``ซอย 113``) is that reading: both vote for the Arabic form."""
+    arabic = {v for v in values if isinstance(v, str)}
+    return [a if isinstance(v, str) and (a := arabic_digits(v)) != v and a in arabic else v for v in values]
+
+
 def _show(value: Any) -> str:
     return format_baht(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
@@ -304,6 +311,7 @@ def merge_group(group: list[ParsedCopy]) -> Report:
         values = [getattr(c.project, f.name) for c in group]
         if f.name in _WRAPPED_FIELDS:
             values = _whole_values(respace_wrapped(values, [c.wrapped.get(f.name) for c in group]))
+        values = _one_digit_script(values)
         winner, disagree, tie = _vote(values)
         if tie:
             counts = Counter(v for v in values if v is not None and v != "").most_common()
