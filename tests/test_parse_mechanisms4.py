@@ -250,3 +250,26 @@ def test_a_numbered_heading_glued_after_a_value_ends_it():
     p = report.project
     assert (p.budget_used, p.coordinator, p.coordinator_phone) == (120000, "นายสมชาย ตัวอย่าง", "0 2111 2222 ต่อ 5")
     assert p.rationale == "ทางเดินริมคลองชำรุดหลายช่วง 1.5 ล้านบาทไม่พอ"  # a figure before words is no heading
+
+
+def test_tick_box_verdicts_read_the_ticked_option():
+    """Verdicts printed as options with tick boxes: the ticked one counts, whichever comes first,
+    as a scan's OCR prints the boxes ([X], (/), ☑) or drops an empty ☐."""
+    from bma_nlp.parse.installments import read_verdicts
+
+    assert read_verdicts("[ ] เป็นไปตามแผน   [X] ไม่เป็นไปตามแผน") == (False, None)
+    assert read_verdicts("(/) เป็นไปตามแผน  ( ) ไม่เป็นไปตามแผน   ( ) เป็นไปตามเป้าหมาย  (x) ไม่เป็นไปตามเป้าหมาย") == (True, False)
+    assert read_verdicts("เป็นไปตามแผน  ☑ ไม่เป็นไปตามแผน") == (False, None)  # the empty box before the first was dropped
+    assert read_verdicts("☑ เป็นไปตามเป้าหมาย  ไม่เป็นไปตามเป้าหมาย") == (None, True)
+    assert read_verdicts("เป็นไปตามแผน / เป็นไปตามเป้าหมาย") == (True, True)  # no boxes: as before
+    # the sample's layout, its first installment's verdicts printed as ticked options in every copy
+    from pathlib import Path
+
+    sample = (Path(__file__).parent / "data" / "dusit-school-network-2566.txt").read_text(encoding="utf-8")
+    plain = "(ครั้งที่ 1) = 0 บาท\t: เป็นไปตามแผน\t: เป็นไปตามเป้าหมาย"
+    ticked = "(ครั้งที่ 1) = 0 บาท\t: [ ] เป็นไปตามแผน  [X] ไม่เป็นไปตามแผน\t: [X] เป็นไปตามเป้าหมาย  [ ] ไม่เป็นไปตามเป้าหมาย"
+    assert plain in sample
+    (report,) = parse_text(sample.replace(plain, ticked))
+    first, second = report.installments[:2]
+    assert (first.on_plan, first.on_target) == (False, True)
+    assert (second.on_plan, second.on_target) == (True, True)  # untouched

@@ -84,6 +84,7 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
     """``(on_plan, on_target)`` from the text after an installment's metrics, however OCR garbled
     the phrases; negations and synonyms (``ล่าช้ากว่าแผน``, ``ต่ำกว่าเป้าหมาย``) are their own labels."""
     plan = target = None
+    tail = _ticked_options(tail)
     if not _THAI.search(_EXACT_VERDICT.sub("", tail)):  # the phrases as the form prints them: no fuzzy search needed
         for m in _EXACT_VERDICT.finditer(tail):
             if m.group(2) == "แผน" and plan is None:
@@ -100,6 +101,22 @@ def read_verdicts(tail: str) -> tuple[bool | None, bool | None]:
         elif lab.role.startswith("target") and target is None:
             target = lab.role == "target_yes"
     return plan, target
+
+
+# A form's tick boxes, as a scan's OCR or a converter prints them: ticked ``[X]``, ``(/)``, ``☑``,
+# ``✓``; empty ``[ ]``, ``( )`` (an empty ``☐`` is dropped by normalisation, so it leaves no mark).
+_TICKED = re.compile(r"\[\s*[xX/✓✔]\s*\]|\(\s*[xX/✓✔]\s*\)|[☑☒✓✔]")
+_OPTION_AFTER_TICK = re.compile(rf"(?:{_TICKED.pattern})\s*(.+?)(?=\s{{2,}}|\t|[|/]|\[|\(|[☑☒✓✔]|$)")
+
+
+def _ticked_options(tail: str) -> str:
+    """Where verdicts are printed as options with tick boxes (both ``เป็นไปตามแผน`` and
+    ``ไม่เป็นไปตามแผน`` on the line, one ticked), only the ticked options, in order; a tail
+    without a ticked box as it is."""
+    if not _TICKED.search(tail):
+        return tail
+    options = [m.group(1).strip() for m in _OPTION_AFTER_TICK.finditer(tail)]
+    return "  ".join(o for o in options if o) or tail
 
 
 _NEGATION_GLUE = re.compile(r"[\u0e01-\u0e4e]{1,3}$")  # letters glued before a phrase (ไม่, garbled)
@@ -145,6 +162,7 @@ def _verdict_chunks(text: str, whole: bool = False) -> list[Label]:
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
 def is_verdict_line(line: str) -> bool:
     """A line holding nothing but plan/target verdicts (wrapped from the metrics line above)."""
+    line = _ticked_options(line)  # options with tick boxes: the ticked ones
     if len(line) > 80 and len(" ".join(line.split())) > 80 or _DIGIT.search(line):
         return False
     head = _FIELD_HEAD.match(line)
