@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 STAGES = ("approval", "procurement", "completed")
+LABELS = (*STAGES, "none")  # what the stage classifier says of a note: a stage, or none
 
 
 @dataclass

@@ -17,13 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bma_nlp.records import Report
+from bma_nlp.records import LABELS, STAGES, Report
 
 if TYPE_CHECKING:
     from bma_nlp.classify.model import StageModel
 
-LABELS = ("approval", "procurement", "completed", "none")
-STAGES = ("approval", "procurement", "completed")
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
+from bma_nlp.records import STAGES
 from bma_nlp.text.normalize import normalize
 
-STAGES = ("approval", "procurement", "completed")
 STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", "partial")
 REACHED = ("done", "underway")
 _RANK = {"approval": 0, "procurement": 1, "completed": 2}

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bma_nlp.errors import InputError
-
-LABELS = ("approval", "procurement", "completed", "none")
+from bma_nlp.records import LABELS
 
 
 @dataclass(frozen=True)

@@ -374,12 +374,10 @@ class FastStacked:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         from bma_nlp.classify import gating
+        from bma_nlp.classify.persist import proba_in_label_order  # loaded already: it loaded this fast form
 
         texts = list(texts)
-        raw = self.base.predict_proba(texts)
-        base = np.zeros((len(texts), len(self.labels)))
-        for j, label in enumerate(self.base.classes_):
-            base[:, self.labels.index(str(label))] = raw[:, j]
+        base = proba_in_label_order(self.base, texts)
         share = np.zeros(len(texts))
         if self.domain is not None:
             share = gating.real_share(gating.domain_features(base, texts), *self.domain)

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from bma_nlp.classify.clauses import combine, mentions
+from bma_nlp.records import LABELS
 
-LABELS = ("approval", "procurement", "completed", "none")
 _LONG = 200.0  # characters: a note this long counts as fully "long"
 
 _READINGS: dict[str, tuple[list[float], float, float]] = {}

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-LABELS = ("approval", "procurement", "completed", "none")
+from bma_nlp.records import LABELS
 
 
 def decide(proba: np.ndarray, threshold: float, labels: Sequence[str] = LABELS) -> list[str]:

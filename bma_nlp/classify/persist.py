@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from bma_nlp.errors import ModelError
+from bma_nlp.records import LABELS
 
 FORMAT = "bma-nlp-stage/2"
 OLD_PICKLE_FORMAT = "bma-nlp-stage/1"
@@ -47,7 +48,6 @@ RETRAIN = "run `bma-nlp train` to rebuild it"
 MAX_MODEL_BYTES = 256 * 1024 * 1024  # refuse before reading: a model is ~1 MB
 MAX_SIDECAR_BYTES = 1024 * 1024
 
-LABELS = ("approval", "procurement", "completed", "none")
 ALLOWED_CLASS_PREFIXES = ("sklearn.", "numpy.", "scipy.", "bma_nlp.classify.")
 ALLOWED_FUNCTION_PREFIXES = ("bma_nlp.classify.",)
 ALLOWED_FUNCTIONS = frozenset({"bma_nlp.tokenize.word_tokenize"})

@@ -23,8 +23,7 @@ from collections.abc import Iterable
 
 from bma_nlp.classify.clauses import required_strings
 from bma_nlp.classify.features import prepare
-
-LABELS = ("approval", "procurement", "completed", "none")
+from bma_nlp.records import LABELS
 
 # (name, stage it votes for, weight in the baseline, pattern). Order matters: see module doc.
 GROUPS: list[tuple[str, str, float, str]] = [

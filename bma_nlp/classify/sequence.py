@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-STAGES = ("approval", "procurement", "completed")
-LABELS = (*STAGES, "none")
+from bma_nlp.records import STAGES
 
 # multiplier per stage (approval, procurement, completed) when a metric condition holds
 METRIC_PRIOR = {

@@ -150,10 +150,3 @@ def _domain_oof(features: Any, flags: np.ndarray, groups: Sequence[str] | None, 
         model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=seed).fit(features[train_idx], flags[train_idx])
         out[test_idx] = model.predict_proba(features[test_idx])[:, list(model.classes_).index(True)]
     return out
-
-
-def _in_label_order(estimator: Any, raw: np.ndarray) -> np.ndarray:
-    out = np.zeros((raw.shape[0], len(LABELS)))
-    for j, label in enumerate(estimator.classes_):
-        out[:, LABELS.index(str(label))] = raw[:, j]
-    return out
