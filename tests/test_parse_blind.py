@@ -23,14 +23,14 @@ from bma_nlp.text import read_text
 
 DATA = Path(__file__).parent / "data"
 ROUND1 = sorted((DATA / "blind_reports").glob("*.txt"))
-ROUND2 = DATA / "blind_round2"
-ROUND2_PASSING = [f"b{k:02d}" for k in range(1, 18)]
-ROUND3 = DATA / "blind_round3"
-ROUND4 = DATA / "blind_round4"
-ROUND5 = DATA / "blind_round5"
-ROUND5_PASSING = ["e01", "e02", "e03", "e05", "e06", "e08", "e10", "e11", "e12"]
-ROUND4_PASSING = [f"d{n:02d}" for n in range(1, 17)]  # every file of round 4 (a development set since its misses were fixed)
-ROUND3_PASSING = [f"c{n:02d}" for n in range(1, 17)]  # every file of round 3 (a development set since its misses were fixed)
+# the frozen rounds after the first: folder, file prefix, number of files, the files that must
+# keep parsing to their truth (all of a round once its misses were fixed: a development set)
+ROUNDS = {
+    "round2": ("blind_round2", "b", 17, [f"b{k:02d}" for k in range(1, 18)]),
+    "round3": ("blind_round3", "c", 16, [f"c{n:02d}" for n in range(1, 17)]),
+    "round4": ("blind_round4", "d", 16, [f"d{n:02d}" for n in range(1, 17)]),
+    "round5": ("blind_round5", "e", 12, ["e01", "e02", "e03", "e05", "e06", "e08", "e10", "e11", "e12"]),
+}
 PROJECT_FIELDS = [
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used",
     "agency", "coordinator", "coordinator_phone",
@@ -71,37 +71,12 @@ def test_there_are_fifteen_blind_reports():
     assert len(ROUND1) == 15
 
 
-@pytest.mark.parametrize("name", ROUND2_PASSING)
-def test_round2_files_that_pass_keep_passing(name):
-    assert misses(ROUND2 / f"{name}.txt") == []
+@pytest.mark.parametrize("path", [DATA / folder / f"{name}.txt" for folder, _, _, passing in ROUNDS.values() for name in passing], ids=lambda p: p.stem)
+def test_round_files_that_pass_keep_passing(path):
+    assert misses(path) == []
 
 
-def test_round2_is_frozen_whole():
-    assert len(list(ROUND2.glob("b*.txt"))) == 17 and len(list(ROUND2.glob("b*.truth.json"))) == 17
-
-
-@pytest.mark.parametrize("name", ROUND3_PASSING)
-def test_round3_files_that_pass_keep_passing(name):
-    assert misses(ROUND3 / f"{name}.txt") == []
-
-
-def test_round3_is_frozen_whole():
-    assert len(list(ROUND3.glob("c*.txt"))) == 16 and len(list(ROUND3.glob("c*.truth.json"))) == 16
-
-
-@pytest.mark.parametrize("name", ROUND4_PASSING)
-def test_round4_files_that_pass_keep_passing(name):
-    assert misses(ROUND4 / f"{name}.txt") == []
-
-
-def test_round4_is_frozen_whole():
-    assert len(list(ROUND4.glob("d*.txt"))) == 16 and len(list(ROUND4.glob("d*.truth.json"))) == 16
-
-
-@pytest.mark.parametrize("name", ROUND5_PASSING)
-def test_round5_files_that_pass_keep_passing(name):
-    assert misses(ROUND5 / f"{name}.txt") == []
-
-
-def test_round5_is_frozen_whole():
-    assert len(list(ROUND5.glob("e*.txt"))) == 12 and len(list(ROUND5.glob("e*.truth.json"))) == 12
+@pytest.mark.parametrize("round_", ROUNDS)
+def test_each_round_is_frozen_whole(round_):
+    folder, prefix, count, _ = ROUNDS[round_]
+    assert len(list((DATA / folder).glob(f"{prefix}*.txt"))) == count and len(list((DATA / folder).glob(f"{prefix}*.truth.json"))) == count
