@@ -236,12 +236,13 @@ def check_archive(con: sqlite3.Connection, where: str) -> int:
     return version
 
 
-def migrate(con: sqlite3.Connection, where: str) -> int:
-    """Bring the archive up to SCHEMA_VERSION, one transaction per migration.
+def migrate(con: sqlite3.Connection, where: str, version: int) -> int:
+    """Bring the archive from ``version`` (as ``_snapshot_check`` read it) up to SCHEMA_VERSION,
+    one transaction per migration.
 
     Every check reads one snapshot: checked in autocommit, the application id could be read
-    before another process's creating transaction commits and the tables after it."""
-    version, _ = _snapshot_check(con, where)
+    before another process's creating transaction commits and the tables after it; so each
+    migration checks the file again inside its own write transaction."""
     while version < SCHEMA_VERSION:
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -329,7 +330,7 @@ def connect(path: str | os.PathLike[str], *, create: bool = True, timeout: float
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("PRAGMA synchronous = NORMAL")
             con.execute("PRAGMA foreign_keys = ON")
-            migrate(con, where)
+            migrate(con, where, version)
             return con
         except ArchiveError:
             if con is not None:
