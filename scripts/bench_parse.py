@@ -109,7 +109,7 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=300)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--baseline", nargs="*", default=DEFAULT_BASELINES, metavar="REV", help="earlier revisions timed on the same texts (none: no baseline)")
-    ap.add_argument("--blind", type=Path, nargs="*", default=[ROOT / "tests/data/blind_reports", ROOT / "tests/data/blind_round2", ROOT / "tests/data/blind_round3", ROOT / "tests/data/blind_round4"])
+    ap.add_argument("--blind", type=Path, nargs="*", default=[ROOT / "tests/data/blind_reports", ROOT / "tests/data/blind_round2", ROOT / "tests/data/blind_round3", ROOT / "tests/data/blind_round4", ROOT / "tests/data/blind_round5"])
     args = ap.parse_args()
     archive = generate_archive(args.seed, args.reports, copies="random", noise=0.2)
     texts = [t for t, _ in archive]
