@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bma_nlp.errors import BmaNlpError, ParseError
-from bma_nlp.parse import ParsedCopy, merge_copies, read_copies
+from bma_nlp.parse import ParsedCopy, merge_copies, read_copies, read_raw_copies
 from bma_nlp.parse.layout import split_copies
 from bma_nlp.parse.merge import group_copies
 from bma_nlp.records import Report
@@ -77,13 +77,16 @@ def split_text(text: str, source: str = "<text>", encoding: str = "unicode") -> 
     fragment that holds no report, stay with a neighbouring copy, so nothing read is lost).
     Raises ParseError when the text holds no report at all."""
     lines = _NEWLINE.split(text)
-    starts = [0] + [raw.start_line for raw in split_copies(normalize(text))[1:]]
+    raws = split_copies(normalize(text))
+    starts = [0] + [raw.start_line for raw in raws[1:]]
     pieces = ["\n".join(lines[a:b]) for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
     copies: list[CopyText] = []
     orphan = ""  # text before the first piece that holds a report
-    for piece in pieces:
+    for number, piece in enumerate(pieces):
         try:
-            parsed = read_copies(piece, source, encoding)
+            # The copies found in the whole text are parsed as found (a piece read again on its
+            # own splits the same way: checked over the sample, blind rounds and generated files).
+            parsed = read_raw_copies(raws[number : number + 1], source, encoding)
         except ParseError:
             if copies:
                 copies[-1].text += "\n" + piece

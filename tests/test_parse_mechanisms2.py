@@ -288,3 +288,24 @@ def test_a_transposed_installment_table():
     (report,) = parse_text(head + table)
     got = [(i.number, i.date, i.note, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
     assert got == [(1, "2022-12-15", "สำรวจพื้นที่", 10.0, 0, True, True), (2, "2023-03-20", "ขุดลอกแล้ว", 45.0, 150000, False, None)]
+
+
+def test_a_copy_read_on_its_own_parses_as_it_did_inside_its_file():
+    """``split_text`` parses the copies found in the whole text once; the archive stores each
+    copy's text and reprocess reads it alone. Both readings must agree, on every file kind."""
+    from pathlib import Path
+
+    from bma_nlp import synth
+    from bma_nlp.parse import read_copies
+    from bma_nlp.text import read_text
+
+    data = Path(__file__).parent / "data"
+    texts = [read_text(p)[0] for p in sorted(data.glob("blind_round*/*.txt"))[:40]]
+    texts += [t for t, _ in synth.generate_archive(5, 30)]
+    checked = 0
+    for text in texts:
+        for copy in split_text(text):
+            if copy.parsed is not None:
+                assert repr(copy.parsed) == repr(read_copies(copy.text, copy.source, copy.encoding))
+                checked += 1
+    assert checked > 60

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 from bma_nlp.errors import ParseError
 from bma_nlp.parse.dates import match_date, parse_date
-from bma_nlp.parse.layout import split_copies
+from bma_nlp.parse.layout import RawCopy, split_copies
 from bma_nlp.parse.merge import ParsedCopy, group_copies, merge_group, read_copy
 from bma_nlp.parse.numbers import parse_amount
 from bma_nlp.parse.validate import validate
 from bma_nlp.records import Report
 from bma_nlp.text import normalize
 
-__all__ = ["ParsedCopy", "match_date", "merge_copies", "parse_amount", "parse_date", "parse_text", "read_copies"]
+__all__ = ["ParsedCopy", "match_date", "merge_copies", "parse_amount", "parse_date", "parse_text", "read_copies", "read_raw_copies"]
 
 
 def read_copies(text: str, source: str = "<text>", encoding: str = "unicode") -> list[ParsedCopy]:
     """All report copies in one file's text (normalised here). Raises ParseError if none."""
-    copies = [read_copy(raw, source, encoding) for raw in split_copies(normalize(text))]
-    copies = [c for c in copies if _has_substance(c)]
+    return read_raw_copies(split_copies(normalize(text)), source, encoding)
+
+
+def read_raw_copies(raws: list[RawCopy], source: str = "<text>", encoding: str = "unicode") -> list[ParsedCopy]:
+    """The copies ``split_copies`` found, parsed; those without substance dropped. Raises
+    ParseError if none is left."""
+    copies = [c for c in (read_copy(raw, source, encoding) for raw in raws) if _has_substance(c)]
     if not copies:
         raise ParseError("no progress report found (no project header and no installments)", source)
     return copies
