@@ -40,7 +40,7 @@ from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, stored_note_raw
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
 
 if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
@@ -244,6 +244,9 @@ _INSERT_INSTALLMENT = (  # with the text its index rows read (schema 3: tokens, 
     f"INSERT INTO installments (report_id, {', '.join(INSTALLMENT_COLUMNS)}, extra, tokens, raw_tokens, facets, facet_trigrams) "
     f"VALUES (?{', ?' * (len(INSTALLMENT_COLUMNS) + 5)})"
 )
+
+
+_NOTE_RAW = INSTALLMENT_COLUMNS.index("note_raw")
 
 
 def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
@@ -746,6 +749,7 @@ class Archive:
     def _write_report(self, key: str, file_ids: list[int], item: IndexedReport, now: str, version: str | None) -> bool:
         con = self.con
         report = item.report
+        agency_id = self._agency_id(report.project.agency)
         values: dict[str, Any] = {c: _plain(getattr(report.project, c, None)) for c in PROJECT_COLUMNS}
         values.update(
             extra=_extra(report.project, PROJECT_COLUMNS),
@@ -754,6 +758,7 @@ class Archive:
             repairs=json.dumps(report.repairs, ensure_ascii=False, default=_json_default),
             corrections=json.dumps(report.corrections, ensure_ascii=False, default=_json_default) if report.corrections else None,
             file_id=file_ids[0], updated_at=now, pipeline=version, derived_at=now, header_tokens=item.header_tokens,
+            header_facets=header_facets(report.project.fiscal_year, agency_id),
         )  # fmt: skip
         row = con.execute("SELECT id FROM reports WHERE key = ?", (key,)).fetchone()
         if row is not None:
@@ -776,11 +781,8 @@ class Archive:
             "INSERT INTO flags (report_id, code, message, installment) VALUES (?, ?, ?, ?)",
             [(report_id, f.code, f.message, f.installment) for f in report.flags],
         )
-        agency_id = self._agency_id(report.project.agency)
-        con.execute(
-            "INSERT INTO headers_trigram (rowid, header, facets) VALUES (?, ?, ?)",
-            (report_id, item.header, header_facets(report.project.fiscal_year, agency_id)),
-        )
+        # the header is indexed as the view reads it (schema 4): what a later delete re-reads
+        con.execute("INSERT INTO headers_trigram (rowid, header, facets) SELECT id, header, facets FROM headers_trigram_source WHERE id = ?", (report_id,))
         whole_report_flagged = any(f.installment is None for f in report.flags)
         flagged = {f.installment for f in report.flags}
         for inst, (note_tokens, raw_tokens) in zip(report.installments, item.note_tokens, strict=True):
@@ -808,9 +810,10 @@ class Archive:
     ) -> None:
         con = self.con
         values = [_plain(getattr(inst, c, None)) for c in INSTALLMENT_COLUMNS]
+        values[_NOTE_RAW] = stored_note_raw(inst.note, inst.note_raw)
         row = [report_id, *values, _extra(inst, INSTALLMENT_COLUMNS), note_tokens, raw_tokens, facet_text[0], facet_text[1]]
         iid = con.execute(_INSERT_INSTALLMENT, row).lastrowid
-        raw = inst.note_raw if inst.note_raw != inst.note else ""
+        raw = values[_NOTE_RAW] or ""  # as notes_trigram_source reads it back
         con.execute(
             "INSERT INTO notes_fts (rowid, note, note_raw, header, facets) VALUES (?, ?, ?, ?, ?)", (iid, note_tokens, raw_tokens, header_tokens, facet_text[0])
         )

@@ -139,10 +139,7 @@ def matching_ids(con: sqlite3.Connection, plan: _query.QueryPlan, filters: Filte
         target = facet.tables[table]
         if table != "notes_fts":
             for part in plan.short_parts:  # as in search: parts too short for trigrams must be there too
-                target.sql(
-                    "(instr(i.note, ?) OR instr(i.note_raw, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))",
-                    [part] * 4,
-                )
+                target.sql(_query.SHORT_PART_CONDITION, [part] * 4)
         if table == "headers_trigram":
             sql = (
                 "SELECT i.id FROM headers_trigram JOIN reports r ON r.id = headers_trigram.rowid JOIN installments i ON i.report_id = r.id "
