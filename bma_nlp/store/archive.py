@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.records import Installment, Report
+from bma_nlp.revision import pipeline_version
 from bma_nlp.store import DEFAULT_DB, DEFAULT_PATTERNS  # defined in the package: the CLI reads them without importing this module
 from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
@@ -740,8 +741,6 @@ class Archive:
 
     def _version(self, steps: tuple[bool, bool]) -> str:
         """The pipeline version (read once per ingest or reprocess: it hashes the model's card)."""
-        from bma_nlp.pipeline import pipeline_version
-
         if steps not in self._versions:
             self._versions[steps] = pipeline_version(repair=steps[0], classify=steps[1])
         return self._versions[steps]
@@ -1176,8 +1175,6 @@ class Archive:
     def stats(self) -> dict[str, Any]:
         """Counts: files, reports, projects, installments per stage, flags per code, years;
         copies kept and their bytes, corrections, and reports derived by an older pipeline."""
-        from bma_nlp.pipeline import pipeline_version
-
         current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
         return self._read(lambda: _query.stats(self.con, current))  # type: ignore[no-any-return]
 
@@ -1198,7 +1195,5 @@ class Archive:
 
     def overview(self) -> dict[str, Any]:
         """``stats`` plus stages per year, offices and the most flagged reports."""
-        from bma_nlp.pipeline import pipeline_version
-
         current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
         return self._read(lambda: _browse.overview(self.con, current))  # type: ignore[no-any-return]
