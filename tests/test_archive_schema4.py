@@ -132,3 +132,36 @@ def test_indexes_stay_consistent_when_the_header_changes(tmp_path):
         assert {h.code for h in archive.search("พระราชบัญญัติ")} == {"50070000-3437", "50070000-3438"}  # the narrative, from the view
         archive.ingest([SAMPLE], jobs=1, supersede=True)
         integrity(archive.con)
+
+
+def test_the_narratives_ocr_forms_are_stored_only_where_repair_changed_them(tmp_path):
+    with Archive(tmp_path / "a.db") as archive:
+        archive.ingest([SAMPLE, garbled_copy(tmp_path)], jobs=1)
+        stored = [json.loads(e) for (e,) in archive.con.execute("SELECT extra FROM reports")]
+        assert all("rationale" in e and "objectives" in e for e in stored)
+        assert any("objectives_raw" not in e for e in stored)  # left out: the same as repaired
+        for report in archive.reports():
+            p = report.project
+            assert p.objectives_raw and p.targets_raw and p.rationale_raw  # read back as the repaired fields
+            assert p.objectives_raw is not p.objectives  # a copy: correcting one never changes the other
+    assert schema.unpack_extra(schema.pack_extra({"rationale": "a", "rationale_raw": "b", "objectives": ["x"], "objectives_raw": ["x"]})) == {
+        "rationale": "a", "rationale_raw": "b", "objectives": ["x"], "objectives_raw": ["x"]
+    }  # fmt: skip
+    assert schema.pack_extra({"targets": [], "targets_raw": []}) == {"targets": []}
+
+
+def test_an_archive_older_than_the_narratives_ocr_forms_reads_as_before(tmp_path):
+    """A report stored without ``*_raw`` keys (a writer before them) keeps their defaults
+    through the upgrade: a missing form means "as repaired" only from schema 4 on."""
+    db = tmp_path / "v3.db"
+    shutil.copy(V3, db)
+    raw = sqlite3.connect(db)
+    (rid, text), = raw.execute("SELECT id, extra FROM reports ORDER BY id LIMIT 1")
+    old = {k: v for k, v in json.loads(text).items() if not k.endswith("_raw")}
+    raw.execute("UPDATE reports SET extra = ? WHERE id = ?", (json.dumps(old, ensure_ascii=False), rid))
+    raw.commit()
+    raw.close()
+    with Archive(db) as upgraded:
+        project = next(_query.load_reports(upgraded.con, [rid])).project
+    assert (project.rationale_raw, project.objectives_raw, project.targets_raw) == (None, [], [])  # the defaults, as schema 3 read them
+    assert (project.rationale, project.objectives, project.targets) == (old["rationale"], old["objectives"], old["targets"])

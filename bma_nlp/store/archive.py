@@ -41,7 +41,7 @@ from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, stored_note_raw
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, pack_extra, stored_note_raw
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
 
 if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
@@ -252,7 +252,7 @@ _NOTE_RAW = INSTALLMENT_COLUMNS.index("note_raw")
 
 def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
     """Fields of a record that have no column of their own, as JSON (None when there are none)."""
-    extra = {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns}
+    extra = pack_extra({f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns})
     return json.dumps(extra, ensure_ascii=False, default=_json_default) if extra else None
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from bma_nlp.records import STAGES, Flag, Report
+from bma_nlp.records import NARRATIVE_FIELDS, STAGES, Flag, Report  # NARRATIVE_FIELDS: free-text parts of the form
 from bma_nlp.store import query as _query
 from bma_nlp.store.query import UNKNOWN_STAGE, Filters, Hit
 
@@ -22,7 +22,6 @@ from bma_nlp.store.query import UNKNOWN_STAGE, Filters, Hit
 FACET_NAMES = ("stage", "year", "office", "flagged", "corrected")
 OFFICE_SEPARATOR = "/"
 MAX_OFFICES = 30  # offices listed in a facet (the largest first)
-NARRATIVE_FIELDS = ("rationale", "objectives", "targets")  # free-text parts of the form, when the record has them
 
 
 def office_of(agency: str | None) -> str | None:

@@ -28,7 +28,7 @@ from bma_nlp.store.index import (
     year_facet,
     year_trigram,
 )  # fmt: skip
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, read_column, read_value
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, read_column, read_value, unpack_extra
 
 _PROJECT_FIELDS = {f.name for f in fields(Project)}
 _INSTALLMENT_FIELDS = {f.name for f in fields(Installment)}
@@ -459,7 +459,7 @@ def _record_values(row: sqlite3.Row, columns: tuple[str, ...], known: set[str]) 
     the record class has now (a field dropped since is ignored)."""
     values = {c: row[c] for c in columns if c in known}
     if row["extra"]:
-        values.update((k, v) for k, v in json.loads(row["extra"]).items() if k in known)
+        values.update((k, v) for k, v in unpack_extra(json.loads(row["extra"])).items() if k in known)
     return values
 
 

@@ -8,13 +8,16 @@ upgraded in place and never wiped. A new schema change is a new entry at the end
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bma_nlp.errors import ArchiveError
+from bma_nlp.records import NARRATIVE_FIELDS
 from bma_nlp.store.index import TOKEN_TOKENIZER
 
 APPLICATION_ID = 0x424D4131  # "BMA1"
@@ -206,7 +209,8 @@ _V3 = (
 # (non-empty parts, one space between; the view is the one place that says what the header
 # is: the writer indexes a report by reading it back through the view). Its facets get a
 # column. An installment's OCR form (``note_raw``) is NULL where it equals the note (repair
-# changed nothing: most notes), and read back as the note (``stored_note_raw``, ``read_column``).
+# changed nothing: most notes), and read back as the note (``stored_note_raw``, ``read_column``);
+# the narrative's OCR forms in ``reports.extra`` likewise (``pack_extra``, ``unpack_extra``).
 _HEADERS_TRIGRAM_SOURCE = (
     "CREATE VIEW headers_trigram_source AS SELECT id, coalesce(("
     "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k "
@@ -221,7 +225,24 @@ _NOTES_TRIGRAM_SOURCE_4 = (  # the OCR form only where repair changed the note (
     "CREATE VIEW notes_trigram_source AS SELECT id, note, coalesce(nullif(note_raw, note), '') AS note_raw, "
     "facet_trigrams AS facets FROM installments"
 )
+def _pack_narrative(con: sqlite3.Connection) -> None:
+    """Leave out of ``reports.extra`` the narrative's OCR forms that equal the repaired fields; a
+    form a schema-3 writer did not store (an archive older than the narrative) is written as
+    the record's default instead, since from now on a missing one means "as repaired"."""
+    from bma_nlp.records import Project
+
+    defaults = Project()
+    updates = []
+    for rid, text in con.execute("SELECT id, extra FROM reports WHERE extra IS NOT NULL").fetchall():
+        extra = json.loads(text)
+        for _, raw in _RAW_FORMS:
+            extra.setdefault(raw, getattr(defaults, raw))
+        updates.append((json.dumps(pack_extra(extra), ensure_ascii=False), rid))
+    con.executemany("UPDATE reports SET extra = ? WHERE id = ?", updates)
+
+
 _V4 = (
+    _pack_narrative,
     "ALTER TABLE reports ADD COLUMN header_facets TEXT",  # the header's filter trigrams (store.index.header_facets)
     "UPDATE reports SET header_facets = (SELECT facets FROM headers_trigram WHERE headers_trigram.rowid = reports.id)",
     "DROP TABLE headers_trigram",
@@ -249,6 +270,25 @@ INSTALLMENT_COLUMNS = (
     "number", "date", "note", "note_raw", "progress_pct", "disbursed_baht", "disbursement_no", "on_plan",
     "on_target", "stage", "stage_confidence", "stage_source", "report_no",
 )  # fmt: skip
+
+
+# The narrative's OCR forms beside the fields they were repaired into (records.NARRATIVE_FIELDS).
+_RAW_FORMS = tuple((name, f"{name}_raw") for name in NARRATIVE_FIELDS)
+
+
+def pack_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """A record's ``extra`` JSON as stored (schema 4): a narrative field's OCR form is left out
+    where it equals the field (repair changed nothing); ``unpack_extra`` puts it back."""
+    same = {raw for name, raw in _RAW_FORMS if name in extra and raw in extra and extra[raw] == extra[name]}
+    return {k: v for k, v in extra.items() if k not in same}
+
+
+def unpack_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` as read back: an OCR form left out is the repaired field (a copy of it)."""
+    for name, raw in _RAW_FORMS:
+        if name in extra and raw not in extra:
+            extra[raw] = list(extra[name]) if isinstance(extra[name], list) else extra[name]
+    return extra
 
 
 def stored_note_raw(note: str | None, note_raw: str | None) -> str | None:
