@@ -9,8 +9,6 @@ were delivered (one file or several, now or after an upgrade).
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -21,15 +19,12 @@ from bma_nlp.parse import ParsedCopy, merge_copies, read_copies, read_raw_copies
 from bma_nlp.parse.layout import split_copies
 from bma_nlp.parse.merge import group_copies
 from bma_nlp.records import Report
+from bma_nlp.revision import PIPELINE_REVISION, pipeline_version  # noqa: F401 - re-exported: the version lives apart, light (bma-nlp stats reads it alone)
 from bma_nlp.text import decode_bytes, normalize, read_text
 from bma_nlp.text.read import DEFAULT_MAX_BYTES
 
 Source = str | os.PathLike[str]
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}$")  # .txt, .md, .jsonl: a file name, not '... พ.ศ. 2566'
-
-# Bump when a code change alters what the pipeline derives from the same copies (the model
-# file and the word lists are hashed into the version on their own, see ``pipeline_version``).
-PIPELINE_REVISION = 5  # 3: OCR repair of issue 9 (real-word slips, ring misreads, MIN_GAIN 3.5, dictionary-compound pairs); 4: its second round (partial fixes no rival, a second pass near changes); 5: the parser passes of issue 15 on blind rounds 3 and 4 (reports read otherwise)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line breaks ``normalize`` unifies, so line k here is line k there
 
@@ -169,38 +164,6 @@ def _unique(items: list[CopyText]) -> list[CopyText]:
             seen.add(id(item))
             out.append(item)
     return out
-
-
-@functools.lru_cache(maxsize=8)
-def _data_digest(model_sha: str) -> str:
-    from importlib import resources
-
-    h = hashlib.sha256(model_sha.encode())
-    data = resources.files("bma_nlp") / "data"
-    for name in sorted(p.name for p in data.iterdir() if p.name.endswith((".txt", ".json"))):  # word lists, OCR profile
-        h.update(name.encode())
-        h.update((data / name).read_bytes())
-    return h.hexdigest()[:12]
-
-
-def pipeline_version(*, repair: bool = True, classify: bool = True) -> str:
-    """What derived a record: package version, pipeline revision, and a digest of the word
-    lists and the stage model in use. ``bma-nlp stats`` counts records derived by another
-    version; ``bma-nlp reprocess`` brings them up to this one."""
-    from bma_nlp import __version__
-
-    model_sha = "-"
-    if classify:
-        try:
-            import json
-
-            from bma_nlp.classify.model import default_model_path, sidecar_path
-
-            model_sha = json.loads(sidecar_path(default_model_path()).read_text(encoding="utf-8")).get("sha256", "?")
-        except (OSError, ValueError):
-            model_sha = "?"
-    steps = ("" if repair else "-norepair") + ("" if classify else "-noclassify")
-    return f"{__version__}/r{PIPELINE_REVISION}/{_data_digest(model_sha)}{steps}"
 
 
 def process(

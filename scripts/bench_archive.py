@@ -26,6 +26,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -277,6 +278,31 @@ def timed(fn, queries, repeat: int = 3) -> tuple[list[float], list[int]]:  # typ
     return times, counts
 
 
+def storage(con: sqlite3.Connection) -> dict[str, int]:
+    """Bytes on disk per table (``dbstat``): a table's own indexes counted with it, each FTS5
+    table's shadow tables as its index and (where it keeps one) its content copy; free pages apart."""
+    owner = dict(con.execute("SELECT name, tbl_name FROM sqlite_master"))
+    fts = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+    out: dict[str, int] = {}
+    for name, size in con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
+        table = owner.get(name, name)
+        base = next((f for f in fts if table.startswith(f + "_")), None)
+        key = table if base is None else f"{base} {'content' if table.endswith('_content') else 'index'}"
+        out[key] = out.get(key, 0) + int(size)
+    page_size, pages = (con.execute(f"PRAGMA {x}").fetchone()[0] for x in ("page_size", "page_count"))
+    out["free pages"] = page_size * pages - sum(out.values())
+    return out
+
+
+def _storage_table(con: sqlite3.Connection, stored: int) -> None:
+    sizes = storage(con)
+    print("\n| bytes per installment (dbstat) | bytes |\n|---|---|")
+    for name, size in sorted(sizes.items(), key=lambda x: -x[1]):
+        if size / max(stored, 1) >= 1:
+            print(f"| {name} | {size / max(stored, 1):,.0f} |")
+    print(f"| whole file | {sum(sizes.values()) / max(stored, 1):,.0f} |")
+
+
 def p95(values: list[float]) -> float:
     return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
@@ -346,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             stored = stats["installments"]
             archive.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             size = sum(p.stat().st_size for p in work.glob("bench.db*"))
+            _storage_table(archive.con, stored)
             size_mb = size / 1e6
             if not reuse and not args.no_reprocess:
                 rep = archive.reprocess(every=True, jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)

@@ -19,7 +19,7 @@ from store_reports import YOTHA, report_text, write
 
 import bma_nlp
 from bma_nlp import Archive, InputError
-from bma_nlp import pipeline as pipeline_module
+from bma_nlp import revision as pipeline_module
 from bma_nlp.store import schema
 
 OPTS = {"classify": False}

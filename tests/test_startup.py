@@ -45,7 +45,7 @@ def run(*args):
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
 def heavy():
-    return " ".join(sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy", "pythainlp")}
+    return " ".join(sorted({m.split(".")[0] for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy", "pythainlp", "numpy", "rapidfuzz")}
                            | {m for m in sys.modules if m.startswith(("bma_nlp.repair", "bma_nlp.parse", "bma_nlp.classify.model"))})) or "-"
 run("search", "จัดซื้อวัสดุ", "--db", sys.argv[1]); run("export", "--db", sys.argv[1]); run("--version")
 print(heavy())
@@ -54,7 +54,7 @@ print(heavy())
 """
 
 
-def test_search_export_stats_do_not_import_the_pipeline(tmp_path):
+def test_search_export_stats_import_only_what_they_use(tmp_path):
     from bma_nlp.cli import sample_path
     from bma_nlp.store import Archive
 
@@ -63,7 +63,20 @@ def test_search_export_stats_do_not_import_the_pipeline(tmp_path):
         archive.ingest([sample_path()], repair=False, classify=False)
     out = subprocess.run([sys.executable, "-c", SEARCH_ONLY, str(db)], capture_output=True, text=True, timeout=120, check=True).stdout
     searched, with_stats = (line.split() for line in out.splitlines())
-    assert searched == ["-"]  # search, export, --version: no parser, repair, classifier, PyThaiNLP
-    # stats hashes the word lists and the model card (pipeline_version, in bma_nlp.pipeline): it
-    # imports the parser and bma_nlp.classify.model, never scikit-learn or PyThaiNLP
-    assert not [m for m in with_stats if m in ("sklearn", "scipy", "pythainlp")], with_stats
+    assert searched == ["-"]  # search, export, --version: no parser, repair, classifier, PyThaiNLP, NumPy, rapidfuzz
+    # stats reads the pipeline's version (the word lists and the model card hashed: bma_nlp.revision)
+    # and nothing more
+    assert with_stats == ["-"]
+
+
+@pytest.mark.parametrize("env", [{}, {"BMA_NLP_MODEL": "/x/m.skops"}, {"BMA_NLP_STAGE_MODEL": "/y/old.skops"}, {"BMA_NLP_MODEL": "", "BMA_NLP_STAGE_MODEL": "/y/o.skops"}])
+def test_the_light_model_card_path_is_the_classifiers(monkeypatch, env):
+    """bma_nlp.revision finds the model's card without importing the classifier: as it does."""
+    from bma_nlp.classify.model import default_model_path, sidecar_path
+    from bma_nlp.revision import model_card_path
+
+    for name in ("BMA_NLP_MODEL", "BMA_NLP_STAGE_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert model_card_path() == sidecar_path(default_model_path())

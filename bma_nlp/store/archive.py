@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from bma_nlp.errors import ArchiveError, BmaNlpError, InputError, ModelError, ParseError
 from bma_nlp.export import FORMATS, render
 from bma_nlp.records import Installment, Report
+from bma_nlp.revision import pipeline_version
 from bma_nlp.store import DEFAULT_DB, DEFAULT_PATTERNS  # defined in the package: the CLI reads them without importing this module
 from bma_nlp.store import browse as _browse
 from bma_nlp.store import query as _query
@@ -40,7 +41,7 @@ from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, pack_extra, stored_note_raw
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
 
 if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
@@ -246,9 +247,12 @@ _INSERT_INSTALLMENT = (  # with the text its index rows read (schema 3: tokens, 
 )
 
 
+_NOTE_RAW = INSTALLMENT_COLUMNS.index("note_raw")
+
+
 def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
     """Fields of a record that have no column of their own, as JSON (None when there are none)."""
-    extra = {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns}
+    extra = pack_extra({f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns})
     return json.dumps(extra, ensure_ascii=False, default=_json_default) if extra else None
 
 
@@ -737,8 +741,6 @@ class Archive:
 
     def _version(self, steps: tuple[bool, bool]) -> str:
         """The pipeline version (read once per ingest or reprocess: it hashes the model's card)."""
-        from bma_nlp.pipeline import pipeline_version
-
         if steps not in self._versions:
             self._versions[steps] = pipeline_version(repair=steps[0], classify=steps[1])
         return self._versions[steps]
@@ -746,6 +748,7 @@ class Archive:
     def _write_report(self, key: str, file_ids: list[int], item: IndexedReport, now: str, version: str | None) -> bool:
         con = self.con
         report = item.report
+        agency_id = self._agency_id(report.project.agency)
         values: dict[str, Any] = {c: _plain(getattr(report.project, c, None)) for c in PROJECT_COLUMNS}
         values.update(
             extra=_extra(report.project, PROJECT_COLUMNS),
@@ -754,6 +757,7 @@ class Archive:
             repairs=json.dumps(report.repairs, ensure_ascii=False, default=_json_default),
             corrections=json.dumps(report.corrections, ensure_ascii=False, default=_json_default) if report.corrections else None,
             file_id=file_ids[0], updated_at=now, pipeline=version, derived_at=now, header_tokens=item.header_tokens,
+            header_facets=header_facets(report.project.fiscal_year, agency_id),
         )  # fmt: skip
         row = con.execute("SELECT id FROM reports WHERE key = ?", (key,)).fetchone()
         if row is not None:
@@ -776,11 +780,8 @@ class Archive:
             "INSERT INTO flags (report_id, code, message, installment) VALUES (?, ?, ?, ?)",
             [(report_id, f.code, f.message, f.installment) for f in report.flags],
         )
-        agency_id = self._agency_id(report.project.agency)
-        con.execute(
-            "INSERT INTO headers_trigram (rowid, header, facets) VALUES (?, ?, ?)",
-            (report_id, item.header, header_facets(report.project.fiscal_year, agency_id)),
-        )
+        # the header is indexed as the view reads it (schema 4): what a later delete re-reads
+        con.execute("INSERT INTO headers_trigram (rowid, header, facets) SELECT id, header, facets FROM headers_trigram_source WHERE id = ?", (report_id,))
         whole_report_flagged = any(f.installment is None for f in report.flags)
         flagged = {f.installment for f in report.flags}
         for inst, (note_tokens, raw_tokens) in zip(report.installments, item.note_tokens, strict=True):
@@ -808,9 +809,10 @@ class Archive:
     ) -> None:
         con = self.con
         values = [_plain(getattr(inst, c, None)) for c in INSTALLMENT_COLUMNS]
+        values[_NOTE_RAW] = stored_note_raw(inst.note, inst.note_raw)
         row = [report_id, *values, _extra(inst, INSTALLMENT_COLUMNS), note_tokens, raw_tokens, facet_text[0], facet_text[1]]
         iid = con.execute(_INSERT_INSTALLMENT, row).lastrowid
-        raw = inst.note_raw if inst.note_raw != inst.note else ""
+        raw = values[_NOTE_RAW] or ""  # as notes_trigram_source reads it back
         con.execute(
             "INSERT INTO notes_fts (rowid, note, note_raw, header, facets) VALUES (?, ?, ?, ?, ?)", (iid, note_tokens, raw_tokens, header_tokens, facet_text[0])
         )
@@ -1173,8 +1175,6 @@ class Archive:
     def stats(self) -> dict[str, Any]:
         """Counts: files, reports, projects, installments per stage, flags per code, years;
         copies kept and their bytes, corrections, and reports derived by an older pipeline."""
-        from bma_nlp.pipeline import pipeline_version
-
         current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
         return self._read(lambda: _query.stats(self.con, current))  # type: ignore[no-any-return]
 
@@ -1195,7 +1195,5 @@ class Archive:
 
     def overview(self) -> dict[str, Any]:
         """``stats`` plus stages per year, offices and the most flagged reports."""
-        from bma_nlp.pipeline import pipeline_version
-
         current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
         return self._read(lambda: _browse.overview(self.con, current))  # type: ignore[no-any-return]

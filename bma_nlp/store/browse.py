@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from bma_nlp.records import STAGES, Flag, Report
+from bma_nlp.records import NARRATIVE_FIELDS, STAGES, Flag, Report  # NARRATIVE_FIELDS: free-text parts of the form
 from bma_nlp.store import query as _query
 from bma_nlp.store.query import UNKNOWN_STAGE, Filters, Hit
 
@@ -22,7 +22,6 @@ from bma_nlp.store.query import UNKNOWN_STAGE, Filters, Hit
 FACET_NAMES = ("stage", "year", "office", "flagged", "corrected")
 OFFICE_SEPARATOR = "/"
 MAX_OFFICES = 30  # offices listed in a facet (the largest first)
-NARRATIVE_FIELDS = ("rationale", "objectives", "targets")  # free-text parts of the form, when the record has them
 
 
 def office_of(agency: str | None) -> str | None:
@@ -139,10 +138,7 @@ def matching_ids(con: sqlite3.Connection, plan: _query.QueryPlan, filters: Filte
         target = facet.tables[table]
         if table != "notes_fts":
             for part in plan.short_parts:  # as in search: parts too short for trigrams must be there too
-                target.sql(
-                    "(instr(i.note, ?) OR instr(i.note_raw, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))",
-                    [part] * 4,
-                )
+                target.sql(_query.SHORT_PART_CONDITION, [part] * 4)
         if table == "headers_trigram":
             sql = (
                 "SELECT i.id FROM headers_trigram JOIN reports r ON r.id = headers_trigram.rowid JOIN installments i ON i.report_id = r.id "

@@ -28,7 +28,7 @@ from bma_nlp.store.index import (
     year_facet,
     year_trigram,
 )  # fmt: skip
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, read_column, read_value, unpack_extra
 
 _PROJECT_FIELDS = {f.name for f in fields(Project)}
 _INSTALLMENT_FIELDS = {f.name for f in fields(Installment)}
@@ -268,7 +268,9 @@ def _hit_snippet(row: sqlite3.Row, plan: QueryPlan, width: int) -> str:
     return found
 
 
-_HIT_COLUMNS = "i.id, r.code, r.fiscal_year, r.name, r.agency, i.number, i.date, i.stage, i.note, i.note_raw"
+# A query part too short for trigrams, checked in the installment's texts (in search and facet counts).
+SHORT_PART_CONDITION = f"(instr(i.note, ?) OR instr({read_value('note_raw', 'i.')}, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))"
+_HIT_COLUMNS = f"i.id, r.code, r.fiscal_year, r.name, r.agency, i.number, i.date, i.stage, i.note, {read_column('note_raw', 'i.')}"
 
 
 def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]], plan: QueryPlan, width: int) -> list[Hit]:
@@ -433,7 +435,7 @@ def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, l
                 break
             target = facet.tables[table]
             for part in plan.short_parts:  # parts of the query too short for trigrams must still be there
-                target.sql("(instr(i.note, ?) OR instr(i.note_raw, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))", [part] * 4)
+                target.sql(SHORT_PART_CONDITION, [part] * 4)
             seen = {i for i, _ in ranked}
             rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen), plan.trigram_parts)
             more = [(i, s) for i, s in rows if i not in seen]
@@ -457,8 +459,11 @@ def _record_values(row: sqlite3.Row, columns: tuple[str, ...], known: set[str]) 
     the record class has now (a field dropped since is ignored)."""
     values = {c: row[c] for c in columns if c in known}
     if row["extra"]:
-        values.update((k, v) for k, v in json.loads(row["extra"]).items() if k in known)
+        values.update((k, v) for k, v in unpack_extra(json.loads(row["extra"])).items() if k in known)
     return values
+
+
+_INSTALLMENT_READ = ", ".join(["report_id", "extra", *(read_column(c) for c in INSTALLMENT_COLUMNS)])
 
 
 def load_reports(con: sqlite3.Connection, ids: Iterable[int], batch: int = 500) -> Iterator[Report]:
@@ -473,7 +478,7 @@ def load_reports(con: sqlite3.Connection, ids: Iterable[int], batch: int = 500) 
                 sources=json.loads(row["sources"]), repairs=json.loads(row["repairs"]),
                 corrections=json.loads(row["corrections"] or "[]"),
             )  # fmt: skip
-        for row in con.execute(f"SELECT * FROM installments WHERE report_id IN ({marks}) ORDER BY report_id, number", chunk):
+        for row in con.execute(f"SELECT {_INSTALLMENT_READ} FROM installments WHERE report_id IN ({marks}) ORDER BY report_id, number", chunk):
             values = _record_values(row, INSTALLMENT_COLUMNS, _INSTALLMENT_FIELDS)
             for c in _BOOL_COLUMNS:
                 if c in values:

@@ -8,13 +8,16 @@ upgraded in place and never wiped. A new schema change is a new entry at the end
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bma_nlp.errors import ArchiveError
+from bma_nlp.records import NARRATIVE_FIELDS
 from bma_nlp.store.index import TOKEN_TOKENIZER
 
 APPLICATION_ID = 0x424D4131  # "BMA1"
@@ -200,8 +203,60 @@ _V3 = (
     "INSERT INTO notes_trigram (notes_trigram) VALUES ('rebuild')",
 )
 
+# Schema 4: the last texts stored twice. The project header that headers_trigram kept a copy of
+# (name, agency and the narrative: a report's longest text) is read through a view over
+# ``reports`` too, the narrative from its ``extra`` JSON, joined as ``store.work`` joined it
+# (non-empty parts, one space between; the view is the one place that says what the header
+# is: the writer indexes a report by reading it back through the view). Its facets get a
+# column. An installment's OCR form (``note_raw``) is NULL where it equals the note (repair
+# changed nothing: most notes), and read back as the note (``stored_note_raw``, ``read_column``);
+# the narrative's OCR forms in ``reports.extra`` likewise (``pack_extra``, ``unpack_extra``).
+_HEADERS_TRIGRAM_SOURCE = (
+    "CREATE VIEW headers_trigram_source AS SELECT id, coalesce(("
+    "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k "
+    "WHERE n + 1 < max(json_array_length(extra, '$.objectives'), json_array_length(extra, '$.targets'))) "
+    "SELECT group_concat(v, ' ') FROM (SELECT v FROM ("
+    "SELECT 0 AS part, 0 AS n, name AS v UNION ALL SELECT 1, 0, agency UNION ALL SELECT 2, 0, json_extract(extra, '$.rationale') "
+    "UNION ALL SELECT 3, n, json_extract(extra, '$.objectives[' || n || ']') FROM k "
+    "UNION ALL SELECT 4, n, json_extract(extra, '$.targets[' || n || ']') FROM k"
+    ") WHERE v IS NOT NULL AND v <> '' ORDER BY part, n)), '') AS header, header_facets AS facets FROM reports"
+)
+_NOTES_TRIGRAM_SOURCE_4 = (  # the OCR form only where repair changed the note (NULL: it did not)
+    "CREATE VIEW notes_trigram_source AS SELECT id, note, coalesce(nullif(note_raw, note), '') AS note_raw, "
+    "facet_trigrams AS facets FROM installments"
+)
+def _pack_narrative(con: sqlite3.Connection) -> None:
+    """Leave out of ``reports.extra`` the narrative's OCR forms that equal the repaired fields; a
+    form a schema-3 writer did not store (an archive older than the narrative) is written as
+    the record's default instead, since from now on a missing one means "as repaired"."""
+    from bma_nlp.records import Project
+
+    defaults = Project()
+    updates = []
+    for rid, text in con.execute("SELECT id, extra FROM reports WHERE extra IS NOT NULL").fetchall():
+        extra = json.loads(text)
+        for _, raw in _RAW_FORMS:
+            extra.setdefault(raw, getattr(defaults, raw))
+        updates.append((json.dumps(pack_extra(extra), ensure_ascii=False), rid))
+    con.executemany("UPDATE reports SET extra = ? WHERE id = ?", updates)
+
+
+_V4 = (
+    _pack_narrative,
+    "ALTER TABLE reports ADD COLUMN header_facets TEXT",  # the header's filter trigrams (store.index.header_facets)
+    "UPDATE reports SET header_facets = (SELECT facets FROM headers_trigram WHERE headers_trigram.rowid = reports.id)",
+    "DROP TABLE headers_trigram",
+    _HEADERS_TRIGRAM_SOURCE,
+    "CREATE VIRTUAL TABLE headers_trigram USING fts5(header, facets, content='headers_trigram_source', content_rowid='id', tokenize='trigram')",
+    "INSERT INTO headers_trigram (headers_trigram) VALUES ('rebuild')",
+    # notes_trigram's rows stay as they are: its view gives the same text for a NULL as for a copy of the note
+    "DROP VIEW notes_trigram_source",
+    _NOTES_TRIGRAM_SOURCE_4,
+    "UPDATE installments SET note_raw = NULL WHERE note_raw = note",
+)
+
 # A step is SQL, or a function of the connection where SQL cannot say it (tokenising).
-MIGRATIONS: list[tuple[str | Callable[[sqlite3.Connection], None], ...]] = [_V1, _V2, _V3]
+MIGRATIONS: list[tuple[str | Callable[[sqlite3.Connection], None], ...]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The record fields that have their own column. Any other field of ``Project`` or
@@ -215,6 +270,46 @@ INSTALLMENT_COLUMNS = (
     "number", "date", "note", "note_raw", "progress_pct", "disbursed_baht", "disbursement_no", "on_plan",
     "on_target", "stage", "stage_confidence", "stage_source", "report_no",
 )  # fmt: skip
+
+
+# The narrative's OCR forms beside the fields they were repaired into (records.NARRATIVE_FIELDS).
+_RAW_FORMS = tuple((name, f"{name}_raw") for name in NARRATIVE_FIELDS)
+
+
+def pack_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """A record's ``extra`` JSON as stored (schema 4): a narrative field's OCR form is left out
+    where it equals the field (repair changed nothing); ``unpack_extra`` puts it back."""
+    same = {raw for name, raw in _RAW_FORMS if name in extra and raw in extra and extra[raw] == extra[name]}
+    return {k: v for k, v in extra.items() if k not in same}
+
+
+def unpack_extra(extra: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` as read back: an OCR form left out is the repaired field (a copy of it)."""
+    for name, raw in _RAW_FORMS:
+        if name in extra and raw not in extra:
+            extra[raw] = list(extra[name]) if isinstance(extra[name], list) else extra[name]
+    return extra
+
+
+def stored_note_raw(note: str | None, note_raw: str | None) -> str | None:
+    """What the ``note_raw`` column holds: the OCR form where repair changed the note, else NULL
+    (``read_column`` reads a NULL back as the note)."""
+    return None if note_raw == note else note_raw
+
+
+_READ_AS = {"note_raw": "coalesce({t}note_raw, {t}note)"}  # a NULL OCR form is the note itself (stored_note_raw)
+
+
+def read_column(column: str, table: str = "") -> str:
+    """SQL for an installment column as a record has it (``table``: an alias with its dot, ``i.``)."""
+    expression = _READ_AS.get(column)
+    return f"{expression.format(t=table)} AS {column}" if expression else f"{table}{column}"
+
+
+def read_value(column: str, table: str = "") -> str:
+    """SQL for the value of ``read_column`` in a condition (no ``AS``)."""
+    expression = _READ_AS.get(column)
+    return expression.format(t=table) if expression else f"{table}{column}"
 
 
 def _version(con: sqlite3.Connection) -> int:

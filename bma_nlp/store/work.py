@@ -25,7 +25,6 @@ class IndexedReport:
     """A finished report plus the text its installments are indexed under."""
 
     report: Report
-    header: str  # project name, agency and narrative, as written (trigram index, display)
     header_tokens: str  # name and agency, tokenised (token index; one per installment)
     note_tokens: list[tuple[str, str]] = field(default_factory=list)  # per installment: (note, note_raw) tokens
     positions: list[int] = field(default_factory=list)  # ingest: places (in its file) of the copies it was derived from
@@ -46,12 +45,10 @@ class FileResult:
     tokenize_seconds: float = 0.0
 
 
-def header_text(report: Report, narrative: bool = True) -> str:
-    """What search finds a report by besides its notes: name, agency and (``narrative``) the
-    rationale, objectives and targets."""
-    p = report.project
-    parts = (p.name, p.agency, *((p.rationale, *p.objectives, *p.targets) if narrative else ()))
-    return " ".join(x for x in parts if x)
+def header_text(report: Report) -> str:
+    """The project name and agency, for the token index. (The trigram index of headers holds
+    the narrative too, read from the report's row: ``store.schema``'s headers_trigram_source.)"""
+    return " ".join(x for x in (report.project.name, report.project.agency) if x)
 
 
 def index_report(report: Report) -> IndexedReport:
@@ -59,7 +56,7 @@ def index_report(report: Report) -> IndexedReport:
     # agency only: the narrative (a report's longest text) repeated per installment was most of
     # the archive (4.3 KB of 8 KB an installment). It is indexed once per report, in
     # headers_trigram, which search also consults.
-    item = IndexedReport(report, header_text(report), index_text(header_text(report, narrative=False)))
+    item = IndexedReport(report, index_text(header_text(report)))
     for inst in report.installments:
         raw = index_text(inst.note_raw) if inst.note_raw and inst.note_raw != inst.note else ""
         item.note_tokens.append((index_text(inst.note or ""), raw))

@@ -1,0 +1,57 @@
+"""What derived a record: ``pipeline_version`` (package version, pipeline revision, a digest of
+the word lists and of the stage model in use). ``bma-nlp stats`` counts the records derived by
+another version and ``bma-nlp reprocess`` brings them up to this one.
+
+Kept apart from ``bma_nlp.pipeline`` so that reading the version imports nothing heavy: not the
+parser, OCR repair (rapidfuzz), the classifier (NumPy, scikit-learn) nor PyThaiNLP.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+# Bump when a code change alters what the pipeline derives from the same copies (the model
+# file and the word lists are hashed into the version on their own, see ``pipeline_version``).
+PIPELINE_REVISION = 5  # 3: OCR repair of issue 9 (real-word slips, ring misreads, MIN_GAIN 3.5, dictionary-compound pairs); 4: its second round (partial fixes no rival, a second pass near changes); 5: the parser passes of issue 15 on blind rounds 3 and 4 (reports read otherwise)
+
+# Where the stage model in use is, as ``bma_nlp.classify.model.default_model_path`` finds it
+# ($BMA_NLP_MODEL, its pre-0.2 name, else the shipped model), without importing the classifier;
+# tests/test_startup.py checks that the two agree.
+MODEL_ENVS = ("BMA_NLP_MODEL", "BMA_NLP_STAGE_MODEL")
+
+
+def model_card_path() -> Path:
+    """The JSON sidecar of the stage model in use (it records the model file's sha256)."""
+    env = next((os.environ[e] for e in MODEL_ENVS if os.environ.get(e)), None)
+    model = Path(env) if env else Path(str(resources.files("bma_nlp") / "data" / "models" / "stage.skops"))  # the shipped one
+    return model.with_suffix(".json")
+
+
+@functools.lru_cache(maxsize=8)
+def _data_digest(model_sha: str) -> str:
+    h = hashlib.sha256(model_sha.encode())
+    data = resources.files("bma_nlp") / "data"
+    for name in sorted(p.name for p in data.iterdir() if p.name.endswith((".txt", ".json"))):  # word lists, OCR profile
+        h.update(name.encode())
+        h.update((data / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def pipeline_version(*, repair: bool = True, classify: bool = True) -> str:
+    """What derived a record: package version, pipeline revision, and a digest of the word
+    lists and the stage model in use."""
+    from bma_nlp import __version__
+
+    model_sha = "-"
+    if classify:
+        try:
+            model_sha = json.loads(model_card_path().read_text(encoding="utf-8")).get("sha256", "?")
+        except (OSError, ValueError):
+            model_sha = "?"
+    steps = ("" if repair else "-norepair") + ("" if classify else "-noclassify")
+    return f"{__version__}/r{PIPELINE_REVISION}/{_data_digest(model_sha)}{steps}"
