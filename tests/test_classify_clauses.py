@@ -67,6 +67,23 @@ def test_split_into_items():
         ("ปีนี้ใช้วิธีเฉพาะเจาะจง 120 โครงการ และ e-bidding 14 โครงการ", "none"),
         # fixing a problem is a project's purpose, not a delivery sent back
         ("ได้ปรับปรุงรางระบายน้ำเพื่อแก้ไขปัญหาน้ำท่วมขังเรียบร้อยแล้ว", "completed"),
+        # ceremonies that mark building begun: reached, unless planned
+        ("ผู้อำนวยการเขตเป็นประธานพิธีวางศิลาฤกษ์อาคารศูนย์สาธารณสุข", "procurement"),
+        ("ร่วมพิธียกเสาเอก เพื่อสร้างอาคารเรียนหลังใหม่", "procurement"),
+        ("เขตจะจัดพิธีวางศิลาฤกษ์ในเดือนหน้า", "none"),
+        # a progress word and its percentage apart; disbursement progress is a money figure
+        ("ความคืบหน้างานวางท่อระบายน้ำซอยวัดใหม่ คิดเป็น 35%", "procurement"),
+        ("ความก้าวหน้าการเบิกจ่ายงบประมาณ ร้อยละ 60", "none"),
+        # a budget ordinance passed or approved, before or after it is named, is approval of money
+        ("ร่างเทศบัญญัติงบประมาณรายจ่ายประจำปี ผ่านความเห็นชอบจากสภาเทศบาลแล้ว", "approval"),
+        ("สภาอนุมัติข้อบัญญัติงบประมาณรายจ่ายประจำปี 2567", "approval"),
+        ("สภาเทศบาลอนุมัติจ่ายขาดเงินสะสม 5 ล้านบาท", "approval"),
+        # a cancelled step, and what the rest of the item names, is not reached; a new round is
+        ("ยกเลิกประกาศประกวดราคาจ้างซ่อมถนน ด้วยวิธีประกวดราคาอิเล็กทรอนิกส์ (e-bidding)", "none"),
+        ("ยกเลิกประกาศประกวดราคาครั้งที่ 1 อยู่ระหว่างประกวดราคาครั้งที่ 2", "procurement"),
+        # "ได้ให้" (had someone do) is done, not a plan; "ก่อน" (before) is not reached yet
+        ("ขณะนี้เขตได้ให้ผู้รับจ้างซ่อมผิวถนนชั่วคราว", "procurement"),
+        ("เชิญชมสะพานก่อนเปิดใช้งานในวันที่ 1 มีนาคม", "none"),
     ],
 )
 def test_clause_label(note, label):
@@ -79,6 +96,8 @@ def test_statuses():
     assert ("procurement", "underway") in _statuses("ขณะนี้อยู่ระหว่างประกวดราคา")
     assert ("procurement", "name") in _statuses("โครงการก่อสร้างถนน")
     assert ("procurement", "metric") in _statuses("ได้รับงบประมาณ เป็นเงิน 500,000 บาท")
+    # a marker is a word, not letters inside another word: รอ in อิเล็กทรอนิกส์ or ครอบครัว is no wait
+    assert set(_statuses("ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)")) == {("procurement", "bare")}
 
 
 def test_evidence_names_the_deciding_words():
