@@ -84,6 +84,14 @@ def test_split_into_items():
         # "ได้ให้" (had someone do) is done, not a plan; "ก่อน" (before) is not reached yet
         ("ขณะนี้เขตได้ให้ผู้รับจ้างซ่อมผิวถนนชั่วคราว", "procurement"),
         ("เชิญชมสะพานก่อนเปิดใช้งานในวันที่ 1 มีนาคม", "none"),
+        # the work a request asks for (permission, approval, a design put forward) is not begun
+        ("เขตขออนุญาต การรถไฟ ปรับปรุงที่ว่างข้างทางเป็นลานกีฬา", "approval"),
+        ("ขออนุมัติปรับปรุงถนนซอยวัด", "approval"),
+        ("เอกชนได้ยื่นเสนอแบบก่อสร้างสะพานลอยให้เขตพิจารณา", "approval"),
+        # hiring a contractor; paving seen by officials following the work; preparing the site
+        ("การประปาจ้างผู้รับเหมาวางท่อประปาใหม่ทั้งซอย", "procurement"),
+        ("รองนายกลงพื้นที่ติดตามการดำเนินงานเทยางมะตอยถนนสายหลัก", "procurement"),
+        ("กรมเตรียมพื้นที่ก่อสร้างสะพานแห่งใหม่ คาดเสร็จปีหน้า", "procurement"),
     ],
 )
 def test_clause_label(note, label):
