@@ -92,6 +92,10 @@ def test_split_into_items():
         ("การประปาจ้างผู้รับเหมาวางท่อประปาใหม่ทั้งซอย", "procurement"),
         ("รองนายกลงพื้นที่ติดตามการดำเนินงานเทยางมะตอยถนนสายหลัก", "procurement"),
         ("กรมเตรียมพื้นที่ก่อสร้างสะพานแห่งใหม่ คาดเสร็จปีหน้า", "procurement"),
+        # a stage word as the topic of a form, a guide or a notice heading is no step; drafting the documents is
+        ("แบบฟอร์มการจัดทำคำขอตั้งงบประมาณประจำปี", "none"),
+        ("คู่มือการจัดซื้อจัดจ้างด้วยวิธีประกวดราคาอิเล็กทรอนิกส์", "none"),
+        ("อยู่ระหว่างจัดทำเอกสารประกวดราคา", "procurement"),
     ],
 )
 def test_clause_label(note, label):

@@ -24,6 +24,8 @@ Statuses:
 - ``metric``: an amount of money follows (ได้รับงบประมาณ … เป็นเงิน … บาท): a budget
   figure, not a step; or the work is a routine operation (ล้าง, ทำความสะอาด, กำจัดวัชพืช,
   รณรงค์);
+- ``document``: the topic of a form, a rule, a guide or a notice heading (แบบฟอร์มการจัดทำคำของบ…,
+  แนวทางการเผยแพร่ร่างเอกสารประกวดราคา): not a step taken;
 - ``partial``: one installment of several, a count of finished places among more, a progress
   percentage below 100: the work goes on (procurement).
 
@@ -44,7 +46,8 @@ from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
 from bma_nlp.records import STAGES
 from bma_nlp.text.normalize import normalize
 
-STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", "partial")
+STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", "partial")  # the feature columns; a "document" topic counts as a name
+_NOT_A_STEP = ("metric", "document")  # a figure or routine, a document's topic: not even an early approval
 REACHED = ("done", "underway")
 _RANK = {"approval": 0, "procurement": 1, "completed": 2}
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -241,6 +244,8 @@ _AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเ�
 _INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)(?:งวด|รุ่น)?)?")
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# a stage word as the topic of a document, a form, a rule or a guide, not a step taken (GUIDE N3)
+_DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
 # a request whose object follows: the work asked for is not reached (GUIDE A1)
 _REQUEST_BEFORE = re.compile(r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$")  # the body asked may come between
 _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
@@ -427,6 +432,8 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "underway", "approval"  # not approved yet: still waiting (GUIDE A4)
     if status == "bare" and any(m.status == "negated" and "ยกเลิก" in m.words for m in earlier):
         return "negated", stage  # "ยกเลิกประกาศประกวดราคาซื้อ… ด้วยวิธีประกวดราคา…": the rest of the item names what was cancelled (GUIDE N4)
+    if status == "bare" and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
+        return "document", stage  # "แนวทางการเผยแพร่ร่างเอกสารประกวดราคา", "แบบฟอร์มการจัดทำคำของบประมาณ": a document's topic
     if cue in ("works", "purchasing") and status in ("bare", "done", "underway") and _REQUEST_BEFORE.search(squeezed[max(0, start - 20) : start]):
         return "planned", stage  # "ขออนุญาตปรับปรุง…", "เสนอแบบก่อสร้าง…": the work is what is asked for, not begun (GUIDE A1)
     if cue == "approved" and status not in ("planned", "negated") and (
@@ -441,7 +448,7 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "metric", stage  # cleaning, weeding, campaigns: routine operations, not a project's stage (GUIDE N2)
     if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
         return "metric", stage  # a quantity handled (waste collected, people served): routine work
-    if cue == "works" and status not in ("planned", "negated", "name", "metric"):
+    if cue == "works" and status not in ("planned", "negated", "name", "metric", "document"):
         pct = _WORK_PERCENT_AFTER.match(squeezed[end:])
         if pct and float(pct.group(1)) < 100:
             return "partial", "procurement"  # "ดำเนินการสำรวจแล้ว 9,000 แปลง คิดเป็นร้อยละ 95": the work goes on (GUIDE P3)
@@ -499,12 +506,12 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     if any(m.cue == "approved" and m.stage == "approval" for m in reached):
         # approved, but the money is not here yet: still waiting (GUIDE A2)
         reached = [m for m in reached if not (m.cue == "approved" and m.stage == "procurement")]
-    last_approval = max((i for i, m in enumerate(found) if m.stage == "approval" and m.status != "metric"), default=-1)
+    last_approval = max((i for i, m in enumerate(found) if m.stage == "approval" and m.status not in _NOT_A_STEP), default=-1)
     if last_approval >= 0:
         # work named before the project is put forward is preparation for it (GUIDE A1)
         order = {id(m): i for i, m in enumerate(found)}
         reached = [m for m in reached if not (m.cue in _WEAK and order[id(m)] < last_approval)]
-    if not reached and not any(m.stage == "approval" and m.status != "metric" for m in found):
+    if not reached and not any(m.stage == "approval" and m.status not in _NOT_A_STEP for m in found):
         # a work verb and an expected completion (คาดว่าจะแล้วเสร็จ, กำหนดแล้วเสร็จ): only work that
         # has begun is expected to finish (GUIDE P3: an expectation is not completion)
         expected = [m for m in found if m.cue == "finished" and m.stage == "completed" and m.status == "planned"]
@@ -514,7 +521,7 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     if not reached:
         # a project still being planned, proposed or designed (even "will be proposed",
         # "no EIA yet", a design project's name) is before approval (GUIDE A1-A4)
-        early = [m for m in found if m.stage == "approval" and m.status != "metric"]
+        early = [m for m in found if m.stage == "approval" and m.status not in _NOT_A_STEP]
         return ("approval", early[::-1]) if early else ("none", [])
     top = max(_RANK[m.stage] for m in reached)
     label = STAGES[top]
@@ -534,9 +541,9 @@ def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, obj
     found = mentions(text)
     label, deciding = combine(found)
     if stage is not None:
-        support = deciding if stage == label else [m for m in found if m.stage == stage and m.status != "metric"][::-1]
+        support = deciding if stage == label else [m for m in found if m.stage == stage and m.status not in _NOT_A_STEP][::-1]
         return [m.to_dict() for m in support[:limit]]
-    return [m.to_dict() for m in found if m.status in ("planned", "negated", "name", "metric")][::-1][:limit]
+    return [m.to_dict() for m in found if m.status in ("planned", "negated", "name", "metric", "document")][::-1][:limit]
 
 
 _VECTORS: dict[tuple[str, bool], tuple[float, ...]] = {}
@@ -558,7 +565,7 @@ def _clause_vector(text: str, prepared: bool) -> list[float]:
     found = mentions(text, prepared=prepared)
     counts = {(s, st): 0 for s in STAGES for st in STATUSES}
     for m in found:
-        counts[(m.stage, m.status)] += 1
+        counts[(m.stage, "name" if m.status == "document" else m.status)] += 1
     vec = [math.log1p(counts[key]) for key in sorted(counts)]
     label, _ = combine(found)
     vec += [1.0 if label == lab else 0.0 for lab in (*STAGES, "none")]
