@@ -96,6 +96,10 @@ def test_split_into_items():
         ("แบบฟอร์มการจัดทำคำขอตั้งงบประมาณประจำปี", "none"),
         ("คู่มือการจัดซื้อจัดจ้างด้วยวิธีประกวดราคาอิเล็กทรอนิกส์", "none"),
         ("อยู่ระหว่างจัดทำเอกสารประกวดราคา", "procurement"),
+        # a condition ("if approved, then ...") is ahead, not reached
+        ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
+        # a duration is a specification, not a step
+        ("ออกแบบสะพานแล้วเสร็จ ใช้เวลาก่อสร้างประมาณ 2 ปี", "approval"),
     ],
 )
 def test_clause_label(note, label):

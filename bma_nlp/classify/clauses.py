@@ -213,7 +213,9 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?")),
     ("planned", re.compile(
         r"คาด(?:ว่า|การณ์)?|จะ|(?<![กคตทบปพด])รอ|ก่อน(?!หน้า)|เตรียม(?!พื้นที่|หน้าดิน|สถานที่ก่อสร้าง)(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
-        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|(?<!ได้)ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
+        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|(?<!ได้)ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง"
+        # a duration (ใช้เวลาก่อสร้าง 3 ปี, ระยะเวลาดำเนินการ 120 วัน) is a specification, not a step
+        r"|(?:ใช้เวลา(?:ใน)?(?:การ)?|ระยะเวลา(?:ใน)?การ)$")),
     ("underway", re.compile(
         r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง"
         # work that has started (not "will start", "due to start")
@@ -234,6 +236,7 @@ _ROUTINE_AFTER = re.compile(
     r"|รณรงค์|ประชาสัมพันธ์|ตรวจตรา|กวดขัน|จัดระเบียบ|ดูแลความ)"
 )
 _BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม|(?:การ)?(?:ใช้)?จ่าย(?:ขาด)?เงินสะสม)")
+_AFTER_THEN_WILL = re.compile(r"^แล้ว(?:จึง|ก็)?จะ")
 _AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เสร็จ|ไปแล้ว)")
 _AFTER_DONE_NOT_FINISH = re.compile(r"^(?:ไป)?แล้ว(?!เสร็จ)|^เรียบร้อย")
 _AFTER_OBJECT_DONE = re.compile(r"^[^0-9_]{1,15}?(?<!ยัง)(?<!ไม่)(?:แล้ว(?!เสร็จ)|เรียบร้อยแล้ว)")
@@ -327,7 +330,8 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return "done", start  # "... เพื่อแก้ไขปัญหาดังกล่าวเรียบร้อยแล้ว": the purpose is named, the work is reported done
     if _AFTER_PLANNED.match(after) and cue not in {"accepted"}:
         return "planned", start
-    if best == "planned" and best_end >= len(before) - 20 and not _AFTER_DONE_NOT_FINISH.match(after):
+    if best == "planned" and best_end >= len(before) - 20 and (not _AFTER_DONE_NOT_FINISH.match(after) or _AFTER_THEN_WILL.match(after)):
+        # "หากได้รับความเห็นชอบแล้วจะ…": a condition and what follows it, both ahead
         return "planned", best_start
     if _AFTER_DONE.match(after):
         return "done", start
