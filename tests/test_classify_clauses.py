@@ -100,6 +100,9 @@ def test_split_into_items():
         ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
         # a duration is a specification, not a step
         ("ออกแบบสะพานแล้วเสร็จ ใช้เวลาก่อสร้างประมาณ 2 ปี", "approval"),
+        # a done word that is itself planned, and the finish of planned work, are plans (GUIDE C4)
+        ("ผู้รับจ้างเร่งงานก่อสร้างอาคาร เพื่อให้เสร็จพร้อมใช้งานในเดือนหน้า", "procurement"),
+        ("ติดตามความคืบหน้าการก่อสร้างถนน ซึ่งเมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะช่วยลดการจราจร", "procurement"),
     ],
 )
 def test_clause_label(note, label):

@@ -236,6 +236,7 @@ _ROUTINE_AFTER = re.compile(
     r"|รณรงค์|ประชาสัมพันธ์|ตรวจตรา|กวดขัน|จัดระเบียบ|ดูแลความ)"
 )
 _BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม|(?:การ)?(?:ใช้)?จ่าย(?:ขาด)?เงินสะสม)")
+_PLANNED_THEN_DONE = re.compile(r"(?:คาดว่า|จะ|เพื่อ|ให้|เมื่อ|หาก|ถ้า)(?:แล้ว)?(?:เสร็จ|เรียบร้อย)$")
 _AFTER_THEN_WILL = re.compile(r"^แล้ว(?:จึง|ก็)?จะ")
 _AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เสร็จ|ไปแล้ว)")
 _AFTER_DONE_NOT_FINISH = re.compile(r"^(?:ไป)?แล้ว(?!เสร็จ)|^เรียบร้อย")
@@ -335,6 +336,8 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return "planned", best_start
     if _AFTER_DONE.match(after):
         return "done", start
+    if best == "done" and best_end >= len(before) - 20 and _PLANNED_THEN_DONE.search(before[: best_end]):
+        return "planned", best_start  # "เพื่อให้เสร็จพร้อมใช้งาน", "จะแล้วเสร็จ": the done word is itself planned (GUIDE C4)
     if best in ("underway", "done") and best_end >= len(before) - 20:
         return best, best_start
     if cue in {"progress", "approval_wait", "follow_up"}:
@@ -434,6 +437,8 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
     words = squeezed[start:end]
     if cue == "approved" and status == "negated":
         return "underway", "approval"  # not approved yet: still waiting (GUIDE A4)
+    if cue in ("finished", "accepted") and status == "bare" and earlier and earlier[-1].status == "planned" and earlier[-1].cue == "works" and start - earlier[-1].position <= 12:
+        return "planned", stage  # "เมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะ…": the finish of planned work is planned too (GUIDE C4)
     if status == "bare" and any(m.status == "negated" and "ยกเลิก" in m.words for m in earlier):
         return "negated", stage  # "ยกเลิกประกาศประกวดราคาซื้อ… ด้วยวิธีประกวดราคา…": the rest of the item names what was cancelled (GUIDE N4)
     if status == "bare" and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
