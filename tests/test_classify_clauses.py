@@ -103,6 +103,12 @@ def test_split_into_items():
         # a done word that is itself planned, and the finish of planned work, are plans (GUIDE C4)
         ("ผู้รับจ้างเร่งงานก่อสร้างอาคาร เพื่อให้เสร็จพร้อมใช้งานในเดือนหน้า", "procurement"),
         ("ติดตามความคืบหน้าการก่อสร้างถนน ซึ่งเมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะช่วยลดการจราจร", "procurement"),
+        # a cabinet meeting is not a request to the cabinet; a proposal to it is
+        ("นายกรัฐมนตรีเป็นประธานการประชุมคณะรัฐมนตรีที่ทำเนียบรัฐบาล", "none"),
+        ("กรมจะเสนอโครงการเข้าที่ประชุมคณะรัฐมนตรีเดือนหน้า", "approval"),
+        # duties (มีหน้าที่…) describe a post, not a step; an audit of purchasing is oversight
+        ("ฝ่ายโยธามีหน้าที่วางแผนและควบคุมการก่อสร้างถนนในเขต", "none"),
+        ("สตง. แจ้งผลการตรวจสอบการจัดซื้อจัดจ้างของหน่วยงาน", "none"),
     ],
 )
 def test_clause_label(note, label):

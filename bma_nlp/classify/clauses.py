@@ -79,7 +79,7 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("approval_request", "approval", True,
      r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ|อนุญาต)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
      r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
-     r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่าง(?:ข้อ|เทศ)บัญญัติ|พิจารณา(?:ความเห็นชอบ|อนุมัติ)?(?:ร่าง)?(?:(?:ข้อ|เทศ)บัญญัติ|งบประมาณ)"),
+     r"|(?:(?:เข้า|ผ่าน)?ที่ประชุม|เข้า|ผ่าน|(?<!ประชุม))(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่าง(?:ข้อ|เทศ)บัญญัติ|พิจารณา(?:ความเห็นชอบ|อนุมัติ)?(?:ร่าง)?(?:(?:ข้อ|เทศ)บัญญัติ|งบประมาณ)"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
      r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ|โครงการ|แนวทาง|วิเคราะห์|และออกแบบ|รูปแบบ)|ผลการศึกษา"
@@ -249,7 +249,7 @@ _INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 # a stage word as the topic of a document, a form, a rule or a guide, not a step taken (GUIDE N3)
-_DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
+_DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
 # a request whose object follows: the work asked for is not reached (GUIDE A1)
 _REQUEST_BEFORE = re.compile(r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$")  # the body asked may come between
 _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
@@ -453,6 +453,8 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         # money received, stated as an amount: a budget figure (GUIDE N1); but a body approving a
         # budget (อนุมัติ, ผ่านงบ) is an approval, and "ได้รับ … 7,000 บาท แล้ว" reports the event
         return "metric", stage
+    if cue == "purchasing" and re.search(r"ตรวจสอบ(?:การ)?(?:จัดซื้อ|จัดหา)?$", squeezed[max(0, start - 18) : start]):
+        return "metric", stage  # an audit of purchasing (ตรวจสอบการจัดซื้อจัดจ้าง) is oversight, not a step (GUIDE N2)
     if cue in ("works", "under_contract", "purchasing") and _ROUTINE_AFTER.match(squeezed[end:]):
         return "metric", stage  # cleaning, weeding, campaigns: routine operations, not a project's stage (GUIDE N2)
     if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
