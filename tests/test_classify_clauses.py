@@ -109,6 +109,12 @@ def test_split_into_items():
         # duties (มีหน้าที่…) describe a post, not a step; an audit of purchasing is oversight
         ("ฝ่ายโยธามีหน้าที่วางแผนและควบคุมการก่อสร้างถนนในเขต", "none"),
         ("สตง. แจ้งผลการตรวจสอบการจัดซื้อจัดจ้างของหน่วยงาน", "none"),
+        # a building project said plainly (โครงการสร้าง…): a name, unless it has started
+        ("ดังนั้นโรงพยาบาลประจำอำเภอจึงได้เริ่มโครงการสร้างอาคารผู้ป่วยนอกหลังใหม่ขึ้น", "procurement"),
+        ("โครงการสร้างอาคารผู้ป่วยนอกหลังใหม่", "none"),
+        # ทำการ (carried out) reports the work done, unless it is planned
+        ("วันนี้ผู้อำนวยการเขตพร้อมด้วยเจ้าหน้าที่และอาสาสมัครในพื้นที่ ทำการปรับปรุงภูมิทัศน์ริมคลอง", "procurement"),
+        ("วันนี้ผู้อำนวยการเขตพร้อมด้วยเจ้าหน้าที่และอาสาสมัครในพื้นที่ จะทำการปรับปรุงภูมิทัศน์ริมคลอง", "none"),
     ],
 )
 def test_clause_label(note, label):
