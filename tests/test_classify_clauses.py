@@ -67,6 +67,54 @@ def test_split_into_items():
         ("ปีนี้ใช้วิธีเฉพาะเจาะจง 120 โครงการ และ e-bidding 14 โครงการ", "none"),
         # fixing a problem is a project's purpose, not a delivery sent back
         ("ได้ปรับปรุงรางระบายน้ำเพื่อแก้ไขปัญหาน้ำท่วมขังเรียบร้อยแล้ว", "completed"),
+        # ceremonies that mark building begun: reached, unless planned
+        ("ผู้อำนวยการเขตเป็นประธานพิธีวางศิลาฤกษ์อาคารศูนย์สาธารณสุข", "procurement"),
+        ("ร่วมพิธียกเสาเอก เพื่อสร้างอาคารเรียนหลังใหม่", "procurement"),
+        ("เขตจะจัดพิธีวางศิลาฤกษ์ในเดือนหน้า", "none"),
+        # a progress word and its percentage apart; disbursement progress is a money figure
+        ("ความคืบหน้างานวางท่อระบายน้ำซอยวัดใหม่ คิดเป็น 35%", "procurement"),
+        ("ความก้าวหน้าการเบิกจ่ายงบประมาณ ร้อยละ 60", "none"),
+        # a budget ordinance passed or approved, before or after it is named, is approval of money
+        ("ร่างเทศบัญญัติงบประมาณรายจ่ายประจำปี ผ่านความเห็นชอบจากสภาเทศบาลแล้ว", "approval"),
+        ("สภาอนุมัติข้อบัญญัติงบประมาณรายจ่ายประจำปี 2567", "approval"),
+        ("สภาเทศบาลอนุมัติจ่ายขาดเงินสะสม 5 ล้านบาท", "approval"),
+        # a cancelled step, and what the rest of the item names, is not reached; a new round is
+        ("ยกเลิกประกาศประกวดราคาจ้างซ่อมถนน ด้วยวิธีประกวดราคาอิเล็กทรอนิกส์ (e-bidding)", "none"),
+        ("ยกเลิกประกาศประกวดราคาครั้งที่ 1 อยู่ระหว่างประกวดราคาครั้งที่ 2", "procurement"),
+        # "ได้ให้" (had someone do) is done, not a plan; "ก่อน" (before) is not reached yet
+        ("ขณะนี้เขตได้ให้ผู้รับจ้างซ่อมผิวถนนชั่วคราว", "procurement"),
+        ("เชิญชมสะพานก่อนเปิดใช้งานในวันที่ 1 มีนาคม", "none"),
+        # the work a request asks for (permission, approval, a design put forward) is not begun
+        ("เขตขออนุญาต การรถไฟ ปรับปรุงที่ว่างข้างทางเป็นลานกีฬา", "approval"),
+        ("ขออนุมัติปรับปรุงถนนซอยวัด", "approval"),
+        ("เอกชนได้ยื่นเสนอแบบก่อสร้างสะพานลอยให้เขตพิจารณา", "approval"),
+        # hiring a contractor; paving seen by officials following the work; preparing the site
+        ("การประปาจ้างผู้รับเหมาวางท่อประปาใหม่ทั้งซอย", "procurement"),
+        ("รองนายกลงพื้นที่ติดตามการดำเนินงานเทยางมะตอยถนนสายหลัก", "procurement"),
+        ("กรมเตรียมพื้นที่ก่อสร้างสะพานแห่งใหม่ คาดเสร็จปีหน้า", "procurement"),
+        # a stage word as the topic of a form, a guide or a notice heading is no step; drafting the documents is
+        ("แบบฟอร์มการจัดทำคำขอตั้งงบประมาณประจำปี", "none"),
+        ("คู่มือการจัดซื้อจัดจ้างด้วยวิธีประกวดราคาอิเล็กทรอนิกส์", "none"),
+        ("อยู่ระหว่างจัดทำเอกสารประกวดราคา", "procurement"),
+        # a condition ("if approved, then ...") is ahead, not reached
+        ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
+        # a duration is a specification, not a step
+        ("ออกแบบสะพานแล้วเสร็จ ใช้เวลาก่อสร้างประมาณ 2 ปี", "approval"),
+        # a done word that is itself planned, and the finish of planned work, are plans (GUIDE C4)
+        ("ผู้รับจ้างเร่งงานก่อสร้างอาคาร เพื่อให้เสร็จพร้อมใช้งานในเดือนหน้า", "procurement"),
+        ("ติดตามความคืบหน้าการก่อสร้างถนน ซึ่งเมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะช่วยลดการจราจร", "procurement"),
+        # a cabinet meeting is not a request to the cabinet; a proposal to it is
+        ("นายกรัฐมนตรีเป็นประธานการประชุมคณะรัฐมนตรีที่ทำเนียบรัฐบาล", "none"),
+        ("กรมจะเสนอโครงการเข้าที่ประชุมคณะรัฐมนตรีเดือนหน้า", "approval"),
+        # duties (มีหน้าที่…) describe a post, not a step; an audit of purchasing is oversight
+        ("ฝ่ายโยธามีหน้าที่วางแผนและควบคุมการก่อสร้างถนนในเขต", "none"),
+        ("สตง. แจ้งผลการตรวจสอบการจัดซื้อจัดจ้างของหน่วยงาน", "none"),
+        # a building project said plainly (โครงการสร้าง…): a name, unless it has started
+        ("ดังนั้นโรงพยาบาลประจำอำเภอจึงได้เริ่มโครงการสร้างอาคารผู้ป่วยนอกหลังใหม่ขึ้น", "procurement"),
+        ("โครงการสร้างอาคารผู้ป่วยนอกหลังใหม่", "none"),
+        # ทำการ (carried out) reports the work done, unless it is planned
+        ("วันนี้ผู้อำนวยการเขตพร้อมด้วยเจ้าหน้าที่และอาสาสมัครในพื้นที่ ทำการปรับปรุงภูมิทัศน์ริมคลอง", "procurement"),
+        ("วันนี้ผู้อำนวยการเขตพร้อมด้วยเจ้าหน้าที่และอาสาสมัครในพื้นที่ จะทำการปรับปรุงภูมิทัศน์ริมคลอง", "none"),
     ],
 )
 def test_clause_label(note, label):
@@ -79,6 +127,8 @@ def test_statuses():
     assert ("procurement", "underway") in _statuses("ขณะนี้อยู่ระหว่างประกวดราคา")
     assert ("procurement", "name") in _statuses("โครงการก่อสร้างถนน")
     assert ("procurement", "metric") in _statuses("ได้รับงบประมาณ เป็นเงิน 500,000 บาท")
+    # a marker is a word, not letters inside another word: รอ in อิเล็กทรอนิกส์ or ครอบครัว is no wait
+    assert set(_statuses("ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)")) == {("procurement", "bare")}
 
 
 def test_evidence_names_the_deciding_words():

@@ -24,6 +24,8 @@ Statuses:
 - ``metric``: an amount of money follows (ได้รับงบประมาณ … เป็นเงิน … บาท): a budget
   figure, not a step; or the work is a routine operation (ล้าง, ทำความสะอาด, กำจัดวัชพืช,
   รณรงค์);
+- ``document``: the topic of a form, a rule, a guide or a notice heading (แบบฟอร์มการจัดทำคำของบ…,
+  แนวทางการเผยแพร่ร่างเอกสารประกวดราคา): not a step taken;
 - ``partial``: one installment of several, a count of finished places among more, a progress
   percentage below 100: the work goes on (procurement).
 
@@ -44,7 +46,8 @@ from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
 from bma_nlp.records import STAGES
 from bma_nlp.text.normalize import normalize
 
-STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", "partial")
+STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", "partial")  # the feature columns; a "document" topic counts as a name
+_NOT_A_STEP = ("metric", "document")  # a figure or routine, a document's topic: not even an early approval
 REACHED = ("done", "underway")
 _RANK = {"approval": 0, "procurement": 1, "completed": 2}
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -59,29 +62,34 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|แต่งตั้ง(?:คณะกรรมการ|กรรมการ)(?:ตรวจรับ|ตรวจการจ้าง)(?:พัสดุ|การจ้าง|งานจ้าง)?"
      r"|(?:แต่งตั้ง)?(?:คณะกรรมการ|กรรมการ|คณะทำงาน)(?:พิจารณาผล|(?:ตรวจรับ)?(?:พัสดุ)(?!เรียบร้อย|แล้ว)|กำหนด(?:ราคา|คุณลักษณะ|tor|ขอบเขต)|จัดซื้อ|จัดจ้าง|ซื้อ|จ้าง|ประกวด|e-?bidding)"
      r"|ประกวดราคา|e-?bidding|e-?market|สอบราคา|เฉพาะเจาะจง|คัดเลือก(?:ผู้|บริษัท)?|ราคากลาง|(?<![a-z])tor(?![a-z])|ขอบเขต(?:ของ)?งาน"
-     r"|รายงาน(?:ขอ|การ)?(?:ซื้อ|จ้าง)(?:ขอ(?:ซื้อ|จ้าง))?|ผู้ชนะ(?:การ)?(?:เสนอราคา|ประกวดราคา)?|เสนอราคา|ยื่นซอง|เปิดซอง|ร่างสัญญา|(?:ลงนาม|เซ็น|ทำ)(?:ใน)?สัญญา|ว่าจ้าง"
+     r"|รายงาน(?:ขอ|การ)?(?:ซื้อ|จ้าง)(?:ขอ(?:ซื้อ|จ้าง))?|ผู้ชนะ(?:การ)?(?:เสนอราคา|ประกวดราคา)?|เสนอราคา|ยื่นซอง|เปิดซอง|ร่างสัญญา|(?:ลงนาม|เซ็น|ทำ)(?:ใน)?สัญญา|ว่าจ้าง|(?<!ผู้รับ)จ้าง(?:ผู้รับเหมา|ผู้รับจ้าง)"
      r"|ได้(?:ตัว)?(?:ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|บริษัท)|ประกาศ(?:เชิญชวน|ซื้อ|จ้าง|ผล)|ใบสั่ง(?:ซื้อ|จ้าง)|ขยาย(?:ระยะ)?(?:เวลา)?สัญญา"),
     # approval / allocation / money received (negated: still waiting, GUIDE A2, A4)
     ("approved", "procurement", True,
      r"(?:ได้รับ|ได้)(?:การ)?(?:อนุมัติ|จัดสรร|โอน|ความเห็นชอบ)(?:โครงการ|งบประมาณ|เงิน|หลักการ)?|ได้รับ(?:งบ|เงิน)(?:ประมาณ|ประจำงวด|งวด)?"
      r"|(?:มีมติ|ผ่านมติ|(?<!น)ครม\.?|คณะรัฐมนตรี)(?:มีมติ)?(?:เอกฉันท์)?(?:อนุมัติ|เห็นชอบ|ไฟเขียว)|อนุมัติ(?:โครงการ|งบประมาณ|เงินงวด)?(?:แล้ว|เรียบร้อย)"
      r"|ผ่าน(?:การ)?(?:อนุมัติ|ความเห็นชอบ|งบ)|(?<!ขอ)(?<!เสนอ)(?<!รอ)(?<!พิจารณา)(?:อนุมัติ|เห็นชอบ)(?:ให้ดำเนิน)?โครงการ"
-     r"|ตามโครงการที่ได้รับอนุมัติ|ได้รับ(?:การ)?สนับสนุน(?:งบ|เงิน)(?:ประมาณ)?"),
+     r"|ตามโครงการที่ได้รับอนุมัติ|ได้รับ(?:การ)?สนับสนุน(?:งบ|เงิน)(?:ประมาณ)?"
+     r"|(?<!ขอ)(?<!เสนอ)(?<!รอ)(?<!พิจารณา)อนุมัติ(?=(?:ร่าง)?(?:ข้อ|เทศ)บัญญัติ|(?:การ)?(?:ใช้)?จ่าย(?:ขาด)?เงินสะสม)"),
     # waiting for approval or money (GUIDE A2)
     ("approval_wait", "approval", True,
      r"รอ(?:การ|ผล)?(?:การ)?(?:อนุมัติ|อนุม้ติ|จัดสรร|โอน|พิจารณา|ความเห็นชอบ|ลงนามอนุมัติ)|รอ(?:รับ)?(?:งบ|เงิน)(?:ประมาณ|งวด|ประจำงวด)?"
      r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)|(?:ขั้นตอน)?(?:การ)?พิจารณาของ"),
     # asking for approval of the project or its budget (GUIDE A1)
     ("approval_request", "approval", True,
-     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
+     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ|อนุญาต)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
      r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
-     r"|(?:เข้า|ผ่าน)?(?:ที่ประชุม)?(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่างข้อบัญญัติ|พิจารณา(?:ร่าง)?(?:ข้อบัญญัติ|งบประมาณ)"),
+     r"|(?:(?:เข้า|ผ่าน)?ที่ประชุม|เข้า|ผ่าน|(?<!ประชุม))(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่าง(?:ข้อ|เทศ)บัญญัติ|พิจารณา(?:ความเห็นชอบ|อนุมัติ)?(?:ร่าง)?(?:(?:ข้อ|เทศ)บัญญัติ|งบประมาณ)"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
      r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ|โครงการ|แนวทาง|วิเคราะห์|และออกแบบ|รูปแบบ)|ผลการศึกษา"
      r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
      r"|สำรวจความต้องการ|เสนอใหม่|ส่ง(?:โครงการ)?คืน|ปรับปรุงรายละเอียด|กลั่นกรอง"
      r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท"),
+    # ceremonies that mark building work begun or going on: laying the foundation stone, raising
+    # the first pillar, blessing the start of building, topping out (GUIDE P5: works under way)
+    ("ceremony", "procurement", True,
+     r"วางศิลาฤกษ์|(?:ยก|ลง|ตั้ง)เสาเอก|บวงสรวง(?:การ|เพื่อ)?(?:ก่อสร้าง|เริ่ม|ตอกเสาเข็ม|เปิดหน้าดิน)|ตอกเสาเข็มต้นแรก|ปิดหลังคา"),
     # final delivery / inspection / acceptance / opening (GUIDE C2, C3)
     ("accepted", "completed", True,
      r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย|พื้นที่(?!คืน))(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
@@ -96,7 +104,9 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("progress", "procurement", True,
      r"(?:ความก้าวหน้า|ความคืบหน้า|คืบหน้า|ผลงาน|ผลการดำเนิน(?:งาน|การ)|ก่อสร้าง|ดำเนินการ)(?:ของงาน|ของโครงการ|โครงการ)?ฯ?"
      r"(?:รวม|สะสม|ที่ทำได้|ไป|ได้|ตามสัญญา|ตามแผน)*(?:แล้ว)?(?:ประมาณ|กว่า|มากกว่า|คิดเป็น|ราว|:|=)*"
-     r"(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์)|(?<==)[0-9]+(?:\.[0-9]+)?)"),
+     r"(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์)|(?<==)[0-9]+(?:\.[0-9]+)?)"
+     # the progress word, what progresses (a work, a place), then its share: "ความก้าวหน้าการก่อสร้างงานโยธา ร้อยละ 58"
+     r"|(?:ความก้าวหน้า|ความคืบหน้า)(?:(?!เบิกจ่าย|งบ|เงิน|ภาษี|รายได้|ร้อยละ)[^0-9%]){1,90}?(?:คิดเป็น)?(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์))"),
     # an official following the progress of works: the works are under way (GUIDE P5)
     ("follow_up", "procurement", True, r"ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)(?:การ|ของ)?(?:ก่อสร้าง|ปรับปรุง|ซ่อม|งาน|โครงการก่อสร้าง)"),
     # a cumulative count of work done (in-house work under way)
@@ -114,11 +124,11 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("purchasing", "procurement", False, r"จัดซื้อ|จัดจ้าง|จัดหา|สั่งซื้อ"),
     # the work itself (GUIDE P5)
     ("works", "procurement", False,
-     r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เทคอนกรีต|ปูผิว|ลาดยาง"
+     r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เท(?:คอนกรีต|ยาง|ปูน|แอสฟัลต์|แอสฟัลท์)|ปูผิว|ลาดยาง"
      r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|ดำเนินโครงการ|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ"
      r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|รณรงค์|ปรับ(?:ภูมิทัศน์|หน้าดิน|พื้นที่|ผิว)|ปู(?:ผิว|สนาม|หญ้า|กระเบื้อง|บล็อก)|ทาสี"
      # building, said plainly (สร้าง, จัดสร้าง) right after a marker of work going on or done; not สร้างความ…/สร้างสรรค์
-     r"|(?:(?<=ระหว่าง)|(?<=กำลัง)|(?<=เริ่ม)|(?<=ได้)|(?<=แล้ว))(?:จัด)?สร้าง(?!ความ|การ|สรรค์|เสริม|ขวัญ|จิต|ภาพ|เครือข่าย|แรง)"),
+     r"|(?:(?<=ระหว่าง)|(?<=กำลัง)|(?<=เริ่ม)|(?<=ได้)|(?<=แล้ว)|(?<=โครงการ))(?:จัด)?สร้าง(?!ความ|การ|สรรค์|เสริม|ขวัญ|จิต|ภาพ|เครือข่าย|แรง)"),
 ]  # fmt: skip
 
 
@@ -200,20 +210,22 @@ CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$")),
+    ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?")),
     ("planned", re.compile(
-        r"คาด(?:ว่า|การณ์)?|จะ|รอ|เตรียม(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
-        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง")),
+        r"คาด(?:ว่า|การณ์)?|จะ|(?<![กคตทบปพด])รอ|ก่อน(?!หน้า)|เตรียม(?!พื้นที่|หน้าดิน|สถานที่ก่อสร้าง)(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
+        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|(?<!ได้)ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง"
+        # a duration (ใช้เวลาก่อสร้าง 3 ปี, ระยะเวลาดำเนินการ 120 วัน) is a specification, not a step
+        r"|(?:ใช้เวลา(?:ใน)?(?:การ)?|ระยะเวลา(?:ใน)?การ)$")),
     ("underway", re.compile(
         r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง"
         # work that has started (not "will start", "due to start")
         r"|(?<!จะ)(?<!กำหนด)(?<!แผน)(?<!เพื่อ)(?<!ให้)(?<!ยัง)(?<!ไม่)(?<!สามารถ)เริ่ม(?:ต้น|ดำเนินการ|ดำเนิน)?(?:การ|โครงการ|งาน)?"
         # an official following, inspecting or on site of the works: they are under way (GUIDE P5)
         r"|ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?|ตรวจ(?:ติดตาม|เยี่ยม)?(?:ความคืบหน้า)?(?:การ|งาน|โครงการ)?|ลงพื้นที่|ดูการ")),
-    ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ")),
+    ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ|ทำการ(?!ปกครอง|ไปรษณีย์|เขต|อำเภอ|แทน|ชั่วคราว|องค์|บริหาร)")),  # not ที่ทำการ… (an office), ทำการแทน (acting)
     ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
-_INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)|ดู)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)$")
+_INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)|ดู)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$")
 _AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
 _STARTED_NAME = re.compile(r"(?<!จะ)(?<!กำหนด)(?<!ยัง)(?<!ไม่)เริ่ม(?:ต้น)?(?:ดำเนิน(?:การ)?)?(?:โครงการ|งาน)$")
 _AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
@@ -223,7 +235,9 @@ _ROUTINE_AFTER = re.compile(
     r"^.{0,10}?(?:ล้าง|ทำความสะอาด|เก็บ(?:กวาด|ขยะ)|กำจัดวัชพืช|ตัด(?:แต่ง)?(?:กิ่ง|หญ้า|ต้นไม้)|ลอกท่อ|ดูดลอก|ฉีดล้าง|ฉีดพ่น"
     r"|รณรงค์|ประชาสัมพันธ์|ตรวจตรา|กวดขัน|จัดระเบียบ|ดูแลความ)"
 )
-_BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม)")
+_BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม|(?:การ)?(?:ใช้)?จ่าย(?:ขาด)?เงินสะสม)")
+_PLANNED_THEN_DONE = re.compile(r"(?:คาดว่า|จะ|เพื่อ|ให้|เมื่อ|หาก|ถ้า)(?:แล้ว)?(?:เสร็จ|เรียบร้อย|ทำการ)$")
+_AFTER_THEN_WILL = re.compile(r"^แล้ว(?:จึง|ก็)?จะ")
 _AFTER_DONE = re.compile(r"^(?:แล้ว|เรียบร้อย|เสร็จ|ไปแล้ว)")
 _AFTER_DONE_NOT_FINISH = re.compile(r"^(?:ไป)?แล้ว(?!เสร็จ)|^เรียบร้อย")
 _AFTER_OBJECT_DONE = re.compile(r"^[^0-9_]{1,15}?(?<!ยัง)(?<!ไม่)(?:แล้ว(?!เสร็จ)|เรียบร้อยแล้ว)")
@@ -234,6 +248,10 @@ _AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเ�
 _INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)(?:งวด|รุ่น)?)?")
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# a stage word as the topic of a document, a form, a rule or a guide, not a step taken (GUIDE N3)
+_DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
+# a request whose object follows: the work asked for is not reached (GUIDE A1)
+_REQUEST_BEFORE = re.compile(r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$")  # the body asked may come between
 _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
@@ -313,10 +331,13 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return "done", start  # "... เพื่อแก้ไขปัญหาดังกล่าวเรียบร้อยแล้ว": the purpose is named, the work is reported done
     if _AFTER_PLANNED.match(after) and cue not in {"accepted"}:
         return "planned", start
-    if best == "planned" and best_end >= len(before) - 20 and not _AFTER_DONE_NOT_FINISH.match(after):
+    if best == "planned" and best_end >= len(before) - 20 and (not _AFTER_DONE_NOT_FINISH.match(after) or _AFTER_THEN_WILL.match(after)):
+        # "หากได้รับความเห็นชอบแล้วจะ…": a condition and what follows it, both ahead
         return "planned", best_start
     if _AFTER_DONE.match(after):
         return "done", start
+    if best == "done" and best_end >= len(before) - 20 and _PLANNED_THEN_DONE.search(before[: best_end]):
+        return "planned", best_start  # "เพื่อให้เสร็จพร้อมใช้งาน", "จะแล้วเสร็จ": the done word is itself planned (GUIDE C4)
     if best in ("underway", "done") and best_end >= len(before) - 20:
         return best, best_start
     if cue in {"progress", "approval_wait", "follow_up"}:
@@ -416,17 +437,29 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
     words = squeezed[start:end]
     if cue == "approved" and status == "negated":
         return "underway", "approval"  # not approved yet: still waiting (GUIDE A4)
-    if cue == "approved" and _BUDGET_LAW_AFTER.match(squeezed[end:]) and status not in ("planned", "negated"):
-        return "done", "approval"  # a budget bill or a transfer passed: money, not yet work (GUIDE A)
+    if cue in ("finished", "accepted") and status == "bare" and earlier and earlier[-1].status == "planned" and earlier[-1].cue == "works" and start - earlier[-1].position <= 12:
+        return "planned", stage  # "เมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะ…": the finish of planned work is planned too (GUIDE C4)
+    if status == "bare" and any(m.status == "negated" and "ยกเลิก" in m.words for m in earlier):
+        return "negated", stage  # "ยกเลิกประกาศประกวดราคาซื้อ… ด้วยวิธีประกวดราคา…": the rest of the item names what was cancelled (GUIDE N4)
+    if status == "bare" and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
+        return "document", stage  # "แนวทางการเผยแพร่ร่างเอกสารประกวดราคา", "แบบฟอร์มการจัดทำคำของบประมาณ": a document's topic
+    if cue in ("works", "purchasing") and status in ("bare", "done", "underway") and _REQUEST_BEFORE.search(squeezed[max(0, start - 20) : start]):
+        return "planned", stage  # "ขออนุญาตปรับปรุง…", "เสนอแบบก่อสร้าง…": the work is what is asked for, not begun (GUIDE A1)
+    if cue == "approved" and status not in ("planned", "negated") and (
+        _BUDGET_LAW_AFTER.match(squeezed[end:]) or any(m.cue == "approval_request" and "บัญญัติ" in m.words for m in earlier)
+    ):
+        return "done", "approval"  # a budget bill or a transfer passed (before or after it is named): money, not yet work (GUIDE A)
     if cue == "approved" and _AFTER_AMOUNT.match(squeezed[end:]) and ("ได้รับ" in words or "จัดสรร" in words) and not _AMOUNT_THEN_DONE.match(squeezed[end:]):
         # money received, stated as an amount: a budget figure (GUIDE N1); but a body approving a
         # budget (อนุมัติ, ผ่านงบ) is an approval, and "ได้รับ … 7,000 บาท แล้ว" reports the event
         return "metric", stage
+    if cue == "purchasing" and re.search(r"ตรวจสอบ(?:การ)?(?:จัดซื้อ|จัดหา)?$", squeezed[max(0, start - 18) : start]):
+        return "metric", stage  # an audit of purchasing (ตรวจสอบการจัดซื้อจัดจ้าง) is oversight, not a step (GUIDE N2)
     if cue in ("works", "under_contract", "purchasing") and _ROUTINE_AFTER.match(squeezed[end:]):
         return "metric", stage  # cleaning, weeding, campaigns: routine operations, not a project's stage (GUIDE N2)
     if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
         return "metric", stage  # a quantity handled (waste collected, people served): routine work
-    if cue == "works" and status not in ("planned", "negated", "name", "metric"):
+    if cue == "works" and status not in ("planned", "negated", "name", "metric", "document"):
         pct = _WORK_PERCENT_AFTER.match(squeezed[end:])
         if pct and float(pct.group(1)) < 100:
             return "partial", "procurement"  # "ดำเนินการสำรวจแล้ว 9,000 แปลง คิดเป็นร้อยละ 95": the work goes on (GUIDE P3)
@@ -484,12 +517,12 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     if any(m.cue == "approved" and m.stage == "approval" for m in reached):
         # approved, but the money is not here yet: still waiting (GUIDE A2)
         reached = [m for m in reached if not (m.cue == "approved" and m.stage == "procurement")]
-    last_approval = max((i for i, m in enumerate(found) if m.stage == "approval" and m.status != "metric"), default=-1)
+    last_approval = max((i for i, m in enumerate(found) if m.stage == "approval" and m.status not in _NOT_A_STEP), default=-1)
     if last_approval >= 0:
         # work named before the project is put forward is preparation for it (GUIDE A1)
         order = {id(m): i for i, m in enumerate(found)}
         reached = [m for m in reached if not (m.cue in _WEAK and order[id(m)] < last_approval)]
-    if not reached and not any(m.stage == "approval" and m.status != "metric" for m in found):
+    if not reached and not any(m.stage == "approval" and m.status not in _NOT_A_STEP for m in found):
         # a work verb and an expected completion (คาดว่าจะแล้วเสร็จ, กำหนดแล้วเสร็จ): only work that
         # has begun is expected to finish (GUIDE P3: an expectation is not completion)
         expected = [m for m in found if m.cue == "finished" and m.stage == "completed" and m.status == "planned"]
@@ -499,7 +532,7 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     if not reached:
         # a project still being planned, proposed or designed (even "will be proposed",
         # "no EIA yet", a design project's name) is before approval (GUIDE A1-A4)
-        early = [m for m in found if m.stage == "approval" and m.status != "metric"]
+        early = [m for m in found if m.stage == "approval" and m.status not in _NOT_A_STEP]
         return ("approval", early[::-1]) if early else ("none", [])
     top = max(_RANK[m.stage] for m in reached)
     label = STAGES[top]
@@ -519,9 +552,9 @@ def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, obj
     found = mentions(text)
     label, deciding = combine(found)
     if stage is not None:
-        support = deciding if stage == label else [m for m in found if m.stage == stage and m.status != "metric"][::-1]
+        support = deciding if stage == label else [m for m in found if m.stage == stage and m.status not in _NOT_A_STEP][::-1]
         return [m.to_dict() for m in support[:limit]]
-    return [m.to_dict() for m in found if m.status in ("planned", "negated", "name", "metric")][::-1][:limit]
+    return [m.to_dict() for m in found if m.status in ("planned", "negated", "name", "metric", "document")][::-1][:limit]
 
 
 _VECTORS: dict[tuple[str, bool], tuple[float, ...]] = {}
@@ -543,7 +576,7 @@ def _clause_vector(text: str, prepared: bool) -> list[float]:
     found = mentions(text, prepared=prepared)
     counts = {(s, st): 0 for s in STAGES for st in STATUSES}
     for m in found:
-        counts[(m.stage, m.status)] += 1
+        counts[(m.stage, "name" if m.status == "document" else m.status)] += 1
     vec = [math.log1p(counts[key]) for key in sorted(counts)]
     label, _ = combine(found)
     vec += [1.0 if label == lab else 0.0 for lab in (*STAGES, "none")]

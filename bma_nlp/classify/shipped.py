@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "1fc5708d256318974b1abafaa11c724a179256730da9d91a500071e1dec06588"
+MODEL_SHA256 = "513ff9572201ba6334202a2882398c13c18c6d905f076489698fe0a248e18006"
