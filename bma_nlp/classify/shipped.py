@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "513ff9572201ba6334202a2882398c13c18c6d905f076489698fe0a248e18006"
+MODEL_SHA256 = "a90d76d4dff232d12addd2d2dbf85f99a320ba0a650657616b27256e5e58608a"
