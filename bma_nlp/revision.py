@@ -19,17 +19,29 @@ from pathlib import Path
 # file and the word lists are hashed into the version on their own, see ``pipeline_version``).
 PIPELINE_REVISION = 5  # 3: OCR repair of issue 9 (real-word slips, ring misreads, MIN_GAIN 3.5, dictionary-compound pairs); 4: its second round (partial fixes no rival, a second pass near changes); 5: the parser passes of issue 15 on blind rounds 3 and 4 (reports read otherwise)
 
-# Where the stage model in use is, as ``bma_nlp.classify.model.default_model_path`` finds it
-# ($BMA_NLP_MODEL, its pre-0.2 name, else the shipped model), without importing the classifier;
-# tests/test_startup.py checks that the two agree.
-MODEL_ENVS = ("BMA_NLP_MODEL", "BMA_NLP_STAGE_MODEL")
+# Where the stage model in use is: $BMA_NLP_MODEL (or its pre-0.2 name), else the shipped model.
+# The one definition (``bma_nlp.classify.model`` takes it from here), light enough that reading the
+# pipeline's version finds the model's card without importing the classifier.
+MODEL_ENV = "BMA_NLP_MODEL"
+LEGACY_MODEL_ENV = "BMA_NLP_STAGE_MODEL"  # its name before 0.2, still honoured
+SHIPPED_MODEL_NAME = "stage.skops"  # ``classify.persist.MODEL_SUFFIX`` is its suffix (tested)
+
+
+def shipped_model_path() -> Path:
+    """The model shipped inside the package (package data, so an installed wheel has it); its
+    sha256 is pinned in ``bma_nlp.classify.shipped``."""
+    return Path(str(resources.files("bma_nlp") / "data" / "models" / SHIPPED_MODEL_NAME))
+
+
+def default_model_path() -> Path:
+    """The model the pipeline uses: ``$BMA_NLP_MODEL`` if set, else the shipped one."""
+    env = os.environ.get(MODEL_ENV) or os.environ.get(LEGACY_MODEL_ENV)
+    return Path(env) if env else shipped_model_path()
 
 
 def model_card_path() -> Path:
     """The JSON sidecar of the stage model in use (it records the model file's sha256)."""
-    env = next((os.environ[e] for e in MODEL_ENVS if os.environ.get(e)), None)
-    model = Path(env) if env else Path(str(resources.files("bma_nlp") / "data" / "models" / "stage.skops"))  # the shipped one
-    return model.with_suffix(".json")
+    return default_model_path().with_suffix(".json")
 
 
 @functools.lru_cache(maxsize=8)

@@ -80,3 +80,10 @@ def test_the_light_model_card_path_is_the_classifiers(monkeypatch, env):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert model_card_path() == sidecar_path(default_model_path())
+
+
+def test_the_shipped_model_name_has_the_model_suffix():
+    from bma_nlp.classify.persist import MODEL_SUFFIX
+    from bma_nlp.revision import shipped_model_path
+
+    assert shipped_model_path().suffix == MODEL_SUFFIX and shipped_model_path().is_file()

@@ -44,18 +44,9 @@ from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's 
     sidecar_path,
 )
 from bma_nlp.errors import InputError
+from bma_nlp.revision import LEGACY_MODEL_ENV, MODEL_ENV, default_model_path, shipped_model_path  # noqa: F401 - one definition, re-exported
 
 DEFAULT_DESIGN = "stacked-clauses"  # real notes: see scripts/eval_classifier.py and bma_nlp/data/models/stage.card.md
-MODEL_ENV = "BMA_NLP_MODEL"
-LEGACY_MODEL_ENV = "BMA_NLP_STAGE_MODEL"  # its name before 0.2, still honoured
-
-
-def shipped_model_path() -> Path:
-    """The model shipped inside the package (package data, so an installed wheel has it); its
-    sha256 is pinned in ``bma_nlp.classify.shipped``."""
-    from importlib import resources
-
-    return Path(str(resources.files("bma_nlp") / "data" / "models" / f"stage{MODEL_SUFFIX}"))
 
 
 def user_model_path() -> Path:
@@ -63,12 +54,6 @@ def user_model_path() -> Path:
     ($XDG_DATA_HOME, or %LOCALAPPDATA% on Windows, or ~/.local/share), never over the shipped model."""
     base = os.environ.get("XDG_DATA_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
     return (Path(base) if base else Path.home() / ".local" / "share") / "bma-nlp" / f"stage{MODEL_SUFFIX}"
-
-
-def default_model_path() -> Path:
-    """The model the pipeline uses: ``$BMA_NLP_MODEL`` if set, else the shipped one."""
-    env = os.environ.get(MODEL_ENV) or os.environ.get(LEGACY_MODEL_ENV)
-    return Path(env) if env else shipped_model_path()
 
 
 def use_model(path: str | os.PathLike[str] | None, trust: bool = False) -> None:
