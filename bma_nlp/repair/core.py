@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bma_nlp.records import Repair
 from bma_nlp.repair.channel import MARKS, MIN_EDIT_COST, ocr_cost
-from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, bare, deletes_within, load_lexicon, skeleton
+from bma_nlp.repair.lexicon import PERSON_TITLES, THAI_WORD, Lexicon, bare, deletes_within, load_lexicon, shape, skeleton
 from bma_nlp.text.normalize import normalize_thai
 from bma_nlp.tokenize import word_tokenize
 
@@ -254,6 +254,9 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
                 for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
                     if (lw, rw) not in out and lw + rw != joined:
                         out[(lw, rw)] = logp(lw) + logp(rw)
+    if len(joined) >= SHAPE_MIN_LENGTH and not lexicon.is_trusted(joined):
+        for words, lp in _shape_candidates(joined, lexicon):
+            out.setdefault(words, lp)
     marked = None if joined in trusted else _restore_marks(joined, lexicon)  # (a listed word: its marks stand)
     if marked is not None and marked[0] not in out:
         out[marked[0]] = marked[1]
@@ -375,6 +378,52 @@ def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
 
 
 FAR_INDEX_AFTER = 200  # fallback searches by scanning before the deletes index is worth building
+
+
+SHAPE_KEEP = 8  # words a shape adds: the best by log-probability minus channel cost
+SHAPE_MIN_LENGTH = 4  # shorter text: too many words share its shape
+SHAPE_EDIT_COST = 0.3  # the cheapest letter edit a shape still shows (a Latin look-alike for a Thai letter; other letters 0.48+)
+
+
+def _shape_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
+    """Trusted words with ``window``'s shape (``Lexicon.shape_index``: marks ignored, letters
+    OCR swaps cheaply folded together), or that shape with one more letter (a letter OCR
+    lost): words any number of cheap slips from the text (ตรรจส่อบ, ผูรันผิดชอบ), where the
+    one-delete index reaches one. The ``SHAPE_KEEP`` best by log-probability minus the learned
+    channel's cost, within a fix's edit limit (memoised per text)."""
+    joined = window.replace(" ", "")
+    cached: list[Candidate] | None = lexicon._shape_cache.get(joined)
+    if cached is None:
+        if len(lexicon._shape_cache) > 50_000:
+            lexicon._shape_cache.clear()
+        index, logp = lexicon.shape_index(), lexicon.logp
+        key = shape(joined)
+        hits = set(index.get(key, ()))
+        hits.discard(joined)
+        # priced likeliest first by an upper bound: a letter edit the shapes still show costs
+        # at least SHAPE_EDIT_COST (a swap within a class, or of a mark, may cost nothing), so
+        # the weighted edit cost is computed only while a word could still be kept
+        bounded = []
+        for w in hits:
+            least = SHAPE_EDIT_COST * OSA.distance(key, shape(w))
+            if least <= 0.2 * len(w) + 0.5:
+                bounded.append((logp(w) - CHANNEL_WEIGHT * least, w))
+        bounded.sort(reverse=True)
+        scored: list[tuple[float, str]] = []
+        floor = -math.inf
+        for bound, w in bounded:
+            if bound < floor:
+                break
+            cost = ocr_cost(joined, w)
+            if cost <= 0.2 * len(w) + 0.5:
+                scored.append((logp(w) - CHANNEL_WEIGHT * cost, w))
+                if len(scored) >= SHAPE_KEEP:
+                    scored.sort(reverse=True)
+                    del scored[SHAPE_KEEP:]
+                    floor = scored[-1][0]
+        scored.sort(reverse=True)
+        cached = lexicon._shape_cache[joined] = sorted((((w,), logp(w)) for _, w in scored[:SHAPE_KEEP]), key=lambda item: -item[1])
+    return cached
 
 
 def _generate_far_candidates(joined: str, lexicon: Lexicon) -> list[Candidate]:
