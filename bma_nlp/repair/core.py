@@ -380,8 +380,8 @@ def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
 FAR_INDEX_AFTER = 200  # fallback searches by scanning before the deletes index is worth building
 
 
-SHAPE_KEEP = 8  # words a shape adds: the best by log-probability minus channel cost
-SHAPE_MIN_LENGTH = 4  # shorter text: too many words share its shape
+SHAPE_KEEP = 5  # words a shape adds: the best by log-probability minus channel cost
+SHAPE_MIN_LENGTH = 6  # shorter text: too many words share its shape (tuned on the learn split: 4 and 5 cost time, fixed no more)
 SHAPE_EDIT_COST = 0.3  # the cheapest letter edit a shape still shows (a Latin look-alike for a Thai letter; other letters 0.48+)
 
 
