@@ -386,11 +386,11 @@ SHAPE_EDIT_COST = 0.3  # the cheapest letter edit a shape still shows (a Latin l
 
 
 def _shape_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
-    """Trusted words with ``window``'s shape (``Lexicon.shape_index``: marks ignored, letters
-    OCR swaps cheaply folded together), or that shape with one more letter (a letter OCR
-    lost): words any number of cheap slips from the text (ตรรจส่อบ, ผูรันผิดชอบ), where the
-    one-delete index reaches one. The ``SHAPE_KEEP`` best by log-probability minus the learned
-    channel's cost, within a fix's edit limit (memoised per text)."""
+    """Trusted words within one letter edit of ``window``'s shape (``Lexicon.shape_index``:
+    marks ignored, letters OCR swaps cheaply folded together; a letter lost, added or swapped
+    for a dear one): words any number of cheap slips and one dear one from the text, where the
+    one-delete index reaches one slip. The ``SHAPE_KEEP`` best by log-probability minus the
+    learned channel's cost, within a fix's edit limit (memoised per text)."""
     joined = window.replace(" ", "")
     cached: list[Candidate] | None = lexicon._shape_cache.get(joined)
     if cached is None:
@@ -399,6 +399,10 @@ def _shape_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
         index, logp = lexicon.shape_index(), lexicon.logp
         key = shape(joined)
         hits = set(index.get(key, ()))
+        for i in range(len(key)):  # ... and one more letter edit besides (added, or swapped)
+            more = index.get(key[:i] + key[i + 1 :])
+            if more:
+                hits.update(more)
         hits.discard(joined)
         # priced likeliest first by an upper bound: a letter edit the shapes still show costs
         # at least SHAPE_EDIT_COST (a swap within a class, or of a mark, may cost nothing), so
