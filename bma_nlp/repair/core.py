@@ -380,8 +380,8 @@ def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
 FAR_INDEX_AFTER = 200  # fallback searches by scanning before the deletes index is worth building
 
 
-SHAPE_KEEP = 5  # words a shape adds: the best by log-probability minus channel cost
-SHAPE_MIN_LENGTH = 6  # shorter text: too many words share its shape (tuned on the learn split: 4 and 5 cost time, fixed no more)
+SHAPE_PRICED = 4  # words a shape may add: the likeliest, priced by the channel (tuned on the learn split: 4, 6, 10, 20 fix as many, 4 is the fastest)
+SHAPE_MIN_LENGTH = 6  # shorter text: too many words share its shape (tuned on the learn split: from 4 letters, 5 more errors of 1,009 fixed for a third more time)
 SHAPE_EDIT_COST = 0.3  # the cheapest letter edit a shape still shows (a Latin look-alike for a Thai letter; other letters 0.48+)
 
 
@@ -389,8 +389,8 @@ def _shape_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     """Trusted words within one letter edit of ``window``'s shape (``Lexicon.shape_index``:
     marks ignored, letters OCR swaps cheaply folded together; a letter lost, added or swapped
     for a dear one): words any number of cheap slips and one dear one from the text, where the
-    one-delete index reaches one slip. The ``SHAPE_KEEP`` best by log-probability minus the
-    learned channel's cost, within a fix's edit limit (memoised per text)."""
+    one-delete index reaches one slip. The ``SHAPE_PRICED`` likeliest, within a fix's edit
+    limit at the learned channel's price (memoised per text)."""
     joined = window.replace(" ", "")
     cached: list[Candidate] | None = lexicon._shape_cache.get(joined)
     if cached is None:
@@ -404,29 +404,16 @@ def _shape_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             if more:
                 hits.update(more)
         hits.discard(joined)
-        # priced likeliest first by an upper bound: a letter edit the shapes still show costs
-        # at least SHAPE_EDIT_COST (a swap within a class, or of a mark, may cost nothing), so
-        # the weighted edit cost is computed only while a word could still be kept
+        # the likeliest few by log-probability (less the cheapest cost of the letter edits the
+        # shapes still show) are priced by the channel, and kept if within a fix's limit
         bounded = []
         for w in hits:
             least = SHAPE_EDIT_COST * OSA.distance(key, shape(w))
             if least <= 0.2 * len(w) + 0.5:
                 bounded.append((logp(w) - CHANNEL_WEIGHT * least, w))
         bounded.sort(reverse=True)
-        scored: list[tuple[float, str]] = []
-        floor = -math.inf
-        for bound, w in bounded:
-            if bound < floor:
-                break
-            cost = ocr_cost(joined, w)
-            if cost <= 0.2 * len(w) + 0.5:
-                scored.append((logp(w) - CHANNEL_WEIGHT * cost, w))
-                if len(scored) >= SHAPE_KEEP:
-                    scored.sort(reverse=True)
-                    del scored[SHAPE_KEEP:]
-                    floor = scored[-1][0]
-        scored.sort(reverse=True)
-        cached = lexicon._shape_cache[joined] = sorted((((w,), logp(w)) for _, w in scored[:SHAPE_KEEP]), key=lambda item: -item[1])
+        kept = [w for _, w in bounded[:SHAPE_PRICED] if ocr_cost(joined, w) <= 0.2 * len(w) + 0.5]
+        cached = lexicon._shape_cache[joined] = sorted((((w,), logp(w)) for w in kept), key=lambda item: -item[1])
     return cached
 
 
