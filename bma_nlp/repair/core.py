@@ -407,8 +407,10 @@ def _shape_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
         # the likeliest few by log-probability (less the cheapest cost of the letter edits the
         # shapes still show) are priced by the channel, and kept if within a fix's limit
         bounded = []
+        shape_of = lexicon._shape_of
         for w in hits:
-            least = SHAPE_EDIT_COST * OSA.distance(key, shape(w))
+            its_shape = shape_of[w]
+            least = 0.0 if its_shape == key else SHAPE_EDIT_COST * OSA.distance(key, its_shape)
             if least <= 0.2 * len(w) + 0.5:
                 bounded.append((logp(w) - CHANNEL_WEIGHT * least, w))
         bounded.sort(reverse=True)

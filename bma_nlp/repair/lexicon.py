@@ -104,6 +104,7 @@ class Lexicon:
     _far_rank: dict[str, int] = field(default_factory=dict, repr=False)
     _far_searches: int = field(default=0, repr=False)
     _shapes: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _shape_of: dict[str, str] = field(default_factory=dict, repr=False)  # each indexed word's shape
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
     _candidate_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _split_cache: dict[str, float] = field(default_factory=dict, repr=False)
@@ -155,7 +156,7 @@ class Lexicon:
         out._deletes = index
         if not extra:
             out._skeletons, out._bare = self.skeleton_index(), self.bare_index()
-            out._shapes = self._shapes  # (built on first use; new words: the new lexicon builds its own)
+            out._shapes, out._shape_of = self._shapes, self._shape_of  # (built on first use; new words: the new lexicon builds its own)
         return out
 
     def clear_caches(self) -> None:
@@ -344,7 +345,7 @@ class Lexicon:
                 for word in self.trusted:
                     if len(word) < 3 or not THAI_WORD.match(word):
                         continue
-                    key = shape(word)
+                    key = self._shape_of[word] = shape(word)
                     for form in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
                         index[form].append(word)
                 self._shapes = dict(index)
