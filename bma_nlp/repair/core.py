@@ -380,8 +380,8 @@ def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
 FAR_INDEX_AFTER = 200  # fallback searches by scanning before the deletes index is worth building
 
 
-SHAPE_PRICED = 4  # words a shape may add: the likeliest, priced by the channel (tuned on the learn split: 4, 6, 10, 20 fix as many, 4 is the fastest)
-SHAPE_MIN_LENGTH = 6  # shorter text: too many words share its shape (tuned on the learn split: from 4 letters, 5 more errors of 1,009 fixed for a third more time)
+SHAPE_PRICED = 4  # words a shape may add: the likeliest, priced by the channel (tuned on the learn split: 4, 6 and 10 fix as many, 20 three fewer; 4 is the fastest)
+SHAPE_MIN_LENGTH = 6  # shorter text: too many words share its shape (tuned on the learn split: from 4 letters, 5 more errors of 1,009 fixed for about 40% more time)
 SHAPE_EDIT_COST = 0.3  # the cheapest letter edit a shape still shows (a Latin look-alike for a Thai letter; other letters 0.48+)
 
 
