@@ -144,6 +144,11 @@ def real_ocr_table(which: str, subset: int, baseline: str | None = None) -> None
     """The headline: held-out (or, for tuning, learn-split) real Tesseract pairs."""
     if which == "heldout":
         path = DATA / "ocr_pairs_heldout.jsonl"
+    elif which == "fresh":
+        # a second held-out set, made after the shape-candidate round was frozen, from text
+        # written for it (scripts/data/ocr_sources_fresh.txt): ``make_ocr_pairs.py --sources
+        # scripts/data/ocr_sources_fresh.txt --out scripts/data/ocr_pairs_fresh.jsonl --variants 12``
+        path = DATA / "ocr_pairs_fresh.jsonl"
     else:
         # the learn split, for tuning: 472 pairs remade by ``make_ocr_pairs.py --split learn
         # --variants 4`` (rendering and Tesseract are deterministic here: 122 of 122 held-out pairs
@@ -247,7 +252,7 @@ def main() -> None:
         "--lines", choices=["all", "tuning", "held-out"], default="all",
         help="repair's thresholds were tuned on the even lines; 'held-out' uses only the odd ones",
     )
-    ap.add_argument("--pairs", choices=["heldout", "learn"], default="heldout", help="real OCR pairs to score ('learn' for tuning)")
+    ap.add_argument("--pairs", choices=["heldout", "fresh", "learn"], default="heldout", help="real OCR pairs to score ('fresh': the second held-out set; 'learn' for tuning)")
     ap.add_argument("--real-subset", type=int, default=40, help="real OCR lines given to pythainlp spell.correct (slow)")
     ap.add_argument("--no-synthetic", action="store_true", help="print only the real OCR table")
     ap.add_argument("--baseline", default=None, help="git revision whose bma_nlp.repair gets a row of its own in the real OCR table (e.g. main)")

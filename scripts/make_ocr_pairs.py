@@ -70,16 +70,18 @@ def wrap(paragraph: str) -> list[str]:
     return lines
 
 
-def source_lines() -> list[dict[str, object]]:
-    """Every clean line with its source, block number and split."""
+def source_lines(path: Path = SOURCES) -> list[dict[str, object]]:
+    """Every clean line with its source, block number and split (a file other than the default
+    sources is a fresh held-out set: every line of it is split "fresh")."""
     out: list[dict[str, object]] = []
-    for b, (url, paragraphs) in enumerate(read_sources()):
+    for b, (url, paragraphs) in enumerate(read_sources(path)):
         form = url.startswith("form")
         for p_no, para in enumerate(paragraphs):
             pieces = [para] if form else wrap(para)
             for piece in pieces:
                 held = (p_no % 2 == 1) if form else (b % 3 == 2)
-                out.append({"source": url, "block": b, "split": "heldout" if held else "learn", "clean": piece})
+                split = "fresh" if path != SOURCES else "heldout" if held else "learn"
+                out.append({"source": url, "block": b, "split": split, "clean": piece})
     return out
 
 
@@ -126,8 +128,8 @@ def ocr(img, tmpdir: str) -> str:  # type: ignore[no-untyped-def]
     return " ".join(out.stdout.split())
 
 
-def make_pairs(out_path: Path, variants: int, limit: int | None, shuffle: bool = False, split: str | None = None) -> None:
-    lines = source_lines()[:limit]
+def make_pairs(out_path: Path, variants: int, limit: int | None, shuffle: bool = False, split: str | None = None, sources: Path = SOURCES) -> None:
+    lines = source_lines(sources)[:limit]
     if split:  # e.g. only the learn split, to tune on without touching the held-out lines
         lines = [line for line in lines if line["split"] == split]
     if shuffle:  # a run cut short still covers every part of the sources
@@ -162,6 +164,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N clean lines")
     ap.add_argument("--shuffle", action="store_true", help="take the clean lines in a seeded random order")
     ap.add_argument("--split", choices=["learn", "heldout"], default=None, help="only the clean lines of this split")
+    ap.add_argument("--sources", type=Path, default=SOURCES, help="clean text (another file than the default: a fresh held-out set, split 'fresh')")
     ap.add_argument("--learn", action="store_true", help="learn the OCR profile table from --out and write the held-out file")
     args = ap.parse_args()
     if args.learn:
@@ -183,7 +186,7 @@ def main() -> None:
                 fh.write(json.dumps({k: p[k] for k in keep}, ensure_ascii=False) + "\n")
         print(f"learned from {len(learn)} pairs; {len(held)} held-out pairs written")
         return
-    make_pairs(args.out, args.variants, args.limit, args.shuffle, args.split)
+    make_pairs(args.out, args.variants, args.limit, args.shuffle, args.split, args.sources)
 
 
 if __name__ == "__main__":

@@ -29,12 +29,25 @@ def test_most_garbled_cases_are_fixed():
 
 # Mechanisms measured on real Tesseract OCR (the learn split of scripts/make_ocr_pairs.py): their
 # cases must come out exactly as expected, not merely be left alone.
-STRICT = ("specks at", "a speck at", "dot glued", "apostrophe glued", "a title inside", "marks lost", "a listed", "real-word slip", "two slips in one word", "two garbles side by side")
+STRICT = ("specks at", "a speck at", "dot glued", "apostrophe glued", "a title inside", "marks lost", "a listed", "real-word slip", "two slips in one word", "two garbles side by side", "cheap slips")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["note"].startswith(STRICT)], ids=lambda c: c["note"])
 def test_real_ocr_mechanism_fixes_its_case(case):
     assert repair(case["garbled"], consensus=False).text == case["expected"]
+
+
+def test_shape_folds_marks_and_cheap_lookalikes_only():
+    from bma_nlp.repair.lexicon import load_lexicon, shape
+    from bma_nlp.repair.profile import profile
+
+    classes = profile().shape_classes()
+    fold = lambda c: classes.get(c, c)  # noqa: E731
+    assert fold("ด") == fold("ต") and fold("ช") == fold("ซ") and fold("ร") == fold("ว")  # learned cheap swaps
+    assert fold("ก") != fold("ข") and fold("ร") != fold("ง")  # dear ones stay apart
+    assert shape("ผูรันผิดซอบ") == shape("ผู้รับผิดชอบ")  # marks lost, บ/น and ช/ซ swapped: one shape
+    assert shape("ผู้รับผิดชอบ") != shape("ผู้รับผิดชอบ"[:-1])
+    assert "ผู้รับผิดชอบ" in load_lexicon().shape_index()[shape("ผูรันผิดซอบ")]
 
 
 @pytest.mark.parametrize("line", CLEAN, ids=[line[:30] for line in CLEAN])

@@ -53,6 +53,19 @@ _MARK_CHARS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\
 _ALL_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tones, thanthakhat
 
 
+@lru_cache(maxsize=1)
+def _shape_table() -> dict[int, str]:
+    from bma_nlp.repair.profile import profile
+
+    return {ord(a): b for a, b in profile().shape_classes().items()}
+
+
+def shape(word: str) -> str:
+    """``word``'s letters without marks, each letter OCR swaps cheaply for another (learned:
+    ด/ต/ค, ร/ว, บ/ป/ม/น ..., า/ำ) written as the first of its class."""
+    return bare(word).translate(_shape_table())
+
+
 def bare(word: str) -> str:
     """``word``'s letters without any mark above or below them."""
     return _ALL_MARKS.sub("", word)
@@ -90,6 +103,8 @@ class Lexicon:
     _far_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _far_rank: dict[str, int] = field(default_factory=dict, repr=False)
     _far_searches: int = field(default=0, repr=False)
+    _shapes: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _shape_of: dict[str, str] = field(default_factory=dict, repr=False)  # each indexed word's shape
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
     _candidate_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _split_cache: dict[str, float] = field(default_factory=dict, repr=False)
@@ -97,6 +112,7 @@ class Lexicon:
     _fix_cache: dict[object, tuple[int, int, str, float, str] | None] = field(default_factory=dict, repr=False)
     _lookup_cache: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _far_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
+    _shape_cache: dict[str, list[tuple[tuple[str, ...], float]]] = field(default_factory=dict, repr=False)
     _suspect_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     _line_cache: dict[str, tuple[str, list[Any]]] = field(default_factory=dict, repr=False)
     _marks_cache: dict[str, tuple[float, str] | None] = field(default_factory=dict, repr=False)
@@ -140,11 +156,12 @@ class Lexicon:
         out._deletes = index
         if not extra:
             out._skeletons, out._bare = self.skeleton_index(), self.bare_index()
+            out._shapes, out._shape_of = self._shapes, self._shape_of  # (built on first use; new words: the new lexicon builds its own)
         return out
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._shape_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache]
         for cache in caches:
             cache.clear()
 
@@ -315,6 +332,24 @@ class Lexicon:
                             index[key].append(word)
                 self._far_index = {key: tuple(words) for key, words in index.items()}
         return self._far_index
+
+    def shape_index(self) -> dict[str, list[str]]:
+        """Trusted Thai words by their *shape* (``shape``: marks stripped, letters OCR swaps
+        cheaply folded together) and by every form of it with one letter deleted: a word any
+        number of cheap slips from a token (marks lost or misread, ด/ต, ช/ซ, บ/น ... swapped),
+        and perhaps one letter lost besides, shares a key with it, where the one-delete index of
+        the exact spelling reaches one slip."""
+        if not self._shapes:
+            index: dict[str, list[str]] = defaultdict(list)
+            with _building():
+                for word in self.trusted:
+                    if len(word) < 3 or not THAI_WORD.match(word):
+                        continue
+                    key = self._shape_of[word] = shape(word)
+                    for form in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
+                        index[form].append(word)
+                self._shapes = dict(index)
+        return self._shapes
 
     def far_rank(self) -> dict[str, int]:
         """Each fallback word's place in its length bucket (commonest first): breaks ties."""

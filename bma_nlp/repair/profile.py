@@ -45,6 +45,7 @@ PRIOR_LETTER = 0.8
 CHANNEL_WEIGHT = 9.0  # nats per unit of edit cost: cost = -ln P(edit) / CHANNEL_WEIGHT
 PRIOR_WEIGHT = 200.0  # pseudo-observations of each character given to the prior
 MIN_COST, MAX_COST = 0.12, 1.2
+SHAPE_MAX_COST = 0.5  # letters this cheap to swap share a shape class (``Profile.shape_classes``)
 PUNCT = set(".:,'\"`-_|")
 TONES = frozenset("\u0e48\u0e49\u0e4a\u0e4b")
 
@@ -251,6 +252,26 @@ class Profile:
                     best[a] = (count, b)
         out.update({a: b for a, (_, b) in best.items()})
         return out
+
+    def shape_classes(self, max_cost: float = SHAPE_MAX_COST) -> dict[str, str]:
+        """Letters OCR swaps cheaply, folded into classes: each Thai letter or vowel to its
+        class's first member, for every pair whose substitution costs at most ``max_cost``
+        (learned counts smoothed towards the prior; chained: ร~ว, ฏ~ย~บ~ป ...)."""
+        letters = [chr(c) for c in range(0x0E01, 0x0E2F)] + list("เแโใไะาำ")
+        parent = {c: c for c in letters}
+
+        def root(c: str) -> str:
+            while parent[c] != c:
+                c = parent[c]
+            return c
+
+        for i, a in enumerate(letters):
+            for b in letters[i + 1 :]:
+                if min(self.sub_cost(a, b), self.sub_cost(b, a)) <= max_cost:
+                    ra, rb = root(a), root(b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+        return {c: root(c) for c in letters if root(c) != c}
 
     def garble(self, text: str, rng: random.Random, rate: float = 0.05) -> str:
         """OCR noise drawn from the learned table, at about ``rate`` errors per character: the
