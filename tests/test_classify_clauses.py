@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bma_nlp.classify.clauses import clause_label, clause_vector, combine, evidence, mentions, split_clauses
@@ -208,14 +210,15 @@ def test_prefilter_answers_as_a_search_per_required_string():
 
 
 def test_mentions_same_without_the_shortcuts(monkeypatch):
-    """The cue prefilter and the per-clause memo are speed devices: every labelled note reads
-    the same with them switched off."""
+    """The cue prefilter, the clause-break shortcut and the per-clause memo are speed devices:
+    every labelled note reads the same with them switched off."""
     from bma_nlp.classify import clauses
     from bma_nlp.classify.features import prepare
 
     notes = _labelled_notes()
     fast = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]
     monkeypatch.setattr(clauses, "_PREFILTER", clauses.Prefilter([None] * len(clauses._NEEDS)))
+    monkeypatch.setattr(clauses, "_MAY_BREAK", re.compile(""))  # every text through the clause-break scan
     monkeypatch.setattr(clauses, "_CLAUSES", {})
     monkeypatch.setattr(clauses, "_CLAUSE_CACHE_LIMIT", 0)
     slow = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]

@@ -344,8 +344,14 @@ def _full(key: str) -> str:
     return next(v for k, v in ABBREVIATIONS.items() if k.replace(".", "") == key)
 
 
+# every clause break holds a line break, an ASCII digit or a bullet: a text without any is one clause
+_MAY_BREAK = re.compile(r"[\n0-9\-•*–]")
+
+
 def split_clauses(text: str) -> list[str]:
     """The items of a note (``text`` already through ``base_text`` or ``prepare``)."""
+    if not _MAY_BREAK.search(text):
+        return [text.strip()] if text.strip() else []
     parts, start = [], 0
     for m in _CLAUSE_BREAK.finditer(text):
         if m.start() > start:
