@@ -296,7 +296,9 @@ def _union(parts: list[_Rows]) -> _Rows:
         vals.append(part.vals)
         offset += part.width
     row_arr, col_arr, val_arr = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-    order = np.lexsort((col_arr, row_arr))
+    # each part is sorted by row, then column, and a later part's columns all come after an
+    # earlier one's: a stable sort by row alone gives the order by row, then column
+    order = np.argsort(row_arr, kind="stable")
     return _Rows(n, row_arr[order], col_arr[order], val_arr[order], offset)
 
 
