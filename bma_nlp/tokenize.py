@@ -6,8 +6,8 @@ to the dictionary and keeps such terms whole; ``compounds=False`` gives the plai
 finer split, which search indexes too so that a part of a compound still matches.
 
 ``engine="nlpo3"`` runs the same newmm algorithm with the same dictionary in Rust (the
-``nlpo3`` package), 3-4x faster; OCR repair and the search index use it when installed. The
-classifier keeps ``newmm``, which the shipped model was trained with.
+``nlpo3`` package), 3-4x faster; OCR repair, the search index and (since issue 13) the stage
+classifier's word features use it when installed.
 
 Start-up: building the whole dictionary costs tenths of a second (newmm's `WordSet`, or nlpo3's), more
 than a search takes. newmm only ever looks up dictionary words that occur in the text, so the
@@ -204,6 +204,11 @@ def _longest_word() -> int:
 @lru_cache(maxsize=1)
 def _has_nlpo3() -> bool:
     return importlib.util.find_spec("nlpo3") is not None
+
+
+def has_nlpo3() -> bool:
+    """Whether ``engine="nlpo3"`` runs nlpo3 here (else it falls back to PyThaiNLP's newmm)."""
+    return _has_nlpo3()
 
 
 @lru_cache(maxsize=4096)

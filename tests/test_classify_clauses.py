@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bma_nlp.classify.clauses import clause_label, clause_vector, combine, evidence, mentions, split_clauses
@@ -184,15 +186,39 @@ def test_required_strings_are_in_every_match():
     assert checked > 1000
 
 
+def test_prefilter_answers_as_a_search_per_required_string():
+    """``Prefilter.possible`` (one trie scan of all required strings) says a pattern can match
+    exactly when one of its required strings is in the text, as ``str.__contains__`` per
+    string would: on crafted overlaps (a string that is a prefix of another, one inside
+    another) and on every labelled note's clauses and whole prepared text, for the cues of
+    ``clauses`` and the groups of ``rules``."""
+    from bma_nlp.classify import clauses, rules
+    from bma_nlp.classify.clauses import Prefilter
+    from bma_nlp.classify.features import prepare
+
+    needs = [("ab", "abcd"), ("bc",), ("abx",), None, ("d",), ("x.y",)]
+    crafted = Prefilter(needs)
+    for text in ("abcd", "abc", "abxd", "zzz", "", "xxy", "x.y", "aabcab"):
+        assert crafted.possible(text) == [n is None or any(x in text for x in n) for n in needs], text
+    texts = []
+    for note in _labelled_notes():
+        texts.append("".join(prepare(note).split()))
+        texts += ["".join(c.split()) for c in clauses.split_clauses(clauses.base_text(note))]
+    for module in (clauses, rules):
+        for text in texts:
+            assert module._PREFILTER.possible(text) == [n is None or any(map(text.__contains__, n)) for n in module._NEEDS]
+
+
 def test_mentions_same_without_the_shortcuts(monkeypatch):
-    """The cue prefilter and the per-clause memo are speed devices: every labelled note reads
-    the same with them switched off."""
+    """The cue prefilter, the clause-break shortcut and the per-clause memo are speed devices:
+    every labelled note reads the same with them switched off."""
     from bma_nlp.classify import clauses
     from bma_nlp.classify.features import prepare
 
     notes = _labelled_notes()
     fast = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]
-    monkeypatch.setattr(clauses, "_NEEDS", [None] * len(clauses._NEEDS))
+    monkeypatch.setattr(clauses, "_PREFILTER", clauses.Prefilter([None] * len(clauses._NEEDS)))
+    monkeypatch.setattr(clauses, "_MAY_BREAK", re.compile(""))  # every text through the clause-break scan
     monkeypatch.setattr(clauses, "_CLAUSES", {})
     monkeypatch.setattr(clauses, "_CLAUSE_CACHE_LIMIT", 0)
     slow = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]

@@ -161,3 +161,35 @@ def test_word_set_answers_prefixes_as_the_trie():
     whole_trie, whole = Trie(dictionary(True)), WordSet(dictionary(True))
     for text in ("สำนักการโยธาดำเนินการก่อสร้างแล้วเสร็จ ตรง ๆ", "อยู่ระหว่างจัดทำราคากลาง e-bidding 100%"):
         assert _pythainlp_newmm(text, whole, False) == _pythainlp_newmm(text, whole_trie, False)
+
+
+def test_classifier_words_come_from_nlpo3_and_fall_back_to_newmm(monkeypatch):
+    """``features.tokenize_words`` (the shipped model's tokenizer since issue 13): nlpo3's newmm
+    when installed; without it PyThaiNLP's newmm (``tokenize_cached``), so the classifier still
+    works."""
+    pytest.importorskip("nlpo3")
+    from bma_nlp import tokenize
+    from bma_nlp.classify.features import prepare, tokenize_cached, tokenize_words
+
+    text = prepare("ได้รับอนุมัติแล้ว อยู่ระหว่างจัดซื้อ (e-bidding) เมื่อ 12/3/2566")
+    assert tokenize_words(text) == tokenize.word_tokenize(text, engine="nlpo3")
+    monkeypatch.setattr(tokenize, "has_nlpo3", lambda: False)
+    assert tokenize_words(text) == tokenize_cached(text)
+
+
+def test_predictions_do_not_depend_on_the_engine_where_the_tokens_agree(rebuilt, monkeypatch):
+    """nlpo3 and PyThaiNLP's newmm split punctuation, digits and dotted abbreviations apart
+    (/0/0, พ.ย.); on every labelled note whose words they agree on, the shipped model's
+    probabilities with nlpo3 and with the newmm fallback are exactly equal."""
+    pytest.importorskip("nlpo3")
+    from bma_nlp import tokenize
+    from bma_nlp.classify.features import prepare, tokenize_cached
+
+    texts = _notes()
+    agree = [t for t in texts if tokenize.word_tokenize(prepare(t), engine="nlpo3") == tokenize_cached(prepare(t))]
+    assert 0 < len(agree) < len(texts)  # the engines differ on some notes: the model is trained with nlpo3's words
+    spec, arrays = fastform.spec_of(rebuilt)
+    with_nlpo3 = fastform._unpack(fastform._pack(spec, arrays)).predict_proba(agree)
+    monkeypatch.setattr(tokenize, "has_nlpo3", lambda: False)
+    with_newmm = fastform._unpack(fastform._pack(spec, arrays)).predict_proba(agree)  # a fresh form: no remembered columns
+    assert np.array_equal(with_nlpo3, with_newmm)

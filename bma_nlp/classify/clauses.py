@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -204,8 +205,57 @@ def required_strings(pattern: str) -> tuple[str, ...] | None:
     return None if need is None or any("_" in n or not n for n in need) else need
 
 
+class Prefilter:
+    """Which of several patterns can match a text, by ``required_strings`` and one scan.
+
+    ``possible(text)`` is, for each pattern, whether one of its required strings is in
+    ``text`` (True for a pattern without any): the test ``any(map(text.__contains__, needs))``
+    per pattern, answered by one regular-expression scan instead. The scan is a trie of all
+    the required strings inside a lookahead, so at each position it reports the longest one
+    starting there; every other required string starting there is a prefix of it, so the
+    strings present are the prefixes (among the required strings) of the ones reported."""
+
+    def __init__(self, needs: Sequence[tuple[str, ...] | None]) -> None:
+        self._needs = [None if n is None else frozenset(n) for n in needs]
+        strings = sorted({x for n in needs if n is not None for x in n})
+        self._prefixes = {x: frozenset(y for y in strings if x.startswith(y)) for x in strings}
+        self._scan = re.compile(f"(?=({_trie_pattern(strings)}))") if strings else None
+
+    def possible(self, text: str) -> list[bool]:
+        if self._scan is None:
+            return [True] * len(self._needs)
+        present: set[str] = set()
+        prefixes = self._prefixes
+        for found in set(self._scan.findall(text)):
+            present |= prefixes[found]
+        return [need is None or not need.isdisjoint(present) for need in self._needs]
+
+
+def _trie_pattern(strings: Iterable[str]) -> str:
+    """A regular expression matching exactly ``strings``, the longest first at a position
+    (a trie: a string that is a prefix of longer ones ends in an optional, greedy group)."""
+    trie: dict[str, Any] = {}
+    for x in strings:
+        node = trie
+        for ch in x:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a string ends here: what follows is optional (greedy: longest first)
+            return (f"(?:{body})" if len(branches) == 1 else body) + "?"
+        return body
+
+    return emit(trie)
+
+
 _COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
 _NEEDS = [required_strings(pattern) for *_, pattern in CUES]
+_PREFILTER = Prefilter(_NEEDS)
 CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
@@ -294,8 +344,14 @@ def _full(key: str) -> str:
     return next(v for k, v in ABBREVIATIONS.items() if k.replace(".", "") == key)
 
 
+# every clause break holds a line break, an ASCII digit or a bullet: a text without any is one clause
+_MAY_BREAK = re.compile(r"[\n0-9\-•*–]")
+
+
 def split_clauses(text: str) -> list[str]:
     """The items of a note (``text`` already through ``base_text`` or ``prepare``)."""
+    if not _MAY_BREAK.search(text):
+        return [text.strip()] if text.strip() else []
     parts, start = [], 0
     for m in _CLAUSE_BREAK.finditer(text):
         if m.start() > start:
@@ -396,8 +452,8 @@ def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], 
     squeezed = _SPACE.sub("", clause)
     work = squeezed
     hits: list[tuple[int, int, str, str, bool]] = []
-    for (name, stage, strong, pattern), needs in zip(_COMPILED, _NEEDS, strict=True):
-        if needs is not None and not any(map(squeezed.__contains__, needs)):
+    for (name, stage, strong, pattern), possible in zip(_COMPILED, _PREFILTER.possible(squeezed), strict=True):
+        if not possible:
             continue  # none of the strings every match contains: the cue cannot match
         spans = [m.span() for m in pattern.finditer(work)]
         if spans:  # blank the words found, so a later, broader cue does not count them again
@@ -409,13 +465,19 @@ def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], 
             work = "".join(pieces) + work[last:]
     if not hits:
         return ()
-    keep = [i for i, ch in enumerate(clause) if not ch.isspace()] if len(squeezed) != len(clause) else range(len(clause))
+    # where each character of ``squeezed`` stands in ``clause``: its index plus the number of
+    # spaces before it (``gaps[k]``: how many characters precede the k-th space)
+    gaps = [m.start() - k for k, m in enumerate(_SPACE.finditer(clause))] if len(squeezed) != len(clause) else []
+
+    def spot(j: int) -> int:
+        return j + bisect_right(gaps, j) if gaps else j
+
     out: list[tuple[str, str, str, str, int]] = []
     earlier: list[Mention] = []
     for start, end, name, stage, strong in sorted(hits):
         status, from_ = _status(squeezed, start, end, name, strong)
         status, stage = _adjust(squeezed, start, end, name, stage, status, earlier)
-        words = clause[keep[from_] : keep[end - 1] + 1]
+        words = clause[spot(from_) : spot(end - 1) + 1]
         out.append((name, stage, status, words, start))
         earlier.append(Mention(name, stage, status, words, 0, start))
     return tuple(out)

@@ -122,18 +122,22 @@ def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
 
 def _char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
     text = _WHITE_SPACES.sub(" ", text)
-    min_n, max_n = ngram_range
-    out = []
+    out: list[str] = []
     for w in text.split():
-        w = " " + w + " "
-        for n in range(min_n, max_n + 1):
-            offset = 0
-            out.append(w[offset : offset + n])
-            while offset + n < len(w):
-                offset += 1
-                out.append(w[offset : offset + n])
-            if offset == 0:
-                break
+        out += _word_char_ngrams(w, ngram_range)
+    return out
+
+
+def _word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """``_char_wb_ngrams`` of one word (no whitespace in it)."""
+    w = " " + word + " "
+    size = len(w)
+    out: list[str] = []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        if size <= n:  # the padded word itself, once, and no longer n-grams (scikit-learn's loop)
+            out.append(w)
+            break
+        out += [w[i : i + n] for i in range(size - n + 1)]
     return out
 
 
@@ -199,7 +203,7 @@ class _Tfidf:
             for word in text.split():  # scikit-learn's whitespace rule, then str.split(): the same words
                 found = words.get(word)
                 if found is None:
-                    found = [i for f in _char_wb_ngrams(word, self.ngram_range) if (i := vocabulary.get(f)) is not None]
+                    found = [i for i in map(vocabulary.get, _word_char_ngrams(word, self.ngram_range)) if i is not None]
                     if len(words) >= CACHE_WORDS:
                         words.clear()
                     words[word] = found
@@ -292,7 +296,9 @@ def _union(parts: list[_Rows]) -> _Rows:
         vals.append(part.vals)
         offset += part.width
     row_arr, col_arr, val_arr = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-    order = np.lexsort((col_arr, row_arr))
+    # each part is sorted by row, then column, and a later part's columns all come after an
+    # earlier one's: a stable sort by row alone gives the order by row, then column
+    order = np.argsort(row_arr, kind="stable")
     return _Rows(n, row_arr[order], col_arr[order], val_arr[order], offset)
 
 

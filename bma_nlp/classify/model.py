@@ -70,7 +70,7 @@ def use_model(path: str | os.PathLike[str] | None, trust: bool = False) -> None:
 
 
 def _features(cues: bool = False, clauses: bool = False, text: bool = True, clause_weight: float = 1.0) -> Any:
-    """Word 1-2-grams (PyThaiNLP newmm + domain lexicon) and character 2-4-grams, both TF-IDF;
+    """Word 1-2-grams (newmm + domain lexicon, by nlpo3 when installed: ``features.tokenize_words``) and character 2-4-grams, both TF-IDF;
     with ``cues``, also the rule cue groups of ``bma_nlp.classify.rules`` (``cue_matrix``).
     All work on the prepared note (the pipeline's first step).
 
@@ -81,12 +81,12 @@ def _features(cues: bool = False, clauses: bool = False, text: bool = True, clau
     from sklearn.pipeline import FeatureUnion
     from sklearn.preprocessing import FunctionTransformer
 
-    from bma_nlp.classify.features import tokenize_cached
+    from bma_nlp.classify.features import tokenize_words
     from bma_nlp.classify.rules import cue_matrix
     from bma_nlp.tokenize import word_tokenize
 
     word = TfidfVectorizer(
-        tokenizer=tokenize_cached if clauses else word_tokenize,  # older designs keep their tokenizer reference
+        tokenizer=tokenize_words if clauses else word_tokenize,  # older designs keep their tokenizer reference (models saved with tokenize_cached load as before)
         token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True, min_df=4,  # (each note counts twice with its OCR copy, a real one four times): the file stays under 3 MB
         dtype=np.float32,
     )  # fmt: skip

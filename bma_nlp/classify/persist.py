@@ -134,6 +134,15 @@ def _installed_version(distribution: str, module: str) -> str:
         return str(importlib.import_module(module).__version__)
 
 
+def _optional_version(distribution: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def versions() -> dict[str, str]:
     from bma_nlp import __version__
 
@@ -143,6 +152,7 @@ def versions() -> dict[str, str]:
         "pythainlp": _installed_version("pythainlp", "pythainlp"),
         "numpy": np.__version__,
         "skops": _installed_version("skops", "skops"),
+        "nlpo3": _optional_version("nlpo3"),  # the classifier's word tokens (features.tokenize_words); newmm without it
         "bma-nlp": __version__,
     }
 

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from bma_nlp.classify.clauses import required_strings
+from bma_nlp.classify.clauses import Prefilter, required_strings
 from bma_nlp.classify.features import prepare
 from bma_nlp.records import LABELS
 
@@ -92,6 +92,7 @@ GROUPS: list[tuple[str, str, float, str]] = [
 
 _COMPILED = [(name, stage, weight, re.compile(pattern)) for name, stage, weight, pattern in GROUPS]
 _NEEDS = [required_strings(pattern) for *_, pattern in GROUPS]
+_PREFILTER = Prefilter(_NEEDS)
 GROUP_NAMES = [name for name, *_ in GROUPS]
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
 _SPACES = re.compile(r"\s+")
@@ -104,9 +105,8 @@ def cue_hits(text: str, prepared: bool = False) -> list[tuple[str, str, float, i
     """
     squeezed = _SPACES.sub("", text if prepared else prepare(text))
     hits: list[tuple[str, str, float, int]] = []
-    original = squeezed
-    for (name, stage, weight, pattern), needs in zip(_COMPILED, _NEEDS, strict=True):
-        if needs is not None and not any(map(original.__contains__, needs)):
+    for (name, stage, weight, pattern), possible in zip(_COMPILED, _PREFILTER.possible(squeezed), strict=True):
+        if not possible:
             continue  # the group cannot match (``clauses.required_strings``)
         starts: list[int] = []
 

@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "a90d76d4dff232d12addd2d2dbf85f99a320ba0a650657616b27256e5e58608a"
+MODEL_SHA256 = "ee364154c9e9d707d4ba64b9f538e4ecf0067be11e7f30c0201bc986950e6c4c"

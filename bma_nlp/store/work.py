@@ -184,7 +184,8 @@ def warm_up(repair: bool = True, classify: bool = True) -> None:
     if classify:
         from bma_nlp.classify.model import load_model
 
-        tokenize.warm_up(engine="newmm", units=(True,))  # the classifier's unit (the index uses nlpo3)
+        if not tokenize.has_nlpo3():  # the classifier's words come from nlpo3 (built above), else from newmm
+            tokenize.warm_up(engine="newmm", units=(True,))
         load_model()
 
 
