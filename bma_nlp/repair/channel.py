@@ -74,6 +74,7 @@ def _middle_cost(observed: str, intended: str, flag: bool) -> float:
         return _sub_cost(observed, intended)
     prof = profile()  # bound once: the table's caches are read directly in the loop below
     sub, drop, extra = prof.sub_cost, prof.drop_cost, prof.insert_cost
+    known = prof._sub_cache.get  # (the prices already worked out: most, after the first lines)
     lost = [drop(b) for b in intended]
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
@@ -92,7 +93,11 @@ def _middle_cost(observed: str, intended: str, flag: bool) -> float:
             other = cur[j - 1] + lost[j - 1]
             if other < best:
                 best = other
-            other = prev[j - 1] + (0.0 if a == b else sub(b, a))
+            if a == b:
+                other = prev[j - 1]
+            else:
+                price = known((b, a))
+                other = prev[j - 1] + (price if price is not None else sub(b, a))
             if other < best:
                 best = other
             if i > 1 and j > 1 and a == intended[j - 2] and observed[i - 2] == b and a != b:

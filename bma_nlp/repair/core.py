@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -286,22 +287,19 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             right_lp = logp(right)
             for w, lp in _solid_lookup(left, lexicon):
                 out[(w, right)] = lp + right_lp
-    return sorted(out.items(), key=lambda item: -item[1])  # likeliest first: scoring stops early
-
-
-SOLID_SHORT_FREQ = 1000  # a word of three letters or fewer this common is a word, not a fragment
+    return sorted(out.items(), key=itemgetter(1), reverse=True)  # likeliest first (a stable sort): scoring stops early
 
 
 def _solid(word: str, lexicon: Lexicon) -> bool:
-    return word in lexicon.trusted and (len(word) > 3 or lexicon.freq.get(word, 0.0) >= SOLID_SHORT_FREQ)
+    return word in (lexicon._solid_logp or lexicon.solid_logp())
 
 
 def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
     """``_lookup`` kept to solid words, with their log-probabilities (memoised)."""
     found = lexicon._solid_cache.get(word)
     if found is None:
-        freq, logp = lexicon.freq, lexicon.logp
-        found = tuple((w, logp(w)) for w in _lookup(word, lexicon) if len(w) > 3 or freq.get(w, 0.0) >= SOLID_SHORT_FREQ)
+        solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (``_lookup`` finds trusted words only)
+        found = tuple((w, lp) for w in _lookup(word, lexicon) if (lp := solid(w)) is not None)
         if len(lexicon._solid_cache) > 200_000:
             lexicon._solid_cache.clear()
         lexicon._solid_cache[word] = found
@@ -352,7 +350,7 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
             if piece in cache:  # (overlapping windows meet the same pieces again)
                 hit = cache[piece]
             else:
-                score, word = max((logp(w) - CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in words)
+                score, word = _likeliest_marked(piece, letters[j:i], lexicon)
                 # two-letter words are what garbles break into, unless common
                 hit = cache[piece] = None if i - j <= 2 and freq.get(word, 0) < 1000 else (score, word)
             if hit is None:
@@ -364,6 +362,22 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
     if found is None or "".join(found[1]) == joined:
         return None
     return found[1], sum(logp(w) for w in found[1])
+
+
+def _likeliest_marked(piece: str, letters: str, lexicon: Lexicon) -> tuple[float, str]:
+    """The (score, word) of the likeliest trusted word with ``piece``'s ``letters``: its
+    log-probability less the channel's price of ``piece`` for it (ties: the greater word).
+    The words come likeliest first (``Lexicon.bare_ranked``) and a price is never negative,
+    so the search stops at the first word whose log-probability alone cannot beat the best."""
+    best: tuple[float, str] | None = None
+    for lp, w in lexicon.bare_ranked(letters):
+        if best is not None and lp < best[0]:
+            break
+        found = (lp - CHANNEL_WEIGHT * ocr_cost(piece, w), w)
+        if best is None or found > best:
+            best = found
+    assert best is not None  # (``letters`` is a key of the index: at least one word)
+    return best
 
 
 def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
@@ -521,7 +535,7 @@ def _score(
             for words, _ in candidates:
                 if words[0] in fits_left or words[-1] in fits_right:
                     bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
-    favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0]
+    favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0] if bonus else []
     rest = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) <= 0] if favoured else candidates
     # the window's own forms, computed once (not per candidate)
     flat_window, window_repeats, thai_only = window.replace(" ", ""), window.count("ๆ"), _NOT_THAI.sub("", window)
