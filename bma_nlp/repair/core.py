@@ -333,24 +333,29 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
     if len(at) != n + 1:
         return None
     index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
+    prefixes = lexicon._bare_prefixes or lexicon.bare_prefixes()
     cache = lexicon._marks_cache
     if len(cache) > 200_000:
         cache.clear()
     best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
     best[0] = (0.0, ())
-    for i in range(2, n + 1):
-        for j in range(max(0, i - 20), i - 1):
-            prev = best[j]
-            if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
-                continue
-            words = index.get(letters[j:i])
-            if not words:
+    # each reading so far (best[j], final once every shorter one is extended) is extended by
+    # the words of 2-20 letters starting at j, as far as the letters still begin some word
+    for j in range(n - 1):
+        prev = best[j]
+        if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
+            continue
+        for i in range(j + 2, min(n, j + 20) + 1):
+            key = letters[j:i]
+            if key not in prefixes:
+                break  # no word's letters begin so: none longer either
+            if key not in index:
                 continue
             piece = joined[at[j] : at[i]]
             if piece in cache:  # (overlapping windows meet the same pieces again)
                 hit = cache[piece]
             else:
-                score, word = _likeliest_marked(piece, letters[j:i], lexicon)
+                score, word = _likeliest_marked(piece, key, lexicon)
                 # two-letter words are what garbles break into, unless common
                 hit = cache[piece] = None if i - j <= 2 and freq.get(word, 0) < 1000 else (score, word)
             if hit is None:
@@ -618,8 +623,25 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
         return False  # the neighbours stand beside nothing we know of: no evidence either way
     if (left and evidence.pair(left, tok)) or (right and evidence.pair(tok, right)):
         return False
-    near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
-    return any(w != tok for w in near & fits_left) or any(w != tok for w in near & fits_right)
+    return _near_one_of(tok, fits_left, lexicon) or _near_one_of(tok, fits_right, lexicon)
+
+
+def _near_one_of(tok: str, words: set[str], lexicon: Lexicon) -> bool:
+    """Is a word of ``words`` other than ``tok`` among ``_lookup(tok)``? Asked of every
+    ordinary word with a known neighbour: the trusted words a delete from a short common word
+    number thousands, so unless they are at hand, the index's lists are checked one key at a
+    time against ``words`` (stopping at the first shared word), never gathered."""
+    if not words:
+        return False
+    near = lexicon._lookup_cache.get(tok)
+    if near is not None or tok in words:
+        return any(w != tok for w in (near if near is not None else _lookup(tok, lexicon)) & words)
+    get = (lexicon._deletes or lexicon.deletes_index()).get
+    for key in (tok, *(tok[:k] + tok[k + 1 :] for k in range(len(tok)))):
+        found = get(key)
+        if found and not words.isdisjoint(found):
+            return True
+    return False
 
 
 # Only the cheapest slips of the learned OCR table: with the shipped table, ำ read as า right

@@ -122,6 +122,8 @@ class Lexicon:
     _trusted_logp: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_log_count: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_logp: dict[str, float] = field(default_factory=dict, repr=False)
+    _prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
+    _bare_prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _bare_ranked: dict[str, tuple[tuple[float, str], ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -159,7 +161,8 @@ class Lexicon:
                         index[key] = [*index.get(key, ()), word]
         out._deletes = index
         if not extra:
-            out._skeletons, out._bare = self.skeleton_index(), self.bare_index()
+            out._skeletons, out._bare, out._bare_prefixes = self.skeleton_index(), self.bare_index(), self.bare_prefixes()
+            out._prefixes = self.trusted_prefixes()
             out._shapes, out._shape_of = self._shapes, self._shape_of  # (built on first use; new words: the new lexicon builds its own)
         return out
 
@@ -203,6 +206,14 @@ class Lexicon:
         self._solid_log_count = {w: log(c) for w in self.trusted if (c := freq.get(w, 0.0)) > 0 and (len(w) > 3 or c >= SOLID_SHORT_FREQ)}
         return self._solid_log_count
 
+    def trusted_prefixes(self) -> frozenset[str]:
+        """Every beginning of a trusted word: where a run of letters stops being one, the search
+        for the words in a text (``_segment``, ``best_split_logp``) stops trying longer pieces."""
+        if not self._prefixes:
+            with _building():
+                self._prefixes = frozenset(w[:k] for w in self.trusted for k in range(1, len(w) + 1))
+        return self._prefixes
+
     def is_trusted(self, word: str) -> bool:
         """Frequent, listed, or a compound of trusted words of two or more letters each."""
         return self._analyse(word)[1]
@@ -218,18 +229,18 @@ class Lexicon:
         log_total = math.log(self.total)
         unknown = math.log(0.5) - log_total - 2.0
         solid = (self._solid_log_count or self._build_solid_log_count()).get
-        # a word starts on a letter, never on a mark above or below one
-        starts = [k for k in range(n) if text[k] not in _MARK_CHARS]
+        prefixes = self._prefixes or self.trusted_prefixes()
         best = [0.0] + [-math.inf] * n
-        lo = 0
-        for i in range(1, n + 1):
-            best[i] = best[i - 1] + unknown  # one unexplained character
-            while lo < len(starts) and starts[lo] < i - 20:
-                lo += 1
-            for j in starts[lo:]:
-                if j >= i - 1:
-                    break
-                log_count = solid(text[j:i])
+        for j in range(n):
+            if best[j] + unknown > best[j + 1]:
+                best[j + 1] = best[j] + unknown  # one unexplained character
+            if text[j] in _MARK_CHARS:
+                continue  # a word starts on a letter, never on a mark above or below one
+            for i in range(j + 2, min(n, j + 20) + 1):
+                piece = text[j:i]
+                if piece not in prefixes:
+                    break  # no trusted word begins so: none longer either
+                log_count = solid(piece)
                 if log_count is None:
                     continue
                 score = best[j] + log_count - log_total
@@ -261,14 +272,20 @@ class Lexicon:
         n = len(word)
         if n > 40:
             return unknown, False
-        # best[i] = (logp, all pieces trusted) of word[:i]
+        # best[i] = (logp, all pieces trusted) of word[:i]; each reading is extended by the
+        # trusted pieces of 2-20 letters after it, as far as the letters still begin a word
         best: list[tuple[float, bool] | None] = [None] * (n + 1)
         best[0] = (0.0, True)
-        for i in range(1, n + 1):
-            for j in range(max(0, i - 20), i - 1):  # pieces of two or more letters
-                prev = best[j]
+        prefixes = self._prefixes or self.trusted_prefixes()
+        for j in range(n - 1):
+            prev = best[j]
+            if prev is None:
+                continue
+            for i in range(j + 2, min(n, j + 20) + 1):
                 piece = word[j:i]
-                if prev is None or piece not in self.trusted:
+                if piece not in prefixes:
+                    break
+                if piece not in self.trusted:
                     continue
                 if len(piece) == 2 and self.freq.get(piece, 0) < 20000:
                     continue  # two-letter pieces are mostly OCR fragments (บบ, ศา) unless very common
@@ -323,6 +340,14 @@ class Lexicon:
                         index[key].append(word)
             self._bare = {key: sorted(words) for key, words in index.items()}
         return self._bare
+
+    def bare_prefixes(self) -> frozenset[str]:
+        """Every beginning of a ``bare_index`` key: a run of letters none begins is no word's
+        start (the search for the words in a run of letters stops there)."""
+        if not self._bare_prefixes:
+            index = self._bare or self.bare_index()
+            self._bare_prefixes = frozenset(key[:k] for key in index for k in range(1, len(key) + 1))
+        return self._bare_prefixes
 
     def bare_ranked(self, letters: str) -> tuple[tuple[float, str], ...]:
         """``bare_index()[letters]`` as (log-probability, word), likeliest first (memoised)."""
