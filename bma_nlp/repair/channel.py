@@ -74,7 +74,7 @@ def _middle_cost(observed: str, intended: str, flag: bool) -> float:
         return _sub_cost(observed, intended)
     prof = profile()  # bound once: the table's caches are read directly in the loop below
     sub, drop, extra = prof.sub_cost, prof.drop_cost, prof.insert_cost
-    known = prof._sub_cache.get  # (the prices already worked out: most, after the first lines)
+    rows = prof._sub_rows  # what each printed character costs for each intended one, as worked out so far
     lost = [drop(b) for b in intended]
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
@@ -87,6 +87,9 @@ def _middle_cost(observed: str, intended: str, flag: bool) -> float:
         if (i > 1 and observed[i - 2] == a) or (i < n and observed[i] == a):
             drop_a = min(drop_a, COST_DOUBLED)
         cur = [prev[0] + drop_a] + [0.0] * m
+        row = rows.get(a)
+        if row is None:
+            row = rows[a] = {}
         for j in range(1, m + 1):
             b = intended[j - 1]
             best = prev[j] + drop_a
@@ -96,8 +99,10 @@ def _middle_cost(observed: str, intended: str, flag: bool) -> float:
             if a == b:
                 other = prev[j - 1]
             else:
-                price = known((b, a))
-                other = prev[j - 1] + (price if price is not None else sub(b, a))
+                price = row.get(b)
+                if price is None:
+                    price = row[b] = sub(b, a)
+                other = prev[j - 1] + price
             if other < best:
                 best = other
             if i > 1 and j > 1 and a == intended[j - 2] and observed[i - 2] == b and a != b:
