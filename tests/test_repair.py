@@ -37,6 +37,42 @@ def test_real_ocr_mechanism_fixes_its_case(case):
     assert repair(case["garbled"], consensus=False).text == case["expected"]
 
 
+def test_speed_shortcuts_agree_with_the_plain_computation():
+    """The look-up tables and the early stop that make repair faster give what the plain
+    computation gives: the likeliest marked word (searched likeliest first, stopping once a
+    word's prior alone cannot win), solid words and their log-probabilities, the split score."""
+    import math
+
+    from bma_nlp.repair import core
+    from bma_nlp.repair.channel import ocr_cost
+    from bma_nlp.repair.lexicon import SOLID_SHORT_FREQ, bare, load_lexicon
+
+    lexicon = load_lexicon()
+    index = lexicon.bare_index()
+    for piece in ["ผูรับผิดชอบ", "ดำเนนการ", "พืนที", "นา", "ทีดิน", "กา", "เพือ", "ตรวจสอน"]:
+        letters = bare(piece)
+        if letters not in index:
+            continue
+        plain = max((lexicon.logp(w) - core.CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in index[letters])
+        assert core._likeliest_marked(piece, letters, lexicon) == plain
+    for word in ["การ", "นา", "ดำเนินการ", "ผลง", "ทีดิน", "ของ", "กรุงเทพมหานคร"]:
+        plain_solid = word in lexicon.trusted and (len(word) > 3 or lexicon.freq.get(word, 0.0) >= SOLID_SHORT_FREQ)
+        assert core._solid(word, lexicon) == plain_solid
+        if plain_solid:
+            assert lexicon.solid_logp()[word] == lexicon.logp(word)
+    for text in ["ดำเนินการจัดซื้อวัสดุ", "ผลงคุณภาพ", "ทีดินของการ"]:
+        log_total = math.log(lexicon.total)
+        best = [0.0] + [-math.inf] * len(text)
+        for i in range(1, len(text) + 1):
+            best[i] = best[i - 1] + math.log(0.5) - log_total - 2.0
+            for j in range(max(0, i - 20), i - 1):
+                piece, count = text[j:i], lexicon.freq.get(text[j:i], 0.0)
+                if text[j] in core.MARKS or count <= 0 or piece not in lexicon.trusted or (i - j <= 3 and count < 1000):
+                    continue
+                best[i] = max(best[i], best[j] + math.log(count) - log_total)
+        assert lexicon.best_split_logp(text) == best[len(text)]
+
+
 def test_shape_folds_marks_and_cheap_lookalikes_only():
     from bma_nlp.repair.lexicon import load_lexicon, shape
     from bma_nlp.repair.profile import profile

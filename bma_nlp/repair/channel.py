@@ -74,6 +74,7 @@ def _middle_cost(observed: str, intended: str, flag: bool) -> float:
         return _sub_cost(observed, intended)
     prof = profile()  # bound once: the table's caches are read directly in the loop below
     sub, drop, extra = prof.sub_cost, prof.drop_cost, prof.insert_cost
+    rows = prof._sub_rows  # what each printed character costs for each intended one, as worked out so far
     lost = [drop(b) for b in intended]
     prev2: list[float] = []
     prev = [0.0] * (m + 1)
@@ -86,13 +87,22 @@ def _middle_cost(observed: str, intended: str, flag: bool) -> float:
         if (i > 1 and observed[i - 2] == a) or (i < n and observed[i] == a):
             drop_a = min(drop_a, COST_DOUBLED)
         cur = [prev[0] + drop_a] + [0.0] * m
+        row = rows.get(a)
+        if row is None:
+            row = rows[a] = {}
         for j in range(1, m + 1):
             b = intended[j - 1]
             best = prev[j] + drop_a
             other = cur[j - 1] + lost[j - 1]
             if other < best:
                 best = other
-            other = prev[j - 1] + (0.0 if a == b else sub(b, a))
+            if a == b:
+                other = prev[j - 1]
+            else:
+                price = row.get(b)
+                if price is None:
+                    price = row[b] = sub(b, a)
+                other = prev[j - 1] + price
             if other < best:
                 best = other
             if i > 1 and j > 1 and a == intended[j - 2] and observed[i - 2] == b and a != b:

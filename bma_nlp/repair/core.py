@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -286,22 +287,19 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             right_lp = logp(right)
             for w, lp in _solid_lookup(left, lexicon):
                 out[(w, right)] = lp + right_lp
-    return sorted(out.items(), key=lambda item: -item[1])  # likeliest first: scoring stops early
-
-
-SOLID_SHORT_FREQ = 1000  # a word of three letters or fewer this common is a word, not a fragment
+    return sorted(out.items(), key=itemgetter(1), reverse=True)  # likeliest first (a stable sort): scoring stops early
 
 
 def _solid(word: str, lexicon: Lexicon) -> bool:
-    return word in lexicon.trusted and (len(word) > 3 or lexicon.freq.get(word, 0.0) >= SOLID_SHORT_FREQ)
+    return word in (lexicon._solid_logp or lexicon.solid_logp())
 
 
 def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
     """``_lookup`` kept to solid words, with their log-probabilities (memoised)."""
     found = lexicon._solid_cache.get(word)
     if found is None:
-        freq, logp = lexicon.freq, lexicon.logp
-        found = tuple((w, logp(w)) for w in _lookup(word, lexicon) if len(w) > 3 or freq.get(w, 0.0) >= SOLID_SHORT_FREQ)
+        solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (``_lookup`` finds trusted words only)
+        found = tuple((w, lp) for w in _lookup(word, lexicon) if (lp := solid(w)) is not None)
         if len(lexicon._solid_cache) > 200_000:
             lexicon._solid_cache.clear()
         lexicon._solid_cache[word] = found
@@ -335,24 +333,29 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
     if len(at) != n + 1:
         return None
     index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
+    prefixes = lexicon._bare_prefixes or lexicon.bare_prefixes()
     cache = lexicon._marks_cache
     if len(cache) > 200_000:
         cache.clear()
     best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
     best[0] = (0.0, ())
-    for i in range(2, n + 1):
-        for j in range(max(0, i - 20), i - 1):
-            prev = best[j]
-            if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
-                continue
-            words = index.get(letters[j:i])
-            if not words:
+    # each reading so far (best[j], final once every shorter one is extended) is extended by
+    # the words of 2-20 letters starting at j, as far as the letters still begin some word
+    for j in range(n - 1):
+        prev = best[j]
+        if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
+            continue
+        for i in range(j + 2, min(n, j + 20) + 1):
+            key = letters[j:i]
+            if key not in prefixes:
+                break  # no word's letters begin so: none longer either
+            if key not in index:
                 continue
             piece = joined[at[j] : at[i]]
             if piece in cache:  # (overlapping windows meet the same pieces again)
                 hit = cache[piece]
             else:
-                score, word = max((logp(w) - CHANNEL_WEIGHT * ocr_cost(piece, w), w) for w in words)
+                score, word = _likeliest_marked(piece, key, lexicon)
                 # two-letter words are what garbles break into, unless common
                 hit = cache[piece] = None if i - j <= 2 and freq.get(word, 0) < 1000 else (score, word)
             if hit is None:
@@ -364,6 +367,22 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
     if found is None or "".join(found[1]) == joined:
         return None
     return found[1], sum(logp(w) for w in found[1])
+
+
+def _likeliest_marked(piece: str, letters: str, lexicon: Lexicon) -> tuple[float, str]:
+    """The (score, word) of the likeliest trusted word with ``piece``'s ``letters``: its
+    log-probability less the channel's price of ``piece`` for it (ties: the greater word).
+    The words come likeliest first (``Lexicon.bare_ranked``) and a price is never negative,
+    so the search stops at the first word whose log-probability alone cannot beat the best."""
+    best: tuple[float, str] | None = None
+    for lp, w in lexicon.bare_ranked(letters):
+        if best is not None and lp < best[0]:
+            break
+        found = (lp - CHANNEL_WEIGHT * ocr_cost(piece, w), w)
+        if best is None or found > best:
+            best = found
+    assert best is not None  # (``letters`` is a key of the index: at least one word)
+    return best
 
 
 def _far_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
@@ -521,7 +540,7 @@ def _score(
             for words, _ in candidates:
                 if words[0] in fits_left or words[-1] in fits_right:
                     bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
-    favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0]
+    favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0] if bonus else []
     rest = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) <= 0] if favoured else candidates
     # the window's own forms, computed once (not per candidate)
     flat_window, window_repeats, thai_only = window.replace(" ", ""), window.count("ๆ"), _NOT_THAI.sub("", window)
@@ -604,8 +623,25 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
         return False  # the neighbours stand beside nothing we know of: no evidence either way
     if (left and evidence.pair(left, tok)) or (right and evidence.pair(tok, right)):
         return False
-    near = _lookup(tok, lexicon)  # (intersections, not a union: a common word has thousands of followers)
-    return any(w != tok for w in near & fits_left) or any(w != tok for w in near & fits_right)
+    return _near_one_of(tok, fits_left, lexicon) or _near_one_of(tok, fits_right, lexicon)
+
+
+def _near_one_of(tok: str, words: set[str], lexicon: Lexicon) -> bool:
+    """Is a word of ``words`` other than ``tok`` among ``_lookup(tok)``? Asked of every
+    ordinary word with a known neighbour: the trusted words a delete from a short common word
+    number thousands, so unless they are at hand, the index's lists are checked one key at a
+    time against ``words`` (stopping at the first shared word), never gathered."""
+    if not words:
+        return False
+    near = lexicon._lookup_cache.get(tok)
+    if near is not None or tok in words:
+        return any(w != tok for w in (near if near is not None else _lookup(tok, lexicon)) & words)
+    get = (lexicon._deletes or lexicon.deletes_index()).get
+    for key in (tok, *(tok[:k] + tok[k + 1 :] for k in range(len(tok)))):
+        found = get(key)
+        if found and not words.isdisjoint(found):
+            return True
+    return False
 
 
 # Only the cheapest slips of the learned OCR table: with the shipped table, ำ read as า right

@@ -77,6 +77,7 @@ def skeleton(word: str) -> str:
 TRUST_TNC = 10  # below this TNC count a dictionary word is weak evidence (PITFALLS.md)
 TRUST_TTC = 5
 DICTIONARY_COUNT = 3.0  # pseudo-count for thai_words() entries with no corpus count
+SOLID_SHORT_FREQ = 1000  # a word of three letters or fewer this common is a word, not a fragment
 DOMAIN_FREQ = 2000  # pseudo-count for domain terms: common in this archive whatever TNC says
 PERSON_TITLES = (
     "นางสาว", "นาง", "นายแพทย์", "แพทย์หญิง", "นาย", "ทันตแพทย์", "เภสัชกร", "ว่าที่ร้อยตรี", "ดร.", "ด.ช.", "ด.ญ.",
@@ -119,6 +120,11 @@ class Lexicon:
     _solid_cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, repr=False)
     _slip_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict, repr=False)
     _trusted_logp: dict[str, float] = field(default_factory=dict, repr=False)
+    _solid_log_count: dict[str, float] = field(default_factory=dict, repr=False)
+    _solid_logp: dict[str, float] = field(default_factory=dict, repr=False)
+    _prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
+    _bare_prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
+    _bare_ranked: dict[str, tuple[tuple[float, str], ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -155,13 +161,14 @@ class Lexicon:
                         index[key] = [*index.get(key, ()), word]
         out._deletes = index
         if not extra:
-            out._skeletons, out._bare = self.skeleton_index(), self.bare_index()
+            out._skeletons, out._bare, out._bare_prefixes = self.skeleton_index(), self.bare_index(), self.bare_prefixes()
+            out._prefixes = self.trusted_prefixes()
             out._shapes, out._shape_of = self._shapes, self._shape_of  # (built on first use; new words: the new lexicon builds its own)
         return out
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._shape_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._shape_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache, self._bare_ranked]
         for cache in caches:
             cache.clear()
 
@@ -184,6 +191,29 @@ class Lexicon:
             self._trusted_logp = {w: (log(c) if (c := freq.get(w, 0.0)) > 0 else 0.0) - log_total for w in self.trusted}
         return self._trusted_logp
 
+    def solid_logp(self) -> dict[str, float]:
+        """Every *solid* word (trusted, and if three letters or fewer, common: rare short
+        pieces are what garbles break into) with its log-probability (one look-up, not three)."""
+        if not self._solid_logp:
+            table, freq = self._trusted_logp or self._build_trusted_logp(), self.freq
+            self._solid_logp = {w: lp for w, lp in table.items() if len(w) > 3 or freq.get(w, 0.0) >= SOLID_SHORT_FREQ}
+        return self._solid_logp
+
+    def _build_solid_log_count(self) -> dict[str, float]:
+        """log(count) of every *solid* word (``best_split_logp``): trusted, counted, and if
+        three letters or fewer, common (one look-up per piece of a line, not three)."""
+        freq, log = self.freq, math.log
+        self._solid_log_count = {w: log(c) for w in self.trusted if (c := freq.get(w, 0.0)) > 0 and (len(w) > 3 or c >= SOLID_SHORT_FREQ)}
+        return self._solid_log_count
+
+    def trusted_prefixes(self) -> frozenset[str]:
+        """Every beginning of a trusted word: where a run of letters stops being one, the search
+        for the words in a text (``_segment``, ``best_split_logp``) stops trying longer pieces."""
+        if not self._prefixes:
+            with _building():
+                self._prefixes = frozenset(w[:k] for w in self.trusted for k in range(1, len(w) + 1))
+        return self._prefixes
+
     def is_trusted(self, word: str) -> bool:
         """Frequent, listed, or a compound of trusted words of two or more letters each."""
         return self._analyse(word)[1]
@@ -198,23 +228,22 @@ class Lexicon:
         n = len(text)
         log_total = math.log(self.total)
         unknown = math.log(0.5) - log_total - 2.0
-        freq_get, trusted, log = self.freq.get, self.trusted, math.log
-        # a word starts on a letter, never on a mark above or below one
-        starts = [k for k in range(n) if text[k] not in _MARK_CHARS]
+        solid = (self._solid_log_count or self._build_solid_log_count()).get
+        prefixes = self._prefixes or self.trusted_prefixes()
         best = [0.0] + [-math.inf] * n
-        lo = 0
-        for i in range(1, n + 1):
-            best[i] = best[i - 1] + unknown  # one unexplained character
-            while lo < len(starts) and starts[lo] < i - 20:
-                lo += 1
-            for j in starts[lo:]:
-                if j >= i - 1:
-                    break
+        for j in range(n):
+            if best[j] + unknown > best[j + 1]:
+                best[j + 1] = best[j] + unknown  # one unexplained character
+            if text[j] in _MARK_CHARS:
+                continue  # a word starts on a letter, never on a mark above or below one
+            for i in range(j + 2, min(n, j + 20) + 1):
                 piece = text[j:i]
-                count = freq_get(piece, 0.0)
-                if count <= 0 or piece not in trusted or (i - j <= 3 and count < 1000):
+                if piece not in prefixes:
+                    break  # no trusted word begins so: none longer either
+                log_count = solid(piece)
+                if log_count is None:
                     continue
-                score = best[j] + log(count) - log_total
+                score = best[j] + log_count - log_total
                 if score > best[i]:
                     best[i] = score
         if len(self._split_cache) > 200_000:
@@ -243,14 +272,20 @@ class Lexicon:
         n = len(word)
         if n > 40:
             return unknown, False
-        # best[i] = (logp, all pieces trusted) of word[:i]
+        # best[i] = (logp, all pieces trusted) of word[:i]; each reading is extended by the
+        # trusted pieces of 2-20 letters after it, as far as the letters still begin a word
         best: list[tuple[float, bool] | None] = [None] * (n + 1)
         best[0] = (0.0, True)
-        for i in range(1, n + 1):
-            for j in range(max(0, i - 20), i - 1):  # pieces of two or more letters
-                prev = best[j]
+        prefixes = self._prefixes or self.trusted_prefixes()
+        for j in range(n - 1):
+            prev = best[j]
+            if prev is None:
+                continue
+            for i in range(j + 2, min(n, j + 20) + 1):
                 piece = word[j:i]
-                if prev is None or piece not in self.trusted:
+                if piece not in prefixes:
+                    break
+                if piece not in self.trusted:
                     continue
                 if len(piece) == 2 and self.freq.get(piece, 0) < 20000:
                     continue  # two-letter pieces are mostly OCR fragments (บบ, ศา) unless very common
@@ -305,6 +340,22 @@ class Lexicon:
                         index[key].append(word)
             self._bare = {key: sorted(words) for key, words in index.items()}
         return self._bare
+
+    def bare_prefixes(self) -> frozenset[str]:
+        """Every beginning of a ``bare_index`` key: a run of letters none begins is no word's
+        start (the search for the words in a run of letters stops there)."""
+        if not self._bare_prefixes:
+            index = self._bare or self.bare_index()
+            self._bare_prefixes = frozenset(key[:k] for key in index for k in range(1, len(key) + 1))
+        return self._bare_prefixes
+
+    def bare_ranked(self, letters: str) -> tuple[tuple[float, str], ...]:
+        """``bare_index()[letters]`` as (log-probability, word), likeliest first (memoised)."""
+        found = self._bare_ranked.get(letters)
+        if found is None:
+            index = self._bare or self.bare_index()
+            found = self._bare_ranked[letters] = tuple(sorted(((self.logp(w), w) for w in index.get(letters, ())), reverse=True))
+        return found
 
     def words_by_length(self) -> dict[int, list[str]]:
         """Frequent trusted words bucketed by length, for the slower distance-2 fallback."""

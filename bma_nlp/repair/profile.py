@@ -177,6 +177,7 @@ class Profile:
         self.sub_after_tone: dict[str, int] = table.get("sub_after_tone", {})
         self.total = sum(self.chars.values())
         self._sub_cache: dict[tuple[str, str], float] = {}
+        self._sub_rows: dict[str, dict[str, float]] = {}  # printed -> intended -> sub_cost (the channel's inner loop)
         self._drop_cache: dict[str, float] = {}
         self._insert_cache: dict[str, float] = {}
 
