@@ -41,7 +41,7 @@ from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, pack_extra, stored_note_raw
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, pack_extra, stored_note_raw, writer_settings
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
 
 if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
@@ -421,6 +421,7 @@ class Archive:
             fail(exc)
         self._steps = (repair, classify)
         self._versions.clear()
+        self._writing()
         self._evidence = _read_evidence(self.con) if repair else None  # one state for the whole run, every worker
         if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
             jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
@@ -460,6 +461,13 @@ class Archive:
             bar.close()
             result.timings["total"] = time.perf_counter() - started
         return result
+
+    def _writing(self) -> None:
+        """Set this connection up for a run of writes (``schema.writer_settings``)."""
+        try:
+            writer_settings(self.con)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot write to the archive: {exc}", self.path) from None
 
     def _tasks(self, files: list[Path], max_bytes: int, supersede: bool = False) -> Iterator[_Task]:
         # Only a file already in the archive is skipped here. A second file with the content of
@@ -858,6 +866,7 @@ class Archive:
         result = ReprocessResult()
         self._versions.clear()
         steps = (repair, classify)
+        self._writing()
         self._evidence = _read_evidence(self.con) if repair else None  # what ingest has gathered so far
         version = self._version(steps)
         f = Filters(**filters)
