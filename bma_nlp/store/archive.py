@@ -41,7 +41,7 @@ from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, pack_extra, stored_note_raw
+from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, pack_extra, stored_note_raw, writer_settings
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
 
 if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
@@ -159,7 +159,13 @@ class _Batch:
     transaction, committed every COMMIT_FILES files or COMMIT_SECONDS: FTS5 flushes and merges
     its index at every commit, so one commit per file would make writing twice as slow. A
     reader sees new files within about a second; a killed process loses at most that much
-    work, never part of a file."""
+    work, never part of a file.
+
+    ``index``: the full-text index rows of the files in the batch, inserted just before the COMMIT
+    (``Archive._commit``), in the same transaction. FTS5 writes what it holds in memory as a new
+    index segment at every SAVEPOINT, so rows inserted inside each file's savepoint made one
+    segment per file and index, which FTS5 then spent most of a commit merging. Keyed by (index,
+    rowid); a file rolled back takes its rows out again (``Archive._unit``)."""
 
     COMMIT_FILES = 50
     COMMIT_SECONDS = 1.0
@@ -167,6 +173,7 @@ class _Batch:
     files: int = 0
     started: float = 0.0
     counts: list[int] = field(default_factory=lambda: [0] * 5)
+    index: dict[tuple[str, int], tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
 
     def due(self) -> bool:
         return self.files >= self.COMMIT_FILES or time.monotonic() - self.started >= self.COMMIT_SECONDS
@@ -174,6 +181,7 @@ class _Batch:
     def clear(self) -> None:
         self.files = 0
         self.counts = [0] * 5
+        self.index.clear()
 
 
 def find_files(paths: Iterable[PathLike], patterns: Iterable[str] = DEFAULT_PATTERNS) -> tuple[list[Path], list[BmaNlpError]]:
@@ -342,6 +350,7 @@ class Archive:
         self._steps = (True, True)  # (repair, classify) of the ingest running
         self._evidence: Evidence | None = None  # repair's archive evidence as the ingest running found it
         self._versions: dict[tuple[bool, bool], str] = {}
+        self._index: dict[tuple[str, int], tuple[str, tuple[Any, ...]]] | None = None  # the open unit's batch index rows (_Batch.index)
 
     # -- housekeeping -------------------------------------------------------------------
 
@@ -421,6 +430,7 @@ class Archive:
             fail(exc)
         self._steps = (repair, classify)
         self._versions.clear()
+        self._writing()
         self._evidence = _read_evidence(self.con) if repair else None  # one state for the whole run, every worker
         if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
             jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
@@ -460,6 +470,13 @@ class Archive:
             bar.close()
             result.timings["total"] = time.perf_counter() - started
         return result
+
+    def _writing(self) -> None:
+        """Set this connection up for a run of writes (``schema.writer_settings``)."""
+        try:
+            writer_settings(self.con)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot write to the archive: {exc}", self.path) from None
 
     def _tasks(self, files: list[Path], max_bytes: int, supersede: bool = False) -> Iterator[_Task]:
         # Only a file already in the archive is skipped here. A second file with the content of
@@ -602,18 +619,40 @@ class Archive:
         transaction, which is begun here when none is open. A failure rolls back this unit
         only; the units before it stay in the batch."""
         con = self.con
+        before = dict(batch.index)
         try:
             if not con.in_transaction:
                 con.execute("BEGIN IMMEDIATE")
                 batch.started = time.monotonic()
             con.execute("SAVEPOINT ingest_file")
+            self._index = batch.index
             yield
             con.execute("RELEASE ingest_file")
         except BaseException as exc:
+            batch.index.clear()
+            batch.index.update(before)  # the file's index rows go with it (and rows it took out come back)
             self._undo_file(batch)
             if isinstance(exc, sqlite3.Error):
                 raise ArchiveError(f"cannot write to the archive while {doing}: {exc}", self.path) from None
             raise
+        finally:
+            self._index = None
+
+    def _index_row(self, table: str, rowid: int, sql: str, params: tuple[Any, ...]) -> None:
+        """Insert a full-text index row: inside a unit, at the batch's commit (``_Batch.index``)."""
+        if self._index is None:
+            self.con.execute(sql, params)
+        else:
+            self._index[(table, rowid)] = (sql, params)
+
+    def _unindex(self, table: str, rowids: list[int]) -> None:
+        """Remove index rows: a row still waiting for the commit is dropped from the batch; a
+        stored one is deleted (re-read from the text it was indexed with, which must not have
+        changed yet)."""
+        waiting = self._index if self._index is not None else {}
+        stored = [(r,) for r in rowids if waiting.pop((table, r), None) is None]
+        if stored:
+            self.con.executemany(f"DELETE FROM {table} WHERE rowid = ?", stored)  # noqa: S608
 
     def _undo_file(self, batch: _Batch) -> None:
         con = self.con
@@ -632,12 +671,16 @@ class Archive:
         con = self.con
         if con.in_transaction:
             try:
+                for sql, params in batch.index.values():  # the batch's index rows (see _Batch): none inside a savepoint
+                    con.execute(sql, params)
                 con.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except BaseException as exc:  # also Ctrl-C between index rows: the whole batch goes, never part of it
                 if con.in_transaction:
                     con.execute("ROLLBACK")
                 batch.clear()
-                raise ArchiveError(f"cannot write to the archive: {exc}", self.path) from None
+                if isinstance(exc, sqlite3.Error):
+                    raise ArchiveError(f"cannot write to the archive: {exc}", self.path) from None
+                raise
         files, reports, replaced, installments, size = batch.counts
         result.files_ingested += files
         result.reports += reports
@@ -781,7 +824,10 @@ class Archive:
             [(report_id, f.code, f.message, f.installment) for f in report.flags],
         )
         # the header is indexed as the view reads it (schema 4): what a later delete re-reads
-        con.execute("INSERT INTO headers_trigram (rowid, header, facets) SELECT id, header, facets FROM headers_trigram_source WHERE id = ?", (report_id,))
+        # (read first, then inserted as values: an INSERT ... SELECT into an FTS5 table opens a
+        # statement savepoint, at which every FTS5 index of the transaction writes a segment)
+        header, header_facets_ = con.execute("SELECT header, facets FROM headers_trigram_source WHERE id = ?", (report_id,)).fetchone()
+        self._index_row("headers_trigram", report_id, "INSERT INTO headers_trigram (rowid, header, facets) VALUES (?, ?, ?)", (report_id, header, header_facets_))
         whole_report_flagged = any(f.installment is None for f in report.flags)
         flagged = {f.installment for f in report.flags}
         for inst, (note_tokens, raw_tokens) in zip(report.installments, item.note_tokens, strict=True):
@@ -811,24 +857,24 @@ class Archive:
         values = [_plain(getattr(inst, c, None)) for c in INSTALLMENT_COLUMNS]
         values[_NOTE_RAW] = stored_note_raw(inst.note, inst.note_raw)
         row = [report_id, *values, _extra(inst, INSTALLMENT_COLUMNS), note_tokens, raw_tokens, facet_text[0], facet_text[1]]
-        iid = con.execute(_INSERT_INSTALLMENT, row).lastrowid
+        iid = int(con.execute(_INSERT_INSTALLMENT, row).lastrowid or 0)
         raw = values[_NOTE_RAW] or ""  # as notes_trigram_source reads it back
-        con.execute(
-            "INSERT INTO notes_fts (rowid, note, note_raw, header, facets) VALUES (?, ?, ?, ?, ?)", (iid, note_tokens, raw_tokens, header_tokens, facet_text[0])
+        self._index_row(
+            "notes_fts", iid, "INSERT INTO notes_fts (rowid, note, note_raw, header, facets) VALUES (?, ?, ?, ?, ?)", (iid, note_tokens, raw_tokens, header_tokens, facet_text[0])
         )
-        con.execute("INSERT INTO notes_trigram (rowid, note, note_raw, facets) VALUES (?, ?, ?, ?)", (iid, inst.note, raw, facet_text[1]))
+        self._index_row("notes_trigram", iid, "INSERT INTO notes_trigram (rowid, note, note_raw, facets) VALUES (?, ?, ?, ?)", (iid, inst.note, raw, facet_text[1]))
 
     def _clear_report(self, report_id: int) -> None:
         """Remove a report's rows. The index rows go first: an external-content index removes
         a row's entries by re-reading the text it was indexed with from the installment and
         report rows, which must not have changed yet."""
         con = self.con
-        ids = [(r[0],) for r in con.execute("SELECT id FROM installments WHERE report_id = ?", (report_id,))]
-        con.executemany("DELETE FROM notes_fts WHERE rowid = ?", ids)
-        con.executemany("DELETE FROM notes_trigram WHERE rowid = ?", ids)
+        ids = [int(r[0]) for r in con.execute("SELECT id FROM installments WHERE report_id = ?", (report_id,))]
+        self._unindex("notes_fts", ids)
+        self._unindex("notes_trigram", ids)
         con.execute("DELETE FROM installments WHERE report_id = ?", (report_id,))
         con.execute("DELETE FROM flags WHERE report_id = ?", (report_id,))
-        con.execute("DELETE FROM headers_trigram WHERE rowid = ?", (report_id,))
+        self._unindex("headers_trigram", [report_id])
 
     # -- reprocess ----------------------------------------------------------------------
 
@@ -858,6 +904,7 @@ class Archive:
         result = ReprocessResult()
         self._versions.clear()
         steps = (repair, classify)
+        self._writing()
         self._evidence = _read_evidence(self.con) if repair else None  # what ingest has gathered so far
         version = self._version(steps)
         f = Filters(**filters)

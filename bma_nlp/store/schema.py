@@ -312,6 +312,25 @@ def read_value(column: str, table: str = "") -> str:
     return expression.format(t=table) if expression else f"{table}{column}"
 
 
+# The page cache of a connection that writes many files (``writer_settings``; SQLite's default
+# is 2 MB): it keeps the interior and recent pages of the B-trees that grow in random key order
+# (files by hash, reports by key, copies by report, the repair evidence) and of the FTS5 segments
+# being merged, instead of reading them again for most files of a large archive. Measured with
+# ``scripts/bench_writer.py`` (README, "Archive performance"). SQLite allocates it as pages are
+# used; readers keep the default. The write-ahead log is copied back into the file (a checkpoint)
+# every WRITER_CHECKPOINT_PAGES pages instead of SQLite's 1,000: the pages a commit rewrites every
+# time (index interiors, the FTS5 structure records) are copied once per checkpoint, and the log
+# stays under about 40 MB.
+WRITER_CACHE_KIB = 256 * 1024
+WRITER_CHECKPOINT_PAGES = 10_000
+
+
+def writer_settings(con: sqlite3.Connection) -> None:
+    """Set up a connection that is about to write many files (ingest, reprocess)."""
+    con.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+    con.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
+
+
 def _version(con: sqlite3.Connection) -> int:
     return int(con.execute("PRAGMA user_version").fetchone()[0])
 
