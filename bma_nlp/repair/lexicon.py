@@ -200,10 +200,10 @@ class Lexicon:
         return self._solid_logp
 
     def _build_solid_log_count(self) -> dict[str, float]:
-        """log(count) of every *solid* word (``best_split_logp``): trusted, counted, and if
-        three letters or fewer, common (one look-up per piece of a line, not three)."""
+        """log(count) of every counted *solid* word (``best_split_logp``; the solid words are
+        ``solid_logp``'s): one look-up per piece of a line, not three."""
         freq, log = self.freq, math.log
-        self._solid_log_count = {w: log(c) for w in self.trusted if (c := freq.get(w, 0.0)) > 0 and (len(w) > 3 or c >= SOLID_SHORT_FREQ)}
+        self._solid_log_count = {w: log(c) for w in (self._solid_logp or self.solid_logp()) if (c := freq.get(w, 0.0)) > 0}
         return self._solid_log_count
 
     def trusted_prefixes(self) -> frozenset[str]:
