@@ -258,6 +258,12 @@ _INSERT_INSTALLMENT = (  # with the text its index rows read (schema 3: tokens, 
 _NOTE_RAW = INSTALLMENT_COLUMNS.index("note_raw")
 
 
+def _current_versions() -> list[str]:
+    """The versions this code derives records with, with and without repair and classification
+    (a record derived by any other is outdated: ``stats``, ``overview``)."""
+    return [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+
+
 def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
     """Fields of a record that have no column of their own, as JSON (None when there are none)."""
     extra = pack_extra({f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns})
@@ -1222,7 +1228,7 @@ class Archive:
     def stats(self) -> dict[str, Any]:
         """Counts: files, reports, projects, installments per stage, flags per code, years;
         copies kept and their bytes, corrections, and reports derived by an older pipeline."""
-        current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+        current = _current_versions()
         return self._read(lambda: _query.stats(self.con, current))  # type: ignore[no-any-return]
 
     def history(self, code: str, fiscal_year: int | None) -> list[dict[str, Any]]:
@@ -1242,5 +1248,5 @@ class Archive:
 
     def overview(self) -> dict[str, Any]:
         """``stats`` plus stages per year, offices and the most flagged reports."""
-        current = [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
+        current = _current_versions()
         return self._read(lambda: _browse.overview(self.con, current))  # type: ignore[no-any-return]

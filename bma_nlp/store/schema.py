@@ -225,6 +225,8 @@ _NOTES_TRIGRAM_SOURCE_4 = (  # the OCR form only where repair changed the note (
     "CREATE VIEW notes_trigram_source AS SELECT id, note, coalesce(nullif(note_raw, note), '') AS note_raw, "
     "facet_trigrams AS facets FROM installments"
 )
+
+
 def _pack_narrative(con: sqlite3.Connection) -> None:
     """Leave out of ``reports.extra`` the narrative's OCR forms that equal the repaired fields; a
     form a schema-3 writer did not store (an archive older than the narrative) is written as
@@ -300,16 +302,17 @@ def stored_note_raw(note: str | None, note_raw: str | None) -> str | None:
 _READ_AS = {"note_raw": "coalesce({t}note_raw, {t}note)"}  # a NULL OCR form is the note itself (stored_note_raw)
 
 
-def read_column(column: str, table: str = "") -> str:
-    """SQL for an installment column as a record has it (``table``: an alias with its dot, ``i.``)."""
-    expression = _READ_AS.get(column)
-    return f"{expression.format(t=table)} AS {column}" if expression else f"{table}{column}"
-
-
 def read_value(column: str, table: str = "") -> str:
-    """SQL for the value of ``read_column`` in a condition (no ``AS``)."""
+    """SQL for an installment column's value as a record has it, in a condition (``table``: an
+    alias with its dot, ``i.``)."""
     expression = _READ_AS.get(column)
     return expression.format(t=table) if expression else f"{table}{column}"
+
+
+def read_column(column: str, table: str = "") -> str:
+    """``read_value`` in a select list: named as the column when it is an expression."""
+    value = read_value(column, table)
+    return f"{value} AS {column}" if column in _READ_AS else value
 
 
 # The page cache of a connection that writes many files (``writer_settings``; SQLite's default
