@@ -344,6 +344,8 @@ def _full(key: str) -> str:
     return next(v for k, v in ABBREVIATIONS.items() if k.replace(".", "") == key)
 
 
+# an audit of purchasing just before a purchasing word: oversight, not a step (GUIDE N2)
+_AUDIT_BEFORE = re.compile(r"ตรวจสอบ(?:การ)?(?:จัดซื้อ|จัดหา)?$")
 # every clause break holds a line break, an ASCII digit or a bullet: a text without any is one clause
 _MAY_BREAK = re.compile(r"[\n0-9\-•*–]")
 
@@ -515,7 +517,7 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         # money received, stated as an amount: a budget figure (GUIDE N1); but a body approving a
         # budget (อนุมัติ, ผ่านงบ) is an approval, and "ได้รับ … 7,000 บาท แล้ว" reports the event
         return "metric", stage
-    if cue == "purchasing" and re.search(r"ตรวจสอบ(?:การ)?(?:จัดซื้อ|จัดหา)?$", squeezed[max(0, start - 18) : start]):
+    if cue == "purchasing" and _AUDIT_BEFORE.search(squeezed[max(0, start - 18) : start]):
         return "metric", stage  # an audit of purchasing (ตรวจสอบการจัดซื้อจัดจ้าง) is oversight, not a step (GUIDE N2)
     if cue in ("works", "under_contract", "purchasing") and _ROUTINE_AFTER.match(squeezed[end:]):
         return "metric", stage  # cleaning, weeding, campaigns: routine operations, not a project's stage (GUIDE N2)
