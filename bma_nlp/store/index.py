@@ -44,6 +44,12 @@ def _tokens(text: str, compounds: bool) -> list[str]:
     return [t for t in word_tokenize(text, engine="nlpo3", compounds=compounds) if _indexable(t)]
 
 
+@lru_cache(maxsize=16384)
+def _compound_parts(token: str) -> tuple[str, ...]:
+    """The plain split of one domain compound (the same few hundred recur in every note)."""
+    return tuple(_tokens(token, compounds=False))
+
+
 @lru_cache(maxsize=8192)
 def index_text(text: str) -> str:
     """Space-joined tokens of ``text`` for the token index: compound tokens, then the extra
@@ -61,7 +67,7 @@ def index_text(text: str) -> str:
     lexicon = domain_words()
     for token in compound:
         if token in lexicon and len(token) > 3:
-            parts.update(_tokens(token, compounds=False))
+            parts.update(_compound_parts(token))
     extra = (whole | parts) - Counter(compound)  # | keeps the larger count of each token
     return " ".join(compound + list(extra.elements()))
 
