@@ -127,13 +127,6 @@ class Evidence:
         self.n_reports += other.n_reports
         self.version += 1
 
-    @classmethod
-    def summed(cls, parts: Iterable[Evidence]) -> Evidence:
-        out = cls()
-        for part in parts:
-            out.update(part)
-        return out
-
     def combined(self, other: Evidence) -> Evidence:
         out = Evidence(Counter(self.pairs), Counter(self.reports), self.n_reports)
         out.update(other)

@@ -181,7 +181,7 @@ class _Batch:
     started: float = 0.0
     counts: list[int] = field(default_factory=lambda: [0] * 5)
     index: dict[tuple[str, int], tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)  # the stored files' repair evidence, written at the commit
+    evidence: Evidence | None = None  # the stored files' repair evidence added up, written at the commit
 
     def due(self) -> bool:
         return self.files >= self.COMMIT_FILES or time.monotonic() - self.started >= self.COMMIT_SECONDS
@@ -190,7 +190,7 @@ class _Batch:
         self.files = 0
         self.counts = [0] * 5
         self.index.clear()
-        self.evidence.clear()
+        self.evidence = None
 
 
 def find_files(paths: Iterable[PathLike], patterns: Iterable[str] = DEFAULT_PATTERNS) -> tuple[list[Path], list[BmaNlpError]]:
@@ -578,7 +578,12 @@ class Archive:
                 counts[1] += 1
                 counts[2] += existed
         if self._steps[0] and res.evidence is not None:  # repaired notes teach repair the archive's words and word pairs
-            batch.evidence.append(res.evidence)  # added up and written at the commit (only files stored get there)
+            # added up and written at the commit (only files stored get there)
+            if batch.evidence is None:
+                from bma_nlp.repair.evidence import Evidence
+
+                batch.evidence = Evidence()
+            batch.evidence.update(res.evidence)
         batch.files += 1
         batch.counts = [a + b for a, b in zip(batch.counts, counts, strict=True)]
         return True
@@ -678,10 +683,10 @@ class Archive:
             try:
                 for sql, params in batch.index.values():  # the batch's index rows (see _Batch): none inside a savepoint
                     con.execute(sql, params)
-                if batch.evidence:  # one upsert per distinct pair of the batch, not per file
-                    from bma_nlp.repair.evidence import Evidence, add_evidence
+                if batch.evidence is not None:  # one upsert per distinct pair of the batch, not per file
+                    from bma_nlp.repair.evidence import add_evidence
 
-                    add_evidence(con, Evidence.summed(batch.evidence))
+                    add_evidence(con, batch.evidence)
                 con.execute("COMMIT")
             except BaseException as exc:  # also Ctrl-C between index rows: the whole batch goes, never part of it
                 if con.in_transaction:
