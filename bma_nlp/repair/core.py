@@ -874,8 +874,9 @@ _TRAIL_SPECK = re.compile(f"(?<=[\u0e01-\u0e4e])(?: +{_SPECK_GROUP}){{1,3}}$")
 # a dot or apostrophe glued to the first Thai word of a line (``.และอยู่ระหว่าง``), after any
 # specks standing apart (``| .เพิ่มประสิทธิภาพ``, ``: .โดยภาษี``)
 _GLUED_LEAD_SPECK = re.compile(f"^(?:{_SPECK_GROUP} +){{0,3}}[.'](?=[\u0e01-\u0e2e\u0e40-\u0e44])")
-# one speck glued to the last Thai word of a line (``ปัญหาน้ำท่วมขังบริเวณถนน:``, ``เพื่อให้.``)
-_GLUED_TRAIL_SPECK = re.compile("(?<=[\u0e01-\u0e4e])[:.'\u201d|]$")
+# one speck glued to the last Thai word of a line (``เพื่อให้.``, ``บรรเทาปัญหา”``); not a colon,
+# which a line ending ``ดังนี้:`` or ``ได้แก่:`` writes glued to introduce what follows
+_GLUED_TRAIL_SPECK = re.compile("(?<=[\u0e01-\u0e4e])[.'\u201d|]$")
 _LAST_THAI_RUN = re.compile("[\u0e01-\u0e4e]+$")
 _PAIRED = {"(": ")", ")": "(", "\u201c": "\u201d", "\u201d": "\u201c"}
 
@@ -922,7 +923,7 @@ def _without_label_colon(body: str) -> str:
 
 
 def _glued_trail_speck(text: str, lexicon: Lexicon) -> int:
-    """Where a speck glued to the line's last Thai word starts (``ถนน:``, ``เพื่อให้.``), or
+    """Where a speck glued to the line's last Thai word starts (``เพื่อให้.``), or
     ``len(text)``: a trusted word of three letters or more ends there (for a dot, not a
     consonant-only one: กทม., สนศ. are abbreviations), and the speck's character occurs
     nowhere else in the line (checked by the caller)."""
