@@ -33,11 +33,11 @@ from rapidfuzz.distance import Levenshtein
 from bma_nlp.repair import load_lexicon, repair
 from bma_nlp.repair.channel import MARKS
 from bma_nlp.repair.profile import normalise
+from bma_nlp.tokenize import word_tokenize
 
 DATA = Path(__file__).parent / "data"
 _THAI = re.compile("[\u0e01-\u0e5b]")
 _LATIN_DIGIT = re.compile("[A-Za-z0-9]")
-_WORD_EDGE = re.compile("[\u0e01-\u0e5b]+")
 
 
 def load_pairs(which: str) -> list[dict[str, str]]:
@@ -61,17 +61,33 @@ def stretches(ref: str, out: str) -> list[tuple[int, int, int, int]]:
     return [(a, b, c, d) for a, b, c, d in groups]
 
 
-def word_at(text: str, start: int, end: int) -> tuple[int, int]:
-    """The run of Thai characters (a space- and punctuation-free chunk) around [start, end)."""
-    lo, hi = start, end
-    while lo > 0 and _THAI.match(text[lo - 1]):
-        lo -= 1
-    while hi < len(text) and _THAI.match(text[hi]):
-        hi += 1
-    return lo, hi
+def position_map(ref: str, out: str) -> list[int]:
+    """For each position 0..len(ref) of the clean line, the aligned position in the repaired one."""
+    at = list(range(len(ref) + 1))
+    shift = 0
+    ops = list(Levenshtein.editops(ref, out))
+    k = 0
+    for i in range(len(ref) + 1):
+        while k < len(ops) and ops[k].src_pos <= i and (ops[k].src_pos < i or ops[k].tag == "insert"):
+            shift += {"insert": 1, "delete": -1, "replace": 0}[ops[k].tag]
+            k += 1
+        at[i] = i + shift
+    return at
 
 
-def classify(ref: str, out: str, group: tuple[int, int, int, int], lexicon: object) -> str:
+def word_span(tokens: list[str], start: int, end: int) -> tuple[int, int]:
+    """The character span of the clean line's words (tokeniser's) that [start, end) touches."""
+    pos, lo, hi = 0, None, None
+    for tok in tokens:
+        a, b = pos, pos + len(tok)
+        pos = b
+        if b > start and a < max(end, start + 1) or (a == start == end):
+            lo = a if lo is None else lo
+            hi = b
+    return (lo, hi) if lo is not None else (start, end)
+
+
+def classify(ref: str, out: str, group: tuple[int, int, int, int], lexicon: object, ref_tokens: list[str], at: list[int]) -> str:
     rs, re_, os_, oe = group
     lost, added = ref[rs:re_], out[os_:oe]
     both = lost + added
@@ -89,18 +105,19 @@ def classify(ref: str, out: str, group: tuple[int, int, int, int], lexicon: obje
         return "speck with a space"
     if _LATIN_DIGIT.search(added) and not _LATIN_DIGIT.search(lost):
         return "Latin/digit for Thai"
-    if both and all(ch in MARKS for ch in both):
-        return "marks only"
     if not _THAI.search(both):
         return "other (non-Thai)"
-    ws, we = word_at(out, os_, oe)
-    word = out[ws:we]
-    rws, rwe = word_at(ref, rs, re_)
-    right = ref[rws:rwe]
+    ws, we = word_span(ref_tokens, rs, re_)
+    right, word = ref[ws:we], out[at[ws] : at[we]]
+    marks = bool(both) and all(ch in MARKS for ch in both)
+    if " " in word.strip():
+        return "a word broken by a space and slips"
     if word and lexicon.is_trusted(word):  # type: ignore[attr-defined]
-        return "real-word slip (a trusted word)"
+        return "real-word slip, marks only" if marks else "real-word slip, letters"
+    if marks:
+        return "non-word, marks only"
     d = Levenshtein.distance(word, right)
-    return f"non-word, {min(d, 3)}{'+' if d >= 3 else ''} edit{'s' if d > 1 else ''}"
+    return f"non-word, {min(d, 3)}{'+' if d >= 3 else ''} edit{'s' if d > 1 else ''} in the word"
 
 
 def main() -> None:
@@ -126,9 +143,10 @@ def main() -> None:
         out = repair(normed, consensus=False).text
         total_norm += Levenshtein.distance(ref, normed)
         total_after += Levenshtein.distance(ref, out)
+        ref_tokens = word_tokenize(ref, engine="nlpo3", keep_whitespace=True)
+        at = position_map(ref, out)
         for g in stretches(ref, out):
-            kind = classify(ref, out, g, lexicon)
-            n = max(g[1] - g[0], g[3] - g[2])
+            kind = classify(ref, out, g, lexicon, ref_tokens, at)
             n = Levenshtein.distance(ref[g[0] : g[1]], out[g[2] : g[3]])
             errors[kind] += n
             if p["degradation"] == "noise":
