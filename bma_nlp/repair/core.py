@@ -49,6 +49,9 @@ _NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
 _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 # Proper names of places and organisations: the rest of the chunk after these words.
 _PLACE_SPAN = re.compile(r"(?:โรงเรียน|วัด|ซอย|บริษัท|ชุมชน|หมู่บ้าน|มูลนิธิ)(?P<name>[\u0e00-\u0e7f]+)")
+# ... unless the place word is a common noun in the sentence: a conjunction, preposition or
+# quantifier follows it as a word of its own (ชุมชน|ใน|พื้นที่, โรงเรียน|และ, วัด|ทุก|แห่ง), not a name
+NOT_A_NAME_START = frozenset(("และ", "หรือ", "แต่", "ใน", "ของ", "ที่", "ซึ่ง", "ได้", "จะ", "ให้", "กับ", "จาก", "เพื่อ", "โดย", "ว่า", "ตาม", "ทุก", "ต่าง", "ทั้ง"))
 # A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
 _TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
@@ -139,7 +142,12 @@ class _Line:
                 if m:
                     spans.append((m.start(), m.end()))
         # a place word that starts a token (วัดสระเกศ), not one inside a word (ตรวจวัด)
-        spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text) if m.start() in token_starts]
+        token_at = dict(zip(self.starts, self.tokens, strict=True))
+        spans += [
+            (m.start("name"), m.end("name"))
+            for m in _PLACE_SPAN.finditer(text)
+            if m.start() in token_starts and token_at.get(m.start("name")) not in NOT_A_NAME_START
+        ]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
         for start, end in spans:
             for k in range(start, end):
@@ -952,6 +960,8 @@ def _edge_specks(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     trail_start = trail.start() if trail else _glued_trail_speck(text, lexicon)
     if trail_start < lead_end:
         trail_start = len(text)
+    if lead is None and trail_start == len(text):
+        return text, changes  # (most lines: nothing at either edge)
     body = _without_label_colon(text[lead_end:trail_start])
     if lead and _only_specks_here(lead.group().strip(), body, text[trail_start:]):
         changes.append(Repair(0, lead_end, text[:lead_end], "", "OCR speck at the line start", 1.0))
