@@ -11,10 +11,11 @@ aligned character by character (``Levenshtein.editops``), adjacent edits grouped
   glued to a Thai word, or standing alone between spaces;
 - space inserted / space lost: a space only;
 - Latin/digit for Thai: the repaired stretch holds Latin letters or digits where Thai stood;
-- marks: only marks above/below the letters lost, added or swapped;
-- real-word slip: Thai letters wrong inside a word that is a trusted word as it stands;
-- non-word, 1 / 2 / 3+ edits: Thai letters wrong inside a word that is not a trusted word, by
-  how many edits the whole word is from the right one.
+- then the clean line's word(s) the stretch touches (tokeniser's) and what stands aligned with
+  them in the repaired line: "a word broken by a space and slips" when that holds a space;
+  "real-word slip" when it is trusted as it stands (a listed word, or a compound of listed
+  words: garbles often split into real words), "marks only" or "letters" by what differs;
+  else "non-word", marks only or by the edit distance of the word read from the right one.
 
 The count is of character edits (the CER numerator), so the table adds up to the errors left.
 """
