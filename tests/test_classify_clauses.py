@@ -242,6 +242,26 @@ def test_guarded_patterns_find_the_same_matches():
     assert guarded_count >= 10
 
 
+def test_base_text_left_by_prepare_is_the_one_computed():
+    """``prepare`` leaves each note's ``base_text`` behind (the same steps before numbers are
+    folded) so the raw note's reading need not normalise it again: it equals ``base_text``
+    computed afresh, on every labelled note and on a text whose markup hides a composable pair
+    (then NFC, which ``prepare`` does not apply, tells them apart and nothing is left)."""
+    from bma_nlp.classify import clauses
+    from bma_nlp.classify.features import BASE_TEXTS, prepare
+
+    hidden = "e\u25a1\u0301 ๑๒ จซ. แล้ว"  # a box glyph between a letter and its accent
+    notes = _labelled_notes()
+    for note in [*notes, hidden]:
+        prepare(note)
+        left = BASE_TEXTS.get(note)
+        BASE_TEXTS.clear()
+        fresh = clauses.base_text(note)
+        assert left == fresh or (left is None and note == hidden), note
+    prepare(hidden)
+    assert hidden not in BASE_TEXTS and clauses.base_text(hidden).startswith("\u00e9")
+
+
 def test_mentions_same_without_the_shortcuts(monkeypatch):
     """The cue prefilter, the clause-break shortcut and the per-clause memo are speed devices:
     every labelled note reads the same with them switched off."""

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
+from bma_nlp.classify.features import _ABBREVIATION, _THAI_DIGITS, BASE_TEXTS, _expand
 from bma_nlp.records import STAGES
 from bma_nlp.text.normalize import normalize
 
@@ -51,7 +51,6 @@ STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", 
 _NOT_A_STEP = ("metric", "document")  # a figure or routine, a document's topic: not even an early approval
 REACHED = ("done", "underway")
 _RANK = {"approval": 0, "procurement": 1, "completed": 2}
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SPACE = re.compile(r"\s")
 
 # (name, stage, strong, pattern) — matched in this order on the note with spaces removed; each
@@ -427,13 +426,11 @@ class Mention:
 def base_text(text: str) -> str:
     """The note normalised for reading (NFC, OCR markup out, Thai digits, shorthand expanded,
     lower case) but with its numbers kept: evidence is shown in these words."""
+    known = BASE_TEXTS.get(text)
+    if known is not None:
+        return known
     text = unicodedata.normalize("NFC", normalize(text)).translate(_THAI_DIGITS)
-    text = _ABBREVIATION.sub(lambda m: f" {ABBREVIATIONS.get(m.group(1)) or _full(m.group(1))} ", text)
-    return text.lower()
-
-
-def _full(key: str) -> str:
-    return next(v for k, v in ABBREVIATIONS.items() if k.replace(".", "") == key)
+    return _ABBREVIATION.sub(_expand, text).lower()
 
 
 # an audit of purchasing just before a purchasing word: oversight, not a step (GUIDE N2)
