@@ -215,10 +215,12 @@ def _sre() -> tuple[Any, Any]:
 
 
 def first_characters(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with (None: not known, or a match may be
-    empty). Read from the parsed expression like ``required_strings``: a lookaround or anchor
-    consumes nothing, so the first character comes from what follows it; an optional item adds
-    its first characters and lets the next item's count too."""
+    """The characters that can stand where a match of ``pattern`` starts (None: not known, or
+    a match may need no character there, e.g. at the end of the text). Read from the parsed
+    expression like ``required_strings``: a lookbehind, negative lookahead or anchor needs no
+    character, so the first one comes from what follows it; a lookahead needs its own first
+    characters there; an optional item adds its first characters and lets the next item's
+    count too."""
     sc, sp = _sre()
     small = 64  # a class wider than this (or negated, or a category) gives up
 
@@ -251,8 +253,11 @@ def first_characters(pattern: str) -> frozenset[str] | None:
             low, _high, item = av
             got = seq(item)
             return None if got is None else (got[0], got[1] or low == 0)
+        if op is sc.ASSERT and av[0] == 1:  # a lookahead: what it needs is at the match's start
+            got = seq(av[1])
+            return (set(), True) if got is None or got[1] else (got[0], False)
         if op in (sc.ASSERT, sc.ASSERT_NOT, sc.AT):
-            return set(), True  # consumes nothing
+            return set(), True  # a lookbehind, a negative lookahead, an anchor: no character needed
         return None  # any character, a back reference, ...
 
     def seq(items: Any) -> tuple[set[str], bool] | None:
@@ -310,7 +315,7 @@ class Prefilter:
         self._needs = [None if n is None else frozenset(n) for n in needs]
         strings = sorted({x for n in needs if n is not None for x in n})
         self._prefixes = {x: frozenset(y for y in strings if x.startswith(y)) for x in strings}
-        self._scan = re.compile(f"(?=({_trie_pattern(strings)}))") if strings else None
+        self._scan = guarded(f"(?=({_trie_pattern(strings)}))") if strings else None
 
     def possible(self, text: str) -> list[bool]:
         if self._scan is None:
@@ -397,7 +402,7 @@ _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
 # clause boundaries in the spaced text: line breaks, numbered items, bullets, month or date heads
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = guarded(
     r"\n|(?:(?<=\s)|^)(?:[0-9]{1,2}[.)](?![0-9])|[-•*–]\s?)"
     r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
     r"|(?<![0-9])(?=[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s?:)|(?=ไตรมาสที่\s?[0-9])"
