@@ -698,9 +698,25 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     return label, deciding[::-1]
 
 
+_DECIDED: dict[str, tuple[str, tuple[Mention, ...]]] = {}
+
+
+def decided(text: str) -> tuple[str, list[Mention]]:
+    """``combine(mentions(text))``, remembered per note within a process: the model's gate
+    (``gating.reading``) and ``evidence`` read the same note one after the other."""
+    hit = _DECIDED.get(text)
+    if hit is None:
+        label, deciding = combine(mentions(text))
+        hit = (label, tuple(deciding))
+        if len(_DECIDED) >= 20_000:
+            _DECIDED.clear()
+        _DECIDED[text] = hit
+    return hit[0], list(hit[1])
+
+
 def clause_label(text: str) -> str:
     """``combine(mentions(text))``'s label: the clause-reading rule baseline."""
-    return combine(mentions(text))[0]
+    return decided(text)[0]
 
 
 def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, object]]:
@@ -708,7 +724,7 @@ def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, obj
     when the rules agree with it, else the mentions of that stage; for no stage (``None``), the
     mentions that did not count (planned, negated, part of a name, an amount) and why."""
     found = mentions(text)
-    label, deciding = combine(found)
+    label, deciding = decided(text)
     if stage is not None:
         support = deciding if stage == label else [m for m in found if m.stage == stage and m.status not in _NOT_A_STEP][::-1]
         return [m.to_dict() for m in support[:limit]]
