@@ -132,6 +132,17 @@ CUES: list[tuple[str, str, bool, str]] = [
 ]  # fmt: skip
 
 
+def _sre() -> tuple[Any, Any]:
+    """Python's regular-expression parser and its constants (renamed in Python 3.11)."""
+    try:
+        from re import _constants as sc  # type: ignore[attr-defined]
+        from re import _parser as sp  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as sc  # type: ignore[no-redef]
+        import sre_parse as sp  # type: ignore[no-redef]
+    return sc, sp
+
+
 def required_strings(pattern: str) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains (None: no such set known).
 
@@ -141,12 +152,7 @@ def required_strings(pattern: str) -> tuple[str, ...] | None:
     match it (nor its blanked copy: blanking only turns characters into ``_``, and a string
     holding ``_`` is never required), so ``_mentions`` and ``rules.cue_hits`` skip its search.
     A speed device: the same matches."""
-    try:
-        from re import _constants as sc  # type: ignore[attr-defined]
-        from re import _parser as sp  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_constants as sc  # type: ignore[no-redef]
-        import sre_parse as sp  # type: ignore[no-redef]
+    sc, sp = _sre()
 
     def best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
         # the most selective: longest shortest string, then fewest strings
@@ -202,16 +208,6 @@ def required_strings(pattern: str) -> tuple[str, ...] | None:
         return None  # literals would not be read as written
     need = seq(parsed)
     return None if need is None or any("_" in n or not n for n in need) else need
-
-
-def _sre() -> tuple[Any, Any]:
-    try:
-        from re import _constants as sc  # type: ignore[attr-defined]
-        from re import _parser as sp  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_constants as sc  # type: ignore[no-redef]
-        import sre_parse as sp  # type: ignore[no-redef]
-    return sc, sp
 
 
 def first_characters(pattern: str) -> frozenset[str] | None:
@@ -287,8 +283,7 @@ def guarded(pattern: str) -> re.Pattern[str]:
     consumes nothing. A speed device; a pattern led by a literal or a class is left as is (the
     engine already skips to where that occurs)."""
     sc, sp = _sre()
-    first = sp.parse(pattern)
-    items = list(first)
+    items = list(sp.parse(pattern))
     while items and items[0][0] is sc.SUBPATTERN:
         items = list(items[0][1][-1])
     if items and (items[0][0] in (sc.LITERAL, sc.IN) or (
