@@ -209,6 +209,63 @@ def test_prefilter_answers_as_a_search_per_required_string():
             assert module._PREFILTER.possible(text) == [n is None or any(map(text.__contains__, n)) for n in module._NEEDS]
 
 
+def test_guarded_patterns_find_the_same_matches():
+    """``guarded`` (a lookahead for the characters a match can start with, ``first_characters``)
+    is a speed device: every cue of ``clauses``, group of ``rules`` and status marker finds the
+    same matches as the plain pattern on crafted texts and on every labelled note's clauses,
+    raw and prepared, spaces removed as the readers remove them."""
+    from bma_nlp.classify import clauses, rules
+    from bma_nlp.classify.clauses import first_characters, guarded
+    from bma_nlp.classify.features import prepare
+
+    assert first_characters(r"(?<!x)(?:ab|c)?d") == frozenset("acd")
+    assert first_characters(r"(?:(?<=q)|(?<=r))s|[t-v]w") == frozenset("stuv")
+    assert first_characters(r"a*") is None  # may match nothing
+    assert first_characters(r"[^a]b|c") is None  # a negated class: any character
+    assert first_characters(r".b") is None
+    assert first_characters(r"(?=ab)|(?<=c)d") == frozenset("ad")  # a lookahead needs its first character
+    assert first_characters(r"(?!a)b|$") is None  # may match at the end, where there is no character
+    assert guarded(r"abc|d").pattern == r"abc|d"  # the engine searches for the literal itself
+    assert guarded(r"(?<!x)(?:ab|c)?d").pattern.startswith("(?=[acd])")
+    compiled = [p for *_, p in clauses._COMPILED] + [p for *_, p in rules._COMPILED] + [p for _, p in clauses._MARKERS]
+    compiled += [clauses._CLAUSE_BREAK, clauses._PREFILTER._scan, rules._PREFILTER._scan]  # zero-width matches, led by lookaheads
+    # the written pattern: what follows the lookahead guard, if any
+    sources = [p.pattern[p.pattern.index("])(?:") + 5 : -1] if p.pattern.startswith("(?=[") else p.pattern for p in compiled]
+    assert sources[: len(clauses.CUES)] == [p for *_, p in clauses.CUES]
+    texts = ["", "x", "ขอ", "0/0จุด", "ได้รับอนุมัติแล้ว", "ร้อยละ100", "tor", "✓", "ต.ค. 62 - 1.ก\n- 2) ไตรมาสที่ 2"]
+    for note in _labelled_notes():
+        texts += [prepare(note), clauses.base_text(note)]  # with spaces and line breaks (the clause-break scan)
+        texts.append("".join(prepare(note).split()))
+        texts += ["".join(c.split()) for c in clauses.split_clauses(clauses.base_text(note))]
+    guarded_count = 0
+    for source, pattern in zip(sources, compiled, strict=True):
+        guarded_count += pattern.pattern != source
+        plain = re.compile(source)
+        for text in texts:
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], (source[:40], text)
+    assert guarded_count >= 13
+
+
+def test_base_text_left_by_prepare_is_the_one_computed():
+    """``prepare`` leaves each note's ``base_text`` behind (the same steps before numbers are
+    folded) so the raw note's reading need not normalise it again: it equals ``base_text``
+    computed afresh, on every labelled note and on a text whose markup hides a composable pair
+    (then NFC, which ``prepare`` does not apply, tells them apart and nothing is left)."""
+    from bma_nlp.classify import clauses
+    from bma_nlp.classify.features import BASE_TEXTS, prepare
+
+    hidden = "e\u25a1\u0301 ๑๒ จซ. แล้ว"  # a box glyph between a letter and its accent
+    notes = _labelled_notes()
+    for note in [*notes, hidden]:
+        prepare(note)
+        left = BASE_TEXTS.get(note)
+        BASE_TEXTS.clear()
+        fresh = clauses.base_text(note)
+        assert left == fresh or (left is None and note == hidden), note
+    prepare(hidden)
+    assert hidden not in BASE_TEXTS and clauses.base_text(hidden).startswith("\u00e9")
+
+
 def test_mentions_same_without_the_shortcuts(monkeypatch):
     """The cue prefilter, the clause-break shortcut and the per-clause memo are speed devices:
     every labelled note reads the same with them switched off."""

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bma_nlp.classify.features import _ABBREVIATION, ABBREVIATIONS
+from bma_nlp.classify.features import _ABBREVIATION, _THAI_DIGITS, BASE_TEXTS, _expand
 from bma_nlp.records import STAGES
 from bma_nlp.text.normalize import normalize
 
@@ -51,7 +51,6 @@ STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", 
 _NOT_A_STEP = ("metric", "document")  # a figure or routine, a document's topic: not even an early approval
 REACHED = ("done", "underway")
 _RANK = {"approval": 0, "procurement": 1, "completed": 2}
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SPACE = re.compile(r"\s")
 
 # (name, stage, strong, pattern) — matched in this order on the note with spaces removed; each
@@ -133,6 +132,17 @@ CUES: list[tuple[str, str, bool, str]] = [
 ]  # fmt: skip
 
 
+def _sre() -> tuple[Any, Any]:
+    """Python's regular-expression parser and its constants (renamed in Python 3.11)."""
+    try:
+        from re import _constants as sc  # type: ignore[attr-defined]
+        from re import _parser as sp  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as sc  # type: ignore[no-redef]
+        import sre_parse as sp  # type: ignore[no-redef]
+    return sc, sp
+
+
 def required_strings(pattern: str) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains (None: no such set known).
 
@@ -142,12 +152,7 @@ def required_strings(pattern: str) -> tuple[str, ...] | None:
     match it (nor its blanked copy: blanking only turns characters into ``_``, and a string
     holding ``_`` is never required), so ``_mentions`` and ``rules.cue_hits`` skip its search.
     A speed device: the same matches."""
-    try:
-        from re import _constants as sc  # type: ignore[attr-defined]
-        from re import _parser as sp  # type: ignore[attr-defined]
-    except ImportError:  # Python 3.10
-        import sre_constants as sc  # type: ignore[no-redef]
-        import sre_parse as sp  # type: ignore[no-redef]
+    sc, sp = _sre()
 
     def best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
         # the most selective: longest shortest string, then fewest strings
@@ -205,6 +210,92 @@ def required_strings(pattern: str) -> tuple[str, ...] | None:
     return None if need is None or any("_" in n or not n for n in need) else need
 
 
+def first_characters(pattern: str) -> frozenset[str] | None:
+    """The characters that can stand where a match of ``pattern`` starts (None: not known, or
+    a match may need no character there, e.g. at the end of the text). Read from the parsed
+    expression like ``required_strings``: a lookbehind, negative lookahead or anchor needs no
+    character, so the first one comes from what follows it; a lookahead needs its own first
+    characters there; an optional item adds its first characters and lets the next item's
+    count too."""
+    sc, sp = _sre()
+    small = 64  # a class wider than this (or negated, or a category) gives up
+
+    def node(op: object, av: Any) -> tuple[set[str], bool] | None:  # (first characters, may be empty)
+        if op is sc.LITERAL:
+            return {chr(av)}, False
+        if op is sc.IN:
+            chars: set[str] = set()
+            for kind, value in av:
+                if kind is sc.LITERAL:
+                    chars.add(chr(value))
+                elif kind is sc.RANGE and value[1] - value[0] < small:
+                    chars.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None
+            return chars, False
+        if op is sc.SUBPATTERN:
+            return seq(av[-1])
+        if op is sc.BRANCH:
+            out: set[str] = set()
+            empty = False
+            for branch in av[1]:
+                got = seq(branch)
+                if got is None:
+                    return None
+                out |= got[0]
+                empty = empty or got[1]
+            return out, empty
+        if op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
+            low, _high, item = av
+            got = seq(item)
+            return None if got is None else (got[0], got[1] or low == 0)
+        if op is sc.ASSERT and av[0] == 1:  # a lookahead: what it needs is at the match's start
+            got = seq(av[1])
+            return (set(), True) if got is None or got[1] else (got[0], False)
+        if op in (sc.ASSERT, sc.ASSERT_NOT, sc.AT):
+            return set(), True  # a lookbehind, a negative lookahead, an anchor: no character needed
+        return None  # any character, a back reference, ...
+
+    def seq(items: Any) -> tuple[set[str], bool] | None:
+        out: set[str] = set()
+        for op, av in items:
+            got = node(op, av)
+            if got is None:
+                return None
+            out |= got[0]
+            if not got[1]:
+                return out, False
+        return out, True
+
+    parsed = sp.parse(pattern)
+    if parsed.state.flags & (sc.SRE_FLAG_IGNORECASE | sc.SRE_FLAG_VERBOSE | sc.SRE_FLAG_DOTALL):
+        return None
+    got = seq(parsed)
+    return None if got is None or got[1] or not got[0] else frozenset(got[0])
+
+
+def guarded(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled to find the same matches faster: led by a lookahead for its first
+    characters (``first_characters``) when the regular-expression engine has no prefix of its
+    own to search for. The engine then tries the whole expression (dozens of alternatives, some
+    led by lookbehinds) only where a match can start; elsewhere one character-class test fails.
+    The same matches: a match must start with one of those characters, and a lookahead
+    consumes nothing. A speed device; a pattern led by a literal or a class is left as is (the
+    engine already skips to where that occurs)."""
+    sc, sp = _sre()
+    items = list(sp.parse(pattern))
+    while items and items[0][0] is sc.SUBPATTERN:
+        items = list(items[0][1][-1])
+    if items and (items[0][0] in (sc.LITERAL, sc.IN) or (
+        items[0][0] is sc.BRANCH and all(branch and branch[0][0] is sc.LITERAL for branch in items[0][1][1])
+    )):  # fmt: skip
+        return re.compile(pattern)
+    chars = first_characters(pattern)
+    if chars is None:
+        return re.compile(pattern)
+    return re.compile(f"(?=[{''.join(re.escape(c) for c in sorted(chars))}])(?:{pattern})")
+
+
 class Prefilter:
     """Which of several patterns can match a text, by ``required_strings`` and one scan.
 
@@ -219,7 +310,7 @@ class Prefilter:
         self._needs = [None if n is None else frozenset(n) for n in needs]
         strings = sorted({x for n in needs if n is not None for x in n})
         self._prefixes = {x: frozenset(y for y in strings if x.startswith(y)) for x in strings}
-        self._scan = re.compile(f"(?=({_trie_pattern(strings)}))") if strings else None
+        self._scan = guarded(f"(?=({_trie_pattern(strings)}))") if strings else None
 
     def possible(self, text: str) -> list[bool]:
         if self._scan is None:
@@ -253,27 +344,27 @@ def _trie_pattern(strings: Iterable[str]) -> str:
     return emit(trie)
 
 
-_COMPILED = [(name, stage, strong, re.compile(pattern)) for name, stage, strong, pattern in CUES]
+_COMPILED = [(name, stage, strong, guarded(pattern)) for name, stage, strong, pattern in CUES]
 _NEEDS = [required_strings(pattern) for *_, pattern in CUES]
 _PREFILTER = Prefilter(_NEEDS)
 CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("negated", re.compile(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?")),
-    ("planned", re.compile(
+    ("negated", guarded(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?")),
+    ("planned", guarded(
         r"คาด(?:ว่า|การณ์)?|จะ|(?<![กคตทบปพด])รอ|ก่อน(?!หน้า)|เตรียม(?!พื้นที่|หน้าดิน|สถานที่ก่อสร้าง)(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
         r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|(?<!ได้)ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง"
         # a duration (ใช้เวลาก่อสร้าง 3 ปี, ระยะเวลาดำเนินการ 120 วัน) is a specification, not a step
         r"|(?:ใช้เวลา(?:ใน)?(?:การ)?|ระยะเวลา(?:ใน)?การ)$")),
-    ("underway", re.compile(
+    ("underway", guarded(
         r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง"
         # work that has started (not "will start", "due to start")
         r"|(?<!จะ)(?<!กำหนด)(?<!แผน)(?<!เพื่อ)(?<!ให้)(?<!ยัง)(?<!ไม่)(?<!สามารถ)เริ่ม(?:ต้น|ดำเนินการ|ดำเนิน)?(?:การ|โครงการ|งาน)?"
         # an official following, inspecting or on site of the works: they are under way (GUIDE P5)
         r"|ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?|ตรวจ(?:ติดตาม|เยี่ยม)?(?:ความคืบหน้า)?(?:การ|งาน|โครงการ)?|ลงพื้นที่|ดูการ")),
-    ("done", re.compile(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ|ทำการ(?!ปกครอง|ไปรษณีย์|เขต|อำเภอ|แทน|ชั่วคราว|องค์|บริหาร)")),  # not ที่ทำการ… (an office), ทำการแทน (acting)
-    ("name", re.compile(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
+    ("done", guarded(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ|ทำการ(?!ปกครอง|ไปรษณีย์|เขต|อำเภอ|แทน|ชั่วคราว|องค์|บริหาร)")),  # not ที่ทำการ… (an office), ทำการแทน (acting)
+    ("name", guarded(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
 _INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)|ดู)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$")
 _AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
@@ -306,7 +397,7 @@ _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
 # clause boundaries in the spaced text: line breaks, numbered items, bullets, month or date heads
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = guarded(
     r"\n|(?:(?<=\s)|^)(?:[0-9]{1,2}[.)](?![0-9])|[-•*–]\s?)"
     r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
     r"|(?<![0-9])(?=[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s?:)|(?=ไตรมาสที่\s?[0-9])"
@@ -335,13 +426,11 @@ class Mention:
 def base_text(text: str) -> str:
     """The note normalised for reading (NFC, OCR markup out, Thai digits, shorthand expanded,
     lower case) but with its numbers kept: evidence is shown in these words."""
+    known = BASE_TEXTS.get(text)
+    if known is not None:
+        return known
     text = unicodedata.normalize("NFC", normalize(text)).translate(_THAI_DIGITS)
-    text = _ABBREVIATION.sub(lambda m: f" {ABBREVIATIONS.get(m.group(1)) or _full(m.group(1))} ", text)
-    return text.lower()
-
-
-def _full(key: str) -> str:
-    return next(v for k, v in ABBREVIATIONS.items() if k.replace(".", "") == key)
+    return _ABBREVIATION.sub(_expand, text).lower()
 
 
 # an audit of purchasing just before a purchasing word: oversight, not a step (GUIDE N2)
@@ -604,9 +693,25 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     return label, deciding[::-1]
 
 
+_DECIDED: dict[str, tuple[str, tuple[Mention, ...]]] = {}
+
+
+def decided(text: str) -> tuple[str, list[Mention]]:
+    """``combine(mentions(text))``, remembered per note within a process: the model's gate
+    (``gating.reading``) and ``evidence`` read the same note one after the other."""
+    hit = _DECIDED.get(text)
+    if hit is None:
+        label, deciding = combine(mentions(text))
+        hit = (label, tuple(deciding))
+        if len(_DECIDED) >= 20_000:
+            _DECIDED.clear()
+        _DECIDED[text] = hit
+    return hit[0], list(hit[1])
+
+
 def clause_label(text: str) -> str:
     """``combine(mentions(text))``'s label: the clause-reading rule baseline."""
-    return combine(mentions(text))[0]
+    return decided(text)[0]
 
 
 def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, object]]:
@@ -614,7 +719,7 @@ def evidence(text: str, stage: str | None, limit: int = 3) -> list[dict[str, obj
     when the rules agree with it, else the mentions of that stage; for no stage (``None``), the
     mentions that did not count (planned, negated, part of a name, an amount) and why."""
     found = mentions(text)
-    label, deciding = combine(found)
+    label, deciding = decided(text)
     if stage is not None:
         support = deciding if stage == label else [m for m in found if m.stage == stage and m.status not in _NOT_A_STEP][::-1]
         return [m.to_dict() for m in support[:limit]]

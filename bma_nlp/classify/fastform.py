@@ -309,7 +309,9 @@ class _Calibrated:
     def __init__(self, spec: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         self.classes = list(spec["classes"])
         self.folds = [
-            (arrays[f["coef"]], arrays[f["intercept"]], list(f["positions"]), [(float(a), float(b)) for a, b in f["sigmoids"]])
+            # each class's coefficients contiguous (a fitted LinearSVC's are column-major): the
+            # gather of a batch's columns then reads one row, not every class's entries interleaved
+            (np.ascontiguousarray(arrays[f["coef"]]), arrays[f["intercept"]], list(f["positions"]), [(float(a), float(b)) for a, b in f["sigmoids"]])
             for f in spec["folds"]
         ]
 
@@ -337,7 +339,7 @@ def _decision(x: _Rows, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
     """``X @ coef.T + intercept`` summed per row in column order, as scipy's CSR product does."""
     out = np.empty((x.n, coef.shape[0]))
     for c in range(coef.shape[0]):
-        out[:, c] = np.bincount(x.rows, weights=coef[c, x.cols] * x.vals, minlength=x.n)
+        out[:, c] = np.bincount(x.rows, weights=coef[c].take(x.cols) * x.vals, minlength=x.n)
     return out + intercept
 
 

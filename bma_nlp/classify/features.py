@@ -8,6 +8,7 @@ breaks shipped models: retrain with ``bma-nlp train`` after such a change.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from bma_nlp.text.normalize import normalize
@@ -67,10 +68,21 @@ def prepare(text: str) -> str:
     100 to ``0``, Latin to lower case, runs of whitespace to one space. Words are not changed
     (OCR repair is the pipeline's job).
     """
-    text = normalize(text).translate(_THAI_DIGITS)
-    text = _ABBREVIATION.sub(_expand, text)
-    text = _NUMBER.sub(lambda m: "100" if _HUNDRED.fullmatch(m.group(0)) else "0", text.lower())
+    normalized = normalize(text)
+    read = _ABBREVIATION.sub(_expand, normalized.translate(_THAI_DIGITS)).lower()
+    if unicodedata.is_normalized("NFC", normalized):  # then ``read`` is ``clauses.base_text(text)``
+        if len(BASE_TEXTS) >= _BASE_TEXT_LIMIT:
+            BASE_TEXTS.clear()
+        BASE_TEXTS[text] = read
+    text = _NUMBER.sub(lambda m: "100" if _HUNDRED.fullmatch(m.group(0)) else "0", read)
     return _SPACES.sub(" ", text).strip()
+
+
+# ``clauses.base_text`` of the notes ``prepare`` saw last: the same normalisation, shorthand and
+# case before numbers are folded. A prediction reads the raw note's clauses right after
+# ``prepare``, which then need not normalise the note a second time.
+BASE_TEXTS: dict[str, str] = {}
+_BASE_TEXT_LIMIT = 20_000
 
 
 def prepare_all(texts: Iterable[str]) -> list[str]:

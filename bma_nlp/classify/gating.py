@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from bma_nlp.classify.clauses import combine, mentions
+from bma_nlp.classify.clauses import decided, mentions
 from bma_nlp.records import LABELS
 
 _LONG = 200.0  # characters: a note this long counts as fully "long"
@@ -25,7 +25,7 @@ def reading(text: str) -> tuple[list[float], float, float]:
     hit = _READINGS.get(text)
     if hit is None:
         found = mentions(text)
-        label, _ = combine(found)
+        label, _ = decided(text)
         hit = ([1.0 if label == lab else 0.0 for lab in LABELS], min(1.0, len(text.strip()) / _LONG), math.log1p(len({m.clause for m in found})))
         if len(_READINGS) < 100_000:
             _READINGS[text] = hit
