@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "ee364154c9e9d707d4ba64b9f538e4ecf0067be11e7f30c0201bc986950e6c4c"
+MODEL_SHA256 = "00c76e4042010f9a2ab992ea733f13f3f71eae28bcaf9b2bce53f037ec100ce8"
