@@ -242,19 +242,20 @@ def _candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
 def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     joined = window.replace(" ", "")
     logp, trusted = lexicon.logp, lexicon.trusted
-    out: dict[tuple[str, ...], float] = {(w,): logp(w) for w in _lookup(joined, lexicon)}
+    known = lexicon._trusted_logp or lexicon._build_trusted_logp()  # (``logp`` of a trusted word)
+    out: dict[tuple[str, ...], float] = {(w,): known[w] for w in _lookup(joined, lexicon)}
     # tone marks lost (any number of them): the words with this skeleton, alone or as a pair
     skeletons = lexicon._skeletons or lexicon.skeleton_index()
     bare = skeleton(joined)
     for w in skeletons.get(bare, ()):
-        out[(w,)] = logp(w)
+        out[(w,)] = known[w]
     for p in range(2, len(bare) - 1):
         lefts, rights = skeletons.get(bare[:p], ()), skeletons.get(bare[p:], ())
         if lefts or rights:
             for lw in [*lefts, bare[:p]] if bare[:p] in trusted else lefts:
                 for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
                     if (lw, rw) not in out and lw + rw != joined:
-                        out[(lw, rw)] = logp(lw) + logp(rw)
+                        out[(lw, rw)] = known[lw] + known[rw]
     if len(joined) >= SHAPE_MIN_LENGTH and not lexicon.is_trusted(joined):
         for words, lp in _shape_candidates(joined, lexicon):
             out.setdefault(words, lp)
@@ -275,23 +276,21 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             out[(w,)] = logp(w)
     # a split into two words: each a solid word (listed, and common if three letters or fewer,
     # as in ``best_split_logp``: rare short pieces are what garbles break into, not fixes)
+    solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (a solid word's logp, one look-up)
+    solid_cache = lexicon._solid_cache.get
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         if right[0] in MARKS:
             continue
-        if _solid(left, lexicon):  # listed words only: a split is a claim about two real words
-            left_lp = logp(left)
-            for w, lp in _solid_lookup(right, lexicon):
+        left_lp = solid(left)
+        if left_lp is not None:  # listed words only: a split is a claim about two real words
+            for w, lp in solid_cache(right) or _solid_lookup(right, lexicon):
                 out[(left, w)] = left_lp + lp
-        if _solid(right, lexicon):
-            right_lp = logp(right)
-            for w, lp in _solid_lookup(left, lexicon):
+        right_lp = solid(right)
+        if right_lp is not None:
+            for w, lp in solid_cache(left) or _solid_lookup(left, lexicon):
                 out[(w, right)] = lp + right_lp
     return sorted(out.items(), key=itemgetter(1), reverse=True)  # likeliest first (a stable sort): scoring stops early
-
-
-def _solid(word: str, lexicon: Lexicon) -> bool:
-    return word in (lexicon._solid_logp or lexicon.solid_logp())
 
 
 def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
