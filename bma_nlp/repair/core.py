@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -297,8 +298,8 @@ def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
     """``_lookup`` kept to solid words, with their log-probabilities (memoised)."""
     found = lexicon._solid_cache.get(word)
     if found is None:
-        solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (``_lookup`` finds trusted words only)
-        found = tuple((w, lp) for w in _lookup(word, lexicon) if (lp := solid(w)) is not None)
+        solid = lexicon._solid_logp or lexicon.solid_logp()  # (``_lookup`` finds trusted words only)
+        found = tuple((w, solid[w]) for w in solid.keys() & _lookup(word, lexicon))  # (the intersection in C)
         if len(lexicon._solid_cache) > 200_000:
             lexicon._solid_cache.clear()
         lexicon._solid_cache[word] = found
@@ -531,22 +532,27 @@ def _score(
     # their unigram rank; the rest in rank order, stopping once none can matter.
     evidence = lexicon.context()
     left, right = _neighbour(line, a, -1), _neighbour(line, b, 1)
-    own = evidence.context_logp(left, tuple(t for t in line.tokens[a : b + 1] if not t.isspace()), right)
     bonus: dict[tuple[str, ...], float] = {}
+    favoured: list[Candidate] = []  # (in the candidates' order)
     if left or right:
         fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
         if fits_left or fits_right:
-            for words, _ in candidates:
+            own = evidence.context_logp(left, tuple(t for t in line.tokens[a : b + 1] if not t.isspace()), right)
+            for words, lm in candidates:
                 if words[0] in fits_left or words[-1] in fits_right:
-                    bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
-    favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0] if bonus else []
-    rest = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) <= 0] if favoured else candidates
+                    extra = bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
+                    if extra > 0:
+                        favoured.append((words, lm))
+    # the favoured first, then the rest in rank order (the favoured are not scored twice)
+    n_favoured = len(favoured)
     # the window's own forms, computed once (not per candidate)
     flat_window, window_repeats, thai_only = window.replace(" ", ""), window.count("ๆ"), _NOT_THAI.sub("", window)
     trusted = lexicon.trusted
-    for words, lm in favoured + rest:
+    for k, (words, lm) in enumerate(chain(favoured, candidates) if favoured else candidates):
         relevant = max(MIN_GAIN, best) - MIN_MARGIN
         extra = bonus.get(words, 0.0)
+        if extra > 0 and k >= n_favoured:
+            continue  # (scored above with the favoured)
         if extra <= 0 and lm - base - CHANNEL_WEIGHT * MIN_EDIT_COST < relevant:
             break  # no later candidate can matter either
         lm_gain = lm - base + extra
