@@ -334,18 +334,33 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
         return None
     index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
     prefixes = lexicon._bare_prefixes or lexicon.bare_prefixes()
-    cache = lexicon._marks_cache
+    cache, runs = lexicon._marks_cache, lexicon._marks_runs
     if len(cache) > 200_000:
         cache.clear()
-    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
-    best[0] = (0.0, ())
+    if len(runs) > 50_000:
+        runs.clear()
+    # A window's text often begins with a shorter window's (the same first token, fewer after
+    # it): the readings of those letters, found for it, stand as they were (each reading
+    # depends only on the letters before it), and only the readings reaching past them are new.
+    best: list[tuple[float, tuple[str, ...]] | None] | None = None
+    done = 0  # letters whose readings are final
+    for k in range(n - 1, 2, -1):
+        earlier = runs.get(joined[: at[k]])
+        if earlier is not None:
+            best, done = [*earlier, *([None] * (n - k))], k
+            break
+    if best is None:
+        best = [None] * (n + 1)
+        best[0] = (0.0, ())
     # each reading so far (best[j], final once every shorter one is extended) is extended by
     # the words of 2-20 letters starting at j, as far as the letters still begin some word
     for j in range(n - 1):
         prev = best[j]
         if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
             continue
-        for i in range(j + 2, min(n, j + 20) + 1):
+        # (a word's letters that begin some word's: so do all their beginnings, and the
+        # readings up to ``done`` letters are final already)
+        for i in range(max(j + 2, done + 1), min(n, j + 20) + 1):
             key = letters[j:i]
             if key not in prefixes:
                 break  # no word's letters begin so: none longer either
@@ -363,6 +378,7 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
             score, word = hit
             if best[i] is None or prev[0] + score > best[i][0]:  # type: ignore[index]
                 best[i] = (prev[0] + score, (*prev[1], word))
+    runs[joined] = best
     found = best[n]
     if found is None or "".join(found[1]) == joined:
         return None
@@ -622,6 +638,16 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
     left, right = _neighbour(line, i, -1), _neighbour(line, i, 1)
     if not (left or right):
         return False
+    key = (left, tok, right)  # (remembered: a report's lines, and its copies, repeat their phrases)
+    found = lexicon._context_cache.get(key)
+    if found is None:
+        if len(lexicon._context_cache) > 200_000:
+            lexicon._context_cache.clear()
+        found = lexicon._context_cache[key] = _judge_context(left, tok, right, lexicon)
+    return found
+
+
+def _judge_context(left: str | None, tok: str, right: str | None, lexicon: Lexicon) -> bool:
     evidence = lexicon.context()
     fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
     if not (fits_left or fits_right):
