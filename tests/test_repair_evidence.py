@@ -58,3 +58,22 @@ def test_the_archive_gathers_evidence_and_repair_uses_it(tmp_path):
             "SELECT i.note FROM installments i JOIN reports r ON r.id = i.report_id WHERE r.code = '50120000-9999'"
         ).fetchone()[0]
     assert note == FIXED
+
+
+def test_the_archive_counts_each_stored_report_once_across_commits(tmp_path):
+    # workers count each file's evidence; the writer adds a batch's counts up at each commit
+    folder = tmp_path / "in"
+    words = ["ก่อสร้างถนน", "ขุดลอกคลอง", "ปรับปรุงอาคาร"]
+    for k in range(60):  # more files than one commit holds (``_Batch.COMMIT_FILES``)
+        notes = [f"{words[k % 3]}ที่สำนักงานเขต", f"ตรวจรับงาน{words[(k + 1) % 3]}"]
+        write(folder / f"r{k}.txt", report_text(f"50120000-{k:04d}", 2567, notes))
+    (folder / "broken.txt").write_bytes(b"\x00\x01binary")
+    with Archive(tmp_path / "archive.db") as archive:
+        archive.ingest([folder], classify=False, on_error=lambda exc: None)
+        stored = archive.repair_evidence()
+        rows = archive.con.execute(
+            "SELECT group_concat(i.note, char(10)) FROM installments i GROUP BY i.report_id ORDER BY i.report_id"
+        ).fetchall()
+    expected = Evidence.from_texts(r[0] for r in rows)
+    assert stored is not None and len(rows) == 60
+    assert (stored.n_reports, stored.pairs, stored.reports) == (expected.n_reports, expected.pairs, expected.reports)

@@ -50,6 +50,9 @@ _NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
 _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 # Proper names of places and organisations: the rest of the chunk after these words.
 _PLACE_SPAN = re.compile(r"(?:โรงเรียน|วัด|ซอย|บริษัท|ชุมชน|หมู่บ้าน|มูลนิธิ)(?P<name>[\u0e00-\u0e7f]+)")
+# ... unless the place word is a common noun in the sentence: a conjunction, preposition or
+# quantifier follows it as a word of its own (ชุมชน|ใน|พื้นที่, โรงเรียน|และ, วัด|ทุก|แห่ง), not a name
+NOT_A_NAME_START = frozenset(("และ", "หรือ", "แต่", "ใน", "ของ", "ที่", "ซึ่ง", "ได้", "จะ", "ให้", "กับ", "จาก", "เพื่อ", "โดย", "ว่า", "ตาม", "ทุก", "ต่าง", "ทั้ง"))
 # A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
 _TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
@@ -140,7 +143,12 @@ class _Line:
                 if m:
                     spans.append((m.start(), m.end()))
         # a place word that starts a token (วัดสระเกศ), not one inside a word (ตรวจวัด)
-        spans += [(m.start("name"), m.end("name")) for m in _PLACE_SPAN.finditer(text) if m.start() in token_starts]
+        token_at = dict(zip(self.starts, self.tokens, strict=True))
+        spans += [
+            (m.start("name"), m.end("name"))
+            for m in _PLACE_SPAN.finditer(text)
+            if m.start() in token_starts and token_at.get(m.start("name")) not in NOT_A_NAME_START
+        ]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
         for start, end in spans:
             for k in range(start, end):
@@ -902,8 +910,13 @@ _SPECKS = ":|.'=!;,_()\u201c\u201d`"
 _SPECK_GROUP = f"[{re.escape(_SPECKS)}]{{1,2}}"
 _LEAD_SPECK = re.compile(f"^(?:{_SPECK_GROUP} +){{1,3}}(?=[\u0e01-\u0e2e\u0e40-\u0e44])")
 _TRAIL_SPECK = re.compile(f"(?<=[\u0e01-\u0e4e])(?: +{_SPECK_GROUP}){{1,3}}$")
-# a dot or apostrophe glued to the first Thai word of a line (``.และอยู่ระหว่าง``)
-_GLUED_LEAD_SPECK = re.compile("^[.'](?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+# a dot or apostrophe glued to the first Thai word of a line (``.และอยู่ระหว่าง``), after any
+# specks standing apart (``| .เพิ่มประสิทธิภาพ``, ``: .โดยภาษี``)
+_GLUED_LEAD_SPECK = re.compile(f"^(?:{_SPECK_GROUP} +){{0,3}}[.'](?=[\u0e01-\u0e2e\u0e40-\u0e44])")
+# one speck glued to the last Thai word of a line (``เพื่อให้.``, ``บรรเทาปัญหา”``); not a colon,
+# which a line ending ``ดังนี้:`` or ``ได้แก่:`` writes glued to introduce what follows
+_GLUED_TRAIL_SPECK = re.compile("(?<=[\u0e01-\u0e4e])[.'\u201d|]$")
+_LAST_THAI_RUN = re.compile("[\u0e01-\u0e4e]+$")
 _PAIRED = {"(": ")", ")": "(", "\u201c": "\u201d", "\u201d": "\u201c"}
 
 
@@ -934,17 +947,53 @@ def _canon_label_set() -> frozenset[str]:
     return frozenset(_canon_labels())
 
 
-def _edge_specks(text: str) -> tuple[str, list[Repair]]:
+def _without_label_colon(body: str) -> str:
+    """``body`` less the colon of the form label it starts with (``ผู้รับผิดชอบโครงการ : ...``):
+    that colon is the form's, so a colon standing at the line's edge besides it is a speck (a
+    label line holds one). Any other colon stays, and keeps an edge colon."""
+    m = _LABEL.match(body)
+    if m is None or not _THAI_LETTER.search(m.group(2)):
+        return body
+    canon = _canon_label(m.group(2))
+    if not any(canon.startswith(k) for k in _canon_labels() if k):
+        if process.extractOne(canon, _canon_labels(), scorer=fuzz.ratio, processor=None, score_cutoff=LABEL_MIN_SCORE) is None:
+            return body
+    return body[: m.end(4) - 1] + body[m.end(4) :]
+
+
+def _glued_trail_speck(text: str, lexicon: Lexicon) -> int:
+    """Where a speck glued to the line's last Thai word starts (``เพื่อให้.``), or
+    ``len(text)``: a trusted word of three letters or more ends there (for a dot, not a
+    consonant-only one: กทม., สนศ. are abbreviations), and the speck's character occurs
+    nowhere else in the line (checked by the caller)."""
+    m = _GLUED_TRAIL_SPECK.search(text)
+    if m is None:
+        return len(text)
+    run = _LAST_THAI_RUN.search(text, 0, m.start())
+    letters = run.group() if run is not None else ""
+    for k in range(3, min(len(letters), 20) + 1):
+        word = letters[-k:]
+        if word[0] not in MARKS and lexicon.is_trusted(word):
+            return len(text) if m.group() == "." and _ABBREVIATION.match(word) else m.start()
+    return len(text)
+
+
+def _edge_specks(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     """Drop specks standing alone at the start or end of a Thai line, when their characters
-    occur nowhere else in the line. A table row (``| ... |``) is left as it is."""
+    occur nowhere else in the line (a form label's own colon aside). A table row (``| ... |``)
+    is left as it is."""
     changes: list[Repair] = []
     if text.startswith("|") and text.rstrip().endswith("|"):
         return text, changes
-    lead = _LEAD_SPECK.match(text) or _GLUED_LEAD_SPECK.match(text)
+    lead = _GLUED_LEAD_SPECK.match(text) or _LEAD_SPECK.match(text)  # (the longer reading first: ``| .เพิ่ม``)
     trail = _TRAIL_SPECK.search(text)
     lead_end = lead.end() if lead else 0
-    trail_start = trail.start() if trail and trail.start() >= lead_end else len(text)
-    body = text[lead_end:trail_start]
+    trail_start = trail.start() if trail else _glued_trail_speck(text, lexicon)
+    if trail_start < lead_end:
+        trail_start = len(text)
+    if lead is None and trail_start == len(text):
+        return text, changes  # (most lines: nothing at either edge)
+    body = _without_label_colon(text[lead_end:trail_start])
     if lead and _only_specks_here(lead.group().strip(), body, text[trail_start:]):
         changes.append(Repair(0, lead_end, text[:lead_end], "", "OCR speck at the line start", 1.0))
         text, trail_start, lead_end = text[lead_end:], trail_start - lead_end, 0
@@ -1013,7 +1062,7 @@ def _unless_outbid(line: _Line, i: int, fix: tuple[int, int, str, float, str], l
 def _repair_line(text: str, lexicon: Lexicon, focus: list[tuple[int, int]] | None = None) -> tuple[str, list[Repair]]:
     """One pass over a line; with ``focus`` (character spans of this text), only the tokens
     whose windows could reach one of the spans are judged."""
-    text, changes = _edge_specks(text)
+    text, changes = _edge_specks(text, lexicon)
     text_fixed, label_fix = repair_label(text, lexicon)
     if label_fix is not None:
         changes.append(label_fix)

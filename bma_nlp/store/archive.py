@@ -22,7 +22,6 @@ import os
 import sqlite3
 import sys
 import time
-import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +40,15 @@ from bma_nlp.store.corrections import Correction, apply_corrections
 from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, connect, pack_extra, stored_note_raw, writer_settings
+from bma_nlp.store.schema import (
+    INSTALLMENT_COLUMNS,
+    PROJECT_COLUMNS,
+    connect,
+    pack_extra,
+    stored_note_raw,
+    unpack_copy,
+    writer_settings,
+)
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
 
 if TYPE_CHECKING:  # the pipeline (parser, repair, classifier) is imported by what runs it, not by a search
@@ -174,6 +181,7 @@ class _Batch:
     started: float = 0.0
     counts: list[int] = field(default_factory=lambda: [0] * 5)
     index: dict[tuple[str, int], tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+    evidence: Evidence | None = None  # the stored files' repair evidence added up, written at the commit
 
     def due(self) -> bool:
         return self.files >= self.COMMIT_FILES or time.monotonic() - self.started >= self.COMMIT_SECONDS
@@ -182,6 +190,7 @@ class _Batch:
         self.files = 0
         self.counts = [0] * 5
         self.index.clear()
+        self.evidence = None
 
 
 def find_files(paths: Iterable[PathLike], patterns: Iterable[str] = DEFAULT_PATTERNS) -> tuple[list[Path], list[BmaNlpError]]:
@@ -220,14 +229,6 @@ def _digest(path: str, max_bytes: int) -> tuple[str, int] | None:
     except InputError:
         return None
     return hashlib.sha256(data).hexdigest(), len(data)
-
-
-def _pack(text: str) -> bytes:
-    return zlib.compress(text.encode("utf-8"), 6)
-
-
-def _unpack(blob: bytes) -> str:
-    return zlib.decompress(blob).decode("utf-8")
 
 
 def _now() -> str:
@@ -561,7 +562,7 @@ class Archive:
                 ranks[key] = 0 if top is None else top + 1 if task.supersede else top
             con.executemany(
                 "INSERT INTO copies (file_id, position, report_key, rank, chars, text) VALUES (?, ?, ?, ?, ?, ?)",
-                [(file_id, c.position, keys[c.position], ranks[keys[c.position]], len(c.text), _pack(c.text)) for c in res.copies],
+                [(file_id, c.position, keys[c.position], ranks[keys[c.position]], c.chars, c.blob) for c in res.copies],
             )
             for item in res.reports:
                 key = keys[item.positions[0]]
@@ -576,10 +577,13 @@ class Archive:
                     counts[3] += n
                 counts[1] += 1
                 counts[2] += existed
-            if self._steps[0]:  # repaired notes teach repair the archive's words and word pairs
-                from bma_nlp.repair.evidence import add_evidence
+        if self._steps[0] and res.evidence is not None:  # repaired notes teach repair the archive's words and word pairs
+            # added up and written at the commit (only files stored get there)
+            if batch.evidence is None:
+                from bma_nlp.repair.evidence import Evidence
 
-                add_evidence(con, ("\n".join(i.note for i in item.report.installments) for item in res.reports))
+                batch.evidence = Evidence()
+            batch.evidence.update(res.evidence)
         batch.files += 1
         batch.counts = [a + b for a, b in zip(batch.counts, counts, strict=True)]
         return True
@@ -679,6 +683,10 @@ class Archive:
             try:
                 for sql, params in batch.index.values():  # the batch's index rows (see _Batch): none inside a savepoint
                     con.execute(sql, params)
+                if batch.evidence is not None:  # one upsert per distinct pair of the batch, not per file
+                    from bma_nlp.repair.evidence import add_evidence
+
+                    add_evidence(con, batch.evidence)
                 con.execute("COMMIT")
             except BaseException as exc:  # also Ctrl-C between index rows: the whole batch goes, never part of it
                 if con.in_transaction:
@@ -721,7 +729,7 @@ class Archive:
                 "WHERE c.report_key = ? AND c.rank = (SELECT max(rank) FROM copies WHERE report_key = ?) ORDER BY c.file_id, c.position",
                 (key, key),
             )
-            out += [StoredCopy(r[0], key, CopyText(_unpack(r[3]), r[4], r[5] or "", r[1], r[2])) for r in rows]
+            out += [StoredCopy(r[0], key, CopyText(unpack_copy(r[3]), r[4], r[5] or "", r[1], r[2])) for r in rows]
         return out
 
     def copies(self, code: str | None, fiscal_year: int | None) -> list[CopyText]:
@@ -736,7 +744,7 @@ class Archive:
                 (key,),
             ).fetchall()
         )
-        return [CopyText(_unpack(r[2]), r[3], r[4] or "", r[0], r[1]) for r in rows]
+        return [CopyText(unpack_copy(r[2]), r[3], r[4] or "", r[0], r[1]) for r in rows]
 
     def _copy_sources(self, key: str) -> list[tuple[str, int]]:
         return [(r[0], int(r[1])) for r in self.con.execute("SELECT DISTINCT f.sha256, c.file_id FROM copies c JOIN files f ON f.id = c.file_id WHERE c.report_key = ?", (key,))]

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -291,6 +292,16 @@ def unpack_extra(extra: dict[str, Any]) -> dict[str, Any]:
         if name in extra and raw not in extra:
             extra[raw] = list(extra[name]) if isinstance(extra[name], list) else extra[name]
     return extra
+
+
+def pack_copy(text: str) -> bytes:
+    """A copy's text as the ``copies`` table holds it (compressed by the worker that read it,
+    so the single writer does not spend its time on it)."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack_copy(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
 
 
 def stored_note_raw(note: str | None, note_raw: str | None) -> str | None:

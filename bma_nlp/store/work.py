@@ -17,6 +17,7 @@ from bma_nlp.pipeline import CopyText, Derived, derive, split_text
 from bma_nlp.records import Report
 from bma_nlp.repair.evidence import Evidence, using_evidence
 from bma_nlp.store.index import index_text
+from bma_nlp.store.schema import pack_copy
 from bma_nlp.text.read import decode_bytes, read_bytes
 
 
@@ -32,10 +33,21 @@ class IndexedReport:
 
 
 @dataclass
+class PackedCopy:
+    """A copy read from a file, as the archive stores it: its place in the file, its length
+    and its text compressed (``schema.pack_copy``)."""
+
+    position: int
+    chars: int
+    blob: bytes
+
+
+@dataclass
 class FileResult:
     path: str
     reports: list[IndexedReport] = field(default_factory=list)
-    copies: list[CopyText] = field(default_factory=list)  # every copy read from the file, in order
+    copies: list[PackedCopy] = field(default_factory=list)  # every copy read from the file, in order
+    evidence: Evidence | None = None  # what the file's repaired notes teach repair (with repair on)
     encoding: str = ""
     sha256: str | None = None  # of the bytes that were parsed (the archive files them under it)
     size: int = 0
@@ -92,6 +104,7 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
             result.sha256, result.size = hashlib.sha256(data).hexdigest(), len(data)
             text, encoding = decode_bytes(data, path)
             copies = split_text(text, path, encoding)  # parses each copy as it splits
+            result.copies = [PackedCopy(c.position, len(c.text), pack_copy(c.text)) for c in copies]
             t1 = clock()
             result.parse_seconds = t1 - t0
             with using_evidence(evidence):  # the archive's repair evidence (None: the shipped one)
@@ -103,7 +116,7 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
         except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop a long ingest
             result.error = ParseError(f"internal error: {type(exc).__name__}: {exc}", path)
             continue
-        result.copies, result.encoding = copies, copies[0].encoding
+        result.encoding = copies[0].encoding
         finished.append((result, derived))
     if classify and finished:
         t0 = clock()
@@ -117,8 +130,8 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
             item = index_report(d.report)
             item.positions = [c.position for c in d.copies]
             result.reports.append(item)
-        for copy in result.copies:
-            copy.parsed = None  # not sent back to the writer
+        if repair:  # counted here, not by the single writer: the archive adds the counts up
+            result.evidence = Evidence.from_texts("\n".join(i.note for i in item.report.installments) for item in result.reports)
         result.tokenize_seconds = clock() - t2
     return results
 
