@@ -57,7 +57,7 @@ def test_speed_shortcuts_agree_with_the_plain_computation():
         assert core._likeliest_marked(piece, letters, lexicon) == plain
     for word in ["การ", "นา", "ดำเนินการ", "ผลง", "ทีดิน", "ของ", "กรุงเทพมหานคร"]:
         plain_solid = word in lexicon.trusted and (len(word) > 3 or lexicon.freq.get(word, 0.0) >= SOLID_SHORT_FREQ)
-        assert core._solid(word, lexicon) == plain_solid
+        assert (word in lexicon.solid_logp()) == plain_solid
         if plain_solid:
             assert lexicon.solid_logp()[word] == lexicon.logp(word)
     for text in ["ดำเนินการจัดซื้อวัสดุ", "ผลงคุณภาพ", "ทีดินของการ"]:
@@ -71,6 +71,27 @@ def test_speed_shortcuts_agree_with_the_plain_computation():
                     continue
                 best[i] = max(best[i], best[j] + math.log(count) - log_total)
         assert lexicon.best_split_logp(text) == best[len(text)]
+
+
+def test_readings_resumed_from_a_shorter_window_agree_with_a_fresh_search():
+    """The marks search and the best split resume from the readings of a window that begins
+    the text (the same first tokens, fewer after them): the same result as a search from scratch."""
+    from bma_nlp.repair import core
+    from bma_nlp.repair.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    texts = ["ผูรับผิดชอบดำเนนการจัดซี้อวัสดุ", "เพือจดต้งเพิมพืนที", "ทีดินของการตรวจสอนผลงคุณภาพ", "กรุงเทพมหานครไดเร่งชดดำ"]
+    for text in texts:
+        lexicon.clear_caches()
+        fresh = (core._restore_marks(text, lexicon), lexicon.best_split_logp(text))
+        lexicon.clear_caches()
+        for end in range(3, len(text)):  # every beginning first, as overlapping windows meet them
+            core._restore_marks(text[:end], lexicon)
+            lexicon.best_split_logp(text[:end])
+        lexicon._marks_cache.clear()
+        lexicon._split_cache.clear()  # (the result itself must not come from a cache)
+        assert (core._restore_marks(text, lexicon), lexicon.best_split_logp(text)) == fresh
+    lexicon.clear_caches()
 
 
 def test_shape_folds_marks_and_cheap_lookalikes_only():

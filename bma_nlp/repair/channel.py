@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rapidfuzz.distance import Postfix, Prefix
+
 from bma_nlp.repair.profile import MARKS, MIN_COST, TONES, profile
 
 COST_DOUBLED = 0.4  # a letter printed twice
@@ -32,16 +34,12 @@ def _lost_cost(c: str) -> float:
 @lru_cache(maxsize=65536)
 def ocr_cost(observed: str, intended: str) -> float:
     """Weighted edit distance (with adjacent transposition) from what OCR printed to a candidate."""
-    # Only the differing middle matters: trim the common prefix and suffix first.
+    # Only the differing middle matters: trim the common prefix and suffix first (rapidfuzz
+    # measures them in C).
     full = observed
-    k = 0
-    while k < len(observed) and k < len(intended) and observed[k] == intended[k]:
-        k += 1
-    start = k
-    observed, intended = observed[k:], intended[k:]
-    k = 0
-    while k < len(observed) and k < len(intended) and observed[-1 - k] == intended[-1 - k]:
-        k += 1
+    start = Prefix.similarity(observed, intended)
+    observed, intended = observed[start:], intended[start:]
+    k = Postfix.similarity(observed, intended)
     if k:
         observed, intended = observed[:-k], intended[:-k]
     n, m = len(observed), len(intended)

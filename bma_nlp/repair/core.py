@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -250,19 +251,20 @@ def _candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
 def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     joined = window.replace(" ", "")
     logp, trusted = lexicon.logp, lexicon.trusted
-    out: dict[tuple[str, ...], float] = {(w,): logp(w) for w in _lookup(joined, lexicon)}
+    known = lexicon._trusted_logp or lexicon._build_trusted_logp()  # (``logp`` of a trusted word)
+    out: dict[tuple[str, ...], float] = {(w,): known[w] for w in _lookup(joined, lexicon)}
     # tone marks lost (any number of them): the words with this skeleton, alone or as a pair
     skeletons = lexicon._skeletons or lexicon.skeleton_index()
     bare = skeleton(joined)
     for w in skeletons.get(bare, ()):
-        out[(w,)] = logp(w)
+        out[(w,)] = known[w]
     for p in range(2, len(bare) - 1):
         lefts, rights = skeletons.get(bare[:p], ()), skeletons.get(bare[p:], ())
         if lefts or rights:
             for lw in [*lefts, bare[:p]] if bare[:p] in trusted else lefts:
                 for rw in [*rights, bare[p:]] if bare[p:] in trusted else rights:
                     if (lw, rw) not in out and lw + rw != joined:
-                        out[(lw, rw)] = logp(lw) + logp(rw)
+                        out[(lw, rw)] = known[lw] + known[rw]
     if len(joined) >= SHAPE_MIN_LENGTH and not lexicon.is_trusted(joined):
         for words, lp in _shape_candidates(joined, lexicon):
             out.setdefault(words, lp)
@@ -283,31 +285,29 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             out[(w,)] = logp(w)
     # a split into two words: each a solid word (listed, and common if three letters or fewer,
     # as in ``best_split_logp``: rare short pieces are what garbles break into, not fixes)
+    solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (a solid word's logp, one look-up)
+    solid_cache = lexicon._solid_cache.get
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         if right[0] in MARKS:
             continue
-        if _solid(left, lexicon):  # listed words only: a split is a claim about two real words
-            left_lp = logp(left)
-            for w, lp in _solid_lookup(right, lexicon):
+        left_lp = solid(left)
+        if left_lp is not None:  # listed words only: a split is a claim about two real words
+            for w, lp in solid_cache(right) or _solid_lookup(right, lexicon):
                 out[(left, w)] = left_lp + lp
-        if _solid(right, lexicon):
-            right_lp = logp(right)
-            for w, lp in _solid_lookup(left, lexicon):
+        right_lp = solid(right)
+        if right_lp is not None:
+            for w, lp in solid_cache(left) or _solid_lookup(left, lexicon):
                 out[(w, right)] = lp + right_lp
     return sorted(out.items(), key=itemgetter(1), reverse=True)  # likeliest first (a stable sort): scoring stops early
-
-
-def _solid(word: str, lexicon: Lexicon) -> bool:
-    return word in (lexicon._solid_logp or lexicon.solid_logp())
 
 
 def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
     """``_lookup`` kept to solid words, with their log-probabilities (memoised)."""
     found = lexicon._solid_cache.get(word)
     if found is None:
-        solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (``_lookup`` finds trusted words only)
-        found = tuple((w, lp) for w in _lookup(word, lexicon) if (lp := solid(w)) is not None)
+        solid = lexicon._solid_logp or lexicon.solid_logp()  # (``_lookup`` finds trusted words only)
+        found = tuple((w, solid[w]) for w in solid.keys() & _lookup(word, lexicon))  # (the intersection in C)
         if len(lexicon._solid_cache) > 200_000:
             lexicon._solid_cache.clear()
         lexicon._solid_cache[word] = found
@@ -342,18 +342,33 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
         return None
     index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
     prefixes = lexicon._bare_prefixes or lexicon.bare_prefixes()
-    cache = lexicon._marks_cache
+    cache, runs = lexicon._marks_cache, lexicon._marks_runs
     if len(cache) > 200_000:
         cache.clear()
-    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
-    best[0] = (0.0, ())
+    if len(runs) > 50_000:
+        runs.clear()
+    # A window's text often begins with a shorter window's (the same first token, fewer after
+    # it): the readings of those letters, found for it, stand as they were (each reading
+    # depends only on the letters before it), and only the readings reaching past them are new.
+    best: list[tuple[float, tuple[str, ...]] | None] | None = None
+    done = 0  # letters whose readings are final
+    for k in range(n - 1, 2, -1):
+        earlier = runs.get(joined[: at[k]])
+        if earlier is not None:
+            best, done = [*earlier, *([None] * (n - k))], k
+            break
+    if best is None:
+        best = [None] * (n + 1)
+        best[0] = (0.0, ())
     # each reading so far (best[j], final once every shorter one is extended) is extended by
     # the words of 2-20 letters starting at j, as far as the letters still begin some word
     for j in range(n - 1):
         prev = best[j]
         if prev is None or len(prev[1]) >= MARKS_MAX_WORDS:
             continue
-        for i in range(j + 2, min(n, j + 20) + 1):
+        # (a word's letters that begin some word's: so do all their beginnings, and the
+        # readings up to ``done`` letters are final already)
+        for i in range(max(j + 2, done + 1), min(n, j + 20) + 1):
             key = letters[j:i]
             if key not in prefixes:
                 break  # no word's letters begin so: none longer either
@@ -371,6 +386,7 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
             score, word = hit
             if best[i] is None or prev[0] + score > best[i][0]:  # type: ignore[index]
                 best[i] = (prev[0] + score, (*prev[1], word))
+    runs[joined] = best
     found = best[n]
     if found is None or "".join(found[1]) == joined:
         return None
@@ -540,22 +556,27 @@ def _score(
     # their unigram rank; the rest in rank order, stopping once none can matter.
     evidence = lexicon.context()
     left, right = _neighbour(line, a, -1), _neighbour(line, b, 1)
-    own = evidence.context_logp(left, tuple(t for t in line.tokens[a : b + 1] if not t.isspace()), right)
     bonus: dict[tuple[str, ...], float] = {}
+    favoured: list[Candidate] = []  # (in the candidates' order)
     if left or right:
         fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
         if fits_left or fits_right:
-            for words, _ in candidates:
+            own = evidence.context_logp(left, tuple(t for t in line.tokens[a : b + 1] if not t.isspace()), right)
+            for words, lm in candidates:
                 if words[0] in fits_left or words[-1] in fits_right:
-                    bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
-    favoured = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) > 0] if bonus else []
-    rest = [(w, lm) for w, lm in candidates if bonus.get(w, 0.0) <= 0] if favoured else candidates
+                    extra = bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
+                    if extra > 0:
+                        favoured.append((words, lm))
+    # the favoured first, then the rest in rank order (the favoured are not scored twice)
+    n_favoured = len(favoured)
     # the window's own forms, computed once (not per candidate)
     flat_window, window_repeats, thai_only = window.replace(" ", ""), window.count("ๆ"), _NOT_THAI.sub("", window)
     trusted = lexicon.trusted
-    for words, lm in favoured + rest:
+    for k, (words, lm) in enumerate(chain(favoured, candidates) if favoured else candidates):
         relevant = max(MIN_GAIN, best) - MIN_MARGIN
         extra = bonus.get(words, 0.0)
+        if extra > 0 and k >= n_favoured:
+            continue  # (scored above with the favoured)
         if extra <= 0 and lm - base - CHANNEL_WEIGHT * MIN_EDIT_COST < relevant:
             break  # no later candidate can matter either
         lm_gain = lm - base + extra
@@ -625,6 +646,16 @@ def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
     left, right = _neighbour(line, i, -1), _neighbour(line, i, 1)
     if not (left or right):
         return False
+    key = (left, tok, right)  # (remembered: a report's lines, and its copies, repeat their phrases)
+    found = lexicon._context_cache.get(key)
+    if found is None:
+        if len(lexicon._context_cache) > 200_000:
+            lexicon._context_cache.clear()
+        found = lexicon._context_cache[key] = _judge_context(left, tok, right, lexicon)
+    return found
+
+
+def _judge_context(left: str | None, tok: str, right: str | None, lexicon: Lexicon) -> bool:
     evidence = lexicon.context()
     fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
     if not (fits_left or fits_right):

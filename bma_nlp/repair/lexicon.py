@@ -119,6 +119,9 @@ class Lexicon:
     _marks_cache: dict[str, tuple[float, str] | None] = field(default_factory=dict, repr=False)
     _solid_cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, repr=False)
     _slip_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict, repr=False)
+    _context_cache: dict[tuple[str | None, str, str | None], bool] = field(default_factory=dict, repr=False)
+    _marks_runs: dict[str, list[Any]] = field(default_factory=dict, repr=False)  # ``_restore_marks``'s readings of a text
+    _split_runs: dict[str, list[float]] = field(default_factory=dict, repr=False)  # ``best_split_logp``'s readings of a text
     _trusted_logp: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_log_count: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_logp: dict[str, float] = field(default_factory=dict, repr=False)
@@ -168,7 +171,7 @@ class Lexicon:
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._shape_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache, self._bare_ranked]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._shape_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache, self._bare_ranked, self._context_cache, self._marks_runs, self._split_runs]
         for cache in caches:
             cache.clear()
 
@@ -230,13 +233,28 @@ class Lexicon:
         unknown = math.log(0.5) - log_total - 2.0
         solid = (self._solid_log_count or self._build_solid_log_count()).get
         prefixes = self._prefixes or self.trusted_prefixes()
-        best = [0.0] + [-math.inf] * n
+        runs = self._split_runs
+        if len(runs) > 50_000:
+            runs.clear()
+        # A window's text often begins with a shorter window's: the readings of that beginning
+        # stand as they were (each depends only on the text before it); only those reaching
+        # past it are new.
+        best: list[float] | None = None
+        done = 0  # characters whose readings are final
+        for k in range(n - 1, 1, -1):
+            earlier = runs.get(text[:k])
+            if earlier is not None:
+                best, done = [*earlier, *([-math.inf] * (n - k))], k
+                break
+        if best is None:
+            best = [0.0] + [-math.inf] * n
         for j in range(n):
-            if best[j] + unknown > best[j + 1]:
+            if j >= done and best[j] + unknown > best[j + 1]:
                 best[j + 1] = best[j] + unknown  # one unexplained character
             if text[j] in _MARK_CHARS:
                 continue  # a word starts on a letter, never on a mark above or below one
-            for i in range(j + 2, min(n, j + 20) + 1):
+            # (a trusted word's beginnings all begin some trusted word too)
+            for i in range(max(j + 2, done + 1), min(n, j + 20) + 1):
                 piece = text[j:i]
                 if piece not in prefixes:
                     break  # no trusted word begins so: none longer either
@@ -249,6 +267,7 @@ class Lexicon:
         if len(self._split_cache) > 200_000:
             self._split_cache.clear()
         self._split_cache[text] = best[n]
+        runs[text] = best
         return best[n]
 
     def _analyse(self, word: str) -> tuple[float, bool]:
