@@ -239,10 +239,9 @@ def read_evidence(con: sqlite3.Connection) -> Evidence | None:
     return ev if ev.n_reports else None
 
 
-def add_evidence(con: sqlite3.Connection, evidence: Evidence | Iterable[str]) -> None:
-    """Add evidence (or reports' texts: their repaired notes, counted here) to the archive's,
-    inside the caller's transaction."""
-    ev = evidence if isinstance(evidence, Evidence) else Evidence.from_texts(evidence)
+def add_evidence(con: sqlite3.Connection, ev: Evidence) -> None:
+    """Add counted evidence (the stored files' repaired notes) to the archive's, inside the
+    caller's transaction."""
     if not ev.n_reports:
         return
     con.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (kind, key))")

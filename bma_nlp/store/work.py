@@ -104,7 +104,7 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
             result.sha256, result.size = hashlib.sha256(data).hexdigest(), len(data)
             text, encoding = decode_bytes(data, path)
             copies = split_text(text, path, encoding)  # parses each copy as it splits
-            result.copies = [PackedCopy(c.position, len(c.text), pack_copy(c.text)) for c in copies]
+            packed = [PackedCopy(c.position, len(c.text), pack_copy(c.text)) for c in copies]
             t1 = clock()
             result.parse_seconds = t1 - t0
             with using_evidence(evidence):  # the archive's repair evidence (None: the shipped one)
@@ -116,7 +116,7 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
         except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop a long ingest
             result.error = ParseError(f"internal error: {type(exc).__name__}: {exc}", path)
             continue
-        result.encoding = copies[0].encoding
+        result.copies, result.encoding = packed, copies[0].encoding  # (a failed file sends nothing back)
         finished.append((result, derived))
     if classify and finished:
         t0 = clock()
