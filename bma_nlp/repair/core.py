@@ -97,17 +97,31 @@ def _canon_label(label: str) -> str:
     return re.sub(r"[\s.…]+", "", label)
 
 
-def repair_label(line: str, lexicon: Lexicon) -> tuple[str, Repair | None]:
-    """Restore a garbled form label (``หน่วยงานที่รับขอ. :``) when it closely matches one label."""
+def _label_head(line: str) -> tuple[re.Match[str], str] | None:
+    """The ``_LABEL`` match of a line that starts with a Thai label, and the label's canonical
+    form (``_canon_label``)."""
     m = _LABEL.match(line)
     if not m or not _THAI_LETTER.search(m.group(2)):
+        return None
+    return m, _canon_label(m.group(2))
+
+
+def _known_label(canon: str) -> bool:
+    """A known form label, or a variant that extends one (ตัวชี้วัดที่ 2)."""
+    return any(canon.startswith(k) for k in _canon_labels())
+
+
+def repair_label(line: str, lexicon: Lexicon) -> tuple[str, Repair | None]:
+    """Restore a garbled form label (``หน่วยงานที่รับขอ. :``) when it closely matches one label."""
+    head = _label_head(line)
+    if head is None:
         return line, None
+    m, canon = head
     label = m.group(2)
-    canon = _canon_label(label)
     labels = form_labels()
     canon_labels = list(_canon_labels())
-    if re.search("[0-9๐-๙]", canon) or any(canon.startswith(k) for k in canon_labels):
-        return line, None  # a known label or a variant that extends one (ตัวชี้วัดที่ 2)
+    if re.search("[0-9๐-๙]", canon) or _known_label(canon):
+        return line, None
     if lexicon.is_trusted(canon) and any(canon in k for k in canon_labels):
         return line, None  # a shortened label made of real words (ชื่อโครงการ, ผู้รับผิดชอบ), not a truncation
     scored = process.extract(canon, canon_labels, scorer=fuzz.ratio, processor=None, limit=2)
@@ -951,11 +965,11 @@ def _without_label_colon(body: str) -> str:
     """``body`` less the colon of the form label it starts with (``ผู้รับผิดชอบโครงการ : ...``):
     that colon is the form's, so a colon standing at the line's edge besides it is a speck (a
     label line holds one). Any other colon stays, and keeps an edge colon."""
-    m = _LABEL.match(body)
-    if m is None or not _THAI_LETTER.search(m.group(2)):
+    head = _label_head(body)
+    if head is None:
         return body
-    canon = _canon_label(m.group(2))
-    if not any(canon.startswith(k) for k in _canon_labels() if k):
+    m, canon = head
+    if not _known_label(canon):
         if process.extractOne(canon, _canon_labels(), scorer=fuzz.ratio, processor=None, score_cutoff=LABEL_MIN_SCORE) is None:
             return body
     return body[: m.end(4) - 1] + body[m.end(4) :]
