@@ -157,12 +157,10 @@ class _Line:
                 if m:
                     spans.append((m.start(), m.end()))
         # a place word that starts a token (วัดสระเกศ), not one inside a word (ตรวจวัด)
-        token_at = dict(zip(self.starts, self.tokens, strict=True))
-        spans += [
-            (m.start("name"), m.end("name"))
-            for m in _PLACE_SPAN.finditer(text)
-            if m.start() in token_starts and token_at.get(m.start("name")) not in NOT_A_NAME_START
-        ]
+        places = [m for m in _PLACE_SPAN.finditer(text) if m.start() in token_starts]
+        if places:  # (few lines hold one: the token map only for those)
+            token_at = dict(zip(self.starts, self.tokens, strict=True))
+            spans += [(m.start("name"), m.end("name")) for m in places if token_at.get(m.start("name")) not in NOT_A_NAME_START]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
         for start, end in spans:
             for k in range(start, end):
