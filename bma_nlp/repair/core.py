@@ -50,9 +50,25 @@ _NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
 _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 # Proper names of places and organisations: the rest of the chunk after these words.
 _PLACE_SPAN = re.compile(r"(?:โรงเรียน|วัด|ซอย|บริษัท|ชุมชน|หมู่บ้าน|มูลนิธิ)(?P<name>[\u0e00-\u0e7f]+)")
+# An address reads small to large (อำเภอนาทวี จังหวัดสงขลา): the word just before จังหวัด is a
+# district's name even when a line break cut it from its อำเภอ.
+PROVINCE_WORD = "จังหวัด"
+# A word the abbreviation mark ends (กรณฯ, กรุงเทพฯ) is cut short on purpose: not a garble.
+ABBREVIATION_MARK = "ฯ"
+# Thai's one-letter words of prose: ณ (at) and ฯ standing alone between spaces are words, not
+# fragments of a broken word.
+ONE_LETTER_WORDS = frozenset("ณฯ")
 # ... unless the place word is a common noun in the sentence: a conjunction, preposition or
 # quantifier follows it as a word of its own (ชุมชน|ใน|พื้นที่, โรงเรียน|และ, วัด|ทุก|แห่ง), not a name
 NOT_A_NAME_START = frozenset(("และ", "หรือ", "แต่", "ใน", "ของ", "ที่", "ซึ่ง", "ได้", "จะ", "ให้", "กับ", "จาก", "เพื่อ", "โดย", "ว่า", "ตาม", "ทุก", "ต่าง", "ทั้ง"))
+# Canals and the units of an address name what follows them too (คลอง|ลำ|กะ|ดาน, อำเภอ|นา|ทวี:
+# names are built of ordinary syllables), but they are as often common nouns before prose
+# (ริมคลอง|พร้อม|ท่อ...): their name runs to a space, a linking word or one of the language's
+# commonest words (in the lexicon's counts).
+ADDRESS_WORDS = frozenset(("คลอง", "แขวง", "ตำบล", "อำเภอ", "จังหวัด"))
+ADDRESS_NAME_STOPS = NOT_A_NAME_START | frozenset(("พร้อม", "รวม", "ตลอด", "บริเวณ", "ริม", "เป็น", "มี", "ไม่", "แล้ว", "นี้", "นั้น", "ด้วย"))
+ADDRESS_ENDINGS = tuple(ADDRESS_WORDS)
+COMMON_WORD_FREQ = 50_000
 # A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
 _TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
@@ -162,14 +178,59 @@ class _Line:
             token_at = dict(zip(self.starts, self.tokens, strict=True))
             spans += [(m.start("name"), m.end("name")) for m in places if token_at.get(m.start("name")) not in NOT_A_NAME_START]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
+        if ABBREVIATION_MARK in text or PROVINCE_WORD in text:
+            spans += self._names_by_neighbour(lexicon)
+        if any(w in text for w in ADDRESS_WORDS):
+            spans += self._address_names(lexicon)
         for start, end in spans:
             for k in range(start, end):
                 protected_chars[k] = True
         self.protected = [self._protect(i, tok, protected_chars, lexicon) for i, tok in enumerate(self.tokens)]
 
+    def _address_names(self, lexicon: Lexicon) -> list[tuple[int, int]]:
+        """The name after each address word: its run of uncommon tokens."""
+        out = []
+        tokens, freq = self.tokens, lexicon.freq
+        for k, tok in enumerate(tokens):
+            if tok.endswith(ADDRESS_ENDINGS):  # (a compound ends with one too: ขุดลอกคลอง|ลำ|กะ|ดาน)
+                j = k + 1
+                while j < len(tokens) and _THAI_LETTER.match(tokens[j]) and tokens[j] not in ADDRESS_NAME_STOPS and freq.get(tokens[j], 0) < COMMON_WORD_FREQ:
+                    j += 1
+                if j > k + 1:
+                    out.append((self.starts[k + 1], self.starts[j - 1] + len(tokens[j - 1])))
+        return out
+
+    def _names_by_neighbour(self, lexicon: Lexicon) -> list[tuple[int, int]]:
+        """Tokens their neighbour marks as names: the word the abbreviation mark ends (the
+        token holding ฯ and the one glued before it, or the one glued before a lone ฯ), and the name before จังหวัด (a
+        space between them allowed; its run of tokens as after an address word)."""
+        out = []
+        tokens, freq = self.tokens, lexicon.freq
+        for k, tok in enumerate(tokens):
+            j = -1
+            if ABBREVIATION_MARK in tok:
+                # the tokeniser may cut the shortened word before its mark (กร|ณฯ): the glued
+                # token before the mark's goes with it
+                j = k if tok != ABBREVIATION_MARK else k - 1
+                if j == k and k and _THAI_LETTER.match(tokens[k - 1]):
+                    out.append((self.starts[k - 1], self.starts[k - 1] + len(tokens[k - 1])))
+            elif tok.startswith(PROVINCE_WORD) and k:
+                end = k - 1 if not tokens[k - 1].isspace() else k - 2
+                j = end
+                while j >= 0 and _THAI_LETTER.match(tokens[j]) and tokens[j] not in ADDRESS_NAME_STOPS and freq.get(tokens[j], 0) < COMMON_WORD_FREQ:
+                    j -= 1
+                if j < end:
+                    out.append((self.starts[j + 1], self.starts[end] + len(tokens[end])))
+                continue
+            if j >= 0 and _THAI_LETTER.match(tokens[j]):
+                out.append((self.starts[j], self.starts[j] + len(tokens[j])))
+        return out
+
     def _protect(self, i: int, tok: str, protected_chars: list[bool], lexicon: Lexicon) -> bool:
         start = self.starts[i]
         if tok.isspace() or any(protected_chars[start : start + len(tok)]):
+            return True
+        if tok in ONE_LETTER_WORDS and _stands_alone(self.text, start, 1):
             return True
         if _latin_misread(self.text, start, tok):
             return False
@@ -932,10 +993,14 @@ _LAST_THAI_RUN = re.compile("[\u0e01-\u0e4e]+$")
 _PAIRED = {"(": ")", ")": "(", "\u201c": "\u201d", "\u201d": "\u201c"}
 
 
-def _only_specks_here(junk: str, body: str, other_edge: str) -> bool:
+def _only_specks_here(junk: str, body: str, other_edge: str, wraps: str = "") -> bool:
     """Do ``junk``'s characters occur nowhere in the line's text (so ``::`` fields and table
     pipes stay), and does no bracket or quote in it pair with one in the text or at the other
-    edge?"""
+    edge? ``wraps``: the brackets and quotes a parenthetical wrapped across lines leaves at
+    this edge, which are text, not specks: opening ones at a line's end (at its start, a
+    closing bracket or quote is as often an OCR speck: learn split)."""
+    if wraps and junk.replace(" ", "") and all(ch in wraps for ch in junk.replace(" ", "")):
+        return False
     for ch in junk.replace(" ", ""):
         pair = _PAIRED.get(ch)
         if ch in body or (pair is not None and (pair in body or pair in other_edge)):
@@ -1010,7 +1075,7 @@ def _edge_specks(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
         changes.append(Repair(0, lead_end, text[:lead_end], "", "OCR speck at the line start", 1.0))
         text, trail_start, lead_end = text[lead_end:], trail_start - lead_end, 0
     # a short line ending in a colon may be a label we do not know (ผลการดำเนินงาน :)
-    if trail_start < len(text) and trail_start >= 25 and _only_specks_here(text[trail_start:].strip(), body, ""):
+    if trail_start < len(text) and trail_start >= 25 and _only_specks_here(text[trail_start:].strip(), body, "", wraps="(\u201c"):
         if not _ends_with_label(text[:trail_start]):
             changes.append(Repair(trail_start, len(text), text[trail_start:], "", "OCR speck at the line end", 1.0))
             text = text[:trail_start]
