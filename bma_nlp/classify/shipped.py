@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "00c76e4042010f9a2ab992ea733f13f3f71eae28bcaf9b2bce53f037ec100ce8"
+MODEL_SHA256 = "5686847393ff476d2e46c69d82c4d3ed6a60e7c367f9e8a2bcef9000b63324f1"
