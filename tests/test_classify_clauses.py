@@ -150,6 +150,9 @@ def test_split_into_items():
         # a campaign carried out now is work under way; reported as counts it is routine
         ("ดำเนินการประชาสัมพันธ์ให้ประชาชนคัดแยกขยะ", "procurement"),
         ("ดำเนินการประชาสัมพันธ์ผ่านเสียงตามสาย จำนวน 12 ครั้ง", "none"),
+        # work called off, suspended or stopped is not reached (GUIDE N4)
+        ("ที่ประชุมมีมติงดการจัดงานวันเด็กปีนี้", "none"),
+        ("เขตระงับการก่อสร้างชั่วคราว", "none"),
         # a preparedness plan is the deliverable of in-house work
         ("สถานีดับเพลิงอยู่ระหว่างจัดทำแผนเตรียมความพร้อมรับมืออัคคีภัยของชุมชน", "procurement"),
     ],
