@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "5686847393ff476d2e46c69d82c4d3ed6a60e7c367f9e8a2bcef9000b63324f1"
+MODEL_SHA256 = "0577a96bd91b8b21f2486c54b9a670f462f337bfdc0e06cab065e28a88d4a6c5"
