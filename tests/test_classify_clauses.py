@@ -117,6 +117,44 @@ def test_split_into_items():
         # ทำการ (carried out) reports the work done, unless it is planned
         ("วันนี้ผู้อำนวยการเขตพร้อมด้วยเจ้าหน้าที่และอาสาสมัครในพื้นที่ ทำการปรับปรุงภูมิทัศน์ริมคลอง", "procurement"),
         ("วันนี้ผู้อำนวยการเขตพร้อมด้วยเจ้าหน้าที่และอาสาสมัครในพื้นที่ จะทำการปรับปรุงภูมิทัศน์ริมคลอง", "none"),
+        # designing a system, a database or a course is the work going on; designing a building prepares a project
+        ("อยู่ระหว่างออกแบบระบบสารสนเทศงานทะเบียน", "procurement"),
+        ("2. อยู่ระหว่างพัฒนาและออกแบบโครงสร้างฐานข้อมูลผู้พิการ", "procurement"),
+        ("อยู่ระหว่างออกแบบอาคารศูนย์กีฬา", "approval"),
+        ("เสนอโครงการจัดทำฐานข้อมูลต่อผู้อำนวยการเขตเพื่อพิจารณาอนุมัติ", "approval"),
+        ("เขตสำรวจและจัดทำฐานข้อมูลต้นไม้ 5,000 ต้น", "none"),
+        # activities listed after the request for the project: the approved project is under way
+        ("1. ขออนุมัติโครงการ 2. ประชาสัมพันธ์โครงการ 3. ลงพื้นที่ให้ความรู้แก่ผู้ประกอบการ", "procurement"),
+        ("1. สำรวจความต้องการ 2. ขออนุมัติโครงการ", "approval"),
+        ("ประชาสัมพันธ์ให้ประชาชนรับทราบทางเสียงตามสาย", "none"),
+        # a budget asked for in news voice; no money for the work yet
+        ("เขตของบ 20 ล้าน ซ่อมสะพานไม้", "approval"),
+        ("ชุมชนรอซ่อมถนนมานาน เนื่องจากขาดงบประมาณในการดำเนินการ", "approval"),
+        ("ส่งโครงการไปยังสำนักงบประมาณเพื่อพิจารณา", "approval"),
+        # รอง (deputy), รอบ (round) are not รอ (waiting): a deputy inspecting works sees them going on
+        ("รองผู้อำนวยการเขตเยี่ยมชมไซต์ก่อสร้างอาคารจอดรถ", "procurement"),
+        ("รอบที่ 2 ดำเนินการขุดลอกคูน้ำแล้ว", "procurement"),
+        # progress in words or as "ทำได้ N%": the work goes on
+        ("งานวางท่อคืบหน้าไปมาก คาดว่าจะแล้วเสร็จเดือนหน้า", "procurement"),
+        ("งานโยธาทำได้ 42.5%", "procurement"),
+        # launching a project of activities begins it; opening finished works completes them
+        ("ผู้อำนวยการเขตเป็นประธานเปิดโครงการอบรมอาสาสมัคร", "procurement"),
+        ("ผู้ว่าการเป็นประธานในพิธีเปิดโครงการขยายเขตประปาหมู่บ้าน", "completed"),
+        ("รองผู้ว่าฯ เป็นประธานเปิดกิจกรรมล้างตลาด", "none"),
+        # the results of a survey summed up: the survey is finished
+        ("สรุปผลการสำรวจความพึงพอใจของผู้ใช้บริการห้องสมุด", "completed"),
+        ("อยู่ระหว่างสรุปผลการประเมิน", "procurement"),
+        # staff on site to do the work are doing it; "ให้ทราบว่า" reports, it is no purpose
+        ("เจ้าหน้าที่ลงพื้นที่เพื่อติดตั้งกล้องวงจรปิดในซอย", "procurement"),
+        ("ขอแจ้งให้ทราบว่า เทศบาลได้รับการจัดสรรงบประมาณแล้ว", "procurement"),
+        # a campaign carried out now is work under way; reported as counts it is routine
+        ("ดำเนินการประชาสัมพันธ์ให้ประชาชนคัดแยกขยะ", "procurement"),
+        ("ดำเนินการประชาสัมพันธ์ผ่านเสียงตามสาย จำนวน 12 ครั้ง", "none"),
+        # work called off, suspended or stopped is not reached (GUIDE N4)
+        ("ที่ประชุมมีมติงดการจัดงานวันเด็กปีนี้", "none"),
+        ("เขตระงับการก่อสร้างชั่วคราว", "none"),
+        # a preparedness plan is the deliverable of in-house work
+        ("สถานีดับเพลิงอยู่ระหว่างจัดทำแผนเตรียมความพร้อมรับมืออัคคีภัยของชุมชน", "procurement"),
     ],
 )
 def test_clause_label(note, label):

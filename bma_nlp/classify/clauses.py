@@ -74,12 +74,27 @@ CUES: list[tuple[str, str, bool, str]] = [
     # waiting for approval or money (GUIDE A2)
     ("approval_wait", "approval", True,
      r"รอ(?:การ|ผล)?(?:การ)?(?:อนุมัติ|อนุม้ติ|จัดสรร|โอน|พิจารณา|ความเห็นชอบ|ลงนามอนุมัติ)|รอ(?:รับ)?(?:งบ|เงิน)(?:ประมาณ|งวด|ประจำงวด)?"
-     r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)|(?:ขั้นตอน)?(?:การ)?พิจารณาของ"),
+     r"|อยู่ระหว่าง(?:การ)?(?:พิจารณา|ขออนุมัติ|เสนอขอ|ขอความเห็น)|(?:ขั้นตอน)?(?:การ)?พิจารณาของ"
+     # no money for the work yet (ขาดงบประมาณ, ไม่มีงบ)
+     r"|(?:ขาด(?:แคลน)?|ไม่มี)(?:งบ|เงิน)(?:ประมาณ)?(?!ประจำ)"),
     # asking for approval of the project or its budget (GUIDE A1)
     ("approval_request", "approval", True,
-     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ|อนุญาต)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
+     r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ|อนุญาต)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ"
+     # news voice: ของบ + an amount, a kind of budget or the work asked for (not ของ + บ…: "of the …")
+     r"|ขอ(?:รับ)?งบ(?=เพิ่ม|สนับสนุน|ลงทุน|กลาง|อุดหนุน|[0-9]|กว่า|ราว|จาก|ก่อสร้าง|สร้าง|ซ่อม|ปรับปรุง|ทำ)|ชง(?=(?:ที่ประชุม)?(?:ครม|คณะรัฐมนตรี|สภา|ผู้ว่า|บอร์ด|ของบ|ขอ))|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
      r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
+     r"|ส่ง(?:โครงการ|เรื่อง|คำขอ|รายละเอียดโครงการ)(?:ให้|ไปยัง|ไป|ถึง|ต่อ)(?=[^0-9]{0,40}?(?:พิจารณา|อนุมัติ|เห็นชอบ))"
      r"|(?:(?:เข้า|ผ่าน)?ที่ประชุม|เข้า|ผ่าน|(?<!ประชุม))(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่าง(?:ข้อ|เทศ)บัญญัติ|พิจารณา(?:ความเห็นชอบ|อนุมัติ)?(?:ร่าง)?(?:(?:ข้อ|เทศ)บัญญัติ|งบประมาณ)"),
+    # designing or building a deliverable that is not a construction (a database, an information
+    # system, software, a course, media, a questionnaire): the design is part of carrying out the
+    # work (GUIDE P3, P5), not a design that prepares a project for approval (A3: buildings, roads)
+    ("design_work", "procurement", False,
+     r"(?:ออกแบบ|จัดทำ|พัฒนา|สร้าง)(?:และ(?:พัฒนา|จัดทำ|ออกแบบ|สร้าง))?(?:โครงสร้าง)?(?:ระบบ)?(?:ฐานข้อมูล|คลังข้อมูล"
+     r"|ระบบ(?:สารสนเทศ|ข้อมูล|งาน|คอมพิวเตอร์|บริหาร|ติดตาม|แจ้ง|ออนไลน์|จัดการ|บริการ|อิเล็กทรอนิกส์|ดิจิทัล|ลงทะเบียน|รายงาน)"
+     r"|โปรแกรม|แอปพลิเคชั่?น|แอพพลิเคชั่?น|แอป|แอพ|(?<![a-z])(?:application|app|website|web|platform|dashboard)(?![a-z])|เว็บ|แพลตฟอร์ม|แดชบอร์ด"
+     r"|หลักสูตร|สื่อ(?:การ|ประชาสัมพันธ์|ให้ความรู้|อิเล็กทรอนิกส์|วีดิ|วิดี|ออนไลน์)?|แบบสอบถาม|ตราสัญลักษณ์|โลโก้|อินโฟกราฟ|แผนที่(?:ดิจิทัล|ภาษี)"
+     # an emergency or preparedness plan is the deliverable of in-house work, not a project's plan
+     r"|แผน(?:เตรียมความพร้อม|ป้องกัน(?:และ)?(?:บรรเทา|ระงับ)?|รับมือ|เผชิญเหตุ|อพยพ|ฉุกเฉิน|ปฏิบัติการ(?:ฉุกเฉิน|ป้องกัน)))"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
      r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ|โครงการ|แนวทาง|วิเคราะห์|และออกแบบ|รูปแบบ)|ผลการศึกษา"
@@ -90,6 +105,16 @@ CUES: list[tuple[str, str, bool, str]] = [
     # the first pillar, blessing the start of building, topping out (GUIDE P5: works under way)
     ("ceremony", "procurement", True,
      r"วางศิลาฤกษ์|(?:ยก|ลง|ตั้ง)เสาเอก|บวงสรวง(?:การ|เพื่อ)?(?:ก่อสร้าง|เริ่ม|ตอกเสาเข็ม|เปิดหน้าดิน)|ตอกเสาเข็มต้นแรก|ปิดหลังคา"),
+    # opening (launching) a project or an activity (kick-off): its work begins, nothing is
+    # finished (GUIDE P5); opening a finished facility stays completed (C3, next cue)
+    ("launch", "procurement", True,
+     # a project of activities (training, campaigns, fostering), not of works (a power line, a
+     # road: "พิธีเปิดโครงการขยายเขตไฟฟ้า" opens finished works)
+     r"(?:พิธี|ประธาน(?:ใน)?(?:พิธี)?|ร่วม)?เปิด(?:ตัว|และเข้าร่วม)?(?:\(?kick-?off\)?)?(?:(?:โครงการ|งาน)?(?:กิจกรรม|การ)?"
+     r"(?:อบรม|ฝึก|แข่งขัน|รณรงค์|ประชุมเชิง|พัฒนาศักยภาพ|ส่งเสริม|ให้ความรู้|ค่าย|สัปดาห์|มหกรรม)|กิจกรรม)"
+     r"|kick-?off"),
+    # summing up the results of a survey or an assessment: the survey is finished (GUIDE C1)
+    ("summary", "completed", True, r"สรุปผล(?:การ)?(?:สำรวจ|สอบถาม|ประเมิน|การประเมิน)"),
     # final delivery / inspection / acceptance / opening (GUIDE C2, C3)
     ("accepted", "completed", True,
      r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย|พื้นที่(?!คืน))(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
@@ -102,11 +127,14 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|ครบ(?:จำนวน|ตาม)?[0-9,]*(?:ทุก|ถ้วน|แล้ว|รุ่น|จุด|แห่ง|งวด|ครั้ง|ระยะทาง|สาย|หลัง|ชุด|เป้าหมาย)|ร้อยละ100(?![0-9.])|(?<![0-9.])100(?:\.0+)?%"),
     # progress figures: below 100 the work goes on (GUIDE P3)
     ("progress", "procurement", True,
-     r"(?:ความก้าวหน้า|ความคืบหน้า|คืบหน้า|ผลงาน|ผลการดำเนิน(?:งาน|การ)|ก่อสร้าง|ดำเนินการ)(?:ของงาน|ของโครงการ|โครงการ)?ฯ?"
+     r"(?:ความก้าวหน้า|ความคืบหน้า|คืบหน้า|ผลงาน|ผลการดำเนิน(?:งาน|การ)|(?<!โครง)(?:ก่อ)?สร้าง|ดำเนินการ|งาน[\u0e00-\u0e7f]{0,12}?ทำ(?=ได้|ไป))(?:ของงาน|ของโครงการ|โครงการ)?ฯ?"
      r"(?:รวม|สะสม|ที่ทำได้|ไป|ได้|ตามสัญญา|ตามแผน)*(?:แล้ว)?(?:ประมาณ|กว่า|มากกว่า|คิดเป็น|ราว|:|=)*"
-     r"(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์)|(?<==)[0-9]+(?:\.[0-9]+)?)"
+     r"(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:[.,][0-9]+)?(?:%|เปอร์เซ็?นต์)|(?<==)[0-9]+(?:\.[0-9]+)?)"
      # the progress word, what progresses (a work, a place), then its share: "ความก้าวหน้าการก่อสร้างงานโยธา ร้อยละ 58"
      r"|(?:ความก้าวหน้า|ความคืบหน้า)(?:(?!เบิกจ่าย|งบ|เงิน|ภาษี|รายได้|ร้อยละ)[^0-9%]){1,90}?(?:คิดเป็น)?(?:ร้อยละ[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:%|เปอร์เซ็?นต์))"),
+    # works said to advance, without a figure (GUIDE P3): not the noun of a heading (ความคืบหน้า)
+    ("advancing", "procurement", True,
+     r"(?<!ความ)(?<!รายงาน)(?<!ติดตาม)คืบหน้า(?:ไป)?(?:มาก|อย่างต่อเนื่อง|ต่อเนื่อง|ตามแผน|ตามเป้า|ด้วยดี|เรื่อย|แล้ว|กว่า|เกือบ|ราว|ประมาณ|ไม่ต่ำกว่า)"),
     # an official following the progress of works: the works are under way (GUIDE P5)
     ("follow_up", "procurement", True, r"ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)(?:การ|ของ)?(?:ก่อสร้าง|ปรับปรุง|ซ่อม|งาน|โครงการก่อสร้าง)"),
     # a cumulative count of work done (in-house work under way)
@@ -129,6 +157,13 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|รณรงค์|ปรับ(?:ภูมิทัศน์|หน้าดิน|พื้นที่|ผิว)|ปู(?:ผิว|สนาม|หญ้า|กระเบื้อง|บล็อก)|ทาสี"
      # building, said plainly (สร้าง, จัดสร้าง) right after a marker of work going on or done; not สร้างความ…/สร้างสรรค์
      r"|(?:(?<=ระหว่าง)|(?<=กำลัง)|(?<=เริ่ม)|(?<=ได้)|(?<=แล้ว)|(?<=โครงการ))(?:จัด)?สร้าง(?!ความ|การ|สรรค์|เสริม|ขวัญ|จิต|ภาพ|เครือข่าย|แรง)"),
+    # the activities a project is carried out by (publicity, teaching, field visits, screening,
+    # enrolling): on their own routine (GUIDE N2); listed after the project was put forward for
+    # approval they report the approved project under way (GUIDE combination rule): ``combine``
+    # counts them only there
+    ("activity", "procurement", False,
+     r"ประชาสัมพันธ์|ให้ความรู้|ลงพื้นที่|ประสาน(?:งาน)?(?:วิทยากร|หน่วยงาน|ผู้|กับ)|จัดประชุม|ประชุมชี้แจง|ตรวจ(?:สุขภาพ|คัดกรอง|ประเมิน)|คัดกรอง|ฝึกอบรม|รับสมัคร"
+     r"|คัดเลือกกลุ่ม|จัดหาวิทยากร|ฝึกปฏิบัติ|สาธิต|เยี่ยมบ้าน|ติดตามผล|ประเมินผล|ส่งต่อ|แจกจ่าย|มอบ(?!หมาย)"),
 ]  # fmt: skip
 
 
@@ -351,22 +386,28 @@ CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("negated", guarded(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?")),
+    ("negated", guarded(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?"
+        # called off, suspended, stopped (GUIDE N4); not เลื่อน (a delivery put back goes on, P6)
+        r"|งด(?:การ)?$|ระงับ(?:การ)?$|(?<!ไม่)หยุด(?:การ)?$|บอกเลิก(?:การ)?$")),
     ("planned", guarded(
-        r"คาด(?:ว่า|การณ์)?|จะ|(?<![กคตทบปพด])รอ|ก่อน(?!หน้า)|เตรียม(?!พื้นที่|หน้าดิน|สถานที่ก่อสร้าง)(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
-        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|(?<!ได้)ให้|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง"
+        r"คาด(?:ว่า|การณ์)?|จะ|เล็ง|จ่อ|(?<![กคตทบปพด])รอ(?!ง(?!บ|าน)|บ|ย|ด)|ก่อน(?!หน้า)|เตรียม(?!พื้นที่|หน้าดิน|สถานที่ก่อสร้าง)(?:การ|ความพร้อม)?|มีแผน|แผนการ|(?<!ตาม)แผน$|มีกำหนด|กำหนด(?:การ)?|ตั้งเป้า|เพื่อ|หาก|ถ้า"
+        r"|เมื่อ(?!วัน|[0-9]|ต้น|ปลาย|เดือน|ปี|ช่วง|คราว)|(?<!ได้)ให้(?!ทราบ)|ภายใน(?=[0-9]|วัน|เดือน|ปี|สัปดาห์|ต้น|กลาง|สิ้น|ไตรมาส|กำหนด)|ต้อง|ควร|ขอให้|เร่งรัด|กำชับ|สั่งการ|มุ่ง"
         # a duration (ใช้เวลาก่อสร้าง 3 ปี, ระยะเวลาดำเนินการ 120 วัน) is a specification, not a step
-        r"|(?:ใช้เวลา(?:ใน)?(?:การ)?|ระยะเวลา(?:ใน)?การ)$")),
+        r"|(?:ใช้เวลา(?:ใน)?(?:การ)?|ระยะเวลา(?:ใน)?การ)$"
+        # money or means for a work (งบประมาณในการดำเนินการ, สำหรับการก่อสร้าง): its purpose, not a step
+        r"|(?:งบ|เงิน)(?:ประมาณ)?(?:ใน|สำหรับ)(?:การ)?$")),
     ("underway", guarded(
         r"อยู่ระหว่าง|อยู่ในระหว่าง|อยู่ใน(?:ขั้นตอน|กระบวนการ)|กำลัง|ขณะนี้|ปัจจุบัน|ระหว่าง|เร่ง|ยังคง|ทยอย|ต่อเนื่อง"
         # work that has started (not "will start", "due to start")
         r"|(?<!จะ)(?<!กำหนด)(?<!แผน)(?<!เพื่อ)(?<!ให้)(?<!ยัง)(?<!ไม่)(?<!สามารถ)เริ่ม(?:ต้น|ดำเนินการ|ดำเนิน)?(?:การ|โครงการ|งาน)?"
         # an official following, inspecting or on site of the works: they are under way (GUIDE P5)
-        r"|ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?|ตรวจ(?:ติดตาม|เยี่ยม)?(?:ความคืบหน้า)?(?:การ|งาน|โครงการ)?|ลงพื้นที่|ดูการ")),
+        r"|ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?|ตรวจ(?:ติดตาม|เยี่ยม)?(?:ความคืบหน้า)?(?:การ|งาน|โครงการ)?|ลงพื้นที่|ดูการ"
+        r"|เยี่ยมชม(?:ความคืบหน้า)?(?:ไซต์|หน้า)?(?:งาน)?(?:การ)?|(?:ไซต์|หน้า)งาน(?:การ)?")),
     ("done", guarded(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ|ทำการ(?!ปกครอง|ไปรษณีย์|เขต|อำเภอ|แทน|ชั่วคราว|องค์|บริหาร)")),  # not ที่ทำการ… (an office), ทำการแทน (acting)
     ("name", guarded(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
-_INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)|ดู)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$")
+_FIELD_PURPOSE = re.compile(r"(?:ลง|ออก)พื้นที่(?:ร่วมกัน)?เพื่อ(?:ดำเนินการ)?$")
+_INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)(?:เยี่ยม)?|ดู|เยี่ยมชม)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:ไซต์|หน้า)?(?:การ|งาน|ของ)?(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$")
 _AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
 _STARTED_NAME = re.compile(r"(?<!จะ)(?<!กำหนด)(?<!ยัง)(?<!ไม่)เริ่ม(?:ต้น)?(?:ดำเนิน(?:การ)?)?(?:โครงการ|งาน)$")
 _AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
@@ -376,6 +417,7 @@ _ROUTINE_AFTER = re.compile(
     r"^.{0,10}?(?:ล้าง|ทำความสะอาด|เก็บ(?:กวาด|ขยะ)|กำจัดวัชพืช|ตัด(?:แต่ง)?(?:กิ่ง|หญ้า|ต้นไม้)|ลอกท่อ|ดูดลอก|ฉีดล้าง|ฉีดพ่น"
     r"|รณรงค์|ประชาสัมพันธ์|ตรวจตรา|กวดขัน|จัดระเบียบ|ดูแลความ)"
 )
+_COUNTED_LATER = re.compile(r"[0-9][0-9,.]*(?:ครั้ง|ราย|คน|แห่ง|ชุมชน|กก|กิโลกรัม|ตัน|ครัวเรือน|จุด|ชิ้น|แผ่น|ฉบับ|ดวง|ตัว|ลิตร)")
 _BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม|(?:การ)?(?:ใช้)?จ่าย(?:ขาด)?เงินสะสม)")
 _PLANNED_THEN_DONE = re.compile(r"(?:คาดว่า|จะ|เพื่อ|ให้|เมื่อ|หาก|ถ้า)(?:แล้ว)?(?:เสร็จ|เรียบร้อย|ทำการ)$")
 _AFTER_THEN_WILL = re.compile(r"^แล้ว(?:จึง|ก็)?จะ")
@@ -389,10 +431,14 @@ _AFTER_AMOUNT = re.compile(r"^.{0,25}?(?:เป็นเงิน|รวมเ�
 _INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)(?:ที่)?([0-9]+)(?:(?:จาก|/|ใน)(?:ทั้งหมด)?([0-9]+)(?:งวด|รุ่น)?)?")
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_AFTER_COUNTED = re.compile(r"^[^0-9_]{0,15}?[0-9][0-9,]*(?![0-9,.]*%)(?!ร้อยละ)")  # the object, then a count
 # a stage word as the topic of a document, a form, a rule or a guide, not a step taken (GUIDE N3)
 _DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
 # a request whose object follows: the work asked for is not reached (GUIDE A1)
-_REQUEST_BEFORE = re.compile(r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$")  # the body asked may come between
+_REQUEST_BEFORE = re.compile(
+    r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$"
+    r"|ขอ(?:รับ)?งบ(?:ประมาณ)?(?:เพิ่ม)?(?:กว่า|ราว)?[0-9,.]*(?:ล้าน|พัน|หมื่น|แสน)?(?:บาท)?(?:เพื่อ|ใน|สำหรับ)?(?:การ)?$"  # ของบ 20 ล้าน ซ่อม…: the money asked for the work
+)  # the body asked may come between
 _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
@@ -463,7 +509,7 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         for m in pattern.finditer(before):
             if m.end() > best_end or (m.end() == best_end and status == "negated"):
                 best, best_end, best_start = status, m.end(), start - len(before) + m.start()
-    if cue in {"works", "purchasing", "contract", "planning"} and _MARKERS[-1][1].search(squeezed[max(0, start - 12) : start]):
+    if cue in {"works", "purchasing", "contract", "planning", "design_work"} and _MARKERS[-1][1].search(squeezed[max(0, start - 12) : start]):
         # an official inspecting or following a named project: the works are under way (GUIDE P5)
         if cue == "works" and (_INSPECT_NAME.search(squeezed[max(0, start - 30) : start]) or _STARTED_NAME.search(squeezed[max(0, start - 30) : start])):
             return "underway", start  # "ลงพื้นที่ตรวจโครงการก่อสร้าง…", "ได้เริ่มโครงการก่อสร้าง…": the named works are going on
@@ -476,6 +522,8 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
         return "negated", start
     if cue == "finished" and best == "planned" and squeezed[start:end].endswith("แล้ว") and re.search(r"(?:เพื่อ|ให้)$", before[: best_end]):
         return "done", start  # "... เพื่อแก้ไขปัญหาดังกล่าวเรียบร้อยแล้ว": the purpose is named, the work is reported done
+    if cue == "works" and best == "planned" and _FIELD_PURPOSE.search(before):
+        return "underway", best_start  # "ลงพื้นที่เพื่อติดตั้ง…": staff on site to do the work are doing it (GUIDE P5)
     if _AFTER_PLANNED.match(after) and cue not in {"accepted"}:
         return "planned", start
     if best == "planned" and best_end >= len(before) - 20 and (not _AFTER_DONE_NOT_FINISH.match(after) or _AFTER_THEN_WILL.match(after)):
@@ -596,7 +644,7 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "negated", stage  # "ยกเลิกประกาศประกวดราคาซื้อ… ด้วยวิธีประกวดราคา…": the rest of the item names what was cancelled (GUIDE N4)
     if status == "bare" and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
         return "document", stage  # "แนวทางการเผยแพร่ร่างเอกสารประกวดราคา", "แบบฟอร์มการจัดทำคำของบประมาณ": a document's topic
-    if cue in ("works", "purchasing") and status in ("bare", "done", "underway") and _REQUEST_BEFORE.search(squeezed[max(0, start - 20) : start]):
+    if cue in ("works", "purchasing", "design_work") and status in ("bare", "done", "underway") and _REQUEST_BEFORE.search(squeezed[max(0, start - 20) : start]):
         return "planned", stage  # "ขออนุญาตปรับปรุง…", "เสนอแบบก่อสร้าง…": the work is what is asked for, not begun (GUIDE A1)
     if cue == "approved" and status not in ("planned", "negated") and (
         _BUDGET_LAW_AFTER.match(squeezed[end:]) or any(m.cue == "approval_request" and "บัญญัติ" in m.words for m in earlier)
@@ -608,14 +656,23 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "metric", stage
     if cue == "purchasing" and _AUDIT_BEFORE.search(squeezed[max(0, start - 18) : start]):
         return "metric", stage  # an audit of purchasing (ตรวจสอบการจัดซื้อจัดจ้าง) is oversight, not a step (GUIDE N2)
-    if cue in ("works", "under_contract", "purchasing") and _ROUTINE_AFTER.match(squeezed[end:]):
-        return "metric", stage  # cleaning, weeding, campaigns: routine operations, not a project's stage (GUIDE N2)
+    if cue == "launch" and (routine := _ROUTINE_AFTER.match(squeezed[end:])) and not re.search(r"รณรงค์|ประชาสัมพันธ์", routine.group(0)):
+        return "metric", stage  # "เปิดกิจกรรมลอกท่อ…": a routine operation launched (GUIDE N2)
+    routine = _ROUTINE_AFTER.match(squeezed[end:]) if cue in ("works", "under_contract", "purchasing") else None
+    if routine and not (re.search(r"รณรงค์|ประชาสัมพันธ์", routine.group(0)) and not _COUNTED_LATER.search(squeezed[end:])):
+        # cleaning, weeding: routine operations, not a project's stage; a campaign too when it is
+        # reported as counts (GUIDE N2), but a campaign being carried out now is work under way (P5)
+        return "metric", stage
+    if cue == "design_work" and status == "bare" and _AFTER_COUNTED.match(squeezed[end:]):
+        return "metric", stage  # "จัดทำฐานข้อมูลโคมไฟ 7,066 เส้นทาง": what the data holds, a figure (GUIDE N1)
     if cue in ("works", "purchasing") and _AFTER_QUANTITY.match(squeezed[end:]) or cue == "cumulative" and _AFTER_QUANTITY.match(squeezed[start:]):
         return "metric", stage  # a quantity handled (waste collected, people served): routine work
     if cue == "works" and status not in ("planned", "negated", "name", "metric", "document"):
         pct = _WORK_PERCENT_AFTER.match(squeezed[end:])
         if pct and float(pct.group(1)) < 100:
             return "partial", "procurement"  # "ดำเนินการสำรวจแล้ว 9,000 แปลง คิดเป็นร้อยละ 95": the work goes on (GUIDE P3)
+    if cue == "summary" and status in ("underway", "planned", "negated"):
+        return ("underway" if status == "underway" else status), "procurement"  # "อยู่ระหว่างสรุปผล…": the survey's work goes on
     if cue == "progress":
         numbers = [float(n) for n in _NUMBER.findall(words)]
         if numbers and numbers[-1] >= 100:
@@ -660,6 +717,16 @@ def _downgrade(found: list[Mention]) -> list[Mention]:
 
 
 _WEAK = {name for name, _stage, strong, _p in CUES if not strong}
+_REQUEST_STATUSES = ("bare", "done", "underway")
+
+
+def _after_request(found: Sequence[Mention], reached: list[Mention]) -> list[Mention]:
+    """Activity mentions (publicity, teaching, field visits) count as reached only in a later
+    item than a request for the project's approval (``1. ขออนุมัติโครงการ 2. ประชาสัมพันธ์…``:
+    the request is behind, the approved project is being carried out; GUIDE combination rule);
+    elsewhere they are routine work (GUIDE N2) and do not count."""
+    first = min((m.clause for m in found if m.cue == "approval_request" and m.status in _REQUEST_STATUSES), default=None)
+    return [m for m in reached if m.cue != "activity" or (first is not None and m.clause > first and m.status in _REQUEST_STATUSES)]
 
 
 def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
@@ -667,6 +734,7 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     counts as procurement; a mention without a marker counts if its cue is strong or it heads
     its item, a planned, negated, name or metric one does not); ``none`` when nothing is reached. Returns the label and the mentions that decided it (last first)."""
     reached = [m for m in found if m.reached or m.status == "partial" or (m.status == "bare" and (m.cue not in _WEAK or m.position <= 25))]
+    reached = _after_request(found, reached)
     if any(m.cue == "approved" and m.stage == "approval" for m in reached):
         # approved, but the money is not here yet: still waiting (GUIDE A2)
         reached = [m for m in reached if not (m.cue == "approved" and m.stage == "procurement")]

@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "00c76e4042010f9a2ab992ea733f13f3f71eae28bcaf9b2bce53f037ec100ce8"
+MODEL_SHA256 = "0577a96bd91b8b21f2486c54b9a670f462f337bfdc0e06cab065e28a88d4a6c5"
