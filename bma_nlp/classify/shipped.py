@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "0577a96bd91b8b21f2486c54b9a670f462f337bfdc0e06cab065e28a88d4a6c5"
+MODEL_SHA256 = "7f33c9c9b28f70fbe37d56c2ed4546fc9243a31045a0e4b976f80287c306df45"
