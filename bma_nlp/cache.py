@@ -2,7 +2,8 @@
 
 Used for the stage model's fast form (``bma_nlp.classify.fastform``) and repair's prebuilt
 lexicon data (``bma_nlp.repair.prebuilt``). Every file here holds data only (NumPy arrays read
-with ``allow_pickle=False``, JSON), is named by what it was derived from and by the sha256 of
+with ``allow_pickle=False``, JSON, pickles read by an unpickler that refuses every class and
+function), is named by what it was derived from and by the sha256 of
 its own bytes, is read only when owned by the user and writable by nobody else, and is safe to
 delete (the next process derives it again).
 

@@ -60,3 +60,37 @@ def test_cached_lexicon_is_the_derived_one():
     fresh = type(lexicon)(freq, trusted, names, dictionary)
     assert lexicon.bare_index() == fresh.bare_index()
     assert {k: sorted(v) for k, v in lexicon.skeleton_index().items()} == {k: sorted(v) for k, v in fresh.skeleton_index().items()}
+
+
+def test_state_keeps_sets_and_tuples_and_reads_plain_data_only(folder):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"prefixes": frozenset({"ก", "กา"}), "index": {"กา": ("กาย", "การ")}, "after": {"น้ำ": {"ท่วม"}}}
+
+    first = prebuilt.cached_state("probe", build)
+    (path,) = folder.glob("lexicon-*-probe-*.pickle")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert prebuilt.cached_state("probe", build) == first and len(calls) == 1
+    # a file that names a class or function is refused (nothing of it runs), and built again
+    import pickle
+
+    from bma_nlp import cache
+
+    data = pickle.dumps({"x": os.getcwd}, protocol=5)  # a file naming a function, carrying its own hash
+    path.unlink()
+    cache.write(folder, path.name[: path.name.rindex("-")], ".pickle", data)
+    assert prebuilt.cached_state("probe", build) == first and len(calls) == 2
+
+
+def test_cached_indexes_are_the_derived_ones(folder):
+    def same(state):  # a deletes list's order follows the trusted set's (hash-seeded) order
+        return {**state, "_deletes": {k: sorted(v) for k, v in state["_deletes"].items()}}
+
+    freq, trusted, names, dictionary = _build_base()
+    fresh = type(load_lexicon())(freq, trusted, names, dictionary).index_state()
+    assert same(load_lexicon().index_state()) == same(fresh)
+    prebuilt.cached_state("indexes", load_lexicon().index_state)  # written (unless load_lexicon wrote it)
+    assert same(prebuilt.cached_state("indexes", lambda: {})) == same(fresh)  # read back
+    assert shipped().index_state() == type(shipped())(pairs=shipped().pairs).index_state()

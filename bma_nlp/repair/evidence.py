@@ -61,6 +61,11 @@ class Evidence:
                 before.setdefault(right, set()).add(left)
             self._after, self._before, self._indexed = after, before, self.version
 
+    def index_state(self) -> dict[str, dict[str, set[str]]]:
+        """The neighbour index (what follows, what precedes each word), built now if it was not."""
+        self._index()
+        return {"after": self._after, "before": self._before}
+
     def followers(self, left: str | None) -> set[str]:
         """Words seen right after ``left``."""
         if not left:
@@ -184,9 +189,13 @@ def compound_pairs(freq: Mapping[str, float], trusted: Iterable[str], listed: It
 @lru_cache(maxsize=1)
 def shipped() -> Evidence:
     """Pairs from the compounds of the bundled word counts (built once, about a second)."""
-    from bma_nlp.repair.prebuilt import cached  # derived once, then read from the user's cache
+    from bma_nlp.repair.prebuilt import cached, cached_state  # derived once, then read from the user's cache
 
-    return Evidence(pairs=Counter(cached("pairs", _shipped_pairs)))
+    evidence = Evidence(pairs=Counter(cached("pairs", _shipped_pairs)))
+    index = cached_state("pair-index", evidence.index_state)
+    if set(index) == {"after", "before"}:
+        evidence._after, evidence._before, evidence._indexed = index["after"], index["before"], evidence.version
+    return evidence
 
 
 def _shipped_pairs() -> dict[str, int]:

@@ -317,6 +317,18 @@ class Lexicon:
         return found[0], True
 
     # --- candidate indexes, built on first use -------------------------------------------
+    def index_state(self) -> dict[str, Any]:
+        """Every index built on first use that the default lexicon keeps in the user's cache
+        (``prebuilt.cached_state``), built now if it was not."""
+        self.deletes_index(), self.trusted_prefixes(), self.bare_prefixes(), self._build_solid_log_count()
+        return {name: getattr(self, name) for name in CACHED_INDEXES}
+
+    def restore_indexes(self, state: dict[str, Any]) -> None:
+        """Take ``index_state()``'s indexes as read back (unknown or missing names are left alone)."""
+        for name in CACHED_INDEXES:
+            if name in state:
+                setattr(self, name, state[name])
+
     def deletes_index(self) -> dict[str, list[str]]:
         """SymSpell-style index: every trusted word and its one-character deletes."""
         if not self._deletes:
@@ -428,6 +440,11 @@ class Lexicon:
         return self._far_rank
 
 
+# the indexes ``Lexicon.index_state`` hands to the user's cache (what they are built from, the
+# trusted words and their counts, is cached as the "base" data)
+CACHED_INDEXES = ("_deletes", "_prefixes", "_bare_prefixes", "_trusted_logp", "_solid_logp", "_solid_log_count")
+
+
 def _read_words(path: str | os.PathLike[str]) -> list[str]:
     from bma_nlp.text import normalize, read_text
 
@@ -484,10 +501,11 @@ def _lexicon(extra: tuple[str, ...]) -> Lexicon:
         trusted.add(word)
     lexicon = Lexicon(freq, trusted, names, dictionary)
     if not extra:  # the default lexicon's letter and tone-less indexes: from the user's cache
-        from bma_nlp.repair.prebuilt import cached
+        from bma_nlp.repair.prebuilt import cached, cached_state
 
         lexicon._bare = cached("bare", lexicon.bare_index)
         lexicon._skeletons = cached("skeletons", lexicon.skeleton_index)
+        lexicon.restore_indexes(cached_state("indexes", lexicon.index_state))
     return lexicon
 
 
