@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "7f33c9c9b28f70fbe37d56c2ed4546fc9243a31045a0e4b976f80287c306df45"
+MODEL_SHA256 = "22ea8234cab8ae3d3f98cf5eee34b86fd0946c06078d84e18825001832e25d3a"
