@@ -173,13 +173,16 @@ QUERY_KINDS: list[str] = []
 
 class MemorySampler:
     """Peak resident memory of this process and its descendants (the ingest workers are
-    children of a forkserver child), sampled from /proc twice a second (Linux only)."""
+    children of a forkserver child), sampled from /proc twice a second (Linux only). ``cpu``:
+    the CPU seconds the sampling itself took (it reads every process's /proc entry, which on a
+    busy host costs several percent of a core), so the ingest's CPU time can leave it out."""
 
     def __init__(self) -> None:
         import threading
 
         self.peak_total = 0.0  # MB, all processes together
         self.peak_one = 0.0  # MB, the largest single descendant
+        self.cpu = 0.0  # CPU seconds spent sampling
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -207,9 +210,11 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
+            started = time.thread_time()
             tree = self._tree()
             self.peak_total = max(self.peak_total, sum(tree.values()))
             self.peak_one = max([self.peak_one, *(v for pid, v in tree.items() if pid != os.getpid())])
+            self.cpu += time.thread_time() - started
 
     def __enter__(self) -> MemorySampler:
         if os.path.isdir("/proc"):
@@ -360,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
                 cpu_before = _cpu_seconds()
                 with MemorySampler() as memory:
                     res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
-                ingest_cpu = _cpu_seconds() - cpu_before  # workers are counted once the pool has shut down
+                ingest_cpu = _cpu_seconds() - cpu_before - memory.cpu  # workers are counted once the pool has shut down; the sampler is not ingest
                 if res.errors:
                     print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
                 t = res.timings
@@ -382,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"archive: {stored:,} installments; {size_mb:.0f} MB on disk = {size / max(stored, 1):,.0f} bytes per installment")
         print(f"peak memory (max RSS): this process {peak_self:,.0f} MB", end="")
         if not reuse:
-            print(f"; during ingest, all processes together {memory.peak_total:,.0f} MB, largest worker {memory.peak_one:,.0f} MB", end="")
+            print(f"; during ingest, all processes together {memory.peak_total:,.0f} MB, largest worker {memory.peak_one:,.0f} MB (sampling took {memory.cpu:.1f} CPU s, left out of the ingest's)", end="")
         print()
         if not reuse:
             texts = [p.read_text(encoding="utf-8") for p in sorted(reports_dir.rglob("*.txt"))]
