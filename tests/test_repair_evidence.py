@@ -77,3 +77,18 @@ def test_the_archive_counts_each_stored_report_once_across_commits(tmp_path):
     expected = Evidence.from_texts(r[0] for r in rows)
     assert stored is not None and len(rows) == 60
     assert (stored.n_reports, stored.pairs, stored.reports) == (expected.n_reports, expected.pairs, expected.reports)
+
+
+def test_an_archives_lexicon_shares_the_fallback_index_without_building_it():
+    # the two-deletes index of the far fallback costs about a second: an ingest call into an
+    # archive with evidence builds it only if a search needs it, and then once for the word data
+    from bma_nlp.repair.core import _generate_far_candidates, _scan_far_candidates
+    from bma_nlp.repair.lexicon import Lexicon, _base
+
+    words = Lexicon(*_base())
+    archive = words.with_evidence(Evidence.from_texts([SEEN] * 3), ["สำนักงานเขต"])
+    assert not words._far_index and not archive._far_index
+    scanned = {t: _scan_far_candidates(t, archive) for t in ("ดำเนนการ", "งบประมาน", "สำนกงาน")}
+    assert archive.far_index() is words.far_index()  # built once, shared
+    archive._far_searches = 10**6  # past the scanning: the index answers
+    assert {t: _generate_far_candidates(t, archive) for t in scanned} == scanned

@@ -104,6 +104,7 @@ class Lexicon:
     _far_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _far_rank: dict[str, int] = field(default_factory=dict, repr=False)
     _far_searches: int = field(default=0, repr=False)
+    _far_base: Lexicon | None = field(default=None, repr=False)  # whose fallback index this lexicon shares (``with_evidence``)
     _shapes: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _shape_of: dict[str, str] = field(default_factory=dict, repr=False)  # each indexed word's shape
     _cache: dict[str, tuple[float, bool]] = field(default_factory=dict, repr=False)
@@ -154,7 +155,10 @@ class Lexicon:
                 trusted.add(word)
         out = Lexicon(freq, trusted, self.names, self.dictionary, evidence=shipped().combined(evidence))
         out._by_length = self.words_by_length()
-        out._far_index, out._far_rank = self.far_index(), self.far_rank()
+        # the two-deletes fallback index belongs to the word data: shared if built, else built by
+        # ``far_index`` once a search needs it (building it here cost 0.8 s per ingest call, and
+        # the fallback scans its first searches without it, with the same results)
+        out._far_index, out._far_rank, out._far_base = self._far_index, self.far_rank(), self
         index = self.deletes_index()
         if extra:  # the shared index plus the new words' deletes (rebuilding it costs seconds)
             index = dict(index)
@@ -405,6 +409,8 @@ class Lexicon:
         letters deleted: any word within two edits of a token shares one such form with one of
         the token's own (symmetric deletes), so the fallback looks up a few hundred keys instead
         of measuring every word of similar length."""
+        if not self._far_index and self._far_base is not None:
+            self._far_index = self._far_base.far_index()  # built once for the word data, shared
         if not self._far_index:
             with _building():
                 index: dict[str, list[str]] = defaultdict(list)
