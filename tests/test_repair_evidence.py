@@ -92,3 +92,15 @@ def test_an_archives_lexicon_shares_the_fallback_index_without_building_it():
     assert archive.far_index() is words.far_index()  # built once, shared
     archive._far_searches = 10**6  # past the scanning: the index answers
     assert {t: _generate_far_candidates(t, archive) for t in scanned} == scanned
+
+
+def test_combined_evidence_starts_from_the_indexed_one():
+    from bma_nlp.repair.evidence import shipped
+
+    archive = Evidence.from_texts([SEEN, "น้ำท่วมขังถนนในซอย"] * 3)
+    combined = shipped().combined(archive)
+    fresh = Evidence(combined.pairs.copy(), combined.reports.copy(), combined.n_reports)
+    assert combined.followers("งาน") == fresh.followers("งาน") and combined.leaders("เขต") == fresh.leaders("เขต")
+    assert (combined._after, combined._before) == (fresh._after, fresh._before)
+    combined.update(archive)  # a later change is indexed anew
+    assert combined._indexed != combined.version

@@ -135,6 +135,16 @@ class Evidence:
     def combined(self, other: Evidence) -> Evidence:
         out = Evidence(Counter(self.pairs), Counter(self.reports), self.n_reports)
         out.update(other)
+        if self._indexed == self.version:
+            # this evidence's neighbour index plus the other's pairs, not a new index of every
+            # pair (the shipped pairs' costs a tenth of a second, in every archive's process)
+            after = {word: set(words) for word, words in self._after.items()}
+            before = {word: set(words) for word, words in self._before.items()}
+            for key in other.pairs:
+                left, _, right = key.partition(" ")
+                after.setdefault(left, set()).add(right)
+                before.setdefault(right, set()).add(left)
+            out._after, out._before, out._indexed = after, before, out.version
         return out
 
     # --- storage -------------------------------------------------------------------------
