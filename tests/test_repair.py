@@ -178,7 +178,7 @@ def test_fast_tokeniser_falls_back_and_agrees(monkeypatch):
     text = "ได้รับอนุมัติเงินประจำงวดแล้ว ขณะนี้อยู่ระหว่างจัดซื้อวัสดุ"
     fast = tokenize.word_tokenize(text, engine="nlpo3", keep_whitespace=True)
     assert fast == tokenize.word_tokenize(text, keep_whitespace=True)
-    monkeypatch.setattr(tokenize, "_nlpo3_dictionary", lambda compounds: None)  # nlpo3 missing
+    monkeypatch.setattr(tokenize, "_has_nlpo3", lambda: False)  # nlpo3 missing
     assert tokenize.word_tokenize(text, engine="nlpo3", keep_whitespace=True) == fast
 
 

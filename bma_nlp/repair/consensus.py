@@ -24,7 +24,7 @@ from bma_nlp.parse.layout import COPY_START
 from bma_nlp.records import Repair, Report
 from bma_nlp.repair.lexicon import THAI_WORD
 from bma_nlp.text.normalize import strip_markup
-from bma_nlp.tokenize import word_tokenize
+from bma_nlp.tokenize import plan, word_tokenize
 
 MIN_LINE = 15  # shorter lines are too generic to align safely
 MIN_SIMILARITY = 85.0
@@ -56,6 +56,18 @@ def vote_lines(lines: list[str]) -> dict[int, tuple[str, list[Repair]]]:
     if len(copies) < 3:
         return out
     by_copy = {c: [i for i, cid in enumerate(copy_ids) if cid == c and len(lines[i].strip()) >= MIN_LINE] for c in copies}
+    # every line long enough may be read, most of them again as another line's peer: each is
+    # tokenised once, and with the whole dictionary when there are many (``tokenize.plan``:
+    # hundreds of per-line dictionaries cost more; the tokens are the same)
+    plan(sum(len(found) for found in by_copy.values()))
+    read: dict[str, tuple[list[str], list[int]]] = {}
+
+    def tokens_of(text: str) -> tuple[list[str], list[int]]:
+        hit = read.get(text)
+        if hit is None:
+            hit = read[text] = _tokens(text)
+        return hit
+
     for i, line in enumerate(lines):
         if len(line.strip()) < MIN_LINE:
             continue
@@ -68,10 +80,10 @@ def vote_lines(lines: list[str]) -> dict[int, tuple[str, list[Repair]]]:
                 peers.append(best[0])
         if len(peers) < 2:
             continue
-        toks, starts = _tokens(line)
+        toks, starts = tokens_of(line)
         proposals: Counter[tuple[int, int, str]] = Counter()
         for peer in peers:
-            peer_toks, _ = _tokens(peer)
+            peer_toks, _ = tokens_of(peer)
             matcher = SequenceMatcher(None, toks, peer_toks, autojunk=False)
             for tag, i1, i2, j1, j2 in matcher.get_opcodes():
                 if tag == "equal":
