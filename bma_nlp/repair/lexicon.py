@@ -324,7 +324,11 @@ class Lexicon:
     def index_state(self) -> dict[str, Any]:
         """Every index built on first use that the default lexicon keeps in the user's cache
         (``prebuilt.cached_state``), built now if it was not."""
-        self.deletes_index(), self.trusted_prefixes(), self.bare_prefixes(), self._build_solid_log_count()
+        self.deletes_index()
+        self.trusted_prefixes()
+        self.bare_prefixes()
+        if not self._solid_log_count:
+            self._build_solid_log_count()
         return {name: getattr(self, name) for name in CACHED_INDEXES}
 
     def restore_indexes(self, state: dict[str, Any]) -> None:

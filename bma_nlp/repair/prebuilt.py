@@ -108,7 +108,7 @@ def _cached(name: str, build: Callable[[], Any], suffix: str, dumps: Callable[[A
             data = cache.read(folder, prefix, suffix)
             if data is not None:
                 return loads(data)
-        except (OSError, ValueError, UnicodeDecodeError, pickle.UnpicklingError, EOFError):
+        except Exception:  # noqa: BLE001 - a cache file that does not read back is ignored (built again)
             pass
     value = build()
     if folder is not None:
