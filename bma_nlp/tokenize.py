@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 ENGINES = ("newmm", "nlpo3")
@@ -37,6 +38,7 @@ _SPACE_RUN = re.compile(r"\s+")
 # gets one (a long text contains many words: build the whole dictionary).
 SMALL_DICTIONARY_BUDGET = 40 * 62_000
 SMALL_DICTIONARY_MAX_CHARS = 2000
+REACH_MIN_CHARS = 24  # longer texts bound their substrings by ``_reach`` (a query needs no table)
 # A batch of this many new texts costs more with per-text dictionaries (about 1 ms a note, each
 # building its own small trie) than building the whole dictionary once (about 0.4 s) and
 # tokenising with it (under 0.1 ms a note): measured on the training notes.
@@ -187,13 +189,34 @@ def _small_dictionary(text: str, compounds: bool) -> list[str] | None:
     longest = _longest_word()
     substrings = len(text) * min(len(text), longest)
     _small_spent += min(substrings, len(words))
-    if substrings > len(words) // 4:  # a long text: scan the dictionary
-        return sorted(w for w in _dictionary(compounds) if w in text)
-    found = {  # a short text (a query): look up its substrings instead of scanning 62k words
-        piece for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)
-        if (piece := text[i:j]) in words or piece in extra
-    }  # fmt: skip
+    if len(text) <= REACH_MIN_CHARS:
+        found = {  # a short text (a query): look up its substrings instead of scanning 62k words
+            piece for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)
+            if (piece := text[i:j]) in words or piece in extra
+        }  # fmt: skip
+        return sorted(found)
+    # a note or a line: from each position, only the substrings as long as the longest word that
+    # begins with its two letters (a tenth of them or less: the longest word, 81 letters, is rare).
+    # Measured on the real notes: 0.5 ms for 25-100 characters, 1 ms for 100-190 (2.2 and 6.6 ms
+    # for every substring), and for longer notes a few ms where scanning the 62k words took 33-46.
+    reach, n = _reach(), len(text)
+    found = {piece for i in range(n) if (piece := text[i]) in words or piece in extra}
+    for i in range(n - 1):
+        for j in range(i + 2, min(n, i + reach.get(text[i : i + 2], 0)) + 1):
+            if (piece := text[i:j]) in words or piece in extra:
+                found.add(piece)
     return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _reach() -> dict[str, int]:
+    """The length of the longest dictionary word (domain words too) beginning with each pair of
+    letters: a text's substring can be a word only if it is no longer (``_small_dictionary``)."""
+    out: dict[str, int] = {}
+    for word in chain(thai_words(), domain_words()):
+        if len(word) >= 2 and out.get(word[:2], 0) < len(word):
+            out[word[:2]] = len(word)
+    return out
 
 
 @lru_cache(maxsize=1)
