@@ -122,17 +122,16 @@ def baseline_worker(path: str) -> None:
 def baseline_outputs(rev: str, texts: dict[str, list[str]]) -> dict[str, tuple[list[str], float]]:
     """``texts`` repaired by bma_nlp as it was at git revision ``rev`` (git archive into a
     temporary folder, run in a worker process on the same host in the same run)."""
-    import os
     import subprocess
     import tempfile
 
-    repo = Path(__file__).resolve().parents[1]
+    from revision_tree import importing_from, unpack_package
+
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "bma_nlp"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        unpack_package(rev, tmp)
         src = Path(tmp) / "texts.json"
         src.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        env = dict(os.environ, PYTHONPATH=tmp + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        env = importing_from(tmp)
         cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", str(src)]
         result = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
     if not str(result.pop("package")).startswith(tmp):

@@ -23,13 +23,14 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from revision_tree import importing_from, unpack_package
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -90,12 +91,11 @@ def main() -> None:
         return
     repo = HERE.parent
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", args.baseline, "bma_nlp"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        unpack_package(args.baseline, tmp)
         procs = {}
         chars: dict[str, int] = {}
         for label, path in (("baseline", tmp), ("current", str(repo))):
-            env = dict(os.environ, PYTHONPATH=path + os.pathsep + os.environ.get("PYTHONPATH", ""))
+            env = importing_from(path)
             cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--chunk", str(args.chunk)]
             proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             assert proc.stdin is not None and proc.stdout is not None

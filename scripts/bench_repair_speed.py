@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from revision_tree import importing_from, unpack_package
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 
@@ -78,17 +80,13 @@ def main() -> None:
     if args.worker:
         worker(args.repeat)
         return
-    repo = HERE.parent
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", args.baseline, "bma_nlp"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        unpack_package(args.baseline, tmp)
         runs: dict[str, dict[str, list[float]]] = {"baseline": {}, "current": {}}
         chars: dict[str, int] = {}
         for _ in range(args.rounds):
             for label in ("baseline", "current"):
-                env = dict(os.environ)
-                if label == "baseline":
-                    env["PYTHONPATH"] = tmp + os.pathsep + env.get("PYTHONPATH", "")
+                env = importing_from(tmp) if label == "baseline" else dict(os.environ)
                 cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--repeat", str(args.repeat)]
                 result = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
                 if label == "baseline" and not str(result["package"]).startswith(tmp):

@@ -25,6 +25,8 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from revision_tree import importing_from, unpack_package
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 
@@ -67,9 +69,7 @@ def worker() -> None:
 
 
 def run(pythonpath: str | None, seed: int) -> dict[str, object]:
-    env = dict(os.environ, PYTHONHASHSEED=str(seed))
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
+    env = importing_from(pythonpath, PYTHONHASHSEED=str(seed)) if pythonpath else dict(os.environ, PYTHONHASHSEED=str(seed))
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker"]
     result: dict[str, object] = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
     return result
@@ -87,8 +87,7 @@ def main() -> None:
     repo = HERE.parent
     differences = 0
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", args.baseline, "bma_nlp"], check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        unpack_package(args.baseline, tmp)
         for seed in range(1, args.seeds + 1):
             base, current = run(tmp, seed), run(str(repo), seed)
             if not str(base.pop("package")).startswith(tmp):

@@ -1,0 +1,24 @@
+"""Another revision's ``bma_nlp`` beside this checkout's: for the scripts that run it in a worker
+process next to this checkout's (speed and identity checks, the benchmarks' baselines)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def unpack_package(rev: str, folder: str) -> None:
+    """``bma_nlp`` as committed at ``rev`` (``git archive``), unpacked into ``folder``."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "bma_nlp"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+
+
+def importing_from(folder: str, **extra: str) -> dict[str, str]:
+    """This process's environment (plus ``extra``) with ``folder`` first on ``PYTHONPATH``: a
+    worker started with it imports the ``bma_nlp`` in ``folder``."""
+    env = dict(os.environ, **extra)
+    env["PYTHONPATH"] = folder + os.pathsep + env.get("PYTHONPATH", "")
+    return env
