@@ -53,13 +53,9 @@ class Evidence:
 
     def _index(self) -> None:
         if self._indexed != self.version:
-            after: dict[str, set[str]] = {}
-            before: dict[str, set[str]] = {}
-            for key in self.pairs:
-                left, _, right = key.partition(" ")
-                after.setdefault(left, set()).add(right)
-                before.setdefault(right, set()).add(left)
-            self._after, self._before, self._indexed = after, before, self.version
+            self._after, self._before = {}, {}
+            _add_to_index(self._after, self._before, self.pairs)
+            self._indexed = self.version
 
     def index_state(self) -> dict[str, dict[str, set[str]]]:
         """The neighbour index (what follows, what precedes each word), built now if it was not."""
@@ -138,13 +134,10 @@ class Evidence:
         if self._indexed == self.version:
             # this evidence's neighbour index plus the other's pairs, not a new index of every
             # pair (the shipped pairs' costs a tenth of a second, in every archive's process)
-            after = {word: set(words) for word, words in self._after.items()}
-            before = {word: set(words) for word, words in self._before.items()}
-            for key in other.pairs:
-                left, _, right = key.partition(" ")
-                after.setdefault(left, set()).add(right)
-                before.setdefault(right, set()).add(left)
-            out._after, out._before, out._indexed = after, before, out.version
+            out._after = {word: set(words) for word, words in self._after.items()}
+            out._before = {word: set(words) for word, words in self._before.items()}
+            _add_to_index(out._after, out._before, other.pairs)
+            out._indexed = out.version
         return out
 
     # --- storage -------------------------------------------------------------------------
@@ -173,6 +166,14 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         return {"pairs": dict(self.pairs), "reports": dict(self.reports), "n_reports": self.n_reports}
+
+
+def _add_to_index(after: dict[str, set[str]], before: dict[str, set[str]], pairs: Iterable[str]) -> None:
+    """Each ``"left right"`` pair into the neighbour index: ``right`` after ``left``, ``left`` before ``right``."""
+    for key in pairs:
+        left, _, right = key.partition(" ")
+        after.setdefault(left, set()).add(right)
+        before.setdefault(right, set()).add(left)
 
 
 def compound_pairs(freq: Mapping[str, float], trusted: Iterable[str], listed: Iterable[str] = (), listed_count: int = 0) -> Counter[str]:
