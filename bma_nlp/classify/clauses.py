@@ -417,6 +417,7 @@ _ROUTINE_AFTER = re.compile(
     r"^.{0,10}?(?:ล้าง|ทำความสะอาด|เก็บ(?:กวาด|ขยะ)|กำจัดวัชพืช|ตัด(?:แต่ง)?(?:กิ่ง|หญ้า|ต้นไม้)|ลอกท่อ|ดูดลอก|ฉีดล้าง|ฉีดพ่น"
     r"|รณรงค์|ประชาสัมพันธ์|ตรวจตรา|กวดขัน|จัดระเบียบ|ดูแลความ)"
 )
+_CAMPAIGN = re.compile(r"รณรงค์|ประชาสัมพันธ์")  # a routine operation that is a campaign (counted: routine; carried out now: work)
 _COUNTED_LATER = re.compile(r"[0-9][0-9,.]*(?:ครั้ง|ราย|คน|แห่ง|ชุมชน|กก|กิโลกรัม|ตัน|ครัวเรือน|จุด|ชิ้น|แผ่น|ฉบับ|ดวง|ตัว|ลิตร)")
 _BUDGET_LAW_AFTER = re.compile(r"^.{0,6}?(?:ร่าง(?:ข้อ|เทศ)?บัญญัติ|(?:ข้อ|เทศ)บัญญัติ|งบประมาณรายจ่าย|โอน(?:งบ|เงิน)|งบเพิ่มเติม|(?:การ)?(?:ใช้)?จ่าย(?:ขาด)?เงินสะสม)")
 _PLANNED_THEN_DONE = re.compile(r"(?:คาดว่า|จะ|เพื่อ|ให้|เมื่อ|หาก|ถ้า)(?:แล้ว)?(?:เสร็จ|เรียบร้อย|ทำการ)$")
@@ -656,10 +657,10 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "metric", stage
     if cue == "purchasing" and _AUDIT_BEFORE.search(squeezed[max(0, start - 18) : start]):
         return "metric", stage  # an audit of purchasing (ตรวจสอบการจัดซื้อจัดจ้าง) is oversight, not a step (GUIDE N2)
-    if cue == "launch" and (routine := _ROUTINE_AFTER.match(squeezed[end:])) and not re.search(r"รณรงค์|ประชาสัมพันธ์", routine.group(0)):
+    if cue == "launch" and (routine := _ROUTINE_AFTER.match(squeezed[end:])) and not _CAMPAIGN.search(routine.group(0)):
         return "metric", stage  # "เปิดกิจกรรมลอกท่อ…": a routine operation launched (GUIDE N2)
     routine = _ROUTINE_AFTER.match(squeezed[end:]) if cue in ("works", "under_contract", "purchasing") else None
-    if routine and not (re.search(r"รณรงค์|ประชาสัมพันธ์", routine.group(0)) and not _COUNTED_LATER.search(squeezed[end:])):
+    if routine and not (_CAMPAIGN.search(routine.group(0)) and not _COUNTED_LATER.search(squeezed[end:])):
         # cleaning, weeding: routine operations, not a project's stage; a campaign too when it is
         # reported as counts (GUIDE N2), but a campaign being carried out now is work under way (P5)
         return "metric", stage
