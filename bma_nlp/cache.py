@@ -5,7 +5,9 @@ lexicon data (``bma_nlp.repair.prebuilt``). Every file here holds data only (Num
 with ``allow_pickle=False``, JSON, pickles read by an unpickler that refuses every class and
 function), is named by what it was derived from and by the sha256 of
 its own bytes, is read only when owned by the user and writable by nobody else, and is safe to
-delete (the next process derives it again).
+delete (the next process derives it again). Files derived from older versions are removed: the
+lexicon keeps only its current key's files, the stage model's fast forms the four most recently
+used (``keep_newest``; a read counts as a use).
 
 ``$BMA_NLP_CACHE``: the folder (default: ``$XDG_CACHE_HOME/bma-nlp`` or ``~/.cache/bma-nlp``;
 ``%LOCALAPPDATA%/bma-nlp/cache`` on Windows); ``off`` disables the cache.
@@ -56,6 +58,7 @@ def read(folder: Path, prefix: str, suffix: str) -> bytes | None:
             continue
         data = path.read_bytes()
         if content_digest(data) == path.name[len(prefix) + 1 : len(path.name) - len(suffix)]:
+            touch(path)
             return data
     return None
 
@@ -73,6 +76,28 @@ def write(folder: Path, prefix: str, suffix: str, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used files matching ``pattern`` (what a reader
+    touches counts as used): files derived from older models or code would otherwise pile up,
+    one per version, for ever."""
+    files = []
+    for path in folder.glob(pattern):
+        try:
+            files.append((path.stat().st_mtime, path.name, path))
+        except OSError:
+            continue
+    for _, _, path in sorted(files, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)
+
+
+def touch(path: Path) -> None:
+    """Mark a cache file as used now (``keep_newest`` keeps the recently used ones)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def source_digest(*paths: Path) -> str:

@@ -58,6 +58,19 @@ def test_second_load_reads_the_cache(cache):
     assert second.pipeline is not None and hasattr(second.pipeline, "get_params")  # the estimator, rebuilt on request
 
 
+def test_fast_forms_of_older_models_do_not_pile_up(cache):
+    cache.mkdir(parents=True)
+    for i in range(6):  # what six earlier versions left
+        old = cache / f"stage-{i:032x}-{i:032x}.npz"
+        old.write_bytes(b"old")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    load_model()
+    left = sorted(p.name for p in cache.glob("stage-*.npz"))
+    assert len(left) == fastform.KEEP_MODELS
+    assert f"stage-{5:032x}-{5:032x}.npz" in left and f"stage-{0:032x}-{0:032x}.npz" not in left  # the newest kept
+    assert any(not name.startswith("stage-0000") for name in left)  # and the one just written
+
+
 def test_altered_or_foreign_cache_files_are_ignored(cache):
     load_model()
     (path,) = cache.glob("stage-*.npz")

@@ -548,6 +548,9 @@ def _unpack(data: bytes) -> Any:
     return _build(spec, arrays)
 
 
+KEEP_MODELS = 4  # fast forms kept: the shipped model, an office's own, and a version or two after an upgrade
+
+
 def load_cached(model_sha256: str) -> Any | None:
     """The fast form of the verified model with this sha256, or None (no cache, stale, altered)."""
     folder = cache_dir()
@@ -578,6 +581,7 @@ def store(model_sha256: str, model: Any) -> Path | None:
         if list(map(str, model.classes_)) != list(map(str, fast.classes_)):
             return None
         path = cache.write(folder, f"stage-{cache_key(model_sha256)}", ".npz", data)
+        cache.keep_newest(folder, "stage-*.npz", KEEP_MODELS)
         return path
     except (OSError, ValueError, TypeError, AttributeError, Unsupported):
         return None

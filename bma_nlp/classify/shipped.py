@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "22ea8234cab8ae3d3f98cf5eee34b86fd0946c06078d84e18825001832e25d3a"
+MODEL_SHA256 = "c8e818d2ca6fbd5dd9b34aed72fe206ab078b1158e6a34909b42aaee7e040a3d"
