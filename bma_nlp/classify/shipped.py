@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "c8e818d2ca6fbd5dd9b34aed72fe206ab078b1158e6a34909b42aaee7e040a3d"
+MODEL_SHA256 = "9b6d284d5455890cf97f860e9a83349cf8e38acf39c37c6cd0dd6d9aab3f4fd3"
