@@ -1,0 +1,159 @@
+"""Does this checkout classify notes exactly as an earlier revision does? (speed work on the
+stage classifier must not change a label, a confidence, a score or a word of evidence)
+
+    python scripts/check_classify_identical.py [--baseline REV] [--seeds 1] [--splices 13000]
+
+The baseline's ``bma_nlp`` is taken from git (``git archive REV bma_nlp``, as
+``check_repair_identical.py`` does); each version then classifies, in its own process, with the
+shipped model:
+
+- every labelled note: ``training_data/{notes,real_notes,unseen,external}.jsonl`` and
+  ``training_data/blind/*_notes.jsonl``;
+- the notes of the reports in ``tests/data`` (parsed with this checkout, ``note`` and
+  ``note_raw`` of every installment) and every distinct line of those files;
+- ``--splices`` notes made as ``bench_classifier.py`` makes its distinct notes (the head of one
+  labelled note and the tail of another, cut at a random space, seed 0).
+
+They are classified in batches of 1,000 (as the benchmark does) with the memos empty, then all
+again with them warm. Compared: ``classify(...).to_dict()`` (stage, confidence, scores,
+stage_evidence) of every note, and the unrounded probabilities (``note_probabilities``, by
+``repr``). Each version runs with its own empty ``$BMA_NLP_CACHE`` (so each builds and checks its
+own fast form), under ``--seeds`` string-hash seeds. Prints the number of differing outputs;
+exit status 1 on any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from revision_tree import importing_from, unpack_package
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BATCH = 1000
+
+
+def labelled() -> list[str]:
+    data = ROOT / "training_data"
+    paths = [data / f"{name}.jsonl" for name in ("notes", "real_notes", "unseen", "external")]
+    paths += sorted((data / "blind").glob("*_notes.jsonl"))
+    return [json.loads(line)["text"] for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def report_texts() -> list[str]:
+    import bma_nlp
+
+    out: list[str] = []
+    for path in sorted((ROOT / "tests" / "data").rglob("*.txt")):
+        out += [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        try:
+            reports = bma_nlp.parse_reports(str(path), classify=False)
+        except Exception:  # noqa: BLE001 - a file that is not a report gives its lines only
+            continue
+        for report in reports:
+            for inst in report.installments:
+                out += [t for t in (inst.note, inst.note_raw) if t]
+    return out
+
+
+def splices(pool: list[str], n: int) -> list[str]:
+    """``bench_classifier.py``'s recipe: the labelled notes once each, then splices, distinct
+    after ``prepare``."""
+    from bma_nlp.classify.features import prepare
+
+    rng = random.Random(0)
+    distinct, seen = [], set()
+
+    def add(text: str) -> None:
+        key = prepare(text)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(text)
+
+    for text in sorted(set(pool)):
+        add(text)
+    rng.shuffle(distinct)
+    while len(distinct) < n:
+        a, b = rng.choice(pool), rng.choice(pool)
+        cuts_a = [i for i, ch in enumerate(a) if ch == " "] or [len(a)]
+        cuts_b = [i for i, ch in enumerate(b) if ch == " "] or [0]
+        add(a[: rng.choice(cuts_a)] + " " + b[rng.choice(cuts_b) :].strip())
+    return distinct[:n]
+
+
+def worker(texts_path: str) -> None:
+    """Classify the texts with this interpreter's bma_nlp; print one JSON document."""
+    import bma_nlp
+    from bma_nlp.classify import classify, note_probabilities
+
+    texts = json.loads(Path(texts_path).read_text(encoding="utf-8"))
+    out: dict[str, object] = {"package": bma_nlp.__file__}
+    for run in ("cold", "warm"):
+        results, proba = [], []
+        for start in range(0, len(texts), BATCH):
+            batch = texts[start : start + BATCH]
+            results += [r.to_dict() for r in classify(batch)]
+            proba += [[repr(float(p)) for p in row] for row in note_probabilities(batch)]
+        out[run] = results
+        out[f"{run} probabilities"] = proba
+    print(json.dumps(out, ensure_ascii=False))
+
+
+def run(pythonpath: str, seed: int, texts_path: str, cache: str) -> dict[str, object]:
+    env = importing_from(pythonpath, PYTHONHASHSEED=str(seed), BMA_NLP_CACHE=cache)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", texts_path]
+    result: dict[str, object] = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--baseline", default="main", help="git revision to compare with")
+    ap.add_argument("--seeds", type=int, default=1, help="string-hash seeds to run each version under")
+    ap.add_argument("--splices", type=int, default=13_000, help="notes made the benchmark's way")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker)
+        return
+    pool = labelled()
+    texts = list(dict.fromkeys([*pool, *report_texts(), *splices(pool, args.splices)]))
+    print(f"{len(texts):,} distinct texts ({len(set(pool)):,} labelled notes)")
+    differences = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = os.path.join(tmp, "tree")
+        os.mkdir(tree)
+        unpack_package(args.baseline, tree)
+        texts_path = os.path.join(tmp, "texts.json")
+        Path(texts_path).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        for seed in range(1, args.seeds + 1):
+            outputs = []
+            for name, path in (("baseline", tree), ("current", str(ROOT))):
+                cache = os.path.join(tmp, f"cache-{name}-{seed}")
+                os.mkdir(cache)
+                outputs.append(run(path, seed, texts_path, cache))
+            base, current = outputs
+            if not str(base.pop("package")).startswith(tree) or not str(current.pop("package")).startswith(str(ROOT)):
+                sys.exit("a worker did not import the version it should")
+            for key, expected in base.items():
+                got = current[key]
+                assert isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected)
+                for k, (e, g) in enumerate(zip(expected, got, strict=True)):
+                    if e != g:
+                        differences += 1
+                        if differences <= 10:
+                            print(f"seed {seed}, {key}, text {k} {texts[k][:80]!r}:\n  baseline {e}\n  current  {g}")
+            print(f"seed {seed}: {len(texts):,} texts x {len(base)} outputs compared")
+    print(f"{differences} differences from {args.baseline}")
+    sys.exit(1 if differences else 0)
+
+
+if __name__ == "__main__":
+    main()
