@@ -558,8 +558,9 @@ def mentions(text: str, prepared: bool = False) -> list[Mention]:
     hit = _MENTIONS.get((text, prepared))
     if hit is None:
         hit = tuple(_mentions(text, prepared))
-        if len(_MENTIONS) < 20_000:
-            _MENTIONS[(text, prepared)] = hit
+        if len(_MENTIONS) >= 20_000:  # emptied when full, as ``_DECIDED`` is: a full memo that
+            _MENTIONS.clear()  # kept its first notes would miss every note a process reads after them
+        _MENTIONS[(text, prepared)] = hit
     return list(hit)
 
 

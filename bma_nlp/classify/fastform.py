@@ -109,6 +109,8 @@ def _word_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     min_n, max_n = ngram_range
     if max_n == 1:
         return tokens
+    if ngram_range == (1, 2):  # the shipped models' word n-grams: the same strings, joined pairwise
+        return [*tokens, *map(" ".join, zip(tokens, tokens[1:], strict=False))]
     if min_n == 1:
         out = list(tokens)
         min_n += 1

@@ -68,14 +68,28 @@ def prepare(text: str) -> str:
     100 to ``0``, Latin to lower case, runs of whitespace to one space. Words are not changed
     (OCR repair is the pipeline's job).
     """
-    normalized = normalize(text)
-    read = _ABBREVIATION.sub(_expand, normalized.translate(_THAI_DIGITS)).lower()
-    if unicodedata.is_normalized("NFC", normalized):  # then ``read`` is ``clauses.base_text(text)``
+    known = _PREPARED.get(text)
+    if known is None:
+        normalized = normalize(text)
+        read = _ABBREVIATION.sub(_expand, normalized.translate(_THAI_DIGITS)).lower()
+        folded = _NUMBER.sub(lambda m: "100" if _HUNDRED.fullmatch(m.group(0)) else "0", read)
+        # ``read`` is ``clauses.base_text(text)`` when the normalised note is NFC
+        known = (_SPACES.sub(" ", folded).strip(), read if unicodedata.is_normalized("NFC", normalized) else None)
+        if len(_PREPARED) >= _BASE_TEXT_LIMIT:
+            _PREPARED.clear()
+        _PREPARED[text] = known
+    prepared, base = known
+    if base is not None:
         if len(BASE_TEXTS) >= _BASE_TEXT_LIMIT:
             BASE_TEXTS.clear()
-        BASE_TEXTS[text] = read
-    text = _NUMBER.sub(lambda m: "100" if _HUNDRED.fullmatch(m.group(0)) else "0", read)
-    return _SPACES.sub(" ", text).strip()
+        BASE_TEXTS[text] = base
+    return prepared
+
+
+# ``prepare`` of the notes it saw last, with their ``base_text`` (functions of the text alone):
+# reports repeat a note in installment after installment, and each batch the model scores
+# prepares its notes again.
+_PREPARED: dict[str, tuple[str, str | None]] = {}
 
 
 # ``clauses.base_text`` of the notes ``prepare`` saw last: the same normalisation, shorthand and
