@@ -14,9 +14,9 @@ dictionary are counted where they belong):
   twice and clauses repeat only as they do across real notes;
 - 10,000 notes as reports repeat them (1,000 more distinct notes made the same way, each 10
   times, shuffled): classify() scores each distinct text of a batch once;
-- 2,000 more distinct notes with the per-piece tokens and per-clause readings not remembered
-  (every phrase tokenised and read as if never seen: the splices share phrases with the
-  labelled notes, which flatters those memos);
+- 2,000 more distinct notes with the per-piece tokens, per-clause readings and per-mention
+  statuses not remembered (every phrase tokenised and read as if never seen: the splices share
+  phrases with the labelled notes, which flatters those memos);
 - classify_report on the sample's ten installments (parse excluded).
 
     python scripts/bench_classifier.py [--notes 10000]
@@ -79,8 +79,8 @@ for start in range(0, n, 1000):
     bma_nlp.classify_notes(repeated[start:start + 1000])
 t7, c7 = time.perf_counter(), time.process_time()
 from bma_nlp.classify import clauses, features
-for module, memo, limit in ((features, "_PIECES", "_PIECE_CACHE_LIMIT"), (clauses, "_CLAUSES", "_CLAUSE_CACHE_LIMIT")):
-    if hasattr(module, memo):  # the per-piece and per-clause memos off: every phrase read as if new
+for module, memo, limit in ((features, "_PIECES", "_PIECE_CACHE_LIMIT"), (clauses, "_CLAUSES", "_CLAUSE_CACHE_LIMIT"), (clauses, "_STATUSES", "_STATUS_CACHE_LIMIT")):
+    if hasattr(module, memo):  # the per-piece, per-clause and per-mention memos off: every phrase read as if new
         getattr(module, memo).clear()
         setattr(module, limit, 0)
 c10 = time.process_time()
@@ -133,7 +133,7 @@ def _table(r: dict[str, float]) -> None:
         ("first note (builds the tokeniser trie)", f"{r['first_note_s']:.2f} s"),
         (f"{r['notes']:,} distinct notes (mean {r['mean_note_chars']:.0f} chars; {r['distinct_prepared']:,} distinct prepared texts), wall", f"{r['distinct_per_1000_s']:.3f} s per 1,000"),
         (f"{r['notes']:,} distinct notes, CPU time", f"{r['distinct_cpu_per_1000_s']:.3f} s per 1,000"),
-        ("2,000 more distinct notes, per-piece/per-clause memos off, CPU time", f"{r['cold_cpu_per_1000_s']:.3f} s per 1,000 ({1000 / r['cold_cpu_per_1000_s']:,.0f} per CPU s)"),
+        ("2,000 more distinct notes, per-piece/clause/mention memos off, CPU time", f"{r['cold_cpu_per_1000_s']:.3f} s per 1,000 ({1000 / r['cold_cpu_per_1000_s']:,.0f} per CPU s)"),
         (f"{r['notes']:,} notes, 1,000 distinct shuffled 10x (as reports repeat them), wall", f"{r['repeated_per_1000_s']:.3f} s per 1,000"),
         (f"{r['notes']:,} notes, 1,000 distinct shuffled 10x, CPU time", f"{r['repeated_cpu_per_1000_s']:.3f} s per 1,000"),
         ("notes per CPU second: distinct / repeated (target 10,000)", f"{1000 / r['distinct_cpu_per_1000_s']:,.0f} / {1000 / r['repeated_cpu_per_1000_s']:,.0f}"),

@@ -305,16 +305,20 @@ def test_base_text_left_by_prepare_is_the_one_computed():
 
 
 def test_mentions_same_without_the_shortcuts(monkeypatch):
-    """The cue prefilter, the clause-break shortcut and the per-clause memo are speed devices:
-    every labelled note reads the same with them switched off."""
+    """The cue prefilter, the clause-break shortcut and the per-clause and per-mention-window
+    memos are speed devices: every labelled note reads the same with them switched off."""
     from bma_nlp.classify import clauses
     from bma_nlp.classify.features import prepare
 
     notes = _labelled_notes()
+    monkeypatch.setattr(clauses, "_CLAUSES", {})  # every clause read here, its mentions' statuses through the window memo
     fast = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]
     monkeypatch.setattr(clauses, "_PREFILTER", clauses.Prefilter([None] * len(clauses._NEEDS)))
     monkeypatch.setattr(clauses, "_MAY_BREAK", re.compile(""))  # every text through the clause-break scan
     monkeypatch.setattr(clauses, "_CLAUSES", {})
     monkeypatch.setattr(clauses, "_CLAUSE_CACHE_LIMIT", 0)
+    monkeypatch.setattr(clauses, "_STATUSES", {})
+    monkeypatch.setattr(clauses, "_STATUS_CACHE_LIMIT", 0)
+    monkeypatch.setattr(clauses, "_status", lambda squeezed, start, end, cue, strong: clauses._status_uncached(squeezed, start, end, cue, strong))
     slow = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]
     assert fast == slow

@@ -499,8 +499,29 @@ def split_clauses(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# ``_status`` reads the 30 characters before a mention, the mention and the 25 after it, nothing
+# else: remembered per such window (the same wording stands around mentions of different notes).
+_STATUSES: dict[tuple[str, int, int, str, bool], tuple[str, int]] = {}
+_STATUS_CACHE_LIMIT = 100_000
+
+
 def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tuple[str, int]:
     """Status of the mention at ``squeezed[start:end]`` and where its marker starts."""
+    low = max(0, start - 30)
+    key = (squeezed[low : end + 25], start - low, end - start, cue, strong)
+    hit = _STATUSES.get(key)
+    if hit is None:
+        window, at, size = key[0], key[1], key[2]
+        status, from_ = _status_uncached(window, at, at + size, cue, strong)
+        hit = (status, from_ - at)
+        if len(_STATUSES) >= _STATUS_CACHE_LIMIT:
+            _STATUSES.clear()
+        if _STATUS_CACHE_LIMIT:
+            _STATUSES[key] = hit
+    return hit[0], start + hit[1]
+
+
+def _status_uncached(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tuple[str, int]:
     before = squeezed[max(0, start - _WINDOW) : start]
     after = squeezed[end : end + 25]
     best, best_end, best_start = None, -1, start
