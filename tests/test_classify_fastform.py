@@ -45,6 +45,25 @@ def test_fast_form_scores_every_labelled_note_as_the_model(rebuilt):
     assert list(fast.classes_) == [str(c) for c in rebuilt.classes_]
 
 
+def test_character_ngrams_by_table_are_the_ones_word_by_word(rebuilt):
+    """``_ChainedNgrams`` (a batch's character n-grams looked up by table) gives each text the
+    columns the word-by-word path gives (as a multiset: ``transform`` counts them), on the
+    labelled notes as prepared and raw, and on edge cases: no words, one letter, characters
+    outside the vocabulary, tabs and line breaks, a separator character in the text."""
+    from bma_nlp.classify.features import prepare
+
+    spec, arrays = fastform.spec_of(rebuilt)
+    part = next(p for p in fastform._unpack(fastform._pack(spec, arrays)).base.parts if getattr(p, "analyzer", "") == "char_wb")
+    chained = fastform._ChainedNgrams.build(part.vocabulary, part.ngram_range)
+    assert chained is not None
+    notes = _notes()
+    texts = [*map(prepare, notes), *notes, "", " ", "a", "ab", "\x00ก", "ก\tข  ค\nง", "\U0001f600 ก", "\uffff ๆ", "ก" * 3000]
+    got = chained.columns(texts)
+    part._chained = False  # word by word
+    for text, columns in zip(texts, got, strict=True):
+        assert sorted(columns.tolist()) == sorted(part.columns(text).tolist()), text
+
+
 def test_second_load_reads_the_cache(cache):
     first = load_model()
     assert first.fast is None and first.pipeline is not None  # rebuilt by skops, then cached

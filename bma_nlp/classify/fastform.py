@@ -47,6 +47,7 @@ FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domai
 TOLERANCE = 1e-6
 CACHE_TEXTS = 20_000  # texts whose feature columns (NumPy int32, ~0.5 kB a note) a process remembers
 CACHE_WORDS = 100_000  # words whose character n-gram columns it remembers
+CHAIN_TEXTS = 256  # new texts in one batch that make it worth building the character n-gram tables
 BATCH = 512  # notes scored at once (bounds the coefficient gather: classes x non-zeros)
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's character-analyzer whitespace rule
 
@@ -180,6 +181,7 @@ class _Tfidf:
             self.tokenizer = pattern.findall
         self._doc_columns: dict[str, np.ndarray] = {}
         self._word_columns: dict[str, list[int]] = {}
+        self._chained: _ChainedNgrams | None | bool = None  # built at first use; False: this vocabulary cannot be
 
     def features(self, doc: str) -> list[str]:
         if self.lowercase:
@@ -218,11 +220,33 @@ class _Tfidf:
         self._doc_columns[doc] = hit
         return hit
 
+    def _char_wb_batch(self, docs: Sequence[str]) -> None:
+        """``columns`` of a batch's new texts at once (``_ChainedNgrams``), when the vocabulary
+        allows: the same columns per text, in another order, which ``transform`` does not see
+        (it counts each text's columns). Building the tables takes about 0.15 s, the time of a
+        few thousand notes word by word: a process does it at its first batch of ``CHAIN_TEXTS``
+        new texts or more (one note on the command line never waits for it)."""
+        if self._chained is False:
+            return
+        new = list(dict.fromkeys(doc for doc in docs if doc not in self._doc_columns))
+        if len(new) < (1 if self._chained is not None else CHAIN_TEXTS) or len(new) > CACHE_TEXTS:
+            return
+        if self._chained is None:
+            self._chained = _ChainedNgrams.build(self.vocabulary, self.ngram_range) or False
+        if not isinstance(self._chained, _ChainedNgrams):
+            return
+        found = self._chained.columns([doc.lower() for doc in new] if self.lowercase else new)
+        if len(self._doc_columns) + len(new) > CACHE_TEXTS:
+            self._doc_columns.clear()
+        self._doc_columns.update(zip(new, found, strict=True))
+
     def transform(self, docs: Sequence[str]) -> _Rows:
         if self.analyzer == "word" and self.tokenizer is not None:
             from bma_nlp.tokenize import plan
 
             plan(sum(1 for doc in docs if doc not in self._doc_columns))
+        if self.analyzer == "char_wb":
+            self._char_wb_batch(docs)
         found = [self.columns(doc) for doc in docs]
         width = len(self.vocabulary)
         flat = np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
@@ -246,6 +270,102 @@ class _Tfidf:
             safe = np.where(norms == 0.0, 1.0, norms)
             data = (data.astype(np.float64) / safe[row_arr]).astype(self.dtype)
         return _Rows(len(docs), row_arr, col_arr, data.astype(np.float64), width)
+
+
+class _ChainedNgrams:
+    """The character n-grams of a ``char_wb`` vocabulary looked up by table, for a whole batch
+    of texts with NumPy.
+
+    Each character of the vocabulary gets a code 1..K (0: any other character). The n-grams of
+    the lowest length n0 get dense numbers through a table indexed by their n0 codes; an n-gram
+    one longer gets its number through a table indexed by (the number of its first n-1
+    characters, the code of its last): a chain, which needs every vocabulary n-gram's prefix in
+    the vocabulary too (so it is for a vocabulary cut by document frequency alone: a prefix
+    occurs wherever its n-gram does; ``build`` checks it and gives None otherwise). The text's
+    words, padded with a space each side as scikit-learn pads them, are laid end to end with a
+    character coded 0 between them (and between texts); each window of n characters is looked
+    up. A window holding the 0 or a character outside the vocabulary has no number, as neither an
+    n-gram across two words nor one with an unknown character is in the vocabulary; nor has one
+    whose prefix is not in it.
+
+    The same n-grams as scikit-learn's ``_char_wb_ngrams``: every window of n characters of a
+    padded word, for each n of the range no longer than the word. (scikit-learn also counts a
+    padded word shorter than the range's lowest n whole; a padded word has at least three
+    characters, so with a lowest n of at most 3 that never happens: ``build`` requires it.)"""
+
+    MAX_TABLE = 8_000_000  # entries of the largest table (int32): a larger vocabulary is not chained
+
+    def __init__(self, low: int, codes: np.ndarray, tables: list[np.ndarray], columns: list[np.ndarray]) -> None:
+        self.low, self.codes, self.tables, self.cols = low, codes, tables, columns
+        self.k = int(codes.max()) + 1
+
+    @classmethod
+    def build(cls, vocabulary: dict[str, int], ngram_range: tuple[int, int]) -> _ChainedNgrams | None:
+        low, high = ngram_range
+        if not (1 <= low <= 3 and low <= high) or not vocabulary or any(not (low <= len(t) <= high) for t in vocabulary):
+            return None
+        alphabet = sorted({ch for term in vocabulary for ch in term})
+        k = len(alphabet) + 1
+        codes = np.zeros(ord(alphabet[-1]) + 2, dtype=np.int32)  # the last slot (0) for every character beyond
+        codes[[ord(ch) for ch in alphabet]] = np.arange(1, k, dtype=np.int32)
+        code = {ch: i for i, ch in enumerate(alphabet, 1)}
+        tables: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        number: dict[str, int] = {}  # n-gram -> its dense number among the n-grams of its length
+        for n in range(low, high + 1):
+            terms = sorted(t for t in vocabulary if len(t) == n)
+            size = k**n if n == low else len(columns[-1]) * k  # keys: n codes, or (a prefix's number, a code)
+            if size > cls.MAX_TABLE:
+                return None
+            table = np.full(max(size, 1), -1, dtype=np.int32)
+            for i, term in enumerate(terms):
+                if n == low:
+                    key = 0
+                    for ch in term:
+                        key = key * k + code[ch]
+                else:
+                    prefix = number.get(term[:-1])
+                    if prefix is None:
+                        return None  # a prefix outside the vocabulary: no chain
+                    key = prefix * k + code[term[-1]]
+                table[key] = i
+            number.update((term, i) for i, term in enumerate(terms))
+            tables.append(table)
+            columns.append(np.array([vocabulary[t] for t in terms], dtype=np.int32))
+        return cls(low, codes, tables, columns)
+
+    def columns(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """The vocabulary columns of each text's n-grams (int32, one per occurrence)."""
+        laid = ["\x00".join(f" {word} " for word in text.split()) for text in texts]
+        joined = "\x00".join(laid)
+        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        c = self.codes[np.minimum(points, len(self.codes) - 1)].astype(np.int64)
+        size, k = len(c), self.k
+        # the text each character belongs to (a separator to the text before it)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), [len(x) + 1 for x in laid])[:size]
+        per_text: list[list[np.ndarray]] = [[] for _ in texts]
+        number = np.zeros(0, dtype=np.int64)
+        for level, (table, cols) in enumerate(zip(self.tables, self.cols, strict=True)):
+            n = self.low + level
+            count = size - n + 1
+            if count <= 0:
+                break
+            if level == 0:
+                key = np.zeros(count, dtype=np.int64)
+                for j in range(n):
+                    key = key * k + c[j : j + count]
+            else:
+                prefix = number[:count]
+                key = np.where(prefix >= 0, prefix, 0) * k + c[n - 1 : n - 1 + count]
+            number = table[key].astype(np.int64)
+            if level:
+                number[prefix < 0] = -1
+            at = np.flatnonzero(number >= 0)
+            found = cols[number[at]]
+            bounds = np.searchsorted(owner[at], np.arange(1, len(texts)))
+            for i, part in enumerate(np.split(found, bounds)):
+                per_text[i].append(part)
+        return [np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32) for parts in per_text]
 
 
 class _Function:
