@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bma_nlp.classify.features import _ABBREVIATION, _THAI_DIGITS, BASE_TEXTS, _expand
+from bma_nlp.classify.features import _ABBREVIATION, BASE_TEXTS, _expand, arabic_digits
 from bma_nlp.records import STAGES
 from bma_nlp.text.normalize import normalize
 
@@ -476,7 +476,7 @@ def base_text(text: str) -> str:
     known = BASE_TEXTS.get(text)
     if known is not None:
         return known
-    text = unicodedata.normalize("NFC", normalize(text)).translate(_THAI_DIGITS)
+    text = arabic_digits(unicodedata.normalize("NFC", normalize(text)))
     return _ABBREVIATION.sub(_expand, text).lower()
 
 

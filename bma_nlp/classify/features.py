@@ -14,6 +14,18 @@ from collections.abc import Iterable
 from bma_nlp.text.normalize import normalize
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_DIGIT = re.compile("[๐-๙]")
+
+
+def arabic_digits(text: str) -> str:
+    """``text.translate(_THAI_DIGITS)``, faster: ``str.translate`` looks up every character of
+    a Thai text in the table (25 us a note), while most notes have no Thai digit (one scan
+    tells) and the others are rewritten digit by digit (each ``replace`` one fast scan)."""
+    if not _THAI_DIGIT.search(text):
+        return text
+    for thai, arabic in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789", strict=True):
+        text = text.replace(thai, arabic)
+    return text
 # A number (with thousands separators or decimals) carries no stage: 2566, 180,000.50, 31/12/2566.
 # 100 is kept: "100 %" / "ร้อยละ 100" says the work is done.
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -71,7 +83,7 @@ def prepare(text: str) -> str:
     known = _PREPARED.get(text)
     if known is None:
         normalized = normalize(text)
-        read = _ABBREVIATION.sub(_expand, normalized.translate(_THAI_DIGITS)).lower()
+        read = _ABBREVIATION.sub(_expand, arabic_digits(normalized)).lower()
         folded = _NUMBER.sub(lambda m: "100" if _HUNDRED.fullmatch(m.group(0)) else "0", read)
         # ``read`` is ``clauses.base_text(text)`` when the normalised note is NFC
         known = (_SPACES.sub(" ", folded).strip(), read if unicodedata.is_normalized("NFC", normalized) else None)
