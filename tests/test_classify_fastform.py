@@ -64,6 +64,21 @@ def test_character_ngrams_by_table_are_the_ones_word_by_word(rebuilt):
         assert sorted(columns.tolist()) == sorted(part.columns(text).tolist()), text
 
 
+def test_a_text_model_row_does_not_depend_on_its_batch(rebuilt):
+    """The text model's fast form remembers each text's probabilities, which is exact only if a
+    text's row is the same whatever batch it is scored in: bit for bit, each labelled note alone,
+    in one batch, and in reverse order in batches of another size."""
+    spec, arrays = fastform.spec_of(rebuilt)
+    base = fastform._unpack(fastform._pack(spec, arrays)).base
+    texts = _notes()
+    together = base._predict(texts)
+    reverse = np.concatenate([base._predict(texts[::-1][i : i + 97]) for i in range(0, len(texts), 97)])[::-1]
+    assert np.array_equal(together, reverse)
+    for i in range(0, len(texts), 7):
+        assert np.array_equal(base._predict([texts[i]])[0], together[i])
+    assert np.array_equal(base.predict_proba(texts[::-1]), together[::-1])  # the memo's answer is the row
+
+
 def test_second_load_reads_the_cache(cache):
     first = load_model()
     assert first.fast is None and first.pipeline is not None  # rebuilt by skops, then cached

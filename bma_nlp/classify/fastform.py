@@ -491,8 +491,25 @@ class _Pipeline:
         ]
         self.clf = _Calibrated(spec["clf"], arrays)
         self.classes_ = np.array(self.clf.classes)
+        self._rows: dict[str, np.ndarray] = {}
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """``_predict``, each text's row remembered: a row depends on its text alone (every
+        step works row by row: per-row sums in column order, elementwise functions), not on the
+        batch it came in, and reports repeat their notes."""
+        known = self._rows
+        new = list(dict.fromkeys(text for text in texts if text not in known))
+        if new:
+            fresh = self._predict(new)
+            if len(known) + len(new) > CACHE_TEXTS:
+                known.clear()
+            if len(new) > CACHE_TEXTS:  # more new texts than the memo holds: not remembered
+                at = {text: i for i, text in enumerate(new)}
+                return np.array([known[t] if t in known else fresh[at[t]] for t in texts]).reshape(len(texts), -1)
+            known.update(zip(new, fresh, strict=True))
+        return np.array([known[t] for t in texts]).reshape(len(texts), -1)
+
+    def _predict(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), len(self.clf.classes)))
         for start in range(0, len(texts), BATCH):
             docs: Any = list(texts[start : start + BATCH])
