@@ -346,15 +346,21 @@ class Prefilter:
         strings = sorted({x for n in needs if n is not None for x in n})
         self._prefixes = {x: frozenset(y for y in strings if x.startswith(y)) for x in strings}
         self._scan = guarded(f"(?=({_trie_pattern(strings)}))") if strings else None
+        # per string the scan reports, the patterns one of its prefixes (among the required
+        # strings) is required by, as bits: a pattern is possible when a reported string sets its bit
+        self._bits = {
+            x: sum(1 << i for i, need in enumerate(self._needs) if need is not None and not need.isdisjoint(present))
+            for x, present in self._prefixes.items()
+        }
+        self._always = sum(1 << i for i, need in enumerate(self._needs) if need is None)
 
     def possible(self, text: str) -> list[bool]:
         if self._scan is None:
             return [True] * len(self._needs)
-        present: set[str] = set()
-        prefixes = self._prefixes
+        bits, mask = self._bits, self._always
         for found in set(self._scan.findall(text)):
-            present |= prefixes[found]
-        return [need is None or not need.isdisjoint(present) for need in self._needs]
+            mask |= bits[found]
+        return [mask >> i & 1 == 1 for i in range(len(self._needs))]
 
 
 def _trie_pattern(strings: Iterable[str]) -> str:
