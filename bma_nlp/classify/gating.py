@@ -68,9 +68,10 @@ def domain_features(base: np.ndarray, texts: Sequence[str]) -> np.ndarray:
     their top, the clause label, the note's length and its number of items (real notes are
     long, list several steps, and the text model is less sure of them)."""
     rows = []
-    for proba, text in zip(base, texts, strict=True):
+    tops = np.max(base, axis=1) if len(base) else np.zeros(0)  # each row's largest value, as np.max of the row
+    for proba, top, text in zip(base.tolist(), tops.tolist(), texts, strict=True):
         onehot, length, clauses = reading(text)
-        rows.append([*proba, float(np.max(proba)), *onehot, length, clauses])
+        rows.append([*proba, top, *onehot, length, clauses])
     return np.asarray(rows, dtype=float).reshape(len(rows), len(LABELS) + 1 + len(LABELS) + 2)
 
 
