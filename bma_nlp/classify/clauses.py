@@ -508,7 +508,7 @@ def split_clauses(text: str) -> list[str]:
 # ``_status`` reads the 30 characters before a mention, the mention and the 25 after it, nothing
 # else: remembered per such window (the same wording stands around mentions of different notes).
 _STATUSES: dict[tuple[str, int, int, str, bool], tuple[str, int]] = {}
-_STATUS_CACHE_LIMIT = 100_000
+_STATUS_CACHE_LIMIT = 20_000  # windows (about 300 bytes each with their key)
 
 
 def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tuple[str, int]:
