@@ -33,7 +33,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from revision_tree import importing_from, unpack_package
+from revision_tree import differing_items, importing_from, unpack_package
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -145,11 +145,7 @@ def main() -> None:
             for key, expected in base.items():
                 got = current[key]
                 assert isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected)
-                for k, (e, g) in enumerate(zip(expected, got, strict=True)):
-                    if e != g:
-                        differences += 1
-                        if differences <= 10:
-                            print(f"seed {seed}, {key}, text {k} {texts[k][:80]!r}:\n  baseline {e}\n  current  {g}")
+                differences += differing_items(seed, key, expected, got, differences, lambda k: f"text {k} {texts[k][:80]!r}")
             print(f"seed {seed}: {len(texts):,} texts x {len(base)} outputs compared")
     print(f"{differences} differences from {args.baseline}")
     sys.exit(1 if differences else 0)

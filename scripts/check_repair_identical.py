@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from revision_tree import importing_from, unpack_package
+from revision_tree import differing_items, importing_from, unpack_package
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -101,11 +101,7 @@ def main() -> None:
                     differences += 1
                     print(f"seed {seed}, {name}: differs")
                     continue
-                for k, (e, g) in enumerate(zip(expected, got, strict=True)):
-                    if e != g:
-                        differences += 1
-                        if differences <= 10:
-                            print(f"seed {seed}, {name}, line {k}:\n  baseline {e}\n  current  {g}")
+                differences += differing_items(seed, name, expected, got, differences, lambda k: f"line {k}")
             print(f"seed {seed}: {len(base)} text sets compared")
     print(f"{differences} differences from {args.baseline}")
     sys.exit(1 if differences else 0)

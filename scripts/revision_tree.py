@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,3 +23,15 @@ def importing_from(folder: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ, **extra)
     env["PYTHONPATH"] = folder + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def differing_items(seed: int, name: str, expected: Sequence[object], got: Sequence[object], shown: int, what: Callable[[int], str]) -> int:
+    """How many items of two equally long output lists differ; the first ones printed (while
+    fewer than 10 were shown before, ``shown``), each named by ``what(k)``."""
+    count = 0
+    for k, (e, g) in enumerate(zip(expected, got, strict=True)):
+        if e != g:
+            count += 1
+            if shown + count <= 10:
+                print(f"seed {seed}, {name}, {what(k)}:\n  baseline {e}\n  current  {g}")
+    return count
