@@ -79,6 +79,21 @@ def test_a_text_model_row_does_not_depend_on_its_batch(rebuilt):
     assert np.array_equal(base.predict_proba(texts[::-1]), together[::-1])  # the memo's answer is the row
 
 
+def test_a_full_row_memo_still_answers_notes_it_held(rebuilt, monkeypatch):
+    """A batch that mixes remembered notes with enough new ones to fill the memo gets every row
+    (the memo is emptied for the new ones only after the batch's rows are read), and a batch of
+    more new notes than the memo holds is scored without being remembered."""
+    spec, arrays = fastform.spec_of(rebuilt)
+    base = fastform._unpack(fastform._pack(spec, arrays)).base
+    texts = _notes()[:12]
+    expected = base._predict(texts)
+    monkeypatch.setattr(fastform, "CACHE_TEXTS", 5)
+    assert np.array_equal(base.predict_proba(texts[:4]), expected[:4])
+    assert np.array_equal(base.predict_proba(texts[2:6]), expected[2:6])  # two held, two new: full
+    assert np.array_equal(base.predict_proba(texts[3:12]), expected[3:12])  # nine new at once
+    assert len(base._rows) <= 5
+
+
 def test_second_load_reads_the_cache(cache):
     first = load_model()
     assert first.fast is None and first.pipeline is not None  # rebuilt by skops, then cached

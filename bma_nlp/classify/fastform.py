@@ -499,15 +499,14 @@ class _Pipeline:
         batch it came in, and reports repeat their notes."""
         known = self._rows
         new = list(dict.fromkeys(text for text in texts if text not in known))
-        if new:
-            fresh = self._predict(new)
-            if len(known) + len(new) > CACHE_TEXTS:
+        fresh = dict(zip(new, self._predict(new), strict=True)) if new else {}
+        # the batch's rows are read before the memo may be emptied for the new ones
+        out = np.array([fresh[t] if t in fresh else known[t] for t in texts]).reshape(len(texts), -1)
+        if fresh and len(fresh) <= CACHE_TEXTS:  # more new texts than the memo holds: not remembered
+            if len(known) + len(fresh) > CACHE_TEXTS:
                 known.clear()
-            if len(new) > CACHE_TEXTS:  # more new texts than the memo holds: not remembered
-                at = {text: i for i, text in enumerate(new)}
-                return np.array([known[t] if t in known else fresh[at[t]] for t in texts]).reshape(len(texts), -1)
-            known.update(zip(new, fresh, strict=True))
-        return np.array([known[t] for t in texts]).reshape(len(texts), -1)
+            known.update(fresh)
+        return out
 
     def _predict(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), len(self.clf.classes)))
