@@ -325,9 +325,10 @@ def test_mentions_same_without_the_shortcuts(monkeypatch):
 
 
 def test_arabic_digits_is_the_translation_table():
-    """``features.arabic_digits`` (a scan, then one ``replace`` per digit) rewrites every text as
+    """``arabic_digits`` (a scan, then one ``replace`` per digit) rewrites every text as
     ``str.translate`` with the Thai digit table does: the labelled notes, every Thai digit, none."""
-    from bma_nlp.classify.features import _THAI_DIGITS, arabic_digits
+    from bma_nlp.text.normalize import arabic_digits
 
+    table = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
     for text in [*_labelled_notes(), "๐๑๒๓๔๕๖๗๘๙", "งบ ๑,๒๐๐.๕๐ บาท 12", "", "abc"]:
-        assert arabic_digits(text) == text.translate(_THAI_DIGITS)
+        assert arabic_digits(text) == text.translate(table)

@@ -43,9 +43,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bma_nlp.classify.features import _ABBREVIATION, BASE_TEXTS, _expand, arabic_digits
+from bma_nlp.classify.features import _ABBREVIATION, BASE_TEXTS, _expand
 from bma_nlp.records import STAGES
-from bma_nlp.text.normalize import normalize
+from bma_nlp.text.normalize import arabic_digits, normalize
 
 STATUSES = ("done", "underway", "bare", "planned", "negated", "name", "metric", "partial")  # the feature columns; a "document" topic counts as a name
 _NOT_A_STEP = ("metric", "document")  # a figure or routine, a document's topic: not even an early approval

@@ -11,21 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from bma_nlp.text.normalize import normalize
+from bma_nlp.text.normalize import arabic_digits, normalize
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_THAI_DIGIT = re.compile("[๐-๙]")
-
-
-def arabic_digits(text: str) -> str:
-    """``text.translate(_THAI_DIGITS)``, faster: ``str.translate`` looks up every character of
-    a Thai text in the table (25 us a note), while most notes have no Thai digit (one scan
-    tells) and the others are rewritten digit by digit (each ``replace`` one fast scan)."""
-    if not _THAI_DIGIT.search(text):
-        return text
-    for thai, arabic in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789", strict=True):
-        text = text.replace(thai, arabic)
-    return text
 # A number (with thousands separators or decimals) carries no stage: 2566, 180,000.50, 31/12/2566.
 # 100 is kept: "100 %" / "ร้อยละ 100" says the work is done.
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

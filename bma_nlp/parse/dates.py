@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 
 from bma_nlp.parse.labels import skeleton_text
-from bma_nlp.parse.numbers import LATIN_DIGITS, LOOKALIKE_DIGITS, arabic_digits
+from bma_nlp.parse.numbers import LATIN_DIGITS, LOOKALIKE_DIGITS
+from bma_nlp.text.normalize import arabic_digits
 
 BE_OFFSET = 543
 

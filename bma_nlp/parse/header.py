@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from bma_nlp.parse.dates import match_date, parse_date
-from bma_nlp.parse.numbers import arabic_digits, numeric_text, numeric_value, parse_amount
+from bma_nlp.parse.numbers import numeric_text, numeric_value, parse_amount
 from bma_nlp.records import Project
+from bma_nlp.text.normalize import arabic_digits
 
 # the phone after its label, or after a slash (``name / phone``: the form's ``(ชื่อ-สกุล / โทรศัพท์)``)
 _PHONE = re.compile(

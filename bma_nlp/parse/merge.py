@@ -13,8 +13,9 @@ from rapidfuzz.distance import Levenshtein
 from bma_nlp.parse.header import build_project
 from bma_nlp.parse.installments import RawInstallment, parse_installments
 from bma_nlp.parse.layout import RawCopy
-from bma_nlp.parse.numbers import arabic_digits, format_baht
+from bma_nlp.parse.numbers import format_baht
 from bma_nlp.records import NARRATIVE_FIELDS, Installment, Project, Report
+from bma_nlp.text.normalize import arabic_digits
 
 # Fields where any disagreement matters (a misread digit changes the record).
 _EXACT_FIELDS = {"code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "coordinator_phone"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from bma_nlp.text.normalize import arabic_digits
+
 # "180,000", "180,000.50", "4,800,000.-" (whole baht), "-" (nil), with or without บาท
 _AMOUNT = re.compile(
     r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)(?:\.-|-)?\s*(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?:บาท|บ\.)?\s*\.?\s*$"
@@ -46,13 +47,6 @@ def parse_ordinal(text: str | None) -> int | None:
     if not digits.isdigit() or len(digits.lstrip("0")) > MAX_ORDINAL_DIGITS:
         return None
     return int(digits)
-
-
-def arabic_digits(text: str) -> str:
-    """Thai digits to ASCII digits (everything else unchanged)."""
-    if text.isascii():
-        return text  # nothing to map (a check in O(1); translating a Thai string is slow)
-    return text.translate(_THAI_DIGITS)
 
 
 def parse_amount(text: str | None) -> int | float | None:
