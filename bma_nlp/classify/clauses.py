@@ -505,16 +505,18 @@ def split_clauses(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-# ``_status`` reads the 30 characters before a mention, the mention and the 25 after it, nothing
-# else: remembered per such window (the same wording stands around mentions of different notes).
+# ``_status_uncached`` reads at most ``_READ_BEFORE`` characters before a mention (``_WINDOW`` is
+# fewer), the mention and ``_READ_AFTER`` after it, nothing else: ``_status`` remembers it per such
+# window (the same wording stands around mentions of different notes).
+_READ_BEFORE, _READ_AFTER = 30, 25
 _STATUSES: dict[tuple[str, int, int, str, bool], tuple[str, int]] = {}
 _STATUS_CACHE_LIMIT = 20_000  # windows (about 300 bytes each with their key)
 
 
 def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tuple[str, int]:
     """Status of the mention at ``squeezed[start:end]`` and where its marker starts."""
-    low = max(0, start - 30)
-    key = (squeezed[low : end + 25], start - low, end - start, cue, strong)
+    low = max(0, start - _READ_BEFORE)
+    key = (squeezed[low : end + _READ_AFTER], start - low, end - start, cue, strong)
     hit = _STATUSES.get(key)
     if hit is None:
         window, at, size = key[0], key[1], key[2]
@@ -529,7 +531,7 @@ def _status(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tupl
 
 def _status_uncached(squeezed: str, start: int, end: int, cue: str, strong: bool) -> tuple[str, int]:
     before = squeezed[max(0, start - _WINDOW) : start]
-    after = squeezed[end : end + 25]
+    after = squeezed[end : end + _READ_AFTER]
     best, best_end, best_start = None, -1, start
     for status, pattern in _MARKERS:
         if status == "name":
@@ -539,7 +541,7 @@ def _status_uncached(squeezed: str, start: int, end: int, cue: str, strong: bool
                 best, best_end, best_start = status, m.end(), start - len(before) + m.start()
     if cue in {"works", "purchasing", "contract", "planning", "design_work"} and _MARKERS[-1][1].search(squeezed[max(0, start - 12) : start]):
         # an official inspecting or following a named project: the works are under way (GUIDE P5)
-        if cue == "works" and (_INSPECT_NAME.search(squeezed[max(0, start - 30) : start]) or _STARTED_NAME.search(squeezed[max(0, start - 30) : start])):
+        if cue == "works" and (_INSPECT_NAME.search(squeezed[max(0, start - _READ_BEFORE) : start]) or _STARTED_NAME.search(squeezed[max(0, start - _READ_BEFORE) : start])):
             return "underway", start  # "ลงพื้นที่ตรวจโครงการก่อสร้าง…", "ได้เริ่มโครงการก่อสร้าง…": the named works are going on
         return "name", start
     if best == "negated" and best_end >= len(before) - 12:
