@@ -122,10 +122,9 @@ def baseline_worker(path: str) -> None:
 def baseline_outputs(rev: str, texts: dict[str, list[str]]) -> dict[str, tuple[list[str], float]]:
     """``texts`` repaired by bma_nlp as it was at git revision ``rev`` (git archive into a
     temporary folder, run in a worker process on the same host in the same run)."""
-    import subprocess
     import tempfile
 
-    from revision_tree import importing_from, unpack_package
+    from revision_tree import importing_from, unpack_package, worker_result
 
     with tempfile.TemporaryDirectory() as tmp:
         unpack_package(rev, tmp)
@@ -133,7 +132,7 @@ def baseline_outputs(rev: str, texts: dict[str, list[str]]) -> dict[str, tuple[l
         src.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         env = importing_from(tmp)
         cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", str(src)]
-        result = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        result = worker_result(cmd, env)
     if not str(result.pop("package")).startswith(tmp):
         sys.exit(f"bench_repair: the baseline worker did not import bma_nlp from {rev}")
     return {name: (row[0], row[1]) for name, row in result.items()}

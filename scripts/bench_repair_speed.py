@@ -22,13 +22,12 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from revision_tree import importing_from, unpack_package
+from revision_tree import importing_from, unpack_package, worker_result
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -88,7 +87,7 @@ def main() -> None:
             for label in ("baseline", "current"):
                 env = importing_from(tmp) if label == "baseline" else dict(os.environ)
                 cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--repeat", str(args.repeat)]
-                result = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+                result = worker_result(cmd, env)
                 if label == "baseline" and not str(result["package"]).startswith(tmp):
                     sys.exit(f"the baseline worker imported {result['package']}, not the archived revision")
                 for name, row in result.items():

@@ -28,12 +28,11 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from revision_tree import differing_items, importing_from, unpack_package
+from revision_tree import differing_items, importing_from, unpack_package, worker_result
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -109,7 +108,7 @@ def worker(texts_path: str) -> None:
 def run(pythonpath: str, seed: int, texts_path: str, cache: str) -> dict[str, object]:
     env = importing_from(pythonpath, PYTHONHASHSEED=str(seed), BMA_NLP_CACHE=cache)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", texts_path]
-    result: dict[str, object] = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    result: dict[str, object] = worker_result(cmd, env)
     return result
 
 

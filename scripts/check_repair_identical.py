@@ -19,13 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from revision_tree import differing_items, importing_from, unpack_package
+from revision_tree import differing_items, importing_from, unpack_package, worker_result
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -71,7 +70,7 @@ def worker() -> None:
 def run(pythonpath: str | None, seed: int) -> dict[str, object]:
     env = importing_from(pythonpath, PYTHONHASHSEED=str(seed)) if pythonpath else dict(os.environ, PYTHONHASHSEED=str(seed))
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker"]
-    result: dict[str, object] = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+    result: dict[str, object] = worker_result(cmd, env)
     return result
 
 

@@ -3,6 +3,7 @@ process next to this checkout's (speed and identity checks, the benchmarks' base
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Callable, Sequence
@@ -23,6 +24,13 @@ def importing_from(folder: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ, **extra)
     env["PYTHONPATH"] = folder + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def worker_result(cmd: list[str], env: dict[str, str]) -> dict[str, object]:
+    """Run a worker process and read the JSON object it prints last."""
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    result: dict[str, object] = json.loads(out.splitlines()[-1])
+    return result
 
 
 def differing_items(seed: int, name: str, expected: Sequence[object], got: Sequence[object], shown: int, what: Callable[[int], str]) -> int:
