@@ -559,9 +559,9 @@ def load_lexicon(user_words: Iterable[str] = ()) -> Lexicon:
 
 @lru_cache(maxsize=8)
 def _lexicon(extra: tuple[str, ...]) -> Lexicon:
-    base_freq, base_trusted, names, dictionary = _base()
-    freq = dict(base_freq)
-    trusted = set(base_trusted)
+    freq, trusted, names, dictionary = _base()
+    if extra:  # (the default lexicon takes the word data as read: nothing changes a lexicon's words in place)
+        freq, trusted = dict(freq), set(trusted)
     for word in extra:
         freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
         trusted.add(word)
