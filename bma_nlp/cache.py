@@ -3,11 +3,11 @@
 Used for the stage model's fast form (``bma_nlp.classify.fastform``) and repair's prebuilt
 lexicon data (``bma_nlp.repair.prebuilt``). Every file here holds data only (NumPy arrays read
 with ``allow_pickle=False``, JSON, pickles read by an unpickler that refuses every class and
-function), is named by what it was derived from and by the sha256 of
-its own bytes, is read only when owned by the user and writable by nobody else, and is safe to
-delete (the next process derives it again). Files derived from older versions are removed: the
-lexicon keeps only its current key's files, the stage model's fast forms the four most recently
-used (``keep_newest``; a read counts as a use).
+function, ``marshal`` files refused unless strings, bytes and counts only), is named by what it
+was derived from and by the sha256 of its own bytes, is read only when owned by the user and
+writable by nobody else, and is safe to delete (the next process derives it again). Files
+derived from older versions are removed: the lexicon keeps only its current key's files, the
+stage model's fast forms the four most recently used (``keep_newest``; a read counts as a use).
 
 ``$BMA_NLP_CACHE``: the folder (default: ``$XDG_CACHE_HOME/bma-nlp`` or ``~/.cache/bma-nlp``;
 ``%LOCALAPPDATA%/bma-nlp/cache`` on Windows); ``off`` disables the cache.

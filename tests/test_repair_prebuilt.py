@@ -94,3 +94,95 @@ def test_cached_indexes_are_the_derived_ones(folder):
     prebuilt.cached_state("indexes", load_lexicon().index_state)  # written (unless load_lexicon wrote it)
     assert same(prebuilt.cached_state("indexes", lambda: {})) == same(fresh)  # read back
     assert shipped().index_state() == type(shipped())(pairs=shipped().pairs).index_state()
+
+
+def test_tables_read_back_equal_and_the_lazy_ones_sorted(folder):
+    calls = []
+    tables = {
+        "freq": {"กา": 1.0, "การ": 2.5, "ข้าว": 3.0},
+        "trusted": {"กา", "การ"},
+        "names": frozenset({"สมชาย", "กา"}),
+        "logp": {"การ": -1.5, "นอกรายการ": 0.25},
+        "words": {"กา": ("กา",), "ก": ("กา", "การ"), "ข้าว": ("ข้าว",)},
+        "index": {"กา": ("กา", "การ"), "ก": ("กา",), "าร": ("การ",)},
+        "beginnings": frozenset({"ก", "กา", "ข"}),
+    }
+
+    def build():
+        calls.append(1)
+        return tables
+
+    assert prebuilt.cached_tables("probe", build, pool="freq", lazy=("index", "beginnings")) == tables
+    (path,) = folder.glob("lexicon-*-probe-*.marshal")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    back = prebuilt.cached_tables("probe", build, pool="freq", lazy=("index", "beginnings"))
+    assert len(calls) == 1 and back == tables
+    assert type(back["trusted"]) is set and type(back["names"]) is frozenset and back["words"]["ก"] == ("กา", "การ")
+    index, beginnings = back["index"], back["beginnings"]
+    assert isinstance(index, prebuilt.LazyIndex) and isinstance(beginnings, prebuilt.LazySet)
+    for key in ["กา", "ก", "าร", "ข", "", "การ"]:
+        assert index.get(key) == tables["index"].get(key) and index.get(key, ()) == tables["index"].get(key, ())
+        assert (key in index) == (key in tables["index"]) and (key in beginnings) == (key in tables["beginnings"])
+    assert index.table() == tables["index"] and beginnings.table() == tables["beginnings"]
+
+
+def test_tables_file_holding_code_is_refused(folder):
+    import marshal
+
+    from bma_nlp import cache
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"freq": {"กา": 1.0}, "trusted": {"กา"}}
+
+    prebuilt.cached_tables("probe", build, pool="freq")
+    (path,) = folder.glob("lexicon-*-probe-*.marshal")
+    path.unlink()
+    # marshal can hold code objects: a file carrying one (and its own hash) is not read, and built again
+    data = marshal.dumps({"freq": ("pool", 1, "กา".encode("utf-16-le"), compile("1", "x", "eval").co_code), "x": (compile("1", "x", "eval"),)})
+    cache.write(folder, path.name[: path.name.rindex("-")], ".marshal", data)
+    assert prebuilt.cached_tables("probe", build, pool="freq") == build() and len(calls) == 3
+
+
+def test_pythainlp_version_without_importlib_metadata():
+    from importlib import metadata
+
+    assert prebuilt._installed_version("pythainlp") == metadata.version("pythainlp")
+    assert prebuilt._installed_version("no_such_package_here") == "?"
+
+
+def test_lexicon_read_from_the_cache_looks_up_as_the_built_one(folder):
+    from bma_nlp.repair import lexicon as lexicon_module
+
+    def fresh() -> object:
+        lexicon_module._lexicon.cache_clear()
+        lexicon_module._default_state.cache_clear()
+        lexicon_module._base.cache_clear()
+        return load_lexicon()
+
+    try:
+        built = fresh()  # derived, and written to ``folder``
+        read = fresh()  # read back: its look-up indexes sorted, not built
+        assert set(read._lazy) == {"_deletes", "_skeletons", "_bare", "_prefixes", "_bare_prefixes"}
+        assert not built._lazy
+        words = ["ดำเนินการ", "ดำเนนการ", "พืนที", "เพือ", "นา", "ก", "", "โรงเรียน", "ผลง", "xyz"]
+        keys = {w[:i] + w[i + 1 :] for w in words for i in range(len(w))} | set(words)
+        for name in ("_deletes", "_skeletons", "_bare"):
+            lazy, table = read.lookup(name), built.lookup(name)
+            assert isinstance(lazy, prebuilt.LazyIndex)
+            for key in keys:
+                assert lazy.get(key) == table.get(key) and (key in lazy) == (key in table)
+        for name in ("_prefixes", "_bare_prefixes"):
+            lazy, table = read.lookup(name), built.lookup(name)
+            assert isinstance(lazy, prebuilt.LazySet) and all((key in lazy) == (key in table) for key in keys)
+        lazy = read.lookup("_skeletons")
+        lazy.asked = len(lazy)  # asked as often as its size: built (as a dict, once) and kept
+        assert read.lookup("_skeletons") == built.skeleton_index() and read._skeletons is read.lookup("_skeletons")
+        assert "_skeletons" not in read._lazy
+        assert read.index_state() == built.index_state()
+    finally:
+        lexicon_module._lexicon.cache_clear()
+        lexicon_module._default_state.cache_clear()
+        lexicon_module._base.cache_clear()

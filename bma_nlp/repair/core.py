@@ -287,7 +287,7 @@ def _marks_garble(tok: str, lexicon: Lexicon) -> bool:
     if not THAI_WORD.match(tok):
         return False
     count = max(lexicon.freq.get(tok, 0.0), 1.0)
-    bare_index = lexicon._bare or lexicon.bare_index()
+    bare_index = lexicon.lookup("_bare")
     return any(lexicon.freq.get(w, 0.0) >= GARBLE_RATIO * count for w in bare_index.get(bare(tok), ()) if w != tok)
 
 
@@ -295,9 +295,8 @@ def _lookup(word: str, lexicon: Lexicon) -> frozenset[str]:
     """Trusted words within one delete of ``word`` on either side (memoised: windows overlap)."""
     found = lexicon._lookup_cache.get(word)
     if found is None:
-        index = lexicon._deletes or lexicon.deletes_index()
-        get = index.get
-        hits: set[str] = set(get(word, ()))
+        get = lexicon.lookup("_deletes").get
+        hits: set[str] = set(get(word) or ())
         for i in range(len(word)):
             more = get(word[:i] + word[i + 1 :])
             if more:
@@ -327,7 +326,7 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     known = lexicon._trusted_logp or lexicon._build_trusted_logp()  # (``logp`` of a trusted word)
     out: dict[tuple[str, ...], float] = {(w,): known[w] for w in _lookup(joined, lexicon)}
     # tone marks lost (any number of them): the words with this skeleton, alone or as a pair
-    skeletons = lexicon._skeletons or lexicon.skeleton_index()
+    skeletons = lexicon.lookup("_skeletons")
     bare = skeleton(joined)
     for w in skeletons.get(bare, ()):
         out[(w,)] = known[w]
@@ -413,8 +412,8 @@ def _restore_marks(joined: str, lexicon: Lexicon) -> Candidate | None:
     at = [k for k, ch in enumerate(joined) if ch not in MARKS] + [len(joined)]
     if len(at) != n + 1:
         return None
-    index, logp, freq = lexicon._bare or lexicon.bare_index(), lexicon.logp, lexicon.freq
-    prefixes = lexicon._bare_prefixes or lexicon.bare_prefixes()
+    index, logp, freq = lexicon.lookup("_bare"), lexicon.logp, lexicon.freq
+    prefixes = lexicon.lookup("_bare_prefixes")
     cache, runs = lexicon._marks_cache, lexicon._marks_runs
     if len(cache) > 200_000:
         cache.clear()
@@ -748,7 +747,7 @@ def _near_one_of(tok: str, words: set[str], lexicon: Lexicon) -> bool:
     near = lexicon._lookup_cache.get(tok)
     if near is not None or tok in words:
         return any(w != tok for w in (near if near is not None else _lookup(tok, lexicon)) & words)
-    get = (lexicon._deletes or lexicon.deletes_index()).get
+    get = lexicon.lookup("_deletes").get
     for key in (tok, *(tok[:k] + tok[k + 1 :] for k in range(len(tok)))):
         found = get(key)
         if found and not words.isdisjoint(found):

@@ -22,6 +22,7 @@ from bma_nlp.tokenize import domain_words
 
 if TYPE_CHECKING:
     from bma_nlp.repair.evidence import Evidence
+    from bma_nlp.repair.prebuilt import LazySet
 
 THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")  # Thai letters, vowels and marks only
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b\u0e4c]")  # the four tones and thanthakhat
@@ -97,9 +98,9 @@ class Lexicon:
     dictionary: frozenset[str] = frozenset()
     total: float = 0.0
     evidence: Evidence | None = None  # word-pair context; None: the shipped compound pairs
-    _deletes: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _skeletons: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _bare: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _deletes: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _skeletons: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _bare: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _far_index: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _far_rank: dict[str, int] = field(default_factory=dict, repr=False)
@@ -129,6 +130,7 @@ class Lexicon:
     _prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _bare_prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _bare_ranked: dict[str, tuple[tuple[float, str], ...]] = field(default_factory=dict, repr=False)
+    _lazy: dict[str, LazySet] = field(default_factory=dict, repr=False)  # indexes as read from the user's cache, until built (``lookup``)
 
     def __post_init__(self) -> None:
         self.total = sum(self.freq.values()) or 1.0
@@ -159,17 +161,20 @@ class Lexicon:
         # ``far_index`` once a search needs it (building it here cost 0.8 s per ingest call, and
         # the fallback scans its first searches without it, with the same results)
         out._far_index, out._far_rank, out._far_base = self._far_index, self.far_rank(), self
-        index = self.deletes_index()
         if extra:  # the shared index plus the new words' deletes (rebuilding it costs seconds)
-            index = dict(index)
+            index = dict(self.deletes_index())
             for word in extra:
                 if len(word) >= 2 and THAI_WORD.match(word):
                     for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
-                        index[key] = [*index.get(key, ()), word]
-        out._deletes = index
-        if not extra:
-            out._skeletons, out._bare, out._bare_prefixes = self.skeleton_index(), self.bare_index(), self.bare_prefixes()
-            out._prefixes = self.trusted_prefixes()
+                        index[key] = (*index.get(key, ()), word)
+            out._deletes = index
+        else:
+            for name, builder in _LOOKUP_BUILDERS.items():
+                lazy = self._lazy.get(name)
+                if lazy is not None and not getattr(self, name):
+                    out._lazy[name] = lazy  # as read from the cache, shared (built once, by the first to need it)
+                else:
+                    setattr(out, name, getattr(self, builder)())
             out._shapes, out._shape_of = self._shapes, self._shape_of  # (built on first use; new words: the new lexicon builds its own)
         return out
 
@@ -217,8 +222,9 @@ class Lexicon:
         """Every beginning of a trusted word: where a run of letters stops being one, the search
         for the words in a text (``_segment``, ``best_split_logp``) stops trying longer pieces."""
         if not self._prefixes:
+            lazy = self._lazy.pop("_prefixes", None)
             with _building():
-                self._prefixes = frozenset(w[:k] for w in self.trusted for k in range(1, len(w) + 1))
+                self._prefixes = lazy.table() if lazy is not None else frozenset(w[:k] for w in self.trusted for k in range(1, len(w) + 1))
         return self._prefixes
 
     def is_trusted(self, word: str) -> bool:
@@ -236,7 +242,7 @@ class Lexicon:
         log_total = math.log(self.total)
         unknown = math.log(0.5) - log_total - 2.0
         solid = (self._solid_log_count or self._build_solid_log_count()).get
-        prefixes = self._prefixes or self.trusted_prefixes()
+        prefixes = self.lookup("_prefixes")
         runs = self._split_runs
         if len(runs) > 50_000:
             runs.clear()
@@ -299,7 +305,7 @@ class Lexicon:
         # trusted pieces of 2-20 letters after it, as far as the letters still begin a word
         best: list[tuple[float, bool] | None] = [None] * (n + 1)
         best[0] = (0.0, True)
-        prefixes = self._prefixes or self.trusted_prefixes()
+        prefixes = self.lookup("_prefixes")
         for j in range(n - 1):
             prev = best[j]
             if prev is None:
@@ -332,19 +338,40 @@ class Lexicon:
         return {name: getattr(self, name) for name in CACHED_INDEXES}
 
     def restore_indexes(self, state: dict[str, Any]) -> None:
-        """Take ``index_state()``'s indexes as read back (unknown or missing names are left alone)."""
+        """Take ``index_state()``'s indexes as read back (unknown or missing names are left alone;
+        one read back as a ``prebuilt.LazySet`` is kept as that until built: ``lookup``)."""
+        from bma_nlp.repair.prebuilt import LazySet
+
         for name in CACHED_INDEXES:
             if name in state:
-                setattr(self, name, state[name])
+                if isinstance(state[name], LazySet):
+                    self._lazy[name] = state[name]
+                else:
+                    setattr(self, name, state[name])
 
-    def deletes_index(self) -> dict[str, list[str]]:
+    def lookup(self, name: str) -> Any:
+        """The index ``name`` (of ``_LOOKUP_BUILDERS``) for look-ups (``get``, ``in``): built; or,
+        while the copy read from the user's cache has answered fewer look-ups than building it
+        would cost, that copy (``prebuilt.LazySet``, ``LazyIndex``: the same answers, by
+        bisection; a short run such as ``bma-nlp parse`` of a report asks the deletes index's
+        158k keys about 5,000 times, which is less work than hashing them)."""
+        built = getattr(self, name)
+        if built:
+            return built
+        lazy = self._lazy.get(name)
+        if lazy is not None and not lazy.worth_building():
+            return lazy
+        return getattr(self, _LOOKUP_BUILDERS[name])()
+
+    def deletes_index(self) -> dict[str, tuple[str, ...]]:
         """SymSpell-style index: every trusted word and its one-character deletes."""
         if not self._deletes:
+            lazy = self._lazy.pop("_deletes", None)
             with _building():
-                self._deletes = self._build_deletes()
+                self._deletes = lazy.table() if lazy is not None else self._build_deletes()
         return self._deletes
 
-    def _build_deletes(self) -> dict[str, list[str]]:
+    def _build_deletes(self) -> dict[str, tuple[str, ...]]:
         index: dict[str, list[str]] = defaultdict(list)
         for word in self.trusted:  # the set itself: compounds are found by the two-word split
             if len(word) < 2 or not THAI_WORD.match(word):
@@ -352,11 +379,14 @@ class Lexicon:
             index[word].append(word)
             for i in range(len(word)):
                 index[word[:i] + word[i + 1 :]].append(word)
-        return dict(index)
+        return {key: tuple(words) for key, words in index.items()}
 
-    def skeleton_index(self) -> dict[str, list[str]]:
+    def skeleton_index(self) -> dict[str, tuple[str, ...]]:
         """Trusted words by their form without tone marks: OCR loses tone marks more than any
         other character, often two in a word (พื้นที่ -> พืนที), which one delete cannot reach."""
+        if not self._skeletons and "_skeletons" in self._lazy:
+            with _building():
+                self._skeletons = self._lazy.pop("_skeletons").table()
         if not self._skeletons:
             index: dict[str, list[str]] = defaultdict(list)
             for word in self.trusted:
@@ -364,12 +394,15 @@ class Lexicon:
                     key = skeleton(word)
                     if key != word:
                         index[key].append(word)
-            self._skeletons = dict(index)
+            self._skeletons = {key: tuple(words) for key, words in index.items()}
         return self._skeletons
 
-    def bare_index(self) -> dict[str, list[str]]:
+    def bare_index(self) -> dict[str, tuple[str, ...]]:
         """Trusted words by their letters alone (every mark above or below stripped): what is
         left of a run of words whose marks OCR lost or misread (เพือจดต้งเพิม)."""
+        if not self._bare and "_bare" in self._lazy:
+            with _building():
+                self._bare = self._lazy.pop("_bare").table()
         if not self._bare:
             index: dict[str, list[str]] = defaultdict(list)
             for word in self.trusted:
@@ -377,12 +410,15 @@ class Lexicon:
                     key = bare(word)
                     if len(key) >= 2:
                         index[key].append(word)
-            self._bare = {key: sorted(words) for key, words in index.items()}
+            self._bare = {key: tuple(sorted(words)) for key, words in index.items()}
         return self._bare
 
     def bare_prefixes(self) -> frozenset[str]:
         """Every beginning of a ``bare_index`` key: a run of letters none begins is no word's
         start (the search for the words in a run of letters stops there)."""
+        if not self._bare_prefixes and "_bare_prefixes" in self._lazy:
+            with _building():
+                self._bare_prefixes = self._lazy.pop("_bare_prefixes").table()
         if not self._bare_prefixes:
             index = self._bare or self.bare_index()
             self._bare_prefixes = frozenset(key[:k] for key in index for k in range(1, len(key) + 1))
@@ -392,7 +428,7 @@ class Lexicon:
         """``bare_index()[letters]`` as (log-probability, word), likeliest first (memoised)."""
         found = self._bare_ranked.get(letters)
         if found is None:
-            index = self._bare or self.bare_index()
+            index = self.lookup("_bare")
             found = self._bare_ranked[letters] = tuple(sorted(((self.logp(w), w) for w in index.get(letters, ())), reverse=True))
         return found
 
@@ -450,8 +486,15 @@ class Lexicon:
         return self._far_rank
 
 
-# the indexes ``Lexicon.index_state`` hands to the user's cache (what they are built from, the
-# trusted words and their counts, is cached as the "base" data)
+# the indexes repair looks words up in that the default lexicon can take as read from the user's
+# cache, sorted, until they are worth building (``Lexicon.lookup``), and what builds each
+_LOOKUP_BUILDERS = {
+    "_deletes": "deletes_index", "_skeletons": "skeleton_index", "_bare": "bare_index",
+    "_prefixes": "trusted_prefixes", "_bare_prefixes": "bare_prefixes",
+}  # fmt: skip
+
+# the indexes ``Lexicon.index_state`` hands to the user's cache (with what they are built from,
+# the trusted words and their counts, and the letters-only and tone-less indexes: ``_default_state``)
 CACHED_INDEXES = ("_deletes", "_prefixes", "_bare_prefixes", "_trusted_logp", "_solid_logp", "_solid_log_count")
 
 
@@ -463,15 +506,28 @@ def _read_words(path: str | os.PathLike[str]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset[str]]:
-    from bma_nlp.repair.prebuilt import cached  # derived once, then read from the user's cache
+def _default_state() -> dict[str, Any]:
+    """The default lexicon's word data (``_base``'s four tables) and every index it builds on
+    first use (the letters-only and tone-less indexes, ``CACHED_INDEXES``): derived once, then
+    read from the user's cache as one file (``prebuilt.cached_tables``)."""
+    from bma_nlp.repair.prebuilt import cached_tables
 
     def build() -> dict[str, Any]:
         freq, trusted, names, dictionary = _build_base()
-        return {"freq": freq, "trusted": sorted(trusted), "names": sorted(names), "dictionary": sorted(dictionary)}
+        lexicon = Lexicon(freq, trusted, names, dictionary)
+        state = {"freq": freq, "trusted": trusted, "names": names, "dictionary": dictionary}
+        return {**state, "_bare": lexicon.bare_index(), "_skeletons": lexicon.skeleton_index(), **lexicon.index_state()}
 
-    data = cached("base", build)
-    return data["freq"], set(data["trusted"]), frozenset(data["names"]), frozenset(data["dictionary"])
+    state = cached_tables("state", build, pool="freq", lazy=tuple(_LOOKUP_BUILDERS))
+    if not all(name in state for name in ("freq", "trusted", "names", "dictionary", "_bare", "_skeletons", *CACHED_INDEXES)):
+        state = build()  # (a file of the same key that lacks a table: cannot happen unless written by hand)
+    return state
+
+
+@lru_cache(maxsize=1)
+def _base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset[str]]:
+    state = _default_state()
+    return state["freq"], state["trusted"], state["names"], state["dictionary"]
 
 
 def _build_base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset[str]]:
@@ -488,7 +544,7 @@ def _build_base() -> tuple[dict[str, float], set[str], frozenset[str], frozenset
         if count >= TRUST_TTC:
             trusted.add(word)
     for word in domain_words():
-        freq[word] = max(freq[word], DOMAIN_FREQ)
+        freq[word] = max(freq[word], float(DOMAIN_FREQ))  # (floats only: cached as packed doubles)
         trusted.add(word)
     names = frozenset(thai_male_names()) | frozenset(thai_female_names()) | frozenset(thai_family_names())
     return dict(freq), trusted, names, frozenset(thai_words())
@@ -503,19 +559,23 @@ def load_lexicon(user_words: Iterable[str] = ()) -> Lexicon:
 
 @lru_cache(maxsize=8)
 def _lexicon(extra: tuple[str, ...]) -> Lexicon:
-    base_freq, base_trusted, names, dictionary = _base()
-    freq = dict(base_freq)
-    trusted = set(base_trusted)
+    freq, trusted, names, dictionary = _base()
+    if extra:  # (the default lexicon takes the word data as read: nothing changes a lexicon's words in place)
+        freq, trusted = dict(freq), set(trusted)
     for word in extra:
         freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
         trusted.add(word)
     lexicon = Lexicon(freq, trusted, names, dictionary)
     if not extra:  # the default lexicon's letter and tone-less indexes: from the user's cache
-        from bma_nlp.repair.prebuilt import cached, cached_state
+        from bma_nlp.repair.prebuilt import LazySet
 
-        lexicon._bare = cached("bare", lexicon.bare_index)
-        lexicon._skeletons = cached("skeletons", lexicon.skeleton_index)
-        lexicon.restore_indexes(cached_state("indexes", lexicon.index_state))
+        state = _default_state()
+        for name in ("_bare", "_skeletons"):
+            if isinstance(state[name], LazySet):
+                lexicon._lazy[name] = state[name]
+            else:
+                setattr(lexicon, name, state[name])
+        lexicon.restore_indexes(state)
     return lexicon
 
 
