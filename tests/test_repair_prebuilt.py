@@ -186,3 +186,16 @@ def test_lexicon_read_from_the_cache_looks_up_as_the_built_one(folder):
         lexicon_module._lexicon.cache_clear()
         lexicon_module._default_state.cache_clear()
         lexicon_module._base.cache_clear()
+
+
+def test_files_of_older_code_or_formats_are_removed_when_new_data_is_written(folder):
+    folder.mkdir(parents=True)
+    stale = [folder / "lexicon-0123abcd-base-ffff.json", folder / "lexicon-0123abcd-indexes-eeee.pickle"]
+    for path in stale:
+        path.write_bytes(b"{}")
+    other = folder / "stage-0123-abcd.npz"  # another kind of cached file: not repair's to remove
+    other.write_bytes(b"x")
+    prebuilt.cached("probe", lambda: [1])
+    assert not any(path.exists() for path in stale)
+    assert other.exists()
+    assert len(list(folder.glob(f"lexicon-{prebuilt.key()}-probe-*.json"))) == 1

@@ -400,8 +400,9 @@ def _cached(name: str, build: Callable[[], Any], suffix: str, dumps: Callable[[A
             data = dumps(value)
             if loads(data) == value:  # the format holds it exactly (floats, order of keys)
                 written = cache.write(folder, prefix, suffix, data)
-                for old in folder.glob(f"lexicon-*-{name}-*{suffix}"):  # derived from older code or data
-                    if old != written and not old.name.startswith(prefix + "-"):
+                current = f"lexicon-{key()}-"
+                for old in folder.glob("lexicon-*"):  # any file derived from older code or data (older formats' names too)
+                    if old != written and not old.name.startswith(current):
                         old.unlink(missing_ok=True)
         except (OSError, ValueError, TypeError, pickle.PicklingError, pickle.UnpicklingError):
             pass
