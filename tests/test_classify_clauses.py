@@ -98,6 +98,32 @@ def test_split_into_items():
         ("แบบฟอร์มการจัดทำคำขอตั้งงบประมาณประจำปี", "none"),
         ("คู่มือการจัดซื้อจัดจ้างด้วยวิธีประกวดราคาอิเล็กทรอนิกส์", "none"),
         ("อยู่ระหว่างจัดทำเอกสารประกวดราคา", "procurement"),
+        # a law, a ministerial rule, the steps of a procedure, a form: topics (GUIDE N3); a step under way is not
+        ("พระราชบัญญัติการจัดซื้อจัดจ้างและการบริหารพัสดุภาครัฐ", "none"),
+        ("ขั้นตอนการจัดจ้างโดยวิธีประกวดราคาอิเล็กทรอนิกส์", "none"),
+        ("แบบเสนอโครงการพัฒนาชุมชน ประจำปีงบประมาณ", "none"),
+        ("ขณะนี้อยู่ในขั้นตอนการประกวดราคาอิเล็กทรอนิกส์", "procurement"),
+        # preparing to build, surveying a site for it, preparing the budget: before approval (GUIDE A3)
+        ("เทศบาลเตรียมก่อสร้างอาคารศูนย์เด็กเล็กหลังใหม่", "approval"),
+        ("ผู้อำนวยการเขตลงพื้นที่สำรวจสภาพถนนที่ชำรุด เพื่อหาแนวทางแก้ไข", "approval"),
+        ("สำนักการโยธาเตรียมตั้งงบประมาณซ่อมสะพาน", "approval"),
+        # preparing an event is the event's work; a repair under way then a survey is still the repair
+        ("จัดซื้อของรางวัลแล้ว เตรียมจัดงานวันเด็ก", "procurement"),
+        ("1. อยู่ระหว่างซ่อมผิวถนน 2. สำรวจสภาพท่อระบายน้ำ", "procurement"),
+        # machinery brought in to do the work: in-house work under way (GUIDE P5); a place name ending in
+        # ภูมิ before ได้ is no negation (มิได้)
+        ("เมื่อวันที่ 5 มีนาคม องค์การบริหารส่วนตำบล นำรถขุดเข้าขุดลอกลำห้วยสาธารณะ", "procurement"),
+        ("เมื่อวันที่ 5 มีนาคม กองช่างเทศบาลเมืองชัยภูมิ ได้ดำเนินการซ่อมแซมถนนในชุมชน", "procurement"),
+        ("เขตมิได้ดำเนินการซ่อมแซมถนนสายนี้", "none"),
+        # adopting a policy, a plan of action or a target is a policy statement, not a project's approval (GUIDE N3)
+        ("คณะรัฐมนตรีมีมติอนุมัติแผนปฏิบัติการด้านการพัฒนาเมือง", "none"),
+        ("คณะรัฐมนตรีมีมติอนุมัติโครงการก่อสร้างถนนสายใหม่", "procurement"),
+        # opening a station or a school, energising a power line, a project accomplished: finished (GUIDE C1, C3)
+        ("ผู้ว่าราชการจังหวัดเปิดสถานีสูบน้ำแห่งใหม่", "completed"),
+        ("การไฟฟ้าเปิดจ่ายไฟฟ้าให้หมู่บ้านที่ยังไม่มีไฟฟ้าใช้", "completed"),
+        ("โครงการอบรมอาสาสมัครสำเร็จลุล่วงด้วยดี", "completed"),
+        # public order (ความสงบเรียบร้อย) is no finish
+        ("ทหารชุดรักษาความสงบเรียบร้อยร่วมกับชาวบ้านพัฒนาวัด", "none"),
         # a condition ("if approved, then ...") is ahead, not reached
         ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
         # a duration is a specification, not a step
