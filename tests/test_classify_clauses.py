@@ -124,6 +124,11 @@ def test_split_into_items():
         ("โครงการอบรมอาสาสมัครสำเร็จลุล่วงด้วยดี", "completed"),
         # public order (ความสงบเรียบร้อย) is no finish
         ("ทหารชุดรักษาความสงบเรียบร้อยร่วมกับชาวบ้านพัฒนาวัด", "none"),
+        # monitoring and evaluation of a plan or of projects is oversight, not work under way (GUIDE N2); an
+        # official on tour or watching over a named works project sees it under way (GUIDE P5)
+        ("คณะกรรมการติดตามและประเมินผลแผนพัฒนาลงพื้นที่ติดตามและประเมินผลการดำเนินโครงการ", "none"),
+        ("รองผู้ว่าราชการจังหวัดลงพื้นที่สอดส่องโครงการก่อสร้างถนนคอนกรีตสายหลัก", "procurement"),
+        ("รัฐมนตรีลงพื้นที่เพื่อตรวจเยี่ยม “โครงการก่อสร้างเขื่อนป้องกันตลิ่ง”", "procurement"),
         # a condition ("if approved, then ...") is ahead, not reached
         ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
         # a duration is a specification, not a step

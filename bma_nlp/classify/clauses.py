@@ -423,7 +423,12 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("name", guarded(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
 _FIELD_PURPOSE = re.compile(r"(?:ลง|ออก)พื้นที่(?:ร่วมกัน)?เพื่อ(?:ดำเนินการ)?$")
-_INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)(?:เยี่ยม)?|ดู|เยี่ยมชม)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:ไซต์|หน้า)?(?:การ|งาน|ของ)?(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$")
+# an official inspecting a named project (also on an official tour, ตรวจราชการ; watching over it, สอดส่อง;
+# seeing its site, ดูพื้นที่; the name may stand in quotes): its works are under way (GUIDE P5)
+_INSPECT_NAME = re.compile(
+    r"(?:ติดตาม|ตรวจ(?!สอบ)(?:เยี่ยม|ราชการ)?|ดู(?:พื้นที่)?|เยี่ยมชม|สอดส่อง)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:ไซต์|หน้า)?(?:การ|งาน|ของ)?[\"“”]?"
+    r"(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$"
+)
 _AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
 _STARTED_NAME = re.compile(r"(?<!จะ)(?<!กำหนด)(?<!ยัง)(?<!ไม่)เริ่ม(?:ต้น)?(?:ดำเนิน(?:การ)?)?(?:โครงการ|งาน)$")
 _AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
@@ -464,6 +469,9 @@ _REQUEST_BEFORE = re.compile(
     r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$"
     r"|ขอ(?:รับ)?งบ(?:ประมาณ)?(?:เพิ่ม)?(?:กว่า|ราว)?[0-9,.]*(?:ล้าน|พัน|หมื่น|แสน)?(?:บาท)?(?:เพื่อ|ใน|สำหรับ)?(?:การ)?$"  # ของบ 20 ล้าน ซ่อม…: the money asked for the work
 )  # the body asked may come between
+# monitoring and evaluation of a plan or of projects (a committee, a meeting, a visit): oversight after
+# the fact, reported as routine; the works it looks at are not reported under way by it (GUIDE N2)
+_EVALUATION = re.compile(r"ติดตาม(?:และ)?ประเมินผล|ประเมินผลการดำเนิน")
 # what a body approves when it adopts a policy, a plan of action, a target or a guideline (not a plan of
 # works or investment, แผนงาน/แผนลงทุน, which are projects)
 _POLICY_AFTER = re.compile(r"^(?:ตาม)?(?:กรอบ)?(?:แผน(?!งาน|ลงทุน|การจัด)|เป้าหมาย|นโยบาย|ยุทธศาสตร์|มาตรการ|หลักเกณฑ์|แนวทาง)")
@@ -706,6 +714,8 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "planned", stage  # "ขออนุญาตปรับปรุง…", "เสนอแบบก่อสร้าง…": the work is what is asked for, not begun (GUIDE A1)
     if cue in ("works", "purchasing") and status == "planned" and _PREPARE_BEFORE.search(squeezed[max(0, start - 24) : start]) and _PREPARED_WORK.match(squeezed[start:]):
         return "planned", "approval"  # "อบต.เตรียมก่อสร้างสนามกีฬา": a project being prepared (GUIDE A, A3)
+    if cue in ("works", "activity", "planning", "purchase_step", "follow_up") and status in ("bare", "underway") and _EVALUATION.search(squeezed[:start]):
+        return "metric", stage  # "คณะทำงานติดตามและประเมินผลลงพื้นที่…การดำเนินโครงการ…": monitoring and evaluation, routine oversight (GUIDE N2)
     if cue == "approved" and status not in ("negated",) and _POLICY_AFTER.match(squeezed[end:]):
         return "document", stage  # "ครม.อนุมัติแผนปฏิบัติการ…", "เห็นชอบเป้าหมาย…": a policy adopted, no project's step (GUIDE N3)
     if cue == "approved" and status not in ("planned", "negated") and (
