@@ -129,6 +129,14 @@ def test_split_into_items():
         ("คณะกรรมการติดตามและประเมินผลแผนพัฒนาลงพื้นที่ติดตามและประเมินผลการดำเนินโครงการ", "none"),
         ("รองผู้ว่าราชการจังหวัดลงพื้นที่สอดส่องโครงการก่อสร้างถนนคอนกรีตสายหลัก", "procurement"),
         ("รัฐมนตรีลงพื้นที่เพื่อตรวจเยี่ยม “โครงการก่อสร้างเขื่อนป้องกันตลิ่ง”", "procurement"),
+        # contract trouble while the work goes on: abandonment, a penalty, a delay (GUIDE P6); the cost of
+        # an improvement (ค่าปรับปรุง) is no penalty
+        ("นักเรียนกว่า 300 คนไม่มีอาคารเรียนใช้ เพราะผู้รับเหมาทิ้งงาน", "procurement"),
+        ("ที่ประชุมหารือปัญหาความล่าช้าในการก่อสร้างสะพานของบริษัทผู้รับจ้าง", "procurement"),
+        ("รายการค่าปรับปรุงห้องสมุดโรงเรียนประจำปี", "none"),
+        # an item opening with a nominalised work (การ + verb) is a topic heading, not a step (GUIDE N3)
+        ("การก่อสร้าง การดัดแปลง หรือการรื้อถอนอาคาร ต้องได้รับอนุญาตจากเทศบาล", "none"),
+        ("การดำเนินการเพื่อป้องกันการทุจริตในหน่วยงาน", "none"),
         # a condition ("if approved, then ...") is ahead, not reached
         ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
         # a duration is a specification, not a step

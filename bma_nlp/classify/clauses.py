@@ -153,9 +153,12 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("defect", "procurement", True, r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข(?!ปัญหา)|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"),
     # k done of a target of n (GUIDE P4)
     ("k_of_n", "procurement", True, r"[0-9][0-9,]*(?:ราย|คน|จุด|แห่ง|ชุมชน|กิจกรรม|รุ่น|ครั้ง|สวน|โครงการ|หลัง|กม\\.?)?จาก(?:เป้าหมาย|ทั้งหมด)?[0-9]"),
-    # the contract and its trouble (GUIDE P6)
+    # contract trouble while the work goes on: a contractor abandoning the work, a penalty, a delay
+    # (GUIDE P6); not ค่าปรับปรุง (the cost of an improvement)
+    ("trouble", "procurement", True, r"ทิ้งงาน|ค่าปรับ(?!ปรุง|ภูมิ|พื้น)|(?:ความ|งาน|ก่อสร้าง|ทำงาน)ล่าช้า"),
+    # the contract (GUIDE P6; its trouble: the cue above)
     ("contract", "procurement", False,
-     r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา|ค่าปรับ|ทิ้งงาน"),
+     r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา"),
     # buying in general (also in names: โครงการจัดซื้อ…)
     ("purchasing", "procurement", False, r"จัดซื้อ|จัดจ้าง|จัดหา|สั่งซื้อ"),
     # the work itself (GUIDE P5)
@@ -472,6 +475,8 @@ _REQUEST_BEFORE = re.compile(
 # monitoring and evaluation of a plan or of projects (a committee, a meeting, a visit): oversight after
 # the fact, reported as routine; the works it looks at are not reported under way by it (GUIDE N2)
 _EVALUATION = re.compile(r"ติดตาม(?:และ)?ประเมินผล|ประเมินผลการดำเนิน")
+# an item that opens with a nominalised work (การ + verb), nothing before it but a bullet
+_NOMINAL_HEAD = re.compile(r"^[^\u0e00-\u0e7fa-z0-9]*การ$")
 # what a body approves when it adopts a policy, a plan of action, a target or a guideline (not a plan of
 # works or investment, แผนงาน/แผนลงทุน, which are projects)
 _POLICY_AFTER = re.compile(r"^(?:ตาม)?(?:กรอบ)?(?:แผน(?!งาน|ลงทุน|การจัด)|เป้าหมาย|นโยบาย|ยุทธศาสตร์|มาตรการ|หลักเกณฑ์|แนวทาง)")
@@ -716,6 +721,8 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "planned", "approval"  # "อบต.เตรียมก่อสร้างสนามกีฬา": a project being prepared (GUIDE A, A3)
     if cue in ("works", "activity", "planning", "purchase_step", "follow_up") and status in ("bare", "underway") and _EVALUATION.search(squeezed[:start]):
         return "metric", stage  # "คณะทำงานติดตามและประเมินผลลงพื้นที่…การดำเนินโครงการ…": monitoring and evaluation, routine oversight (GUIDE N2)
+    if cue in ("works", "purchasing") and status == "bare" and _NOMINAL_HEAD.match(squeezed[:start]):
+        return "document", stage  # "การก่อสร้าง การดัดแปลง…", "การดำเนินการเพื่อ…": a nominalised work heading its item is a topic (GUIDE N3)
     if cue == "approved" and status not in ("negated",) and _POLICY_AFTER.match(squeezed[end:]):
         return "document", stage  # "ครม.อนุมัติแผนปฏิบัติการ…", "เห็นชอบเป้าหมาย…": a policy adopted, no project's step (GUIDE N3)
     if cue == "approved" and status not in ("planned", "negated") and (
