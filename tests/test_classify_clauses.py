@@ -137,6 +137,11 @@ def test_split_into_items():
         # an item opening with a nominalised work (การ + verb) is a topic heading, not a step (GUIDE N3)
         ("การก่อสร้าง การดัดแปลง หรือการรื้อถอนอาคาร ต้องได้รับอนุญาตจากเทศบาล", "none"),
         ("การดำเนินการเพื่อป้องกันการทุจริตในหน่วยงาน", "none"),
+        # a body's own development or action plan, a plan of routine care: routine planning (GUIDE N2);
+        # a project's plan of operations is still drafting the project (A1)
+        ("ผู้อำนวยการเขตกล่าวว่า เขตได้จัดทำแผนปฏิบัติการประจำปีของหน่วยงานแล้ว", "none"),
+        ("สำนักงานเขตจัดทำแผนการดูแลต้นไม้ริมถนน", "none"),
+        ("จัดทำแผนการดำเนินงานโครงการ", "approval"),
         # a condition ("if approved, then ...") is ahead, not reached
         ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
         # a duration is a specification, not a step
