@@ -142,6 +142,12 @@ def test_split_into_items():
         ("ผู้อำนวยการเขตกล่าวว่า เขตได้จัดทำแผนปฏิบัติการประจำปีของหน่วยงานแล้ว", "none"),
         ("สำนักงานเขตจัดทำแผนการดูแลต้นไม้ริมถนน", "none"),
         ("จัดทำแผนการดำเนินงานโครงการ", "approval"),
+        # nearly finished, finished in time for a coming month, opened for a while, finished places with
+        # more left: the work goes on (GUIDE P3, P4, C4)
+        ("ผู้ว่าราชการจังหวัดตรวจงานปรับปรุงถนนสายหลักที่ใกล้เสร็จ", "procurement"),
+        ("กรมศิลปากรบูรณะโบราณสถานที่ถูกน้ำท่วม เสร็จทันเดือนกันยายนนี้", "procurement"),
+        ("กรมทางหลวงเปิดใช้สะพานแห่งใหม่ชั่วคราวช่วงเทศกาลปีใหม่", "procurement"),
+        ("ซ่อมสะพาน 10 แห่ง เสร็จและเปิดใช้แล้ว 7 แห่ง เหลืออีก 3 แห่ง", "procurement"),
         # a condition ("if approved, then ...") is ahead, not reached
         ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
         # a duration is a specification, not a step

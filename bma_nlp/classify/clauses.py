@@ -163,7 +163,7 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("purchasing", "procurement", False, r"จัดซื้อ|จัดจ้าง|จัดหา|สั่งซื้อ"),
     # the work itself (GUIDE P5)
     ("works", "procurement", False,
-     r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เท(?:คอนกรีต|ยาง|ปูน|แอสฟัลต์|แอสฟัลท์)|ปูผิว|ลาดยาง"
+     r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|บูรณะ|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เท(?:คอนกรีต|ยาง|ปูน|แอสฟัลต์|แอสฟัลท์)|ปูผิว|ลาดยาง"
      r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|ดำเนินโครงการ|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ"
      r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|รณรงค์|ปรับ(?:ภูมิทัศน์|หน้าดิน|พื้นที่|ผิว)|ปู(?:ผิว|สนาม|หญ้า|กระเบื้อง|บล็อก)|ทาสี"
      # building, said plainly (สร้าง, จัดสร้าง) right after a marker of work going on or done; not สร้างความ…/สร้างสรรค์
@@ -434,8 +434,15 @@ _INSPECT_NAME = re.compile(
 )
 _AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
 _STARTED_NAME = re.compile(r"(?<!จะ)(?<!กำหนด)(?<!ยัง)(?<!ไม่)เริ่ม(?:ต้น)?(?:ดำเนิน(?:การ)?)?(?:โครงการ|งาน)$")
-_AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
+_AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ทัน(?!ที|เวลา|ตาม)|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
 _AFTER_NEGATED = re.compile(r"^(?:งาน|การ)?(?:ไม่ผ่าน|ไม่ได้|ไม่ทัน|ไม่เสร็จ)")
+# places still to do after a count of finished ones (… 7 แห่ง เหลือ 3 แห่ง, อีก 65 แห่งที่อยู่ระหว่าง…)
+_REMAINING_AFTER = re.compile(
+    r"^[^_]{0,30}?[0-9][^_]{0,60}?(?:เหลือ(?:อีก)?(?:จำนวน)?[0-9]|อีก[0-9][0-9,]*(?:แห่ง|จุด|สาย|หลัง|ราย|โครงการ|กม)[^0-9_]{0,12}?(?:ที่)?(?:อยู่ระหว่าง|ยังไม่|รอ))"
+)
+_NEARLY_BEFORE = re.compile(r"(?:ใกล้|เกือบ)(?:จะ)?$")
+# opened for a while (ชั่วคราว): the works are not finished yet (GUIDE P3, not C3)
+_TEMPORARY_AFTER = re.compile(r"^.{0,40}?ชั่วคราว")
 _AFTER_PENDING = re.compile(r"^(?:แล้ว)?(?:รอ|เหลือ|ยังเหลือ|คงเหลือ|ส่วนที่เหลือ)")
 _ROUTINE_AFTER = re.compile(
     r"^.{0,10}?(?:ล้าง|ทำความสะอาด|เก็บ(?:กวาด|ขยะ)|กำจัดวัชพืช|ตัด(?:แต่ง)?(?:กิ่ง|หญ้า|ต้นไม้)|ลอกท่อ|ดูดลอก|ฉีดล้าง|ฉีดพ่น"
@@ -779,6 +786,12 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
             return "partial", "procurement"
         if _COUNT_AFTER.match(squeezed[end:]) and any(m.stage == "procurement" and m.reached for m in earlier):
             return "partial", "procurement"
+        if cue == "finished" and _NEARLY_BEFORE.search(squeezed[max(0, start - 8) : start]):
+            return "partial", "procurement"  # "ใกล้เสร็จ", "เกือบแล้วเสร็จ": nearly finished, the work goes on (GUIDE P3)
+        if _REMAINING_AFTER.search(squeezed[end : end + 100]):
+            return "partial", "procurement"  # "เสร็จและเปิดใช้แล้ว 7 แห่ง เหลือ 3 แห่ง": finished places among more (GUIDE P4)
+        if cue == "accepted" and _TEMPORARY_AFTER.match(squeezed[end:]):
+            return "partial", "procurement"  # "เปิดใช้…ชั่วคราวช่วงเทศกาล": opened for a while before the works are finished
     return status, stage
 
 
