@@ -148,6 +148,11 @@ def test_split_into_items():
         ("กรมศิลปากรบูรณะโบราณสถานที่ถูกน้ำท่วม เสร็จทันเดือนกันยายนนี้", "procurement"),
         ("กรมทางหลวงเปิดใช้สะพานแห่งใหม่ชั่วคราวช่วงเทศกาลปีใหม่", "procurement"),
         ("ซ่อมสะพาน 10 แห่ง เสร็จและเปิดใช้แล้ว 7 แห่ง เหลืออีก 3 แห่ง", "procurement"),
+        # proposing a matter or several projects, even as a plan, is before approval (GUIDE A1, A3); preparing
+        # to build stays approval when a guideline is what is looked at
+        ("นายกเทศมนตรีจะเสนอเรื่องการขุดบ่อพักน้ำต่อที่ประชุมจังหวัด", "approval"),
+        ("ผู้ว่าราชการจังหวัดเตรียมเสนอหลายโครงการเพื่อพัฒนาเมือง", "approval"),
+        ("คณะผู้บริหารลงพื้นที่ดูแนวทางเตรียมก่อสร้างโรงกำจัดขยะ", "approval"),
         # a condition ("if approved, then ...") is ahead, not reached
         ("ออกแบบแล้วเสร็จ อยู่ระหว่างพิจารณา EIA หากได้รับความเห็นชอบแล้วจะเวนคืนที่ดิน", "approval"),
         # a duration is a specification, not a step

@@ -84,7 +84,7 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|เตรียม(?:การ)?ตั้งงบ(?:ประมาณ)?"
      # news voice: ของบ + an amount, a kind of budget or the work asked for (not ของ + บ…: "of the …")
      r"|ขอ(?:รับ)?งบ(?=เพิ่ม|สนับสนุน|ลงทุน|กลาง|อุดหนุน|[0-9]|กว่า|ราว|จาก|ก่อสร้าง|สร้าง|ซ่อม|ปรับปรุง|ทำ)|ชง(?=(?:ที่ประชุม)?(?:ครม|คณะรัฐมนตรี|สภา|ผู้ว่า|บอร์ด|ของบ|ขอ))|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
-     r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
+     r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ|เรื่อง|(?:หลาย|[0-9]+)โครงการ)|คำของบ"
      r"|ส่ง(?:โครงการ|เรื่อง|คำขอ|รายละเอียดโครงการ)(?:ให้|ไปยัง|ไป|ถึง|ต่อ)(?=[^0-9]{0,40}?(?:พิจารณา|อนุมัติ|เห็นชอบ))"
      r"|(?:(?:เข้า|ผ่าน)?ที่ประชุม|เข้า|ผ่าน|(?<!ประชุม))(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่าง(?:ข้อ|เทศ)บัญญัติ|พิจารณา(?:ความเห็นชอบ|อนุมัติ)?(?:ร่าง)?(?:(?:ข้อ|เทศ)บัญญัติ|งบประมาณ)"),
     # designing or building a deliverable that is not a construction (a database, an information
@@ -720,12 +720,12 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "planned", stage  # "เมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะ…": the finish of planned work is planned too (GUIDE C4)
     if status == "bare" and any(m.status == "negated" and "ยกเลิก" in m.words for m in earlier):
         return "negated", stage  # "ยกเลิกประกาศประกวดราคาซื้อ… ด้วยวิธีประกวดราคา…": the rest of the item names what was cancelled (GUIDE N4)
+    if cue in ("works", "purchasing") and status == "planned" and _PREPARE_BEFORE.search(squeezed[max(0, start - 24) : start]) and _PREPARED_WORK.match(squeezed[start:]):
+        return "planned", "approval"  # "อบต.เตรียมก่อสร้างสนามกีฬา": a project being prepared (GUIDE A, A3)
     if status in ("bare", "planned") and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
         return "document", stage  # "แนวทางการเผยแพร่ร่างเอกสารประกวดราคา", "แบบฟอร์มการจัดทำคำของบประมาณ": a document's topic
     if cue in ("works", "purchasing", "design_work") and status in ("bare", "done", "underway") and _REQUEST_BEFORE.search(squeezed[max(0, start - 20) : start]):
         return "planned", stage  # "ขออนุญาตปรับปรุง…", "เสนอแบบก่อสร้าง…": the work is what is asked for, not begun (GUIDE A1)
-    if cue in ("works", "purchasing") and status == "planned" and _PREPARE_BEFORE.search(squeezed[max(0, start - 24) : start]) and _PREPARED_WORK.match(squeezed[start:]):
-        return "planned", "approval"  # "อบต.เตรียมก่อสร้างสนามกีฬา": a project being prepared (GUIDE A, A3)
     if cue in ("works", "activity", "planning", "purchase_step", "follow_up") and status in ("bare", "underway") and _EVALUATION.search(squeezed[:start]):
         return "metric", stage  # "คณะทำงานติดตามและประเมินผลลงพื้นที่…การดำเนินโครงการ…": monitoring and evaluation, routine oversight (GUIDE N2)
     if cue in ("works", "purchasing") and status == "bare" and _NOMINAL_HEAD.match(squeezed[:start]):
