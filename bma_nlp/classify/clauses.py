@@ -80,11 +80,9 @@ CUES: list[tuple[str, str, bool, str]] = [
     # asking for approval of the project or its budget (GUIDE A1)
     ("approval_request", "approval", True,
      r"(?:เสนอ|ยื่น)?ขอ(?:อนุมัติ|ความเห็นชอบ|อนุญาต)(?:โครงการ|หลักการ|ดำเนินโครงการ)?|(?:เสนอ|ขอ)(?:ตั้ง)?งบประมาณ"
-     # preparing to put a sum in the budget (เตรียมตั้งงบประมาณ): the money is asked for (GUIDE rule 4)
-     r"|เตรียม(?:การ)?ตั้งงบ(?:ประมาณ)?"
      # news voice: ของบ + an amount, a kind of budget or the work asked for (not ของ + บ…: "of the …")
      r"|ขอ(?:รับ)?งบ(?=เพิ่ม|สนับสนุน|ลงทุน|กลาง|อุดหนุน|[0-9]|กว่า|ราว|จาก|ก่อสร้าง|สร้าง|ซ่อม|ปรับปรุง|ทำ)|ชง(?=(?:ที่ประชุม)?(?:ครม|คณะรัฐมนตรี|สภา|ผู้ว่า|บอร์ด|ของบ|ขอ))|ขอ(?:รับ)?(?:การ|ความ)?(?:จัดสรร|สนับสนุน)"
-     r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ|เรื่อง|(?:หลาย|[0-9]+)โครงการ)|คำของบ"
+     r"|ขอโอน(?:เปลี่ยนแปลง)?(?:งบ|เงิน)|ขอ(?:เบิก)?เงิน(?:ประจำ)?งวด|เสนอ(?:โครงการ|ครม|คณะรัฐมนตรี|ผู้บริหาร|ผู้ว่า|สภา|ที่ประชุม|แบบ)|คำของบ"
      r"|ส่ง(?:โครงการ|เรื่อง|คำขอ|รายละเอียดโครงการ)(?:ให้|ไปยัง|ไป|ถึง|ต่อ)(?=[^0-9]{0,40}?(?:พิจารณา|อนุมัติ|เห็นชอบ))"
      r"|(?:(?:เข้า|ผ่าน)?ที่ประชุม|เข้า|ผ่าน|(?<!ประชุม))(?<!มติ)(?:(?<!น)ครม|คณะรัฐมนตรี)(?!มีมติ)|ร่าง(?:ข้อ|เทศ)บัญญัติ|พิจารณา(?:ความเห็นชอบ|อนุมัติ)?(?:ร่าง)?(?:(?:ข้อ|เทศ)บัญญัติ|งบประมาณ)"),
     # designing or building a deliverable that is not a construction (a database, an information
@@ -97,13 +95,9 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|หลักสูตร|สื่อ(?:การ|ประชาสัมพันธ์|ให้ความรู้|อิเล็กทรอนิกส์|วีดิ|วิดี|ออนไลน์)?|แบบสอบถาม|ตราสัญลักษณ์|โลโก้|อินโฟกราฟ|แผนที่(?:ดิจิทัล|ภาษี)"
      # an emergency or preparedness plan is the deliverable of in-house work, not a project's plan
      r"|แผน(?:เตรียมความพร้อม|ป้องกัน(?:และ)?(?:บรรเทา|ระงับ)?|รับมือ|เผชิญเหตุ|อพยพ|ฉุกเฉิน|ปฏิบัติการ(?:ฉุกเฉิน|ป้องกัน)))"),
-    # surveying a site, a structure or its damage: the needs a project will be proposed for
-    # (GUIDE A3: surveying needs for the proposal); a survey of data or opinions is work (works)
-    ("site_survey", "approval", False,
-     r"สำรวจ(?:พื้นที่|สถานที่|สภาพ|ความเสียหาย|ความชำรุด|จุด|แนว|บริเวณ|ถนน|สะพาน|ฝาย|โครงสร้าง|อาคาร)"),
     # planning, designing and studying before a decision (GUIDE A3)
     ("planning", "approval", False,
-     r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน(?!พัฒนา|ปฏิบัติการ|ชุมชน|การดูแล|บำรุง|ฉีด|ป้องกัน|เตรียม)|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ|โครงการ|แนวทาง|วิเคราะห์|และออกแบบ|รูปแบบ)|ผลการศึกษา"
+     r"จัดทำ(?:รายละเอียด)?(?:โครงการ|แผน|ข้อเสนอ)|เขียนโครงการ|ร่างโครงการ|วางแผน|ศึกษา(?:ความเหมาะสม|ความเป็นไปได้|ออกแบบ|โครงการ|แนวทาง|วิเคราะห์|และออกแบบ|รูปแบบ)|ผลการศึกษา"
      r"|(?:สำรวจ)?ออกแบบ(?:รายละเอียด)?|(?<![a-z])eia(?![a-z])|ผลกระทบ(?:ทาง)?สิ่งแวดล้อม|รับฟังความคิดเห็น|ประมาณราคา|ประชาคม"
      r"|สำรวจความต้องการ|เสนอใหม่|ส่ง(?:โครงการ)?คืน|ปรับปรุงรายละเอียด|กลั่นกรอง"
      r"|การมีส่วนร่วมของประชาชน|ประชุมกลุ่มย่อย|ปัจฉิมนิเทศ|ปฐมนิเทศ|ความคุ้มค่า|marketsounding|ทดสอบความสนใจ|แผนแม่บท"),
@@ -126,12 +120,10 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"ตรวจรับ(?:งาน|พัสดุ|การจ้าง|โครงการ|มอบ)?|(?:ส่ง|รับ)มอบ(?!หมาย|พื้นที่(?!คืน))(?:งาน|พื้นที่คืน)?|งวดสุดท้าย|เบิกจ่าย(?:เงิน)?ครบ|ปิด(?:โครงการ|บัญชี)"
      r"|ประกันความชำรุด|(?:พิธี|ประธาน)?เปิด(?:ใช้|ให้(?:บริการ|รถ|ประชาชน)|อย่างเป็นทางการ)|พร้อมใช้งาน|พิธี(?:รับมอบและ)?เปิด|เปิด(?:ให้)?บริการ"
      # opening a finished facility (GUIDE C3)
-     r"|เปิด(?:ตัว|ใช้)?(?:ศูนย์|อาคาร|สวน|สะพาน|ถนน|โรงพยาบาล|รพ\.|ห้องสมุด|พิพิธภัณฑ์|ตลาด|ลานกีฬา|สนามกีฬา|อุโมงค์|ทางเดิน|ท่าเรือ|สถานี|โรงเรียน)"
-     # energising a finished power line for its users (เปิดจ่ายไฟฟ้า): the works are in service (GUIDE C3)
-     r"|เปิดจ่าย(?:ระบบ)?(?:กระแส)?ไฟ"),
+     r"|เปิด(?:ตัว|ใช้)?(?:ศูนย์|อาคาร|สวน|สะพาน|ถนน|โรงพยาบาล|รพ\.|ห้องสมุด|พิพิธภัณฑ์|ตลาด|ลานกีฬา|สนามกีฬา|อุโมงค์|ทางเดิน|ท่าเรือ)"),
     # finished (GUIDE C1); "คาดว่าจะแล้วเสร็จ" is planned (C4)
     ("finished", "completed", True,
-     r"แล้วเสร็จ|เสร็จ(?:สิ้น|เรียบร้อย|สมบูรณ์)?(?:แล้ว)?|สำเร็จ(?:ลุล่วง|ได้)?(?:ด้วยดี|เรียบร้อย)|เป็นที่เรียบร้อย|(?<!ระเบียบ)(?<!ความ)(?<!สงบ)เรียบร้อย(?:แล้ว)?|บรรลุเป้าหมาย"
+     r"แล้วเสร็จ|เสร็จ(?:สิ้น|เรียบร้อย|สมบูรณ์)?(?:แล้ว)?|เป็นที่เรียบร้อย|(?<!ระเบียบ)(?<!ความ)เรียบร้อย(?:แล้ว)?|บรรลุเป้าหมาย"
      r"|ครบ(?:จำนวน|ตาม)?[0-9,]*(?:ทุก|ถ้วน|แล้ว|รุ่น|จุด|แห่ง|งวด|ครั้ง|ระยะทาง|สาย|หลัง|ชุด|เป้าหมาย)|ร้อยละ100(?![0-9.])|(?<![0-9.])100(?:\.0+)?%"),
     # progress figures: below 100 the work goes on (GUIDE P3)
     ("progress", "procurement", True,
@@ -153,21 +145,18 @@ CUES: list[tuple[str, str, bool, str]] = [
     ("defect", "procurement", True, r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข(?!ปัญหา)|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"),
     # k done of a target of n (GUIDE P4)
     ("k_of_n", "procurement", True, r"[0-9][0-9,]*(?:ราย|คน|จุด|แห่ง|ชุมชน|กิจกรรม|รุ่น|ครั้ง|สวน|โครงการ|หลัง|กม\\.?)?จาก(?:เป้าหมาย|ทั้งหมด)?[0-9]"),
-    # contract trouble while the work goes on: a contractor abandoning the work, a penalty, a delay
-    # (GUIDE P6); not ค่าปรับปรุง (the cost of an improvement)
-    ("trouble", "procurement", True, r"ทิ้งงาน|ค่าปรับ(?!ปรุง|ภูมิ|พื้น)|(?:ความ|งาน|ก่อสร้าง|ทำงาน)ล่าช้า"),
-    # the contract (GUIDE P6; its trouble: the cue above)
+    # the contract and its trouble (GUIDE P6)
     ("contract", "procurement", False,
-     r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา"),
+     r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา|ค่าปรับ|ทิ้งงาน"),
     # buying in general (also in names: โครงการจัดซื้อ…)
     ("purchasing", "procurement", False, r"จัดซื้อ|จัดจ้าง|จัดหา|สั่งซื้อ"),
     # the work itself (GUIDE P5)
     ("works", "procurement", False,
-     r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|บูรณะ|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เท(?:คอนกรีต|ยาง|ปูน|แอสฟัลต์|แอสฟัลท์)|ปูผิว|ลาดยาง"
+     r"ก่อสร้าง|ติดตั้ง|ซ่อม(?:แซม|สร้าง|บำรุง)?|ปรับปรุง|ขุดลอก|รื้อ(?:ถอน|ย้าย)?|วางท่อ|เท(?:คอนกรีต|ยาง|ปูน|แอสฟัลต์|แอสฟัลท์)|ปูผิว|ลาดยาง"
      r"|ดำเนินการ(?:ตาม)?(?:โครงการ|กิจกรรม|แผน|งาน)?|ดำเนินโครงการ|จัด(?:อบรม|กิจกรรม|งาน|ประชุมเชิง)|อบรม|พัฒนาระบบ|ทดสอบระบบ"
      r"|(?:จัด)?เก็บข้อมูล|รวบรวมข้อมูล|สำรวจข้อมูล|แบบสอบถาม|รณรงค์|ปรับ(?:ภูมิทัศน์|หน้าดิน|พื้นที่|ผิว)|ปู(?:ผิว|สนาม|หญ้า|กระเบื้อง|บล็อก)|ทาสี"
      # building, said plainly (สร้าง, จัดสร้าง) right after a marker of work going on or done; not สร้างความ…/สร้างสรรค์
-     r"|(?:(?<=ระหว่าง)|(?<=กำลัง)|(?<=เริ่ม)|(?<=ได้)|(?<=แล้ว)|(?<=โครงการ)|(?<=เตรียม))(?:จัด)?สร้าง(?!ความ|การ|สรรค์|เสริม|ขวัญ|จิต|ภาพ|เครือข่าย|แรง)"),
+     r"|(?:(?<=ระหว่าง)|(?<=กำลัง)|(?<=เริ่ม)|(?<=ได้)|(?<=แล้ว)|(?<=โครงการ))(?:จัด)?สร้าง(?!ความ|การ|สรรค์|เสริม|ขวัญ|จิต|ภาพ|เครือข่าย|แรง)"),
     # the activities a project is carried out by (publicity, teaching, field visits, screening,
     # enrolling): on their own routine (GUIDE N2); listed after the project was put forward for
     # approval they report the approved project under way (GUIDE combination rule): ``combine``
@@ -403,7 +392,7 @@ CUE_NAMES = [name for name, *_ in CUES]
 
 # status markers, searched in the words just before a mention (nearest one wins)
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("negated", guarded(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|(?<!ภู)มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?"
+    ("negated", guarded(r"ยังไม่(?:ได้|มี|มีการ)?|ไม่ได้(?:รับ)?|ไม่มี(?:การ)?|ไม่สามารถ|มิได้|ไม่ผ่าน|ไม่(?:เข้า)?$|ยกเลิก(?:การ)?(?:ประกาศ)?"
         # called off, suspended, stopped (GUIDE N4); not เลื่อน (a delivery put back goes on, P6)
         r"|งด(?:การ)?$|ระงับ(?:การ)?$|(?<!ไม่)หยุด(?:การ)?$|บอกเลิก(?:การ)?$")),
     ("planned", guarded(
@@ -419,30 +408,16 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
         r"|(?<!จะ)(?<!กำหนด)(?<!แผน)(?<!เพื่อ)(?<!ให้)(?<!ยัง)(?<!ไม่)(?<!สามารถ)เริ่ม(?:ต้น|ดำเนินการ|ดำเนิน)?(?:การ|โครงการ|งาน)?"
         # an official following, inspecting or on site of the works: they are under way (GUIDE P5)
         r"|ติดตาม(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:การ|งาน|ของ)?|ตรวจ(?:ติดตาม|เยี่ยม)?(?:ความคืบหน้า)?(?:การ|งาน|โครงการ)?|ลงพื้นที่|ดูการ"
-        r"|เยี่ยมชม(?:ความคืบหน้า)?(?:ไซต์|หน้า)?(?:งาน)?(?:การ)?|(?:ไซต์|หน้า)งาน(?:การ)?"
-        # machinery brought in to do the work (นำรถแบคโฮเข้าขุดลอก…): in-house work being done (GUIDE P5)
-        r"|นำ[^0-9_]{0,14}?(?:รถ(?!ไฟ|ยนต์|ใช้)|เครื่องจักร)[^0-9_]{0,14}?(?:เข้า|ลง|มา)?(?:พื้นที่)?(?:ดำเนินการ|ทำการ)?")),
+        r"|เยี่ยมชม(?:ความคืบหน้า)?(?:ไซต์|หน้า)?(?:งาน)?(?:การ)?|(?:ไซต์|หน้า)งาน(?:การ)?")),
     ("done", guarded(r"แล้ว|เรียบร้อย|ได้(?:ทำการ)?|เสร็จ|ทำการ(?!ปกครอง|ไปรษณีย์|เขต|อำเภอ|แทน|ชั่วคราว|องค์|บริหาร)")),  # not ที่ทำการ… (an office), ทำการแทน (acting)
     ("name", guarded(r"(?:โครงการ|แผนงาน|งาน|ค่า|สิ่ง|ชื่อเรื่อง:?|งบ)$")),
 ]
 _FIELD_PURPOSE = re.compile(r"(?:ลง|ออก)พื้นที่(?:ร่วมกัน)?เพื่อ(?:ดำเนินการ)?$")
-# an official inspecting a named project (also on an official tour, ตรวจราชการ; watching over it, สอดส่อง;
-# seeing its site, ดูพื้นที่; the name may stand in quotes): its works are under way (GUIDE P5)
-_INSPECT_NAME = re.compile(
-    r"(?:ติดตาม|ตรวจ(?!สอบ)(?:เยี่ยม|ราชการ)?|ดู(?:พื้นที่)?|เยี่ยมชม|สอดส่อง)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:ไซต์|หน้า)?(?:การ|งาน|ของ)?[\"“”]?"
-    r"(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$"
-)
+_INSPECT_NAME = re.compile(r"(?:ติดตาม|ตรวจ(?!สอบ)(?:เยี่ยม)?|ดู|เยี่ยมชม)(?:ความ)?(?:คืบหน้า|ก้าวหน้า)?(?:ไซต์|หน้า)?(?:การ|งาน|ของ)?(?:(?:ดำเนิน(?:การ|งาน))?(?:โครงการ|งาน)|ดำเนิน(?:การ|งาน))$")
 _AFTER_COUNT_OF = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:โครงการ|รายการ|สัญญา|ครั้ง|ราย)(?!ละ)")
 _STARTED_NAME = re.compile(r"(?<!จะ)(?<!กำหนด)(?<!ยัง)(?<!ไม่)เริ่ม(?:ต้น)?(?:ดำเนิน(?:การ)?)?(?:โครงการ|งาน)$")
-_AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ทัน(?!ที|เวลา|ตาม)|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
+_AFTER_PLANNED = re.compile(r"^(?:ต่อไป|ในอนาคต|ภายใน|ให้ทัน|ให้ได้|ได้ภายใน|(?:ได้)?(?:ใน|ช่วง)?(?:ปี|เดือน)[0-9ก-ฮ]|ใน[0-9])")
 _AFTER_NEGATED = re.compile(r"^(?:งาน|การ)?(?:ไม่ผ่าน|ไม่ได้|ไม่ทัน|ไม่เสร็จ)")
-# places still to do after a count of finished ones (… 7 แห่ง เหลือ 3 แห่ง, อีก 65 แห่งที่อยู่ระหว่าง…)
-_REMAINING_AFTER = re.compile(
-    r"^[^_]{0,30}?[0-9][^_]{0,60}?(?:เหลือ(?:อีก)?(?:จำนวน)?[0-9]|อีก[0-9][0-9,]*(?:แห่ง|จุด|สาย|หลัง|ราย|โครงการ|กม)[^0-9_]{0,12}?(?:ที่)?(?:อยู่ระหว่าง|ยังไม่|รอ))"
-)
-_NEARLY_BEFORE = re.compile(r"(?:ใกล้|เกือบ)(?:จะ)?$")
-# opened for a while (ชั่วคราว): the works are not finished yet (GUIDE P3, not C3)
-_TEMPORARY_AFTER = re.compile(r"^.{0,40}?ชั่วคราว")
 _AFTER_PENDING = re.compile(r"^(?:แล้ว)?(?:รอ|เหลือ|ยังเหลือ|คงเหลือ|ส่วนที่เหลือ)")
 _ROUTINE_AFTER = re.compile(
     r"^.{0,10}?(?:ล้าง|ทำความสะอาด|เก็บ(?:กวาด|ขยะ)|กำจัดวัชพืช|ตัด(?:แต่ง)?(?:กิ่ง|หญ้า|ต้นไม้)|ลอกท่อ|ดูดลอก|ฉีดล้าง|ฉีดพ่น"
@@ -465,34 +440,12 @@ _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จ
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _AFTER_COUNTED = re.compile(r"^[^0-9_]{0,15}?[0-9][0-9,]*(?![0-9,.]*%)(?!ร้อยละ)")  # the object, then a count
 # a stage word as the topic of a document, a form, a rule or a guide, not a step taken (GUIDE N3)
-_DOCUMENT_BEFORE = re.compile(
-    r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?"
-    # a law, a ministerial rule, a price criterion, the steps of a procedure (not "อยู่ในขั้นตอน…":
-    # a step under way), an attached or supporting document (GUIDE N3: rules, how-to text, titles)
-    r"|พระราชบัญญัติ|พ\.ร\.บ\.?|กฎกระทรวง|(?<!หลัก)เกณฑ์|(?<!ระหว่าง)(?<!อยู่ใน)(?<!อยูใน)(?<!อยู่)(?<!อยู)ขั้นตอน|เอกสาร(?:แนบ|ประกอบ))"
-    r"(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$"
-    # a form named by what it is for, heading its item (แบบเสนอโครงการ…, แบบคำขอ…)
-    r"|^แบบ(?:คำ)?$"
-)
+_DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
 # a request whose object follows: the work asked for is not reached (GUIDE A1)
 _REQUEST_BEFORE = re.compile(
     r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$"
     r"|ขอ(?:รับ)?งบ(?:ประมาณ)?(?:เพิ่ม)?(?:กว่า|ราว)?[0-9,.]*(?:ล้าน|พัน|หมื่น|แสน)?(?:บาท)?(?:เพื่อ|ใน|สำหรับ)?(?:การ)?$"  # ของบ 20 ล้าน ซ่อม…: the money asked for the work
 )  # the body asked may come between
-# monitoring and evaluation of a plan or of projects (a committee, a meeting, a visit): oversight after
-# the fact, reported as routine; the works it looks at are not reported under way by it (GUIDE N2)
-_EVALUATION = re.compile(r"ติดตาม(?:และ)?ประเมินผล|ประเมินผลการดำเนิน")
-# an item that opens with a nominalised work (การ + verb), nothing before it but a bullet
-_NOMINAL_HEAD = re.compile(r"^[^\u0e00-\u0e7fa-z0-9]*การ$")
-# what a body approves when it adopts a policy, a plan of action, a target or a guideline (not a plan of
-# works or investment, แผนงาน/แผนลงทุน, which are projects)
-_POLICY_AFTER = re.compile(r"^(?:ตาม)?(?:กรอบ)?(?:แผน(?!งาน|ลงทุน|การจัด)|เป้าหมาย|นโยบาย|ยุทธศาสตร์|มาตรการ|หลักเกณฑ์|แนวทาง)")
-# preparing a work (not preparing its site, which is the work: เตรียมพื้นที่ก่อสร้าง)
-_PREPARE_BEFORE = re.compile(
-    r"เตรียม(?!พื้นที่|หน้าดิน|สถานที่)(?:การ|ความพร้อม)?(?:จะ)?(?:ใน|เพื่อ|สำหรับ)?(?:การ)?(?:ดำเนิน(?:การ)?)?$"
-)
-# the works a project is prepared for (building, repair, buying), not an event (เตรียมจัดงาน: the event's work)
-_PREPARED_WORK = re.compile(r"(?:ดำเนิน(?:การ)?)?(?:ก่อสร้าง|(?:จัด)?สร้าง|ปรับปรุง|ปรับพื้นที่|ปรับภูมิทัศน์|ซ่อม|ติดตั้ง|ขุด|รื้อ|วางท่อ|ลาดยาง|จัดหา|จัดซื้อ|จัดจ้าง|โครงการ)")
 _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(?:จำนวน)?[0-9][0-9,.]*(?:กก|กิโลกรัม|ตัน|ราย|คน|ครั้ง|ลิตร|บาท|ครัวเรือน|โดส|ดวง|ตัว|กล้อง)")
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
@@ -720,18 +673,10 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "planned", stage  # "เมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะ…": the finish of planned work is planned too (GUIDE C4)
     if status == "bare" and any(m.status == "negated" and "ยกเลิก" in m.words for m in earlier):
         return "negated", stage  # "ยกเลิกประกาศประกวดราคาซื้อ… ด้วยวิธีประกวดราคา…": the rest of the item names what was cancelled (GUIDE N4)
-    if cue in ("works", "purchasing") and status == "planned" and _PREPARE_BEFORE.search(squeezed[max(0, start - 24) : start]) and _PREPARED_WORK.match(squeezed[start:]):
-        return "planned", "approval"  # "อบต.เตรียมก่อสร้างสนามกีฬา": a project being prepared (GUIDE A, A3)
-    if status in ("bare", "planned") and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
+    if status == "bare" and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
         return "document", stage  # "แนวทางการเผยแพร่ร่างเอกสารประกวดราคา", "แบบฟอร์มการจัดทำคำของบประมาณ": a document's topic
     if cue in ("works", "purchasing", "design_work") and status in ("bare", "done", "underway") and _REQUEST_BEFORE.search(squeezed[max(0, start - 20) : start]):
         return "planned", stage  # "ขออนุญาตปรับปรุง…", "เสนอแบบก่อสร้าง…": the work is what is asked for, not begun (GUIDE A1)
-    if cue in ("works", "activity", "planning", "purchase_step", "follow_up") and status in ("bare", "underway") and _EVALUATION.search(squeezed[:start]):
-        return "metric", stage  # "คณะทำงานติดตามและประเมินผลลงพื้นที่…การดำเนินโครงการ…": monitoring and evaluation, routine oversight (GUIDE N2)
-    if cue in ("works", "purchasing") and status == "bare" and _NOMINAL_HEAD.match(squeezed[:start]):
-        return "document", stage  # "การก่อสร้าง การดัดแปลง…", "การดำเนินการเพื่อ…": a nominalised work heading its item is a topic (GUIDE N3)
-    if cue == "approved" and status not in ("negated",) and _POLICY_AFTER.match(squeezed[end:]):
-        return "document", stage  # "ครม.อนุมัติแผนปฏิบัติการ…", "เห็นชอบเป้าหมาย…": a policy adopted, no project's step (GUIDE N3)
     if cue == "approved" and status not in ("planned", "negated") and (
         _BUDGET_LAW_AFTER.match(squeezed[end:]) or any(m.cue == "approval_request" and "บัญญัติ" in m.words for m in earlier)
     ):
@@ -786,12 +731,6 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
             return "partial", "procurement"
         if _COUNT_AFTER.match(squeezed[end:]) and any(m.stage == "procurement" and m.reached for m in earlier):
             return "partial", "procurement"
-        if cue == "finished" and _NEARLY_BEFORE.search(squeezed[max(0, start - 8) : start]):
-            return "partial", "procurement"  # "ใกล้เสร็จ", "เกือบแล้วเสร็จ": nearly finished, the work goes on (GUIDE P3)
-        if _REMAINING_AFTER.search(squeezed[end : end + 100]):
-            return "partial", "procurement"  # "เสร็จและเปิดใช้แล้ว 7 แห่ง เหลือ 3 แห่ง": finished places among more (GUIDE P4)
-        if cue == "accepted" and _TEMPORARY_AFTER.match(squeezed[end:]):
-            return "partial", "procurement"  # "เปิดใช้…ชั่วคราวช่วงเทศกาล": opened for a while before the works are finished
     return status, stage
 
 
@@ -809,7 +748,6 @@ def _downgrade(found: list[Mention]) -> list[Mention]:
 
 
 _WEAK = {name for name, _stage, strong, _p in CUES if not strong}
-_PREPARING = ("site_survey", "works", "purchasing")  # approval-stage mentions that prepare a project, asking nothing
 _REQUEST_STATUSES = ("bare", "done", "underway")
 
 
@@ -831,10 +769,7 @@ def combine(found: Sequence[Mention]) -> tuple[str, list[Mention]]:
     if any(m.cue == "approved" and m.stage == "approval" for m in reached):
         # approved, but the money is not here yet: still waiting (GUIDE A2)
         reached = [m for m in reached if not (m.cue == "approved" and m.stage == "procurement")]
-    # a site survey and a work being prepared are not a request: work before them is not preparation
-    last_approval = max(
-        (i for i, m in enumerate(found) if m.stage == "approval" and m.status not in _NOT_A_STEP and m.cue not in _PREPARING), default=-1
-    )
+    last_approval = max((i for i, m in enumerate(found) if m.stage == "approval" and m.status not in _NOT_A_STEP), default=-1)
     if last_approval >= 0:
         # work named before the project is put forward is preparation for it (GUIDE A1)
         order = {id(m): i for i, m in enumerate(found)}
