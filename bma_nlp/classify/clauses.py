@@ -41,6 +41,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bma_nlp.classify.features import _ABBREVIATION, BASE_TEXTS, _expand
@@ -178,6 +179,14 @@ def _sre() -> tuple[Any, Any]:
     return sc, sp
 
 
+@lru_cache(maxsize=256)
+def _parsed(pattern: str) -> Any:
+    """``pattern`` parsed by Python's regular-expression parser, once: ``required_strings``,
+    ``first_characters`` and ``guarded`` each read the same patterns at import, and parsing them
+    three times over was most of what importing the stage model's rules cost (read only)."""
+    return _sre()[1].parse(pattern)
+
+
 def required_strings(pattern: str) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains (None: no such set known).
 
@@ -187,7 +196,7 @@ def required_strings(pattern: str) -> tuple[str, ...] | None:
     match it (nor its blanked copy: blanking only turns characters into ``_``, and a string
     holding ``_`` is never required), so ``_mentions`` and ``rules.cue_hits`` skip its search.
     A speed device: the same matches."""
-    sc, sp = _sre()
+    sc = _sre()[0]
 
     def best(options: list[tuple[str, ...]]) -> tuple[str, ...] | None:
         # the most selective: longest shortest string, then fewest strings
@@ -238,7 +247,7 @@ def required_strings(pattern: str) -> tuple[str, ...] | None:
             options.append((run,))
         return best(options)
 
-    parsed = sp.parse(pattern)
+    parsed = _parsed(pattern)
     if parsed.state.flags & (sc.SRE_FLAG_IGNORECASE | sc.SRE_FLAG_VERBOSE):
         return None  # literals would not be read as written
     need = seq(parsed)
@@ -252,7 +261,7 @@ def first_characters(pattern: str) -> frozenset[str] | None:
     character, so the first one comes from what follows it; a lookahead needs its own first
     characters there; an optional item adds its first characters and lets the next item's
     count too."""
-    sc, sp = _sre()
+    sc = _sre()[0]
     small = 64  # a class wider than this (or negated, or a category) gives up
 
     def node(op: object, av: Any) -> tuple[set[str], bool] | None:  # (first characters, may be empty)
@@ -302,7 +311,7 @@ def first_characters(pattern: str) -> frozenset[str] | None:
                 return out, False
         return out, True
 
-    parsed = sp.parse(pattern)
+    parsed = _parsed(pattern)
     if parsed.state.flags & (sc.SRE_FLAG_IGNORECASE | sc.SRE_FLAG_VERBOSE | sc.SRE_FLAG_DOTALL):
         return None
     got = seq(parsed)
@@ -317,8 +326,8 @@ def guarded(pattern: str) -> re.Pattern[str]:
     The same matches: a match must start with one of those characters, and a lookahead
     consumes nothing. A speed device; a pattern led by a literal or a class is left as is (the
     engine already skips to where that occurs)."""
-    sc, sp = _sre()
-    items = list(sp.parse(pattern))
+    sc = _sre()[0]
+    items = list(_parsed(pattern))
     while items and items[0][0] is sc.SUBPATTERN:
         items = list(items[0][1][-1])
     if items and (items[0][0] in (sc.LITERAL, sc.IN) or (
