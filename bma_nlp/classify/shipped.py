@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "9b6d284d5455890cf97f860e9a83349cf8e38acf39c37c6cd0dd6d9aab3f4fd3"
+MODEL_SHA256 = "8cdb64bee6b535469b74c1574f5df5dbc558c838881968b2ba66e4f9430d3f07"
