@@ -221,10 +221,9 @@ class Lexicon:
     def trusted_prefixes(self) -> frozenset[str]:
         """Every beginning of a trusted word: where a run of letters stops being one, the search
         for the words in a text (``_segment``, ``best_split_logp``) stops trying longer pieces."""
-        if not self._prefixes:
-            lazy = self._lazy.pop("_prefixes", None)
+        if not self._prefixes and not self._take_lazy("_prefixes"):
             with _building():
-                self._prefixes = lazy.table() if lazy is not None else frozenset(w[:k] for w in self.trusted for k in range(1, len(w) + 1))
+                self._prefixes = frozenset(w[:k] for w in self.trusted for k in range(1, len(w) + 1))
         return self._prefixes
 
     def is_trusted(self, word: str) -> bool:
@@ -338,11 +337,12 @@ class Lexicon:
         return {name: getattr(self, name) for name in CACHED_INDEXES}
 
     def restore_indexes(self, state: dict[str, Any]) -> None:
-        """Take ``index_state()``'s indexes as read back (unknown or missing names are left alone;
-        one read back as a ``prebuilt.LazySet`` is kept as that until built: ``lookup``)."""
+        """Take the indexes of ``index_state()`` and the letters-only and tone-less indexes as read
+        back (unknown or missing names are left alone; one read back as a ``prebuilt.LazySet`` is
+        kept as that until built: ``lookup``)."""
         from bma_nlp.repair.prebuilt import LazySet
 
-        for name in CACHED_INDEXES:
+        for name in ("_bare", "_skeletons", *CACHED_INDEXES):
             if name in state:
                 if isinstance(state[name], LazySet):
                     self._lazy[name] = state[name]
@@ -363,12 +363,21 @@ class Lexicon:
             return lazy
         return getattr(self, _LOOKUP_BUILDERS[name])()
 
+    def _take_lazy(self, name: str) -> bool:
+        """Build the index ``name`` from the copy read from the user's cache, if there is one
+        (True); its builder derives it from the words otherwise."""
+        lazy = self._lazy.pop(name, None)
+        if lazy is None:
+            return False
+        with _building():
+            setattr(self, name, lazy.table())
+        return True
+
     def deletes_index(self) -> dict[str, tuple[str, ...]]:
         """SymSpell-style index: every trusted word and its one-character deletes."""
-        if not self._deletes:
-            lazy = self._lazy.pop("_deletes", None)
+        if not self._deletes and not self._take_lazy("_deletes"):
             with _building():
-                self._deletes = lazy.table() if lazy is not None else self._build_deletes()
+                self._deletes = self._build_deletes()
         return self._deletes
 
     def _build_deletes(self) -> dict[str, tuple[str, ...]]:
@@ -384,10 +393,7 @@ class Lexicon:
     def skeleton_index(self) -> dict[str, tuple[str, ...]]:
         """Trusted words by their form without tone marks: OCR loses tone marks more than any
         other character, often two in a word (พื้นที่ -> พืนที), which one delete cannot reach."""
-        if not self._skeletons and "_skeletons" in self._lazy:
-            with _building():
-                self._skeletons = self._lazy.pop("_skeletons").table()
-        if not self._skeletons:
+        if not self._skeletons and not self._take_lazy("_skeletons"):
             index: dict[str, list[str]] = defaultdict(list)
             for word in self.trusted:
                 if len(word) >= 2 and THAI_WORD.match(word):
@@ -400,10 +406,7 @@ class Lexicon:
     def bare_index(self) -> dict[str, tuple[str, ...]]:
         """Trusted words by their letters alone (every mark above or below stripped): what is
         left of a run of words whose marks OCR lost or misread (เพือจดต้งเพิม)."""
-        if not self._bare and "_bare" in self._lazy:
-            with _building():
-                self._bare = self._lazy.pop("_bare").table()
-        if not self._bare:
+        if not self._bare and not self._take_lazy("_bare"):
             index: dict[str, list[str]] = defaultdict(list)
             for word in self.trusted:
                 if len(word) >= 2 and THAI_WORD.match(word):
@@ -416,10 +419,7 @@ class Lexicon:
     def bare_prefixes(self) -> frozenset[str]:
         """Every beginning of a ``bare_index`` key: a run of letters none begins is no word's
         start (the search for the words in a run of letters stops there)."""
-        if not self._bare_prefixes and "_bare_prefixes" in self._lazy:
-            with _building():
-                self._bare_prefixes = self._lazy.pop("_bare_prefixes").table()
-        if not self._bare_prefixes:
+        if not self._bare_prefixes and not self._take_lazy("_bare_prefixes"):
             index = self._bare or self.bare_index()
             self._bare_prefixes = frozenset(key[:k] for key in index for k in range(1, len(key) + 1))
         return self._bare_prefixes
@@ -566,16 +566,8 @@ def _lexicon(extra: tuple[str, ...]) -> Lexicon:
         freq[word] = max(freq.get(word, 0.0), DOMAIN_FREQ)
         trusted.add(word)
     lexicon = Lexicon(freq, trusted, names, dictionary)
-    if not extra:  # the default lexicon's letter and tone-less indexes: from the user's cache
-        from bma_nlp.repair.prebuilt import LazySet
-
-        state = _default_state()
-        for name in ("_bare", "_skeletons"):
-            if isinstance(state[name], LazySet):
-                lexicon._lazy[name] = state[name]
-            else:
-                setattr(lexicon, name, state[name])
-        lexicon.restore_indexes(state)
+    if not extra:  # the default lexicon's indexes: from the user's cache
+        lexicon.restore_indexes(_default_state())
     return lexicon
 
 
