@@ -49,24 +49,10 @@ t3 = time.perf_counter()
 root = sys.argv[1]; n = int(sys.argv[2])
 rng = random.Random(0)
 from bma_nlp.classify.features import prepare
-pool = []
-for name in ("notes.jsonl", "real_notes.jsonl", "unseen.jsonl", "external.jsonl"):
-    pool += [json.loads(l)["text"] for l in open(os.path.join(root, "training_data", name), encoding="utf-8") if l.strip()]
-distinct, seen = [], set()
-def _add(text):
-    key = prepare(text)
-    if key not in seen:
-        seen.add(key)
-        distinct.append(text)
-for text in sorted(set(pool)):
-    _add(text)
-rng.shuffle(distinct)
-distinct = distinct[:n]
-while len(distinct) < n + n // 10 + 2000:  # n to classify once each, n/10 more to repeat, 2,000 with memos off
-    a, b = rng.choice(pool), rng.choice(pool)
-    cuts_a = [i for i, ch in enumerate(a) if ch == " "] or [len(a)]
-    cuts_b = [i for i, ch in enumerate(b) if ch == " "] or [0]
-    _add(a[: rng.choice(cuts_a)] + " " + b[rng.choice(cuts_b):].strip())
+sys.path.insert(0, os.path.join(root, "scripts"))  # this checkout's recipe, whichever bma_nlp is measured
+from note_pool import distinct_notes, labelled_texts
+pool = labelled_texts(root)
+distinct = distinct_notes(pool, n, n // 10 + 2000, rng)  # n to classify once each, n/10 more to repeat, 2,000 with memos off
 distinct, fresh, cold = distinct[:n], distinct[n : n + n // 10], distinct[n + n // 10 :]
 t4, c4 = time.perf_counter(), time.process_time()
 for start in range(0, n, 1000):

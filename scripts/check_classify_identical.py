@@ -27,23 +27,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
 import tempfile
 from pathlib import Path
 
+from note_pool import distinct_notes, labelled_texts
 from revision_tree import differing_items, importing_from, unpack_package, worker_result
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BATCH = 1000
-
-
-def labelled() -> list[str]:
-    data = ROOT / "training_data"
-    paths = [data / f"{name}.jsonl" for name in ("notes", "real_notes", "unseen", "external")]
-    paths += sorted((data / "blind").glob("*_notes.jsonl"))
-    return [json.loads(line)["text"] for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def report_texts() -> list[str]:
@@ -60,31 +53,6 @@ def report_texts() -> list[str]:
             for inst in report.installments:
                 out += [t for t in (inst.note, inst.note_raw) if t]
     return out
-
-
-def splices(pool: list[str], n: int) -> list[str]:
-    """``bench_classifier.py``'s recipe: the labelled notes once each, then splices, distinct
-    after ``prepare``."""
-    from bma_nlp.classify.features import prepare
-
-    rng = random.Random(0)
-    distinct, seen = [], set()
-
-    def add(text: str) -> None:
-        key = prepare(text)
-        if key not in seen:
-            seen.add(key)
-            distinct.append(text)
-
-    for text in sorted(set(pool)):
-        add(text)
-    rng.shuffle(distinct)
-    while len(distinct) < n:
-        a, b = rng.choice(pool), rng.choice(pool)
-        cuts_a = [i for i, ch in enumerate(a) if ch == " "] or [len(a)]
-        cuts_b = [i for i, ch in enumerate(b) if ch == " "] or [0]
-        add(a[: rng.choice(cuts_a)] + " " + b[rng.choice(cuts_b) :].strip())
-    return distinct[:n]
 
 
 def worker(texts_path: str) -> None:
@@ -122,8 +90,8 @@ def main() -> None:
     if args.worker:
         worker(args.worker)
         return
-    pool = labelled()
-    texts = list(dict.fromkeys([*pool, *report_texts(), *splices(pool, args.splices)]))
+    pool = labelled_texts(ROOT, blind=True)
+    texts = list(dict.fromkeys([*pool, *report_texts(), *distinct_notes(pool, args.splices)]))
     print(f"{len(texts):,} distinct texts ({len(set(pool)):,} labelled notes)")
     differences = 0
     with tempfile.TemporaryDirectory() as tmp:

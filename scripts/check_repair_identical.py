@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from dataclasses import asdict
@@ -67,8 +66,8 @@ def worker() -> None:
     print(json.dumps(out, ensure_ascii=False))
 
 
-def run(pythonpath: str | None, seed: int) -> dict[str, object]:
-    env = importing_from(pythonpath, PYTHONHASHSEED=str(seed)) if pythonpath else dict(os.environ, PYTHONHASHSEED=str(seed))
+def run(pythonpath: str, seed: int) -> dict[str, object]:
+    env = importing_from(pythonpath, PYTHONHASHSEED=str(seed))
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker"]
     result: dict[str, object] = worker_result(cmd, env)
     return result
