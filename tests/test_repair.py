@@ -209,3 +209,15 @@ def test_a_later_pass_judges_only_what_the_last_pass_changed():
     at = line.index("ท่วม")
     assert _repair_line(line, lexicon, [])[0] == line  # nothing changed: nothing is judged again
     assert _repair_line(line, lexicon, [(at, at + 4)])[0] == "ตรวจสอบปัญหาน้ำท่วมขังบริเวณถนน"
+
+
+@pytest.mark.parametrize("max_cost", [0.12, 0.15, 0.2, 0.3, 0.35, 0.5, 1.2])
+def test_cheap_substitutions_are_those_a_full_scan_prices_so(max_cost):
+    """Pricing only the counted pairs below the cheapest prior finds exactly what pricing every
+    pair of letters finds (and every pair above it)."""
+    from bma_nlp.repair.profile import profile
+
+    prof = profile()
+    letters = [chr(c) for c in range(0x0E01, 0x0E4F)]
+    full = {(a, b) for a in letters for b in letters if a != b and min(prof.sub_cost(a, b), prof.sub_cost_after_tone(a, b)) <= max_cost}
+    assert prof.cheap_substitutions(letters, max_cost) == full

@@ -146,13 +146,6 @@ def test_tables_file_holding_code_is_refused(folder):
     assert prebuilt.cached_tables("probe", build, pool="freq") == build() and len(calls) == 3
 
 
-def test_pythainlp_version_without_importlib_metadata():
-    from importlib import metadata
-
-    assert prebuilt._installed_version("pythainlp") == metadata.version("pythainlp")
-    assert prebuilt._installed_version("no_such_package_here") == "?"
-
-
 def test_lexicon_read_from_the_cache_looks_up_as_the_built_one(folder):
     from bma_nlp.repair import lexicon as lexicon_module
 
@@ -199,3 +192,26 @@ def test_files_of_older_code_or_formats_are_removed_when_new_data_is_written(fol
     assert not any(path.exists() for path in stale)
     assert other.exists()
     assert len(list(folder.glob(f"lexicon-{prebuilt.key()}-probe-*.json"))) == 1
+
+
+def test_shipped_neighbours_by_bisection_are_the_index_ones():
+    """Before its neighbour index is built, the shipped evidence finds each word's followers and
+    leaders in its sorted pairs: the same sets as the index, for every word, and once a word is
+    added (or many have been asked) the index answers."""
+    from collections import Counter
+
+    from bma_nlp.repair.evidence import Evidence, _reversed
+
+    pairs = Counter(shipped().pairs)
+    lazy, index = Evidence(pairs=Counter(pairs)), Evidence(pairs=Counter(pairs))
+    lazy.sorted_pairs(sorted(pairs), sorted(map(_reversed, pairs)))
+    words = sorted({w for key in pairs for w in key.split(" ")})[::5] + ["", "ก", "ไม่มีในรายการ", "น้ำ ท่วม"]
+    for word in words:
+        assert lazy.followers(word) == index.followers(word) and lazy.leaders(word) == index.leaders(word), word
+    assert lazy._indexed == lazy.version  # asked of a fifth of the words: the index was built on the way
+    small = Evidence(pairs=Counter({"น้ำ ท่วม": 3, "ระบาย น้ำ": 2}))
+    small.sorted_pairs(["น้ำ ท่วม", "ระบาย น้ำ"], ["ท่วม น้ำ", "น้ำ ระบาย"])
+    assert small.followers("น้ำ") == {"ท่วม"} and small.leaders("น้ำ") == {"ระบาย"}
+    small.add_text("ระบาย น้ำเสีย")  # changed: the sorted pairs no longer speak for it
+    assert small.followers("ระบาย") == {key.split(" ")[1] for key in small.pairs if key.split(" ")[0] == "ระบาย"}
+    assert small._indexed == small.version

@@ -34,13 +34,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bma_nlp import cache
+from bma_nlp import cache, installed
 from bma_nlp.cache import CACHE_ENV, cache_dir
 
 FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domain model
@@ -56,13 +56,6 @@ class Unsupported(Exception):
     """The model holds a component this module does not reproduce (it then loads via skops)."""
 
 
-def _library_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "?"
-
-
 def _code_digest() -> str:
     """The source of the code a fast form calls (feature functions, tokeniser, normalisation):
     after any change to it the fast form is rebuilt (and checked) from the model file again."""
@@ -76,7 +69,7 @@ def cache_key(model_sha256: str) -> str:
     """What a fast form depends on: the verified model file and the code that replays it."""
     from bma_nlp import __version__
 
-    parts = [FORMAT, model_sha256, __version__, _library_version("scikit-learn"), np.__version__.split(".")[0], _code_digest()]
+    parts = [FORMAT, model_sha256, __version__, installed.version("scikit-learn", "sklearn"), np.__version__.split(".")[0], _code_digest()]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
 

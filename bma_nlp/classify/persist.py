@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from bma_nlp import installed
 from bma_nlp.errors import ModelError
 from bma_nlp.records import LABELS
 
@@ -124,23 +125,10 @@ def model_bytes(estimator: Any) -> bytes:
 
 
 def _installed_version(distribution: str, module: str) -> str:
-    """A library's version from its installed metadata: importing scikit-learn only to read
-    ``__version__`` costs a second, more than loading a model's fast form."""
-    from importlib import metadata
-
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return str(importlib.import_module(module).__version__)
-
-
-def _optional_version(distribution: str) -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+    """A library's version from its installed metadata (``bma_nlp.installed``): importing
+    scikit-learn only to read ``__version__`` costs a second, more than loading a model's fast form."""
+    found = installed.version(distribution, module, missing="")
+    return found or str(importlib.import_module(module).__version__)
 
 
 def versions() -> dict[str, str]:
@@ -152,7 +140,7 @@ def versions() -> dict[str, str]:
         "pythainlp": _installed_version("pythainlp", "pythainlp"),
         "numpy": np.__version__,
         "skops": _installed_version("skops", "skops"),
-        "nlpo3": _optional_version("nlpo3"),  # the classifier's word tokens (features.tokenize_words); newmm without it
+        "nlpo3": installed.version("nlpo3", missing="not installed"),  # the classifier's word tokens (features.tokenize_words); newmm without it
         "bma-nlp": __version__,
     }
 

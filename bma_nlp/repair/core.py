@@ -794,7 +794,7 @@ def _cheap_slips() -> tuple[tuple[str, str], ...]:
 
     prof = profile()
     letters = [chr(c) for c in range(0x0E01, 0x0E4F)]
-    out = {(b, a) for a in letters for b in letters if a != b and min(prof.sub_cost(a, b), prof.sub_cost_after_tone(a, b)) <= SLIP_MAX_COST}
+    out = {(b, a) for a, b in prof.cheap_substitutions(letters, SLIP_MAX_COST)}
     out |= {("", a) for a in letters if prof.drop_cost(a) <= SLIP_MAX_COST}
     out |= {(b, "") for b in letters if prof.insert_cost(b) <= SLIP_MAX_COST}
     return tuple(sorted(out))

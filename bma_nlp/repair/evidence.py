@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import statistics
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -46,6 +47,12 @@ class Evidence:
     _after: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _before: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _indexed: int = -1
+    # Until the neighbour index is built: the pairs sorted as "left right" and as "right left"
+    # (``sorted_pairs``), each word's neighbours found by bisection and remembered, the index
+    # built once that many words have been asked (as ``prebuilt.LazySet`` decides).
+    _sorted: tuple[list[str], list[str]] | None = field(default=None, repr=False)
+    _sorted_version: int = -1
+    _asked: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     # --- reading -------------------------------------------------------------------------
     def pair(self, left: str, right: str) -> int:
@@ -62,19 +69,38 @@ class Evidence:
         self._index()
         return {"after": self._after, "before": self._before}
 
+    def sorted_pairs(self, by_left: list[str], by_right: list[str]) -> None:
+        """Take the pairs' keys sorted (``by_left``: ``"left right"``, ``by_right``: the same
+        pairs as ``"right left"``): neighbours are then looked up in them by bisection, and the
+        index (0.06 s for the shipped pairs) is built only when many words have been asked."""
+        if len(by_left) != len(self.pairs) or len(by_right) != len(by_left):
+            raise ValueError("sorted pairs do not match the pairs")
+        self._sorted, self._sorted_version, self._asked = (by_left, by_right), self.version, {}
+
+    def _neighbours(self, word: str, side: int) -> set[str]:
+        """``word``'s followers (side 0) or leaders (side 1)."""
+        if self._indexed != self.version and self._sorted is not None and self._sorted_version == self.version and " " not in word:
+            memo = self._asked.get(word + " " * side)
+            if memo is not None:
+                return memo
+            if len(self._asked) * 16 < len(self.pairs):
+                keys, prefix = self._sorted[side], word + " "
+                i, found, n = bisect_left(keys, prefix), set(), len(prefix)
+                while i < len(keys) and keys[i].startswith(prefix):
+                    found.add(keys[i][n:])
+                    i += 1
+                self._asked[word + " " * side] = found
+                return found
+        self._index()
+        return (self._before if side else self._after).get(word, set())
+
     def followers(self, left: str | None) -> set[str]:
         """Words seen right after ``left``."""
-        if not left:
-            return set()
-        self._index()
-        return self._after.get(left, set())
+        return self._neighbours(left, 0) if left else set()
 
     def leaders(self, right: str | None) -> set[str]:
         """Words seen right before ``right``."""
-        if not right:
-            return set()
-        self._index()
-        return self._before.get(right, set())
+        return self._neighbours(right, 1) if right else set()
 
     def context_logp(self, left: str | None, words: tuple[str, ...], right: str | None) -> float:
         """How well ``words`` fit between their neighbours: log(1 + count) of each adjacent pair."""
@@ -131,6 +157,8 @@ class Evidence:
     def combined(self, other: Evidence) -> Evidence:
         out = Evidence(Counter(self.pairs), Counter(self.reports), self.n_reports)
         out.update(other)
+        if self._sorted is not None:
+            self._index()  # (its index is worth copying: built once, for every archive's evidence)
         if self._indexed == self.version:
             # this evidence's neighbour index plus the other's pairs, not a new index of every
             # pair (the shipped pairs' costs a tenth of a second, in every archive's process)
@@ -200,13 +228,28 @@ def compound_pairs(freq: Mapping[str, float], trusted: Iterable[str], listed: It
 @lru_cache(maxsize=1)
 def shipped() -> Evidence:
     """Pairs from the compounds of the bundled word counts (built once, about a second)."""
-    from bma_nlp.repair.prebuilt import cached, cached_state  # derived once, then read from the user's cache
+    from bma_nlp.repair.prebuilt import LazySet, cached_tables  # derived once, then read from the user's cache
 
-    evidence = Evidence(pairs=Counter(cached("pairs", _shipped_pairs)))
-    index = cached_state("pair-index", evidence.index_state)
-    if set(index) == {"after", "before"}:
-        evidence._after, evidence._before, evidence._indexed = index["after"], index["before"], evidence.version
+    tables = cached_tables("pairs", _shipped_tables, pool="pairs", lazy=("by_right",))
+    by_left = list(tables["pairs"])
+    pairs: Counter[str] = Counter()
+    dict.update(pairs, zip(by_left, map(int, tables["pairs"].values()), strict=True))  # (one copy, not Counter's two)
+    evidence = Evidence(pairs=pairs)
+    by_right = tables["by_right"]  # (a LazySet as read from the cache, sorted; a frozenset as built)
+    evidence.sorted_pairs(by_left, by_right.keys if isinstance(by_right, LazySet) else sorted(by_right))
     return evidence
+
+
+def _shipped_tables() -> dict[str, Any]:
+    """The shipped pairs sorted, with their counts, and the same pairs as "right left" (sorted
+    once read back: ``prebuilt.LazySet``)."""
+    pairs = _shipped_pairs()
+    return {"pairs": {key: float(pairs[key]) for key in sorted(pairs)}, "by_right": frozenset(_reversed(key) for key in pairs)}
+
+
+def _reversed(key: str) -> str:
+    left, _, right = key.partition(" ")
+    return right + " " + left
 
 
 def _shipped_pairs() -> dict[str, int]:

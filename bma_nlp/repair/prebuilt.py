@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import importlib.util
 import io
 import json
 import marshal
@@ -48,7 +47,7 @@ from itertools import accumulate, compress
 from pathlib import Path
 from typing import Any
 
-from bma_nlp import cache
+from bma_nlp import cache, installed
 
 FORMAT = "bma-nlp-lexicon/2"
 PICKLE_PROTOCOL = 5
@@ -60,7 +59,7 @@ def key() -> str:
     from bma_nlp import __version__
 
     root = Path(__file__).parent
-    pythainlp = _installed_version("pythainlp")
+    pythainlp = installed.version("pythainlp")
     domain = (resources.files("bma_nlp") / "data" / "domain_words.txt").read_bytes()
     parts = [
         FORMAT, __version__, pythainlp, hashlib.sha256(domain).hexdigest(),
@@ -69,24 +68,6 @@ def key() -> str:
         cache.source_digest(*root.glob("*.py"), root.parent / "tokenize.py", root.parent / "text" / "normalize.py"),
     ]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
-
-
-def _installed_version(name: str) -> str:
-    """The installed version of the distribution of package ``name`` (as it is its own
-    distribution's name): read from the name of its ``.dist-info`` folder beside the package,
-    which is what ``importlib.metadata`` reads, without importing it (0.06 s of the email and
-    CSV modules it imports, which nothing else the parser does needs); asked of it otherwise."""
-    spec = importlib.util.find_spec(name)
-    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
-        found = list(Path(folder).parent.glob(f"{name}-*.dist-info"))
-        if len(found) == 1 and (found[0] / "METADATA").is_file():
-            return found[0].name[len(name) + 1 : -len(".dist-info")]
-    from importlib import metadata
-
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "?"
 
 
 def cached(name: str, build: Callable[[], Any]) -> Any:

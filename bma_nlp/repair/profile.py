@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ PRIOR_SPACE = 0.3
 PRIOR_OTHER = 1.0
 PRIOR_PUNCT = 0.4
 PRIOR_LETTER = 0.8
+PRIOR_FOREIGN = 0.7  # any non-Thai character inside a Thai word is suspect
 CHANNEL_WEIGHT = 9.0  # nats per unit of edit cost: cost = -ln P(edit) / CHANNEL_WEIGHT
 PRIOR_WEIGHT = 200.0  # pseudo-observations of each character given to the prior
 MIN_COST, MAX_COST = 0.12, 1.2
@@ -65,7 +67,7 @@ def prior_sub(a: str, b: str) -> float:
     if b in LATIN_LOOKALIKE.get(a, "") or a in LATIN_LOOKALIKE.get(b, ""):
         return PRIOR_LOOKALIKE
     if not ("\u0e00" <= a <= "\u0e7f"):
-        return 0.7  # any non-Thai character inside a Thai word is suspect
+        return PRIOR_FOREIGN
     return PRIOR_OTHER
 
 
@@ -253,6 +255,21 @@ class Profile:
                     best[a] = (count, b)
         out.update({a: b for a, (_, b) in best.items()})
         return out
+
+    def cheap_substitutions(self, letters: Iterable[str], max_cost: float) -> set[tuple[str, str]]:
+        """(intended, observed) pairs of ``letters`` whose substitution costs at most ``max_cost``,
+        anywhere or right after a tone mark. A pair the table never counted costs no less than
+        its prior (its probability is the prior's, shrunk by the counts of what was read right),
+        so below the cheapest prior cost only the counted pairs need pricing, not all of them."""
+        letters = set(letters)
+        if max_cost >= min(PRIOR_MARK, PRIOR_LOOKALIKE, PRIOR_SPACE, PRIOR_OTHER, PRIOR_PUNCT, PRIOR_LETTER, PRIOR_FOREIGN):
+            pairs = [(a, b) for a in letters for b in letters]
+        else:
+            pairs = [(key[0], key[1]) for key in chain(self.sub, self.sub_after_tone) if len(key) == 2]
+        return {
+            (a, b) for a, b in pairs
+            if a != b and a in letters and b in letters and min(self.sub_cost(a, b), self.sub_cost_after_tone(a, b)) <= max_cost
+        }  # fmt: skip
 
     def shape_classes(self, max_cost: float = SHAPE_MAX_COST) -> dict[str, str]:
         """Letters OCR swaps cheaply, folded into classes: each Thai letter or vowel to its
