@@ -6,8 +6,8 @@ with ``allow_pickle=False``, JSON, pickles read by an unpickler that refuses eve
 function, ``marshal`` files refused unless strings, bytes and counts only), is named by what it
 was derived from and by the sha256 of its own bytes, is read only when owned by the user and
 writable by nobody else, and is safe to delete (the next process derives it again). Files
-derived from older versions are removed: the lexicon keeps only its current key's files, the
-stage model's fast forms the four most recently used (``keep_newest``; a read counts as a use).
+derived from older versions are removed: the lexicon keeps the files of the three versions most
+recently used, the stage model's fast forms the four most recently used (``keep_newest``; a read counts as a use).
 
 ``$BMA_NLP_CACHE``: the folder (default: ``$XDG_CACHE_HOME/bma-nlp`` or ``~/.cache/bma-nlp``;
 ``%LOCALAPPDATA%/bma-nlp/cache`` on Windows); ``off`` disables the cache.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 CACHE_ENV = "BMA_NLP_CACHE"
@@ -78,18 +79,25 @@ def write(folder: Path, prefix: str, suffix: str, data: bytes) -> Path:
     return path
 
 
-def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+def keep_newest(folder: Path, pattern: str, keep: int, group: Callable[[str], str] | None = None) -> None:
     """Delete all but the ``keep`` most recently used files matching ``pattern`` (what a reader
     touches counts as used): files derived from older models or code would otherwise pile up,
-    one per version, for ever."""
+    one per version, for ever. With ``group`` (a file name to the version it belongs to), all
+    but the files of the ``keep`` most recently used versions."""
+    used: dict[str, float] = {}
     files = []
     for path in folder.glob(pattern):
         try:
-            files.append((path.stat().st_mtime, path.name, path))
+            mtime = path.stat().st_mtime
         except OSError:
             continue
-    for _, _, path in sorted(files, reverse=True)[keep:]:
-        path.unlink(missing_ok=True)
+        name = group(path.name) if group else path.name
+        used[name] = max(used.get(name, mtime), mtime)
+        files.append((name, path))
+    kept = set(sorted(used, key=lambda name: (used[name], name), reverse=True)[:keep])
+    for name, path in files:
+        if name not in kept:
+            path.unlink(missing_ok=True)
 
 
 def touch(path: Path) -> None:

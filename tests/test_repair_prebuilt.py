@@ -182,14 +182,21 @@ def test_lexicon_read_from_the_cache_looks_up_as_the_built_one(folder):
 
 
 def test_files_of_older_code_or_formats_are_removed_when_new_data_is_written(folder):
+    """Writing new data removes the files of all but the most recently used versions (keys),
+    older formats' names included; another kind of cached file is not repair's to remove."""
     folder.mkdir(parents=True)
-    stale = [folder / "lexicon-0123abcd-base-ffff.json", folder / "lexicon-0123abcd-indexes-eeee.pickle"]
-    for path in stale:
-        path.write_bytes(b"{}")
-    other = folder / "stage-0123-abcd.npz"  # another kind of cached file: not repair's to remove
+    keys = ["0123abcd", "4567cdef", "89abef01", "cdef2345"]  # oldest first
+    stale = {k: [folder / f"lexicon-{k}-base-ffff.json", folder / f"lexicon-{k}-indexes-eeee.pickle"] for k in keys}
+    for age, k in enumerate(reversed(keys)):
+        for path in stale[k]:
+            path.write_bytes(b"{}")
+            os.utime(path, (1_000_000 - age * 100, 1_000_000 - age * 100))
+    other = folder / "stage-0123-abcd.npz"
     other.write_bytes(b"x")
     prebuilt.cached("probe", lambda: [1])
-    assert not any(path.exists() for path in stale)
+    kept = [k for k in keys if all(path.exists() for path in stale[k])]
+    assert kept == keys[-(prebuilt.KEEP_KEYS - 1) :]  # with the current one, KEEP_KEYS versions
+    assert not any(path.exists() for k in keys if k not in kept for path in stale[k])
     assert other.exists()
     assert len(list(folder.glob(f"lexicon-{prebuilt.key()}-probe-*.json"))) == 1
 

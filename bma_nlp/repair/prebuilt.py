@@ -51,6 +51,7 @@ from bma_nlp import cache, installed
 
 FORMAT = "bma-nlp-lexicon/2"
 PICKLE_PROTOCOL = 5
+KEEP_KEYS = 3  # versions (``key``) whose word data stays in the cache, the most recently used
 
 
 @lru_cache(maxsize=1)
@@ -380,11 +381,11 @@ def _cached(name: str, build: Callable[[], Any], suffix: str, dumps: Callable[[A
         try:
             data = dumps(value)
             if loads(data) == value:  # the format holds it exactly (floats, order of keys)
-                written = cache.write(folder, prefix, suffix, data)
-                current = f"lexicon-{key()}-"
-                for old in folder.glob("lexicon-*"):  # any file derived from older code or data (older formats' names too)
-                    if old != written and not old.name.startswith(current):
-                        old.unlink(missing_ok=True)
+                cache.write(folder, prefix, suffix, data)
+                # files derived from older code or data (older formats' names too) go, but those of
+                # the last few versions used stay: two installs used in turn (a project's virtual
+                # environment and another) would otherwise derive each other's data every time
+                cache.keep_newest(folder, "lexicon-*", KEEP_KEYS, group=lambda name: name.split("-")[1])
         except (OSError, ValueError, TypeError, pickle.PicklingError, pickle.UnpicklingError):
             pass
     return value
