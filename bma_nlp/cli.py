@@ -66,6 +66,16 @@ def main() -> None:
     signal.signal(signal.SIGTERM, terminate)
 
 
+def _use_model(model: Path | None, trust: bool) -> None:
+    """``--model``/``--trust-model`` for this process and the workers it starts. The model module
+    is imported only when one is given: it imports NumPy (0.1-0.2 s), which ``parse
+    --no-classify`` never needs, and without either option there is nothing to select."""
+    if model is not None or trust:
+        from bma_nlp.classify.model import use_model
+
+        use_model(model, trust)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))  # an unreadable file is reported, the others still run
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
@@ -81,9 +91,7 @@ def parse(
     trust_model: bool = False,
 ) -> None:
     """Parse archive FILES into one record per report (copies merged, problems flagged)."""
-    from bma_nlp.classify.model import use_model
-
-    use_model(model, trust_model)
+    _use_model(model, trust_model)
     from bma_nlp.pipeline import process
 
     reports, errors = process(files, repair=not no_repair, classify=not no_classify, max_bytes=max_bytes, on_error=report_error)
@@ -208,10 +216,9 @@ def ingest(
     and fiscal year) is one more copy of it, or the copy that wins with --supersede. A bad
     file is reported and skipped; the exit code is 1 then.
     """
-    from bma_nlp.classify.model import use_model
     from bma_nlp.store import DEFAULT_PATTERNS, Archive
 
-    use_model(model, trust_model)
+    _use_model(model, trust_model)
     with Archive(db) as archive:
         result = archive.ingest(
             paths, jobs=jobs, progress=True, patterns=patterns or DEFAULT_PATTERNS, max_bytes=max_bytes,
@@ -298,10 +305,9 @@ def reprocess(
     """Derive stored reports again from their stored copies with this version of the pipeline
     (no source files needed); people's corrections stay applied. Each report is re-written
     whole or not at all; after an interruption, run it again to go on."""
-    from bma_nlp.classify.model import use_model
     from bma_nlp.store import Archive
 
-    use_model(model, trust_model)
+    _use_model(model, trust_model)
     filters: dict[str, Any] = {k: v for k, v in (("code", code), ("year", year), ("agency", agency)) if v is not None}
     with Archive(db, create=False) as archive:
         result = archive.reprocess(
