@@ -39,7 +39,7 @@ import math
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -340,6 +340,35 @@ def guarded(pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?=[{''.join(re.escape(c) for c in sorted(chars))}])(?:{pattern})")
 
 
+class LazyPattern:
+    """``guarded(pattern)``, compiled when first used. A speed device for start-up: the cue
+    lists hold dozens of long patterns, and a process that classifies a few notes (``bma-nlp
+    classify``, ``parse`` of one report) searches only those ``Prefilter`` finds possible; a
+    long run compiles them all, once each, as before."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = guarded(self.source)
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        """The expression as compiled (with its guard, if any)."""
+        return self.compiled().pattern
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(text)
+
+    def sub(self, repl: Callable[[re.Match[str]], str], text: str) -> str:
+        return self.compiled().sub(repl, text)
+
+
 class Prefilter:
     """Which of several patterns can match a text, by ``required_strings`` and one scan.
 
@@ -394,7 +423,7 @@ def _trie_pattern(strings: Iterable[str]) -> str:
     return emit(trie)
 
 
-_COMPILED = [(name, stage, strong, guarded(pattern)) for name, stage, strong, pattern in CUES]
+_COMPILED = [(name, stage, strong, LazyPattern(pattern)) for name, stage, strong, pattern in CUES]
 _NEEDS = [required_strings(pattern) for *_, pattern in CUES]
 _PREFILTER = Prefilter(_NEEDS)
 CUE_NAMES = [name for name, *_ in CUES]

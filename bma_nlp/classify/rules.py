@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from bma_nlp.classify.clauses import Prefilter, guarded, required_strings
+from bma_nlp.classify.clauses import LazyPattern, Prefilter, required_strings
 from bma_nlp.classify.features import prepare
 from bma_nlp.records import LABELS
 
@@ -90,7 +90,7 @@ GROUPS: list[tuple[str, str, float, str]] = [
     ("contrast", "none", 0.0, r"แต่|ยังไม่|ไม่ได้|ไม่สามารถ|ติดปัญหา|เนื่องจาก"),
 ]  # fmt: skip
 
-_COMPILED = [(name, stage, weight, guarded(pattern)) for name, stage, weight, pattern in GROUPS]
+_COMPILED = [(name, stage, weight, LazyPattern(pattern)) for name, stage, weight, pattern in GROUPS]
 _NEEDS = [required_strings(pattern) for *_, pattern in GROUPS]
 _PREFILTER = Prefilter(_NEEDS)
 GROUP_NAMES = [name for name, *_ in GROUPS]
