@@ -2,8 +2,7 @@
 
 Used for the stage model's fast form (``bma_nlp.classify.fastform``) and repair's prebuilt
 lexicon data (``bma_nlp.repair.prebuilt``). Every file here holds data only (NumPy arrays read
-with ``allow_pickle=False``, JSON, pickles read by an unpickler that refuses every class and
-function, ``marshal`` files refused unless strings, bytes and counts only), is named by what it
+with ``allow_pickle=False``, ``marshal`` files refused unless strings, bytes and counts only), is named by what it
 was derived from and by the sha256 of its own bytes, is read only when owned by the user and
 writable by nobody else, and is safe to delete (the next process derives it again). Files
 derived from older versions are removed: the lexicon keeps the files of the three versions most

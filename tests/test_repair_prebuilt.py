@@ -20,36 +20,41 @@ def folder(tmp_path, monkeypatch):
     return path
 
 
+def _probe():
+    return {"freq": {"ข้าว": 12.0, "น้ำ": 3.0}, "names": frozenset({"สมชาย"})}
+
+
 def test_second_call_reads_what_the_first_wrote(folder):
     calls = []
 
     def build():
         calls.append(1)
-        return {"ข้าว": 12.0, "น้ำ": 3}
+        return _probe()
 
-    assert prebuilt.cached("probe", build) == {"ข้าว": 12.0, "น้ำ": 3}
-    (path,) = folder.glob("lexicon-*-probe-*.json")
+    assert prebuilt.cached_tables("probe", build, pool="freq") == _probe()
+    (path,) = folder.glob("lexicon-*-probe-*.marshal")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
-    assert prebuilt.cached("probe", build) == {"ข้าว": 12.0, "น้ำ": 3}
+    assert prebuilt.cached_tables("probe", build, pool="freq") == _probe()
     assert len(calls) == 1
 
 
 def test_altered_or_foreign_files_are_ignored(folder):
-    prebuilt.cached("probe", lambda: ["ก", "ข"])
-    (path,) = folder.glob("lexicon-*-probe-*.json")
-    path.write_bytes(b'["x"]')  # no longer its own hash
-    assert prebuilt.cached("probe", lambda: ["ก", "ข"]) == ["ก", "ข"]
+    prebuilt.cached_tables("probe", _probe, pool="freq")
+    (path,) = folder.glob("lexicon-*-probe-*.marshal")
+    path.write_bytes(path.read_bytes()[:-1] + b"x")  # no longer its own hash
+    other = {"freq": {"ค": 1.0}, "names": frozenset()}
+    assert prebuilt.cached_tables("probe", lambda: other, pool="freq") == other
     if hasattr(os, "getuid"):
-        for p in folder.glob("lexicon-*-probe-*.json"):
+        for p in folder.glob("lexicon-*-probe-*.marshal"):
             p.chmod(0o666)  # writable by others: not read
-        assert prebuilt.cached("probe", lambda: ["ค"]) == ["ค"]
+        assert prebuilt.cached_tables("probe", _probe, pool="freq") == _probe()
 
 
 def test_cache_off_writes_nothing(monkeypatch, tmp_path):
     monkeypatch.setenv(CACHE_ENV, "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert prebuilt.cached("probe", lambda: [1]) == [1]
-    assert not list(tmp_path.rglob("*.json"))
+    assert prebuilt.cached_tables("probe", _probe, pool="freq") == _probe()
+    assert not list(tmp_path.rglob("*"))
 
 
 def test_cached_lexicon_is_the_derived_one():
@@ -62,28 +67,6 @@ def test_cached_lexicon_is_the_derived_one():
     assert {k: sorted(v) for k, v in lexicon.skeleton_index().items()} == {k: sorted(v) for k, v in fresh.skeleton_index().items()}
 
 
-def test_state_keeps_sets_and_tuples_and_reads_plain_data_only(folder):
-    calls = []
-
-    def build():
-        calls.append(1)
-        return {"prefixes": frozenset({"ก", "กา"}), "index": {"กา": ("กาย", "การ")}, "after": {"น้ำ": {"ท่วม"}}}
-
-    first = prebuilt.cached_state("probe", build)
-    (path,) = folder.glob("lexicon-*-probe-*.pickle")
-    assert oct(path.stat().st_mode & 0o777) == "0o600"
-    assert prebuilt.cached_state("probe", build) == first and len(calls) == 1
-    # a file that names a class or function is refused (nothing of it runs), and built again
-    import pickle
-
-    from bma_nlp import cache
-
-    data = pickle.dumps({"x": os.getcwd}, protocol=5)  # a file naming a function, carrying its own hash
-    path.unlink()
-    cache.write(folder, path.name[: path.name.rindex("-")], ".pickle", data)
-    assert prebuilt.cached_state("probe", build) == first and len(calls) == 2
-
-
 def test_cached_indexes_are_the_derived_ones(folder):
     def same(state):  # a deletes list's order follows the trusted set's (hash-seeded) order
         return {**state, "_deletes": {k: sorted(v) for k, v in state["_deletes"].items()}}
@@ -91,8 +74,6 @@ def test_cached_indexes_are_the_derived_ones(folder):
     freq, trusted, names, dictionary = _build_base()
     fresh = type(load_lexicon())(freq, trusted, names, dictionary).index_state()
     assert same(load_lexicon().index_state()) == same(fresh)
-    prebuilt.cached_state("indexes", load_lexicon().index_state)  # written (unless load_lexicon wrote it)
-    assert same(prebuilt.cached_state("indexes", lambda: {})) == same(fresh)  # read back
     assert shipped().index_state() == type(shipped())(pairs=shipped().pairs).index_state()
 
 
@@ -193,12 +174,12 @@ def test_files_of_older_code_or_formats_are_removed_when_new_data_is_written(fol
             os.utime(path, (1_000_000 - age * 100, 1_000_000 - age * 100))
     other = folder / "stage-0123-abcd.npz"
     other.write_bytes(b"x")
-    prebuilt.cached("probe", lambda: [1])
+    prebuilt.cached_tables("probe", _probe, pool="freq")
     kept = [k for k in keys if all(path.exists() for path in stale[k])]
     assert kept == keys[-(prebuilt.KEEP_KEYS - 1) :]  # with the current one, KEEP_KEYS versions
     assert not any(path.exists() for k in keys if k not in kept for path in stale[k])
     assert other.exists()
-    assert len(list(folder.glob(f"lexicon-{prebuilt.key()}-probe-*.json"))) == 1
+    assert len(list(folder.glob(f"lexicon-{prebuilt.key()}-probe-*.marshal"))) == 1
 
 
 def test_shipped_neighbours_by_bisection_are_the_index_ones():

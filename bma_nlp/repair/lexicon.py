@@ -328,7 +328,7 @@ class Lexicon:
     # --- candidate indexes, built on first use -------------------------------------------
     def index_state(self) -> dict[str, Any]:
         """Every index built on first use that the default lexicon keeps in the user's cache
-        (``prebuilt.cached_state``), built now if it was not."""
+        (``prebuilt.cached_tables``), built now if it was not."""
         self.deletes_index()
         self.trusted_prefixes()
         self.bare_prefixes()

@@ -23,20 +23,18 @@ lists looked up by bisection (``LazySet``, ``LazyIndex``) until a long run has a
 enough to be worth hashing (``bma-nlp parse`` of a report asks the 158k keys of the deletes
 index some 5,000 times). ``marshal`` can build code objects (never run by reading them, but
 nothing of the kind belongs here): a file is refused unless its tables are strings, bytes and
-counts only (``_read_plain``). The shipped pairs (JSON, ``cached``) and their neighbour index
-(a pickle, ``cached_state``, read by an unpickler that refuses every class and function:
-``_PlainData``) are kept as before. So a file in the cache folder cannot run code even if its
-owner wrote it by hand.
+counts only (``_read_plain``). The shipped word pairs are a second such file (the pairs sorted,
+with their counts, and sorted again by their right word: ``evidence.shipped`` looks neighbours
+up in them by bisection until its index is worth building). Nothing else is cached here (the
+JSON and pickle files of earlier formats are gone). So a file in the cache folder cannot run code
+even if its owner wrote it by hand.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import io
-import json
 import marshal
-import pickle
 import sys
 from array import array
 from bisect import bisect_left
@@ -50,7 +48,6 @@ from typing import Any
 from bma_nlp import cache, installed
 
 FORMAT = "bma-nlp-lexicon/2"
-PICKLE_PROTOCOL = 5
 KEEP_KEYS = 3  # versions (``key``) whose word data stays in the cache, the most recently used
 
 
@@ -69,20 +66,6 @@ def key() -> str:
         cache.source_digest(*root.glob("*.py"), root.parent / "tokenize.py", root.parent / "text" / "normalize.py"),
     ]  # fmt: skip
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
-
-
-def cached(name: str, build: Callable[[], Any]) -> Any:
-    """``build()``'s JSON-able value, read from the cache when a verified copy is there;
-    otherwise built, and written when it reads back equal."""
-    return _cached(name, build, ".json", _json_dumps, _json_loads)
-
-
-def cached_state(name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``build()``'s value (plain containers, strings and numbers: sets, frozensets and tuples
-    too), read from the cache when a verified copy is there; otherwise built, and written when
-    it reads back equal."""
-    value = _cached(name, build, ".pickle", _pickle_dumps, _pickle_loads)
-    return value if isinstance(value, dict) else build()
 
 
 def cached_tables(name: str, build: Callable[[], dict[str, Any]], pool: str, lazy: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -336,36 +319,6 @@ def _read_plain(data: bytes) -> dict[str, Packed]:
     return tables
 
 
-class _PlainData(pickle.Unpickler):
-    """An unpickler of plain data: any class or function a file names is refused (nothing runs)."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
-
-
-def _json_dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _json_loads(data: bytes) -> Any:
-    return json.loads(data.decode("utf-8"))
-
-
-def _pickle_dumps(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=PICKLE_PROTOCOL)
-
-
-def _pickle_loads(data: bytes) -> Any:
-    # the collector would rescan the growing containers many times over (none holds a cycle)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _PlainData(io.BytesIO(data)).load()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _cached(name: str, build: Callable[[], Any], suffix: str, dumps: Callable[[Any], bytes], loads: Callable[[bytes], Any]) -> Any:
     folder = cache.cache_dir()
     prefix = f"lexicon-{key()}-{name}"
@@ -386,9 +339,9 @@ def _cached(name: str, build: Callable[[], Any], suffix: str, dumps: Callable[[A
                 # the last few versions used stay: two installs used in turn (a project's virtual
                 # environment and another) would otherwise derive each other's data every time
                 cache.keep_newest(folder, "lexicon-*", KEEP_KEYS, group=lambda name: name.split("-")[1])
-        except (OSError, ValueError, TypeError, pickle.PicklingError, pickle.UnpicklingError):
+        except (OSError, ValueError, TypeError):
             pass
     return value
 
 
-__all__ = ["FORMAT", "LazyIndex", "LazySet", "cached", "cached_state", "cached_tables", "key"]
+__all__ = ["FORMAT", "LazyIndex", "LazySet", "cached_tables", "key"]
