@@ -629,21 +629,25 @@ def _score(
     evidence = lexicon.context()
     left, right = _neighbour(line, a, -1), _neighbour(line, b, 1)
     bonus: dict[tuple[str, ...], float] = {}
+    trusted = lexicon.trusted
     favoured: list[Candidate] = []  # (in the candidates' order)
     if left or right:
         fits_left, fits_right = evidence.followers(left), evidence.leaders(right)
         if fits_left or fits_right:
-            own = evidence.context_logp(left, tuple(t for t in line.tokens[a : b + 1] if not t.isspace()), right)
+            own_words = tuple(t for t in line.tokens[a : b + 1] if not t.isspace())
             for words, lm in candidates:
                 if words[0] in fits_left or words[-1] in fits_right:
-                    extra = bonus[words] = CONTEXT_WEIGHT * (evidence.context_logp(left, words, right) - own)
+                    # only the pairs one reading holds and the other does not: a candidate split
+                    # finer than the tokens (เป็น|ไป|ตาม for เป็นไปตาม) gains nothing by the
+                    # pairs of words it leaves as they were
+                    gain = evidence.fresh_logp(left, words, right, own_words, trusted) - evidence.fresh_logp(left, own_words, right, words, trusted)
+                    extra = bonus[words] = CONTEXT_WEIGHT * gain
                     if extra > 0:
                         favoured.append((words, lm))
     # the favoured first, then the rest in rank order (the favoured are not scored twice)
     n_favoured = len(favoured)
     # the window's own forms, computed once (not per candidate)
     flat_window, window_repeats, thai_only = window.replace(" ", ""), window.count("ๆ"), _NOT_THAI.sub("", window)
-    trusted = lexicon.trusted
     for k, (words, lm) in enumerate(chain(favoured, candidates) if favoured else candidates):
         relevant = max(MIN_GAIN, best) - MIN_MARGIN
         extra = bonus.get(words, 0.0)

@@ -22,7 +22,7 @@ import sqlite3
 import statistics
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ from bma_nlp.repair.lexicon import THAI_WORD
 MIN_PART = 2  # letters of each side of a compound split
 MIN_PART_FREQ = 200  # each side a common word: a split is a claim about two words
 RECURRING_REPORTS = 5  # a word in this many reports of an archive is trusted there
+PROSE_PAIRS = "context_pairs.tsv"  # word pairs of real BMA prose (``prose_pairs``)
 
 
 @dataclass
@@ -113,6 +114,35 @@ class Evidence:
             score += math.log1p(self.pair(a, b))
         return score
 
+    def fresh_logp(self, left: str | None, words: tuple[str, ...], right: str | None, other: tuple[str, ...], listed: Container[str] = ()) -> float:
+        """``context_logp`` over the pairs only that touch what ``words`` change of the ``other``
+        reading of the same place (a word holding a changed letter; where letters were only
+        taken out, the two words that now meet there): pairs of words a fix leaves as they were
+        are the same evidence for both readings, however they are split (เป็น|ไป|ตาม for the
+        token เป็นไปตาม). A pair of ``words`` that spells a ``listed`` word is left out too: it
+        is that word, whose count the language model already weighs (the compound pairs are
+        read off those counts)."""
+        mine, theirs = "".join(words), "".join(other)
+        n = min(len(mine), len(theirs))
+        start = 0
+        while start < n and mine[start] == theirs[start]:
+            start += 1
+        tail = 0
+        while tail < n - start and mine[-1 - tail] == theirs[-1 - tail]:
+            tail += 1
+        end = len(mine) - tail
+        score, at, prev, prev_touches = 0.0, 0, left, False
+        for word in words:
+            after = at + len(word)
+            touches = at < end and after > start if end > start else at < start < after
+            meet = end == start == at  # (nothing of this reading changed but the meeting here)
+            if prev and (touches or prev_touches or meet) and not (at and prev + word in listed):
+                score += math.log1p(self.pair(prev, word))
+            prev, prev_touches, at = word, touches, after
+        if right and (prev_touches or end == start == at):
+            score += math.log1p(self.pair(words[-1], right))
+        return score
+
     def recurring_words(self, min_reports: int = RECURRING_REPORTS) -> list[str]:
         """Thai words seen in at least ``min_reports`` reports (of at least as many in all)."""
         if self.n_reports < min_reports:
@@ -129,21 +159,8 @@ class Evidence:
 
     def add_text(self, text: str) -> None:
         """Count one report's words (once per report) and its adjacent Thai word pairs."""
-        from bma_nlp.tokenize import word_tokenize
-
         seen: set[str] = set()
-        for line in text.split("\n"):
-            prev: str | None = None
-            # the tokens repair itself looks pairs up with (``RepairLine``: nlpo3, compounds),
-            # and 5-6x faster than PyThaiNLP's newmm in the archive's writer
-            for tok in word_tokenize(line, engine="nlpo3", keep_whitespace=True):
-                if THAI_WORD.match(tok) and len(tok) >= 2:
-                    seen.add(tok)
-                    if prev is not None:
-                        self.pairs[prev + " " + tok] += 1
-                    prev = tok
-                elif not tok.isspace():
-                    prev = None  # numbers and punctuation break a phrase
+        self.pairs.update(text_pairs(text, seen))
         self.reports.update(seen)
         self.n_reports += 1
         self.version += 1
@@ -194,6 +211,29 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         return {"pairs": dict(self.pairs), "reports": dict(self.reports), "n_reports": self.n_reports}
+
+
+def text_pairs(text: str, words: set[str] | None = None, space_breaks: bool = False) -> list[str]:
+    """A text's adjacent Thai word pairs (``"left right"``, in order, repeats kept), as
+    ``Evidence.add_text`` counts them; the words themselves are added to ``words``. With
+    ``space_breaks``, a space breaks a phrase too."""
+    from bma_nlp.tokenize import word_tokenize
+
+    out: list[str] = []
+    for line in text.split("\n"):
+        prev: str | None = None
+        # the tokens repair itself looks pairs up with (``RepairLine``: nlpo3, compounds),
+        # and 5-6x faster than PyThaiNLP's newmm in the archive's writer
+        for tok in word_tokenize(line, engine="nlpo3", keep_whitespace=True):
+            if THAI_WORD.match(tok) and len(tok) >= 2:
+                if words is not None:
+                    words.add(tok)
+                if prev is not None:
+                    out.append(prev + " " + tok)
+                prev = tok
+            elif space_breaks or not tok.isspace():
+                prev = None  # numbers and punctuation break a phrase
+    return out
 
 
 def _add_to_index(after: dict[str, set[str]], before: dict[str, set[str]], pairs: Iterable[str]) -> None:
@@ -262,7 +302,31 @@ def _shipped_pairs() -> dict[str, int]:
     # dictionaries it bundles (ทรัพยากรน้ำ, บรรทุกน้ำ: phrases the word counts never split)
     typical = int(statistics.median(pairs.values())) if pairs else 0
     pairs.update(compound_pairs(lexicon.freq, lexicon.trusted, _listed_compounds(lexicon.dictionary), typical))
+    # real prose's pairs, counted on the scale of the word counts: times as many words as those
+    # hold for each word of the prose (about 38.7 million against 43 thousand)
+    prose, words = prose_pairs()
+    scale = round(sum(lexicon.freq.values()) / words) if words else 0
+    pairs.update({key: count * scale for key, count in prose.items()})
     return dict(pairs)
+
+
+def prose_pairs() -> tuple[dict[str, int], int]:
+    """The word pairs of real BMA running prose (``data/context_pairs.tsv``, built by
+    scripts/build_context_pairs.py from training_data/real_notes.jsonl, the notes that share a
+    page or a phrase with the OCR evaluation sets left out): ``"left right"`` -> occurrences,
+    and how many Thai words the notes hold."""
+    from importlib import resources
+
+    text = (resources.files("bma_nlp") / "data" / PROSE_PAIRS).read_text(encoding="utf-8")
+    out: dict[str, int] = {}
+    words = 0
+    for line in text.splitlines():
+        if line.startswith("# words: "):
+            words = int(line[len("# words: ") :])
+        elif line and not line.startswith("#"):
+            key, _, count = line.rpartition("\t")
+            out[key] = int(count)
+    return out, words
 
 
 def _listed_compounds(dictionary: frozenset[str]) -> set[str]:

@@ -7,7 +7,7 @@ report takes. The first process writes them; later ones read them.
 
 What is cached is data only, filed under the sha256 of what it was derived from (this
 package's version, PyThaiNLP's version, the repair and tokeniser source, the shipped domain
-lexicon, the Python and ``marshal`` versions and the byte order) and of its own bytes, read
+lexicon and real-prose word pairs, the Python and ``marshal`` versions and the byte order) and of its own bytes, read
 only when owned by the user and writable by nobody else (``bma_nlp.cache``). A stale or altered
 file is ignored, and deleting the folder is always safe. Only the default lexicon is cached (an
 office's own words are merged as before).
@@ -58,9 +58,10 @@ def key() -> str:
 
     root = Path(__file__).parent
     pythainlp = installed.version("pythainlp")
-    domain = (resources.files("bma_nlp") / "data" / "domain_words.txt").read_bytes()
+    data = resources.files("bma_nlp") / "data"
+    domain, prose = (data / "domain_words.txt").read_bytes(), (data / "context_pairs.tsv").read_bytes()
     parts = [
-        FORMAT, __version__, pythainlp, hashlib.sha256(domain).hexdigest(),
+        FORMAT, __version__, pythainlp, hashlib.sha256(domain).hexdigest(), hashlib.sha256(prose).hexdigest(),
         # ``cached_tables`` files: marshal's format is this Python's, the floats this machine's
         f"python {sys.version_info[0]}.{sys.version_info[1]} marshal {marshal.version} {sys.byteorder}",
         cache.source_digest(*root.glob("*.py"), root.parent / "tokenize.py", root.parent / "text" / "normalize.py"),
