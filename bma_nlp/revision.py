@@ -17,7 +17,7 @@ from pathlib import Path
 
 # Bump when a code change alters what the pipeline derives from the same copies (the model
 # file and the word lists are hashed into the version on their own, see ``pipeline_version``).
-PIPELINE_REVISION = 8  # 3: OCR repair of issue 9 (real-word slips, ring misreads, MIN_GAIN 3.5, dictionary-compound pairs); 4: its second round (partial fixes no rival, a second pass near changes); 5: the parser passes of issue 15 on blind rounds 3 and 4 (reports read otherwise); 6: OCR repair reads words several cheap slips away (shape candidates); 7: OCR repair drops more specks at a line's edge (a dot glued after specks, one glued to the last word, an edge colon beside a form label's own) and repairs prose after a place word used as a common noun (ชุมชน|ใน|...); 8: OCR repair leaves the names its neighbours mark (after an address word or canal, before จังหวัด, before ฯ), a lone ณ, and an opening bracket at a line end
+PIPELINE_REVISION = 9  # 3: OCR repair of issue 9 (real-word slips, ring misreads, MIN_GAIN 3.5, dictionary-compound pairs); 4: its second round (partial fixes no rival, a second pass near changes); 5: the parser passes of issue 15 on blind rounds 3 and 4 (reports read otherwise); 6: OCR repair reads words several cheap slips away (shape candidates); 7: OCR repair drops more specks at a line's edge (a dot glued after specks, one glued to the last word, an edge colon beside a form label's own) and repairs prose after a place word used as a common noun (ชุมชน|ใน|...); 8: OCR repair leaves the names its neighbours mark (after an address word or canal, before จังหวัด, before ฯ), a lone ณ, and an opening bracket at a line end; 9: OCR repair weighs word pairs of real BMA prose (data/context_pairs.tsv), crediting a fix only with the pairs it changes
 
 # Where the stage model in use is: $BMA_NLP_MODEL (or its pre-0.2 name), else the shipped model.
 # The one definition (``bma_nlp.classify.model`` takes it from here), light enough that reading the
@@ -48,7 +48,7 @@ def model_card_path() -> Path:
 def _data_digest(model_sha: str) -> str:
     h = hashlib.sha256(model_sha.encode())
     data = resources.files("bma_nlp") / "data"
-    for name in sorted(p.name for p in data.iterdir() if p.name.endswith((".txt", ".json"))):  # word lists, OCR profile
+    for name in sorted(p.name for p in data.iterdir() if p.name.endswith((".txt", ".json", ".tsv"))):  # word lists, OCR profile, word pairs
         h.update(name.encode())
         h.update((data / name).read_bytes())
     return h.hexdigest()[:12]
