@@ -115,30 +115,31 @@ class _Codes:
         self.np = np
         kinds, self.pairs = _code_tables()
         self.text = text
-        self.points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one unit a character
-        self.kinds = kinds.take(np.minimum(self.points, 0x0E80))
+        p = self.points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one unit a character
+        k = self.kinds = kinds.take(np.minimum(p, 0x0E80))
+        # a vowel or sign repeated, spaces between: the same one next once spaces are left out
+        keep = np.flatnonzero(k != 1)
+        same = p.take(keep)
+        at = (same[:-1] == same[1:]) & (k.take(keep[:-1]) >= 2)
+        self.repeats, self.gaps = keep[:-1][at], keep[1:][at] - keep[:-1][at]  # where, and how far the second one is
 
     def rewrites(self) -> bool:
         """Whether ``_tones_and_split_e`` has anything to rewrite: a tone twice before า, or เ เ."""
-        if "\u0e40 \u0e40" in self.text:
-            return True
-        p = self.points
-        doubled = self.np.flatnonzero((self.kinds[:-2] == 7) & (p[:-2] == p[1:-1]))  # a tone twice (rare): is า next?
-        return bool((p[doubled + 2] == 0x0E32).any())
+        p, at, gap = self.points, self.repeats, self.gaps
+        twice = at[(gap == 1) & (self.kinds.take(at) == 7)]
+        return bool((p.take(at[gap == 2]) == 0x0E40).any() or (p.take(twice[twice + 2 < len(p)] + 2) == 0x0E32).any())
 
     def triggers(self) -> list[int]:
         """Where a match of ``_RULE_TRIGGERS`` can start, in order."""
-        np, p, k = self.np, self.points, self.kinds
+        np, k = self.np, self.kinds
         hits = self.pairs.take(k[:-1] * 11 + k[1:])  # the neighbours of _PAIRS (kinds < 11: no overflow in uint8)
         if "\u0e4d" in self.text:  # nikhahit (+ tones) before า: ํ just before า once the tones are left out
             keep = np.flatnonzero(k != 7)
             kept = k.take(keep)
             hits[keep[:-1][(kept[:-1] == 9) & (kept[1:] == 5)]] = True
-        keep = np.flatnonzero(k != 1)  # a vowel or sign repeated, spaces between: the same one next once spaces are left out
-        same = p.take(keep)
-        hits[keep[:-1][(same[:-1] == same[1:]) & (k.take(keep[:-1]) >= 2)]] = True
+        hits[self.repeats] = True
         found = np.flatnonzero(hits).tolist()
-        return [*found, len(p) - 1] if len(k) and k[-1] == 6 else found  # ๅ last (any ๅ before it is a pair's first)
+        return [*found, len(k) - 1] if len(k) and k[-1] == 6 else found  # ๅ last (any ๅ before it is a pair's first)
 
 
 def _by_codes(text: str) -> str:
