@@ -45,6 +45,7 @@ _METRICS_HINT = re.compile(
     r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]|^\s*ความก้าวหน้า\S*\s+(?:ร้อยละ\s*)?[0-9๐-๙]"
     r"|ความก้าวหน้า\S*\s*(?:ร้อยละ\s*)?[0-9๐-๙][0-9๐-๙.,]*\s*%"
 )
+_METRICS_WORDS = ("ความก้าวหน้า", "งบประมาณที่เบิก", "ผลการเบิกจ่าย")  # every match of _METRICS_HINT holds one
 _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
@@ -77,6 +78,13 @@ _DIGITS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙")
 _IDENTITY = {"name", "code", "fiscal_year"}
 # fields whose value may wrap onto the next line (never numbers, dates or the phone)
 _WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator", "coordinator"}
+
+
+def _metrics_hint(s: str) -> bool:
+    """``_METRICS_HINT.search(s)``, the regex run only on a line holding one of its words (str's
+    own search: the regex, its ``^`` alternative keeping the engine from jumping, tries every
+    character of every line)."""
+    return any(w in s for w in _METRICS_WORDS) and _METRICS_HINT.search(s) is not None
 
 
 @dataclass
@@ -421,6 +429,28 @@ def _right_column(block: list[str]) -> int | None:
 
 # a numbered section heading glued after other text (its line break lost): ``... ต่อ 20 1.3 หลักการและเหตุผล``
 _GLUED_SECTION = re.compile(r"(?<=\S)[ \t]+(?=[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\.?[ \t]+[\u0e01-\u0e2e])")
+# the same place found from the heading's first dot (a literal the engine jumps to; a pattern that
+# begins with a look-behind is tried at every character of the text)
+_SECTION_DOT = re.compile(r"\.[0-9๐-๙]{1,2}\.?[ \t]+[\u0e01-\u0e2e]")
+_DIGIT_CHARS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙")
+
+
+def _glued_section_ends(text: str) -> list[int]:
+    """Where each match of ``_GLUED_SECTION`` in ``text`` ends (its heading's number begins), in
+    order: a dot after one or two digits, the digits after spaces or tabs, those after a character
+    that is not whitespace."""
+    ends = []
+    for m in _SECTION_DOT.finditer(text):
+        q = m.start()
+        d = q - 2 if q >= 2 and text[q - 2] in _DIGIT_CHARS else q - 1  # the number's first digit
+        if d < 1 or text[q - 1] not in _DIGIT_CHARS or text[d - 1] not in " \t":
+            continue
+        run = d - 1
+        while run > 0 and text[run - 1] in " \t":
+            run -= 1
+        if run > 0 and not text[run - 1].isspace():
+            ends.append(d)
+    return ends
 
 
 def _glued_heading_at(text: str, start: int) -> bool:
@@ -495,7 +525,7 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
-    if any(_glued_heading_at(text, m.end()) for m in _GLUED_SECTION.finditer(text)):
+    if any(_glued_heading_at(text, end) for end in _glued_section_ends(text)):
         rows = [(k, part) for k, line in rows for part in _glued_sections(line)]
     if "<td" not in text and "<br" not in text and "<p>" not in text:
         return rows
@@ -891,7 +921,7 @@ def split_copies(text: str) -> list[RawCopy]:
         inst = _installment_text(s, mode)
         if _ORPHAN_REPORT_NO.match(inst):
             continue  # a page break's repeated รายงานครั้งที่ N, however garbled
-        if INSTALLMENT_START.match(inst) or _METRICS_HINT.search(inst) or (mode == "progress" and is_verdict_line(s)):
+        if INSTALLMENT_START.match(inst) or _metrics_hint(inst) or (mode == "progress" and is_verdict_line(s)):
             mode = "progress"
             current.installment_lines.append(inst)
             last_key = pending_label = None
