@@ -45,3 +45,41 @@ def test_control_characters_counted_on_the_utf8_bytes():
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert read._looks_like_text(text, text.encode("utf-8")) == read._looks_like_text(text), repr(text)
+
+
+def _narrative_field_by_regex(s: str) -> tuple[str, str] | None:
+    """``_narrative_field`` as it read the sign with ``_FIELD_SIGN.search`` (before it used str.find)."""
+    sign = layout._FIELD_SIGN.search(s)
+    if sign is None or sign.start() > 60:
+        return None
+    label = layout._SECTION_NUMBER.sub("", s[: sign.start()])
+    lab = layout.classify_label(label, layout._NARRATIVE_AND_HEADER) if 2 < len(label) < 45 else None
+    if lab is None or lab.role not in layout._NARRATIVE_ROLES:
+        return None
+    return lab.role, s[sign.end() :].strip()
+
+
+def test_narrative_field_finds_the_sign_the_regex_finds():
+    rng = random.Random(29)
+    pieces = ["หลักการและเหตุผล", "วัตถุประสงค์", "เป้าหมาย", "ชื่อโครงการ", "1.3 ", ":", "=", " ", "\t", "\u00a0", "\u3000", "ข้อความ", "x" * 30]
+    found = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        expected = _narrative_field_by_regex(text)
+        assert layout._narrative_field(text) == expected, repr(text)
+        found += expected is not None
+    assert found > 1000
+
+
+def test_clock_colons_only_is_the_regex_rewrite():
+    rng = random.Random(31)
+    pieces = ["1", "12", "00", ":", " ", "ก", "๑", ":00", "09:30", "2022-10-01 00:00:00", "a"]
+    both = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        if ":" not in text:
+            continue
+        expected = ":" not in layout._CLOCK_TIME.sub("", text)
+        assert layout._clock_colons_only(text) == expected, repr(text)
+        both += expected
+    assert both > 500

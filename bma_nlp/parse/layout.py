@@ -184,7 +184,7 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         line = _BRACKET_LABEL.sub(r"\t\1 : ", line).strip()  # [รหัสโครงการ] X   [ปีงบประมาณ พ.ศ.] 2568
     if line.count(":") >= 2 and _INNER_COLON.search(line):
         line = _INNER_COLON.sub("", line)  # งบประ:มาณที่ได้รับ: X: a colon OCR put inside a label, the sign after it
-    if ":" not in line or ":" not in _CLOCK_TIME.sub("", line):  # the colons of a clock time (00:00:00) are no sign
+    if ":" not in line or _clock_colons_only(line):  # the colons of a clock time (00:00:00) are no sign
         if "=" in line or ";" in line:
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
         elif "..." in line or "…" in line:
@@ -209,6 +209,17 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         else:
             return ()
     return tuple(out)
+
+
+def _clock_colons_only(line: str) -> bool:
+    """``":" not in _CLOCK_TIME.sub("", line)``: every colon of the line is a clock time's. A colon
+    without an ASCII digit before it is in no clock time: the regex pass runs only when each has one."""
+    at = line.find(":")
+    while at >= 0:
+        if at == 0 or line[at - 1] not in "0123456789":
+            return False
+        at = line.find(":", at + 1)
+    return ":" not in _CLOCK_TIME.sub("", line)
 
 
 def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -750,14 +761,20 @@ def _narrative_field(s: str) -> tuple[str, str] | None:
     """``('rationale', text)`` for a narrative section printed as a field: its label (after the
     form's numbering), then ``:`` or ``=``, then its text or nothing. The label is read among the
     header's too, so a header field whose words begin alike (``เป้าหมายที่``) stays a field."""
-    sign = _FIELD_SIGN.search(s)
-    if sign is None or sign.start() > 60:
+    # the first ``_FIELD_SIGN``: the first colon or equals sign with the whitespace around it (found
+    # with str's own search; the regex, ``\s*`` first, is tried at every character of the line)
+    colon, equals = s.find(":"), s.find("=")
+    at = colon if equals < 0 or 0 <= colon < equals else equals
+    if at < 0:
         return None
-    label = _SECTION_NUMBER.sub("", s[: sign.start()])
+    head = s[:at].rstrip()
+    if len(head) > 60:
+        return None
+    label = _SECTION_NUMBER.sub("", head)
     lab = classify_label(label, _NARRATIVE_AND_HEADER) if 2 < len(label) < 45 else None
     if lab is None or lab.role not in _NARRATIVE_ROLES:
         return None
-    return lab.role, s[sign.end() :].strip()
+    return lab.role, s[at + 1 :].strip()
 
 
 _NARRATIVE_AND_HEADER = HEADER_ROLES + _NARRATIVE_ROLES
