@@ -45,7 +45,6 @@ _METRICS_HINT = re.compile(
     r"ความก้าวหน้า\S*\s*[=:]|งบประมาณที่เบิก|ผลการเบิกจ่าย\S*\s*[(=:]|^\s*ความก้าวหน้า\S*\s+(?:ร้อยละ\s*)?[0-9๐-๙]"
     r"|ความก้าวหน้า\S*\s*(?:ร้อยละ\s*)?[0-9๐-๙][0-9๐-๙.,]*\s*%"
 )
-_METRICS_WORDS = ("ความก้าวหน้า", "งบประมาณที่เบิก", "ผลการเบิกจ่าย")  # every match of _METRICS_HINT holds one
 _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
@@ -81,10 +80,10 @@ _WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal"
 
 
 def _metrics_hint(s: str) -> bool:
-    """``_METRICS_HINT.search(s)``, the regex run only on a line holding one of its words (str's
-    own search: the regex, its ``^`` alternative keeping the engine from jumping, tries every
-    character of every line)."""
-    return any(w in s for w in _METRICS_WORDS) and _METRICS_HINT.search(s) is not None
+    """``_METRICS_HINT.search(s)``, the regex run only on a line holding one of the words every
+    match holds (str's own search: the regex, its ``^`` alternative keeping the engine from
+    jumping, tries every character of every line; written out, not a generator: 3 checks)."""
+    return ("ความก้าวหน้า" in s or "งบประมาณที่เบิก" in s or "ผลการเบิกจ่าย" in s) and _METRICS_HINT.search(s) is not None
 
 
 @dataclass
