@@ -56,7 +56,7 @@ def normalize_thai(text: str) -> str:
     if not _THAI_MARKS.search(text):
         return text  # nothing for the Thai rules to do (and they cost time)
     text = _AM_SPLIT.sub(lambda m: m.group(1) + _SARA_AM, text)
-    if len(text) >= _BY_CODES_MIN:
+    if _BY_CODES_MIN <= len(text) <= _BY_CODES_MAX:
         return _by_codes(text)
     text = _tones_and_split_e(text)
     if not _RULE_TRIGGERS.search(text):
@@ -78,6 +78,7 @@ def _tones_and_split_e(text: str) -> str:
 # character, most of a file's normalising time. A short one (a query, a note) keeps the regexes
 # and never imports numpy. Both find the same places (tests/test_normalize_triggers.py).
 _BY_CODES_MIN = 2000
+_BY_CODES_MAX = 1_000_000  # ~13 bytes of arrays a character: a huge file (up to the 64 MB limit) keeps the regexes
 # each code point's kind, for U+0000..U+0E7F (anything above is "other"): 0 other, 1 space,
 # 2 เ, 3 the other lead vowels แโใไ, 4 ะ ำ, 5 า, 6 ๅ, 7 a tone, 8 thanthakhat, 9 nikhahit,
 # 10 the other vowel signs above or below and marks (ั ิ-ฺ ็ ๎)
