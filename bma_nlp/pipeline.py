@@ -71,7 +71,7 @@ def split_text(text: str, source: str = "<text>", encoding: str = "unicode") -> 
     """Cut one file's text into its report copies (lines before the first copy, and a
     fragment that holds no report, stay with a neighbouring copy, so nothing read is lost).
     Raises ParseError when the text holds no report at all."""
-    lines = _NEWLINE.split(text)
+    lines = _NEWLINE.split(text) if "\r" in text else text.split("\n")  # str.split: no regex pass when only \n ends lines
     raws = split_copies(normalize(text))
     starts = [0] + [raw.start_line for raw in raws[1:]]
     pieces = ["\n".join(lines[a:b]) for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]

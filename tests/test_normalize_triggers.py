@@ -69,3 +69,31 @@ def test_rules_on_triggered_lines_equal_rules_on_the_whole_text():
             lines.append(line + " " * rng.randint(0, 1))
         text = "\n".join(lines)
         assert norm.normalize_thai(text) == _always(text), repr(text)
+
+
+def test_places_found_with_numpy_are_the_regexes():
+    """A long text's places are found over its code points (``_Codes``), a short one's with the
+    regexes: the same places, on random strings of Thai marks, vowels, spaces and line breaks (and
+    a character outside the BMP, whose code point is still one unit)."""
+    rng = random.Random(41)
+    alphabet = "กขนมรอ" + MARKS + "\u0e32\u0e41\u0e44\u0e3b\u0e3f\u0e46\u0e4f" + "  \n\ta\u00a0\U0001f600\u0e80"
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        codes = norm._Codes(text)
+        assert codes.triggers() == [p for p in range(len(text)) if norm._RULE_TRIGGERS.match(text, p)], repr(text)
+        assert codes.rewrites() == bool(norm._TONE_TWICE_AA.search(text) or "\u0e40 \u0e40" in text), repr(text)
+
+
+def test_long_texts_read_as_the_whole_text_rules():
+    """Texts long enough for ``_Codes`` (a report file) normalise as the rules run on the whole text."""
+    rng = random.Random(43)
+    words = sorted(thai_words())
+    for _ in range(30):
+        lines = []
+        while sum(len(line) + 1 for line in lines) < norm._BY_CODES_MIN + 200:
+            picked = rng.sample(words, rng.randint(0, 6))
+            if rng.random() < 0.1:
+                picked = [_garbled(w, rng) for w in picked]
+            lines.append(" ".join(picked) + " " * rng.randint(0, 1))
+        text = "\n".join(lines)
+        assert norm.normalize_thai(text) == _always(text)

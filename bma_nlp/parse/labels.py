@@ -238,14 +238,27 @@ def _finder(roles: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, list[Lab
     return re.compile("|".join(re.escape(s) for s in alternatives)), by_skeleton
 
 
+# A line is searched for labels several times (``canonical_metrics``: all the installment labels,
+# then each metric's; a line's installment text, then its verdicts): its skeleton and where each of
+# its letters stands are computed once per line (pure functions of the text; the list is only read).
+@lru_cache(maxsize=1024)
+def _line_skeleton(text: str) -> str:
+    return skeleton_text(text)
+
+
+@lru_cache(maxsize=1024)
+def _line_places(text: str) -> list[int]:
+    return skeleton(text)[1]
+
+
 def find_labels(text: str, roles: tuple[str, ...]) -> list[tuple[int, int, Label]]:
     """Every label of ``roles`` inside ``text`` as ``(start, end, label)``, however OCR printed it."""
     pattern, by_skeleton = _finder(roles)
-    sk = skeleton_text(text)
+    sk = _line_skeleton(text)
     matches = list(pattern.finditer(sk))
     if not matches:
         return []
-    where = skeleton(text)[1]
+    where = _line_places(text)
     found: list[tuple[int, int, Label]] = []
     for m in matches:
         start = where[m.start()]

@@ -79,6 +79,13 @@ _IDENTITY = {"name", "code", "fiscal_year"}
 _WRAPPING = {"name", "agency", "responsible", "strategy", "sub_strategy", "goal", "indicator", "coordinator"}
 
 
+def _metrics_hint(s: str) -> bool:
+    """``_METRICS_HINT.search(s)``, the regex run only on a line holding one of the words every
+    match holds (str's own search: the regex, its ``^`` alternative keeping the engine from
+    jumping, tries every character of every line; written out, not a generator: 3 checks)."""
+    return ("ความก้าวหน้า" in s or "งบประมาณที่เบิก" in s or "ผลการเบิกจ่าย" in s) and _METRICS_HINT.search(s) is not None
+
+
 @dataclass
 class RawCopy:
     """One OCR'd copy of a report, as lines sorted by role."""
@@ -176,7 +183,7 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         line = _BRACKET_LABEL.sub(r"\t\1 : ", line).strip()  # [รหัสโครงการ] X   [ปีงบประมาณ พ.ศ.] 2568
     if line.count(":") >= 2 and _INNER_COLON.search(line):
         line = _INNER_COLON.sub("", line)  # งบประ:มาณที่ได้รับ: X: a colon OCR put inside a label, the sign after it
-    if ":" not in line or ":" not in _CLOCK_TIME.sub("", line):  # the colons of a clock time (00:00:00) are no sign
+    if ":" not in line or _clock_colons_only(line):  # the colons of a clock time (00:00:00) are no sign
         if "=" in line or ";" in line:
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
         elif "..." in line or "…" in line:
@@ -201,6 +208,17 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         else:
             return ()
     return tuple(out)
+
+
+def _clock_colons_only(line: str) -> bool:
+    """``":" not in _CLOCK_TIME.sub("", line)``: every colon of the line is a clock time's. A colon
+    without an ASCII digit before it is in no clock time: the regex pass runs only when each has one."""
+    at = line.find(":")
+    while at >= 0:
+        if at == 0 or line[at - 1] not in "0123456789":
+            return False
+        at = line.find(":", at + 1)
+    return ":" not in _CLOCK_TIME.sub("", line)
 
 
 def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -421,6 +439,28 @@ def _right_column(block: list[str]) -> int | None:
 
 # a numbered section heading glued after other text (its line break lost): ``... ต่อ 20 1.3 หลักการและเหตุผล``
 _GLUED_SECTION = re.compile(r"(?<=\S)[ \t]+(?=[0-9๐-๙]{1,2}\.[0-9๐-๙]{1,2}\.?[ \t]+[\u0e01-\u0e2e])")
+# the same place found from the heading's first dot (a literal the engine jumps to; a pattern that
+# begins with a look-behind is tried at every character of the text)
+_SECTION_DOT = re.compile(r"\.[0-9๐-๙]{1,2}\.?[ \t]+[\u0e01-\u0e2e]")
+_DIGIT_CHARS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙")
+
+
+def _glued_section_ends(text: str) -> list[int]:
+    """Where each match of ``_GLUED_SECTION`` in ``text`` ends (its heading's number begins), in
+    order: a dot after one or two digits, the digits after spaces or tabs, those after a character
+    that is not whitespace."""
+    ends = []
+    for m in _SECTION_DOT.finditer(text):
+        q = m.start()
+        d = q - 2 if q >= 2 and text[q - 2] in _DIGIT_CHARS else q - 1  # the number's first digit
+        if d < 1 or text[q - 1] not in _DIGIT_CHARS or text[d - 1] not in " \t":
+            continue
+        run = d - 1
+        while run > 0 and text[run - 1] in " \t":
+            run -= 1
+        if run > 0 and not text[run - 1].isspace():
+            ends.append(d)
+    return ends
 
 
 def _glued_heading_at(text: str, start: int) -> bool:
@@ -495,7 +535,7 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
-    if any(_glued_heading_at(text, m.end()) for m in _GLUED_SECTION.finditer(text)):
+    if any(_glued_heading_at(text, end) for end in _glued_section_ends(text)):
         rows = [(k, part) for k, line in rows for part in _glued_sections(line)]
     if "<td" not in text and "<br" not in text and "<p>" not in text:
         return rows
@@ -720,14 +760,20 @@ def _narrative_field(s: str) -> tuple[str, str] | None:
     """``('rationale', text)`` for a narrative section printed as a field: its label (after the
     form's numbering), then ``:`` or ``=``, then its text or nothing. The label is read among the
     header's too, so a header field whose words begin alike (``เป้าหมายที่``) stays a field."""
-    sign = _FIELD_SIGN.search(s)
-    if sign is None or sign.start() > 60:
+    # the first ``_FIELD_SIGN``: the first colon or equals sign with the whitespace around it (found
+    # with str's own search; the regex, ``\s*`` first, is tried at every character of the line)
+    colon, equals = s.find(":"), s.find("=")
+    at = colon if equals < 0 or 0 <= colon < equals else equals
+    if at < 0:
         return None
-    label = _SECTION_NUMBER.sub("", s[: sign.start()])
+    head = s[:at].rstrip()
+    if len(head) > 60:
+        return None
+    label = _SECTION_NUMBER.sub("", head)
     lab = classify_label(label, _NARRATIVE_AND_HEADER) if 2 < len(label) < 45 else None
     if lab is None or lab.role not in _NARRATIVE_ROLES:
         return None
-    return lab.role, s[sign.end() :].strip()
+    return lab.role, s[at + 1 :].strip()
 
 
 _NARRATIVE_AND_HEADER = HEADER_ROLES + _NARRATIVE_ROLES
@@ -891,7 +937,7 @@ def split_copies(text: str) -> list[RawCopy]:
         inst = _installment_text(s, mode)
         if _ORPHAN_REPORT_NO.match(inst):
             continue  # a page break's repeated รายงานครั้งที่ N, however garbled
-        if INSTALLMENT_START.match(inst) or _METRICS_HINT.search(inst) or (mode == "progress" and is_verdict_line(s)):
+        if INSTALLMENT_START.match(inst) or _metrics_hint(inst) or (mode == "progress" and is_verdict_line(s)):
             mode = "progress"
             current.installment_lines.append(inst)
             last_key = pending_label = None

@@ -187,6 +187,8 @@ PRELOAD_ENV = "BMA_NLP_PRELOAD"  # the steps bma_nlp.store.preload builds before
 def warm_up(repair: bool = True, classify: bool = True) -> None:
     """Build what the steps use (tokeniser dictionaries; repair lexicon; stage model) now, in
     the forkserver (``bma_nlp.store.preload``), so that the workers forked from it share them."""
+    import numpy  # noqa: F401 - reading a file-sized text uses it (bma_nlp.text.normalize): once here, not per worker
+
     from bma_nlp import tokenize
 
     tokenize.warm_up(engine="nlpo3")

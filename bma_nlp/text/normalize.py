@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from typing import Any
 
 _NIKHAHIT = "\u0e4d"  # ํ
 _SARA_AA = "\u0e32"  # า
@@ -42,7 +44,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0
 _BOX_CHARS = frozenset("\u25a0\u25a1\u25aa\u25ab\u25af\u2610\u2b1a\u25fb\u25fc")
 _BOXES = re.compile(f"[{''.join(sorted(_BOX_CHARS))}]")
 # Runs of 2+ asterisks are bold markers or ``****`` decorations: typography, never content.
-_ASTERISKS = re.compile(r"\*{2,}")
+_ASTERISKS = re.compile(r"\*\*+")  # a literal first: the engine jumps from asterisk to asterisk (``\*{2,}`` tries every position)
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 
 
@@ -54,15 +56,101 @@ def normalize_thai(text: str) -> str:
     if not _THAI_MARKS.search(text):
         return text  # nothing for the Thai rules to do (and they cost time)
     text = _AM_SPLIT.sub(lambda m: m.group(1) + _SARA_AM, text)
+    if _BY_CODES_MIN <= len(text) <= _BY_CODES_MAX:
+        return _by_codes(text)
+    text = _tones_and_split_e(text)
+    if not _RULE_TRIGGERS.search(text):
+        return text  # none of PyThaiNLP's rules would change it: a query stays clear of importing PyThaiNLP
+    return _thai_rules_where_needed(text, [m.start() for m in _RULE_TRIGGERS.finditer(text)])
+
+
+def _tones_and_split_e(text: str) -> str:
     # A tone mark twice before า is ำ whose nikhahit OCR read as a second tone (น้้า for น้ำ):
     # measured on real Tesseract output (scripts/make_ocr_pairs.py), 103 of 103 such cases were
     # ำ. Run before PyThaiNLP's repeat rule, which would keep one tone and lose the ำ.
     text = _TONE_TWICE_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
     # เ + space + เ is แ read in two strokes: joined here, or the repeat rule would drop one เ
-    text = text.replace("\u0e40 \u0e40", "\u0e41")
-    if not _RULE_TRIGGERS.search(text):
-        return text  # none of PyThaiNLP's rules would change it: a query stays clear of importing PyThaiNLP
-    return _thai_rules_where_needed(text)
+    return text.replace("\u0e40 \u0e40", "\u0e41")
+
+
+# A long text (a report file) is searched for the places above with numpy over its code points,
+# one vectorised comparison per kind of place: the regexes try their alternatives at every
+# character, most of a file's normalising time. A short one (a query, a note) keeps the regexes
+# and never imports numpy. Both find the same places (tests/test_normalize_triggers.py).
+_BY_CODES_MIN = 2000
+_BY_CODES_MAX = 1_000_000  # ~13 bytes of arrays a character: a huge file (up to the 64 MB limit) keeps the regexes
+# each code point's kind, for U+0000..U+0E7F (anything above is "other"): 0 other, 1 space,
+# 2 เ, 3 the other lead vowels แโใไ, 4 ะ ำ, 5 า, 6 ๅ, 7 a tone, 8 thanthakhat, 9 nikhahit,
+# 10 the other vowel signs above or below and marks (ั ิ-ฺ ็ ๎)
+_KINDS = {0x20: 1, 0x0E40: 2, 0x0E30: 4, 0x0E33: 4, 0x0E32: 5, 0x0E45: 6, 0x0E4C: 8, 0x0E4D: 9, 0x0E31: 10, 0x0E47: 10, 0x0E4E: 10}
+_KINDS.update(dict.fromkeys(range(0x0E41, 0x0E45), 3))
+_KINDS.update(dict.fromkeys(range(0x0E48, 0x0E4C), 7))
+_KINDS.update(dict.fromkeys(range(0x0E34, 0x0E3B), 10))
+_SIGNS = (7, 8, 9, 10)  # [\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]: a vowel sign above or below, or a mark
+# two neighbours that trigger a rule: เเ; a tone or thanthakhat before a sign; a follow vowel
+# (ะ า ำ ๅ) before a tone; a space before a sign; and lakkhangyao (ๅ) before anything
+_PAIRS = {(2, 2)} | {(a, b) for a in (7, 8) for b in _SIGNS} | {(a, 7) for a in (4, 5, 6)} | {(1, b) for b in _SIGNS}
+_PAIRS |= {(6, b) for b in range(11)}  # ๅ, whatever follows it
+
+
+@lru_cache(maxsize=1)
+def _code_tables() -> tuple[Any, Any]:
+    """``_KINDS`` and ``_PAIRS`` as numpy lookup tables (a kind by code point, a pair by ``11 * a + b``)."""
+    import numpy as np
+
+    kinds = np.zeros(0x0E81, dtype=np.uint8)
+    for c, kind in _KINDS.items():
+        kinds[c] = kind
+    pairs = np.zeros(11 * 11, dtype=bool)
+    for a, b in _PAIRS:
+        pairs[11 * a + b] = True
+    return kinds, pairs
+
+
+class _Codes:
+    """A text's code points and their kinds (numpy arrays), for finding the places above."""
+
+    def __init__(self, text: str) -> None:
+        import numpy as np
+
+        self.np = np
+        kinds, self.pairs = _code_tables()
+        self.text = text
+        p = self.points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one unit a character
+        k = self.kinds = kinds.take(np.minimum(p, 0x0E80))
+        # a vowel or sign repeated, spaces between: the same one next once spaces are left out
+        keep = np.flatnonzero(k != 1)
+        same = p.take(keep)
+        at = (same[:-1] == same[1:]) & (k.take(keep[:-1]) >= 2)
+        self.repeats, self.gaps = keep[:-1][at], keep[1:][at] - keep[:-1][at]  # where, and how far the second one is
+
+    def rewrites(self) -> bool:
+        """Whether ``_tones_and_split_e`` has anything to rewrite: a tone twice before า, or เ เ."""
+        p, at, gap = self.points, self.repeats, self.gaps
+        twice = at[(gap == 1) & (self.kinds.take(at) == 7)]
+        return bool((p.take(at[gap == 2]) == 0x0E40).any() or (p.take(twice[twice + 2 < len(p)] + 2) == 0x0E32).any())
+
+    def triggers(self) -> list[int]:
+        """Where a match of ``_RULE_TRIGGERS`` can start, in order."""
+        np, k = self.np, self.kinds
+        hits = self.pairs.take(k[:-1] * 11 + k[1:])  # the neighbours of _PAIRS (kinds < 11: no overflow in uint8)
+        if "\u0e4d" in self.text:  # nikhahit (+ tones) before า: ํ just before า once the tones are left out
+            keep = np.flatnonzero(k != 7)
+            kept = k.take(keep)
+            hits[keep[:-1][(kept[:-1] == 9) & (kept[1:] == 5)]] = True
+        hits[self.repeats] = True
+        found = np.flatnonzero(hits).tolist()
+        return [*found, len(k) - 1] if len(k) and k[-1] == 6 else found  # ๅ last (any ๅ before it is a pair's first)
+
+
+def _by_codes(text: str) -> str:
+    """The steps of ``normalize_thai`` after ``_AM_SPLIT``, their places found with ``_Codes``."""
+    codes = _Codes(text)
+    if codes.rewrites():
+        text = _tones_and_split_e(text)
+        codes = _Codes(text)
+    starts = codes.triggers()
+    return _thai_rules_where_needed(text, starts) if starts else text
 
 
 def _thai_rules(text: str) -> str:
@@ -72,19 +160,20 @@ def _thai_rules(text: str) -> str:
     return remove_spaces_before_marks(text)
 
 
-def _thai_rules_where_needed(text: str) -> str:
+def _thai_rules_where_needed(text: str, starts: list[int]) -> str:
     """PyThaiNLP's rules on the lines a rule can act on, the rest untouched.
 
     Every rule acts inside a line (marks, spaces, at most the character before: none reads or
     writes a line break), so running them on the triggered lines alone gives the same text as
     running them on the whole file; a file has few such lines, and the rules are ~45 regex passes.
+    ``starts``: where the triggers start, in order (a trigger never spans a line break).
     """
     spans: list[tuple[int, int]] = []
-    for m in _RULE_TRIGGERS.finditer(text):
-        if spans and m.start() < spans[-1][1]:
+    for at in starts:
+        if spans and at < spans[-1][1]:
             continue  # same line as the previous trigger
-        start = text.rfind("\n", 0, m.start()) + 1
-        end = text.find("\n", m.end())
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
         spans.append((start, len(text) if end < 0 else end))
     # each line keeps the character before it ("\n"), which the lakkhangyao rule reads
     lead = "\n" if spans[0][0] > 0 else ""
@@ -101,12 +190,16 @@ def _thai_rules_where_needed(text: str) -> str:
     return "".join(out)
 
 
+def _escaped(m: re.Match[str]) -> str:
+    return m.group(1)  # what ``sub(r"\1")`` gives, without expanding a template per escape
+
+
 def strip_markup(text: str) -> str:
     """Drop box glyphs, Markdown escapes, bold markers and asterisk rules, and trailing spaces."""
     if any(c in text for c in _BOX_CHARS):  # str's own search per glyph: faster than a regex scan
         text = _BOXES.sub("", text)
     if "\\" in text:
-        text = _MD_ESCAPE.sub(r"\1", text)
+        text = _MD_ESCAPE.sub(_escaped, text)
     if "**" in text:
         text = _ASTERISKS.sub("", text)
     if " \n" in text or "\u00a0\n" in text or text.endswith((" ", "\u00a0")):

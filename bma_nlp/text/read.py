@@ -19,10 +19,17 @@ _THAI = re.compile("[\u0e00-\u0e7f]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def _looks_like_text(text: str) -> bool:
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+
+
+def _looks_like_text(text: str, utf8: bytes | None = None) -> bool:
+    """Few control characters. ``utf8``: the bytes ``text`` was decoded from as UTF-8, counted
+    instead of the text (a control character is one byte there, and that byte is never part of
+    another character's; ``bytes.translate`` counts them without a regex pass over the text)."""
     if not text:
         return True
-    return len(_CONTROL.findall(text)) <= max(2, len(text) // 1000)
+    controls = len(utf8) - len(utf8.translate(None, _CONTROL_BYTES)) if utf8 is not None else len(_CONTROL.findall(text))
+    return controls <= max(2, len(text) // 1000)
 
 
 def _fix_mojibake(text: str) -> str | None:
@@ -53,16 +60,18 @@ def decode_bytes(data: bytes, where: str = "<input>") -> tuple[str, str]:
         candidates = ["utf-8", "cp874"]
 
     for encoding in candidates:
+        decoded = data  # the bytes ``text`` is, when it is UTF-8
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             if encoding == "utf-8" and exc.start >= len(data) - 3 and exc.reason.startswith("unexpected end"):
                 # Truncated mid-character at the very end: keep everything before the cut.
-                text = data[: exc.start].decode("utf-8")
+                decoded = data[: exc.start]
+                text = decoded.decode("utf-8")
                 encoding = "utf-8 (truncated)"
             else:
                 continue
-        if not _looks_like_text(text):
+        if not _looks_like_text(text, decoded if encoding.startswith("utf-8") else None):
             raise InputError("binary file (control bytes), not a text report", where)
         if encoding.startswith("utf-8"):
             fixed = _fix_mojibake(text)
