@@ -36,6 +36,14 @@ def test_metrics_hint_is_the_regex_search():
     assert hits > 2000
 
 
+def test_metrics_words_are_the_ones_the_pattern_requires():
+    """The words ``_metrics_hint`` looks for first are those every match of ``_METRICS_HINT``
+    holds, as read off the pattern itself (a change to the pattern that needs another word fails here)."""
+    from bma_nlp.classify.clauses import required_strings
+
+    assert set(required_strings(layout._METRICS_HINT.pattern) or ()) == set(layout._METRICS_WORDS)
+
+
 def test_control_characters_counted_on_the_utf8_bytes():
     """``_looks_like_text`` given the UTF-8 bytes says what it says counting in the text."""
     from bma_nlp.text import read
