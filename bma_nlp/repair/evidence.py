@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from bma_nlp.repair.lexicon import THAI_WORD
+from bma_nlp.repair.prebuilt import LAZY_SHARE
 
 MIN_PART = 2  # letters of each side of a compound split
 MIN_PART_FREQ = 200  # each side a common word: a split is a claim about two words
@@ -53,7 +54,7 @@ class Evidence:
     # built once that many words have been asked (as ``prebuilt.LazySet`` decides).
     _sorted: tuple[list[str], list[str]] | None = field(default=None, repr=False)
     _sorted_version: int = -1
-    _asked: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _asked: dict[tuple[int, str], set[str]] = field(default_factory=dict, repr=False)
 
     # --- reading -------------------------------------------------------------------------
     def pair(self, left: str, right: str) -> int:
@@ -81,16 +82,16 @@ class Evidence:
     def _neighbours(self, word: str, side: int) -> set[str]:
         """``word``'s followers (side 0) or leaders (side 1)."""
         if self._indexed != self.version and self._sorted is not None and self._sorted_version == self.version and " " not in word:
-            memo = self._asked.get(word + " " * side)
+            memo = self._asked.get((side, word))
             if memo is not None:
                 return memo
-            if len(self._asked) * 16 < len(self.pairs):
+            if len(self._asked) * LAZY_SHARE < len(self.pairs):
                 keys, prefix = self._sorted[side], word + " "
                 i, found, n = bisect_left(keys, prefix), set(), len(prefix)
                 while i < len(keys) and keys[i].startswith(prefix):
                     found.add(keys[i][n:])
                     i += 1
-                self._asked[word + " " * side] = found
+                self._asked[side, word] = found
                 return found
         self._index()
         return (self._before if side else self._after).get(word, set())

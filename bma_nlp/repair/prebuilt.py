@@ -48,6 +48,7 @@ from typing import Any
 from bma_nlp import cache, installed
 
 FORMAT = "bma-nlp-lexicon/2"
+LAZY_SHARE = 16  # a lazy table is built once asked this fraction (1/16) of its size in look-ups (``LazySet.worth_building``)
 KEEP_KEYS = 3  # versions (``key``) whose word data stays in the cache, the most recently used
 
 
@@ -118,7 +119,7 @@ class LazySet:
         lost; repairing real OCR lines, all five indexes are built within the first 100 lines),
         and a short run (``bma-nlp parse`` of a report: some 5,000 look-ups of the deletes
         index's 158k keys, a few hundred of the others) builds none."""
-        return self.asked >= len(self.keys) // 16
+        return self.asked >= len(self.keys) // LAZY_SHARE
 
     def table(self) -> Any:
         """The frozenset (built once)."""
