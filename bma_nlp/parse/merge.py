@@ -134,6 +134,9 @@ def merge_narrative(versions: list[list[str]]) -> list[str]:
 
 def _vote(values: list[Any]) -> tuple[Any, bool, bool]:
     """Return (winner, any_disagreement, no_majority). None values do not vote."""
+    if len(values) == 1:  # one copy's reading (most reports): what the steps below give it, without them
+        v = values[0]
+        return (v if v is not None and v != "" else None), False, False
     present = [v for v in values if v is not None and v != ""]
     if not present:
         return None, False, False
@@ -308,11 +311,13 @@ def merge_group(group: list[ParsedCopy]) -> Report:
         else:
             setattr(report.project, name, list(merged))
             setattr(report.project, f"{name}_raw", list(merged))
+    several = len(group) > 1  # one copy: respacing, whole values and digit scripts leave its readings as they are
     for f in _VOTED_FIELDS:
         values = [getattr(c.project, f.name) for c in group]
-        if f.name in _WRAPPED_FIELDS:
+        if several and f.name in _WRAPPED_FIELDS:
             values = _whole_values(respace_wrapped(values, [c.wrapped.get(f.name) for c in group]))
-        values = _one_digit_script(values)
+        if several:
+            values = _one_digit_script(values)
         winner, disagree, tie = _vote(values)
         if tie:
             counts = Counter(v for v in values if v is not None and v != "").most_common()
