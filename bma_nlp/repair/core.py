@@ -72,7 +72,15 @@ COMMON_WORD_FREQ = 50_000
 # A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
 _TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
-_NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?[\u0e00-\u0e7f]+)?")
+# (a new person begins at a title after a space: the family name is not the next person's title)
+_NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?(?!" + _TITLE + r")[\u0e00-\u0e7f]+)?")
+_TITLE_LONGEST = "(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + ")"
+_TITLES_ONLY = re.compile(_TITLE_LONGEST + r"(?:\s?" + _TITLE_LONGEST + r")*")
+# A listed word that merely begins with a title's letters (นายกเทศมนตรี, พระราชดำริ, นางพยาบาล) is a
+# word, not a title and a name: what stands after a space is not its name. An honorific or an
+# office names its holder glued to it (พระเจ้าอยู่หัวมหาวชิราลงกรณ...), as an address word names a
+# place: that glued run, to the next space or linking word, is a name unless it starts with a
+# linking word or one of the language's commonest words (นายกเทศมนตรีลงพื้นที่, พระราชดำริของ...: prose).
 # Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
 # ผรจ. คกก. สงม. : consonants then a dot, not glued to a word before them
 _DOTTED_ABBREVIATION = re.compile("(?<![\u0e01-\u0e4e])[\u0e01-\u0e2e]{2,5}\\.")
@@ -167,8 +175,13 @@ class _Line:
         token_starts = set(self.starts)
         # a person's title that starts a token (นาย|สมชาย), not one inside a word (เจ้าพระยา)
         spans: list[tuple[int, int]] = []
-        for start, tok in zip(self.starts, self.tokens, strict=True):
+        for k, (start, tok) in enumerate(zip(self.starts, self.tokens, strict=True)):
             if tok[0] in _TITLE_INITIALS and (not spans or start >= spans[-1][1]):
+                if _begins_like_a_title(tok, lexicon):
+                    glued = self._glued_name(k, lexicon)
+                    if glued:
+                        spans.append(glued)
+                    continue
                 m = _NAME_SPAN.match(text, start)
                 if m:
                     spans.append((m.start(), m.end()))
@@ -186,6 +199,24 @@ class _Line:
             for k in range(start, end):
                 protected_chars[k] = True
         self.protected = [self._protect(i, tok, protected_chars, lexicon) for i, tok in enumerate(self.tokens)]
+
+    def _glued_name(self, k: int, lexicon: Lexicon) -> tuple[int, int] | None:
+        """The name glued after word ``k`` (an honorific or an office: พระเจ้าอยู่หัว|มหา|ว|ชิ...),
+        to the next space or linking word; None when nothing is glued there or prose follows (a linking word, one
+        of the commonest words: นายกเทศมนตรี|ลง|พื้นที่)."""
+        if k + 1 >= len(self.tokens):
+            return None
+        nxt = self.tokens[k + 1]
+        if not THAI_WORD.match(nxt):
+            return None
+        # (the tokeniser may glue the first words of prose into one compound: ลงพื้น)
+        freq = lexicon.freq
+        if any(nxt[:j] in ADDRESS_NAME_STOPS or freq.get(nxt[:j], 0) >= COMMON_WORD_FREQ for j in range(2, len(nxt) + 1)):
+            return None
+        j = k + 1  # (to a space, or to a linking word: รองนายกเทศมนตรีตรวจงาน|ใน|พื้นที่)
+        while j + 1 < len(self.tokens) and THAI_WORD.match(self.tokens[j + 1]) and self.tokens[j + 1] not in ADDRESS_NAME_STOPS:
+            j += 1
+        return self.starts[k + 1], self.starts[j] + len(self.tokens[j])
 
     def _address_names(self, lexicon: Lexicon) -> list[tuple[int, int]]:
         """The name after each address word: its run of uncommon tokens."""
@@ -241,6 +272,15 @@ class _Line:
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.starts[a], self.starts[b] + len(self.tokens[b])
+
+
+def _begins_like_a_title(tok: str, lexicon: Lexicon) -> bool:
+    """Is ``tok`` a listed word that only begins with a title's letters (นายกเทศมนตรี, not นาย
+    and a name; พระราชดำริ), rather than titles alone (นายแพทย์, ทันตแพทย์หญิง, ผศ.ดร.)?"""
+    if not (tok in lexicon.trusted or tok in lexicon.dictionary):
+        return False
+    m = _TITLES_ONLY.match(tok)
+    return m is not None and m.end() < len(tok)
 
 
 def _latin_misread(text: str, start: int, tok: str) -> bool:

@@ -1,0 +1,55 @@
+"""A person's title protects the name after it; a listed word that merely begins with a title's
+letters (นายกเทศมนตรี starts with นาย, พระเจ้าอยู่หัว with พระ) is a word, not a title and a name.
+Its holder's name glued to it (an honorific's royal name) stays protected; what stands after a
+space (the next person, with a title of its own) or prose glued after it is not its name."""
+
+import pytest
+
+from bma_nlp.repair import load_lexicon, repair
+from bma_nlp.repair.core import _begins_like_a_title, _Line
+
+
+def protected_words(text: str) -> list[str]:
+    line = _Line(text, load_lexicon())
+    return [tok for tok, safe in zip(line.tokens, line.protected, strict=True) if safe and not tok.isspace()]
+
+
+@pytest.mark.parametrize("word", ["นายกเทศมนตรี", "นายกรัฐมนตรี", "พระราชดำริ", "พระเจ้าอยู่หัว", "นายช่างโยธา"])
+def test_a_listed_word_that_begins_like_a_title_is_a_word(word):
+    assert _begins_like_a_title(word, load_lexicon())
+
+
+@pytest.mark.parametrize("title", ["นาย", "นางสาว", "นายแพทย์", "ทันตแพทย์หญิง", "เภสัชกรหญิง", "ว่าที่ร้อยตรีหญิง", "ผศ.ดร."])
+def test_titles_alone_are_titles(title):
+    assert not _begins_like_a_title(title, load_lexicon())
+
+
+def test_the_person_after_an_office_keeps_the_whole_name():
+    # นายกเทศมนตรี used to be read as นาย + a name running over the space, so the next person's
+    # title started inside that span and the family name after it was left open to repair
+    text = "นายกเทศมนตรี นายสมชาย ใจดื เป็นประธาน"
+    assert {"สม", "ชาย", "ใจ", "ดื"} <= set(protected_words(text))
+    assert repair(text, consensus=False).text == text
+    text = "รองนายกเทศมนตรี นางสาวอรุณี ศรีสุข ตรวจงาน"
+    assert {"ศรี", "สุข"} <= set(protected_words(text))
+
+
+def test_prose_after_a_word_that_begins_like_a_title_is_repaired():
+    assert repair("นายกเทศมนตรีลงพื้นทีตรวจงานก่อสร้าง", consensus=False).text == "นายกเทศมนตรีลงพื้นที่ตรวจงานก่อสร้าง"
+    # a linking word ends what could be a name glued to the office
+    assert repair("รองนายกเทศมนตรีตรวจงานก่อสร้างถนนในพื้นทีชุมชน", consensus=False).text == "รองนายกเทศมนตรีตรวจงานก่อสร้างถนนในพื้นที่ชุมชน"
+
+
+@pytest.mark.parametrize(
+    "text, piece",
+    [
+        ("พระเจ้าอยู่หัวปรมินทรมหาภูมิพลอดุลยเดช", "มิ"),  # a royal name glued to its honorific
+        ("ในหลวงพระบาทสมเด็จพระเจ้าอยู่หัวภูมิพลอดุลยเดช ทรงพระราชทาน", "อดุลยเดช"),
+        ("นายแพทย์สมชาย ใจดี ผู้อำนวยการโรงพยาบาล", "ใจดี"),
+        ("ทันตแพทย์หญิงสมศรี ใจงาม", "งาม"),  # a title with its feminine ending is a title
+        ("เภสัชกรหญิงวรรณา ศรีทอง", "รณา"),
+    ],
+)
+def test_royal_and_ordinary_names_stay_protected(text, piece):
+    assert piece in protected_words(text)
+    assert repair(text, consensus=False).text == text
