@@ -1,4 +1,4 @@
-"""A person's title protects the name after it; a listed word that merely begins with a title's
+"""(And, at the end, a space inside a word with a slip beside it.) A person's title protects the name after it; a listed word that merely begins with a title's
 letters (นายกเทศมนตรี starts with นาย, พระเจ้าอยู่หัว with พระ) is a word, not a title and a name.
 Its holder's name glued to it (an honorific's royal name) stays protected; what stands after a
 space (the next person, with a title of its own) or prose glued after it is not its name."""
@@ -53,3 +53,19 @@ def test_prose_after_a_word_that_begins_like_a_title_is_repaired():
 def test_royal_and_ordinary_names_stay_protected(text, piece):
     assert piece in protected_words(text)
     assert repair(text, consensus=False).text == text
+
+
+@pytest.mark.parametrize(
+    "text, fixed",
+    [
+        # a space OCR put inside a listed word, with a slip beside it (ด read as ต): the two sides
+        # are one slip from a common listed word and one side is a short piece
+        ("เจ้าหน้าที่ตรวจสอบพื้นที่ตัง กล่าว แล้ว", "เจ้าหน้าที่ตรวจสอบพื้นที่ดังกล่าว แล้ว"),
+        ("โครงการตัง กล่าวอยู่ระหว่างจัดซื้อ", "โครงการดังกล่าวอยู่ระหว่างจัดซื้อ"),
+        # a space between two whole words is a phrase break and stays
+        ("งานก่อสร้างสะพาน ตามสัญญา", "งานก่อสร้างสะพาน ตามสัญญา"),
+        ("ผู้รับจ้างเร่ง ดำเนินการ", "ผู้รับจ้างเร่ง ดำเนินการ"),
+    ],
+)
+def test_a_space_inside_a_word_with_a_slip_beside_it(text, fixed):
+    assert repair(text, consensus=False).text == fixed

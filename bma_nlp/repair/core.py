@@ -622,8 +622,7 @@ def _space_splits_a_word(line: _Line, a: int, b: int, lexicon: Lexicon) -> bool:
             left, right = line.tokens[k - 1], line.tokens[k + 1]
             if _fragment(left, lexicon) or _fragment(right, lexicon):
                 return True
-            joined = left + right
-            return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
+            return _joins_into_a_word(left + right, lexicon, near=min(len(left), len(right)) <= 4)
     return False
 
 
@@ -749,8 +748,18 @@ def _space_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
         return False
     if min(len(left), len(right)) > 4:
         return False  # two whole words (ผู้ว่าราชการ กรุงเทพมหานคร): a phrase break, not a split word
-    joined = left + right
-    return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
+    return _joins_into_a_word(left + right, lexicon)
+
+
+def _joins_into_a_word(joined: str, lexicon: Lexicon, near: bool = True) -> bool:
+    """Do the two sides of a space make a common listed word of six letters or more, as read or
+    (``near``: a short piece on one side) one OCR slip away (ตัง กล่าว: ดังกล่าว, ด read as ต)?"""
+    if len(joined) < 6:
+        return False
+    freq = lexicon.freq
+    if joined in lexicon.trusted and freq.get(joined, 0) >= 100:
+        return True
+    return near and any(len(w) >= 6 and freq.get(w, 0) >= 100 for w in _lookup(joined, lexicon))
 
 
 def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
