@@ -1,4 +1,4 @@
-"""(And, at the end, a space inside a word with a slip beside it.) A person's title protects the name after it; a listed word that merely begins with a title's
+"""(And, at the end, a space inside a word with a slip beside it, and a consonant lost before its mark.) A person's title protects the name after it; a listed word that merely begins with a title's
 letters (นายกเทศมนตรี starts with นาย, พระเจ้าอยู่หัว with พระ) is a word, not a title and a name.
 Its holder's name glued to it (an honorific's royal name) stays protected; what stands after a
 space (the next person, with a title of its own) or prose glued after it is not its name."""
@@ -68,4 +68,16 @@ def test_royal_and_ordinary_names_stay_protected(text, piece):
     ],
 )
 def test_a_space_inside_a_word_with_a_slip_beside_it(text, fixed):
+    assert repair(text, consensus=False).text == fixed
+
+
+@pytest.mark.parametrize(
+    "text, fixed",
+    [
+        # a mark cannot start a word: after a whole word, the consonant it sat on was lost
+        ("ประชาชนในื้นที่ได้รับประโยชน์", "ประชาชนในพื้นที่ได้รับประโยชน์"),
+        ("ดำเนินการตามื้นฐาน", "ดำเนินการตามพื้นฐาน"),
+    ],
+)
+def test_a_consonant_lost_before_its_mark_after_a_whole_word(text, fixed):
     assert repair(text, consensus=False).text == fixed

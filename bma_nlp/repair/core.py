@@ -401,9 +401,16 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     solid_cache = lexicon._solid_cache.get
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
-        if right[0] in MARKS:
-            continue
         left_lp = solid(left)
+        if right[0] in MARKS:
+            # a mark cannot start a word: after a whole word, the consonant it sat on was lost
+            # (ใน|ื้นที่ for ใน|พื้นที่): the right piece with a consonant before it
+            if left_lp is not None:
+                for c in _CONSONANTS:
+                    word_lp = solid(c + right)
+                    if word_lp is not None:
+                        out[(left, c + right)] = left_lp + word_lp
+            continue
         if left_lp is not None:  # listed words only: a split is a claim about two real words
             for w, lp in solid_cache(right) or _solid_lookup(right, lexicon):
                 out[(left, w)] = left_lp + lp
@@ -412,6 +419,9 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             for w, lp in solid_cache(left) or _solid_lookup(left, lexicon):
                 out[(w, right)] = lp + right_lp
     return sorted(out.items(), key=itemgetter(1), reverse=True)  # likeliest first (a stable sort): scoring stops early
+
+
+_CONSONANTS = tuple(chr(c) for c in range(0x0E01, 0x0E2F))
 
 
 def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:
