@@ -405,12 +405,12 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
         left_lp = solid(left)
         if right[0] in MARKS:
             # a mark cannot start a word: after a whole word, the consonant it sat on was lost
-            # (ใน|ื้นที่ for ใน|พื้นที่): the right piece with a consonant before it
+            # (ใน|ื้นที่ for ใน|พื้นที่): the right piece with the one consonant before it that
+            # makes a word (when several do, ึง: ถึง จึง ดึง ..., the letters left do not tell)
             if left_lp is not None:
-                for c in _CONSONANTS:
-                    word_lp = solid(c + right)
-                    if word_lp is not None:
-                        out[(left, c + right)] = left_lp + word_lp
+                restored = [(c + right, word_lp) for c in _CONSONANTS if (word_lp := solid(c + right)) is not None]
+                if len(restored) == 1:
+                    out[(left, restored[0][0])] = left_lp + restored[0][1]
             continue
         if left_lp is not None:  # listed words only: a split is a claim about two real words
             for w, lp in solid_cache(right) or _solid_lookup(right, lexicon):
@@ -633,7 +633,7 @@ def _space_splits_a_word(line: _Line, a: int, b: int, lexicon: Lexicon) -> bool:
             left, right = line.tokens[k - 1], line.tokens[k + 1]
             if _fragment(left, lexicon) or _fragment(right, lexicon):
                 return True
-            return _joins_into_a_word(left + right, lexicon, near=min(len(left), len(right)) <= 4)
+            return _joins_into_a_word(left, right, lexicon, near=min(len(left), len(right)) <= 4)
     return False
 
 
@@ -759,18 +759,22 @@ def _space_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
         return False
     if min(len(left), len(right)) > 4:
         return False  # two whole words (ผู้ว่าราชการ กรุงเทพมหานคร): a phrase break, not a split word
-    return _joins_into_a_word(left + right, lexicon)
+    return _joins_into_a_word(left, right, lexicon)
 
 
-def _joins_into_a_word(joined: str, lexicon: Lexicon, near: bool = True) -> bool:
+def _joins_into_a_word(left: str, right: str, lexicon: Lexicon, near: bool = True) -> bool:
     """Do the two sides of a space make a common listed word of six letters or more, as read or
-    (``near``: a short piece on one side) one OCR slip away (ตัง กล่าว: ดังกล่าว, ด read as ต)?"""
+    (``near``: a short piece on one side, two letters or more each) one OCR slip away (ตัง กล่าว:
+    ดังกล่าว, ด read as ต), a word that is neither side alone (ว ประสาน is no ประสาน)?"""
+    joined = left + right
     if len(joined) < 6:
         return False
     freq = lexicon.freq
     if joined in lexicon.trusted and freq.get(joined, 0) >= 100:
         return True
-    return near and any(len(w) >= 6 and freq.get(w, 0) >= 100 for w in _lookup(joined, lexicon))
+    if not near or min(len(left), len(right)) < 2:
+        return False
+    return any(len(w) >= 6 and freq.get(w, 0) >= 100 and w != left and w != right for w in _lookup(joined, lexicon))
 
 
 def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
