@@ -46,7 +46,6 @@ PASS_REACH = 1  # tokens either side of a changed token that the next pass judge
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
 _THAI_ANY = re.compile("[\u0e01-\u0e4e]")
-_THAI_WORD_START = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44]")  # a consonant, or a vowel written before one (เ แ โ ใ ไ)
 _NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
 _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 # Proper names of places and organisations: the rest of the chunk after these words.
@@ -226,7 +225,7 @@ class _Line:
         for k, tok in enumerate(tokens):
             if tok.endswith(ADDRESS_ENDINGS):  # (a compound ends with one too: ขุดลอกคลอง|ลำ|กะ|ดาน)
                 j = k + 1
-                while j < len(tokens) and _THAI_WORD_START.match(tokens[j]) and tokens[j] not in ADDRESS_NAME_STOPS and freq.get(tokens[j], 0) < COMMON_WORD_FREQ:
+                while j < len(tokens) and _THAI_LETTER.match(tokens[j]) and tokens[j] not in ADDRESS_NAME_STOPS and freq.get(tokens[j], 0) < COMMON_WORD_FREQ:
                     j += 1
                 if j > k + 1:
                     out.append((self.starts[k + 1], self.starts[j - 1] + len(tokens[j - 1])))
@@ -244,17 +243,17 @@ class _Line:
                 # the tokeniser may cut the shortened word before its mark (กร|ณฯ): the glued
                 # token before the mark's goes with it
                 j = k if tok != ABBREVIATION_MARK else k - 1
-                if j == k and k and _THAI_WORD_START.match(tokens[k - 1]):
+                if j == k and k and _THAI_LETTER.match(tokens[k - 1]):
                     out.append((self.starts[k - 1], self.starts[k - 1] + len(tokens[k - 1])))
             elif tok.startswith(PROVINCE_WORD) and k:
                 end = k - 1 if not tokens[k - 1].isspace() else k - 2
                 j = end
-                while j >= 0 and _THAI_WORD_START.match(tokens[j]) and tokens[j] not in ADDRESS_NAME_STOPS and freq.get(tokens[j], 0) < COMMON_WORD_FREQ:
+                while j >= 0 and _THAI_LETTER.match(tokens[j]) and tokens[j] not in ADDRESS_NAME_STOPS and freq.get(tokens[j], 0) < COMMON_WORD_FREQ:
                     j -= 1
                 if j < end:
                     out.append((self.starts[j + 1], self.starts[end] + len(tokens[end])))
                 continue
-            if j >= 0 and _THAI_WORD_START.match(tokens[j]):
+            if j >= 0 and _THAI_LETTER.match(tokens[j]):
                 out.append((self.starts[j], self.starts[j] + len(tokens[j])))
         return out
 
