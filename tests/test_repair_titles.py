@@ -1,4 +1,4 @@
-"""(And, at the end, a space inside a word with a slip beside it, and a consonant lost before its mark.) A person's title protects the name after it; a listed word that merely begins with a title's
+"""(And, at the end: a space inside a word with a slip beside it, a consonant lost before its mark, a consonant with its marks read rather than dropped.) A person's title protects the name after it; a listed word that merely begins with a title's
 letters (นายกเทศมนตรี starts with นาย, พระเจ้าอยู่หัว with พระ) is a word, not a title and a name.
 Its holder's name glued to it (an honorific's royal name) stays protected; what stands after a
 space (the next person, with a title of its own) or prose glued after it is not its name."""
@@ -80,4 +80,17 @@ def test_a_space_inside_a_word_with_a_slip_beside_it(text, fixed):
     ],
 )
 def test_a_consonant_lost_before_its_mark_after_a_whole_word(text, fixed):
+    assert repair(text, consensus=False).text == fixed
+
+
+@pytest.mark.parametrize(
+    "text, fixed",
+    [
+        # a consonant with its marks is a syllable OCR cut short, not a speck: it is read as a
+        # word, never dropped (dropping it used to outbid ที่ and made repair abstain)
+        ("พัฒนาระบบแบบออนไลน์ท่เชื่อมโยงข้อมูลทุกหน่วยงาน", "พัฒนาระบบแบบออนไลน์ที่เชื่อมโยงข้อมูลทุกหน่วยงาน"),
+        ("เก็บเอกสารเป็นหลักฐานว้ตรวจสอบภายหลัง", "เก็บเอกสารเป็นหลักฐานไว้ตรวจสอบภายหลัง"),
+    ],
+)
+def test_a_consonant_with_its_marks_is_read_not_dropped(text, fixed):
     assert repair(text, consensus=False).text == fixed

@@ -46,6 +46,7 @@ PASS_REACH = 1  # tokens either side of a changed token that the next pass judge
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
 _THAI_ANY = re.compile("[\u0e01-\u0e4e]")
+_SYLLABLE = re.compile("^[\u0e01-\u0e2e][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+$")  # a consonant and its marks (ท่, ช้)
 _NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
 _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 # Proper names of places and organisations: the rest of the chunk after these words.
@@ -927,7 +928,7 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
         dropped = {
             window[: line.starts[k] - s] + window[line.starts[k] - s + len(line.tokens[k]) :]
             for k in range(a, b + 1)
-            if len(line.tokens[k]) >= 2 and lexicon.is_trusted(line.tokens[k])  # a doubled lone letter may go; a word may not
+            if len(line.tokens[k]) >= 2 and (lexicon.is_trusted(line.tokens[k]) or _SYLLABLE.match(line.tokens[k]))  # a doubled lone letter may go; a word may not
         }
         dropped |= {d.replace(" ", "") for d in dropped}
         # the tokeniser's split is not the only reading of the original: take its best split
