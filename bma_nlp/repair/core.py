@@ -398,8 +398,10 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             out[(w,)] = logp(w)
     # a split into two words: each a solid word (listed, and common if three letters or fewer,
     # as in ``best_split_logp``: rare short pieces are what garbles break into, not fixes)
-    solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (a solid word's logp, one look-up)
+    solid_lp = lexicon._solid_logp or lexicon.solid_logp()
+    solid = solid_lp.get  # (a solid word's logp, one look-up)
     solid_cache = lexicon._solid_cache.get
+    tails = (lexicon._mark_tails or lexicon.mark_tails()).get
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         left_lp = solid(left)
@@ -408,9 +410,9 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             # (ใน|ื้นที่ for ใน|พื้นที่): the right piece with the one consonant before it that
             # makes a word (when several do, ึง: ถึง จึง ดึง ..., the letters left do not tell)
             if left_lp is not None:
-                restored = [(c + right, word_lp) for c in _CONSONANTS if (word_lp := solid(c + right)) is not None]
+                restored = tails(right, ())
                 if len(restored) == 1:
-                    out[(left, restored[0][0])] = left_lp + restored[0][1]
+                    out[(left, restored[0])] = left_lp + solid_lp[restored[0]]
             continue
         if left_lp is not None:  # listed words only: a split is a claim about two real words
             for w, lp in solid_cache(right) or _solid_lookup(right, lexicon):
@@ -420,9 +422,6 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             for w, lp in solid_cache(left) or _solid_lookup(left, lexicon):
                 out[(w, right)] = lp + right_lp
     return sorted(out.items(), key=itemgetter(1), reverse=True)  # likeliest first (a stable sort): scoring stops early
-
-
-_CONSONANTS = tuple(chr(c) for c in range(0x0E01, 0x0E2F))
 
 
 def _solid_lookup(word: str, lexicon: Lexicon) -> tuple[tuple[str, float], ...]:

@@ -128,6 +128,7 @@ class Lexicon:
     _trusted_logp: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_log_count: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_logp: dict[str, float] = field(default_factory=dict, repr=False)
+    _mark_tails: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # ``mark_tails``
     _prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _bare_prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _bare_ranked: dict[str, tuple[tuple[float, str], ...]] = field(default_factory=dict, repr=False)
@@ -211,6 +212,18 @@ class Lexicon:
             table, freq = self._trusted_logp or self._build_trusted_logp(), self.freq
             self._solid_logp = {w: lp for w, lp in table.items() if len(w) > 3 or freq.get(w, 0.0) >= SOLID_SHORT_FREQ}
         return self._solid_logp
+
+    def mark_tails(self) -> dict[str, tuple[str, ...]]:
+        """The solid words whose first consonant carries a mark (พื้นที่, ถึง), by what follows
+        that consonant (ื้นที่, ึง): the words a mark-initial piece reads as with its consonant
+        restored, one look-up instead of one per consonant."""
+        if not self._mark_tails:
+            tails: dict[str, list[str]] = defaultdict(list)
+            for w in self._solid_logp or self.solid_logp():
+                if len(w) >= 2 and "\u0e01" <= w[0] <= "\u0e2e" and _ALL_MARKS.match(w[1]):
+                    tails[w[1:]].append(w)
+            self._mark_tails = {tail: tuple(words) for tail, words in tails.items()}
+        return self._mark_tails
 
     def _build_solid_log_count(self) -> dict[str, float]:
         """log(count) of every counted *solid* word (``best_split_logp``; the solid words are
