@@ -401,7 +401,6 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
     solid_lp = lexicon._solid_logp or lexicon.solid_logp()
     solid = solid_lp.get  # (a solid word's logp, one look-up)
     solid_cache = lexicon._solid_cache.get
-    tails = (lexicon._mark_tails or lexicon.mark_tails()).get
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
         left_lp = solid(left)
@@ -410,7 +409,7 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             # (ใน|ื้นที่ for ใน|พื้นที่): the right piece with the one consonant before it that
             # makes a word (when several do, ึง: ถึง จึง ดึง ..., the letters left do not tell)
             if left_lp is not None:
-                restored = tails(right, ())
+                restored = lexicon.mark_tail(right)
                 if len(restored) == 1:
                     out[(left, restored[0])] = left_lp + solid_lp[restored[0]]
             continue
