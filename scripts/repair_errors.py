@@ -18,6 +18,14 @@ aligned character by character (``Levenshtein.editops``), adjacent edits grouped
   else "non-word", marks only or by the edit distance of the word read from the right one.
 
 The count is of character edits (the CER numerator), so the table adds up to the errors left.
+
+``--why`` then asks, for each word-level error (real-word slips and non-words), why repair left
+it, by the first reason that holds: a token there is protected (a name, an abbreviation); the
+right word is not trusted; the learned channel prices the edit over a fix's limit; the gain
+(unigram log-probability over the text's best reading, less the channel) is under ``MIN_GAIN``;
+no detector judged the token though the fix would gain; the near candidates do not hold the
+right word; else the runner-up margin, a rival window or the second pass. Approximate: it prices
+the word alone, without the context bonus or the windows repair tries.
 """
 
 from __future__ import annotations
@@ -31,8 +39,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from bma_nlp.repair import load_lexicon, repair
-from bma_nlp.repair.channel import MARKS
+from bma_nlp.repair import core, load_lexicon, repair
+from bma_nlp.repair.channel import MARKS, ocr_cost
 from bma_nlp.repair.profile import normalise
 from bma_nlp.tokenize import word_tokenize
 
@@ -121,12 +129,46 @@ def classify(ref: str, out: str, group: tuple[int, int, int, int], lexicon: obje
     return f"non-word, {min(d, 3)}{'+' if d >= 3 else ''} edit{'s' if d > 1 else ''} in the word"
 
 
+def why_left(ref: str, out: str, group: tuple[int, int, int, int], kind: str, lexicon: object, ref_tokens: list[str], at: list[int], line: core._Line) -> str:
+    """Why repair left a word-level error (``--why``; see the module's docstring)."""
+    lex = lexicon  # (a Lexicon)
+    ws, we = word_span(ref_tokens, group[0], group[1])
+    right, s, e = ref[ws:we], at[ws], at[we]
+    word = out[s:e]
+    toks = [k for k, st in enumerate(line.starts) if st < e and st + len(line.tokens[k]) > s and not line.tokens[k].isspace()]
+    head = kind.split(",")[0]
+    if not toks:
+        return f"{head}: no token"
+    if any(line.protected[k] for k in toks):
+        return f"{head}: protected"
+    a, b = toks[0], toks[-1]
+    judged = any(
+        core._suspicious(line.tokens[k], lex) or core._pair_suspect(line, k, lex) or core._context_suspect(line, k, lex) or core._real_word_slip(line, k, lex)  # type: ignore[arg-type]
+        for k in toks
+    )
+    base = max(core._window_logp(line, a, b, lex), lex.best_split_logp(word))  # type: ignore[arg-type, attr-defined]
+    cost = ocr_cost(word, right)
+    gain = lex.best_split_logp(right) - base - core.CHANNEL_WEIGHT * cost  # type: ignore[attr-defined]
+    if not lex.is_trusted(right):  # type: ignore[attr-defined]
+        return f"{head}: right word not trusted"
+    if cost > 0.2 * len(right) + 0.5:
+        return f"{head}: channel cost over the limit"
+    if gain < core.MIN_GAIN:
+        return f"{head}: gain under MIN_GAIN" + ("" if judged else " (not judged)")
+    if not judged:
+        return f"{head}: not judged (would gain)"
+    if right not in {"".join(words) for words, _ in core._candidates(word, lex)}:  # type: ignore[arg-type]
+        return f"{head}: candidate not generated (near)"
+    return f"{head}: margin, rival window or pass"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pairs", choices=["learn", "heldout", "fresh"], default="learn")
     ap.add_argument("--degradation", default=None, help="only lines of this degradation (e.g. noise)")
     ap.add_argument("--show", default=None, help="print examples of the classes whose name starts so")
     ap.add_argument("--limit", type=int, default=20)
+    ap.add_argument("--why", action="store_true", help="why repair left each word-level error (approximate)")
     args = ap.parse_args()
     if args.pairs != "learn":
         print("note: scoring a held-out set; do not tune on what this prints", file=sys.stderr)
@@ -136,6 +178,7 @@ def main() -> None:
         pairs = [p for p in pairs if p["degradation"] == args.degradation]
     errors: Counter[str] = Counter()
     noise_errors: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
     total_norm = total_after = 0
     for p in pairs:
@@ -146,10 +189,13 @@ def main() -> None:
         total_after += Levenshtein.distance(ref, out)
         ref_tokens = word_tokenize(ref, engine="nlpo3", keep_whitespace=True)
         at = position_map(ref, out)
+        line = core._Line(out, lexicon) if args.why else None
         for g in stretches(ref, out):
             kind = classify(ref, out, g, lexicon, ref_tokens, at)
             n = Levenshtein.distance(ref[g[0] : g[1]], out[g[2] : g[3]])
             errors[kind] += n
+            if line is not None and kind.startswith(("real-word", "non-word")):
+                reasons[why_left(ref, out, g, kind, lexicon, ref_tokens, at, line)] += n
             if p["degradation"] == "noise":
                 noise_errors[kind] += n
             if args.show and kind.startswith(args.show) and len(examples[kind]) < args.limit:
@@ -161,6 +207,10 @@ def main() -> None:
     print(f"{'mechanism':<36} {'errors':>6} {'share':>6} {'noise lines':>11}")
     for kind, n in errors.most_common():
         print(f"{kind:<36} {n:>6} {n / max(1, total_after):>6.1%} {noise_errors[kind]:>11}")
+    if args.why:
+        print(f"\nwhy repair left the word-level errors ({sum(reasons.values())} character edits):")
+        for reason, n in reasons.most_common():
+            print(f"  {reason:<52} {n:>6}")
     for kind, rows in examples.items():
         print(f"\n{kind}:")
         print("\n".join(rows))

@@ -46,6 +46,7 @@ PASS_REACH = 1  # tokens either side of a changed token that the next pass judge
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
 _THAI_ANY = re.compile("[\u0e01-\u0e4e]")
+_SYLLABLE = re.compile("^[\u0e01-\u0e2e][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]+$")  # a consonant and its marks (ท่, ช้)
 _NOT_THAI = re.compile("[^\u0e01-\u0e4e ]")
 _PROTECTED_TOKEN = re.compile(r"[0-9๐-๙]|^[A-Za-z][A-Za-z.\-+&/]*$")
 # Proper names of places and organisations: the rest of the chunk after these words.
@@ -72,7 +73,15 @@ COMMON_WORD_FREQ = 50_000
 # A person: one or more titles (ผศ.ดร.), the given name, then the family name (ณ สงขลา counts as one).
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
 _TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
-_NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?[\u0e00-\u0e7f]+)?")
+# (a new person begins at a title after a space: the family name is not the next person's title)
+_NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?(?!" + _TITLE + r")[\u0e00-\u0e7f]+)?")
+_TITLE_LONGEST = "(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + ")"
+_TITLES_ONLY = re.compile(_TITLE_LONGEST + r"(?:\s?" + _TITLE_LONGEST + r")*")
+# A listed word that merely begins with a title's letters (นายกเทศมนตรี, พระราชดำริ, นางพยาบาล) is a
+# word, not a title and a name: what stands after a space is not its name. An honorific or an
+# office names its holder glued to it (พระเจ้าอยู่หัวมหาวชิราลงกรณ...), as an address word names a
+# place: that glued run, to the next space or linking word, is a name unless it starts with a
+# linking word or one of the language's commonest words (นายกเทศมนตรีลงพื้นที่, พระราชดำริของ...: prose).
 # Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
 # ผรจ. คกก. สงม. : consonants then a dot, not glued to a word before them
 _DOTTED_ABBREVIATION = re.compile("(?<![\u0e01-\u0e4e])[\u0e01-\u0e2e]{2,5}\\.")
@@ -167,8 +176,13 @@ class _Line:
         token_starts = set(self.starts)
         # a person's title that starts a token (นาย|สมชาย), not one inside a word (เจ้าพระยา)
         spans: list[tuple[int, int]] = []
-        for start, tok in zip(self.starts, self.tokens, strict=True):
+        for k, (start, tok) in enumerate(zip(self.starts, self.tokens, strict=True)):
             if tok[0] in _TITLE_INITIALS and (not spans or start >= spans[-1][1]):
+                if _begins_like_a_title(tok, lexicon):
+                    glued = self._glued_name(k, lexicon)
+                    if glued:
+                        spans.append(glued)
+                    continue
                 m = _NAME_SPAN.match(text, start)
                 if m:
                     spans.append((m.start(), m.end()))
@@ -186,6 +200,24 @@ class _Line:
             for k in range(start, end):
                 protected_chars[k] = True
         self.protected = [self._protect(i, tok, protected_chars, lexicon) for i, tok in enumerate(self.tokens)]
+
+    def _glued_name(self, k: int, lexicon: Lexicon) -> tuple[int, int] | None:
+        """The name glued after word ``k`` (an honorific or an office: พระเจ้าอยู่หัว|มหา|ว|ชิ...),
+        to the next space or linking word; None when nothing is glued there or prose follows (a linking word, one
+        of the commonest words: นายกเทศมนตรี|ลง|พื้นที่)."""
+        if k + 1 >= len(self.tokens):
+            return None
+        nxt = self.tokens[k + 1]
+        if not THAI_WORD.match(nxt):
+            return None
+        # (the tokeniser may glue the first words of prose into one compound: ลงพื้น)
+        freq = lexicon.freq
+        if any(nxt[:j] in ADDRESS_NAME_STOPS or freq.get(nxt[:j], 0) >= COMMON_WORD_FREQ for j in range(2, len(nxt) + 1)):
+            return None
+        j = k + 1  # (to a space, or to a linking word: รองนายกเทศมนตรีตรวจงาน|ใน|พื้นที่)
+        while j + 1 < len(self.tokens) and THAI_WORD.match(self.tokens[j + 1]) and self.tokens[j + 1] not in ADDRESS_NAME_STOPS:
+            j += 1
+        return self.starts[k + 1], self.starts[j] + len(self.tokens[j])
 
     def _address_names(self, lexicon: Lexicon) -> list[tuple[int, int]]:
         """The name after each address word: its run of uncommon tokens."""
@@ -241,6 +273,15 @@ class _Line:
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.starts[a], self.starts[b] + len(self.tokens[b])
+
+
+def _begins_like_a_title(tok: str, lexicon: Lexicon) -> bool:
+    """Is ``tok`` a listed word that only begins with a title's letters (นายกเทศมนตรี, not นาย
+    and a name; พระราชดำริ), rather than titles alone (นายแพทย์, ทันตแพทย์หญิง, ผศ.ดร.)?"""
+    if not (tok in lexicon.trusted or tok in lexicon.dictionary):
+        return False
+    m = _TITLES_ONLY.match(tok)
+    return m is not None and m.end() < len(tok)
 
 
 def _latin_misread(text: str, start: int, tok: str) -> bool:
@@ -357,13 +398,21 @@ def _generate_candidates(window: str, lexicon: Lexicon) -> list[Candidate]:
             out[(w,)] = logp(w)
     # a split into two words: each a solid word (listed, and common if three letters or fewer,
     # as in ``best_split_logp``: rare short pieces are what garbles break into, not fixes)
-    solid = (lexicon._solid_logp or lexicon.solid_logp()).get  # (a solid word's logp, one look-up)
+    solid_lp = lexicon._solid_logp or lexicon.solid_logp()
+    solid = solid_lp.get  # (a solid word's logp, one look-up)
     solid_cache = lexicon._solid_cache.get
     for p in range(2, len(joined) - 1):
         left, right = joined[:p], joined[p:]
-        if right[0] in MARKS:
-            continue
         left_lp = solid(left)
+        if right[0] in MARKS:
+            # a mark cannot start a word: after a whole word, the consonant it sat on was lost
+            # (ใน|ื้นที่ for ใน|พื้นที่): the right piece with the one consonant before it that
+            # makes a word (when several do, ึง: ถึง จึง ดึง ..., the letters left do not tell)
+            if left_lp is not None:
+                restored = lexicon.mark_tail(right)
+                if len(restored) == 1:
+                    out[(left, restored[0])] = left_lp + solid_lp[restored[0]]
+            continue
         if left_lp is not None:  # listed words only: a split is a claim about two real words
             for w, lp in solid_cache(right) or _solid_lookup(right, lexicon):
                 out[(left, w)] = left_lp + lp
@@ -582,8 +631,7 @@ def _space_splits_a_word(line: _Line, a: int, b: int, lexicon: Lexicon) -> bool:
             left, right = line.tokens[k - 1], line.tokens[k + 1]
             if _fragment(left, lexicon) or _fragment(right, lexicon):
                 return True
-            joined = left + right
-            return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
+            return _joins_into_a_word(left, right, lexicon, near=min(len(left), len(right)) <= 4)
     return False
 
 
@@ -709,8 +757,22 @@ def _space_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
         return False
     if min(len(left), len(right)) > 4:
         return False  # two whole words (ผู้ว่าราชการ กรุงเทพมหานคร): a phrase break, not a split word
+    return _joins_into_a_word(left, right, lexicon)
+
+
+def _joins_into_a_word(left: str, right: str, lexicon: Lexicon, near: bool = True) -> bool:
+    """Do the two sides of a space make a common listed word of six letters or more, as read or
+    (``near``: a short piece on one side, two letters or more each) one OCR slip away (ตัง กล่าว:
+    ดังกล่าว, ด read as ต), a word that is neither side alone (ว ประสาน is no ประสาน)?"""
     joined = left + right
-    return len(joined) >= 6 and joined in lexicon.trusted and lexicon.freq.get(joined, 0) >= 100
+    if len(joined) < 6:
+        return False
+    freq = lexicon.freq
+    if joined in lexicon.trusted and freq.get(joined, 0) >= 100:
+        return True
+    if not near or min(len(left), len(right)) < 2:
+        return False
+    return any(len(w) >= 6 and freq.get(w, 0) >= 100 and w != left and w != right for w in _lookup(joined, lexicon))
 
 
 def _context_suspect(line: _Line, i: int, lexicon: Lexicon) -> bool:
@@ -864,7 +926,7 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
         dropped = {
             window[: line.starts[k] - s] + window[line.starts[k] - s + len(line.tokens[k]) :]
             for k in range(a, b + 1)
-            if len(line.tokens[k]) >= 2 and lexicon.is_trusted(line.tokens[k])  # a doubled lone letter may go; a word may not
+            if len(line.tokens[k]) >= 2 and (lexicon.is_trusted(line.tokens[k]) or _SYLLABLE.match(line.tokens[k]))  # a doubled lone letter may go; a word may not
         }
         dropped |= {d.replace(" ", "") for d in dropped}
         # the tokeniser's split is not the only reading of the original: take its best split

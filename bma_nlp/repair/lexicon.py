@@ -52,6 +52,7 @@ def deletes_within(word: str, depth: int) -> set[str]:
 
 _MARK_CHARS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 _ALL_MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # vowels above/below, tones, thanthakhat
+_CONSONANTS = tuple(chr(c) for c in range(0x0E01, 0x0E2F))  # ก .. ฮ
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +82,8 @@ DICTIONARY_COUNT = 3.0  # pseudo-count for thai_words() entries with no corpus c
 SOLID_SHORT_FREQ = 1000  # a word of three letters or fewer this common is a word, not a fragment
 DOMAIN_FREQ = 2000  # pseudo-count for domain terms: common in this archive whatever TNC says
 PERSON_TITLES = (
-    "นางสาว", "นาง", "นายแพทย์", "แพทย์หญิง", "นาย", "ทันตแพทย์", "เภสัชกร", "ว่าที่ร้อยตรี", "ดร.", "ด.ช.", "ด.ญ.",
+    "นางสาว", "นาง", "นายแพทย์", "แพทย์หญิง", "นาย", "ทันตแพทย์หญิง", "ทันตแพทย์", "เภสัชกรหญิง", "เภสัชกร",
+    "ว่าที่ร้อยตรีหญิง", "ว่าที่ร้อยตรี", "ดร.", "ด.ช.", "ด.ญ.",
     "เด็กชาย", "เด็กหญิง", "ผู้ช่วยศาสตราจารย์", "รองศาสตราจารย์", "ศาสตราจารย์", "ผศ.", "รศ.", "ศ.", "นพ.", "พญ.",
     "พันตำรวจเอก", "พันตำรวจโท", "พันตำรวจตรี", "พันเอก", "พันโท", "พันตรี", "ร้อยเอก", "ร้อยโท", "ร้อยตรี",
     "เรือเอก", "เรือโท", "เรือตรี", "นาวาเอก", "นาวาโท", "นาวาตรี", "พ.ต.อ.", "พ.ต.ท.", "พ.ต.ต.", "ร.ต.อ.", "ร.ต.ท.",
@@ -127,6 +129,7 @@ class Lexicon:
     _trusted_logp: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_log_count: dict[str, float] = field(default_factory=dict, repr=False)
     _solid_logp: dict[str, float] = field(default_factory=dict, repr=False)
+    _mark_tails: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # ``mark_tail``
     _prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _bare_prefixes: frozenset[str] = field(default_factory=frozenset, repr=False)
     _bare_ranked: dict[str, tuple[tuple[float, str], ...]] = field(default_factory=dict, repr=False)
@@ -180,7 +183,7 @@ class Lexicon:
 
     def clear_caches(self) -> None:
         """Forget every remembered decision (benchmarks use this to time a cold run)."""
-        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._shape_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache, self._bare_ranked, self._context_cache, self._marks_runs, self._split_runs]
+        caches: list[dict] = [self._cache, self._candidate_cache, self._split_cache, self._pair_cache, self._fix_cache, self._lookup_cache, self._far_cache, self._shape_cache, self._suspect_cache, self._line_cache, self._marks_cache, self._solid_cache, self._slip_cache, self._bare_ranked, self._context_cache, self._marks_runs, self._split_runs, self._mark_tails]
         for cache in caches:
             cache.clear()
 
@@ -210,6 +213,17 @@ class Lexicon:
             table, freq = self._trusted_logp or self._build_trusted_logp(), self.freq
             self._solid_logp = {w: lp for w, lp in table.items() if len(w) > 3 or freq.get(w, 0.0) >= SOLID_SHORT_FREQ}
         return self._solid_logp
+
+    def mark_tail(self, tail: str) -> tuple[str, ...]:
+        """The solid words a mark-initial piece (ื้นที่, ึง) reads as with the consonant that
+        carried its first mark restored (พื้นที่; ถึง จึง ดึง ...): remembered per piece."""
+        found = self._mark_tails.get(tail)
+        if found is None:
+            solid = self._solid_logp or self.solid_logp()
+            if len(self._mark_tails) > 200_000:
+                self._mark_tails.clear()
+            found = self._mark_tails[tail] = tuple(w for c in _CONSONANTS if (w := c + tail) in solid)
+        return found
 
     def _build_solid_log_count(self) -> dict[str, float]:
         """log(count) of every counted *solid* word (``best_split_logp``; the solid words are
