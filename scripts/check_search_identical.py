@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from revision_tree import differing_items, importing_from, unpack_package, worker_result
 
@@ -89,16 +90,21 @@ def worker(db: str, path: str) -> None:
         archive.con.execute("PRAGMA query_only = ON")
         archive.search("ทดสอบ")
         for s in searches:
-            if "page" in s:
-                page = archive.search_page(s["q"], offset=s["page"], limit=s["limit"], **s["filters"])
-                out.append(
-                    {"hits": [[h.hit.to_dict(), h.report_id, h.installment_id, h.flagged, h.corrected] for h in page.hits],
-                     "has_next": page.has_next, "total": page.total, "complete": page.complete,
-                     "facets": {k: [[v.value, v.count] for v in vs] for k, vs in page.facets.items()}}
-                )  # fmt: skip
-            else:
-                out.append([h.to_dict() for h in archive.search(s["q"], limit=s["limit"], **s["filters"])])
+            try:
+                out.append(_run(archive, s))
+            except Exception as exc:  # an error is a result too: both versions must fail alike
+                out.append({"error": f"{type(exc).__name__}: {exc}"})
     print(json.dumps({"package": bma_nlp.__file__, "cpu": time.process_time() - started, "results": out}, ensure_ascii=False))
+
+
+def _run(archive: Any, s: dict[str, Any]) -> object:
+    """One search's output: its hits, or the web app's page (hits, counts, facets)."""
+    if "page" in s:
+        page = archive.search_page(s["q"], offset=s["page"], limit=s["limit"], **s["filters"])
+        return {"hits": [[h.hit.to_dict(), h.report_id, h.installment_id, h.flagged, h.corrected] for h in page.hits],
+                "has_next": page.has_next, "total": page.total, "complete": page.complete,
+                "facets": {k: [[v.value, v.count] for v in vs] for k, vs in page.facets.items()}}  # fmt: skip
+    return [h.to_dict() for h in archive.search(s["q"], limit=s["limit"], **s["filters"])]
 
 
 def main() -> None:
@@ -128,7 +134,9 @@ def main() -> None:
         expected, got = base["results"], current["results"]
         assert isinstance(expected, list) and isinstance(got, list)
         differences = differing_items(0, "search", expected, got, 0, lambda k: f"search {k} {searches[k]}")
-        print(f"{len(searches)} searches compared ({sum(len(x['hits'] if isinstance(x, dict) else x) for x in got):,} hits); CPU s: baseline {base['cpu']:.1f}, current {current['cpu']:.1f}")
+        hits = sum(len(x.get("hits", ())) if isinstance(x, dict) else len(x) for x in got)
+        errors = sum(isinstance(x, dict) and "error" in x for x in expected)
+        print(f"{len(searches)} searches compared ({hits:,} hits; {errors} failed in the baseline); CPU s: baseline {base['cpu']:.1f}, current {current['cpu']:.1f}")
     print(f"{differences} differences from {args.baseline}")
     sys.exit(1 if differences else 0)
 

@@ -107,3 +107,27 @@ def test_the_probe_counts_only_whole_unfiltered_single_terms(archive, monkeypatc
     seen.clear()
     archive.search("จัดซื้อวัสดุ")  # several tokens
     assert all(known is None for table, known in seen if table == "notes_fts")
+
+
+@pytest.mark.parametrize("query", [*QUERIES, "เรียบร้อย", "ไม่มีคำนี้"])
+@pytest.mark.parametrize("filters", [{"agency": "สำนักงานเขต"}, {"agency": "สำนัก", "year": 2567}, {"agency": "เขต", "stage": "unknown"}, {"agency": "สำนัก", "flagged": True}])
+def test_facets_tested_on_the_texts_matches_select_what_fts5_selects(archive, monkeypatch, query, filters):
+    con = archive.con
+    ids = con.execute("SELECT count(*) FROM agencies WHERE instr(name, ?) > 0", (filters["agency"],)).fetchone()[0]
+    assert ids > 1  # several agency names: the facet condition has alternatives
+    got = [[h.to_dict() for h in archive.search(query, limit=limit, **filters)] for limit in (1, 3, 20, None)]
+    monkeypatch.setattr(Q, "_probe_text_first", lambda *a: None)  # FTS5 narrows by the facets
+    assert got == [[h.to_dict() for h in archive.search(query, limit=limit, **filters)] for limit in (1, 3, 20, None)]
+
+
+def test_passes_is_the_facets_match(archive):
+    con = archive.con
+    for filters in ({"agency": "สำนักงานเขต"}, {"year": 2567}, {"stage": "unknown"}, {"flagged": True}, {"agency": "เขต", "year": 2566}):
+        plan = Q.facet_plan(con, Q.Filters(**filters))
+        for table, target in plan.tables.items():
+            if not target.match:
+                continue
+            assert target.tests
+            expected = {r[0] for r in con.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (target.match[len(" AND ") :],))}
+            rows = con.execute(f"SELECT id, facets FROM {Q._SOURCES[table]}").fetchall()
+            assert {rid for rid, facets in rows if Q._passes(table, facets, target.tests)} == expected

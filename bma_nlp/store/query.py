@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -162,9 +163,17 @@ class _Target:
     match: str = ""  # appended to the MATCH expression
     where: str = ""  # appended to the SQL WHERE
     params: list[Any] = field(default_factory=list)
+    # The same facet conditions as values, ANDed, each a tuple of alternatives (any one will
+    # do): a row's facets column can be tested with them outside FTS5 (``_passes``). None once
+    # a condition came without its values.
+    tests: list[tuple[str, ...]] | None = field(default_factory=list)
 
-    def facet(self, expression: str) -> None:
+    def facet(self, expression: str, values: tuple[str, ...] | None = None) -> None:
         self.match += f" AND facets : {expression}"
+        if values is None:
+            self.tests = None
+        elif self.tests is not None:
+            self.tests.append(values)
 
     def sql(self, condition: str, params: list[Any]) -> None:
         self.where += f" AND {condition}"
@@ -183,25 +192,26 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
     plan = _FacetPlan({"notes_fts": token, "notes_trigram": notes, "headers_trigram": headers})
     if f.stage:
         stage = None if f.stage.strip().lower() == UNKNOWN_STAGE else f.stage.strip()
-        token.facet(fts_phrase(stage_facet(stage)))
-        notes.facet(fts_phrase(stage_trigram(stage)))
+        token.facet(fts_phrase(stage_facet(stage)), (stage_facet(stage),))
+        notes.facet(fts_phrase(stage_trigram(stage)), (stage_trigram(stage),))
         headers.sql(*Filters(stage=f.stage).installment_conditions_sql())
     if f.year is not None:
-        token.facet(fts_phrase(year_facet(_be_year(f.year))))
-        notes.facet(fts_phrase(year_trigram(_be_year(f.year))))
-        headers.facet(fts_phrase(year_trigram(_be_year(f.year))))
+        token.facet(fts_phrase(year_facet(_be_year(f.year))), (year_facet(_be_year(f.year)),))
+        notes.facet(fts_phrase(year_trigram(_be_year(f.year))), (year_trigram(_be_year(f.year)),))
+        headers.facet(fts_phrase(year_trigram(_be_year(f.year))), (year_trigram(_be_year(f.year)),))
     if f.flagged:
-        token.facet(fts_phrase(FLAG_FACET))
-        notes.facet(fts_phrase(FLAG_TRIGRAM))
+        token.facet(fts_phrase(FLAG_FACET), (FLAG_FACET,))
+        notes.facet(fts_phrase(FLAG_TRIGRAM), (FLAG_TRIGRAM,))
         headers.sql(_FLAGGED_INSTALLMENT, [])
     if f.agency and f.agency.strip():
         ids = [row[0] for row in con.execute("SELECT id FROM agencies WHERE instr(name, ?) > 0 LIMIT ?", (f.agency.strip(), MAX_AGENCY_FACETS + 1))]
         if not ids:
             plan.nothing = True
         elif len(ids) <= MAX_AGENCY_FACETS:
-            token.facet("(" + " OR ".join(fts_phrase(agency_facet(i)) for i in ids) + ")")
-            notes.facet("(" + " OR ".join(fts_phrase(agency_trigram(i)) for i in ids) + ")")
-            headers.facet("(" + " OR ".join(fts_phrase(agency_trigram(i)) for i in ids) + ")")
+            tokens, trigrams = tuple(agency_facet(i) for i in ids), tuple(agency_trigram(i) for i in ids)
+            token.facet("(" + " OR ".join(fts_phrase(t) for t in tokens) + ")", tokens)
+            notes.facet("(" + " OR ".join(fts_phrase(t) for t in trigrams) + ")", trigrams)
+            headers.facet("(" + " OR ".join(fts_phrase(t) for t in trigrams) + ")", trigrams)
         else:
             for target in plan.tables.values():
                 target.sql("instr(r.agency, ?) > 0", [f.agency.strip()])
@@ -331,9 +341,14 @@ _TEXT_COLUMNS = {"notes_fts": "{note note_raw header}", "notes_trigram": "{note 
 _SOURCES = {"notes_fts": "notes_fts_source", "notes_trigram": "notes_trigram_source", "headers_trigram": "headers_trigram_source"}
 
 
-def _probe(con: sqlite3.Connection, table: str, match: str, target: _Target, size: int) -> list[tuple[int, int]]:
-    """(installment id, FTS rowid) of the newest ``size`` matches (all when size < 0; headers:
-    of the newest size/10 reports), newest first, filters applied."""
+def _probe(con: sqlite3.Connection, table: str, text: str, target: _Target, size: int) -> list[tuple[int, int]]:
+    """(installment id, FTS rowid) of the newest ``size`` matches of ``text`` (all when size
+    < 0; headers: of the newest size/10 reports), newest first, filters applied."""
+    if target.tests and not target.where and any(len(values) > 1 for values in target.tests):
+        found = _probe_text_first(con, table, text, target, size)
+        if found is not None:
+            return found
+    match = text + target.match
     if table == "headers_trigram":
         sql = (
             f"SELECT i.id, h.rid FROM (SELECT rowid AS rid FROM headers_trigram WHERE headers_trigram MATCH ? ORDER BY rowid DESC LIMIT {size // 10 if size > 0 else -1}) h "
@@ -347,6 +362,45 @@ def _probe(con: sqlite3.Connection, table: str, match: str, target: _Target, siz
             f"WHERE {table} MATCH ?{target.where} ORDER BY {table}.rowid DESC LIMIT {size}"
         )
     return [(row[0], row[1]) for row in con.execute(sql, [match, *target.params])]
+
+
+# A facet condition with many alternatives (an office's agency names: dozens) makes FTS5 open
+# a doclist per alternative in every index segment before it reads a row, and step them all
+# together, whatever the query text. When the text alone has fewer matches than the probe
+# takes, they are all at hand after one cheap walk: the facets are then tested on those rows
+# (their facets column, as the index holds it) instead.
+_FACET_TOKEN = re.compile(r"[^\W_]+")  # a facet token is letters and digits (store.index.facets): unicode61 splits the column there
+
+
+def _passes(table: str, facets: str | None, tests: list[tuple[str, ...]]) -> bool:
+    """Whether a row's facets column matches every facet condition (``facets : "..."``)."""
+    text = (facets or "").lower()
+    if table == "notes_fts":
+        tokens = set(_FACET_TOKEN.findall(text))
+        return all(any(v in tokens for v in values) for values in tests)
+    return all(any(v in text for v in values) for values in tests)  # one trigram each: a substring
+
+
+def _probe_text_first(con: sqlite3.Connection, table: str, text: str, target: _Target, size: int) -> list[tuple[int, int]] | None:
+    """``_probe`` for facet conditions tested on the text's own matches, when these are fewer
+    than the probe takes; None when they are not (FTS5 then narrows by the facets)."""
+    if not 0 <= size <= PROBE:  # a caller asking for more (or all): the walk could be long, FTS5 narrows first
+        return None
+    limit = size // 10 if table == "headers_trigram" else size
+    rowids = [row[0] for row in con.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {limit}", (text,))]
+    if limit <= len(rowids):
+        return None
+    sql = f"SELECT id, facets FROM {_SOURCES[table]} WHERE id IN (SELECT value FROM json_each(?))"
+    facets = dict(con.execute(sql, (json.dumps(rowids),)).fetchall())
+    tests = target.tests or []
+    kept = [rid for rid in rowids if rid in facets and _passes(table, facets[rid], tests)]
+    if table != "headers_trigram":
+        return [(rid, rid) for rid in kept]
+    sql = (
+        "SELECT i.id, h.rid FROM (SELECT value AS rid FROM json_each(?)) h JOIN reports r ON r.id = h.rid "
+        "JOIN installments i ON i.report_id = r.id ORDER BY h.rid DESC, i.id"
+    )
+    return [(row[0], row[1]) for row in con.execute(sql, (json.dumps(kept),))]
 
 
 def _texts(con: sqlite3.Connection, table: str, rowids: list[int]) -> dict[int, tuple[str | None, ...]]:
@@ -428,7 +482,7 @@ def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n:
     is the one term of ``terms`` as a phrase, unfiltered, so a probe that comes back short
     has counted that term's rows (its document frequency) itself."""
     size = PROBE if 0 <= n <= PROBE else n  # a caller asking for more (or all) gets them probed
-    found = _probe(con, table, f"{_TEXT_COLUMNS[table]} : {match}" + target.match, target, size)
+    found = _probe(con, table, f"{_TEXT_COLUMNS[table]} : {match}", target, size)
     if not found:
         return []
     known = None
