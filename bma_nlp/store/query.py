@@ -335,10 +335,20 @@ _TEXT_COLUMNS = {"notes_fts": "{note note_raw header}", "notes_trigram": "{note 
 
 
 # The text each FTS table ranks by, read from its content view: the rows FTS5 itself reads for
-# a rowid (the tables are external-content since schema 3). Read in one plain statement
-# instead of through the FTS table, which looks each rowid of an IN list up with a call of its
-# own; the ids go in as one JSON array, so the statement is prepared once per table and reused.
-_SOURCES = {"notes_fts": "notes_fts_source", "notes_trigram": "notes_trigram_source", "headers_trigram": "headers_trigram_source"}
+# a rowid (the tables are external-content since schema 3; headers_trigram since schema 4, and
+# a table that keeps its own copy is read itself). Read in one plain statement instead of
+# through the FTS table, which looks each rowid of an IN list up with a call of its own; the
+# ids go in as one JSON array, so the statement is prepared once per table and reused.
+_CONTENT = re.compile(r"\bcontent\s*=\s*'([^']+)'", re.IGNORECASE)
+_CONTENT_ROWID = re.compile(r"\bcontent_rowid\s*=\s*'([^']+)'", re.IGNORECASE)
+
+
+def _content(con: sqlite3.Connection, table: str) -> tuple[str, str]:
+    """(table or view, its id column) holding ``table``'s columns by FTS rowid."""
+    row = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    sql = (row[0] or "") if row else ""
+    content, key = _CONTENT.search(sql), _CONTENT_ROWID.search(sql)
+    return (content.group(1), key.group(1) if key else "rowid") if content else (table, "rowid")
 
 
 def _probe(con: sqlite3.Connection, table: str, text: str, target: _Target, size: int) -> list[tuple[int, int]]:
@@ -390,7 +400,8 @@ def _probe_text_first(con: sqlite3.Connection, table: str, text: str, target: _T
     rowids = [row[0] for row in con.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {limit}", (text,))]
     if limit <= len(rowids):
         return None
-    sql = f"SELECT id, facets FROM {_SOURCES[table]} WHERE id IN (SELECT value FROM json_each(?))"
+    source, key = _content(con, table)
+    sql = f"SELECT {key}, facets FROM {source} WHERE {key} IN (SELECT value FROM json_each(?))"
     facets = dict(con.execute(sql, (json.dumps(rowids),)).fetchall())
     tests = target.tests or []
     kept = [rid for rid in rowids if rid in facets and _passes(table, facets[rid], tests)]
@@ -406,7 +417,8 @@ def _probe_text_first(con: sqlite3.Connection, table: str, text: str, target: _T
 def _texts(con: sqlite3.Connection, table: str, rowids: list[int]) -> dict[int, tuple[str | None, ...]]:
     """The scored columns' text of each FTS rowid (a rowid without a content row is left out)."""
     columns = ", ".join(c for c, _ in _COLUMNS[table])
-    sql = f"SELECT id, {columns} FROM {_SOURCES[table]} WHERE id IN (SELECT value FROM json_each(?))"
+    source, key = _content(con, table)
+    sql = f"SELECT {key}, {columns} FROM {source} WHERE {key} IN (SELECT value FROM json_each(?))"
     return {row[0]: tuple(row[1:]) for row in con.execute(sql, (json.dumps(rowids),))}
 
 
