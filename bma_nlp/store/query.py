@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -162,9 +163,17 @@ class _Target:
     match: str = ""  # appended to the MATCH expression
     where: str = ""  # appended to the SQL WHERE
     params: list[Any] = field(default_factory=list)
+    # The same facet conditions as values, ANDed, each a tuple of alternatives (any one will
+    # do): a row's facets column can be tested with them outside FTS5 (``_passes``). None once
+    # a condition came without its values.
+    tests: list[tuple[str, ...]] | None = field(default_factory=list)
 
-    def facet(self, expression: str) -> None:
+    def facet(self, expression: str, values: tuple[str, ...] | None = None) -> None:
         self.match += f" AND facets : {expression}"
+        if values is None:
+            self.tests = None
+        elif self.tests is not None:
+            self.tests.append(values)
 
     def sql(self, condition: str, params: list[Any]) -> None:
         self.where += f" AND {condition}"
@@ -183,25 +192,26 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
     plan = _FacetPlan({"notes_fts": token, "notes_trigram": notes, "headers_trigram": headers})
     if f.stage:
         stage = None if f.stage.strip().lower() == UNKNOWN_STAGE else f.stage.strip()
-        token.facet(fts_phrase(stage_facet(stage)))
-        notes.facet(fts_phrase(stage_trigram(stage)))
+        token.facet(fts_phrase(stage_facet(stage)), (stage_facet(stage),))
+        notes.facet(fts_phrase(stage_trigram(stage)), (stage_trigram(stage),))
         headers.sql(*Filters(stage=f.stage).installment_conditions_sql())
     if f.year is not None:
-        token.facet(fts_phrase(year_facet(_be_year(f.year))))
-        notes.facet(fts_phrase(year_trigram(_be_year(f.year))))
-        headers.facet(fts_phrase(year_trigram(_be_year(f.year))))
+        token.facet(fts_phrase(year_facet(_be_year(f.year))), (year_facet(_be_year(f.year)),))
+        notes.facet(fts_phrase(year_trigram(_be_year(f.year))), (year_trigram(_be_year(f.year)),))
+        headers.facet(fts_phrase(year_trigram(_be_year(f.year))), (year_trigram(_be_year(f.year)),))
     if f.flagged:
-        token.facet(fts_phrase(FLAG_FACET))
-        notes.facet(fts_phrase(FLAG_TRIGRAM))
+        token.facet(fts_phrase(FLAG_FACET), (FLAG_FACET,))
+        notes.facet(fts_phrase(FLAG_TRIGRAM), (FLAG_TRIGRAM,))
         headers.sql(_FLAGGED_INSTALLMENT, [])
     if f.agency and f.agency.strip():
         ids = [row[0] for row in con.execute("SELECT id FROM agencies WHERE instr(name, ?) > 0 LIMIT ?", (f.agency.strip(), MAX_AGENCY_FACETS + 1))]
         if not ids:
             plan.nothing = True
         elif len(ids) <= MAX_AGENCY_FACETS:
-            token.facet("(" + " OR ".join(fts_phrase(agency_facet(i)) for i in ids) + ")")
-            notes.facet("(" + " OR ".join(fts_phrase(agency_trigram(i)) for i in ids) + ")")
-            headers.facet("(" + " OR ".join(fts_phrase(agency_trigram(i)) for i in ids) + ")")
+            tokens, trigrams = tuple(agency_facet(i) for i in ids), tuple(agency_trigram(i) for i in ids)
+            token.facet("(" + " OR ".join(fts_phrase(t) for t in tokens) + ")", tokens)
+            notes.facet("(" + " OR ".join(fts_phrase(t) for t in trigrams) + ")", trigrams)
+            headers.facet("(" + " OR ".join(fts_phrase(t) for t in trigrams) + ")", trigrams)
         else:
             for target in plan.tables.values():
                 target.sql("instr(r.agency, ?) > 0", [f.agency.strip()])
@@ -324,9 +334,31 @@ _COLUMNS = {
 _TEXT_COLUMNS = {"notes_fts": "{note note_raw header}", "notes_trigram": "{note note_raw}", "headers_trigram": "{header}"}
 
 
-def _probe(con: sqlite3.Connection, table: str, match: str, target: _Target, size: int) -> list[tuple[int, int]]:
-    """(installment id, FTS rowid) of the newest ``size`` matches (all when size < 0; headers:
-    of the newest size/10 reports), newest first, filters applied."""
+# The text each FTS table ranks by, read from its content view: the rows FTS5 itself reads for
+# a rowid (the tables are external-content since schema 3; headers_trigram since schema 4, and
+# a table that keeps its own copy is read itself). Read in one plain statement instead of
+# through the FTS table, which looks each rowid of an IN list up with a call of its own; the
+# ids go in as one JSON array, so the statement is prepared once per table and reused.
+_CONTENT = re.compile(r"\bcontent\s*=\s*'([^']+)'", re.IGNORECASE)
+_CONTENT_ROWID = re.compile(r"\bcontent_rowid\s*=\s*'([^']+)'", re.IGNORECASE)
+
+
+def _content(con: sqlite3.Connection, table: str) -> tuple[str, str]:
+    """(table or view, its id column) holding ``table``'s columns by FTS rowid."""
+    row = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    sql = (row[0] or "") if row else ""
+    content, key = _CONTENT.search(sql), _CONTENT_ROWID.search(sql)
+    return (content.group(1), key.group(1) if key else "rowid") if content else (table, "rowid")
+
+
+def _probe(con: sqlite3.Connection, table: str, text: str, target: _Target, size: int) -> list[tuple[int, int]]:
+    """(installment id, FTS rowid) of the newest ``size`` matches of ``text`` (all when size
+    < 0; headers: of the newest size/10 reports), newest first, filters applied."""
+    if target.tests and not target.where and any(len(values) > 1 for values in target.tests):
+        found = _probe_text_first(con, table, text, target, size)
+        if found is not None:
+            return found
+    match = text + target.match
     if table == "headers_trigram":
         sql = (
             f"SELECT i.id, h.rid FROM (SELECT rowid AS rid FROM headers_trigram WHERE headers_trigram MATCH ? ORDER BY rowid DESC LIMIT {size // 10 if size > 0 else -1}) h "
@@ -342,6 +374,54 @@ def _probe(con: sqlite3.Connection, table: str, match: str, target: _Target, siz
     return [(row[0], row[1]) for row in con.execute(sql, [match, *target.params])]
 
 
+# A facet condition with many alternatives (an office's agency names: dozens) makes FTS5 open
+# a doclist per alternative in every index segment before it reads a row, and step them all
+# together, whatever the query text. When the text alone has fewer matches than the probe
+# takes, they are all at hand after one cheap walk: the facets are then tested on those rows
+# (their facets column, as the index holds it) instead.
+_FACET_TOKEN = re.compile(r"[^\W_]+")  # a facet token is letters and digits (store.index.facets): unicode61 splits the column there
+
+
+def _passes(table: str, facets: str | None, tests: list[tuple[str, ...]]) -> bool:
+    """Whether a row's facets column matches every facet condition (``facets : "..."``)."""
+    text = (facets or "").lower()
+    if table == "notes_fts":
+        tokens = set(_FACET_TOKEN.findall(text))
+        return all(any(v in tokens for v in values) for values in tests)
+    return all(any(v in text for v in values) for values in tests)  # one trigram each: a substring
+
+
+def _probe_text_first(con: sqlite3.Connection, table: str, text: str, target: _Target, size: int) -> list[tuple[int, int]] | None:
+    """``_probe`` for facet conditions tested on the text's own matches, when these are fewer
+    than the probe takes; None when they are not (FTS5 then narrows by the facets)."""
+    if not 0 <= size <= PROBE:  # a caller asking for more (or all): the walk could be long, FTS5 narrows first
+        return None
+    limit = size // 10 if table == "headers_trigram" else size
+    rowids = [row[0] for row in con.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {limit}", (text,))]
+    if limit <= len(rowids):
+        return None
+    source, key = _content(con, table)
+    sql = f"SELECT {key}, facets FROM {source} WHERE {key} IN (SELECT value FROM json_each(?))"
+    facets = dict(con.execute(sql, (json.dumps(rowids),)).fetchall())
+    tests = target.tests or []
+    kept = [rid for rid in rowids if rid in facets and _passes(table, facets[rid], tests)]
+    if table != "headers_trigram":
+        return [(rid, rid) for rid in kept]
+    sql = (
+        "SELECT i.id, h.rid FROM (SELECT value AS rid FROM json_each(?)) h JOIN reports r ON r.id = h.rid "
+        "JOIN installments i ON i.report_id = r.id ORDER BY h.rid DESC, i.id"
+    )
+    return [(row[0], row[1]) for row in con.execute(sql, (json.dumps(kept),))]
+
+
+def _texts(con: sqlite3.Connection, table: str, rowids: list[int]) -> dict[int, tuple[str | None, ...]]:
+    """The scored columns' text of each FTS rowid (a rowid without a content row is left out)."""
+    columns = ", ".join(c for c, _ in _COLUMNS[table])
+    source, key = _content(con, table)
+    sql = f"SELECT {key}, {columns} FROM {source} WHERE {key} IN (SELECT value FROM json_each(?))"
+    return {row[0]: tuple(row[1:]) for row in con.execute(sql, (json.dumps(rowids),))}
+
+
 def _document_frequency(con: sqlite3.Connection, table: str, term: str) -> int:
     """Rows holding ``term`` (in a scored column), counted up to DF_CAP."""
     columns = " ".join(c for c, _ in _COLUMNS[table])
@@ -354,51 +434,73 @@ def _rows(con: sqlite3.Connection, table: str) -> int:
     return int(con.execute(f"SELECT coalesce(max(id), 0) FROM {source}").fetchone()[0])
 
 
-def _bm25(con: sqlite3.Connection, table: str, terms: list[str], rowids: list[int]) -> dict[int, float]:
-    """BM25 of each row (by FTS rowid) for ``terms``, summed over the weighted columns. The
-    token index counts whole tokens, the trigram indexes substrings (case-folded)."""
-    columns = _COLUMNS[table]
-    texts: dict[int, tuple[str, ...]] = {}
-    for k in range(0, len(rowids), 500):
-        part = rowids[k : k + 500]
-        sql = f"SELECT rowid, {', '.join(c for c, _ in columns)} FROM {table} WHERE rowid IN ({','.join('?' * len(part))})"
-        for row in con.execute(sql, part):
-            texts[row[0]] = tuple(row[1:])
+def _bm25(
+    con: sqlite3.Connection, table: str, terms: list[str], texts: dict[int, tuple[str | None, ...]], known: dict[str, int] | None = None
+) -> dict[int, float]:
+    """BM25 of each row (by FTS rowid, its scored columns' ``texts``) for ``terms``, summed over
+    the weighted columns. The token index counts whole tokens, the trigram indexes substrings
+    (case-folded). ``known``: document frequencies the caller has counted already.
+
+    Notes and headers repeat (a report's header is in each of its installments' rows, and
+    progress notes recur word for word), so each distinct text of a column is measured and
+    weighed once: its length, and the terms' contributions, which each row then adds up in
+    the same order as a row by row count would (the same floating-point sums)."""
     if not texts:
         return {}
+    columns = _COLUMNS[table]
     tokens = table == "notes_fts"
     # Counted with str.count (in C): a token as " token " in the space-joined token text, a
     # trigram table's term as a substring of the case-folded text.
-    docs = {rid: [f" {(t or '').lower()} " if tokens else (t or "").lower() for t in cols] for rid, cols in texts.items()}
-    lengths = {rid: [t.count(" ") - 1 if tokens else len(t) for t in cols] for rid, cols in docs.items()}
-    average = [max(1.0, sum(lens[c] for lens in lengths.values()) / len(lengths)) for c in range(len(columns))]
+    distinct: list[dict[str | None, tuple[int, str]]] = [{} for _ in columns]
+    totals = [0] * len(columns)
+    for cols in texts.values():
+        for c, t in enumerate(cols):
+            seen = distinct[c].get(t)
+            if seen is None:
+                low = f" {(t or '').lower()} " if tokens else (t or "").lower()
+                seen = distinct[c][t] = (low.count(" ") - 1 if tokens else len(low), low)
+            totals[c] += seen[0]
+    average = [max(1.0, totals[c] / len(texts)) for c in range(len(columns))]
     n = max(_rows(con, table), 1)
     weights = []
     for term in terms:
-        df = min(_document_frequency(con, table, term), n)
+        df = min(known[term] if known and term in known else _document_frequency(con, table, term), n)
         weights.append((f" {term.lower()} " if tokens else term.lower(), math.log(1 + (n - df + 0.5) / (df + 0.5))))
-    scores: dict[int, float] = {}
-    for rid, cols in docs.items():
-        score = 0.0
-        for c, (_, weight) in enumerate(columns):
-            text = cols[c]
-            norm = _K1 * (1 - _B + _B * lengths[rid][c] / average[c])
+    parts: list[dict[str | None, list[float]]] = []
+    for c, (_, weight) in enumerate(columns):
+        by_text: dict[str | None, list[float]] = {}
+        for t, (length, text) in distinct[c].items():
+            norm = _K1 * (1 - _B + _B * length / average[c])
+            adds = []
             for term, idf in weights:
                 tf = text.count(term)
                 if tf:
-                    score += weight * idf * tf * (_K1 + 1) / (tf + norm)
+                    adds.append(weight * idf * tf * (_K1 + 1) / (tf + norm))
+            by_text[t] = adds
+        parts.append(by_text)
+    scores: dict[int, float] = {}
+    for rid, cols in texts.items():
+        score = 0.0
+        for c, t in enumerate(cols):
+            for add in parts[c][t]:
+                score += add
         scores[rid] = score
     return scores
 
 
-def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int, terms: list[str]) -> list[tuple[int, float]]:
+def _ranked(con: sqlite3.Connection, table: str, match: str, target: _Target, n: int, terms: list[str], whole: bool = False) -> list[tuple[int, float]]:
     """(installment id, -score) of the best ``n`` (all when n < 0) among the probed matches
-    of one FTS table, best first (ties: the installment stored first)."""
+    of one FTS table, best first (ties: the installment stored first). ``whole``: ``match``
+    is the one term of ``terms`` as a phrase, unfiltered, so a probe that comes back short
+    has counted that term's rows (its document frequency) itself."""
     size = PROBE if 0 <= n <= PROBE else n  # a caller asking for more (or all) gets them probed
-    found = _probe(con, table, f"{_TEXT_COLUMNS[table]} : {match}" + target.match, target, size)
+    found = _probe(con, table, f"{_TEXT_COLUMNS[table]} : {match}", target, size)
     if not found:
         return []
-    scores = _bm25(con, table, terms, sorted({rid for _, rid in found}))
+    known = None
+    if whole and table != "headers_trigram" and not target.match and not target.where and (size < 0 or len(found) < size):
+        known = {terms[0]: min(len(found), DF_CAP)}  # every row holding the term (one probe row per FTS row here)
+    scores = _bm25(con, table, terms, _texts(con, table, sorted({rid for _, rid in found})), known)
     ranked = sorted(((iid, -scores.get(rid, 0.0)) for iid, rid in found), key=lambda x: (x[1], x[0]))
     return ranked if n < 0 else ranked[:n]
 
@@ -428,7 +530,7 @@ def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, l
     ranked: list[tuple[int, float | None]] = []
     if plan.token_match:
         token_terms = list(dict.fromkeys(t for alt in plan.token_alternatives for t in alt))
-        ranked += _ranked(con, "notes_fts", f"({plan.token_match})", facet.tables["notes_fts"], n, token_terms)
+        ranked += _ranked(con, "notes_fts", f"({plan.token_match})", facet.tables["notes_fts"], n, token_terms, whole=len(token_terms) == 1)
     if plan.trigram_match:
         for table in ("notes_trigram", "headers_trigram"):
             if 0 <= n <= len(ranked):
@@ -437,7 +539,7 @@ def ranked_installments(con: sqlite3.Connection, query: str, filters: Filters, l
             for part in plan.short_parts:  # parts of the query too short for trigrams must still be there
                 target.sql(SHORT_PART_CONDITION, [part] * 4)
             seen = {i for i, _ in ranked}
-            rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen), plan.trigram_parts)
+            rows = _ranked(con, table, f"({plan.trigram_match})", target, n if n < 0 else n + len(seen), plan.trigram_parts, whole=len(plan.trigram_parts) == 1)
             more = [(i, s) for i, s in rows if i not in seen]
             ranked += more if n < 0 else more[: n - len(ranked)]
     return ranked, plan
