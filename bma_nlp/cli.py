@@ -272,6 +272,18 @@ def export(db: Path, fmt: str, output: Path | None, **filters: Any) -> None:
 
 @main.command()
 @_db_option
+@one_line_errors
+def optimize(db: Path) -> None:
+    """Merge the archive's search indexes into one piece each (after a large ingest: faster searches)."""
+    from bma_nlp.store import Archive
+
+    with Archive(db, create=False) as archive:
+        took = archive.optimize()
+    click.echo(f"optimized {len(took)} search indexes in {sum(took.values()):.1f} s")
+
+
+@main.command()
+@_db_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @one_line_errors
 def stats(db: Path, fmt: str) -> None:

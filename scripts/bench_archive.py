@@ -355,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-reprocess", action="store_true", help="skip the reprocess pass")
     ap.add_argument("--reuse", action="store_true", help="with --dir: search the archive a previous run left there (no ingest)")
     ap.add_argument("--search-only", action="store_true", help="with --reuse: time Archive.search alone (no LIKE peer, no storage table, no writes)")
+    ap.add_argument("--optimize", action="store_true", help="merge the search indexes (Archive.optimize) after the ingest (or on the reused archive) and before searching; its time is printed")
     ap.add_argument("--tokeniser-chars", type=int, default=3_000_000, help="characters tokenised alone by each peer tokeniser")
     args = ap.parse_args(argv)
     import resource
@@ -381,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
                 if res.errors:
                     print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
                 t = res.timings
+            if args.optimize:
+                took = archive.optimize()
+                print(f"optimize: {sum(took.values()):.1f} s wall (" + ", ".join(f"{k} {v:.1f} s" for k, v in took.items()) + ")")
             queries = make_queries(archive, args.queries, args.seed)
             archive.search("ทดสอบ")  # load the tokeniser before timing
             fts_ms, fts_hits = timed(lambda q, f: len(archive.search(q, **f)), queries)

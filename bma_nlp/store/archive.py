@@ -1199,6 +1199,35 @@ class Archive:
                 out.append({"text": inst.note, "label": entry["new"] or "none", "split": "train", "source": f"archive:{report.project.code}/{number}"})
         return out
 
+    # -- upkeep -------------------------------------------------------------------------
+
+    def optimize(self) -> dict[str, float]:
+        """Merge each full-text index into one segment (FTS5 ``optimize``, as ``sqlite-utils
+        optimize`` does); return the seconds each index took. An ingest leaves an index in the
+        segments its commits wrote (15-19 at a million installments), and every query term is
+        looked up in each of them: merged, a search at a million reads one (p95 about 3-4 ms
+        lower, README "Archive performance"). One transaction: on an error nothing changes.
+        Worth running after a large ingest or reprocess; it rewrites the indexes (about 20 s at
+        a million installments), so not after every small one."""
+        con = self.con
+        tables = self._read(lambda: [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%' ORDER BY name")])  # fmt: skip
+        took: dict[str, float] = {}
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            for table in tables:
+                started = time.perf_counter()
+                con.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+                took[table] = time.perf_counter() - started
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot optimize the search indexes: {exc}", self.path) from None
+            raise
+        return took
+
     # -- reading ------------------------------------------------------------------------
 
     def search(self, query: str = "", *, limit: int | None = 20, width: int = 90, **filters: Any) -> list[Hit]:
