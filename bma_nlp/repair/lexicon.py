@@ -7,17 +7,16 @@ shipped domain lexicon (or the user's). Everything loads lazily from bundled pac
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from bma_nlp.collector import paused
 from bma_nlp.tokenize import domain_words
 
 if TYPE_CHECKING:
@@ -26,19 +25,6 @@ if TYPE_CHECKING:
 
 THAI_WORD = re.compile("^[\u0e01-\u0e4e]+$")  # Thai letters, vowels and marks only
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b\u0e4c]")  # the four tones and thanthakhat
-
-
-@contextmanager
-def _building() -> Iterator[None]:
-    """Build a big index without the cyclic garbage collector rescanning it as it grows (it
-    holds no cycles; building the deletes index takes a quarter of the time this way)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def deletes_within(word: str, depth: int) -> set[str]:
@@ -202,7 +188,7 @@ class Lexicon:
         model, like the indexes: candidates are looked up by the thousand)."""
         log_total, log = math.log(self.total), math.log
         freq = self.freq
-        with _building():
+        with paused():
             self._trusted_logp = {w: (log(c) if (c := freq.get(w, 0.0)) > 0 else 0.0) - log_total for w in self.trusted}
         return self._trusted_logp
 
@@ -236,7 +222,7 @@ class Lexicon:
         """Every beginning of a trusted word: where a run of letters stops being one, the search
         for the words in a text (``_segment``, ``best_split_logp``) stops trying longer pieces."""
         if not self._prefixes and not self._take_lazy("_prefixes"):
-            with _building():
+            with paused():
                 self._prefixes = frozenset(w[:k] for w in self.trusted for k in range(1, len(w) + 1))
         return self._prefixes
 
@@ -383,14 +369,14 @@ class Lexicon:
         lazy = self._lazy.pop(name, None)
         if lazy is None:
             return False
-        with _building():
+        with paused():
             setattr(self, name, lazy.table())
         return True
 
     def deletes_index(self) -> dict[str, tuple[str, ...]]:
         """SymSpell-style index: every trusted word and its one-character deletes."""
         if not self._deletes and not self._take_lazy("_deletes"):
-            with _building():
+            with paused():
                 self._deletes = self._build_deletes()
         return self._deletes
 
@@ -466,7 +452,7 @@ class Lexicon:
         if not self._far_index and self._far_base is not None:
             self._far_index = self._far_base.far_index()  # built once for the word data, shared
         if not self._far_index:
-            with _building():
+            with paused():
                 index: dict[str, list[str]] = defaultdict(list)
                 for words in self.words_by_length().values():
                     for word in words:
@@ -483,7 +469,7 @@ class Lexicon:
         the exact spelling reaches one slip."""
         if not self._shapes:
             index: dict[str, list[str]] = defaultdict(list)
-            with _building():
+            with paused():
                 for word in self.trusted:
                     if len(word) < 3 or not THAI_WORD.match(word):
                         continue

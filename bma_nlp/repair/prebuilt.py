@@ -32,7 +32,6 @@ even if its owner wrote it by hand.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import marshal
 import sys
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bma_nlp import cache, installed
+from bma_nlp.collector import paused
 
 FORMAT = "bma-nlp-lexicon/2"
 LAZY_SHARE = 16  # a lazy table is built once asked this fraction (1/16) of its size in look-ups (``LazySet.worth_building``)
@@ -290,10 +290,7 @@ def _pack_tables(value: dict[str, Any], pool: str, lazy: tuple[str, ...] = ()) -
 
 
 def _unpack_tables(packed: dict[str, Packed], pool: str) -> dict[str, Any]:
-    # the collector would rescan the growing containers many times over (none holds a cycle)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():  # the collector would rescan the growing containers many times over (none holds a cycle)
         kind, count, data, numbers = packed[pool]
         words, counts = _unpack_strings(count, data), _numbers("d", numbers)
         if kind != "pool" or len(words) != len(counts):
@@ -301,9 +298,6 @@ def _unpack_tables(packed: dict[str, Packed], pool: str) -> dict[str, Any]:
         out = {pool: dict(zip(words, counts.tolist(), strict=True))}
         out.update((name, _unpack_table(table, words)) for name, table in packed.items() if name != pool)
         return out
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read_plain(data: bytes) -> dict[str, Packed]:

@@ -7,14 +7,12 @@ the archive's main process is the only one that writes to the database. Deriving
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from bma_nlp.collector import paused
 from bma_nlp.errors import BmaNlpError, ParseError
 from bma_nlp.pipeline import CopyText, Derived, derive, split_text
 from bma_nlp.records import Report
@@ -85,23 +83,6 @@ def _classify(derived: list[Derived], classify: bool) -> None:
         classify_reports([d.report for d in derived])  # ModelError stops the run
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Run a chunk's CPU-bound steps without the cyclic garbage collector. They make almost no
-    cyclic garbage (an ingest of 5,000 installments: about a thousand objects in all, start-up
-    included), but the allocations trigger hundreds of collections, each rescanning the
-    growing memos (tokens, clause readings, repair look-ups) and the chunk's records: 5% of the
-    ingest's CPU. Collection resumes after the chunk, as it was (on or off); refcounting frees
-    everything else as before, so the records are the same."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def process_file(path: str, max_bytes: int, repair: bool = True, classify: bool = True) -> FileResult:
     """Everything but the database write for one file. A bad file comes back as ``error``."""
     return process_files([path], max_bytes, repair, classify)[0]
@@ -112,7 +93,10 @@ def process_files(paths: list[str], max_bytes: int, repair: bool = True, classif
     (a call costs milliseconds whatever its size). Each file still succeeds or fails alone.
     Each file's records are derived from its own copies; the writer re-derives a record when
     the archive already holds other copies of it."""
-    with _collector_paused():
+    # Without the cyclic collector: a chunk makes almost no cyclic garbage (about a thousand
+    # objects in a 5,000-installment ingest), but its allocations triggered hundreds of
+    # collections that rescanned the memos and records, 5% of the ingest's CPU.
+    with paused():
         return _process_files(paths, max_bytes, repair, classify, evidence)
 
 
@@ -176,7 +160,7 @@ def derive_stored(
     """Records from stored copies (ordered by file and place), indexed; and the CPU seconds it took."""
     t0 = time.thread_time()
     ids = {id(s.copy): s.id for s in copies}
-    with _collector_paused():
+    with paused():
         with using_evidence(evidence):
             derived = derive([s.copy for s in copies], repair=repair, classify=False)
         _classify(derived, classify)
@@ -214,7 +198,7 @@ def warm_up(repair: bool = True, classify: bool = True) -> None:
     """Build what the steps use (tokeniser dictionaries; repair lexicon; stage model) now, in
     the forkserver (``bma_nlp.store.preload``), so that the workers forked from it share them.
     (Long-lived tables, no cycles among them: built without the collector rescanning them.)"""
-    with _collector_paused():
+    with paused():
         import numpy  # noqa: F401 - reading a file-sized text uses it (bma_nlp.text.normalize): once here, not per worker
 
         from bma_nlp import tokenize
