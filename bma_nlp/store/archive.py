@@ -1108,10 +1108,25 @@ class Archive:
         self._write_correction(c)
         return c
 
-    def _write_correction(self, c: Correction, *, withdraw: int | None = None) -> None:
+    @contextmanager
+    def _write_transaction(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction (taken at once, so a busy archive fails here, not half-way):
+        committed at the end of the block, rolled back on any error; a database error comes out
+        as one line, "cannot <doing>"."""
         con = self.con
         try:
             con.execute("BEGIN IMMEDIATE")
+            yield con
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot {doing}: {exc}", self.path) from None
+            raise
+
+    def _write_correction(self, c: Correction, *, withdraw: int | None = None) -> None:
+        with self._write_transaction("write the correction") as con:
             if withdraw is None:
                 c.id = con.execute(
                     "INSERT INTO corrections (report_key, code, fiscal_year, kind, field, old, new, occurrence, who, why, at, withdrawn_at) "
@@ -1122,13 +1137,6 @@ class Archive:
             else:
                 con.execute("UPDATE corrections SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_why = ? WHERE id = ?", (c.withdrawn_at, c.who, c.why, withdraw))
             self._refresh(c.report_key)
-            con.execute("COMMIT")
-        except BaseException as exc:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise ArchiveError(f"cannot write the correction: {exc}", self.path) from None
-            raise
 
     def _refresh(self, key: str) -> None:
         """Re-write one report after its corrections changed: derived again from its copies,
@@ -1213,19 +1221,11 @@ class Archive:
         tables = self._read(lambda: [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%' ORDER BY name")])  # fmt: skip
         took: dict[str, float] = {}
-        try:
-            con.execute("BEGIN IMMEDIATE")
+        with self._write_transaction("optimize the search indexes"):
             for table in tables:
                 started = time.perf_counter()
                 con.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
                 took[table] = time.perf_counter() - started
-            con.execute("COMMIT")
-        except BaseException as exc:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise ArchiveError(f"cannot optimize the search indexes: {exc}", self.path) from None
-            raise
         return took
 
     # -- reading ------------------------------------------------------------------------
