@@ -935,7 +935,8 @@ class Archive:
         )
         todo = [key for key, pipe, _ in rows if every or pipe != version]
         result.up_to_date = len(rows) - len(todo)
-        legacy = {key for key, _, has in rows if not has and key in set(todo)}
+        pending = set(todo)
+        legacy = {key for key, _, has in rows if not has and key in pending}
         if legacy:
             todo = [k for k in todo if k not in legacy]
             self._backfill(legacy, result, steps, on_error)
@@ -1039,17 +1040,16 @@ class Archive:
 
     def _backfill(self, keys: set[str], result: ReprocessResult, steps: tuple[bool, bool], on_error: Callable[[BmaNlpError], None] | None) -> None:
         """Schema-1 reports: store their copies from their files when those are unchanged."""
-        marks = ",".join("?" * len(keys))
         rows = self.con.execute(
-            f"SELECT DISTINCT f.path, f.sha256, r.key FROM reports r JOIN report_sources s ON s.report_id = r.id JOIN files f ON f.id = s.file_id "
-            f"WHERE r.key IN ({marks}) AND s.replaced_at IS NULL",
-            list(keys),
+            "SELECT DISTINCT f.path, f.sha256, r.key FROM reports r JOIN report_sources s ON s.report_id = r.id JOIN files f ON f.id = s.file_id "
+            "WHERE r.key IN (SELECT value FROM json_each(?)) AND s.replaced_at IS NULL",
+            (json.dumps(sorted(keys)),),
         ).fetchall()
         found = [p for p, sha, _ in rows if (_digest(p, DEFAULT_MAX_BYTES) or ("",))[0] == sha]
         if found:
             done = self.ingest(found, repair=steps[0], classify=steps[1], on_error=on_error)
             result.reports += done.reports
-        have = {r[0] for r in self.con.execute(f"SELECT DISTINCT report_key FROM copies WHERE report_key IN ({marks})", list(keys))}
+        have = {r[0] for r in self.con.execute("SELECT DISTINCT report_key FROM copies WHERE report_key IN (SELECT value FROM json_each(?))", (json.dumps(sorted(keys)),))}
         result.no_copies += len(keys - have)
 
     # -- people's corrections (see bma_nlp.store.corrections and /docs in the README) ---------

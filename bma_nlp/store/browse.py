@@ -74,13 +74,12 @@ def search_page(
     ids = [i for i, _ in page]
     extra: dict[int, sqlite3.Row] = {}
     if ids:
-        marks = ",".join("?" * len(ids))
         sql = (
             f"SELECT i.id, i.report_id, i.stage_confidence, i.stage_source, {_query._FLAGGED_INSTALLMENT} AS flagged, "
             f"{_query._CORRECTED_REPORT} AS corrected "
-            f"FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN ({marks})"
+            "FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN (SELECT value FROM json_each(?))"
         )
-        extra = {row["id"]: row for row in con.execute(sql, ids)}
+        extra = {row["id"]: row for row in con.execute(sql, (json.dumps(ids),))}
     page_hits = [
         PageHit(
             hit,

@@ -290,7 +290,7 @@ def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]],
     rows = {
         row["id"]: row
         for row in con.execute(
-            f"SELECT {_HIT_COLUMNS} FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN ({','.join('?' * len(ids))})", ids
+            f"SELECT {_HIT_COLUMNS} FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
         )
     }
     hits = []
