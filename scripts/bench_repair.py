@@ -138,34 +138,36 @@ def baseline_outputs(rev: str, texts: dict[str, list[str]]) -> dict[str, tuple[l
     return {name: (row[0], row[1]) for name, row in result.items()}
 
 
+# The real OCR pair sets --pairs scores, each frozen before the repair changes it judges.
+PAIR_SETS = {
+    "heldout": "ocr_pairs_heldout.jsonl",
+    # a second held-out set, made after the shape-candidate round was frozen, from text written for
+    # it (scripts/data/ocr_sources_fresh.txt): ``make_ocr_pairs.py --sources
+    # scripts/data/ocr_sources_fresh.txt --out scripts/data/ocr_pairs_fresh.jsonl --variants 12``
+    "fresh": "ocr_pairs_fresh.jsonl",
+    # blind round 3: real Thai government prose copied from 41 public pages by a session that never
+    # saw the code (scripts/data/ocr_sources_round3.txt): ``make_ocr_pairs.py --sources
+    # scripts/data/ocr_sources_round3.txt --out scripts/data/ocr_pairs_round3.jsonl --variants 3``
+    "round3": "ocr_pairs_round3.jsonl",
+    # blind round 4 (stop of 2026-12-03 16:23): 42 paragraphs from 37 public pages no earlier set or
+    # real note used; made like round 3. Real notes sharing a 20-character run with it left the
+    # context pairs (build_context_pairs.py), as they do for every round
+    "round4": "ocr_pairs_round4.jsonl",
+    # blind round 5 (stop of 2026-12-04 16:28): 45 paragraphs from 42 public pages whose addresses no
+    # earlier set or real note used (scripts/data/ocr_sources_round5.txt); made like round 3
+    "round5": "ocr_pairs_round5.jsonl",
+    # the learn split, for tuning: 472 pairs remade by ``make_ocr_pairs.py --split learn
+    # --variants 4`` (rendering and Tesseract are deterministic here: 122 of 122 held-out pairs
+    # remade the same way came out identical), a subset of the 698 the table was learned from
+    "learn": "ocr_pairs_all.jsonl",
+}
+
+
 def real_ocr_table(which: str, subset: int, baseline: str | None = None) -> None:
     """The headline: held-out (or, for tuning, learn-split) real Tesseract pairs."""
-    if which == "heldout":
-        path = DATA / "ocr_pairs_heldout.jsonl"
-    elif which == "fresh":
-        # a second held-out set, made after the shape-candidate round was frozen, from text
-        # written for it (scripts/data/ocr_sources_fresh.txt): ``make_ocr_pairs.py --sources
-        # scripts/data/ocr_sources_fresh.txt --out scripts/data/ocr_pairs_fresh.jsonl --variants 12``
-        path = DATA / "ocr_pairs_fresh.jsonl"
-    elif which == "round3":
-        # a third held-out set (blind round 3), frozen before the repair changes it judges: real
-        # Thai government prose copied from 41 public pages by a session that never saw the code
-        # (scripts/data/ocr_sources_round3.txt): ``make_ocr_pairs.py --sources
-        # scripts/data/ocr_sources_round3.txt --out scripts/data/ocr_pairs_round3.jsonl --variants 3``
-        path = DATA / "ocr_pairs_round3.jsonl"
-    elif which == "round4":
-        # blind round 4, frozen (stop of 2026-12-03 16:23) before the repair changes it judges: 42
-        # paragraphs from 37 public pages no earlier set or real note used, copied by a session that
-        # never saw the code (scripts/data/ocr_sources_round4.txt); made like round 3. Real notes
-        # sharing a 20-character run with it left the context pairs (build_context_pairs.py)
-        path = DATA / "ocr_pairs_round4.jsonl"
-    else:
-        # the learn split, for tuning: 472 pairs remade by ``make_ocr_pairs.py --split learn
-        # --variants 4`` (rendering and Tesseract are deterministic here: 122 of 122 held-out pairs
-        # remade the same way came out identical), a subset of the 698 the table was learned from
-        path = DATA / "ocr_pairs_all.jsonl"
+    path = DATA / PAIR_SETS[which]
     pairs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-    split = "fresh" if which in ("round3", "round4") else which  # make_ocr_pairs.py calls every line of another sources file "fresh"
+    split = "fresh" if which.startswith("round") else which  # make_ocr_pairs.py calls every line of another sources file "fresh"
     pairs = [p for p in pairs if p.get("split", "heldout") == split]
     refs = [p["clean"] for p in pairs]
     raw = [" ".join(p["ocr"].split()) for p in pairs]
@@ -263,7 +265,7 @@ def main() -> None:
         "--lines", choices=["all", "tuning", "held-out"], default="all",
         help="repair's thresholds were tuned on the even lines; 'held-out' uses only the odd ones",
     )
-    ap.add_argument("--pairs", choices=["heldout", "fresh", "round3", "round4", "learn"], default="heldout", help="real OCR pairs to score ('fresh', 'round3', 'round4': the second, third and fourth held-out sets; 'learn' for tuning)")
+    ap.add_argument("--pairs", choices=list(PAIR_SETS), default="heldout", help="real OCR pairs to score ('fresh', 'round3', 'round4', 'round5': later held-out sets; 'learn' for tuning)")
     ap.add_argument("--real-subset", type=int, default=40, help="real OCR lines given to pythainlp spell.correct (slow)")
     ap.add_argument("--no-synthetic", action="store_true", help="print only the real OCR table")
     ap.add_argument("--baseline", default=None, help="git revision whose bma_nlp.repair gets a row of its own in the real OCR table (e.g. main)")
