@@ -1214,7 +1214,7 @@ class Archive:
         optimize`` does); return the seconds each index took. An ingest leaves an index in the
         segments its commits wrote (15-19 at a million installments), and every query term is
         looked up in each of them: merged, a search at a million reads one (p95 about 3-4 ms
-        lower, README "Archive performance"). One transaction: on an error nothing changes.
+        lower, docs/performance.md). One transaction: on an error nothing changes.
         Worth running after a large ingest or reprocess; it rewrites the indexes (about 20 s at
         a million installments), so not after every small one."""
         con = self.con

@@ -330,7 +330,7 @@ def read_column(column: str, table: str = "") -> str:
 # is 2 MB): it keeps the interior and recent pages of the B-trees that grow in random key order
 # (files by hash, reports by key, copies by report, the repair evidence) and of the FTS5 segments
 # being merged, instead of reading them again for most files of a large archive. Measured with
-# ``scripts/bench_writer.py`` (README, "Archive performance"). SQLite allocates it as pages are
+# ``scripts/bench_writer.py`` (docs/performance.md). SQLite allocates it as pages are
 # used; readers keep the default. The write-ahead log is copied back into the file (a checkpoint)
 # every WRITER_CHECKPOINT_PAGES pages instead of SQLite's 1,000: the pages a commit rewrites every
 # time (index interiors, the FTS5 structure records) are copied once per checkpoint, and the log
