@@ -393,12 +393,40 @@ class Prefilter:
         self._always = sum(1 << i for i, need in enumerate(self._needs) if need is None)
 
     def possible(self, text: str) -> list[bool]:
+        mask = self.mask(text)
+        return [mask >> i & 1 == 1 for i in range(len(self._needs))]
+
+    def mask(self, text: str) -> int:
+        """``possible(text)`` as bits: bit ``i`` set when pattern ``i`` can match."""
         if self._scan is None:
-            return [True] * len(self._needs)
+            return (1 << len(self._needs)) - 1
         bits, mask = self._bits, self._always
         for found in set(self._scan.findall(text)):
             mask |= bits[found]
-        return [mask >> i & 1 == 1 for i in range(len(self._needs))]
+        return mask
+
+
+def matches_in_order(patterns: Sequence[LazyPattern], prefilter: Prefilter, text: str) -> list[tuple[int, list[tuple[int, int]]]]:
+    """``(index, spans)`` of each pattern that matches ``text``, in the patterns' order, each
+    searched in ``text`` with the matches of the patterns before it blanked (turned into
+    ``_``), so a later, broader pattern does not count the same words again; a pattern
+    ``prefilter`` rules out is not searched. (The cue reading of ``_read_clause_uncached`` and
+    the cue groups of ``rules.cue_hits``.)"""
+    mask = prefilter.mask(text)
+    out: list[tuple[int, list[tuple[int, int]]]] = []
+    work = text
+    for i, pattern in enumerate(patterns):
+        if not mask >> i & 1:
+            continue  # none of the strings every match contains: the pattern cannot match
+        spans = [m.span() for m in pattern.finditer(work)]
+        if spans:
+            out.append((i, spans))
+            pieces, last = [], 0
+            for a, b in spans:
+                pieces += [work[last:a], "_" * (b - a)]
+                last = b
+            work = "".join(pieces) + work[last:]
+    return out
 
 
 def _trie_pattern(strings: Iterable[str]) -> str:
@@ -424,6 +452,7 @@ def _trie_pattern(strings: Iterable[str]) -> str:
 
 
 _COMPILED = [(name, stage, strong, LazyPattern(pattern)) for name, stage, strong, pattern in CUES]
+_PATTERNS = [pattern for *_, pattern in _COMPILED]
 _NEEDS = [required_strings(pattern) for *_, pattern in CUES]
 _PREFILTER = Prefilter(_NEEDS)
 CUE_NAMES = [name for name, *_ in CUES]
@@ -658,21 +687,13 @@ def _read_clause(clause: str) -> tuple[tuple[str, str, str, str, int], ...]:
 def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], ...]:
     """(cue, stage, status, words, position) of each mention in ``clause``, in reading order."""
     squeezed = _SPACE.sub("", clause)
-    work = squeezed
-    hits: list[tuple[int, int, str, str, bool]] = []
-    for (name, stage, strong, pattern), possible in zip(_COMPILED, _PREFILTER.possible(squeezed), strict=True):
-        if not possible:
-            continue  # none of the strings every match contains: the cue cannot match
-        spans = [m.span() for m in pattern.finditer(work)]
-        if spans:  # blank the words found, so a later, broader cue does not count them again
-            hits.extend((a, b, name, stage, strong) for a, b in spans)
-            pieces, last = [], 0
-            for a, b in spans:
-                pieces += [work[last:a], "_" * (b - a)]
-                last = b
-            work = "".join(pieces) + work[last:]
-    if not hits:
+    found = matches_in_order(_PATTERNS, _PREFILTER, squeezed)
+    if not found:
         return ()
+    hits: list[tuple[int, int, str, str, bool]] = []
+    for i, spans in found:
+        name, stage, strong, _pattern = _COMPILED[i]
+        hits.extend((a, b, name, stage, strong) for a, b in spans)
     # where each character of ``squeezed`` stands in ``clause``: its index plus the number of
     # spaces before it (``gaps[k]``: how many characters precede the k-th space)
     gaps = [m.start() - k for k, m in enumerate(_SPACE.finditer(clause))] if len(squeezed) != len(clause) else []
