@@ -899,12 +899,16 @@ def clause_vector(text: str, prepared: bool = True) -> list[float]:
     return list(hit)
 
 
+# the column of each (stage, status) count: the pairs in sorted order
+_COUNT_COLUMN = {key: i for i, key in enumerate(sorted((s, st) for s in STAGES for st in STATUSES))}
+
+
 def _clause_vector(text: str, prepared: bool) -> list[float]:
     found = mentions(text, prepared=prepared)
-    counts = {(s, st): 0 for s in STAGES for st in STATUSES}
+    counts = [0] * len(_COUNT_COLUMN)
     for m in found:
-        counts[(m.stage, "name" if m.status == "document" else m.status)] += 1
-    vec = [math.log1p(counts[key]) for key in sorted(counts)]
+        counts[_COUNT_COLUMN[(m.stage, "name" if m.status == "document" else m.status)]] += 1
+    vec = [math.log1p(c) for c in counts]
     label, _ = combine(found)
     vec += [1.0 if label == lab else 0.0 for lab in (*STAGES, "none")]
     reached = [m for m in found if m.reached or m.status == "partial"]
