@@ -18,12 +18,11 @@ weights; this is what keeps it sensible on wording no training note used.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 
 import numpy as np
 
-from bma_nlp.classify.clauses import LazyPattern, Prefilter, matches_in_order, required_strings
+from bma_nlp.classify.clauses import LazyPattern, Prefilter, matches_in_order, required_strings, squeeze
 from bma_nlp.classify.features import prepare
 from bma_nlp.records import LABELS
 
@@ -97,7 +96,6 @@ _PATTERNS = [pattern for *_, pattern in _COMPILED]
 _NEEDS = [required_strings(pattern) for *_, pattern in GROUPS]
 _PREFILTER = Prefilter(_NEEDS)
 GROUP_NAMES = [name for name, *_ in GROUPS]
-_SPACES = re.compile(r"\s+")
 
 
 def cue_hits(text: str, prepared: bool = False) -> list[tuple[str, str, float, int]]:
@@ -105,7 +103,11 @@ def cue_hits(text: str, prepared: bool = False) -> list[tuple[str, str, float, i
 
     ``prepared``: the text already went through ``features.prepare``.
     """
-    squeezed = _SPACES.sub("", text if prepared else prepare(text))
+    return _squeezed_hits(squeeze(text if prepared else prepare(text)))
+
+
+def _squeezed_hits(squeezed: str) -> list[tuple[str, str, float, int]]:
+    """``cue_hits`` of a prepared note with its whitespace removed already."""
     hits: list[tuple[str, str, float, int]] = []
     for i, spans in matches_in_order(_PATTERNS, _PREFILTER, squeezed):
         name, stage, weight, _pattern = _COMPILED[i]
@@ -156,7 +158,8 @@ def thai_letters(text: str) -> int:
 def cue_vector(text: str, prepared: bool = False) -> list[float]:
     """Per cue group: 1 if present (+0.5 for a second hit); per stage: 1 if it has the last
     cue; then "no stage cue", log length, and the share of Thai letters."""
-    hits = cue_hits(text, prepared)
+    stripped = squeeze(text)
+    hits = _squeezed_hits(stripped if prepared else squeeze(prepare(text)))
     counts = dict.fromkeys(GROUP_NAMES, 0)
     for name, *_ in hits:
         counts[name] += 1
@@ -165,7 +168,6 @@ def cue_vector(text: str, prepared: bool = False) -> list[float]:
     last_stage = max(staged, key=lambda h: h[3])[1] if staged else None
     vec += [1.0 if last_stage == stage else 0.0 for stage in LABELS[:3]]
     vec.append(0.0 if staged else 1.0)
-    stripped = _SPACES.sub("", text)
     vec.append(math.log1p(len(stripped)) / 5.0)
     vec.append(thai_letters(stripped) / len(stripped) if stripped else 0.0)
     return vec
@@ -187,7 +189,7 @@ def cue_phrases(text: str) -> list[tuple[str, str, str]]:
     """``(group, stage, words)`` of each cue in a note, in reading order: the words that vote
     for a stage, as they read after ``prepare`` (numbers as 0, spaces dropped), to show a person
     why a note got its stage."""
-    squeezed = _SPACES.sub("", prepare(text))
+    squeezed = squeeze(prepare(text))
     found: list[tuple[int, str, str, str]] = []
     for name, stage, _weight, pattern in _COMPILED:
         for m in pattern.finditer(squeezed):
