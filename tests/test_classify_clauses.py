@@ -266,7 +266,7 @@ def test_guarded_patterns_find_the_same_matches():
     assert guarded(r"abc|d").pattern == r"abc|d"  # the engine searches for the literal itself
     assert guarded(r"(?<!x)(?:ab|c)?d").pattern.startswith("(?=[acd])")
     compiled = [p for *_, p in clauses._COMPILED] + [p for *_, p in rules._COMPILED] + [p for _, p in clauses._MARKERS]
-    compiled += [clauses._CLAUSE_BREAK, clauses._PREFILTER._scan, rules._PREFILTER._scan]  # zero-width matches, led by lookaheads
+    compiled += [clauses._CLAUSE_BREAK, clauses._ITEM_BREAK, clauses._PREFILTER._scan, rules._PREFILTER._scan]  # zero-width matches, led by lookaheads
     # the written pattern: what follows the lookahead guard, if any
     sources = [p.pattern[p.pattern.index("])(?:") + 5 : -1] if p.pattern.startswith("(?=[") else p.pattern for p in compiled]
     assert sources[: len(clauses.CUES)] == [p for *_, p in clauses.CUES]

@@ -523,11 +523,18 @@ _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
 # clause boundaries in the spaced text: line breaks, numbered items, bullets, month or date heads
+_ITEM_BREAKS = r"\n|(?:(?<=\s)|^)(?:[0-9]{1,2}[.)](?![0-9])|[-•*–]\s?)"
 _CLAUSE_BREAK = guarded(
-    r"\n|(?:(?<=\s)|^)(?:[0-9]{1,2}[.)](?![0-9])|[-•*–]\s?)"
-    r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
+    _ITEM_BREAKS
+    # a month or a date: each needs two digits in a row; a quarter needs its word
+    + r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
     r"|(?<![0-9])(?=[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s?:)|(?=ไตรมาสที่\s?[0-9])"
 )
+# ``_CLAUSE_BREAK`` for a text without two digits in a row or ไตรมาสที่ (every prepared note
+# whose numbers are all folded to 0): the other alternatives cannot match anywhere in it, and
+# leaving them out finds the same breaks, without trying the month names at every Thai letter
+_ITEM_BREAK = guarded(_ITEM_BREAKS)
+_TWO_DIGITS = re.compile(r"[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -570,7 +577,8 @@ def split_clauses(text: str) -> list[str]:
     if not _MAY_BREAK.search(text):
         return [text.strip()] if text.strip() else []
     parts, start = [], 0
-    for m in _CLAUSE_BREAK.finditer(text):
+    breaks = _CLAUSE_BREAK if "ไตรมาสที่" in text or _TWO_DIGITS.search(text) else _ITEM_BREAK
+    for m in breaks.finditer(text):
         if m.start() > start:
             parts.append(text[start : m.start()])
         start = m.end() if m.group(0) else m.start()
