@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from bma_nlp.classify.features import _ABBREVIATION, BASE_TEXTS, _expand
@@ -709,8 +710,9 @@ def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], 
         name, stage, strong, _pattern = _COMPILED[i]
         hits.extend((a, b, name, stage, strong) for a, b in spans)
     # where each character of ``squeezed`` stands in ``clause``: its index plus the number of
-    # spaces before it (``gaps[k]``: how many characters precede the k-th space)
-    gaps = [m.start() - k for k, m in enumerate(_SPACE.finditer(clause))] if len(squeezed) != len(clause) else []
+    # spaces before it (``gaps[k]``: how many other characters precede the k-th space, the
+    # lengths of the pieces between spaces added up)
+    gaps = list(accumulate(map(len, _SPACE.split(clause)[:-1]))) if len(squeezed) != len(clause) else []
 
     def spot(j: int) -> int:
         return j + bisect_right(gaps, j) if gaps else j

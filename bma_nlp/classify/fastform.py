@@ -207,7 +207,7 @@ class _Tfidf:
                     words[word] = found
                 found_all.extend(found)
         else:
-            found_all = [i for f in self.features(doc) if (i := vocabulary.get(f)) is not None]
+            found_all = [i for i in map(vocabulary.get, self.features(doc)) if i is not None]
         hit = np.sort(np.array(found_all, dtype=np.int32))  # sorted: see ``_counted``
         if len(self._doc_columns) >= CACHE_TEXTS:
             self._doc_columns.clear()
