@@ -422,10 +422,12 @@ def matches_in_order(patterns: Sequence[LazyPattern], prefilter: Prefilter, text
     mask = prefilter.mask(text)
     out: list[tuple[int, list[tuple[int, int]]]] = []
     work = text
-    for i, pattern in enumerate(patterns):
-        if not mask >> i & 1:
-            continue  # none of the strings every match contains: the pattern cannot match
-        spans = [m.span() for m in pattern.finditer(work)]
+    while mask:  # the patterns that can match, in order (the others lack every string a match needs)
+        low = mask & -mask
+        mask ^= low
+        i = low.bit_length() - 1
+        pattern = patterns[i]
+        spans = [m.span() for m in (pattern._compiled or pattern.compiled()).finditer(work)]
         if spans:
             out.append((i, spans))
             pieces, last = [], 0
