@@ -368,18 +368,19 @@ def test_cue_scans_in_order_as_the_plain_loop():
 
 
 def test_item_breaks_cut_a_text_without_dates_as_all_breaks_do():
-    """A text without two digits in a row or ไตรมาสที่ is cut by ``_ITEM_BREAK`` where
-    ``_CLAUSE_BREAK`` cuts it (the month and date breaks need two digits, the quarter its word):
-    on every labelled note, prepared and raw, and on crafted items."""
+    """A text without ไตรมาสที่ and without two digits followed by a dash or a colon is cut by
+    ``_ITEM_BREAK`` where ``_CLAUSE_BREAK`` cuts it (a month or a date head ends in two digits, a
+    space or not, then - or :; the quarter needs its word): on every labelled note, prepared and
+    raw, and on crafted items."""
     from bma_nlp.classify import clauses
     from bma_nlp.classify.features import prepare
 
-    texts = ["1. ก 2) ข - ค\nง • จ", "ต.ค. 0 - ก", "0/0/0 : ก", "ไตรมาส 0 ก", "ก\n\n- ข"]
+    texts = ["1. ก 2) ข - ค\nง • จ", "ต.ค. 0 - ก", "0/0/0 : ก", "ไตรมาส 0 ก", "ก\n\n- ข", "ต.ค. 62 ก 12/10/2562 ข", "ม.ค.62-ก"]
     for note in _labelled_notes():
         texts += [prepare(note), clauses.base_text(note)]
     cut = 0
     for text in texts:
-        if "ไตรมาสที่" in text or re.search(r"[0-9]{2}", text):
+        if "ไตรมาสที่" in text or re.search(r"[0-9]{2}\s?[-:]", text):
             continue
         cut += 1
         assert [m.span() for m in clauses._ITEM_BREAK.finditer(text)] == [m.span() for m in clauses._CLAUSE_BREAK.finditer(text)], text[:60]

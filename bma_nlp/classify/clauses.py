@@ -537,11 +537,13 @@ _CLAUSE_BREAK = guarded(
     + r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
     r"|(?<![0-9])(?=[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s?:)|(?=ไตรมาสที่\s?[0-9])"
 )
-# ``_CLAUSE_BREAK`` for a text without two digits in a row or ไตรมาสที่ (every prepared note
-# whose numbers are all folded to 0): the other alternatives cannot match anywhere in it, and
-# leaving them out finds the same breaks, without trying the month names at every Thai letter
+# ``_CLAUSE_BREAK`` for a text without ไตรมาสที่ and without two digits followed by a dash or a
+# colon (every prepared note whose numbers are all folded to 0, most raw notes: a date or a year
+# alone is not a head): the other alternatives cannot match anywhere in it (a month or a date head
+# ends in two digits, then perhaps a space, then - or :), and leaving them out finds the same
+# breaks, without trying the month names at every Thai letter
 _ITEM_BREAK = guarded(_ITEM_BREAKS)
-_TWO_DIGITS = re.compile(r"[0-9]{2}")
+_DATED_HEAD = re.compile(r"[0-9]{2}\s?[-:]")
 
 
 @dataclass(frozen=True)
@@ -584,7 +586,7 @@ def split_clauses(text: str) -> list[str]:
     if not _MAY_BREAK.search(text):
         return [text.strip()] if text.strip() else []
     parts, start = [], 0
-    breaks = _CLAUSE_BREAK if "ไตรมาสที่" in text or _TWO_DIGITS.search(text) else _ITEM_BREAK
+    breaks = _CLAUSE_BREAK if "ไตรมาสที่" in text or _DATED_HEAD.search(text) else _ITEM_BREAK
     for m in breaks.finditer(text):
         if m.start() > start:
             parts.append(text[start : m.start()])
