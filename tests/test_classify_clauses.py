@@ -266,7 +266,7 @@ def test_guarded_patterns_find_the_same_matches():
     assert guarded(r"abc|d").pattern == r"abc|d"  # the engine searches for the literal itself
     assert guarded(r"(?<!x)(?:ab|c)?d").pattern.startswith("(?=[acd])")
     compiled = [p for *_, p in clauses._COMPILED] + [p for *_, p in rules._COMPILED] + [p for _, p in clauses._MARKERS]
-    compiled += [clauses._CLAUSE_BREAK, clauses._PREFILTER._scan, rules._PREFILTER._scan]  # zero-width matches, led by lookaheads
+    compiled += [clauses._CLAUSE_BREAK, clauses._ITEM_BREAK, clauses._PREFILTER._scan, rules._PREFILTER._scan]  # zero-width matches, led by lookaheads
     # the written pattern: what follows the lookahead guard, if any
     sources = [p.pattern[p.pattern.index("])(?:") + 5 : -1] if p.pattern.startswith("(?=[") else p.pattern for p in compiled]
     assert sources[: len(clauses.CUES)] == [p for *_, p in clauses.CUES]
@@ -315,6 +315,7 @@ def test_mentions_same_without_the_shortcuts(monkeypatch):
     fast = [(clauses._mentions(n, False), clauses._mentions(prepare(n), True)) for n in notes]
     monkeypatch.setattr(clauses, "_PREFILTER", clauses.Prefilter([None] * len(clauses._NEEDS)))
     monkeypatch.setattr(clauses, "_MAY_BREAK", re.compile(""))  # every text through the clause-break scan
+    monkeypatch.setattr(clauses, "_ITEM_BREAK", clauses._CLAUSE_BREAK)  # ... with every kind of break
     monkeypatch.setattr(clauses, "_CLAUSES", {})
     monkeypatch.setattr(clauses, "_CLAUSE_CACHE_LIMIT", 0)
     monkeypatch.setattr(clauses, "_STATUSES", {})
@@ -332,3 +333,75 @@ def test_arabic_digits_is_the_translation_table():
     table = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
     for text in [*_labelled_notes(), "๐๑๒๓๔๕๖๗๘๙", "งบ ๑,๒๐๐.๕๐ บาท 12", "", "abc"]:
         assert arabic_digits(text) == text.translate(table)
+
+
+def test_cue_scans_in_order_as_the_plain_loop():
+    """``matches_in_order`` (the prefilter's bits, blanking only after a match) finds what the
+    plain loop finds: every pattern in order, each match found then blanked by ``re.sub``, for
+    the cues of ``clauses`` and the groups of ``rules`` on every labelled note's clauses and whole
+    prepared text, and on crafted overlaps."""
+    from bma_nlp.classify import clauses, rules
+    from bma_nlp.classify.clauses import LazyPattern, Prefilter, matches_in_order, required_strings
+    from bma_nlp.classify.features import prepare
+
+    def plain(patterns: list[LazyPattern], text: str) -> list[tuple[int, list[tuple[int, int]]]]:
+        out = []
+        for i, pattern in enumerate(patterns):
+            spans = [m.span() for m in re.finditer(pattern.source, text)]
+            if spans:
+                out.append((i, spans))
+            text = re.sub(pattern.source, lambda m: "_" * len(m.group(0)), text)
+        return out
+
+    crafted = [LazyPattern(p) for p in (r"abc", r"b", r"(?<!_)c|d", r"a.c", r"x*")]
+    needs = Prefilter([required_strings(p.source) for p in crafted])
+    for text in ("abcd", "abcabc", "bd", "", "axc", "cbd_c"):
+        assert matches_in_order(crafted, needs, text) == plain(crafted, text), text
+    texts = []
+    for note in _labelled_notes():
+        texts.append("".join(prepare(note).split()))
+        texts += ["".join(c.split()) for c in clauses.split_clauses(clauses.base_text(note))]
+    for module in (clauses, rules):
+        patterns = [p for *_, p in module._COMPILED]
+        for text in texts:
+            assert matches_in_order(patterns, module._PREFILTER, text) == plain(patterns, text), text[:60]
+
+
+def test_item_breaks_cut_a_text_without_dates_as_all_breaks_do():
+    """A text without ไตรมาสที่ and without two digits followed by a dash or a colon is cut by
+    ``_ITEM_BREAK`` where ``_CLAUSE_BREAK`` cuts it (a month or a date head ends in two digits, a
+    space or not, then - or :; the quarter needs its word): on every labelled note, prepared and
+    raw, and on crafted items."""
+    from bma_nlp.classify import clauses
+    from bma_nlp.classify.features import prepare
+
+    texts = ["1. ก 2) ข - ค\nง • จ", "ต.ค. 0 - ก", "0/0/0 : ก", "ไตรมาส 0 ก", "ก\n\n- ข", "ต.ค. 62 ก 12/10/2562 ข", "ม.ค.62-ก"]
+    for note in _labelled_notes():
+        texts += [prepare(note), clauses.base_text(note)]
+    cut = 0
+    for text in texts:
+        if "ไตรมาสที่" in text or re.search(r"[0-9]{2}\s?[-:]", text):
+            continue
+        cut += 1
+        assert [m.span() for m in clauses._ITEM_BREAK.finditer(text)] == [m.span() for m in clauses._CLAUSE_BREAK.finditer(text)], text[:60]
+    assert cut > 1000
+
+
+def test_squeeze_removes_what_the_regex_removes():
+    """``squeeze`` (``str.split``) removes exactly the characters ``\\s`` matches: every code point,
+    and the labelled notes."""
+    from bma_nlp.classify.clauses import squeeze
+
+    every = "".join(map(chr, range(0x110000))).replace("\ud800", "")
+    every = "".join(ch for ch in every if not 0xD800 <= ord(ch) <= 0xDFFF)
+    for text in [every, *_labelled_notes(), "", " \t\n\u00a0\u3000ก ข"]:
+        assert squeeze(text) == re.sub(r"\s", "", text)
+
+
+def test_thai_letters_counts_the_letter_range():
+    """``rules.thai_letters`` counts what ``re.findall("[\u0e01-\u0e2e]", text)`` finds: the range's
+    ends and neighbours, characters beyond the Basic Multilingual Plane, the labelled notes."""
+    from bma_nlp.classify.rules import thai_letters
+
+    for text in ["", "\u0e00\u0e01\u0e2e\u0e2f\u0e30", "\U0001f600ก", "abc", *_labelled_notes()]:
+        assert thai_letters(text) == len(re.findall("[\u0e01-\u0e2e]", text)), text[:40]

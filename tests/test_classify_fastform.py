@@ -64,6 +64,15 @@ def test_character_ngrams_by_table_are_the_ones_word_by_word(rebuilt):
         assert sorted(columns.tolist()) == sorted(part.columns(text).tolist()), text
 
 
+def test_character_ngram_tables_on_a_crafted_vocabulary():
+    """``_ChainedNgrams.build`` numbers each n-gram along its prefixes' chain, and gives up when a
+    prefix is outside the vocabulary."""
+    chained = fastform._ChainedNgrams.build({"ab": 0, "bc": 1, "abc": 2, " a": 3, "c ": 4}, (2, 3))
+    assert chained is not None
+    assert [c.tolist() for c in chained.columns(["abc", "cab", "x"])] == [[0, 1, 2, 3, 4], [0], []]  # " cab ": ab only
+    assert fastform._ChainedNgrams.build({"ab": 0, "xbc": 1}, (2, 3)) is None
+
+
 def test_a_text_model_row_does_not_depend_on_its_batch(rebuilt):
     """The text model's fast form remembers each text's probabilities, which is exact only if a
     text's row is the same whatever batch it is scored in: bit for bit, each labelled note alone,

@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from bma_nlp.classify.features import _ABBREVIATION, BASE_TEXTS, _expand
@@ -53,6 +54,12 @@ _NOT_A_STEP = ("metric", "document")  # a figure or routine, a document's topic:
 REACHED = ("done", "underway")
 _RANK = {"approval": 0, "procurement": 1, "completed": 2}
 _SPACE = re.compile(r"\s")
+
+
+def squeeze(text: str) -> str:
+    r"""``text`` with every whitespace character removed (``_SPACE.sub("", text)``: ``str.split``
+    splits at exactly the characters ``\s`` matches, ``str.isspace``; a third of the time)."""
+    return "".join(text.split())
 
 # (name, stage, strong, pattern) — matched in this order on the note with spaces removed; each
 # match is blanked so a later, broader cue does not count the same words again.
@@ -393,12 +400,46 @@ class Prefilter:
         self._always = sum(1 << i for i, need in enumerate(self._needs) if need is None)
 
     def possible(self, text: str) -> list[bool]:
+        mask = self.mask(text)
+        return [mask >> i & 1 == 1 for i in range(len(self._needs))]
+
+    def mask(self, text: str) -> int:
+        """``possible(text)`` as bits: bit ``i`` set when pattern ``i`` can match."""
         if self._scan is None:
-            return [True] * len(self._needs)
+            return (1 << len(self._needs)) - 1
         bits, mask = self._bits, self._always
         for found in set(self._scan.findall(text)):
             mask |= bits[found]
-        return [mask >> i & 1 == 1 for i in range(len(self._needs))]
+        return mask
+
+
+def matches_in_order(patterns: Sequence[LazyPattern], prefilter: Prefilter, text: str) -> list[tuple[int, list[tuple[int, int]]]]:
+    """``(index, spans)`` of each pattern that matches ``text``, in the patterns' order, each
+    searched in ``text`` with the matches of the patterns before it blanked (turned into
+    ``_``), so a later, broader pattern does not count the same words again; a pattern
+    ``prefilter`` rules out is not searched. (The cue reading of ``_read_clause_uncached`` and
+    the cue groups of ``rules.cue_hits``.)"""
+    mask = prefilter.mask(text)
+    out: list[tuple[int, list[tuple[int, int]]]] = []
+    work = text
+    while mask:  # the patterns that can match, in order (the others lack every string a match needs)
+        low = mask & -mask
+        mask ^= low
+        i = low.bit_length() - 1
+        pattern = patterns[i]
+        spans = [m.span() for m in (pattern._compiled or pattern.compiled()).finditer(work)]
+        if len(spans) == 1:  # most patterns match once: one slice each side
+            out.append((i, spans))
+            a, b = spans[0]
+            work = work[:a] + "_" * (b - a) + work[b:]
+        elif spans:
+            out.append((i, spans))
+            pieces, last = [], 0
+            for a, b in spans:
+                pieces += [work[last:a], "_" * (b - a)]
+                last = b
+            work = "".join(pieces) + work[last:]
+    return out
 
 
 def _trie_pattern(strings: Iterable[str]) -> str:
@@ -424,6 +465,7 @@ def _trie_pattern(strings: Iterable[str]) -> str:
 
 
 _COMPILED = [(name, stage, strong, LazyPattern(pattern)) for name, stage, strong, pattern in CUES]
+_PATTERNS = [pattern for *_, pattern in _COMPILED]
 _NEEDS = [required_strings(pattern) for *_, pattern in CUES]
 _PREFILTER = Prefilter(_NEEDS)
 CUE_NAMES = [name for name, *_ in CUES]
@@ -488,11 +530,20 @@ _AFTER_QUANTITY = re.compile(r"^.{0,30}?(?:ได้|แล้ว|สะสม)(
 _WINDOW = 28  # characters (spaces removed) looked at before a mention for its status
 
 # clause boundaries in the spaced text: line breaks, numbered items, bullets, month or date heads
+_ITEM_BREAKS = r"\n|(?:(?<=\s)|^)(?:[0-9]{1,2}[.)](?![0-9])|[-•*–]\s?)"
 _CLAUSE_BREAK = guarded(
-    r"\n|(?:(?<=\s)|^)(?:[0-9]{1,2}[.)](?![0-9])|[-•*–]\s?)"
-    r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
+    _ITEM_BREAKS
+    # a month or a date: each needs two digits in a row; a quarter needs its word
+    + r"|(?=(?:เดือน)?(?:ต\.?ค|พ\.?ย|ธ\.?ค|ม\.?ค|ก\.?พ|มี\.?ค|เม\.?ย|พ\.?ค|มิ\.?ย|ก\.?ค|ส\.?ค|ก\.?ย)\.?\s?[0-9]{2}\s?[-:])"
     r"|(?<![0-9])(?=[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s?:)|(?=ไตรมาสที่\s?[0-9])"
 )
+# ``_CLAUSE_BREAK`` for a text without ไตรมาสที่ and without two digits followed by a dash or a
+# colon (every prepared note whose numbers are all folded to 0, most raw notes: a date or a year
+# alone is not a head): the other alternatives cannot match anywhere in it (a month or a date head
+# ends in two digits, then perhaps a space, then - or :), and leaving them out finds the same
+# breaks, without trying the month names at every Thai letter
+_ITEM_BREAK = guarded(_ITEM_BREAKS)
+_DATED_HEAD = re.compile(r"[0-9]{2}\s?[-:]")
 
 
 @dataclass(frozen=True)
@@ -535,7 +586,8 @@ def split_clauses(text: str) -> list[str]:
     if not _MAY_BREAK.search(text):
         return [text.strip()] if text.strip() else []
     parts, start = [], 0
-    for m in _CLAUSE_BREAK.finditer(text):
+    breaks = _CLAUSE_BREAK if "ไตรมาสที่" in text or _DATED_HEAD.search(text) else _ITEM_BREAK
+    for m in breaks.finditer(text):
         if m.start() > start:
             parts.append(text[start : m.start()])
         start = m.end() if m.group(0) else m.start()
@@ -657,25 +709,18 @@ def _read_clause(clause: str) -> tuple[tuple[str, str, str, str, int], ...]:
 
 def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], ...]:
     """(cue, stage, status, words, position) of each mention in ``clause``, in reading order."""
-    squeezed = _SPACE.sub("", clause)
-    work = squeezed
-    hits: list[tuple[int, int, str, str, bool]] = []
-    for (name, stage, strong, pattern), possible in zip(_COMPILED, _PREFILTER.possible(squeezed), strict=True):
-        if not possible:
-            continue  # none of the strings every match contains: the cue cannot match
-        spans = [m.span() for m in pattern.finditer(work)]
-        if spans:  # blank the words found, so a later, broader cue does not count them again
-            hits.extend((a, b, name, stage, strong) for a, b in spans)
-            pieces, last = [], 0
-            for a, b in spans:
-                pieces += [work[last:a], "_" * (b - a)]
-                last = b
-            work = "".join(pieces) + work[last:]
-    if not hits:
+    squeezed = squeeze(clause)
+    found = matches_in_order(_PATTERNS, _PREFILTER, squeezed)
+    if not found:
         return ()
+    hits: list[tuple[int, int, str, str, bool]] = []
+    for i, spans in found:
+        name, stage, strong, _pattern = _COMPILED[i]
+        hits.extend((a, b, name, stage, strong) for a, b in spans)
     # where each character of ``squeezed`` stands in ``clause``: its index plus the number of
-    # spaces before it (``gaps[k]``: how many characters precede the k-th space)
-    gaps = [m.start() - k for k, m in enumerate(_SPACE.finditer(clause))] if len(squeezed) != len(clause) else []
+    # spaces before it (``gaps[k]``: how many other characters precede the k-th space, the
+    # lengths of the pieces between spaces added up)
+    gaps = list(accumulate(map(len, _SPACE.split(clause)[:-1]))) if len(squeezed) != len(clause) else []
 
     def spot(j: int) -> int:
         return j + bisect_right(gaps, j) if gaps else j
@@ -878,12 +923,16 @@ def clause_vector(text: str, prepared: bool = True) -> list[float]:
     return list(hit)
 
 
+# the column of each (stage, status) count: the pairs in sorted order
+_COUNT_COLUMN = {key: i for i, key in enumerate(sorted((s, st) for s in STAGES for st in STATUSES))}
+
+
 def _clause_vector(text: str, prepared: bool) -> list[float]:
     found = mentions(text, prepared=prepared)
-    counts = {(s, st): 0 for s in STAGES for st in STATUSES}
+    counts = [0] * len(_COUNT_COLUMN)
     for m in found:
-        counts[(m.stage, "name" if m.status == "document" else m.status)] += 1
-    vec = [math.log1p(counts[key]) for key in sorted(counts)]
+        counts[_COUNT_COLUMN[(m.stage, "name" if m.status == "document" else m.status)]] += 1
+    vec = [math.log1p(c) for c in counts]
     label, _ = combine(found)
     vec += [1.0 if label == lab else 0.0 for lab in (*STAGES, "none")]
     reached = [m for m in found if m.reached or m.status == "partial"]

@@ -42,6 +42,7 @@ import numpy as np
 
 from bma_nlp import cache, installed
 from bma_nlp.cache import CACHE_ENV, cache_dir
+from bma_nlp.classify.features import code_points
 
 FORMAT = "bma-nlp-fastform/2"  # 2: the stacked model with two sides and a domain model
 TOLERANCE = 1e-6
@@ -206,7 +207,7 @@ class _Tfidf:
                     words[word] = found
                 found_all.extend(found)
         else:
-            found_all = [i for f in self.features(doc) if (i := vocabulary.get(f)) is not None]
+            found_all = [i for i in map(vocabulary.get, self.features(doc)) if i is not None]
         hit = np.sort(np.array(found_all, dtype=np.int32))  # sorted: see ``_counted``
         if len(self._doc_columns) >= CACHE_TEXTS:
             self._doc_columns.clear()
@@ -313,32 +314,30 @@ class _ChainedNgrams:
         low, high = ngram_range
         if not (1 <= low <= 3 and low <= high) or not vocabulary or any(not (low <= len(t) <= high) for t in vocabulary):
             return None
-        alphabet = sorted({ch for term in vocabulary for ch in term})
+        # the characters in code-point order (as ``sorted`` orders them), coded 1..K
+        alphabet = np.unique(code_points("".join(vocabulary)))
         k = len(alphabet) + 1
-        codes = np.zeros(ord(alphabet[-1]) + 2, dtype=np.int32)  # the last slot (0) for every character beyond
-        codes[[ord(ch) for ch in alphabet]] = np.arange(1, k, dtype=np.int32)
-        code = {ch: i for i, ch in enumerate(alphabet, 1)}
+        codes = np.zeros(int(alphabet[-1]) + 2, dtype=np.int32)  # the last slot (0) for every character beyond
+        codes[alphabet] = np.arange(1, k, dtype=np.int32)
         tables: list[np.ndarray] = []
         columns: list[np.ndarray] = []
-        number: dict[str, int] = {}  # n-gram -> its dense number among the n-grams of its length
         for n in range(low, high + 1):
-            terms = sorted(t for t in vocabulary if len(t) == n)
+            terms = sorted(t for t in vocabulary if len(t) == n)  # an n-gram's number: its place here
             size = k**n if n == low else len(columns[-1]) * k  # keys: n codes, or (a prefix's number, a code)
             if size > cls.MAX_TABLE:
                 return None
             table = np.full(max(size, 1), -1, dtype=np.int32)
-            for i, term in enumerate(terms):
-                if n == low:
-                    key = 0
-                    for ch in term:
-                        key = key * k + code[ch]
-                else:
-                    prefix = number.get(term[:-1])
-                    if prefix is None:
+            if terms:
+                c = codes[code_points("".join(terms))].astype(np.int64).reshape(len(terms), n)
+                key = np.zeros(len(terms), dtype=np.int64)
+                for j in range(low):
+                    key = key * k + c[:, j]
+                for j in range(low, n):  # along the chain: the number of each term's first j characters, then a code
+                    prefix = tables[j - low][key]
+                    if bool((prefix < 0).any()):
                         return None  # a prefix outside the vocabulary: no chain
-                    key = prefix * k + code[term[-1]]
-                table[key] = i
-            number.update((term, i) for i, term in enumerate(terms))
+                    key = prefix.astype(np.int64) * k + c[:, j]
+                table[key] = np.arange(len(terms), dtype=np.int32)
             tables.append(table)
             columns.append(np.array([vocabulary[t] for t in terms], dtype=np.int32))
         return cls(low, codes, tables, columns)
@@ -347,7 +346,7 @@ class _ChainedNgrams:
         """The vocabulary columns of each text's n-grams (int32, one per occurrence)."""
         laid = ["\x00".join(f" {word} " for word in text.split()) for text in texts]
         joined = "\x00".join(laid)
-        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        points = code_points(joined)
         c = self.codes[np.minimum(points, len(self.codes) - 1)].astype(np.int64)
         size, k = len(c), self.k
         # the text each character belongs to (a separator to the text before it)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from bma_nlp.text.normalize import arabic_digits, normalize
 
@@ -96,6 +97,14 @@ _PREPARED: dict[str, tuple[str, str | None]] = {}
 # ``prepare``, which then need not normalise the note a second time.
 BASE_TEXTS: dict[str, str] = {}
 _BASE_TEXT_LIMIT = 20_000
+
+
+def code_points(text: str) -> Any:
+    """The code points of ``text`` as a NumPy array (uint32), one per character: for counting and
+    coding characters a whole text at a time instead of one by one in Python."""
+    import numpy as np  # here: preparing notes does not need NumPy
+
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def prepare_all(texts: Iterable[str]) -> list[str]:
