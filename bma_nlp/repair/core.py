@@ -62,11 +62,11 @@ ONE_LETTER_WORDS = frozenset("ณฯ")
 # ... unless the place word is a common noun in the sentence: a conjunction, preposition or
 # quantifier follows it as a word of its own (ชุมชน|ใน|พื้นที่, โรงเรียน|และ, วัด|ทุก|แห่ง), not a name
 NOT_A_NAME_START = frozenset(("และ", "หรือ", "แต่", "ใน", "ของ", "ที่", "ซึ่ง", "ได้", "จะ", "ให้", "กับ", "จาก", "เพื่อ", "โดย", "ว่า", "ตาม", "ทุก", "ต่าง", "ทั้ง"))
-# Canals and the units of an address name what follows them too (คลอง|ลำ|กะ|ดาน, อำเภอ|นา|ทวี:
+# Canals, roads and the units of an address name what follows them too (คลอง|ลำ|กะ|ดาน, อำเภอ|นา|ทวี:
 # names are built of ordinary syllables), but they are as often common nouns before prose
 # (ริมคลอง|พร้อม|ท่อ...): their name runs to a space, a linking word or one of the language's
 # commonest words (in the lexicon's counts).
-ADDRESS_WORDS = frozenset(("คลอง", "แขวง", "ตำบล", "อำเภอ", "จังหวัด"))
+ADDRESS_WORDS = frozenset(("คลอง", "แขวง", "ตำบล", "อำเภอ", "จังหวัด", "ถนน"))
 ADDRESS_NAME_STOPS = NOT_A_NAME_START | frozenset(("พร้อม", "รวม", "ตลอด", "บริเวณ", "ริม", "เป็น", "มี", "ไม่", "แล้ว", "นี้", "นั้น", "ด้วย"))
 ADDRESS_ENDINGS = tuple(ADDRESS_WORDS)
 COMMON_WORD_FREQ = 50_000
@@ -85,6 +85,9 @@ _TITLES_ONLY = re.compile(_TITLE_LONGEST + r"(?:\s?" + _TITLE_LONGEST + r")*")
 # Thai abbreviations are consonant-only runs (สยป, สนศ, กทม): never words to fix.
 # ผรจ. คกก. สงม. : consonants then a dot, not glued to a word before them
 _DOTTED_ABBREVIATION = re.compile("(?<![\u0e01-\u0e4e])[\u0e01-\u0e2e]{2,5}\\.")
+# ป.ป.ช. ป.ป.ท. อ.บ.ต. พ.ศ. : initials, each letter with its dot (the last may lack it); the dot is
+# not a ring OCR cut from ำ, since a garble does not put a dot after every letter
+_INITIALISM = re.compile("(?<![\u0e01-\u0e4e.])(?:[\u0e01-\u0e2e]\\.)+[\u0e01-\u0e2e]\\.?")
 _ABBREVIATION = re.compile("^[\u0e01-\u0e2e]{2,5}\\.?$")
 _LABEL = re.compile(r"^(\s*)([^:\n]{2,45}?)([\s.]*)(\s:|:)")
 
@@ -192,6 +195,7 @@ class _Line:
             token_at = dict(zip(self.starts, self.tokens, strict=True))
             spans += [(m.start("name"), m.end("name")) for m in places if token_at.get(m.start("name")) not in NOT_A_NAME_START]
         spans += [(m.start(), m.end()) for m in _DOTTED_ABBREVIATION.finditer(text)]
+        spans += [(m.start(), m.end()) for m in _INITIALISM.finditer(text)]
         if ABBREVIATION_MARK in text or PROVINCE_WORD in text:
             spans += self._names_by_neighbour(lexicon)
         if any(w in text for w in ADDRESS_WORDS):
