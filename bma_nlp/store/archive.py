@@ -265,9 +265,18 @@ def _current_versions() -> list[str]:
     return [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
 
 
+@functools.lru_cache(maxsize=64)
+def _extra_fields(kind: type, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields of a record class that have no column of their own (an installment has none)."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in columns)
+
+
 def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
     """Fields of a record that have no column of their own, as JSON (None when there are none)."""
-    extra = pack_extra({f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns})
+    names = _extra_fields(type(record), columns)
+    if not names:
+        return None
+    extra = pack_extra({name: getattr(record, name) for name in names})
     return json.dumps(extra, ensure_ascii=False, default=_json_default) if extra else None
 
 
