@@ -166,7 +166,8 @@ class _Batch:
     transaction, committed every COMMIT_FILES files or COMMIT_SECONDS: FTS5 flushes and merges
     its index at every commit, so one commit per file would make writing twice as slow. A
     reader sees new files within about a second; a killed process loses at most that much
-    work, never part of a file.
+    work, never part of a file. (With worker processes the writer also commits when it would
+    wait for them past the batch's second: ``Archive._run``.)
 
     ``index``: the full-text index rows of the files in the batch, inserted just before the COMMIT
     (``Archive._commit``), in the same transaction. FTS5 writes what it holds in memory as a new
@@ -174,7 +175,9 @@ class _Batch:
     segment per file and index, which FTS5 then spent most of a commit merging. Keyed by (index,
     rowid); a file rolled back takes its rows out again (``Archive._unit``)."""
 
-    COMMIT_FILES = 50
+    # The second bounds the batch: at a million installments the writer stores about 150 files
+    # a second, and each commit's FTS5 flush and merges cost about as much whatever its size.
+    COMMIT_FILES = 200
     COMMIT_SECONDS = 1.0
 
     files: int = 0
@@ -185,6 +188,10 @@ class _Batch:
 
     def due(self) -> bool:
         return self.files >= self.COMMIT_FILES or time.monotonic() - self.started >= self.COMMIT_SECONDS
+
+    def seconds_left(self) -> float:
+        """How long the open batch may stay open (0 when none is open: nothing to keep)."""
+        return max(0.0, self.COMMIT_SECONDS - (time.monotonic() - self.started)) if self.files else 0.0
 
     def clear(self) -> None:
         self.files = 0
@@ -450,12 +457,15 @@ class Archive:
         self._evidence = _read_evidence(self.con) if repair else None  # one state for the whole run, every worker
         if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
             jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
-        results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify, self._evidence), many=len(files) > CHUNK_FILES)
         batch = _Batch()
+        tasks = self._tasks(files, max_bytes, supersede)
+        results = self._run(tasks, jobs, (max_bytes, repair, classify, self._evidence), many=len(files) > CHUNK_FILES, hold=batch.seconds_left)
         try:
             for task, res in results:
                 if task is None:  # the next files are still being parsed: do not keep the write lock meanwhile
+                    t0 = time.thread_time()
                     self._commit(batch, result)
+                    result.timings["write"] += time.thread_time() - t0
                     continue
                 if task.skip:
                     result.files_skipped += 1
@@ -509,14 +519,20 @@ class Archive:
     def _has_file(self, sha256: str) -> bool:
         return self.con.execute("SELECT 1 FROM files WHERE sha256 = ? AND copies IS NOT NULL", (sha256,)).fetchone() is not None
 
-    def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...], many: bool = False) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
+    def _run(
+        self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...], many: bool = False, hold: Callable[[], float] = lambda: 0.0
+    ) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
         """Results in input order. Files go to the workers in chunks (the stage model is called
         once per chunk); with jobs > 1 at most a few chunks run ahead of the writer. ``(None,
         None)`` comes before a wait for parsing, so the writer commits first: another process
-        ingesting into the same archive then waits for a commit, not for our parsing. ``many``:
+        ingesting into the same archive then waits for a commit, not for our parsing. With
+        workers, a wait of up to ``hold()`` seconds (what is left of the open batch's second)
+        comes first: the next chunk is usually that close, and a commit at every wait (one per
+        chunk or two) cost the writer a fifth of its time in FTS5 flushes and merges. ``many``:
         more than one chunk of files (one process then builds the tokeniser dictionaries, the
         lexicon and the model first, as the workers' forkserver does)."""
         from collections import deque
+        from concurrent.futures import wait
 
         from bma_nlp.store.work import PRELOAD_ENV, process_files
 
@@ -537,12 +553,12 @@ class Archive:
                 window.append((chunk, _submit(pool, process_files, [t.path for t in chunk if not t.skip], *args)))
                 while len(window) > 2 * jobs:
                     done, fut = window.popleft()
-                    if not fut.done():
+                    if not fut.done() and not wait([fut], timeout=hold()).done:
                         yield None, None
                     yield from _zip_results(done, fut.result())
             while window:
                 done, fut = window.popleft()
-                if not fut.done():
+                if not fut.done() and not wait([fut], timeout=hold()).done:
                     yield None, None
                 yield from _zip_results(done, fut.result())
 
