@@ -706,8 +706,11 @@ class Archive:
         con = self.con
         if con.in_transaction:
             try:
-                for sql, params in batch.index.values():  # the batch's index rows (see _Batch): none inside a savepoint
-                    con.execute(sql, params)
+                rows: dict[str, list[tuple[Any, ...]]] = {}  # the batch's index rows (see _Batch): none inside a savepoint
+                for sql, params in batch.index.values():
+                    rows.setdefault(sql, []).append(params)
+                for sql, params_list in rows.items():  # each table's rows in their order, one call per table
+                    con.executemany(sql, params_list)
                 if batch.evidence is not None:  # one upsert per distinct pair of the batch, not per file
                     from bma_nlp.repair.evidence import add_evidence
 
@@ -886,8 +889,10 @@ class Archive:
     def _agency_id(self, agency: str | None) -> int | None:
         if not agency:
             return None
-        self.con.execute("INSERT OR IGNORE INTO agencies (name) VALUES (?)", (agency,))
-        return int(self.con.execute("SELECT id FROM agencies WHERE name = ?", (agency,)).fetchone()[0])
+        row = self.con.execute("SELECT id FROM agencies WHERE name = ?", (agency,)).fetchone()  # a name already stored: one statement
+        if row is not None:
+            return int(row[0])
+        return int(self.con.execute("INSERT INTO agencies (name) VALUES (?)", (agency,)).lastrowid or 0)
 
     def _write_installment(
         self, report_id: int, inst: Installment, note_tokens: str, raw_tokens: str, header_tokens: str, facet_text: tuple[str, str]
