@@ -280,7 +280,7 @@ def _extra_fields(kind: type, columns: tuple[str, ...]) -> tuple[str, ...]:
 
 def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
     """Fields of a record that have no column of their own, as JSON (None when there are none)."""
-    names = _extra_fields(type(record), columns)
+    names = _extra_fields(record.__class__, columns)
     if not names:
         return None
     extra = pack_extra({name: getattr(record, name) for name in names})
