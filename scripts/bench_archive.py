@@ -175,7 +175,9 @@ class MemorySampler:
     """Peak resident memory of this process and its descendants (the ingest workers are
     children of a forkserver child), sampled from /proc twice a second (Linux only). ``cpu``:
     the CPU seconds the sampling itself took (it reads every process's /proc entry, which on a
-    busy host costs several percent of a core), so the ingest's CPU time can leave it out."""
+    busy host costs several percent of a core), so the ingest's CPU time can leave it out.
+    ``descendants_cpu``: each descendant's CPU seconds as last sampled (forkserver workers are
+    never this process's children, so ``getrusage`` does not count them)."""
 
     def __init__(self) -> None:
         import threading
@@ -183,19 +185,25 @@ class MemorySampler:
         self.peak_total = 0.0  # MB, all processes together
         self.peak_one = 0.0  # MB, the largest single descendant
         self.cpu = 0.0  # CPU seconds spent sampling
+        self.descendants_cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
-    def _tree() -> dict[int, float]:
+    def _tree() -> dict[int, tuple[float, float]]:
+        """(resident MB, CPU seconds) of this process and each of its descendants."""
         parents: dict[int, int] = {}
         rss: dict[int, float] = {}
+        cpu: dict[int, float] = {}
+        tick = os.sysconf("SC_CLK_TCK")
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
             try:
                 with open(f"/proc/{entry}/stat") as fh:
-                    parents[int(entry)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+                    stat = fh.read().rsplit(")", 1)[1].split()
+                    parents[int(entry)] = int(stat[1])
+                    cpu[int(entry)] = (int(stat[11]) + int(stat[12])) / tick  # utime + stime
                 with open(f"/proc/{entry}/statm") as fh:
                     rss[int(entry)] = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
             except (OSError, ValueError, IndexError):
@@ -206,14 +214,15 @@ class MemorySampler:
             new = {pid for pid, parent in parents.items() if parent in mine and pid not in mine}
             mine |= new
             grew = bool(new)
-        return {pid: rss.get(pid, 0.0) for pid in mine}
+        return {pid: (rss.get(pid, 0.0), cpu.get(pid, 0.0)) for pid in mine}
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
             started = time.thread_time()
             tree = self._tree()
-            self.peak_total = max(self.peak_total, sum(tree.values()))
-            self.peak_one = max([self.peak_one, *(v for pid, v in tree.items() if pid != os.getpid())])
+            self.peak_total = max(self.peak_total, sum(mb for mb, _ in tree.values()))
+            self.peak_one = max([self.peak_one, *(mb for pid, (mb, _) in tree.items() if pid != os.getpid())])
+            self.descendants_cpu.update((pid, cpu) for pid, (_, cpu) in tree.items() if pid != os.getpid())
             self.cpu += time.thread_time() - started
 
     def __enter__(self) -> MemorySampler:
@@ -231,6 +240,14 @@ def _cpu_seconds() -> float:
 
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _own_cpu_seconds() -> float:
+    """User + system CPU time of this process alone (all its threads)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def tokeniser_rate(texts: list[str], engine: str, max_chars: int) -> float:
@@ -375,10 +392,11 @@ def main(argv: list[str] | None = None) -> int:
 
         with Archive(db) as archive:
             if not reuse:
-                cpu_before = _cpu_seconds()
+                cpu_before, own_before = _cpu_seconds(), _own_cpu_seconds()
                 with MemorySampler() as memory:
                     res = archive.ingest([reports_dir], jobs=args.jobs, progress=True, repair=not args.no_repair, classify=not args.no_classify)
                 ingest_cpu = _cpu_seconds() - cpu_before - memory.cpu  # workers are counted once the pool has shut down; the sampler is not ingest
+                main_cpu = _own_cpu_seconds() - own_before - memory.cpu  # the writer, the pool's result thread, the file digests
                 if res.errors:
                     print(f"{len(res.errors)} file(s) failed, first: {res.errors[0]}", file=sys.stderr)
                 t = res.timings
@@ -447,6 +465,9 @@ def main(argv: list[str] | None = None) -> int:
                            ("tokenise notes and headers for the index", "tokenize"), ("database writes incl. FTS indexes (main process)", "write")):  # fmt: skip
             rate = f"{n_chars / t[key]:,.0f}" if t[key] else "-"
             print(f"| {label} | {t[key]:.1f} | {100 * t[key] / cpu:.0f}% | {rate} |")
+        if args.jobs > 1:  # what the steps leave out: start-up, pickling, waiting, the pool's thread, file digests
+            workers = sum(memory.descendants_cpu.values())
+            print(f"| all processes (sampled from /proc: main {main_cpu:.1f}, forkserver and workers {workers:.1f}) | {main_cpu + workers:.1f} | | |")
         print("| keeping every copy | value |")
         print("|---|---|")
         print(f"| copies stored | {stats['copies']:,} ({stats['copy_chars']:,} characters) |")

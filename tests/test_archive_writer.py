@@ -5,6 +5,7 @@ archive), so the archive's contents and what search finds do not depend on them.
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 from store_reports import report_text, write
@@ -71,6 +72,48 @@ def test_a_batch_of_files_is_indexed_at_its_commit_as_one_segment_per_index(tmp_
         assert _segments(archive) == [1, 1, 1]
         integrity(archive.con)
         assert len(archive.search("ดำเนินการเรียบร้อยแล้ว", limit=None)) == 12
+
+
+def test_with_workers_the_writer_keeps_its_batch_open_while_it_waits_for_them_within_the_batchs_second(tmp_path, monkeypatch):
+    """With worker processes the writer committed whenever the next chunk was not back yet (a
+    commit every chunk or two, each an FTS5 flush and merge); within its batch's second it now
+    waits with the batch open. Three chunks of files, one at a time (a thread here, each chunk
+    taking half a second: the writer waits for every one), a batch that may stay open: one
+    commit, not one per chunk."""
+    from concurrent.futures import ThreadPoolExecutor
+    from contextlib import contextmanager
+
+    from bma_nlp.store import work
+
+    monkeypatch.setattr(_Batch, "COMMIT_SECONDS", 1e9)
+    parse = work.process_files
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)
+        return parse(*args, **kwargs)
+
+    @contextmanager
+    def threads(self, jobs, kept):  # type: ignore[no-untyped-def]
+        with ThreadPoolExecutor(1) as pool:
+            yield pool
+
+    monkeypatch.setattr(work, "process_files", slow)
+    monkeypatch.setattr(Archive, "_worker_pool", threads)
+    commits: list[int] = []
+    original = Archive._commit
+
+    def counted(self, batch, result):  # type: ignore[no-untyped-def]
+        if self.con.in_transaction:
+            commits.append(batch.files)
+        return original(self, batch, result)
+
+    monkeypatch.setattr(Archive, "_commit", counted)
+    files = [write(tmp_path / "in" / f"r{k}.txt", report_text(f"50000000-{k:04d}", 2567, [f"ดำเนินการเรียบร้อยแล้ว {k}"])) for k in range(40)]
+    with Archive(tmp_path / "a.db") as archive:
+        assert archive.ingest(files, jobs=2, repair=False, classify=False).files_ingested == 40
+        assert commits == [40]
+        assert _segments(archive) == [1, 1, 1]
+        integrity(archive.con)
 
 
 def test_a_file_rolled_back_in_a_batch_takes_its_index_rows_with_it_and_gives_back_those_it_replaced(tmp_path, monkeypatch):

@@ -68,7 +68,7 @@ def test_the_archive_counts_each_stored_report_once_across_commits(tmp_path):
     # workers count each file's evidence; the writer adds a batch's counts up at each commit
     folder = tmp_path / "in"
     words = ["ก่อสร้างถนน", "ขุดลอกคลอง", "ปรับปรุงอาคาร"]
-    for k in range(60):  # more files than one commit holds (``_Batch.COMMIT_FILES``)
+    for k in range(60):  # more files than one commit holds (one ingest process commits before each chunk of files)
         notes = [f"{words[k % 3]}ที่สำนักงานเขต", f"ตรวจรับงาน{words[(k + 1) % 3]}"]
         write(folder / f"r{k}.txt", report_text(f"50120000-{k:04d}", 2567, notes))
     (folder / "broken.txt").write_bytes(b"\x00\x01binary")

@@ -166,7 +166,8 @@ class _Batch:
     transaction, committed every COMMIT_FILES files or COMMIT_SECONDS: FTS5 flushes and merges
     its index at every commit, so one commit per file would make writing twice as slow. A
     reader sees new files within about a second; a killed process loses at most that much
-    work, never part of a file.
+    work, never part of a file. (With worker processes the writer also commits when it would
+    wait for them past the batch's second: ``Archive._run``.)
 
     ``index``: the full-text index rows of the files in the batch, inserted just before the COMMIT
     (``Archive._commit``), in the same transaction. FTS5 writes what it holds in memory as a new
@@ -174,7 +175,9 @@ class _Batch:
     segment per file and index, which FTS5 then spent most of a commit merging. Keyed by (index,
     rowid); a file rolled back takes its rows out again (``Archive._unit``)."""
 
-    COMMIT_FILES = 50
+    # The second bounds the batch: at a million installments the writer stores about 150 files
+    # a second, and each commit's FTS5 flush and merges cost about as much whatever its size.
+    COMMIT_FILES = 200
     COMMIT_SECONDS = 1.0
 
     files: int = 0
@@ -185,6 +188,10 @@ class _Batch:
 
     def due(self) -> bool:
         return self.files >= self.COMMIT_FILES or time.monotonic() - self.started >= self.COMMIT_SECONDS
+
+    def seconds_left(self) -> float:
+        """How long the open batch may stay open (0 when none is open: nothing to keep)."""
+        return max(0.0, self.COMMIT_SECONDS - (time.monotonic() - self.started)) if self.files else 0.0
 
     def clear(self) -> None:
         self.files = 0
@@ -265,9 +272,18 @@ def _current_versions() -> list[str]:
     return [pipeline_version(repair=r, classify=c) for r in (True, False) for c in (True, False)]
 
 
+@functools.lru_cache(maxsize=64)
+def _extra_fields(kind: type, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields of a record class that have no column of their own (an installment has none)."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in columns)
+
+
 def _extra(record: Any, columns: tuple[str, ...]) -> str | None:
     """Fields of a record that have no column of their own, as JSON (None when there are none)."""
-    extra = pack_extra({f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in columns})
+    names = _extra_fields(record.__class__, columns)
+    if not names:
+        return None
+    extra = pack_extra({name: getattr(record, name) for name in names})
     return json.dumps(extra, ensure_ascii=False, default=_json_default) if extra else None
 
 
@@ -441,12 +457,15 @@ class Archive:
         self._evidence = _read_evidence(self.con) if repair else None  # one state for the whole run, every worker
         if jobs is None:  # the cores, but no more workers than chunks of CHUNK_FILES files (a worker costs start-up)
             jobs = max(1, min(os.cpu_count() or 1, -(-len(files) // CHUNK_FILES)))
-        results = self._run(self._tasks(files, max_bytes, supersede), jobs, (max_bytes, repair, classify, self._evidence), many=len(files) > CHUNK_FILES)
         batch = _Batch()
+        tasks = self._tasks(files, max_bytes, supersede)
+        results = self._run(tasks, jobs, (max_bytes, repair, classify, self._evidence), many=len(files) > CHUNK_FILES, hold=batch.seconds_left)
         try:
             for task, res in results:
                 if task is None:  # the next files are still being parsed: do not keep the write lock meanwhile
+                    t0 = time.thread_time()
                     self._commit(batch, result)
+                    result.timings["write"] += time.thread_time() - t0
                     continue
                 if task.skip:
                     result.files_skipped += 1
@@ -500,14 +519,20 @@ class Archive:
     def _has_file(self, sha256: str) -> bool:
         return self.con.execute("SELECT 1 FROM files WHERE sha256 = ? AND copies IS NOT NULL", (sha256,)).fetchone() is not None
 
-    def _run(self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...], many: bool = False) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
+    def _run(
+        self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...], many: bool = False, hold: Callable[[], float] = lambda: 0.0
+    ) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
         """Results in input order. Files go to the workers in chunks (the stage model is called
         once per chunk); with jobs > 1 at most a few chunks run ahead of the writer. ``(None,
         None)`` comes before a wait for parsing, so the writer commits first: another process
-        ingesting into the same archive then waits for a commit, not for our parsing. ``many``:
+        ingesting into the same archive then waits for a commit, not for our parsing. With
+        workers, a wait of up to ``hold()`` seconds (what is left of the open batch's second)
+        comes first: the next chunk is usually that close, and a commit at every wait (one per
+        chunk or two) cost the writer a fifth of its time in FTS5 flushes and merges. ``many``:
         more than one chunk of files (one process then builds the tokeniser dictionaries, the
         lexicon and the model first, as the workers' forkserver does)."""
         from collections import deque
+        from concurrent.futures import wait
 
         from bma_nlp.store.work import PRELOAD_ENV, process_files
 
@@ -528,12 +553,12 @@ class Archive:
                 window.append((chunk, _submit(pool, process_files, [t.path for t in chunk if not t.skip], *args)))
                 while len(window) > 2 * jobs:
                     done, fut = window.popleft()
-                    if not fut.done():
+                    if not fut.done() and not wait([fut], timeout=hold()).done:
                         yield None, None
                     yield from _zip_results(done, fut.result())
             while window:
                 done, fut = window.popleft()
-                if not fut.done():
+                if not fut.done() and not wait([fut], timeout=hold()).done:
                     yield None, None
                 yield from _zip_results(done, fut.result())
 
@@ -681,8 +706,11 @@ class Archive:
         con = self.con
         if con.in_transaction:
             try:
-                for sql, params in batch.index.values():  # the batch's index rows (see _Batch): none inside a savepoint
-                    con.execute(sql, params)
+                rows: dict[str, list[tuple[Any, ...]]] = {}  # the batch's index rows (see _Batch): none inside a savepoint
+                for sql, params in batch.index.values():
+                    rows.setdefault(sql, []).append(params)
+                for sql, params_list in rows.items():  # each table's rows in their order, one call per table
+                    con.executemany(sql, params_list)
                 if batch.evidence is not None:  # one upsert per distinct pair of the batch, not per file
                     from bma_nlp.repair.evidence import add_evidence
 
@@ -861,8 +889,10 @@ class Archive:
     def _agency_id(self, agency: str | None) -> int | None:
         if not agency:
             return None
-        self.con.execute("INSERT OR IGNORE INTO agencies (name) VALUES (?)", (agency,))
-        return int(self.con.execute("SELECT id FROM agencies WHERE name = ?", (agency,)).fetchone()[0])
+        row = self.con.execute("SELECT id FROM agencies WHERE name = ?", (agency,)).fetchone()  # a name already stored: one statement
+        if row is not None:
+            return int(row[0])
+        return int(self.con.execute("INSERT INTO agencies (name) VALUES (?)", (agency,)).lastrowid or 0)
 
     def _write_installment(
         self, report_id: int, inst: Installment, note_tokens: str, raw_tokens: str, header_tokens: str, facet_text: tuple[str, str]

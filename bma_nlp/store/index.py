@@ -134,8 +134,10 @@ def agency_trigram(agency_id: int) -> str:
     return trigram_facet("agency", agency_id)
 
 
+@lru_cache(maxsize=1024, typed=True)
 def facets(stage: str | None, year: int | None, flagged: bool, agency_id: int | None, code: str | None) -> tuple[str, str]:
-    """The facets column of an installment: (for the token index, for the trigram index)."""
+    """The facets column of an installment: (for the token index, for the trigram index).
+    Cached: a report's installments share all but the stage (the writer asks once per row)."""
     tokens = [stage_facet(stage), year_facet(year)]
     trigrams = [stage_trigram(stage), year_trigram(year)]
     if flagged:
