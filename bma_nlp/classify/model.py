@@ -296,15 +296,31 @@ def synthetic_repeat(synthetic: int, real: int) -> int:
     return max(1, round(real / (REAL_SHARE * synthetic))) if synthetic else 1
 
 
-def training_set(synthetic: Sequence[Example], real: Sequence[Example]) -> tuple[list[str], list[str], list[str]]:
+MONITORING_PAGES = ("mykpi", "myproject")  # BMA's project/KPI monitoring system (monitor.bangkok.go.th): the notes users have
+
+
+def monitoring_note(example: Example) -> bool:
+    """Whether a real note comes from a page of BMA's monitoring system (its source page names one)."""
+    return any(key in example.source for key in MONITORING_PAGES)
+
+
+MONITORING_REPEAT = 1  # each monitoring note counts this many times the other real notes (scripts/cv_bma.py weighs it)
+
+
+def training_set(
+    synthetic: Sequence[Example], real: Sequence[Example], monitoring_repeat: int | None = None
+) -> tuple[list[str], list[str], list[str]]:
     """Texts, labels and CV groups: synthetic notes grouped by template family (repeated
-    ``synthetic_repeat`` times), real notes by source page (repeated ``real_repeat`` times), the
+    ``synthetic_repeat`` times), real notes by source page (repeated ``real_repeat`` times, a
+    monitoring note ``monitoring_repeat`` times that, by default ``MONITORING_REPEAT``), the
     copies in their group."""
     k = real_repeat(len(synthetic), len(real))
     j = synthetic_repeat(len(synthetic), len(real))
-    texts = [e.text for e in synthetic for _ in range(j)] + [e.text for e in real for _ in range(k)]
-    labels = [e.label for e in synthetic for _ in range(j)] + [e.label for e in real for _ in range(k)]
-    groups = [family(e.source) or e.text for e in synthetic for _ in range(j)] + [f"page:{e.source}" for e in real for _ in range(k)]
+    m = MONITORING_REPEAT if monitoring_repeat is None else monitoring_repeat
+    counts = [k * (m if monitoring_note(e) else 1) for e in real]
+    texts = [e.text for e in synthetic for _ in range(j)] + [e.text for e, n in zip(real, counts, strict=True) for _ in range(n)]
+    labels = [e.label for e in synthetic for _ in range(j)] + [e.label for e, n in zip(real, counts, strict=True) for _ in range(n)]
+    groups = [family(e.source) or e.text for e in synthetic for _ in range(j)] + [f"page:{e.source}" for e, n in zip(real, counts, strict=True) for _ in range(n)]
     return texts, labels, groups
 
 

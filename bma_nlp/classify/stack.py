@@ -51,21 +51,33 @@ class StackedStage(ClassifierMixin, BaseEstimator):
         self.folds = folds
 
     def fit(self, texts: Sequence[str], labels: Sequence[str], groups: Sequence[str] | None = None, real: Sequence[bool] | None = None) -> StackedStage:
-        from sklearn.linear_model import LogisticRegression
-
         from bma_nlp.classify.model import cross_validated_proba, fit_design
 
         texts, labels = list(texts), list(labels)
         oof_base = cross_validated_proba(self.base_design, texts, labels, groups, self.seed, self.folds)
         self.base_ = fit_design(self.base_design, texts, labels, self.seed)
+        return self.fit_gates(oof_base, texts, labels, groups, real)
+
+    def fit_gates(
+        self, oof_base: np.ndarray, texts: Sequence[str], labels: Sequence[str], groups: Sequence[str] | None = None,
+        real: Sequence[bool] | None = None, real_weights: Sequence[float] | None = None,
+    ) -> StackedStage:
+        """The stack's second half (``fit`` after the text model): tables, gates and the domain
+        model from the text model's out-of-fold probabilities ``oof_base``. ``real_weights``:
+        how much each note counts in the real side's table and gate search (1 each; used by
+        ``scripts/cv_bma.py`` to weigh kinds of real notes without refitting the text model)."""
+        from sklearn.linear_model import LogisticRegression
+
+        texts, labels = list(texts), list(labels)
         rules = rule_labels(texts)
         gold = np.array([LABELS.index(lab) for lab in labels])
         flags = np.zeros(len(texts), dtype=bool) if real is None else np.asarray(real, dtype=bool)
         sides = {"real": flags, "synthetic": ~flags} if flags.any() and not flags.all() else {"synthetic": np.ones(len(texts), dtype=bool)}
         self.tables_, self.gates_ = {}, {}
         for side, mask in sides.items():
-            self.tables_[side] = table(rules[mask], gold[mask])
-            self.gates_[side] = _best_gates(oof_base[mask], rules[mask], gold[mask], self.tables_[side])
+            weights = None if real_weights is None or side != "real" else np.asarray(real_weights, dtype=float)[mask]
+            self.tables_[side] = table(rules[mask], gold[mask], weights)
+            self.gates_[side] = _best_gates(oof_base[mask], rules[mask], gold[mask], self.tables_[side], weights)
         self.domain_ = None
         share = flags.astype(float)
         if len(sides) == 2:
@@ -83,8 +95,11 @@ class StackedStage(ClassifierMixin, BaseEstimator):
         texts = list(texts)
         from bma_nlp.classify.model import proba_in_label_order
 
+        return self.proba_from_base(proba_in_label_order(self.base_, texts), texts)
+
+    def proba_from_base(self, base: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """``predict_proba`` given the text model's probabilities of ``texts`` (``LABELS`` order)."""
         rules = rule_labels(texts)
-        base = proba_in_label_order(self.base_, texts)
         share = np.zeros(len(texts))
         if self.domain_ is not None:
             share = self.domain_.predict_proba(domain_features(base, texts))[:, list(self.domain_.classes_).index(True)]
