@@ -317,10 +317,10 @@ def training_set(
     k = real_repeat(len(synthetic), len(real))
     j = synthetic_repeat(len(synthetic), len(real))
     m = MONITORING_REPEAT if monitoring_repeat is None else monitoring_repeat
-    counts = [k * (m if monitoring_note(e) else 1) for e in real]
-    texts = [e.text for e in synthetic for _ in range(j)] + [e.text for e, n in zip(real, counts, strict=True) for _ in range(n)]
-    labels = [e.label for e in synthetic for _ in range(j)] + [e.label for e, n in zip(real, counts, strict=True) for _ in range(n)]
-    groups = [family(e.source) or e.text for e in synthetic for _ in range(j)] + [f"page:{e.source}" for e, n in zip(real, counts, strict=True) for _ in range(n)]
+    repeated = [e for e in real for _ in range(k * (m if monitoring_note(e) else 1))]
+    texts = [e.text for e in synthetic for _ in range(j)] + [e.text for e in repeated]
+    labels = [e.label for e in synthetic for _ in range(j)] + [e.label for e in repeated]
+    groups = [family(e.source) or e.text for e in synthetic for _ in range(j)] + [f"page:{e.source}" for e in repeated]
     return texts, labels, groups
 
 
