@@ -41,12 +41,14 @@ from bma_nlp.store.corrections import report_key as correction_key
 from bma_nlp.store.index import facets, header_facets
 from bma_nlp.store.query import Filters, Hit
 from bma_nlp.store.schema import (
+    IN_VALUES,
     INSTALLMENT_COLUMNS,
     PROJECT_COLUMNS,
     connect,
     pack_extra,
     stored_note_raw,
     unpack_copy,
+    values_param,
     writer_settings,
 )
 from bma_nlp.text.read import DEFAULT_MAX_BYTES, read_bytes
@@ -1070,17 +1072,17 @@ class Archive:
 
     def _backfill(self, keys: set[str], result: ReprocessResult, steps: tuple[bool, bool], on_error: Callable[[BmaNlpError], None] | None) -> None:
         """Schema-1 reports: store their copies from their files when those are unchanged."""
-        key_list = json.dumps(sorted(keys))  # one JSON array: any number of keys
+        key_list = values_param(sorted(keys))
         rows = self.con.execute(
             "SELECT DISTINCT f.path, f.sha256, r.key FROM reports r JOIN report_sources s ON s.report_id = r.id JOIN files f ON f.id = s.file_id "
-            "WHERE r.key IN (SELECT value FROM json_each(?)) AND s.replaced_at IS NULL",
+            f"WHERE r.key {IN_VALUES} AND s.replaced_at IS NULL",
             (key_list,),
         ).fetchall()
         found = [p for p, sha, _ in rows if (_digest(p, DEFAULT_MAX_BYTES) or ("",))[0] == sha]
         if found:
             done = self.ingest(found, repair=steps[0], classify=steps[1], on_error=on_error)
             result.reports += done.reports
-        have = {r[0] for r in self.con.execute("SELECT DISTINCT report_key FROM copies WHERE report_key IN (SELECT value FROM json_each(?))", (key_list,))}
+        have = {r[0] for r in self.con.execute(f"SELECT DISTINCT report_key FROM copies WHERE report_key {IN_VALUES}", (key_list,))}
         result.no_copies += len(keys - have)
 
     # -- people's corrections (see bma_nlp.store.corrections and /docs in the README) ---------

@@ -7,7 +7,6 @@ archive, built from the same filters and query plan as ``Archive.search``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field, fields
@@ -16,6 +15,7 @@ from typing import Any
 from bma_nlp.records import NARRATIVE_FIELDS, STAGES, Flag, Report  # NARRATIVE_FIELDS: free-text parts of the form
 from bma_nlp.store import query as _query
 from bma_nlp.store.query import UNKNOWN_STAGE, Filters, Hit
+from bma_nlp.store.schema import IN_VALUES, values_param
 
 # Facets are shown in this order; the office is the first part of the agency ("สำนักงานเขตดุสิต"
 # of "สำนักงานเขตดุสิต / ฝ่ายการศึกษา"), which the agency filter (a substring) selects again.
@@ -77,9 +77,9 @@ def search_page(
         sql = (
             f"SELECT i.id, i.report_id, i.stage_confidence, i.stage_source, {_query._FLAGGED_INSTALLMENT} AS flagged, "
             f"{_query._CORRECTED_REPORT} AS corrected "
-            "FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN (SELECT value FROM json_each(?))"
+            f"FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id {IN_VALUES}"
         )
-        extra = {row["id"]: row for row in con.execute(sql, (json.dumps(ids),))}
+        extra = {row["id"]: row for row in con.execute(sql, (values_param(ids),))}
     page_hits = [
         PageHit(
             hit,
@@ -168,25 +168,25 @@ def matching_rows(
     ids, complete = matching_ids(con, plan, filters, limit)
     sql = (
         "SELECT i.id, i.stage, r.fiscal_year, r.agency, r.id, i.number, r.key FROM installments i JOIN reports r ON r.id = i.report_id "
-        "WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id"
+        f"WHERE i.id {IN_VALUES} ORDER BY i.id"
     )
-    return [tuple(row) for row in con.execute(sql, [json.dumps(ids)])], complete
+    return [tuple(row) for row in con.execute(sql, [values_param(ids)])], complete
 
 
 def _counted(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> dict[str, list[FacetValue]]:
     """Facets of matches read by ``matching_rows``: their flags and corrections are looked up
     once for all their reports rather than once per installment."""
-    reports = json.dumps(sorted({row[4] for row in rows}))
-    keys = json.dumps(sorted({row[6] for row in rows if row[6] is not None}))
+    reports = values_param(sorted({row[4] for row in rows}))
+    keys = values_param(sorted({row[6] for row in rows if row[6] is not None}))
     flags = con.execute(
-        "SELECT report_id, installment FROM flags WHERE report_id IN (SELECT value FROM json_each(?))", [reports]
+        f"SELECT report_id, installment FROM flags WHERE report_id {IN_VALUES}", [reports]
     ).fetchall()
     whole = {r for r, number in flags if number is None}  # a flag on the report flags each installment
     flagged_installments = {(r, number) for r, number in flags}
     corrected_keys = {
         row[0]
         for row in con.execute(
-            "SELECT DISTINCT report_key FROM corrections WHERE withdrawn_at IS NULL AND report_key IN (SELECT value FROM json_each(?))",
+            f"SELECT DISTINCT report_key FROM corrections WHERE withdrawn_at IS NULL AND report_key {IN_VALUES}",
             [keys],
         )
     }

@@ -29,7 +29,15 @@ from bma_nlp.store.index import (
     year_facet,
     year_trigram,
 )  # fmt: skip
-from bma_nlp.store.schema import INSTALLMENT_COLUMNS, PROJECT_COLUMNS, read_column, read_value, unpack_extra
+from bma_nlp.store.schema import (
+    IN_VALUES,
+    INSTALLMENT_COLUMNS,
+    PROJECT_COLUMNS,
+    read_column,
+    read_value,
+    unpack_extra,
+    values_param,
+)
 
 _PROJECT_FIELDS = {f.name for f in fields(Project)}
 _INSTALLMENT_FIELDS = {f.name for f in fields(Installment)}
@@ -290,7 +298,7 @@ def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]],
     rows = {
         row["id"]: row
         for row in con.execute(
-            f"SELECT {_HIT_COLUMNS} FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+            f"SELECT {_HIT_COLUMNS} FROM installments i JOIN reports r ON r.id = i.report_id WHERE i.id {IN_VALUES}", (values_param(ids),)
         )
     }
     hits = []
@@ -401,8 +409,8 @@ def _probe_text_first(con: sqlite3.Connection, table: str, text: str, target: _T
     if limit <= len(rowids):
         return None
     source, key = _content(con, table)
-    sql = f"SELECT {key}, facets FROM {source} WHERE {key} IN (SELECT value FROM json_each(?))"
-    facets = dict(con.execute(sql, (json.dumps(rowids),)).fetchall())
+    sql = f"SELECT {key}, facets FROM {source} WHERE {key} {IN_VALUES}"
+    facets = dict(con.execute(sql, (values_param(rowids),)).fetchall())
     tests = target.tests or []
     kept = [rid for rid in rowids if rid in facets and _passes(table, facets[rid], tests)]
     if table != "headers_trigram":
@@ -411,15 +419,15 @@ def _probe_text_first(con: sqlite3.Connection, table: str, text: str, target: _T
         "SELECT i.id, h.rid FROM (SELECT value AS rid FROM json_each(?)) h JOIN reports r ON r.id = h.rid "
         "JOIN installments i ON i.report_id = r.id ORDER BY h.rid DESC, i.id"
     )
-    return [(row[0], row[1]) for row in con.execute(sql, (json.dumps(kept),))]
+    return [(row[0], row[1]) for row in con.execute(sql, (values_param(kept),))]
 
 
 def _texts(con: sqlite3.Connection, table: str, rowids: list[int]) -> dict[int, tuple[str | None, ...]]:
     """The scored columns' text of each FTS rowid (a rowid without a content row is left out)."""
     columns = ", ".join(c for c, _ in _COLUMNS[table])
     source, key = _content(con, table)
-    sql = f"SELECT {key}, {columns} FROM {source} WHERE {key} IN (SELECT value FROM json_each(?))"
-    return {row[0]: tuple(row[1:]) for row in con.execute(sql, (json.dumps(rowids),))}
+    sql = f"SELECT {key}, {columns} FROM {source} WHERE {key} {IN_VALUES}"
+    return {row[0]: tuple(row[1:]) for row in con.execute(sql, (values_param(rowids),))}
 
 
 def _document_frequency(con: sqlite3.Connection, table: str, term: str) -> int:

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +265,17 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # The record fields that have their own column. Any other field of ``Project`` or
 # ``Installment`` (one added after this schema) is kept in the row's ``extra`` JSON, so nothing
 # is lost before a migration gives it a column.
+# "Is one of a list", the whole list bound as ONE parameter (a JSON array made by ``values_param``):
+# SQLite caps the number of ``?`` in a statement (SQLITE_LIMIT_VARIABLE_NUMBER), and a search or a
+# reprocess can ask about hundreds of thousands of ids or keys at once.
+IN_VALUES = "IN (SELECT value FROM json_each(?))"
+
+
+def values_param(values: Iterable[Any]) -> str:
+    """The parameter ``IN_VALUES`` (or ``json_each(?)``) reads: ``values`` as one JSON array."""
+    return json.dumps(list(values))
+
+
 PROJECT_COLUMNS = (
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "agency",
     "coordinator", "coordinator_phone", "responsible", "strategy", "sub_strategy", "goal", "indicator",
