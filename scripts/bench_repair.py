@@ -156,6 +156,10 @@ PAIR_SETS = {
     # blind round 5 (stop of 2026-12-04 16:28): 45 paragraphs from 42 public pages whose addresses no
     # earlier set or real note used (scripts/data/ocr_sources_round5.txt); made like round 3
     "round5": "ocr_pairs_round5.jsonl",
+    # blind round 6 (stop of 2026-12-04 19:16): 42 paragraphs from 40 public pages whose addresses no
+    # earlier set or real note used, less 4 that shared a 100-character run with earlier text
+    # (scripts/data/ocr_sources_round6.txt); made like round 3
+    "round6": "ocr_pairs_round6.jsonl",
     # the learn split, for tuning: 472 pairs remade by ``make_ocr_pairs.py --split learn
     # --variants 4`` (rendering and Tesseract are deterministic here: 122 of 122 held-out pairs
     # remade the same way came out identical), a subset of the 698 the table was learned from
