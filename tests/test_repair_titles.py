@@ -94,3 +94,15 @@ def test_a_consonant_lost_before_its_mark_after_a_whole_word(text, fixed):
 )
 def test_a_consonant_with_its_marks_is_read_not_dropped(text, fixed):
     assert repair(text, consensus=False).text == fixed
+
+
+def _names_after_titles() -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    rows = (Path(__file__).parent / "data" / "repair_names_after_titles.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return [tuple(row.split("\t")) for row in rows if row.strip()]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("text", "note"), _names_after_titles())
+def test_the_name_after_an_abbreviated_or_full_title_is_left_alone(text, note):
+    assert repair(text, consensus=False).text == text, note
