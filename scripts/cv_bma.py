@@ -60,16 +60,18 @@ BASE_DESIGN = "clauses-svm"  # the stack's text model (StackedStage's default)
 GATE_WEIGHT = 4.0  # how much a monitoring note counts in the real-side gates of that variant
 
 
-def page_folds(real: Sequence[Example], folds: int) -> list[int]:
+def page_folds(real: Sequence[Example], folds: int, fold_seed: int = 0) -> list[int]:
     """The fold of each real note: monitoring pages dealt round-robin (largest first, ties by a
-    hash of the page), the other pages likewise, so every fold holds out about 1/``folds`` of each."""
+    hash of the page, salted by ``fold_seed`` unless it is 0), the other pages likewise, so every
+    fold holds out about 1/``folds`` of each. Another ``fold_seed`` is another dealing of the same pages."""
+    salt = "" if fold_seed == 0 else f"{fold_seed}:"  # 0: the first dealing (bma23's), unchanged
     fold_of: dict[str, int] = {}
     for kind in (True, False):
         sizes: dict[str, int] = {}
         for e in real:
             if monitoring_note(e) == kind:
                 sizes[e.source] = sizes.get(e.source, 0) + 1
-        order = sorted(sizes, key=lambda p: (-sizes[p], hashlib.sha256(p.encode()).hexdigest()))
+        order = sorted(sizes, key=lambda p: (-sizes[p], hashlib.sha256((salt + p).encode()).hexdigest()))
         loads = [0] * folds
         for page in order:  # the least-loaded fold takes the next page
             f = min(range(folds), key=lambda i: (loads[i], i))
@@ -112,14 +114,15 @@ def own_domain(stack: object, oof_base: np.ndarray, base_test: np.ndarray, texts
     return mix(oof_base, rules, real_share, mon_share), mix(base_test, rule_labels(test_texts), test_real, test_mon)
 
 
-def cache_path(cache: str, fold: int, folds: int, repeat: int, seed: int) -> Path:
-    return Path(cache) / f"fold{fold}of{folds}_x{repeat}_seed{seed}.json"
+def cache_path(cache: str, fold: int, folds: int, repeat: int, seed: int, fold_seed: int = 0) -> Path:
+    dealing = "" if fold_seed == 0 else f"_deal{fold_seed}"  # the first dealing keeps its old file names
+    return Path(cache) / f"fold{fold}of{folds}{dealing}_x{repeat}_seed{seed}.json"
 
 
-def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str) -> dict:
+def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_seed: int = 0) -> dict:
     """One full training (the text model, then the stack variants) without fold ``fold``'s
     real notes; the probabilities of that fold's real notes and of the synthetic test."""
-    out_path = cache_path(cache, fold, folds, repeat, seed)
+    out_path = cache_path(cache, fold, folds, repeat, seed, fold_seed)
     if out_path.is_file():
         return json.loads(out_path.read_text())
     from bma_nlp.classify.model import cross_validated_proba, fit_design, proba_in_label_order
@@ -130,7 +133,7 @@ def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str) -> dict:
     syn_train = [e for e in synthetic if e.split == "train"]
     syn_test = [e.text for e in synthetic if e.split == "test"]
     real = load_real()
-    fold_of = page_folds(real, folds)
+    fold_of = page_folds(real, folds, fold_seed)
     train_real = [e for e, f in zip(real, fold_of, strict=True) if f != fold]
     test_real = [e.text for e, f in zip(real, fold_of, strict=True) if f == fold]
     texts, labels, groups = training_set(syn_train, train_real, monitoring_repeat=repeat)
@@ -179,7 +182,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--repeats", type=int, nargs="+", default=[1, 2, 4], help="monitoring-note weights to train (1: the shipped recipe)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="the trainings' seed")
+    parser.add_argument("--fold-seed", type=int, default=0, help="how pages are dealt to folds (0: the first dealing)")
     parser.add_argument("--jobs", type=int, default=1, help="trainings run at once")
     parser.add_argument("--cache", default=str(ROOT.parent.parent / "tmp" / "cv_bma"), help="where each fold's result is kept")
     parser.add_argument("--cached-only", action="store_true", help="train nothing: score the folds whose every repeat is in --cache (the others' notes left out)")
@@ -193,7 +197,7 @@ def main() -> int:
     syn_test = [e for e in synthetic if e.split == "test"]
     syn_gold = [e.label for e in syn_test]
     real = load_real()
-    fold_of = page_folds(real, args.folds)
+    fold_of = page_folds(real, args.folds, args.fold_seed)
     is_mon = np.array([monitoring_note(e) for e in real])
     gold = [e.label for e in real]
     mon_pages = {e.source for e in real if monitoring_note(e)}
@@ -201,14 +205,14 @@ def main() -> int:
           f"{len(real) - int(is_mon.sum())} other); monitoring notes per fold "
           f"{[int(((np.array(fold_of) == f) & is_mon).sum()) for f in range(args.folds)]}; synthetic test {len(syn_test)}", file=sys.stderr)  # fmt: skip
 
-    done = [f for f in range(args.folds) if all(cache_path(args.cache, f, args.folds, r, args.seed).is_file() for r in args.repeats)]
+    done = [f for f in range(args.folds) if all(cache_path(args.cache, f, args.folds, r, args.seed, args.fold_seed).is_file() for r in args.repeats)]
     scored = done if args.cached_only else list(range(args.folds))
     if args.cached_only:
         print(f"scoring the cached folds {done} only", file=sys.stderr)
     tasks = [(f, r) for r in args.repeats for f in scored]
     started = time.time()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {t: pool.submit(run_fold, t[0], t[1], args.folds, args.seed, args.cache) for t in tasks}
+        futures = {t: pool.submit(run_fold, t[0], t[1], args.folds, args.seed, args.cache, args.fold_seed) for t in tasks}
         results = {}
         for task, future in futures.items():
             results[task] = future.result()
