@@ -188,6 +188,7 @@ def main() -> int:
     parser.add_argument("--cache", default=str(ROOT.parent.parent / "tmp" / "cv_bma"), help="where each fold's result is kept")
     parser.add_argument("--cached-only", action="store_true", help="train nothing: score the folds whose every repeat is in --cache (the others' notes left out)")
     parser.add_argument("--json", help="also write the summary here")
+    parser.add_argument("--pool", nargs="+", default=[], metavar="JSON", help="--json summaries of other dealings: also print every dealing pooled")
     args = parser.parse_args()
     if 1 not in args.repeats:
         args.repeats = [1, *args.repeats]
@@ -276,6 +277,36 @@ def main() -> int:
             print(f"abstain thresholds, {name}: {', '.join(f'{t:.2f}' for t in row['thresholds'])}")
     if args.json:
         Path(args.json).write_text(json.dumps({"folds": args.folds, "scored": scored, "fold_of": [fold_of[i] for i in keep], "summary": summary, "predictions": preds}, ensure_ascii=False, indent=1))
+    if args.pool:
+        print_pooled([summary] + [json.loads(Path(f).read_text())["summary"] for f in args.pool])
+    return 0
+
+
+def sign_test(won: int, lost: int) -> float:
+    """Two-sided sign test of won against lost notes (ties, notes both right or both wrong, dropped)."""
+    from scipy.stats import binomtest
+
+    return float(binomtest(won, won + lost).pvalue) if won + lost else 1.0
+
+
+def print_pooled(summaries: list[dict]) -> None:
+    """Each variant's counts summed over several dealings (a note is counted once per dealing, so
+    the sign test treats the dealings' won/lost notes as independent, which they are only in part)."""
+    parts = ("monitoring", "other real")
+    print(f"\n{len(summaries)} dealings pooled (counts summed; synthetic macro-F1 over every fold model); sign test two-sided on won/lost")
+    print("| variant | " + " | ".join(f"{part} right/n (acc) | none untagged | won/lost | sign p" for part in parts) + " | synthetic test macro-F1 mean |")
+    print("|---|" + "---|---|---|---:|" * len(parts) + "---:|")
+    for name in summaries[0]:
+        if not all(name in s for s in summaries):
+            continue
+        cells = []
+        for part in parts:
+            total = {k: sum(s[name][part][k] for s in summaries) for k in ("right", "n", "none_untagged_n", "none_n", "won", "lost")}
+            cells += [f"{total['right']}/{total['n']} ({total['right'] / total['n']:.3f})", f"{total['none_untagged_n']}/{total['none_n']}",
+                      f"+{total['won']}/-{total['lost']}", f"{sign_test(total['won'], total['lost']):.3f}"]  # fmt: skip
+        f1 = [x for s in summaries for x in s[name]["synthetic macro_f1"]]
+        cells.append(f"{np.mean(f1):.3f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
     return 0
 
 
