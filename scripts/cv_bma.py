@@ -13,7 +13,9 @@ synthetic test families (never trained on).
 Variants, each scored on the same notes in the same run (``--repeats`` refits the text model,
 the others reuse the fold's text model):
 
-- ``shipped recipe``: ``MONITORING_REPEAT`` = 1;
+- ``shipped recipe``: every monitoring note counted once (the recipe shipped until bma24 set
+  ``MONITORING_REPEAT`` = 4; the name is kept so that cached results still read); the variants
+  below are built on it and compared with it;
 - ``monitoring xN``: each monitoring note counted N times in training (``training_set``);
 - ``real-side gates, monitoring x4``: the text model as shipped, the stack's real-side table and
   gate search counting each monitoring note 4 times (``StackedStage.fit_gates(real_weights=)``);
@@ -60,16 +62,18 @@ BASE_DESIGN = "clauses-svm"  # the stack's text model (StackedStage's default)
 GATE_WEIGHT = 4.0  # how much a monitoring note counts in the real-side gates of that variant
 
 
-def page_folds(real: Sequence[Example], folds: int) -> list[int]:
+def page_folds(real: Sequence[Example], folds: int, fold_seed: int = 0) -> list[int]:
     """The fold of each real note: monitoring pages dealt round-robin (largest first, ties by a
-    hash of the page), the other pages likewise, so every fold holds out about 1/``folds`` of each."""
+    hash of the page, salted by ``fold_seed`` unless it is 0), the other pages likewise, so every
+    fold holds out about 1/``folds`` of each. Another ``fold_seed`` is another dealing of the same pages."""
+    salt = "" if fold_seed == 0 else f"{fold_seed}:"  # 0: the first dealing (bma23's), unchanged
     fold_of: dict[str, int] = {}
     for kind in (True, False):
         sizes: dict[str, int] = {}
         for e in real:
             if monitoring_note(e) == kind:
                 sizes[e.source] = sizes.get(e.source, 0) + 1
-        order = sorted(sizes, key=lambda p: (-sizes[p], hashlib.sha256(p.encode()).hexdigest()))
+        order = sorted(sizes, key=lambda p: (-sizes[p], hashlib.sha256((salt + p).encode()).hexdigest()))
         loads = [0] * folds
         for page in order:  # the least-loaded fold takes the next page
             f = min(range(folds), key=lambda i: (loads[i], i))
@@ -112,14 +116,15 @@ def own_domain(stack: object, oof_base: np.ndarray, base_test: np.ndarray, texts
     return mix(oof_base, rules, real_share, mon_share), mix(base_test, rule_labels(test_texts), test_real, test_mon)
 
 
-def cache_path(cache: str, fold: int, folds: int, repeat: int, seed: int) -> Path:
-    return Path(cache) / f"fold{fold}of{folds}_x{repeat}_seed{seed}.json"
+def cache_path(cache: str, fold: int, folds: int, repeat: int, seed: int, fold_seed: int = 0) -> Path:
+    dealing = "" if fold_seed == 0 else f"_deal{fold_seed}"  # the first dealing keeps its old file names
+    return Path(cache) / f"fold{fold}of{folds}{dealing}_x{repeat}_seed{seed}.json"
 
 
-def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str) -> dict:
+def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_seed: int = 0) -> dict:
     """One full training (the text model, then the stack variants) without fold ``fold``'s
     real notes; the probabilities of that fold's real notes and of the synthetic test."""
-    out_path = cache_path(cache, fold, folds, repeat, seed)
+    out_path = cache_path(cache, fold, folds, repeat, seed, fold_seed)
     if out_path.is_file():
         return json.loads(out_path.read_text())
     from bma_nlp.classify.model import cross_validated_proba, fit_design, proba_in_label_order
@@ -130,7 +135,7 @@ def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str) -> dict:
     syn_train = [e for e in synthetic if e.split == "train"]
     syn_test = [e.text for e in synthetic if e.split == "test"]
     real = load_real()
-    fold_of = page_folds(real, folds)
+    fold_of = page_folds(real, folds, fold_seed)
     train_real = [e for e, f in zip(real, fold_of, strict=True) if f != fold]
     test_real = [e.text for e, f in zip(real, fold_of, strict=True) if f == fold]
     texts, labels, groups = training_set(syn_train, train_real, monitoring_repeat=repeat)
@@ -178,12 +183,14 @@ def scores(gold: Sequence[str], pred: Sequence[str]) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, nargs="+", default=[1, 2, 4], help="monitoring-note weights to train (1: the shipped recipe)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeats", type=int, nargs="+", default=[1, 2, 4], help="monitoring-note weights to train (1: the baseline, 'shipped recipe')")
+    parser.add_argument("--seed", type=int, default=0, help="the trainings' seed")
+    parser.add_argument("--fold-seed", type=int, default=0, help="how pages are dealt to folds (0: the first dealing)")
     parser.add_argument("--jobs", type=int, default=1, help="trainings run at once")
     parser.add_argument("--cache", default=str(ROOT.parent.parent / "tmp" / "cv_bma"), help="where each fold's result is kept")
     parser.add_argument("--cached-only", action="store_true", help="train nothing: score the folds whose every repeat is in --cache (the others' notes left out)")
     parser.add_argument("--json", help="also write the summary here")
+    parser.add_argument("--pool", nargs="+", default=[], metavar="JSON", help="--json summaries of other dealings: also print every dealing pooled")
     args = parser.parse_args()
     if 1 not in args.repeats:
         args.repeats = [1, *args.repeats]
@@ -193,7 +200,7 @@ def main() -> int:
     syn_test = [e for e in synthetic if e.split == "test"]
     syn_gold = [e.label for e in syn_test]
     real = load_real()
-    fold_of = page_folds(real, args.folds)
+    fold_of = page_folds(real, args.folds, args.fold_seed)
     is_mon = np.array([monitoring_note(e) for e in real])
     gold = [e.label for e in real]
     mon_pages = {e.source for e in real if monitoring_note(e)}
@@ -201,14 +208,14 @@ def main() -> int:
           f"{len(real) - int(is_mon.sum())} other); monitoring notes per fold "
           f"{[int(((np.array(fold_of) == f) & is_mon).sum()) for f in range(args.folds)]}; synthetic test {len(syn_test)}", file=sys.stderr)  # fmt: skip
 
-    done = [f for f in range(args.folds) if all(cache_path(args.cache, f, args.folds, r, args.seed).is_file() for r in args.repeats)]
+    done = [f for f in range(args.folds) if all(cache_path(args.cache, f, args.folds, r, args.seed, args.fold_seed).is_file() for r in args.repeats)]
     scored = done if args.cached_only else list(range(args.folds))
     if args.cached_only:
         print(f"scoring the cached folds {done} only", file=sys.stderr)
     tasks = [(f, r) for r in args.repeats for f in scored]
     started = time.time()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {t: pool.submit(run_fold, t[0], t[1], args.folds, args.seed, args.cache) for t in tasks}
+        futures = {t: pool.submit(run_fold, t[0], t[1], args.folds, args.seed, args.cache, args.fold_seed) for t in tasks}
         results = {}
         for task, future in futures.items():
             results[task] = future.result()
@@ -272,6 +279,36 @@ def main() -> int:
             print(f"abstain thresholds, {name}: {', '.join(f'{t:.2f}' for t in row['thresholds'])}")
     if args.json:
         Path(args.json).write_text(json.dumps({"folds": args.folds, "scored": scored, "fold_of": [fold_of[i] for i in keep], "summary": summary, "predictions": preds}, ensure_ascii=False, indent=1))
+    if args.pool:
+        print_pooled([summary] + [json.loads(Path(f).read_text())["summary"] for f in args.pool])
+    return 0
+
+
+def sign_test(won: int, lost: int) -> float:
+    """Two-sided sign test of won against lost notes (ties, notes both right or both wrong, dropped)."""
+    from scipy.stats import binomtest
+
+    return float(binomtest(won, won + lost).pvalue) if won + lost else 1.0
+
+
+def print_pooled(summaries: list[dict]) -> None:
+    """Each variant's counts summed over several dealings (a note is counted once per dealing, so
+    the sign test treats the dealings' won/lost notes as independent, which they are only in part)."""
+    parts = ("monitoring", "other real")
+    print(f"\n{len(summaries)} dealings pooled (counts summed; synthetic macro-F1 over every fold model); sign test two-sided on won/lost")
+    print("| variant | " + " | ".join(f"{part} right/n (acc) | none untagged | won/lost | sign p" for part in parts) + " | synthetic test macro-F1 mean |")
+    print("|---|" + "---|---|---|---:|" * len(parts) + "---:|")
+    for name in summaries[0]:
+        if not all(name in s for s in summaries):
+            continue
+        cells = []
+        for part in parts:
+            total = {k: sum(s[name][part][k] for s in summaries) for k in ("right", "n", "none_untagged_n", "none_n", "won", "lost")}
+            cells += [f"{total['right']}/{total['n']} ({total['right'] / total['n']:.3f})", f"{total['none_untagged_n']}/{total['none_n']}",
+                      f"+{total['won']}/-{total['lost']}", f"{sign_test(total['won'], total['lost']):.3f}"]  # fmt: skip
+        f1 = [x for s in summaries for x in s[name]["synthetic macro_f1"]]
+        cells.append(f"{np.mean(f1):.3f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
     return 0
 
 

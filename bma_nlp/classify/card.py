@@ -62,7 +62,8 @@ def render(meta: dict[str, Any], model_file: str) -> str:
             f"- Real notes: `real_notes.jsonl`, {src.get('notes')} notes copied verbatim from {src.get('pages')} public pages ({by}); "
             f"split by source page (a page is never on both sides): {td.get('real_train_notes')} train "
             f"({', '.join(f'{k} {v}' for k, v in td.get('real_train_label_counts', {}).items())}), {td.get('real_test_notes')} held out. "
-            f"Each real training note counts {td.get('real_repeat')} times, each synthetic one {td.get('synthetic_repeat', 1)} times.",
+            f"Each real training note counts {td.get('real_repeat')} times, each synthetic one {td.get('synthetic_repeat', 1)} times"
+            f", each note of BMA's monitoring pages {td.get('monitoring_repeat', 1)} times the other real notes.",
         ]
     if agree:
         counts = agree.get("counts", {}).get("final", {})

@@ -304,7 +304,7 @@ def monitoring_note(example: Example) -> bool:
     return any(key in example.source for key in MONITORING_PAGES)
 
 
-MONITORING_REPEAT = 1  # each monitoring note counts this many times the other real notes (scripts/cv_bma.py weighs it)
+MONITORING_REPEAT = 4  # each monitoring note counts this many times the other real notes (scripts/cv_bma.py: two page dealings, +9/-1 monitoring notes out of fold, other notes level)
 
 
 def training_set(
@@ -409,6 +409,7 @@ def train(
             "real_test_notes": len(real_test),
             "real_repeat": real_repeat(len(train_set), len(real_train)),
             "synthetic_repeat": synthetic_repeat(len(train_set), len(real_train)),
+            "monitoring_repeat": MONITORING_REPEAT,
         },
         "metrics": metrics,
         "data_card": {"real_sources": real_sources(), "agreement": agreement()},

@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "8cdb64bee6b535469b74c1574f5df5dbc558c838881968b2ba66e4f9430d3f07"
+MODEL_SHA256 = "d0a2d4684589cb7a88e20748742c60dd2e3a7b7c8fcc34aaa5104db920d0ae3b"
