@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict, replace
 
 from bma_nlp.records import Repair, Report
-from bma_nlp.repair.core import RepairResult, repair_line, repair_text
+from bma_nlp.repair.core import RepairResult, ends_with_title, repair_line, repair_text
 from bma_nlp.repair.evidence import Evidence, current_evidence, using_evidence
 from bma_nlp.repair.lexicon import Lexicon, load_lexicon, read_user_lexicon
 
@@ -66,8 +66,8 @@ def fix_and_explain(text: str, **kwargs: object) -> tuple[str, list[Repair]]:
     return result.text, result.changes
 
 
-def _repair_field(value: str, where: str, lexicon: Lexicon, repairs: list[dict[str, object]]) -> str:
-    fixed, changes = repair_line(value, lexicon)
+def _repair_field(value: str, where: str, lexicon: Lexicon, repairs: list[dict[str, object]], name_first: bool = False) -> str:
+    fixed, changes = repair_line(value, lexicon, name_first)
     repairs.extend(asdict(replace(c, field=where)) for c in changes)
     return fixed
 
@@ -83,7 +83,9 @@ def repair_report(report: Report, lexicon: Lexicon | None = None, evidence: Evid
     p = report.project
     if p.rationale_raw:
         lines = p.rationale_raw.split("\n")
-        p.rationale = "\n".join(_repair_field(line, f"project.rationale[{k}]", lexicon, report.repairs) for k, line in enumerate(lines))
+        p.rationale = "\n".join(
+            _repair_field(line, f"project.rationale[{k}]", lexicon, report.repairs, k > 0 and ends_with_title(lines[k - 1])) for k, line in enumerate(lines)
+        )
     p.objectives = [_repair_field(item, f"project.objectives[{k}]", lexicon, report.repairs) for k, item in enumerate(p.objectives_raw)]
     p.targets = [_repair_field(item, f"project.targets[{k}]", lexicon, report.repairs) for k, item in enumerate(p.targets_raw)]
     for inst in report.installments:

@@ -77,6 +77,11 @@ _TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
 _NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?(?!" + _TITLE + r")[\u0e00-\u0e7f]+)?")
 _TITLE_LONGEST = "(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + ")"
 _TITLES_ONLY = re.compile(_TITLE_LONGEST + r"(?:\s?" + _TITLE_LONGEST + r")*")
+# A title at a line's end names whoever starts the next line: a page breaks its lines wherever the
+# width runs out (... โดยมีนาย / สมชาย ใจดี ผู้อำนวยการ ...), so the next line's first word and
+# family name are that person's, as after a title on the same line.
+_TITLE_AT_END = re.compile(_TITLE_LONGEST + r"(?:\s?" + _TITLE_LONGEST + r")*\s*$")
+_NAME_AT_START = re.compile(r"\s*[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?(?!" + _TITLE + r")[\u0e00-\u0e7f]+)?")
 # A listed word that merely begins with a title's letters (นายกเทศมนตรี, พระราชดำริ, นางพยาบาล) is a
 # word, not a title and a name: what stands after a space is not its name. An honorific or an
 # office names its holder glued to it (พระเจ้าอยู่หัวมหาวชิราลงกรณ...), as an address word names a
@@ -167,7 +172,7 @@ def repair_label(line: str, lexicon: Lexicon) -> tuple[str, Repair | None]:
 class _Line:
     """A line tokenised with character offsets and a per-token protection mask."""
 
-    def __init__(self, text: str, lexicon: Lexicon) -> None:
+    def __init__(self, text: str, lexicon: Lexicon, name_first: bool = False) -> None:
         self.text = text
         self.tokens = word_tokenize(text, engine="nlpo3", compounds=True, keep_whitespace=True) if text else []
         self.starts: list[int] = []
@@ -179,6 +184,8 @@ class _Line:
         token_starts = set(self.starts)
         # a person's title that starts a token (นาย|สมชาย), not one inside a word (เจ้าพระยา)
         spans: list[tuple[int, int]] = []
+        if name_first and (m := _NAME_AT_START.match(text)) and m.end():
+            spans.append((0, m.end()))
         for k, (start, tok) in enumerate(zip(self.starts, self.tokens, strict=True)):
             if tok[0] in _TITLE_INITIALS and (not spans or start >= spans[-1][1]):
                 if _begins_like_a_title(tok, lexicon):
@@ -1151,11 +1158,16 @@ def _edge_specks(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     return text, changes
 
 
-def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
+def repair_line(text: str, lexicon: Lexicon, name_first: bool = False) -> tuple[str, list[Repair]]:
     """Repair one line; each change's offsets refer to the line as it stood when it was made.
+    ``name_first``: the line before ended with a person's title (``ends_with_title``), so this
+    line begins with that person's name, which is left as it is.
 
     Remembered per line: the copies of a report, and the reports of an archive, repeat whole
-    lines (headers, labels, boilerplate), and a line's repair depends on nothing outside it."""
+    lines (headers, labels, boilerplate), and a line's repair depends on nothing outside it
+    but that (a line after a title is rare: not remembered)."""
+    if name_first:
+        return _repair_passes(text, lexicon, name_first=True)
     found = lexicon._line_cache.get(text)
     if found is None:
         if len(lexicon._line_cache) > 20_000:
@@ -1164,20 +1176,20 @@ def repair_line(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     return found[0], list(found[1])
 
 
-def _repair_passes(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
+def _repair_passes(text: str, lexicon: Lexicon, name_first: bool = False) -> tuple[str, list[Repair]]:
     """``_repair_line``, again on its result while a pass changes the line (``REPAIR_PASSES``
     in all): a fix of one garble gives its neighbours, judged beside the garble before, a
     readable context, and a window fix that wrote a garbled neighbour again as it stood kept
     that neighbour from being judged itself (in a line OCR garbled throughout, most garbles
     stand beside another)."""
-    fixed, changes = _repair_line(text, lexicon)
+    fixed, changes = _repair_line(text, lexicon, name_first=name_first)
     for _ in range(REPAIR_PASSES - 1):
         if fixed == text:
             break
         # judged again: the tokens at and beside what changed (elsewhere nothing is new)
         focus = [(op.dest_start, op.dest_end) for op in Levenshtein.opcodes(text, fixed) if op.tag != "equal"]
         text = fixed
-        fixed, more = _repair_line(text, lexicon, focus)
+        fixed, more = _repair_line(text, lexicon, focus, name_first)
         changes = changes + more
     return fixed, changes
 
@@ -1205,14 +1217,14 @@ def _unless_outbid(line: _Line, i: int, fix: tuple[int, int, str, float, str], l
     return fix
 
 
-def _repair_line(text: str, lexicon: Lexicon, focus: list[tuple[int, int]] | None = None) -> tuple[str, list[Repair]]:
+def _repair_line(text: str, lexicon: Lexicon, focus: list[tuple[int, int]] | None = None, name_first: bool = False) -> tuple[str, list[Repair]]:
     """One pass over a line; with ``focus`` (character spans of this text), only the tokens
     whose windows could reach one of the spans are judged."""
     text, changes = _edge_specks(text, lexicon)
     text_fixed, label_fix = repair_label(text, lexicon)
     if label_fix is not None:
         changes.append(label_fix)
-    line = _Line(text_fixed, lexicon)
+    line = _Line(text_fixed, lexicon, name_first)
     out: list[str] = []
     last = 0
     i = 0
@@ -1273,6 +1285,24 @@ def _repair_line(text: str, lexicon: Lexicon, focus: list[tuple[int, int]] | Non
     return fixed, changes
 
 
+def ends_with_title(line: str) -> bool:
+    """Does ``line`` end with a person's title standing as a word (โดยมีนาย, not ทำนาย)?"""
+    m = _TITLE_AT_END.search(line)
+    if m is None:
+        return False
+    head = line[: m.start()]
+    if not head or not _THAI_ANY.match(head[-1]):
+        return True
+    # glued to the word before it: a title only where the tokeniser cuts there
+    tail = line[max(0, m.start() - 20) :]
+    at, pos = m.start() - max(0, m.start() - 20), 0
+    for tok in word_tokenize(tail, engine="nlpo3", compounds=True, keep_whitespace=True):
+        if pos >= at:
+            break
+        pos += len(tok)
+    return pos == at
+
+
 def repair_lines(lines: list[str], lexicon: Lexicon, consensus: bool = True) -> tuple[list[str], list[Repair]]:
     """Lexical repair of every line, then (for files holding 3+ copies) the copies vote."""
     from bma_nlp.repair.consensus import vote_lines
@@ -1280,7 +1310,7 @@ def repair_lines(lines: list[str], lexicon: Lexicon, consensus: bool = True) -> 
     fixed: list[str] = []
     changes: list[Repair] = []
     for number, line in enumerate(lines):
-        new, line_changes = repair_line(line, lexicon)
+        new, line_changes = repair_line(line, lexicon, name_first=number > 0 and ends_with_title(lines[number - 1]))
         fixed.append(new)
         changes.extend(replace(c, line=number) for c in line_changes)
     if consensus:
