@@ -34,6 +34,7 @@ CHANNEL_WEIGHT = 9.0  # nats per unit of OCR edit cost
 MIN_GAIN = 3.5  # the fix must beat the original by this much (log-probability units; tuned on the learn split of the real OCR pairs)
 MIN_MARGIN = 2.0  # ... and the runner-up by this much, or we abstain
 PAIR_MIN_FREQ = 200
+LISTED_KEPT_LENGTH = 5  # a listed word this long, as it stands, is not read as a slip of another
 MAX_WINDOW = 2  # tokens on each side of a suspicious token that a window may take in
 CONTEXT_WEIGHT = 0.6  # nats per nat of word-pair evidence (log(1 + pair count)) a fix gains
 LABEL_MIN_SCORE = 80.0
@@ -932,6 +933,8 @@ def _best_fix(line: _Line, i: int, lexicon: Lexicon, only: tuple[int, int] | Non
         joined = window.replace(" ", "")
         if joined == window and window in lexicon.trusted and lexicon.freq.get(window, 0) >= 1000 and only is None:
             continue  # the window is a common word as it stands (unless its neighbours say otherwise)
+        if joined == window and len(window) >= LISTED_KEPT_LENGTH and window in lexicon.dictionary:
+            continue  # a long listed word as it stands (ฟุตซอล, not a slip of ฟุตบอล): OCR seldom makes one word of another
         if joined != window and not _space_splits_a_word(line, a, b, lexicon):
             continue  # a space between two words is a phrase break: never join across it
         dropped = {
