@@ -249,10 +249,12 @@ def has_nlpo3() -> bool:
     return _has_nlpo3()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _nlpo3_segment(text: str, dictionary_name: str) -> tuple[str, ...]:
     """Cached: an ingest tokenises the same note for OCR repair, then (repair having changed
-    nothing, as for most notes) for the search index; and notes repeat."""
+    nothing, as for most notes) for the search index; and notes repeat. (6,000 generated files:
+    111,638 calls for 48,472 distinct texts; 54,444 tokenised with 4,096 kept, 50,585 with
+    16,384, about 1 kB each.)"""
     import nlpo3
 
     return tuple(nlpo3.segment(text, dictionary_name))
