@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from bma_nlp.classify.clauses import clause_label  # noqa: E402
 from bma_nlp.classify.data import LABELS, Example, default_data_path, load_examples, load_real  # noqa: E402
 from bma_nlp.classify.metrics import accuracy, decide, macro_f1  # noqa: E402
-from bma_nlp.classify.model import calibrate_threshold, monitoring_note, training_set  # noqa: E402
+from bma_nlp.classify.model import calibrate_threshold, monitoring_note, monitoring_page, training_set  # noqa: E402
 from bma_nlp.classify.rules import rule_label  # noqa: E402
 
 BASE_DESIGN = "clauses-svm"  # the stack's text model (StackedStage's default)
@@ -140,7 +140,7 @@ def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_see
     test_real = [e.text for e, f in zip(real, fold_of, strict=True) if f == fold]
     texts, labels, groups = training_set(syn_train, train_real, monitoring_repeat=repeat)
     real_flags = np.array([g.startswith("page:") for g in groups])
-    monitoring = np.array([g.startswith("page:") and monitoring_note(Example("", "none", "", g[5:])) for g in groups])
+    monitoring = np.array([g.startswith("page:") and monitoring_page(g[5:]) for g in groups])
     oof_base = cross_validated_proba(BASE_DESIGN, texts, labels, groups, seed, 5)
     base = fit_design(BASE_DESIGN, texts, labels, seed)
     test_texts = test_real + syn_test
@@ -309,7 +309,6 @@ def print_pooled(summaries: list[dict]) -> None:
         f1 = [x for s in summaries for x in s[name]["synthetic macro_f1"]]
         cells.append(f"{np.mean(f1):.3f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
-    return 0
 
 
 if __name__ == "__main__":

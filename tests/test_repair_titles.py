@@ -3,6 +3,9 @@ letters (นายกเทศมนตรี starts with นาย, พระ�
 Its holder's name glued to it (an honorific's royal name) stays protected; what stands after a
 space (the next person, with a title of its own) or prose glued after it is not its name."""
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from bma_nlp.repair import load_lexicon, repair
@@ -96,17 +99,13 @@ def test_a_consonant_with_its_marks_is_read_not_dropped(text, fixed):
     assert repair(text, consensus=False).text == fixed
 
 
-def _names_after_titles() -> list[tuple[str, str]]:
-    from pathlib import Path
-
-    rows = (Path(__file__).parent / "data" / "repair_names_after_titles.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    # (a \n in the text is a line break)
-    return [tuple(row.replace("\\n", "\n").split("\t")) for row in rows if row.strip()]  # type: ignore[misc]
+NAMES_AFTER_TITLES = list(csv.DictReader((Path(__file__).parent / "data" / "repair_names_after_titles.tsv").open(encoding="utf-8"), delimiter="\t"))
 
 
-@pytest.mark.parametrize(("text", "note"), _names_after_titles())
-def test_the_name_after_an_abbreviated_or_full_title_is_left_alone(text, note):
-    assert repair(text, consensus=False).text == text, note
+@pytest.mark.parametrize("case", NAMES_AFTER_TITLES, ids=[c["note"] for c in NAMES_AFTER_TITLES])
+def test_the_name_after_an_abbreviated_or_full_title_is_left_alone(case):
+    text = case["text"].replace("\\n", "\n")  # (a \n in the file is a line break)
+    assert repair(text, consensus=False).text == text
 
 
 def test_a_line_that_starts_with_a_name_is_repaired_when_no_title_ends_the_line_before():

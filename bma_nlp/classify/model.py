@@ -299,9 +299,14 @@ def synthetic_repeat(synthetic: int, real: int) -> int:
 MONITORING_PAGES = ("mykpi", "myproject")  # BMA's project/KPI monitoring system (monitor.bangkok.go.th): the notes users have
 
 
+def monitoring_page(source: str) -> bool:
+    """Whether a source page is one of BMA's monitoring system (its address names one)."""
+    return any(key in source for key in MONITORING_PAGES)
+
+
 def monitoring_note(example: Example) -> bool:
-    """Whether a real note comes from a page of BMA's monitoring system (its source page names one)."""
-    return any(key in example.source for key in MONITORING_PAGES)
+    """Whether a real note comes from a page of BMA's monitoring system."""
+    return monitoring_page(example.source)
 
 
 MONITORING_REPEAT = 4  # each monitoring note counts this many times the other real notes (scripts/cv_bma.py: two page dealings, +9/-1 monitoring notes out of fold, other notes level)

@@ -1300,17 +1300,17 @@ def ends_with_title(line: str) -> bool:
     m = _TITLE_AT_END.search(line)
     if m is None:
         return False
-    head = line[: m.start()]
-    if not head or not _THAI_ANY.match(head[-1]):
+    start = m.start()
+    if start == 0 or not _THAI_ANY.match(line[start - 1]):
         return True
     # glued to the word before it: a title only where the tokeniser cuts there
-    tail = line[max(0, m.start() - 20) :]
-    at, pos = m.start() - max(0, m.start() - 20), 0
-    for tok in word_tokenize(tail, engine="nlpo3", compounds=True, keep_whitespace=True):
-        if pos >= at:
+    lead = max(0, start - 20)
+    pos = lead
+    for tok in word_tokenize(line[lead:], engine="nlpo3", compounds=True, keep_whitespace=True):
+        if pos >= start:
             break
         pos += len(tok)
-    return pos == at
+    return pos == start
 
 
 def repair_lines(lines: list[str], lexicon: Lexicon, consensus: bool = True) -> tuple[list[str], list[Repair]]:

@@ -262,9 +262,6 @@ _V4 = (
 MIGRATIONS: list[tuple[str | Callable[[sqlite3.Connection], None], ...]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# The record fields that have their own column. Any other field of ``Project`` or
-# ``Installment`` (one added after this schema) is kept in the row's ``extra`` JSON, so nothing
-# is lost before a migration gives it a column.
 # "Is one of a list", the whole list bound as ONE parameter (a JSON array made by ``values_param``):
 # SQLite caps the number of ``?`` in a statement (SQLITE_LIMIT_VARIABLE_NUMBER), and a search or a
 # reprocess can ask about hundreds of thousands of ids or keys at once.
@@ -276,6 +273,9 @@ def values_param(values: Iterable[Any]) -> str:
     return json.dumps(list(values))
 
 
+# The record fields that have their own column. Any other field of ``Project`` or
+# ``Installment`` (one added after this schema) is kept in the row's ``extra`` JSON, so nothing
+# is lost before a migration gives it a column.
 PROJECT_COLUMNS = (
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "agency",
     "coordinator", "coordinator_phone", "responsible", "strategy", "sub_strategy", "goal", "indicator",
