@@ -75,14 +75,15 @@ COMMON_WORD_FREQ = 50_000
 _TITLE = "(?:" + "|".join(re.escape(t) for t in PERSON_TITLES) + ")"
 _TITLE_INITIALS = frozenset(t[0] for t in PERSON_TITLES)
 # (a new person begins at a title after a space: the family name is not the next person's title)
-_NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?(?!" + _TITLE + r")[\u0e00-\u0e7f]+)?")
+_NAME = r"[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?(?!" + _TITLE + r")[\u0e00-\u0e7f]+)?"  # a given name and perhaps a family name
+_NAME_SPAN = re.compile(_TITLE + r"(?:\s?" + _TITLE + r")*\s?" + _NAME)
 _TITLE_LONGEST = "(?:" + "|".join(re.escape(t) for t in sorted(PERSON_TITLES, key=len, reverse=True)) + ")"
 _TITLES_ONLY = re.compile(_TITLE_LONGEST + r"(?:\s?" + _TITLE_LONGEST + r")*")
 # A title at a line's end names whoever starts the next line: a page breaks its lines wherever the
 # width runs out (... โดยมีนาย / สมชาย ใจดี ผู้อำนวยการ ...), so the next line's first word and
 # family name are that person's, as after a title on the same line.
-_TITLE_AT_END = re.compile(_TITLE_LONGEST + r"(?:\s?" + _TITLE_LONGEST + r")*\s*$")
-_NAME_AT_START = re.compile(r"\s*[\u0e00-\u0e7f.]+(?:\s+(?:ณ\s+)?(?!" + _TITLE + r")[\u0e00-\u0e7f]+)?")
+_TITLE_AT_END = re.compile(_TITLES_ONLY.pattern + r"\s*$")
+_NAME_AT_START = re.compile(r"\s*" + _NAME)
 # A listed word that merely begins with a title's letters (นายกเทศมนตรี, พระราชดำริ, นางพยาบาล) is a
 # word, not a title and a name: what stands after a space is not its name. An honorific or an
 # office names its holder glued to it (พระเจ้าอยู่หัวมหาวชิราลงกรณ...), as an address word names a
