@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "d0a2d4684589cb7a88e20748742c60dd2e3a7b7c8fcc34aaa5104db920d0ae3b"
+MODEL_SHA256 = "962fb33c0bf29e2ad0eb2c19510361d5aa6d80caeed16eb35dc38f4d715a5780"
