@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bma_nlp.classify.data import LABELS, default_real_notes_path, repo_root
+from bma_nlp.classify.data import LABELS, default_real_notes_path, monitoring_page, repo_root
 
 
 def card_path(model_path: str | Path) -> Path:
@@ -25,7 +25,7 @@ def real_sources(notes_path: Path | None = None) -> dict[str, Any]:
     if not path.is_file():
         return {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    kinds = Counter("BMA monitoring pages (mykpi/myproject)" if r["source_page"].startswith("bma-monitor:") else "other public pages (news, notices)" for r in rows)
+    kinds = Counter("BMA monitoring pages (mykpi/myproject)" if monitoring_page(r["source_url"]) else "other public pages (news, notices)" for r in rows)
     return {"notes": len(rows), "pages": len({r["source_page"] for r in rows}), "by_source": dict(kinds)}
 
 

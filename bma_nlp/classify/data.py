@@ -98,6 +98,14 @@ def default_real_labels_path() -> Path:
     return repo_root() / "training_data" / "real_labels.jsonl"
 
 
+MONITORING_PAGES = ("mykpi", "myproject")  # BMA's project/KPI monitoring system (monitor.bangkok.go.th): the notes users have
+
+
+def monitoring_page(source: str) -> bool:
+    """Whether a source page is one of BMA's monitoring system (its address names one)."""
+    return any(key in source for key in MONITORING_PAGES)
+
+
 def real_split(page: str) -> str:
     """``real-test`` for about ``REAL_TEST_SHARE`` % of source pages, chosen by a hash of the
     page key (stable, independent of labels and of the order of the files), else ``real-train``."""

@@ -25,6 +25,7 @@ from bma_nlp.classify.data import (
     file_sha256,
     load_examples,
     load_real,
+    monitoring_page,
 )
 from bma_nlp.classify.metrics import decide, macro_f1, summary
 from bma_nlp.classify.persist import (  # noqa: F401 - re-exported: the model's API in one place
@@ -294,14 +295,6 @@ def synthetic_repeat(synthetic: int, real: int) -> int:
     balance (without it every labelled real batch shrank the synthetic side's say: with 896 real
     notes to 747 synthetic ones the synthetic test fell 0.028 macro-F1 below the first model)."""
     return max(1, round(real / (REAL_SHARE * synthetic))) if synthetic else 1
-
-
-MONITORING_PAGES = ("mykpi", "myproject")  # BMA's project/KPI monitoring system (monitor.bangkok.go.th): the notes users have
-
-
-def monitoring_page(source: str) -> bool:
-    """Whether a source page is one of BMA's monitoring system (its address names one)."""
-    return any(key in source for key in MONITORING_PAGES)
 
 
 def monitoring_note(example: Example) -> bool:
