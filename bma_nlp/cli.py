@@ -420,13 +420,20 @@ def classify_command(text: str | None, input_file: str | None, plain: bool, mode
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--external", type=click.Path(dir_okay=False, path_type=Path), help="Extra evaluation set (default: training_data/external.jsonl if present).")
 @click.option("--archive", type=click.Path(dir_okay=False, path_type=Path), help="Also train on the stages people set in this archive (bma-nlp correct --stage).")
+@click.option(
+    "--real-notes",
+    type=click.Choice(["train", "all"]),
+    default="train",
+    show_default=True,
+    help="Labelled real notes to fit on: the training side of the page split, or all (no held-out side left to score the model).",
+)
 @one_line_errors
-def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, archive: Path | None) -> None:
+def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, archive: Path | None, real_notes: str) -> None:
     """Rebuild the stage model reproducibly (same data and seed, same metrics). Select the
     model it writes with --model or BMA_NLP_MODEL."""
     from bma_nlp.classify.commands import train_command as run_training
 
-    click.echo(run_training(data, out, design, seed, external, archive=archive))
+    click.echo(run_training(data, out, design, seed, external, archive=archive, real_notes=real_notes))
 
 
 @main.command("evaluate")

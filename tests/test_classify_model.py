@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bma_nlp.classify import note_probabilities
-from bma_nlp.classify.data import default_data_path, default_external_path, load_examples
+from bma_nlp.classify.data import default_data_path, default_external_path, default_real_notes_path, load_examples
 from bma_nlp.classify.metrics import summary
 from bma_nlp.classify.model import (
     DEFAULT_DESIGN,
@@ -190,3 +190,29 @@ def test_data_card_beside_the_shipped_model(model):
 
     card = card_path(model.path).read_text(encoding="utf-8")
     assert "Cohen's kappa" in card and "real held-out" in card and model.path.name in card
+
+
+def test_training_on_every_real_note(tmp_path):
+    from bma_nlp.classify.card import card_path
+    from bma_nlp.classify.data import default_real_labels_path, load_real
+
+    real = {e.text: e.split for e in load_real()}
+    labels = [json.loads(line) for line in default_real_labels_path().read_text(encoding="utf-8").splitlines()]
+    notes = {json.loads(line)["id"]: json.loads(line)["text"] for line in default_real_notes_path().read_text(encoding="utf-8").splitlines()}
+    sides = {"real-train": [], "real-test": []}
+    for row in labels:  # a few labelled notes from each side of the page split: a quick training
+        side = sides[real[notes[row["id"]]]]
+        if len(side) < 12:
+            side.append(row)
+    small = tmp_path / "labels.jsonl"
+    small.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sides["real-train"] + sides["real-test"]), encoding="utf-8")
+    data, none = _subset(tmp_path), tmp_path / "none.jsonl"
+    split = train(data, tmp_path / "split.skops", external=none, real_labels=small, folds=2)
+    every = train(data, tmp_path / "all.skops", external=none, real_labels=small, folds=2, real_notes="all")
+    assert (split["training_data"]["real_train_notes"], split["training_data"]["real_test_notes"]) == (12, 12)
+    assert (every["training_data"]["real_train_notes"], every["training_data"]["real_test_notes"]) == (24, 0)
+    assert "real-test" in split["metrics"] and "real-test" not in every["metrics"]  # nothing held out to score it with
+    assert "none is held out" in card_path(tmp_path / "all.skops").read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="real_notes"):
+        train(data, tmp_path / "x.skops", external=none, real_labels=small, real_notes="test")
+    clear_cache()

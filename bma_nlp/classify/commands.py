@@ -58,7 +58,14 @@ def classify_lines(notes: list[str], model: StageModel | str | os.PathLike[str] 
 
 
 def train_command(
-    data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, log: TextIO | None = None, archive: Path | None = None
+    data: Path | None,
+    out: Path | None,
+    design: str | None,
+    seed: int,
+    external: Path | None,
+    log: TextIO | None = None,
+    archive: Path | None = None,
+    real_notes: str = "train",
 ) -> str:
     """Train, save, and return a short summary (progress goes to ``log``). ``archive``: add the
     stages people set in that archive (``bma-nlp correct --stage``) to the training notes."""
@@ -76,7 +83,7 @@ def train_command(
         with Archive(archive, create=False) as stored:
             extra = [Example(x["text"], x["label"], x["split"], x["source"]) for x in stored.stage_labels()]
         print(f"{len(extra)} notes labelled by people in {archive}", file=stream, flush=True)
-    meta = train(data, out, design=design, seed=seed, external=external, log=lambda msg: print(msg, file=stream, flush=True), extra=extra)
+    meta = train(data, out, design=design, seed=seed, external=external, log=lambda msg: print(msg, file=stream, flush=True), extra=extra, real_notes=real_notes)
     target = out or user_model_path()
     rows = [f"model {target} ({meta['size_bytes'] / 1e6:.2f} MB), sidecar {sidecar_path(target).name}; use it with --model or BMA_NLP_MODEL={target}"]
     rows.append(f"design {meta['design']}: {meta['description']}")

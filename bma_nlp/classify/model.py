@@ -302,6 +302,10 @@ def monitoring_note(example: Example) -> bool:
     return monitoring_page(example.source)
 
 
+# Which labelled real notes ``train`` fits on: the training side of the page split (the held-out
+# side scores it), or all of them (the recipe is judged by page-grouped CV and blind batches).
+REAL_NOTES = ("train", "all")
+
 MONITORING_REPEAT = 4  # each monitoring note counts this many times the other real notes (scripts/cv_bma.py: two page dealings, +9/-1 monitoring notes out of fold, other notes level)
 
 
@@ -333,10 +337,15 @@ def train(
     folds: int = 5,
     extra: Sequence[Example] = (),
     real_labels: str | os.PathLike[str] | None = None,
+    real_notes: str = "train",
 ) -> dict[str, Any]:
     """Fit on the ``train`` split (plus the ``real-train`` side of the labelled real notes, each
     counted ``real_repeat`` times), score CV / ``test`` / external / ``real-test``, save model +
     sidecar; return the sidecar.
+
+    ``real_notes="all"`` fits on both sides of the page split (every labelled real note): the
+    final model of a recipe whose held-out figures come from page-grouped CV of that recipe
+    (``scripts/cv_bma.py``) and from blind batches, since no real note is left out to score it.
 
     Reproducible: fixed seeds, no timestamps in the sidecar; the same data gives the same metrics
     (and, with the same library versions, the same bytes).
@@ -352,9 +361,13 @@ def train(
     test_set = [e for e in examples if e.split == "test"]
     if len(train_set) < 10 or len({e.label for e in train_set}) < 2:
         raise InputError('needs at least 10 notes with split "train" in two or more labels', str(data_path))
+    if real_notes not in REAL_NOTES:
+        raise InputError(f"unknown real_notes {real_notes!r} (one of: {', '.join(REAL_NOTES)})")
     real_path = Path(real_labels) if real_labels is not None else default_real_labels_path()
     real_train, real_test = ([], []) if not real_path.is_file() else (
         load_real(labels=real_path, split="real-train"), load_real(labels=real_path, split="real-test"))  # fmt: skip
+    if real_notes == "all":  # the held-out side is trained on too: nothing is left to score it with
+        real_train, real_test = real_train + real_test, []
     texts, labels, groups = training_set(train_set, real_train)
     started = time.perf_counter()
     say(f"training {design} on {len(train_set)} synthetic notes ({data_path}) x{synthetic_repeat(len(train_set), len(real_train))} + {len(real_train)} real notes x{real_repeat(len(train_set), len(real_train))}")
@@ -405,6 +418,7 @@ def train(
             "real_train_notes": len(real_train),
             "real_train_label_counts": {lab: sum(e.label == lab for e in real_train) for lab in LABELS},
             "real_test_notes": len(real_test),
+            "real_notes": real_notes,
             "real_repeat": real_repeat(len(train_set), len(real_train)),
             "synthetic_repeat": synthetic_repeat(len(train_set), len(real_train)),
             "monitoring_repeat": MONITORING_REPEAT,
