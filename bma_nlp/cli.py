@@ -423,9 +423,9 @@ def classify_command(text: str | None, input_file: str | None, plain: bool, mode
 @click.option(
     "--real-notes",
     type=click.Choice(["train", "all"]),
-    default="train",
+    default="all",
     show_default=True,
-    help="Labelled real notes to fit on: the training side of the page split, or all (no held-out side left to score the model).",
+    help="Labelled real notes to fit on: all of them (the shipped model), or the training side of the page split (its held-out side then scores the model).",
 )
 @one_line_errors
 def train_command(data: Path | None, out: Path | None, design: str | None, seed: int, external: Path | None, archive: Path | None, real_notes: str) -> None:

@@ -96,7 +96,7 @@ def render(meta: dict[str, Any], model_file: str) -> str:
         "| set | n | accuracy | macro-F1 | ECE | none left untagged |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    names = {"cv": "grouped CV (train, incl. real-train)", "test": "synthetic test", "external": "external (hand-written)", "real-test": "real held-out pages"}
+    names = {"cv": "grouped CV (train, incl. every real note)" if td.get("real_notes") == "all" else "grouped CV (train, incl. real-train)", "test": "synthetic test", "external": "external (hand-written)", "real-test": "real held-out pages"}
     for key, m in meta.get("metrics", {}).items():
         lines.append(_row(names.get(key, key), m))
     lines += [
@@ -107,7 +107,7 @@ def render(meta: dict[str, Any], model_file: str) -> str:
         "- Most real notes come from news and notices, not progress-report forms (BMA's monitoring pages are few "
         "among the stored pages); approval and completed remain the rarer classes.",
         "- The clause reading's cues were written against the real-train notes; only the held-out pages "
-        "measure how they carry to new wording.",
+        "(page-grouped CV for a model fitted on every real note) and blind batches measure how they carry to new wording.",
         f"- Labels: {', '.join(LABELS)}; `none` means the note reports no stage (metrics, routine work, names).",
     ]
     return "\n".join(lines) + "\n"

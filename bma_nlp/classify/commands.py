@@ -65,7 +65,7 @@ def train_command(
     external: Path | None,
     log: TextIO | None = None,
     archive: Path | None = None,
-    real_notes: str = "train",
+    real_notes: str = "all",
 ) -> str:
     """Train, save, and return a short summary (progress goes to ``log``). ``archive``: add the
     stages people set in that archive (``bma-nlp correct --stage``) to the training notes."""

@@ -337,15 +337,15 @@ def train(
     folds: int = 5,
     extra: Sequence[Example] = (),
     real_labels: str | os.PathLike[str] | None = None,
-    real_notes: str = "train",
+    real_notes: str = "all",
 ) -> dict[str, Any]:
-    """Fit on the ``train`` split (plus the ``real-train`` side of the labelled real notes, each
-    counted ``real_repeat`` times), score CV / ``test`` / external / ``real-test``, save model +
-    sidecar; return the sidecar.
+    """Fit on the ``train`` split plus the labelled real notes (each counted ``real_repeat``
+    times), score CV / ``test`` / external / ``real-test``, save model + sidecar; return the sidecar.
 
-    ``real_notes="all"`` fits on both sides of the page split (every labelled real note): the
-    final model of a recipe whose held-out figures come from page-grouped CV of that recipe
+    ``real_notes="all"`` (the shipped model) fits on both sides of the page split: the final model
+    of a recipe whose held-out figures come from page-grouped CV of that recipe
     (``scripts/cv_bma.py``) and from blind batches, since no real note is left out to score it.
+    ``real_notes="train"`` fits on the ``real-train`` side only and scores the ``real-test`` side.
 
     Reproducible: fixed seeds, no timestamps in the sidecar; the same data gives the same metrics
     (and, with the same library versions, the same bytes).

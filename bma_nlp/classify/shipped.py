@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "962fb33c0bf29e2ad0eb2c19510361d5aa6d80caeed16eb35dc38f4d715a5780"
+MODEL_SHA256 = "1b7ae8b98f1bd880250d204ee187e978e9e93bfbc304cb7c3af8e3ec73138751"
