@@ -422,7 +422,7 @@ def classify_command(text: str | None, input_file: str | None, plain: bool, mode
 @click.option("--archive", type=click.Path(dir_okay=False, path_type=Path), help="Also train on the stages people set in this archive (bma-nlp correct --stage).")
 @click.option(
     "--real-notes",
-    type=click.Choice(["train", "all"]),
+    type=click.Choice(["all", "train"]),  # bma_nlp.classify.data.REAL_NOTES, not imported here: parse must not load the classifier
     default="all",
     show_default=True,
     help="Labelled real notes to fit on: all of them (the shipped model), or the training side of the page split (its held-out side then scores the model).",

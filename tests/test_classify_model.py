@@ -217,3 +217,11 @@ def test_training_on_every_real_note(tmp_path):
     with pytest.raises(InputError, match="real_notes"):
         train(data, tmp_path / "x.skops", external=none, real_labels=small, real_notes="test")
     clear_cache()
+
+
+def test_train_command_offers_the_real_notes_choices():
+    from bma_nlp.classify.data import REAL_NOTES
+    from bma_nlp.cli import main
+
+    option = next(p for p in main.commands["train"].params if p.name == "real_notes")
+    assert tuple(option.type.choices) == REAL_NOTES and option.default == REAL_NOTES[0]

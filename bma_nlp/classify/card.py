@@ -58,15 +58,16 @@ def render(meta: dict[str, Any], model_file: str) -> str:
     ]
     if td.get("real_labels_file"):
         by = ", ".join(f"{v} from {k}" for k, v in src.get("by_source", {}).items())
+        trained = ", ".join(f"{k} {v}" for k, v in td.get("real_train_label_counts", {}).items())
         lines += [
             f"- Real notes: `real_notes.jsonl`, {src.get('notes')} notes copied verbatim from {src.get('pages')} public pages ({by}); "
             + (
-                f"all of them trained on ({', '.join(f'{k} {v}' for k, v in td.get('real_train_label_counts', {}).items())}): none is "
+                f"all of them trained on ({trained}): none is "
                 "held out, so the held-out figures are page-grouped CV of this recipe (`scripts/cv_bma.py`) and blind batches scored "
                 "before any fit (`training_data/blind/README.md`). "
                 if td.get("real_notes") == "all"
                 else f"split by source page (a page is never on both sides): {td.get('real_train_notes')} train "
-                f"({', '.join(f'{k} {v}' for k, v in td.get('real_train_label_counts', {}).items())}), {td.get('real_test_notes')} held out. "
+                f"({trained}), {td.get('real_test_notes')} held out. "
             )
             + f"Each real training note counts {td.get('real_repeat')} times, each synthetic one {td.get('synthetic_repeat', 1)} times"
             f", each note of BMA's monitoring pages {td.get('monitoring_repeat', 1)} times the other real notes.",

@@ -98,6 +98,11 @@ def default_real_labels_path() -> Path:
     return repo_root() / "training_data" / "real_labels.jsonl"
 
 
+# Which labelled real notes ``train`` fits on: all of them (the shipped model; the recipe is judged
+# by page-grouped CV and blind batches), or the training side of the page split (the held-out side
+# scores it). Here, not in model.py, so that the CLI can list them without importing the model.
+REAL_NOTES = ("all", "train")
+
 MONITORING_PAGES = ("mykpi", "myproject")  # BMA's project/KPI monitoring system (monitor.bangkok.go.th): the notes users have
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from bma_nlp.classify.card import agreement, card_path, real_sources, render
 from bma_nlp.classify.data import (
     LABELS,
+    REAL_NOTES,
     Example,
     default_external_path,
     default_real_labels_path,
@@ -301,10 +302,6 @@ def monitoring_note(example: Example) -> bool:
     """Whether a real note comes from a page of BMA's monitoring system."""
     return monitoring_page(example.source)
 
-
-# Which labelled real notes ``train`` fits on: the training side of the page split (the held-out
-# side scores it), or all of them (the recipe is judged by page-grouped CV and blind batches).
-REAL_NOTES = ("train", "all")
 
 MONITORING_REPEAT = 4  # each monitoring note counts this many times the other real notes (scripts/cv_bma.py: two page dealings, +9/-1 monitoring notes out of fold, other notes level)
 
