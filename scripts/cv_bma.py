@@ -53,9 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bma_nlp.classify.clauses import clause_label  # noqa: E402
-from bma_nlp.classify.data import LABELS, Example, default_data_path, load_examples, load_real  # noqa: E402
+from bma_nlp.classify.data import LABELS, Example, default_data_path, load_examples, load_real, monitoring_page  # noqa: E402
 from bma_nlp.classify.metrics import accuracy, decide, macro_f1  # noqa: E402
-from bma_nlp.classify.model import calibrate_threshold, monitoring_note, monitoring_page, training_set  # noqa: E402
+from bma_nlp.classify.model import calibrate_threshold, monitoring_note, training_set  # noqa: E402
 from bma_nlp.classify.rules import rule_label  # noqa: E402
 
 BASE_DESIGN = "clauses-svm"  # the stack's text model (StackedStage's default)

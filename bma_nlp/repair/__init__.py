@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict, replace
 
 from bma_nlp.records import Repair, Report
-from bma_nlp.repair.core import RepairResult, ends_with_title, repair_line, repair_text
+from bma_nlp.repair.core import RepairResult, names_first, repair_line, repair_text
 from bma_nlp.repair.evidence import Evidence, current_evidence, using_evidence
 from bma_nlp.repair.lexicon import Lexicon, load_lexicon, read_user_lexicon
 
@@ -84,7 +84,8 @@ def repair_report(report: Report, lexicon: Lexicon | None = None, evidence: Evid
     if p.rationale_raw:
         lines = p.rationale_raw.split("\n")
         p.rationale = "\n".join(
-            _repair_field(line, f"project.rationale[{k}]", lexicon, report.repairs, k > 0 and ends_with_title(lines[k - 1])) for k, line in enumerate(lines)
+            _repair_field(line, f"project.rationale[{k}]", lexicon, report.repairs, after)
+            for k, (line, after) in enumerate(zip(lines, names_first(lines), strict=True))
         )
     p.objectives = [_repair_field(item, f"project.objectives[{k}]", lexicon, report.repairs) for k, item in enumerate(p.objectives_raw)]
     p.targets = [_repair_field(item, f"project.targets[{k}]", lexicon, report.repairs) for k, item in enumerate(p.targets_raw)]

@@ -1314,14 +1314,20 @@ def ends_with_title(line: str) -> bool:
     return pos == start
 
 
+def names_first(lines: list[str]) -> list[bool]:
+    """For each of consecutive ``lines``: does it begin with a name, the line before ending with a
+    person's title (``repair_line``'s ``name_first``)?"""
+    return [number > 0 and ends_with_title(lines[number - 1]) for number in range(len(lines))]
+
+
 def repair_lines(lines: list[str], lexicon: Lexicon, consensus: bool = True) -> tuple[list[str], list[Repair]]:
     """Lexical repair of every line, then (for files holding 3+ copies) the copies vote."""
     from bma_nlp.repair.consensus import vote_lines
 
     fixed: list[str] = []
     changes: list[Repair] = []
-    for number, line in enumerate(lines):
-        new, line_changes = repair_line(line, lexicon, name_first=number > 0 and ends_with_title(lines[number - 1]))
+    for number, (line, name_first) in enumerate(zip(lines, names_first(lines), strict=True)):
+        new, line_changes = repair_line(line, lexicon, name_first)
         fixed.append(new)
         changes.extend(replace(c, line=number) for c in line_changes)
     if consensus:
