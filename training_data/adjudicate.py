@@ -5,6 +5,9 @@ from ``GUIDE.md`` alone, independently) and ``real_adjudication.jsonl`` (``{id, 
 how}``: for each note the passes disagree on, the label settled by re-reading the note
 against the guide, the guide rule that decides and one line on why).
 
+When ``real_relabel_pass1.jsonl`` / ``pass2`` / ``adjudication`` exist (the notes labelled again
+from version 2 of the guide), their labels are laid over the first ones (``relabel.py``).
+
 Outputs: ``real_labels.jsonl`` (``{id, stage, pass1, pass2, settled}``; ``settled`` is
 ``agree`` or ``guide <rule>: <how>``) and ``real_agreement.json`` (Cohen's kappa, observed
 agreement, counts per class for each pass and after adjudication, the disagreements).
@@ -99,6 +102,12 @@ def main() -> int:
             stage, how = s["stage"], f"guide {s.get('rule', '?')}: {s.get('how', '')}".strip()
         final.append(stage)
         rows.append({"id": i, "stage": stage, "pass1": p1[i]["stage"], "pass2": p2[i]["stage"], "settled": how})
+    relabelled = None
+    if (HERE / "real_relabel_pass1.jsonl").is_file():  # guide version 2's labels for the notes labelled again (relabel.py)
+        from relabel import lay_over
+
+        rows, relabelled = lay_over(rows, read(HERE / "real_relabel_pass1.jsonl"), read(HERE / "real_relabel_pass2.jsonl"),
+                                    read(HERE / "real_relabel_adjudication.jsonl") if (HERE / "real_relabel_adjudication.jsonl").is_file() else {})  # fmt: skip
     (HERE / "real_labels.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     sided = Counter()
     for i, stage in zip(ids, final, strict=True):
@@ -120,6 +129,8 @@ def main() -> int:
         "sessions": [_session(first, last, ids, a, b, disagree) for first, last in _sessions(ids, args.session_starts)],
         "confusion_pass1_rows_pass2_columns": [[sum(x == r and y == c for x, y in zip(a, b, strict=True)) for c in LABELS] for r in LABELS],
     }
+    if relabelled is not None:
+        summary["relabel_guide_v2"] = relabelled
     (HERE / "real_agreement.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(summary, ensure_ascii=False))
     return 0
