@@ -172,6 +172,20 @@ def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_see
     return result
 
 
+def users_labels(real: Sequence[Example]) -> dict[int, str]:
+    """Index in ``real`` -> the label the users gave, for the notes of ``../shared/real-notes``
+    (empty when that folder is not beside the checkout)."""
+    path = ROOT.parent / "shared" / "real-notes" / "notes.jsonl"
+    if not path.is_file():
+        return {}
+    given = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            given[row["text"]] = row.get("stage") or "none"
+    return {i: given[e.text] for i, e in enumerate(real) if e.text in given}
+
+
 def scores(gold: Sequence[str], pred: Sequence[str]) -> dict:
     none = [p for g, p in zip(gold, pred, strict=True) if g == "none"]
     return {
@@ -274,6 +288,19 @@ def main() -> int:
         f1 = row["synthetic macro_f1"]
         cells.append(f"{np.mean(f1):.3f} ({min(f1):.3f}-{max(f1):.3f})" if len(f1) > 1 else f"{f1[0]:.3f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    users = users_labels(real)
+    if users:
+        # the users' own sample of monitoring notes (../shared/real-notes), scored against the labels
+        # the users gave them, not this project's: the closest measure of how the users' judge labels
+        print(f"\nthe users' {len(users)} monitoring notes (shared/real-notes) out of fold, against the users' own labels:")
+        print("| variant | accuracy (right/n) | none untagged |")
+        print("|---|---|---|")
+        for name, pred in preds.items():
+            pairs = [(users[i], pred[i]) for i in users]
+            right = sum(g == p for g, p in pairs)
+            none = [p for g, p in pairs if g == "none"]
+            summary[name]["users' labels"] = {"n": len(pairs), "right": right, "none_n": len(none), "none_untagged_n": none.count("none")}
+            print(f"| {name} | {right / len(pairs):.3f} ({right}/{len(pairs)}) | {none.count('none')}/{len(none)} |")
     for name, row in summary.items():
         if row["thresholds"]:
             print(f"abstain thresholds, {name}: {', '.join(f'{t:.2f}' for t in row['thresholds'])}")
