@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "1b7ae8b98f1bd880250d204ee187e978e9e93bfbc304cb7c3af8e3ec73138751"
+MODEL_SHA256 = "d6c0e0a6f236df525e11fa02f23fbbb03acf4996f8127cacff93b4198ad83f0a"
