@@ -48,6 +48,15 @@ def cohen_kappa(a: list[str], b: list[str]) -> tuple[float, float]:
     return ((observed - expected) / (1 - expected) if expected < 1 else 1.0), observed
 
 
+def settle(i: str, p1: dict[str, dict], p2: dict[str, dict], settled: dict[str, dict]) -> tuple[str, str]:
+    """(label, how) of note ``i``: the passes' label where they agree, else the adjudicated one
+    with the guide rule and why."""
+    if p1[i]["stage"] == p2[i]["stage"]:
+        return p1[i]["stage"], "agree"
+    s = settled[i]
+    return s["stage"], f"guide {s.get('rule', '?')}: {s.get('how', '')}".strip()
+
+
 def _sessions(ids: list[str], starts: list[str]) -> list[tuple[str, str]]:
     """(first id, last id) of each labelling session, in the order of the notes."""
     cuts = [ids.index(s) for s in starts if s in ids] + [len(ids)]
@@ -95,11 +104,7 @@ def main() -> int:
         raise SystemExit(f"{len(unsettled)} disagreements are not settled in {args.adjudication.name}: {unsettled[:10]}")
     final, rows = [], []
     for i in ids:
-        if p1[i]["stage"] == p2[i]["stage"]:
-            stage, how = p1[i]["stage"], "agree"
-        else:
-            s = settled[i]
-            stage, how = s["stage"], f"guide {s.get('rule', '?')}: {s.get('how', '')}".strip()
+        stage, how = settle(i, p1, p2, settled)
         final.append(stage)
         rows.append({"id": i, "stage": stage, "pass1": p1[i]["stage"], "pass2": p2[i]["stage"], "settled": how})
     relabelled = None

@@ -28,7 +28,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from adjudicate import LABELS, cohen_kappa, read
+from adjudicate import LABELS, cohen_kappa, read, settle
 
 
 def lay_over(rows: list[dict], p1: dict[str, dict], p2: dict[str, dict], settled: dict[str, dict]) -> tuple[list[dict], dict]:
@@ -52,11 +52,8 @@ def lay_over(rows: list[dict], p1: dict[str, dict], p2: dict[str, dict], settled
         row.pop("relabel", None)
         row["stage"] = earlier
         if i in p1:
-            if p1[i]["stage"] == p2[i]["stage"]:
-                stage, how = p1[i]["stage"], "agree"
-            else:
-                s = settled[i]
-                stage, how = s["stage"], f"guide {s.get('rule', '?')}: {s.get('how', '')}".strip()
+            stage, how = settle(i, p1, p2, settled)
+            if p1[i]["stage"] != p2[i]["stage"]:
                 sided["neither" if stage not in (p1[i]["stage"], p2[i]["stage"]) else ("pass1" if stage == p1[i]["stage"] else "pass2")] += 1
             row.update(stage=stage, v1=earlier, relabel=how)
             moves[f"{earlier} -> {stage}"] += 1
