@@ -22,7 +22,9 @@ is ``none``, the share left untagged. Classifiers:
 - ``keyword rules``: ``bma_nlp.classify.rules.rule_label``;
 - ``clause rules``: ``bma_nlp.classify.clauses.clause_label`` (most advanced stage reached);
 - ``shipped v1``: the model shipped before the real notes (tfidf-cues-svm on the synthetic
-  notes only; a copy is kept in ``scripts/data/stage_v1.skops``);
+  notes only; a copy is kept in ``scripts/data/stage_v1.skops``); ``--v1 FILE`` puts another
+  earlier model in its place (``model before (FILE)``; if it was fitted on every real note it is
+  scored only where it never trained, like the shipped one);
 - ``new``: the shipped model (``models/``, trained by ``bma-nlp train`` on the synthetic notes +
   the real notes); ``--refit`` trains ``--design`` here instead. The shipped model is fitted on
   every real note (``--real-notes all``), so its recipe is refitted here on the real-train side
@@ -112,6 +114,9 @@ def real_cv(design: str, synthetic: Sequence[Example], real: Sequence[Example], 
     return out
 
 
+V1_MODEL = ROOT / "scripts" / "data" / "stage_v1.skops"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT / "training_data" / "notes.jsonl"))
@@ -121,7 +126,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cv", action="store_true", help="add the real-note page-grouped CV (5 full trainings)")
     parser.add_argument("--refit", action="store_true", help="train --design here instead of loading the shipped model")
-    parser.add_argument("--v1", default=str(ROOT / "scripts" / "data" / "stage_v1.skops"), help="the previously shipped model")
+    parser.add_argument("--v1", default=str(V1_MODEL), help="the model to compare with (default: the first release's, synthetic notes only)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
 
@@ -149,6 +154,10 @@ def main() -> int:
 
     v1 = load_model(args.v1, trust=True)  # our own earlier file, kept for this comparison
     shipped, shipped_t = (lambda t: v1.proba(t)), v1.threshold
+    # another earlier model (e.g. the one this stop began with) is named by its file; one fitted on
+    # every real note has seen the held-out side, so it is scored only where it never trained
+    v1_name = "shipped v1 (synthetic only)" if Path(args.v1).resolve() == V1_MODEL.resolve() else f"model before ({Path(args.v1).name})"
+    v1_saw_real = v1.meta.get("training_data", {}).get("real_notes") == "all"
     if args.refit:
         started = time.perf_counter()
         new, new_t = fit(args.design, syn_train, real_train, args.seed)
@@ -172,7 +181,7 @@ def main() -> int:
     classifiers: dict[str, tuple[Predictor, float]] = {
         "keyword rules": (lambda t: one_hot([rule_label(x) for x in t]), 0.5),
         "clause rules": (lambda t: one_hot([clause_label(x) for x in t]), 0.5),
-        "shipped v1 (synthetic only)": (shipped, shipped_t),
+        v1_name: (shipped, shipped_t),
         new_name: (new, new_t),
         **all_notes,
     }
@@ -180,7 +189,7 @@ def main() -> int:
     for name, (predict, threshold) in classifiers.items():
         results[name] = {}
         for set_name, (texts, gold) in sets.items():
-            if texts and not (name in all_notes and set_name in ("real held-out", "held-out BMA")):
+            if texts and not ((name in all_notes or (name == v1_name and v1_saw_real)) and set_name in ("real held-out", "held-out BMA")):
                 results[name][set_name] = scores(gold, predict(texts), threshold)
     if args.cv and real:
         started = time.perf_counter()
@@ -189,7 +198,7 @@ def main() -> int:
         train_side = np.array([e.split == "real-train" for e in real])
         cv_probas = {
             new_name: (real_cv(args.design, syn_train, real, args.seed), new_t),
-            "shipped v1 (synthetic only)": (shipped(texts), shipped_t),
+            **({} if v1_saw_real else {v1_name: (shipped(texts), shipped_t)}),
             "keyword rules": (one_hot([rule_label(x) for x in texts]), 0.5),
             "clause rules": (one_hot([clause_label(x) for x in texts]), 0.5),
         }
@@ -218,7 +227,7 @@ def main() -> int:
             none = "n/a" if not r["none_n"] else f"{r['none_untagged']:.2f} (n={r['none_n']})"
             cells.append(f"{r['ece']:.3f} | {none}")
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print(f"\nabstain thresholds: shipped v1 {shipped_t:.2f}, new {new_t:.2f}; rules give 0.85 to their label (ECE of a fixed confidence)")
+    print(f"\nabstain thresholds: {v1_name} {shipped_t:.2f}, new {new_t:.2f}; rules give 0.85 to their label (ECE of a fixed confidence)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
