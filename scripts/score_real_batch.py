@@ -8,7 +8,7 @@ the shipped model (``load_model()``, or ``--model FILE``), the clause rules and 
 ``training_data/real_labels.jsonl``) and the notes from ``real_notes.jsonl``; ``--batch`` names
 the ``real_raw`` file the notes came from.
 
-    python scripts/score_real_batch.py --batch batch11 [--labels FILE] [--model FILE]
+    python scripts/score_real_batch.py --batch batch11 [--labels FILE] [--model FILE] [--peer FILE ...]
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def main() -> int:
     ap.add_argument("--labels", default=str(ROOT / "training_data" / "real_labels.jsonl"))
     ap.add_argument("--notes", default=str(default_real_notes_path()))
     ap.add_argument("--model", help="a model file (default: the shipped one)")
+    ap.add_argument("--peer", action="append", default=[], metavar="FILE", help="another model file scored in the same run (e.g. the model before); repeatable")
     args = ap.parse_args()
     notes = {}
     for line in Path(args.notes).read_text(encoding="utf-8").splitlines():
@@ -60,11 +61,14 @@ def main() -> int:
         return 2
     texts, gold = [notes[i] for i in ids], [labels[i] for i in ids]
     pred_model = [r.stage or "none" for r in classify(texts, model=args.model)]  # as users get it (abstaining)
+    pred_peers = {f"model {Path(f).name}": [r.stage or "none" for r in classify(texts, model=f)] for f in args.peer}
     pred_clause = [clause_label(t) or "none" for t in texts]
     pred_rules = [rule_label(t) or "none" for t in texts]
     print(f"{args.batch}: {len(ids)} labelled notes; gold {dict(Counter(gold))}")
     print("| classifier | accuracy | macro-F1 | none-notes untagged |\n|---|---:|---:|---:|")
-    print(row("shipped model", gold, pred_model))
+    print(row("shipped model" if args.model is None else f"model {Path(args.model).name}", gold, pred_model))
+    for name, pred in pred_peers.items():
+        print(row(name, gold, pred))
     print(row("clause rules", gold, pred_clause))
     print(row("keyword rules", gold, pred_rules))
     conf = Counter(zip(gold, pred_model, strict=True))
