@@ -296,11 +296,8 @@ def main() -> int:
         print("| variant | accuracy (right/n) | none untagged |")
         print("|---|---|---|")
         for name, pred in preds.items():
-            pairs = [(users[i], pred[i]) for i in users]
-            right = sum(g == p for g, p in pairs)
-            none = [p for g, p in pairs if g == "none"]
-            summary[name]["users' labels"] = {"n": len(pairs), "right": right, "none_n": len(none), "none_untagged_n": none.count("none")}
-            print(f"| {name} | {right / len(pairs):.3f} ({right}/{len(pairs)}) | {none.count('none')}/{len(none)} |")
+            s = summary[name]["users' labels"] = scores(list(users.values()), [pred[i] for i in users])
+            print(f"| {name} | {s['accuracy']:.3f} ({s['right']}/{s['n']}) | {s['none_untagged_n']}/{s['none_n']} |")
     for name, row in summary.items():
         if row["thresholds"]:
             print(f"abstain thresholds, {name}: {', '.join(f'{t:.2f}' for t in row['thresholds'])}")

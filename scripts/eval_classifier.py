@@ -56,6 +56,7 @@ from bma_nlp.classify.metrics import accuracy, decide, ece, macro_f1  # noqa: E4
 from bma_nlp.classify.model import (  # noqa: E402
     DEFAULT_DESIGN,
     DESIGNS,
+    StageModel,
     calibrate_threshold,
     cross_validated_proba,
     fit_design,
@@ -117,6 +118,11 @@ def real_cv(design: str, synthetic: Sequence[Example], real: Sequence[Example], 
 V1_MODEL = ROOT / "scripts" / "data" / "stage_v1.skops"
 
 
+def saw_every_real_note(model: StageModel) -> bool:
+    """Whether ``model`` was fitted on both sides of the page split (``bma-nlp train --real-notes all``)."""
+    return model.meta.get("training_data", {}).get("real_notes") == "all"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT / "training_data" / "notes.jsonl"))
@@ -157,7 +163,6 @@ def main() -> int:
     # another earlier model (e.g. the one this stop began with) is named by its file; one fitted on
     # every real note has seen the held-out side, so it is scored only where it never trained
     v1_name = "shipped v1 (synthetic only)" if Path(args.v1).resolve() == V1_MODEL.resolve() else f"model before ({Path(args.v1).name})"
-    v1_saw_real = v1.meta.get("training_data", {}).get("real_notes") == "all"
     if args.refit:
         started = time.perf_counter()
         new, new_t = fit(args.design, syn_train, real_train, args.seed)
@@ -169,10 +174,9 @@ def main() -> int:
     # A model fitted on every real note (``bma-nlp train --real-notes all``, the shipped one) has
     # seen the held-out side: its recipe is refitted here on the real-train side for the real
     # columns, and the model itself is scored only where it never trained (blind, synthetic test).
-    trained_on_all = not args.refit and current.meta.get("training_data", {}).get("real_notes") == "all"
     new_name = f"new ({args.design})"
     all_notes: dict[str, tuple[Predictor, float]] = {}
-    if trained_on_all:
+    if not args.refit and saw_every_real_note(current):
         all_notes = {f"shipped ({args.design}, all real notes)": (new, new_t)}
         started = time.perf_counter()
         new, new_t = fit(args.design, syn_train, real_train, args.seed)
@@ -185,11 +189,12 @@ def main() -> int:
         new_name: (new, new_t),
         **all_notes,
     }
+    saw_real = set(all_notes) | ({v1_name} if saw_every_real_note(v1) else set())  # scored only where they never trained
     results: dict[str, dict[str, dict[str, float]]] = {}
     for name, (predict, threshold) in classifiers.items():
         results[name] = {}
         for set_name, (texts, gold) in sets.items():
-            if texts and not ((name in all_notes or (name == v1_name and v1_saw_real)) and set_name in ("real held-out", "held-out BMA")):
+            if texts and not (name in saw_real and set_name in ("real held-out", "held-out BMA")):
                 results[name][set_name] = scores(gold, predict(texts), threshold)
     if args.cv and real:
         started = time.perf_counter()
@@ -198,7 +203,7 @@ def main() -> int:
         train_side = np.array([e.split == "real-train" for e in real])
         cv_probas = {
             new_name: (real_cv(args.design, syn_train, real, args.seed), new_t),
-            **({} if v1_saw_real else {v1_name: (shipped(texts), shipped_t)}),
+            **({} if v1_name in saw_real else {v1_name: (shipped(texts), shipped_t)}),
             "keyword rules": (one_hot([rule_label(x) for x in texts]), 0.5),
             "clause rules": (one_hot([clause_label(x) for x in texts]), 0.5),
         }

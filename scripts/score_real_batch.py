@@ -60,14 +60,14 @@ def main() -> int:
         print(f"no labelled notes of {args.batch}", file=sys.stderr)
         return 2
     texts, gold = [notes[i] for i in ids], [labels[i] for i in ids]
-    pred_model = [r.stage or "none" for r in classify(texts, model=args.model)]  # as users get it (abstaining)
-    pred_peers = {f"model {Path(f).name}": [r.stage or "none" for r in classify(texts, model=f)] for f in args.peer}
+    models = {"shipped model" if args.model is None else f"model {Path(args.model).name}": args.model, **{f"model {Path(f).name}": f for f in args.peer}}
+    preds = {name: [r.stage or "none" for r in classify(texts, model=f)] for name, f in models.items()}  # as users get it (abstaining)
+    pred_model = next(iter(preds.values()))  # the model the confusion below is of
     pred_clause = [clause_label(t) or "none" for t in texts]
     pred_rules = [rule_label(t) or "none" for t in texts]
     print(f"{args.batch}: {len(ids)} labelled notes; gold {dict(Counter(gold))}")
     print("| classifier | accuracy | macro-F1 | none-notes untagged |\n|---|---:|---:|---:|")
-    print(row("shipped model" if args.model is None else f"model {Path(args.model).name}", gold, pred_model))
-    for name, pred in pred_peers.items():
+    for name, pred in preds.items():
         print(row(name, gold, pred))
     print(row("clause rules", gold, pred_clause))
     print(row("keyword rules", gold, pred_rules))

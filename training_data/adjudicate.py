@@ -27,8 +27,11 @@ HERE = Path(__file__).resolve().parent
 LABELS = ("approval", "procurement", "completed", "none")
 
 
-def read(path: Path) -> dict[str, dict]:
-    rows = {}
+def read(path: Path, missing_ok: bool = False) -> dict[str, dict]:
+    """Labels by note id (``stage`` ``none`` when null); ``missing_ok``: a missing file has none."""
+    rows: dict[str, dict] = {}
+    if missing_ok and not path.is_file():
+        return rows
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             obj = json.loads(line)
@@ -98,7 +101,7 @@ def main() -> int:
                               "why2": p2[i].get("why"), "text": text[i]}, ensure_ascii=False))  # fmt: skip
         print(f"kappa {kappa:.3f}, observed {observed:.3f}, {len(disagree)} disagreements of {len(ids)}")
         return 0
-    settled = read(args.adjudication) if args.adjudication.is_file() else {}
+    settled = read(args.adjudication, missing_ok=True)
     unsettled = [i for i in disagree if i not in settled]
     if unsettled:
         raise SystemExit(f"{len(unsettled)} disagreements are not settled in {args.adjudication.name}: {unsettled[:10]}")
@@ -112,7 +115,7 @@ def main() -> int:
         from relabel import lay_over
 
         rows, relabelled = lay_over(rows, read(HERE / "real_relabel_pass1.jsonl"), read(HERE / "real_relabel_pass2.jsonl"),
-                                    read(HERE / "real_relabel_adjudication.jsonl") if (HERE / "real_relabel_adjudication.jsonl").is_file() else {})  # fmt: skip
+                                    read(HERE / "real_relabel_adjudication.jsonl", missing_ok=True))  # fmt: skip
     (HERE / "real_labels.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     sided = Counter()
     for i, stage in zip(ids, final, strict=True):

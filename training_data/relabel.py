@@ -95,7 +95,7 @@ def main() -> int:
                 print(json.dumps({"id": i, "pass1": p1[i]["stage"], "why1": p1[i].get("why"), "pass2": p2[i]["stage"],
                                   "why2": p2[i].get("why"), "text": text.get(i, "")}, ensure_ascii=False))  # fmt: skip
         return 0
-    settled = read(args.adjudication) if args.adjudication.is_file() else {}
+    settled = read(args.adjudication, missing_ok=True)
     out, summary = lay_over(rows, p1, p2, settled)
     args.labels.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
     if args.summary:

@@ -74,6 +74,7 @@ def render(meta: dict[str, Any], model_file: str) -> str:
         ]
     if agree:
         counts = agree.get("counts", {}).get("final", {})
+        relabel = agree.get("relabel_guide_v2")  # notes labelled again when the guide moved a line between labels (training_data/relabel.py)
         lines += [
             "",
             "## Labels of the real notes",
@@ -83,10 +84,9 @@ def render(meta: dict[str, Any], model_file: str) -> str:
             f"{agree.get('notes')}). Disagreements were settled by re-reading the note against the guide; the rule used is "
             f"recorded per note in `real_labels.jsonl` (settled for pass 1: {agree.get('settled_for', {}).get('pass1', 0)}, "
             f"pass 2: {agree.get('settled_for', {}).get('pass2', 0)}, neither: {agree.get('settled_for', {}).get('neither', 0)}). "
-            f"{'Counts from these passes' if agree.get('relabel_guide_v2') else 'Final counts'}: {', '.join(f'{k} {v}' for k, v in counts.items())}.",
+            f"{'Counts from these passes' if relabel else 'Final counts'}: {', '.join(f'{k} {v}' for k, v in counts.items())}.",
         ]
-        relabel = agree.get("relabel_guide_v2")
-        if relabel:  # notes labelled again when the guide moved a line between labels (training_data/relabel.py)
+        if relabel:
             moves = ", ".join(f"{k} {v}" for k, v in relabel.get("moves", {}).items() if k.split(" -> ")[0] != k.split(" -> ")[1])
             lines.append(
                 f"Guide version 2 (P5/N1/N2: the office's own work reported as being carried out is procurement) was applied by "
