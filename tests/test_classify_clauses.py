@@ -39,6 +39,15 @@ def test_split_into_items():
         # a completion word with a progress figure below 100 is part of the work
         ("เทพื้นชั้นล่างแล้วเสร็จ ความก้าวหน้าร้อยละ 35", "procurement"),
         ("ปรับปรุงแล้วเสร็จ ความก้าวหน้าร้อยละ 100", "completed"),
+        # goods delivered while their installation or testing goes on; a delivery that does not
+        # meet the specification; the final acceptance with payment pending stays completed
+        ("บริษัทส่งมอบเครื่องกำเนิดไฟฟ้าเรียบร้อยแล้ว ขณะนี้อยู่ระหว่างติดตั้ง", "procurement"),
+        ("ส่งมอบชุดกล้องวงจรปิดแล้ว อยู่ระหว่างทดสอบระบบ", "procurement"),
+        ("ผู้ขายส่งมอบโต๊ะเก้าอี้แล้ว แต่ไม่ตรงตามรายละเอียดตามสัญญา", "procurement"),
+        ("ส่งมอบงานแล้ว อยู่ระหว่างเบิกจ่ายเงิน", "completed"),
+        # a bidder's appeal holds the purchase; an appeal against a tax assessment does not
+        ("ประกาศผู้ชนะแล้ว มีผู้เสนอราคารายอื่นยื่นอุทธรณ์", "procurement"),
+        ("รับคำร้องอุทธรณ์การประเมินภาษี 12 ราย", "none"),
         # metrics, names and routine are none
         ("เบิกจ่ายในภาพรวมได้ 1,250,000 บาท", "none"),
         ("โครงการก่อสร้างสะพานคนเดินข้ามคลอง", "none"),

@@ -71,7 +71,9 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|(?:แต่งตั้ง)?(?:คณะกรรมการ|กรรมการ|คณะทำงาน)(?:พิจารณาผล|(?:ตรวจรับ)?(?:พัสดุ)(?!เรียบร้อย|แล้ว)|กำหนด(?:ราคา|คุณลักษณะ|tor|ขอบเขต)|จัดซื้อ|จัดจ้าง|ซื้อ|จ้าง|ประกวด|e-?bidding)"
      r"|ประกวดราคา|e-?bidding|e-?market|สอบราคา|เฉพาะเจาะจง|คัดเลือก(?:ผู้|บริษัท)?|ราคากลาง|(?<![a-z])tor(?![a-z])|ขอบเขต(?:ของ)?งาน"
      r"|รายงาน(?:ขอ|การ)?(?:ซื้อ|จ้าง)(?:ขอ(?:ซื้อ|จ้าง))?|ผู้ชนะ(?:การ)?(?:เสนอราคา|ประกวดราคา)?|เสนอราคา|ยื่นซอง|เปิดซอง|ร่างสัญญา|(?:ลงนาม|เซ็น|ทำ)(?:ใน)?สัญญา|ว่าจ้าง|(?<!ผู้รับ)จ้าง(?:ผู้รับเหมา|ผู้รับจ้าง)"
-     r"|ได้(?:ตัว)?(?:ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|บริษัท)|ประกาศ(?:เชิญชวน|ซื้อ|จ้าง|ผล)|ใบสั่ง(?:ซื้อ|จ้าง)|ขยาย(?:ระยะ)?(?:เวลา)?สัญญา"),
+     r"|ได้(?:ตัว)?(?:ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|บริษัท)|ประกาศ(?:เชิญชวน|ซื้อ|จ้าง|ผล)|ใบสั่ง(?:ซื้อ|จ้าง)|ขยาย(?:ระยะ)?(?:เวลา)?สัญญา"
+     # a bidder's appeal against the result holds the purchase up (not a tax or an order appealed)
+     r"|อุทธรณ์(?!การประเมิน|ภาษี|คำสั่ง|คำพิพากษา|คดี)"),
     # approval / allocation / money received (negated: still waiting, GUIDE A2, A4)
     ("approved", "procurement", True,
      r"(?:ได้รับ|ได้)(?:การ)?(?:อนุมัติ|จัดสรร|โอน|ความเห็นชอบ)(?:โครงการ|งบประมาณ|เงิน|หลักการ)?|ได้รับ(?:งบ|เงิน)(?:ประมาณ|ประจำงวด|งวด)?"
@@ -150,7 +152,9 @@ CUES: list[tuple[str, str, bool, str]] = [
     # work under a contract (GUIDE P3)
     ("under_contract", "procurement", True, r"(?:ดำเนินการ|ปฏิบัติ(?:งาน)?|ก่อสร้าง)ตามสัญญา|เข้า(?:ดำเนินการ|ทำงาน|พื้นที่)|(?:ส่ง|รับ)มอบพื้นที่(?!คืน)"),
     # a delivery found wanting: the work goes on (GUIDE P6)
-    ("defect", "procurement", True, r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข(?!ปัญหา)|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"),
+    ("defect", "procurement", True,
+     r"ข้อบกพร่อง|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)?แก้ไข(?!ปัญหา)|ไม่ผ่านการตรวจรับ|ส่งคืนให้แก้ไข"
+     r"|ไม่ตรง(?:ตาม)?(?:คุณลักษณะ|สเปค|สเป็ค|ข้อกำหนด|รายละเอียด(?:ตาม)?สัญญา)|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)(?:นำ(?:ไป|มา)?)?เปลี่ยน"),
     # k done of a target of n (GUIDE P4)
     ("k_of_n", "procurement", True, r"[0-9][0-9,]*(?:ราย|คน|จุด|แห่ง|ชุมชน|กิจกรรม|รุ่น|ครั้ง|สวน|โครงการ|หลัง|กม\\.?)?จาก(?:เป้าหมาย|ทั้งหมด)?[0-9]"),
     # the contract and its trouble (GUIDE P6)
@@ -817,14 +821,24 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
     return status, stage
 
 
+_SETTING_UP = re.compile(r"ติดตั้ง|ทดสอบ|ทดลองใช้")
+
+
 def _downgrade(found: list[Mention]) -> list[Mention]:
     """A completion word in a note whose progress figure is below 100, or that also reports a
-    defect to repair, reports a part of the work (a pile, a section): the work goes on."""
-    if not any((m.cue == "progress" and m.status == "partial") or (m.cue == "defect" and m.status not in ("planned", "negated")) for m in found):
+    defect to repair, reports a part of the work (a pile, a section): the work goes on. So does a
+    delivery followed by the delivered goods' installation or testing under way ("ผู้ขายส่งมอบ…แล้ว
+    อยู่ระหว่างติดตั้งและทดสอบ", GUIDE P4): what was delivered is not yet in use."""
+    whole = any((m.cue == "progress" and m.status == "partial") or (m.cue == "defect" and m.status not in ("planned", "negated")) for m in found)
+    setting_up = max(((m.clause, m.position) for m in found if m.cue == "works" and m.status == "underway" and _SETTING_UP.search(m.words)), default=None)
+    delivered = setting_up is not None and any(m.cue == "accepted" and (m.clause, m.position) < setting_up for m in found)
+    if not whole and not delivered:
         return found
+    last = setting_up if setting_up is not None else (-1, -1)
     return [
         Mention(m.cue, "procurement", "partial", m.words, m.clause, m.position)
         if m.stage == "completed" and m.cue in ("finished", "accepted") and m.status in ("bare", "done") and "สุดท้าย" not in m.words
+        and (whole or (m.clause, m.position) < last)
         else m
         for m in found
     ]
