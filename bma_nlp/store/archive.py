@@ -301,6 +301,11 @@ def _mp_context() -> Any:
 
 
 CHUNK_FILES = 16  # files per worker task: enough to amortise a model call, small enough to stream
+# Chunks per worker that ingest submits ahead of the writer. With 2 per worker the workers ran dry
+# while the writer sat in a long commit (an FTS5 segment merge takes seconds at a million rows),
+# and one core idled for a tenth of a million-installment ingest; 8 keep them parsing (results
+# still come back in input order; peak memory unchanged at a million).
+AHEAD_CHUNKS = 8
 
 
 def _chunks(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
@@ -525,7 +530,7 @@ class Archive:
         self, tasks: Iterator[_Task], jobs: int, args: tuple[Any, ...], many: bool = False, hold: Callable[[], float] = lambda: 0.0
     ) -> Generator[tuple[_Task | None, FileResult | None], None, None]:
         """Results in input order. Files go to the workers in chunks (the stage model is called
-        once per chunk); with jobs > 1 at most a few chunks run ahead of the writer. ``(None,
+        once per chunk); with jobs > 1 up to ``AHEAD_CHUNKS`` chunks per worker run ahead of the writer. ``(None,
         None)`` comes before a wait for parsing, so the writer commits first: another process
         ingesting into the same archive then waits for a commit, not for our parsing. With
         workers, a wait of up to ``hold()`` seconds (what is left of the open batch's second)
@@ -553,7 +558,7 @@ class Archive:
         with self._worker_pool(jobs, "files stored") as pool:
             for chunk in chunks:
                 window.append((chunk, _submit(pool, process_files, [t.path for t in chunk if not t.skip], *args)))
-                while len(window) > 2 * jobs:
+                while len(window) > AHEAD_CHUNKS * jobs:
                     done, fut = window.popleft()
                     if not fut.done() and not wait([fut], timeout=hold()).done:
                         yield None, None
