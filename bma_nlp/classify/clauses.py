@@ -830,15 +830,15 @@ def _downgrade(found: list[Mention]) -> list[Mention]:
     delivery followed by the delivered goods' installation or testing under way ("ผู้ขายส่งมอบ…แล้ว
     อยู่ระหว่างติดตั้งและทดสอบ", GUIDE P4): what was delivered is not yet in use."""
     whole = any((m.cue == "progress" and m.status == "partial") or (m.cue == "defect" and m.status not in ("planned", "negated")) for m in found)
-    setting_up = max(((m.clause, m.position) for m in found if m.cue == "works" and m.status == "underway" and _SETTING_UP.search(m.words)), default=None)
-    delivered = setting_up is not None and any(m.cue == "accepted" and (m.clause, m.position) < setting_up for m in found)
+    # where the last installation or test under way stands ((-1, -1): none, so nothing precedes it)
+    setting_up = max(((m.clause, m.position) for m in found if m.cue == "works" and m.status == "underway" and _SETTING_UP.search(m.words)), default=(-1, -1))
+    delivered = any(m.cue == "accepted" and (m.clause, m.position) < setting_up for m in found)
     if not whole and not delivered:
         return found
-    last = setting_up if setting_up is not None else (-1, -1)
     return [
         Mention(m.cue, "procurement", "partial", m.words, m.clause, m.position)
         if m.stage == "completed" and m.cue in ("finished", "accepted") and m.status in ("bare", "done") and "สุดท้าย" not in m.words
-        and (whole or (m.clause, m.position) < last)
+        and (whole or (m.clause, m.position) < setting_up)
         else m
         for m in found
     ]
