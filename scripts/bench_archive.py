@@ -4,6 +4,7 @@ search latency of FTS5 beside a LIKE scan.
 
     python3 scripts/bench_archive.py                       # 100,000 installments (several minutes)
     python3 scripts/bench_archive.py --installments 5000   # a quick run
+    python3 scripts/bench_archive.py --word-noise 0.05     # 5% of Thai words OCR-damaged: no note repeats
 
 Generates report files (``bma_nlp.synth`` when present, else a small built-in generator),
 ingests them end to end (read, parse, merge, repair, classify, tokenise, store) and prints:
@@ -74,9 +75,20 @@ def _builtin_report(rng: random.Random, k: int) -> tuple[str, dict]:
     return "\n".join(lines) + "\n", {"project": {"code": code, "fiscal_year": fy}, "installments": [{}] * n}
 
 
-def generate(folder: Path, installments: int, seed: int) -> tuple[int, int, int, str]:
+def _corrupted(args: tuple[str, int, float]) -> str:
+    """``text`` with about ``rate`` of its Thai words damaged by the OCR noise model of the
+    repair benchmarks (``scripts/ocr_noise.py``, the kinds Tesseract makes), seeded."""
+    from ocr_noise import corrupt
+
+    text, seed, rate = args
+    return corrupt(text, random.Random(seed), word_rate=rate)
+
+
+def generate(folder: Path, installments: int, seed: int, word_noise: float = 0.0, jobs: int = 1) -> tuple[int, int, int, str]:
     """Write report files until they hold ``installments`` installments of distinct reports.
-    Returns (files, installments, characters, generator name)."""
+    With ``word_noise``, about that share of each report's Thai words is OCR-damaged after it is
+    made (every note then differs from every other, as in a real archive, so no cache of repeated
+    wording helps ingest). Returns (files, installments, characters, generator name)."""
     try:
         from bma_nlp.synth import generate_report
 
@@ -89,18 +101,41 @@ def generate(folder: Path, installments: int, seed: int) -> tuple[int, int, int,
     rng = random.Random(seed)
     keys: set[tuple[str, int]] = set()
     files = n_inst = chars = 0
-    while n_inst < installments:
-        text, expected = make(random.Random(rng.getrandbits(64)), files)
-        key = (expected["project"]["code"], expected["project"]["fiscal_year"])
-        if key in keys:  # a second report with the same code and year would replace the first
-            continue
-        keys.add(key)
-        sub = folder / f"{files // 1000:03d}"
-        sub.mkdir(parents=True, exist_ok=True)
-        (sub / f"report-{files:06d}.txt").write_text(text, encoding="utf-8")
-        files += 1
-        n_inst += len(expected["installments"])
-        chars += len(text)
+    pending: list[str] = []
+    pool = None
+    if word_noise > 0:
+        import multiprocessing
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        pool = multiprocessing.get_context("fork").Pool(max(1, jobs))
+        name += f", {word_noise:.0%} of Thai words OCR-damaged by scripts/ocr_noise.py"
+
+    def flush() -> None:
+        nonlocal files, chars
+        texts = pool.map(_corrupted, [(t, seed * 1_000_003 + files + i, word_noise) for i, t in enumerate(pending)], chunksize=16) if pool else pending
+        for text in texts:
+            sub = folder / f"{files // 1000:03d}"
+            sub.mkdir(parents=True, exist_ok=True)
+            (sub / f"report-{files:06d}.txt").write_text(text, encoding="utf-8")
+            files += 1
+            chars += len(text)
+        pending.clear()
+
+    try:
+        while n_inst < installments:
+            text, expected = make(random.Random(rng.getrandbits(64)), files + len(pending))
+            key = (expected["project"]["code"], expected["project"]["fiscal_year"])
+            if key in keys:  # a second report with the same code and year would replace the first
+                continue
+            keys.add(key)
+            pending.append(text)
+            n_inst += len(expected["installments"])
+            if len(pending) >= 2000:
+                flush()
+        flush()
+    finally:
+        if pool:
+            pool.close()
     return files, n_inst, chars, name
 
 
@@ -373,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse", action="store_true", help="with --dir: search the archive a previous run left there (no ingest)")
     ap.add_argument("--search-only", action="store_true", help="with --reuse: time Archive.search alone (no LIKE peer, no storage table, no writes)")
     ap.add_argument("--optimize", action="store_true", help="merge the search indexes (Archive.optimize) after the ingest (or on the reused archive) and before searching; its time is printed")
+    ap.add_argument("--word-noise", type=float, default=0.0, metavar="RATE", help="OCR-damage about RATE of each report's Thai words (e.g. 0.05) with scripts/ocr_noise.py before ingest: an archive whose notes all differ")
     ap.add_argument("--tokeniser-chars", type=int, default=3_000_000, help="characters tokenised alone by each peer tokeniser")
     args = ap.parse_args(argv)
     import resource
@@ -387,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
             for old in work.glob("bench.db*"):
                 old.unlink()
             t0 = time.perf_counter()
-            n_files, n_inst, n_chars, gen = generate(reports_dir, args.installments, args.seed)
+            n_files, n_inst, n_chars, gen = generate(reports_dir, args.installments, args.seed, args.word_noise, args.jobs)
             print(f"generated {n_files:,} files, {n_inst:,} installments, {n_chars:,} characters ({gen}) in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
         with Archive(db) as archive:
