@@ -13,6 +13,23 @@ def _statuses(note: str) -> list[tuple[str, str]]:
     return [(m.stage, m.status) for m in mentions(note)]
 
 
+@pytest.mark.parametrize(
+    ("note", "contract"),
+    [
+        ("บริษัทส่งงานล่าช้า ถูกเรียกเก็บค่าปรับรายวัน", True),  # a contractor's fine
+        ("ผู้รับจ้างได้รับการขยายระยะเวลาและงดค่าปรับ", True),  # its waiver, not a negated step
+        ("เทศบาลขึ้นค่าปรับทิ้งขยะ", False),  # a fine on the public
+        ("ผู้ฝ่าฝืนจ่ายค่าปรับ 35 ราย", False),
+        ("มีโทษปรับ เสียค่าปรับไม่เกิน 2,000 บาท", False),
+        ("อนุมัติเงินเป็นค่าปรับปรุงห้องน้ำ", False),  # a renovation cost
+    ],
+)
+def test_a_fine_is_contract_trouble_only_under_a_contract(note, contract):
+    found = [m for m in mentions(note) if m.cue == "contract"]
+    assert bool(found) is contract
+    assert all(m.status != "negated" for m in found)
+
+
 def test_split_into_items():
     parts = split_clauses("1. สำรวจพื้นที่ 2. จัดทำโครงการ - ส่งเรื่องแล้ว\nรอผล")
     assert parts == ["สำรวจพื้นที่", "จัดทำโครงการ", "ส่งเรื่องแล้ว", "รอผล"]
@@ -48,6 +65,12 @@ def test_split_into_items():
         # a bidder's appeal holds the purchase; an appeal against a tax assessment does not
         ("ประกาศผู้ชนะแล้ว มีผู้เสนอราคารายอื่นยื่นอุทธรณ์", "procurement"),
         ("รับคำร้องอุทธรณ์การประเมินภาษี 12 ราย", "none"),
+        # a waived contractor's fine is contract relief while the work goes on; a fine on the
+        # public is no contract; a renovation cost (ค่าปรับปรุง) is no fine at all
+        ("ได้รับอนุมัติขยายเวลาและงดค่าปรับตามมาตรการช่วยเหลือผู้ประกอบการ", "procurement"),
+        ("เทศบาลขึ้นค่าปรับทิ้งขยะไม่เป็นที่เป็นทาง", "none"),
+        ("เทศกิจจับกุมผู้ฝ่าฝืนจอดรถบนทางเท้า ผู้ฝ่าฝืนจ่ายค่าปรับ 35 ราย", "none"),
+        ("ประมาณราคาค่าปรับปรุงห้องสมุดชุมชน เพื่อเสนอขอรับงบประมาณปีหน้า", "approval"),
         # metrics, names and routine are none
         ("เบิกจ่ายในภาพรวมได้ 1,250,000 บาท", "none"),
         ("โครงการก่อสร้างสะพานคนเดินข้ามคลอง", "none"),

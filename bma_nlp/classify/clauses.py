@@ -157,9 +157,12 @@ CUES: list[tuple[str, str, bool, str]] = [
      r"|ไม่ตรง(?:ตาม)?(?:คุณลักษณะ|สเปค|สเป็ค|ข้อกำหนด|รายละเอียด(?:ตาม)?สัญญา)|ให้(?:ผู้รับจ้าง|ผู้ขาย|บริษัท)(?:นำ(?:ไป|มา)?)?เปลี่ยน"),
     # k done of a target of n (GUIDE P4)
     ("k_of_n", "procurement", True, r"[0-9][0-9,]*(?:ราย|คน|จุด|แห่ง|ชุมชน|กิจกรรม|รุ่น|ครั้ง|สวน|โครงการ|หลัง|กม\\.?)?จาก(?:เป้าหมาย|ทั้งหมด)?[0-9]"),
-    # the contract and its trouble (GUIDE P6)
+    # the contract and its trouble (GUIDE P6): a contractor's fine, waived or not (งดค่าปรับ is
+    # contract relief, not a negated step); not ค่าปรับปรุง (a renovation cost) nor a fine on the
+    # public (ค่าปรับทิ้งขยะ, ผู้ฝ่าฝืนจ่ายค่าปรับ, โทษปรับ): an offence, no contract (GUIDE N2)
     ("contract", "procurement", False,
-     r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา|ค่าปรับ|ทิ้งงาน"),
+     r"ตามสัญญา|ผู้รับจ้าง|ผู้รับเหมา|ผู้ขาย|ที่ปรึกษา|สัญญา|ทิ้งงาน"
+     r"|(?:(?:ขอ)?(?:ขยายเวลา)?(?:งด|ลด)(?:หรือ(?:งด|ลด))?)?(?<!ฝ่าฝืน)(?<!ฝ่าฝืนจ่าย)(?<!ผู้กระทำผิดจ่าย)(?<!เสีย)(?<!โทษ)ค่าปรับ(?!ปรุง|ทิ้ง|ผู้ฝ่าฝืน|ผู้กระทำ|จราจร|จอด|การจอด|กรณี(?:ทิ้ง|จอด|ฝ่าฝืน))"),
     # buying in general (also in names: โครงการจัดซื้อ…)
     ("purchasing", "procurement", False, r"จัดซื้อ|จัดจ้าง|จัดหา|สั่งซื้อ"),
     # the work itself (GUIDE P5)

@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "d6c0e0a6f236df525e11fa02f23fbbb03acf4996f8127cacff93b4198ad83f0a"
+MODEL_SHA256 = "e5d9d77c3c492650bf2454bf45e8b8a31550e5c03198fe43111a71ede8929193"
