@@ -325,7 +325,8 @@ def _table_cells(line: str) -> list[str] | None:
         cells = [c.strip() for c in s.split("\t")]
         if (len(cells) >= 4 or classify_label(cells[0]) is not None) and not _installment_pairs(cells):
             return cells
-    if s.count(",") >= 1 and ":" not in s.partition(",")[0] and _CSV_COMMA.search(s):
+    # (a row of the one-line ``::`` layout is never CSV: a comma in it is a figure's or an OCR speck, รายงานครั้ง,ที่2)
+    if s.count(",") >= 1 and ":" not in s.partition(",")[0] and "::" not in s and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
         if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
             return [c.strip() for c in cells]
