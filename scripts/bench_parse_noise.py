@@ -6,10 +6,14 @@ look-alike letters, Latin read for Thai, a letter lost or doubled, a stray space
 parsed by this checkout and by an earlier revision (``--baseline``) in the same run.
 
     python scripts/bench_parse_noise.py [--reports 400] [--rates 0.02 0.05 0.10] [--baseline REV]   # REV: default HEAD
+    python scripts/bench_parse_noise.py --ocr-reports scripts/data/ocr_reports.jsonl   # real Tesseract output
 
 Prints, per noise rate and version: installments found of those the generator wrote, and of those
 found, the share whose date, progress and amount are exactly the generator's (repair and stage
-classification off: what parsing alone keeps).
+classification off: what parsing alone keeps). With ``--ocr-reports`` (made by
+``make_ocr_reports.py``: every line of generated reports rendered and read back by Tesseract) the
+same for those reports as OCR read them, beside their clean text, and the share of reports whose
+code and fiscal year read exactly.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ texts = json.load(open(sys.argv[1], encoding="utf-8"))
 out = []
 for text in texts:
     reports = parse_text(text)
-    out.append([[i.disbursement_no, i.date, i.progress_pct, i.disbursed_baht] for r in reports for i in r.installments])
+    out.append({"installments": [[i.disbursement_no, i.date, i.progress_pct, i.disbursed_baht] for r in reports for i in r.installments],
+                "projects": [[r.project.code, r.project.fiscal_year] for r in reports]})
 print(json.dumps(out))
 """
 
@@ -54,11 +59,11 @@ def make_inputs(reports: int, rate: float, seed: int) -> tuple[list[str], list[l
     return texts, truth
 
 
-def score(truth: list[list[list[object]]], got: list[list[list[object]]]) -> tuple[int, int, int]:
+def score(truth: list[list[list[object]]], got: list[dict[str, list[list[object]]]]) -> tuple[int, int, int]:
     """(installments written, found by their disbursement number, found with every field exact)."""
     written = found = exact = 0
     for want, have in zip(truth, got, strict=True):
-        by_no = {row[0]: row for row in have}
+        by_no = {row[0]: row for row in have["installments"]}
         for row in want:
             written += 1
             if row[0] in by_no:
@@ -73,6 +78,7 @@ def main() -> int:
     ap.add_argument("--rates", type=float, nargs="+", default=[0.0, 0.02, 0.05, 0.10])
     ap.add_argument("--baseline", default="HEAD", help="the git revision parsed beside this checkout (default: the last commit)")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--ocr-reports", type=Path, help="score these OCR'd reports (make_ocr_reports.py) instead of the noise model's")
     args = ap.parse_args()
     print("| OCR-damaged share of Thai words | version | installments found | lost | found with date, progress and amount exact |")
     print("|---|---|---|---|---|")
@@ -82,11 +88,27 @@ def main() -> int:
         unpack_package(args.baseline, str(base))
         worker = Path(tmp) / "worker.py"
         worker.write_text(WORKER, encoding="utf-8")
+        versions = ((f"baseline {args.baseline}", importing_from(str(base))), ("this checkout", importing_from(str(HERE.parent))))
+        if args.ocr_reports:
+            rows = [json.loads(x) for x in args.ocr_reports.read_text(encoding="utf-8").splitlines() if x.strip()]
+            truth = [row["installments"] for row in rows]
+            print(f"\n{len(rows)} reports from {args.ocr_reports}, every line read by Tesseract (tha+eng)\n")
+            print("| text | version | installments found | lost | found with date, progress and amount exact | code and fiscal year exact |")
+            print("|---|---|---|---|---|---|")
+            for which in ("clean", "ocr"):
+                data = Path(tmp) / "texts.json"
+                data.write_text(json.dumps([row[which] for row in rows], ensure_ascii=False), encoding="utf-8")
+                for name, env in versions:
+                    got = worker_result([sys.executable, str(worker), str(data)], env)
+                    written, found, exact = score(truth, got)  # type: ignore[arg-type]
+                    ids = sum([row["project"]["code"], row["project"]["fiscal_year"]] in g["projects"] for row, g in zip(rows, got, strict=True))  # type: ignore[call-overload, index]
+                    print(f"| {which} | {name} | {found:,} of {written:,} ({found / written:.2%}) | {written - found:,} | {exact / max(found, 1):.2%} | {ids} of {len(rows)} |")
+            return 0
         for rate in args.rates:
             texts, truth = make_inputs(args.reports, rate, args.seed)
             data = Path(tmp) / "texts.json"
             data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-            for name, env in ((f"baseline {args.baseline}", importing_from(str(base))), ("this checkout", importing_from(str(HERE.parent)))):
+            for name, env in versions:
                 got = worker_result([sys.executable, str(worker), str(data)], env)
                 written, found, exact = score(truth, got)  # type: ignore[arg-type]
                 print(f"| {rate:.0%} | {name} | {found:,} of {written:,} ({found / written:.2%}) | {written - found:,} | {exact / max(found, 1):.2%} |")

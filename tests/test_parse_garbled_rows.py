@@ -2,7 +2,7 @@
 tolerance: the form's structure still says which label stands where, so no installment is lost
 (before, each row below vanished, leaving only a numbering-gap flag). Rows written here, with the
 kinds of damage Tesseract makes (letters lost from a word's middle, one doubled, Latin look-alikes,
-a stray comma or letter glued to a label)."""
+a stray comma or letter glued to a label), in the one-line and the two-line layouts."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ HEAD = """1. ชื่อโครงการและหน่วยงาน
 **2. รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ**
 """
 ROW = "รายงานครั้งที่{n}\t:: 1{n}/0{n}/2566 : {note} :: ความก้าวหน้าของงานฯ = {pct}.00 % : งบประมาณที่เบิกใช้ (ครั้งที่ {n}) = {amt} บาท\t: เป็นไปตามแผน\t: เป็นไปตามเป้าหมาย"
+# the two-line layout: the lead on one line, the metrics on the next
+TWO_LINES = "รายงานครั้งที่{n}\t:: 1{n}/0{n}/2566 : {note}\t\t\n\t:: ความก้าวหน้าของงานฯ = {pct}.00 % งบประมาณที่เบิกใช้ (ครั้งที่ {n}) = {amt} บาท\t: เป็นไปตามแผน\t: เป็นไปตามเป้าหมาย"
 NOTES = ["สำรวจพื้นที่ ออกแบบ", "ขออนุมัติโครงการ", "อยู่ระหว่างจัดหาผู้รับจ้าง", "ผู้รับจ้างเข้าดำเนินการ", "ตรวจรับงานแล้ว"]
 
 
-def _rows(damage: tuple[str, str] | None = None, row: int = 2) -> str:
+def _rows(damage: tuple[str, str] | None = None, row: int = 2, layout: str = ROW) -> str:
     lines = []
     for n, note in enumerate(NOTES, 1):
-        line = ROW.format(n=n, note=note, pct=n * 20, amt=f"{n * 1000:,}")
+        line = layout.format(n=n, note=note, pct=n * 20, amt=f"{n * 1000:,}")
         if damage is not None and n == row:
             assert damage[0] in line
             line = line.replace(damage[0], damage[1], 1)
@@ -41,11 +43,16 @@ def _rows(damage: tuple[str, str] | None = None, row: int = 2) -> str:
         ("รายงานครั้งที่", "รายงานครั้ง,ที่"),  # a stray comma: no CSV row
         ("ความก้าวหน้าของงานฯ", "ความก้าวKน้าขอJงานฯ"),  # Latin look-alikes
         ("ความก้าวหน้าของงานฯ", "ความก้าวของงานฯ"),  # a syllable lost
+        ("ความก้าวหน้าของงานฯ", "ความก้1วหน้าขอJงานฯ"),  # a digit and a Latin letter read for Thai
+        ("รายงานครั้งที่", "ร1ยงานครั้งที่"),
+        ("(ครั้งที่ 2)", "(ครั้งnี่ 2)"),  # the ordinal's word garbled: its bracket and number still say it
+        ("(ครั้งที่ 2)", "(ครั้ง'ที่ 2)"),
     ],
 )
-def test_a_row_with_a_garbled_label_keeps_its_installment(damage):
-    (clean,) = parse_text(_rows())
-    (report,) = parse_text(_rows(damage))
+@pytest.mark.parametrize("layout", [ROW, TWO_LINES], ids=["one line", "two lines"])
+def test_a_row_with_a_garbled_label_keeps_its_installment(damage, layout):
+    (clean,) = parse_text(_rows(layout=layout))
+    (report,) = parse_text(_rows(damage, layout=layout))
     assert [i.disbursement_no for i in report.installments] == [1, 2, 3, 4, 5]
     second = report.installments[1]
     assert (second.date, second.note, second.progress_pct, second.disbursed_baht) == ("2023-02-12", "ขออนุมัติโครงการ", 40.0, 2000)

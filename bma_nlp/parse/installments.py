@@ -23,6 +23,7 @@ from bma_nlp.parse.labels import (
     classify_label,
     find_label_near,
     find_labels,
+    label_in_slot,
     load_labels,
     skeleton_text,
 )
@@ -40,8 +41,9 @@ METRICS = re.compile(
     rf"{_PROGRESS_LABEL}(?:\s*\([^()\n0-9๐-๙]{{1,20}}\))?\s*(?:=|:|ร้อยละ)?\s*(?:ร้อยละ\s*)?(?P<pct>[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙.,]*+(?:[0-9๐-๙.,{LOOKALIKE_DIGITS} ]*?[0-9๐-๙.{LOOKALIKE_DIGITS}])?)?\s*%?"
     # words after the figure say what it is a share of (``ร้อยละ 45.50 ของปริมาณงานทั้งหมด``)
     r"(?:\s*ของ[\u0e01-\u0e4e]{1,30})?"
-    # ``จำนวน`` ("the sum of") before the amount is a word of the label
-    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*(?:จำนวน\s*)?"
+    # ``จำนวน`` ("the sum of") before the amount is a word of the label; the ordinal's word in its
+    # bracket may come garbled (``(ครั้งnี่ 6)``, ``(ครั้ง'ที่ 6)``): the bracket and its number say what it is
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*(?:จำนวน\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}]+)?)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
@@ -185,7 +187,7 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
     found = _parse_lead(lead)
     if found[1] is None and found[2] is None and _DIGIT.search(lead):
         # no date read: its labels may be garbled (a letter lost or misread): read again with them restored
-        restored = canonical_text(lead, _LEAD_ROLES)
+        restored = label_in_slot(canonical_text(lead, _LEAD_ROLES), "report_no")  # also a heading garbled past its tolerance
         if "วันที่รายงาน" not in restored and (near := find_label_near(restored[:80], ("inst_date",))) is not None:
             restored = f"{restored[: near[0]]}วันที่รายงาน{restored[near[1] :]}"  # garbled past the skeleton search
         if restored != lead:

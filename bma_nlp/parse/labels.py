@@ -326,17 +326,17 @@ def find_label_near(text: str, roles: tuple[str, ...]) -> tuple[int, int, Label]
 
 # Where the form's structure puts a label, a garble past the label's tolerance (letters lost from
 # the middle: ``งบประที่เบิกใช้``, ``ความก้าวของงานฯ``; one doubled: ``รายงงานครั้งที่``; Latin
-# look-alikes: ``ความก้าวKน้าขอJงานฯ``) is still that label: in the one-line layout the progress label
+# look-alikes and digits: ``ความก้าวKน้าขอJงานฯ``, ``ร1ยงานครั้งที่``) is still that label: in the one-line layout the progress label
 # follows the lead's ``::`` and precedes ``= figure``; the disbursement label stands between the
 # progress figure and the ordinal's bracket before the amount; an installment row's heading at the
 # row's start, before its number and the row's ``::`` or tab. There the channel may price the edits
 # up to ``_SLOT_SLACK`` times the label's tolerance.
 _SLOTS = {
-    "progress": re.compile(r"::\s*(?P<label>[^\s=:()%0-9๐-๙][^=:()%\n0-9๐-๙]{2,30}?)\s*(?==\s*[0-9๐-๙])"),
+    "progress": re.compile(r"::\s*(?P<label>[^\s=:()%0-9๐-๙][^=:()%\n]{2,30}?)\s*(?==\s*[0-9๐-๙])"),
     "disbursed": re.compile(
         r"[0-9๐-๙]\s*%?\s*[:;,/|]?\s*(?P<label>[^\s=():%0-9๐-๙][^=():%\n0-9๐-๙]{1,30}?)\s*(?=\(\s*[^()\n0-9๐-๙]{0,12}[0-9๐-๙]{1,3}\s*\)\s*[=:]?\s*[-0-9๐-๙])"
     ),
-    "report_no": re.compile(r"^[ \t]*(?P<label>[^\s:0-9๐-๙]{3,19})\s*(?=[0-9๐-๙]{1,3}\s*(?:::|\t))"),
+    "report_no": re.compile(r"^\s*(?P<label>[^\s:0-9๐-๙][^\s:]{2,18}?)\s*(?=[0-9๐-๙]{1,3}\s*(?:::|\t))"),
 }
 _SLOT_SLACK = 2.0
 
@@ -346,7 +346,7 @@ def _compacts(role: str) -> frozenset[str]:
     return frozenset(lab.compact for lab in _of((role,)))
 
 
-def _label_in_slot(text: str, role: str) -> str:
+def label_in_slot(text: str, role: str) -> str:
     """``text`` with the label of ``role`` printed as the form prints it where the form's structure
     puts it (``_SLOTS``), when what stands there is no label as printed but within ``_SLOT_SLACK``
     times a label's tolerance of one; else ``text``."""
@@ -370,9 +370,9 @@ def canonical_metrics(text: str, roles: tuple[str, ...], needed: tuple[str, ...]
             start, end, lab = near
             text = f"{text[:start]}{lab.text}{text[end:]}"
         if role in _SLOTS:
-            text = _label_in_slot(text, role)
+            text = label_in_slot(text, role)
     if "report_no" in roles and "report_no" not in needed:
-        text = _label_in_slot(text, "report_no")
+        text = label_in_slot(text, "report_no")
     return text
 
 
