@@ -47,6 +47,12 @@ def _rows(damage: tuple[str, str] | None = None, row: int = 2, layout: str = ROW
         ("รายงานครั้งที่", "ร1ยงานครั้งที่"),
         ("(ครั้งที่ 2)", "(ครั้งnี่ 2)"),  # the ordinal's word garbled: its bracket and number still say it
         ("(ครั้งที่ 2)", "(ครั้ง'ที่ 2)"),
+        ("(ครั้งที่ 2) =", "(ครั้งที่ 22 ="),  # Tesseract reads the closing bracket as the digit again
+        ("(ครั้งที่ 2) =", "(ครั้งที่ 21 ="),  # ... or as 1
+        ("(ครั้งที่ 2) =", "(ครั้งที่ 2 ="),  # ... or loses it
+        ("(ครั้งที่ 2) = 2,000", "(ครั้งที่ 2) = 2.000"),  # a thousands comma read as a dot
+        ("\t:: 12/02/2566 :", " 8: 12/02/2566 :"),  # the lead's separator read as specks
+        ("รายงานครั้งที่2\t:: 12/02/2566", "รายงานตรังท2 - 12/02/2566"),  # a heading and separator garbled
     ],
 )
 @pytest.mark.parametrize("layout", [ROW, TWO_LINES], ids=["one line", "two lines"])

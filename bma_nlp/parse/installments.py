@@ -43,7 +43,9 @@ METRICS = re.compile(
     r"(?:\s*ของ[\u0e01-\u0e4e]{1,30})?"
     # ``จำนวน`` ("the sum of") before the amount is a word of the label; the ordinal's word in its
     # bracket may come garbled (``(ครั้งnี่ 6)``, ``(ครั้ง'ที่ 6)``): the bracket and its number say what it is
-    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?P<k>{_NUM}+)?\s*\))?\s*[=:]?\s*(?:จำนวน\s*)?"
+    # Tesseract often reads the closing bracket after the number as a digit (``(ครั้งที่ 22 =`` for
+    # ``(ครั้งที่ 2) =``): the bracket may stay open (``close`` unmatched; ``_ordinal`` weighs the number)
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?:(?P<k>{_NUM}+)\s*(?P<close>\))?|\)))?\s*[=:]?\s*(?:จำนวน\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}]+)?)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
 )
@@ -194,7 +196,36 @@ def parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
             again = _parse_lead(restored)
             if again[1] is not None:
                 return again
+        if (late := _date_after_garble(found[3])) is not None:
+            return found[0], late[0], None, late[1]
     return found
+
+
+# OCR turns the lead's separators and heading into specks (``8: 29/12/2564 :``, ``'. ว 29/12/2562 :``,
+# ``รายงานตรังท1 - 26/01/2565``): a date still stands among the lead's first characters, followed by
+# the form's colon (or, after a garbled heading, by the note)
+_GARBLE_TOKEN = re.compile(r"[^\u0e01-\u0e2e]*|\S{1,3}|\S*(?:ครั้ง|ครัง|ตรั้ง|ตรัง|รายงาน)\S*")
+_LATE_DATE_REACH = 30
+
+
+def _date_after_garble(note: str) -> tuple[str, str] | None:
+    """(iso date, the note after it) when ``note`` begins with OCR specks, a garbled heading at most,
+    then a date and the form's colon; None otherwise (a date inside a note's words is the note's)."""
+    for m in re.finditer(r"(?<![0-9๐-๙\u0e01-\u0e4e])[0-9๐-๙]", note[:_LATE_DATE_REACH]):  # (not a heading's number: รายงานตรังท2)
+        prefix = note[: m.start()]
+        if not all(_GARBLE_TOKEN.fullmatch(token) for token in prefix.split()):
+            return None
+        try:
+            found = match_date(note[m.start() :])
+        except InvalidDate:
+            return None
+        if found is None:
+            continue
+        rest = note[m.start() + found[1] :]
+        if not re.match(r"\s*[:;]", rest) and not re.search(r"ครั้ง|ครัง|รายงาน", prefix):
+            return None
+        return found[0], " ".join(rest.strip(_EDGE).split())
+    return None
 
 
 _LEAD_ROLES = ("report_no", "ordinal", "inst_date", "inst_note")
@@ -348,6 +379,25 @@ def _values_beside_labels(lines: list[str]) -> list[str]:
     return out
 
 
+def _ordinal(m: re.Match[str], earlier: list[RawInstallment]) -> int | None:
+    """The disbursement ordinal of a metrics match. A bracket left open says OCR damaged it: the
+    last digit may be the bracket misread (Tesseract repeats the digit or reads ``1``: ``22`` for
+    ``2)``, ``11`` for ``1)``), or the number itself misread. The number stands when it follows the
+    installment before; else the number without its last digit, when that comes after the one
+    before; else None, and the installment's place among its neighbours gives it (``merge``)."""
+    k = m.group("k")
+    if not k:
+        return None
+    number = parse_ordinal(k)
+    if m.group("close") is None and number is not None:
+        before = next((r.disbursement_no for r in reversed(earlier) if r.disbursement_no is not None), 0)
+        if number == before + 1:
+            return number
+        cut = parse_ordinal(k[:-1]) if len(k) >= 2 else None
+        return cut if cut is not None and cut > before and k[-1] in (k[-2], "1") else None
+    return number
+
+
 def parse_installments(lines: list[str]) -> list[RawInstallment]:
     text = "\n".join(_values_beside_labels(lines))
     result: list[RawInstallment] = []
@@ -377,7 +427,7 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
         report_no, iso, bad, note = parse_lead(lead)
         plan, target = read_verdicts(tail)
         result.append(RawInstallment(
-            disbursement_no=parse_ordinal(m.group("k")) if m.group("k") else None,
+            disbursement_no=_ordinal(m, result),
             report_no=report_no, date=iso, bad_date=bad, note=note,
             progress_pct=parse_percent(m.group("pct")),
             disbursed_baht=parse_amount(m.group("amt")),

@@ -49,6 +49,9 @@ def parse_ordinal(text: str | None) -> int | None:
     return int(digits)
 
 
+_DOTTED_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+
+
 def parse_amount(text: str | None) -> int | float | None:
     """'180,000 บาท' -> 180000, '1.5 ล้านบาท' -> 1500000, '-' -> 0, unreadable -> None."""
     if text is None:
@@ -65,6 +68,8 @@ def parse_amount(text: str | None) -> int | float | None:
     raw = m.group(1)
     if raw == "-":
         return 0  # a dash in a Thai financial form means "nil"
+    if not m.group("scale") and _DOTTED_THOUSANDS.fullmatch(raw):
+        raw = raw.replace(".", ",")  # 44.071 บาท: a thousands comma OCR read as a dot (baht have two decimals, satang)
     digits = raw.replace(",", "")
     value = float(digits)
     if m.group("scale"):
