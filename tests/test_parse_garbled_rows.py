@@ -79,3 +79,17 @@ def test_text_that_is_no_label_is_left_as_printed(line):
     from bma_nlp.parse.layout import _INST_LABELS
 
     assert canonical_metrics(line, _INST_LABELS, ("progress", "disbursed")) == line
+
+
+@pytest.mark.parametrize(
+    ("line", "role", "value"),
+    [
+        ("; ปีงบประมาณ wat : 2566", "fiscal_year", "2566"),  # a speck before, พ.ศ. read as Latin letters
+        ("ปีงบประมาณ บศ : 2566", "fiscal_year", "2566"),  # ... or as two Thai letters
+        ("' รหัสโครงการ : 50990000-4321", "code", "50990000-4321"),
+    ],
+)
+def test_a_header_label_among_ocr_specks_is_read(line, role, value):
+    from bma_nlp.parse.layout import match_fields
+
+    assert match_fields(line) == [(role, value)]

@@ -172,6 +172,11 @@ def _is_signoff(s: str) -> bool:
 _SECTION_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*[.)]?\s+")
 
 
+# OCR specks around a label: punctuation before it, a short token after it that is no Thai word
+# (the form's พ.ศ. read as ``wat``, ``na``, ``บค``)
+_LABEL_SPECKS = re.compile(r"^[^\u0e01-\u0e4e0-9A-Za-z]+|\s+(?:[A-Za-z]{1,4}|[\u0e01-\u0e2e]{1,2})\.?\s*$")
+
+
 def match_fields(line: str, roles: tuple[str, ...] = HEADER_ROLES + _INST_ROLES) -> list[tuple[str, str]]:
     """``'รหัสโครงการ... : X<TAB>ปีงบประมาณ พ.ศ. : 2567'`` -> ``[('code', 'X'), ('fiscal_year', '2567')]``.
 
@@ -201,6 +206,8 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         label, sep, value = chunk.partition(":")
         # a section number (``4.``, ``(4)``) is the form's numbering, not part of the label: it must not cost the match
         lab = classify_label(_SECTION_NUMBER.sub("", label), roles) if sep else None
+        if lab is None and sep and (bare := _LABEL_SPECKS.sub("", label)) != label and bare:
+            lab = classify_label(bare, roles)  # ``; ปีงบประมาณ wat :``: specks before, พ.ศ. read as Latin after
         if lab is not None:
             out.extend(_glued_fields(lab.role, value.strip(), roles))
         elif out:
