@@ -221,3 +221,9 @@ def test_cheap_substitutions_are_those_a_full_scan_prices_so(max_cost):
     letters = [chr(c) for c in range(0x0E01, 0x0E4F)]
     full = {(a, b) for a in letters for b in letters if a != b and min(prof.sub_cost(a, b), prof.sub_cost_after_tone(a, b)) <= max_cost}
     assert prof.cheap_substitutions(letters, max_cost) == full
+
+
+@pytest.mark.xfail(strict=True, reason="known: a listed compound's pseudo-count (DOMAIN_FREQ) outweighs two common words read as they stand; see the closing note of the stop of 2026-12-05 05:00")
+@pytest.mark.parametrize("clean", ["ได้รับความเห็นชอบแล้ว รออนุมัติเงินประจำงวดจากสำนักงบประมาณ", "เขตส่งมอบวัสดุให้ศูนย์ฝึกอาชีพแล้ว"])
+def test_two_common_words_near_a_listed_compound_stay(clean):
+    assert repair(clean).text == clean  # รอ|อนุมัติ is not ขออนุมัติ; ส่งมอบ|วัสดุ is not ส่งมอบพัสดุ
