@@ -106,7 +106,6 @@ def generate(folder: Path, installments: int, seed: int, word_noise: float = 0.0
     if word_noise > 0:
         import multiprocessing
 
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
         pool = multiprocessing.get_context("fork").Pool(max(1, jobs))
         name += f", {word_noise:.0%} of Thai words OCR-damaged by scripts/ocr_noise.py"
 

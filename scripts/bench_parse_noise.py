@@ -23,6 +23,7 @@ import json
 import random
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from revision_tree import importing_from, unpack_package, worker_result
@@ -45,7 +46,6 @@ print(json.dumps(out))
 def make_inputs(reports: int, rate: float, seed: int) -> tuple[list[str], list[list[list[object]]]]:
     """``reports`` generated reports with about ``rate`` of their Thai words OCR-damaged, and the
     generator's installments (disbursement number, date, progress, amount) of each."""
-    sys.path.insert(0, str(HERE))
     from ocr_noise import corrupt
 
     from bma_nlp.synth import generate_report
@@ -72,6 +72,14 @@ def score(truth: list[list[list[object]]], got: list[dict[str, list[list[object]
     return written, found, exact
 
 
+def parsed_by(versions: tuple[tuple[str, dict[str, str]], ...], texts: list[str], worker: Path) -> Iterator[tuple[str, list[dict[str, list[list[object]]]]]]:
+    """(version name, what it parsed of each text) for each version, each in a worker process."""
+    data = worker.with_name("texts.json")
+    data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    for name, env in versions:
+        yield name, worker_result([sys.executable, str(worker), str(data)], env)  # type: ignore[misc]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=400)
@@ -80,8 +88,6 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--ocr-reports", type=Path, help="score these OCR'd reports (make_ocr_reports.py) instead of the noise model's")
     args = ap.parse_args()
-    print("| OCR-damaged share of Thai words | version | installments found | lost | found with date, progress and amount exact |")
-    print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "baseline"
         base.mkdir()
@@ -92,25 +98,21 @@ def main() -> int:
         if args.ocr_reports:
             rows = [json.loads(x) for x in args.ocr_reports.read_text(encoding="utf-8").splitlines() if x.strip()]
             truth = [row["installments"] for row in rows]
-            print(f"\n{len(rows)} reports from {args.ocr_reports}, every line read by Tesseract (tha+eng)\n")
+            print(f"{len(rows)} reports from {args.ocr_reports}, every line read by Tesseract (tha+eng)\n")
             print("| text | version | installments found | lost | found with date, progress and amount exact | code and fiscal year exact |")
             print("|---|---|---|---|---|---|")
             for which in ("clean", "ocr"):
-                data = Path(tmp) / "texts.json"
-                data.write_text(json.dumps([row[which] for row in rows], ensure_ascii=False), encoding="utf-8")
-                for name, env in versions:
-                    got = worker_result([sys.executable, str(worker), str(data)], env)
-                    written, found, exact = score(truth, got)  # type: ignore[arg-type]
-                    ids = sum([row["project"]["code"], row["project"]["fiscal_year"]] in g["projects"] for row, g in zip(rows, got, strict=True))  # type: ignore[call-overload, index]
+                for name, got in parsed_by(versions, [row[which] for row in rows], worker):
+                    written, found, exact = score(truth, got)
+                    ids = sum([row["project"]["code"], row["project"]["fiscal_year"]] in g["projects"] for row, g in zip(rows, got, strict=True))
                     print(f"| {which} | {name} | {found:,} of {written:,} ({found / written:.2%}) | {written - found:,} | {exact / max(found, 1):.2%} | {ids} of {len(rows)} |")
             return 0
+        print("| OCR-damaged share of Thai words | version | installments found | lost | found with date, progress and amount exact |")
+        print("|---|---|---|---|---|")
         for rate in args.rates:
             texts, truth = make_inputs(args.reports, rate, args.seed)
-            data = Path(tmp) / "texts.json"
-            data.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-            for name, env in versions:
-                got = worker_result([sys.executable, str(worker), str(data)], env)
-                written, found, exact = score(truth, got)  # type: ignore[arg-type]
+            for name, got in parsed_by(versions, texts, worker):
+                written, found, exact = score(truth, got)
                 print(f"| {rate:.0%} | {name} | {found:,} of {written:,} ({found / written:.2%}) | {written - found:,} | {exact / max(found, 1):.2%} |")
     return 0
 
