@@ -80,7 +80,7 @@ def main() -> int:
     parser.add_argument("--adjudication", type=Path, default=HERE / "real_adjudication.jsonl")
     parser.add_argument("--list", action="store_true", help="print the disagreements and stop")
     parser.add_argument(
-        "--session-starts", nargs="*", default=["r001", "r205", "r357", "r511", "r661", "r813", "r972", "r1124", "r1262", "r1319", "r1485", "r1635", "r1785", "r1939", "r2069", "r2240"],
+        "--session-starts", nargs="*", default=["r001", "r205", "r357", "r511", "r661", "r813", "r972", "r1124", "r1262", "r1319", "r1485", "r1635", "r1785", "r1939", "r2069", "r2240", "r2327", "r2470", "r2616", "r2762"],
         help="first id of each labelling session (notes were added and labelled in batches); agreement is also given per session",
     )  # fmt: skip
     args = parser.parse_args()

@@ -734,13 +734,36 @@ def _read_clause_uncached(clause: str) -> tuple[tuple[str, str, str, str, int], 
 
     out: list[tuple[str, str, str, str, int]] = []
     earlier: list[Mention] = []
+    ends: list[int] = []
     for start, end, name, stage, strong in sorted(hits):
         status, from_ = _status(squeezed, start, end, name, strong)
         status, stage = _adjust(squeezed, start, end, name, stage, status, earlier)
         words = clause[spot(from_) : spot(end - 1) + 1]
         out.append((name, stage, status, words, start))
         earlier.append(Mention(name, stage, status, words, 0, start))
-    return tuple(out)
+        ends.append(end)
+    return tuple(_prepared_for_request(squeezed, out, ends))
+
+
+# what an approval asked for inside the purchase or the payment is for (GUIDE A5, C2): not the project's
+_PURCHASE_OR_PAYMENT = re.compile(r"^[^0-9]{0,12}?(?:เบิก|จ่าย|ตรวจรับ|ส่งมอบ|จัดซื้อ|จัดจ้าง|ซื้อ|จ้าง|ราคา|สัญญา|ผู้ชนะ|ยกเลิก)")
+
+
+def _prepared_for_request(squeezed: str, out: list[tuple[str, str, str, str, int]], ends: list[int]) -> list[tuple[str, str, str, str, int]]:
+    """A step finished just before the project is put forward in the same sentence
+    ("ร่างหลักสูตร ... เสร็จแล้ว อยู่ระหว่างเสนอขออนุมัติโครงการ") finished the proposal's
+    preparation, not the work: the project is before approval (GUIDE A1, A3). Not when the
+    approval asked for is a purchase's or a payment's ("แล้วเสร็จ อยู่ระหว่างขออนุมัติเบิกจ่าย")."""
+    for k in range(len(out) - 1):
+        cue, stage, status, words, start = out[k]
+        nxt = out[k + 1]
+        if (
+            cue == "finished" and stage == "completed" and status in ("bare", "done")
+            and nxt[0] in ("approval_request", "approval_wait") and nxt[2] not in ("planned", "negated", *_NOT_A_STEP)
+            and nxt[4] - ends[k] <= 12 and not _PURCHASE_OR_PAYMENT.match(squeezed[ends[k + 1] :])
+        ):
+            out[k] = (cue, "approval", "done", words, start)
+    return out
 
 
 def _carry(found: list[Mention]) -> list[Mention]:

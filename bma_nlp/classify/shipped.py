@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "e5d9d77c3c492650bf2454bf45e8b8a31550e5c03198fe43111a71ede8929193"
+MODEL_SHA256 = "cb9e7013099d26ad29b2845216da0bb7dbd1722f89e2b588fad48de11f54dbfd"
