@@ -528,6 +528,9 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _AFTER_COUNTED = re.compile(r"^[^0-9_]{0,15}?[0-9][0-9,]*(?![0-9,.]*%)(?!ร้อยละ)")  # the object, then a count
 # a stage word as the topic of a document, a form, a rule or a guide, not a step taken (GUIDE N3)
 _DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
+# a clause that opens with a rule, a guideline, a procedure, a form or a law names what the
+# document is about: its purchasing words are its topic, not a step taken (GUIDE N3)
+_DOCUMENT_HEAD = re.compile(r"(?:km)?(?:แนวทาง|แนวปฏิบัติ|(?:หลัก)?เกณฑ์|ขั้นตอน|กฎกระทรวง|พระราชบัญญัติ|พ\.?ร\.?บ\.|ระเบียบ(?!วาระ)|คู่มือ|แบบฟอร์ม|แบบประกาศ|ตัวอย่าง|หนังสือเวียน)")
 # a request whose object follows: the work asked for is not reached (GUIDE A1)
 _REQUEST_BEFORE = re.compile(
     r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$"
@@ -786,7 +789,7 @@ def _adjust(squeezed: str, start: int, end: int, cue: str, stage: str, status: s
         return "planned", stage  # "เมื่อโครงการดังกล่าวก่อสร้างแล้วเสร็จ จะ…": the finish of planned work is planned too (GUIDE C4)
     if status == "bare" and any(m.status == "negated" and "ยกเลิก" in m.words for m in earlier):
         return "negated", stage  # "ยกเลิกประกาศประกวดราคาซื้อ… ด้วยวิธีประกวดราคา…": the rest of the item names what was cancelled (GUIDE N4)
-    if status == "bare" and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier)):
+    if status == "bare" and (_DOCUMENT_BEFORE.search(squeezed[max(0, start - 30) : start]) or any(m.status == "document" for m in earlier) or _DOCUMENT_HEAD.match(squeezed)):
         return "document", stage  # "แนวทางการเผยแพร่ร่างเอกสารประกวดราคา", "แบบฟอร์มการจัดทำคำของบประมาณ": a document's topic
     if cue in ("works", "purchasing", "design_work") and status in ("bare", "done", "underway") and _REQUEST_BEFORE.search(squeezed[max(0, start - 20) : start]):
         return "planned", stage  # "ขออนุญาตปรับปรุง…", "เสนอแบบก่อสร้าง…": the work is what is asked for, not begun (GUIDE A1)

@@ -4,4 +4,4 @@ Only a model file with this hash loads without ``trust``: a hash kept beside the
 guards proves nothing. ``bma-nlp train`` rewrites this line when it rebuilds the shipped model.
 """
 
-MODEL_SHA256 = "cb9e7013099d26ad29b2845216da0bb7dbd1722f89e2b588fad48de11f54dbfd"
+MODEL_SHA256 = "b00e95c1e4d24fea19da40421e93df61258f5ffa829bea4ee3b10a948a836d71"
