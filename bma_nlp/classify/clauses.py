@@ -526,11 +526,13 @@ _INSTALLMENT = re.compile(r"(?:งวด|รุ่น|ฉบับ|ระยะ)
 _COUNT_AFTER = re.compile(r"^(?:จำนวน)?[0-9][0-9,]*(?:แห่ง|จุด|รายการ|สาย|ตัว|คน|หลัง|กล้อง|ดวง|ชุมชน|โครงการ|รุ่น|ครั้ง)")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _AFTER_COUNTED = re.compile(r"^[^0-9_]{0,15}?[0-9][0-9,]*(?![0-9,.]*%)(?!ร้อยละ)")  # the object, then a count
+# the words that name a document, a form, a rule or a guide (both readings below)
+_DOCUMENT_WORDS = "แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ตัวอย่าง|หนังสือเวียน"
 # a stage word as the topic of a document, a form, a rule or a guide, not a step taken (GUIDE N3)
-_DOCUMENT_BEFORE = re.compile(r"(?:แบบฟอร์ม|แนวทาง|หลักเกณฑ์|คู่มือ|ระเบียบ|ประกาศ/เอกสาร|ตัวอย่าง|หนังสือเวียน|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{0,22}$")
+_DOCUMENT_BEFORE = re.compile(rf"(?:{_DOCUMENT_WORDS}|ระเบียบ|ประกาศ/เอกสาร|(?<!เจ้า)หน้าที่(?:รับผิดชอบ)?)(?:การ|ว่าด้วย|ใน|ของ)?[^0-9/]{{0,22}}$")
 # a clause that opens with a rule, a guideline, a procedure, a form or a law names what the
 # document is about: its purchasing words are its topic, not a step taken (GUIDE N3)
-_DOCUMENT_HEAD = re.compile(r"(?:km)?(?:แนวทาง|แนวปฏิบัติ|(?:หลัก)?เกณฑ์|ขั้นตอน|กฎกระทรวง|พระราชบัญญัติ|พ\.?ร\.?บ\.|ระเบียบ(?!วาระ)|คู่มือ|แบบฟอร์ม|แบบประกาศ|ตัวอย่าง|หนังสือเวียน)")
+_DOCUMENT_HEAD = re.compile(rf"(?:km)?(?:{_DOCUMENT_WORDS}|แนวปฏิบัติ|เกณฑ์|ขั้นตอน|กฎกระทรวง|พระราชบัญญัติ|พ\.?ร\.?บ\.|ระเบียบ(?!วาระ)|แบบประกาศ)")
 # a request whose object follows: the work asked for is not reached (GUIDE A1)
 _REQUEST_BEFORE = re.compile(
     r"(?:ขอ(?:อนุมัติ|อนุญาต|ความเห็นชอบ)|เสนอแบบ|เสนอโครงการ)(?:การ|ให้|ใช้พื้นที่|เพื่อ)?(?:(?!แล้ว|เรียบร้อย|ได้|เสร็จ)[^0-9]){0,8}$"
