@@ -60,7 +60,12 @@ def main() -> int:
         print(f"no labelled notes of {args.batch}", file=sys.stderr)
         return 2
     texts, gold = [notes[i] for i in ids], [labels[i] for i in ids]
-    models = {"shipped model" if args.model is None else f"model {Path(args.model).name}": args.model, **{f"model {Path(f).name}": f for f in args.peer}}
+    files = [args.model, *args.peer]
+    names = [Path(f).name if f else "shipped" for f in files]
+    # each model its own row: files of the same name (two stage.skops) are told apart by their path
+    models = {("shipped model" if f is None else f"model {name if names.count(name) == 1 else f}"): f for f, name in zip(files, names, strict=True)}
+    if len(models) != len(files):
+        sys.exit("the same model file was given twice")
     preds = {name: [r.stage or "none" for r in classify(texts, model=f)] for name, f in models.items()}  # as users get it (abstaining)
     pred_model = next(iter(preds.values()))  # the model the confusion below is of
     pred_clause = [clause_label(t) or "none" for t in texts]
