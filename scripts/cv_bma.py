@@ -24,7 +24,7 @@ the others reuse the fold's text model):
   features as the stack's), script only;
 - ``threshold from real notes``: the shipped stack, its abstain threshold calibrated on the real
   training notes' out-of-fold predictions instead of all training notes';
-- ``text model alone``: the stack's text model without the gate;
+- ``text model alone`` (and ``text model alone, monitoring xN``): the stack's text model without the gate;
 - ``clause rules`` and ``keyword rules``.
 
 Reported per variant: out-of-fold four-way accuracy (an abstention counts as none), macro-F1 and
@@ -162,7 +162,9 @@ def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_see
         variants[f"real-side gates, monitoring x{GATE_WEIGHT:g}"] = (weighted.proba_from_base(base_test, test_texts), calibrate_threshold(labels, weighted.oof_))
         oof3, test3 = own_domain(stack, oof_base, base_test, texts, labels, groups, real_flags, monitoring, test_texts, seed)
         variants["monitoring own domain"] = (test3, calibrate_threshold(labels, oof3))
-        variants["text model alone"] = (base_test, calibrate_threshold(labels, oof_base))
+    # the text model without the gate, for every weighting ("text model alone" keeps its name at x1 so cached results still read)
+    alone = "text model alone" if repeat == 1 else f"text model alone, monitoring x{repeat}"
+    variants[alone] = (base_test, calibrate_threshold(labels, oof_base))
     n = len(test_real)
     result = {
         "fold": fold, "repeat": repeat, "train_real": len(train_real), "train_texts": len(texts), "cpu_s": round(time.process_time() - started),
