@@ -121,6 +121,16 @@ def cache_path(cache: str, fold: int, folds: int, repeat: int, seed: int, fold_s
     return Path(cache) / f"fold{fold}of{folds}{dealing}_x{repeat}_seed{seed}.json"
 
 
+def stack_variant(repeat: int) -> str:
+    """The name a fold's result gives the stack trained with monitoring notes counted ``repeat`` times."""
+    return "shipped recipe" if repeat == 1 else f"monitoring x{repeat}"
+
+
+def alone_variant(repeat: int) -> str:
+    """The name of that training's text model without the gate ("text model alone" at x1, so cached results still read)."""
+    return "text model alone" if repeat == 1 else f"text model alone, monitoring x{repeat}"
+
+
 def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_seed: int = 0) -> dict:
     """One full training (the text model, then the stack variants) without fold ``fold``'s
     real notes; the probabilities of that fold's real notes and of the synthetic test."""
@@ -153,7 +163,7 @@ def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_see
 
     variants: dict[str, tuple[np.ndarray, float]] = {}
     stack = stacked()
-    name = "shipped recipe" if repeat == 1 else f"monitoring x{repeat}"
+    name = stack_variant(repeat)
     variants[name] = (stack.proba_from_base(base_test, test_texts), calibrate_threshold(labels, stack.oof_))
     if repeat == 1:
         gold = np.array(labels, dtype=object)
@@ -162,9 +172,7 @@ def run_fold(fold: int, repeat: int, folds: int, seed: int, cache: str, fold_see
         variants[f"real-side gates, monitoring x{GATE_WEIGHT:g}"] = (weighted.proba_from_base(base_test, test_texts), calibrate_threshold(labels, weighted.oof_))
         oof3, test3 = own_domain(stack, oof_base, base_test, texts, labels, groups, real_flags, monitoring, test_texts, seed)
         variants["monitoring own domain"] = (test3, calibrate_threshold(labels, oof3))
-    # the text model without the gate, for every weighting ("text model alone" keeps its name at x1 so cached results still read)
-    alone = "text model alone" if repeat == 1 else f"text model alone, monitoring x{repeat}"
-    variants[alone] = (base_test, calibrate_threshold(labels, oof_base))
+    variants[alone_variant(repeat)] = (base_test, calibrate_threshold(labels, oof_base))  # the text model without the gate, at every weighting
     n = len(test_real)
     result = {
         "fold": fold, "repeat": repeat, "train_real": len(train_real), "train_texts": len(texts), "cpu_s": round(time.process_time() - started),

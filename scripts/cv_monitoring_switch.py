@@ -28,20 +28,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from cv_bma import cache_path, page_folds  # noqa: E402
+from cv_bma import alone_variant, cache_path, page_folds, scores, stack_variant  # noqa: E402
 
 from bma_nlp.classify.data import load_real, monitoring_page  # noqa: E402
-from bma_nlp.classify.metrics import accuracy, decide  # noqa: E402
+from bma_nlp.classify.metrics import decide  # noqa: E402
 
 
-def detector_oof(texts: list[str], is_monitoring: np.ndarray, fold_of: list[int], folds: int) -> np.ndarray:
+def detector_oof(texts: list[str], is_monitoring: np.ndarray, members: list[list[int]]) -> np.ndarray:
+    """Each note's probability of being a monitoring note, from a detector fitted on the other folds (``members``: each fold's notes)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     out = np.zeros(len(texts))
-    for f in range(folds):
-        train = [i for i, g in enumerate(fold_of) if g != f]
-        test = [i for i, g in enumerate(fold_of) if g == f]
+    for test in members:
+        held = set(test)
+        train = [i for i in range(len(texts)) if i not in held]
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
         x = vectorizer.fit_transform([texts[i] for i in train])
         model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000).fit(x, is_monitoring[train])
@@ -61,8 +62,8 @@ def main() -> int:
     fold_of = page_folds(real, args.folds)
     texts, gold = [e.text for e in real], [e.label for e in real]
     is_monitoring = np.array([monitoring_page(e.source) for e in real])
-    stack_name = "shipped recipe" if args.repeat == 1 else f"monitoring x{args.repeat}"
-    alone_name = "text model alone" if args.repeat == 1 else f"text model alone, monitoring x{args.repeat}"
+    members = [[i for i, g in enumerate(fold_of) if g == f] for f in range(args.folds)]
+    stack_name, alone_name = stack_variant(args.repeat), alone_variant(args.repeat)
     stack, alone = np.zeros((len(real), 4)), np.zeros((len(real), 4))
     thresholds: dict[str, dict[int, float]] = {"stack": {}, "alone": {}}  # each fold's abstain threshold
     for f in range(args.folds):
@@ -70,10 +71,10 @@ def main() -> int:
         variants = json.loads(path.read_text())["variants"]
         if alone_name not in variants:
             sys.exit(f"{path} holds no {alone_name!r}: run scripts/cv_bma.py again into a new --cache")
-        test = [i for i, g in enumerate(fold_of) if g == f]
+        test = members[f]
         stack[test], alone[test] = np.array(variants[stack_name]["real"]), np.array(variants[alone_name]["real"])
         thresholds["stack"][f], thresholds["alone"][f] = variants[stack_name]["threshold"], variants[alone_name]["threshold"]
-    p_monitoring = detector_oof(texts, is_monitoring, fold_of, args.folds)
+    p_monitoring = detector_oof(texts, is_monitoring, members)
     print(f"monitoring detector, out of fold: AUC {roc_auc_score(is_monitoring, p_monitoring):.3f}, "
           f"right at 0.5 {np.mean((p_monitoring > 0.5) == is_monitoring):.3f}")  # fmt: skip
     readings = {
@@ -86,15 +87,12 @@ def main() -> int:
     for name, proba in readings.items():
         pred = [""] * len(real)
         for f, threshold in thresholds["alone" if name == "text model alone" else "stack"].items():
-            test = [i for i, g in enumerate(fold_of) if g == f]
-            for i, label in zip(test, decide(proba[test], threshold), strict=True):
+            for i, label in zip(members[f], decide(proba[members[f]], threshold), strict=True):
                 pred[i] = label
         cells = []
         for mask in (is_monitoring, ~is_monitoring):
-            g = [x for x, m in zip(gold, mask, strict=True) if m]
-            p = [x for x, m in zip(pred, mask, strict=True) if m]
-            none = [b for a, b in zip(g, p, strict=True) if a == "none"]
-            cells += [f"{accuracy(g, p):.3f}", f"{sum(x == 'none' for x in none) / max(1, len(none)):.2f}"]
+            row = scores([x for x, m in zip(gold, mask, strict=True) if m], [x for x, m in zip(pred, mask, strict=True) if m])
+            cells += [f"{row['accuracy']:.3f}", f"{row['none_untagged_n'] / max(1, row['none_n']):.2f}"]
         print(f"| {name} | " + " | ".join(cells) + " |")
     return 0
 
