@@ -187,6 +187,10 @@ def _filter_options(func: F) -> F:
         click.option("--since", type=date, help="Installments dated on or after this ISO date."),
         click.option("--until", type=date, help="Installments dated on or before this ISO date."),
         click.option("--flagged", is_flag=True, help="Only what has a flag (the installment's or its report's)."),
+        click.option(
+            "--latest", is_flag=True,
+            help="Only each report's latest installment: with --stage, the projects still at that stage (--stage procurement --latest).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)

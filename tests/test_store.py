@@ -413,6 +413,47 @@ def test_filters(archive, tmp_path, monkeypatch):
     assert stats["stages"] == {"approval": 0, "procurement": 4, "completed": 6, "unknown": 9}
 
 
+@pytest.mark.parametrize(
+    "query, filters",
+    [("", {}), ("", {"stage": "procurement"}), ("", {"stage": "completed", "agency": "ดุสิต"}), ("", {"stage": "unknown"}),
+     ("อนุมัติ", {}), ("จัดซื้อ", {"stage": "procurement"}), ("โครงการ", {"year": 2566}), ("ดุสิต", {}), ("ซื้อวัส", {})],
+)  # fmt: skip
+def test_latest_keeps_each_reports_latest_installment(archive, tmp_path, monkeypatch, query, filters):
+    """``latest`` selects, of what the other filters select, the installments that are their
+    report's last: with a stage, the projects whose latest report is at that stage."""
+    import bma_nlp.classify
+
+    monkeypatch.setattr(bma_nlp.classify, "classify_reports", lambda reports, **kw: [fake_classify(r) for r in reports])
+    for name, text in (("yotha.txt", YOTHA), ("school.txt", SCHOOL), ("drain.txt", DRAIN)):
+        write(tmp_path / "in" / name, text)
+    archive.ingest([tmp_path / "in", SAMPLE])
+    last = {r.project.code: max(i.number for i in r.installments) for r in archive.reports()}
+    every = archive.search(query, limit=None, **filters)
+    latest = archive.search(query, limit=None, latest=True, **filters)
+    assert every  # each case selects something to narrow
+    assert sorted((h.code, h.installment) for h in latest) == sorted((h.code, h.installment) for h in every if h.installment == last[h.code])
+    assert len({h.code for h in latest}) == len(latest)  # one installment per report
+    # export and reports: whole reports whose latest installment passes
+    codes = [r.project.code for r in archive.reports(latest=True, **({} if query else filters))]
+    if not query:
+        assert codes == sorted({h.code for h in latest})
+
+
+def test_still_in_procurement(archive, tmp_path, monkeypatch):
+    """The projects still at a stage are those whose latest installment is at it, not those
+    that passed through it."""
+    import bma_nlp.classify
+
+    monkeypatch.setattr(bma_nlp.classify, "classify_reports", lambda reports, **kw: [fake_classify(r) for r in reports])
+    still = report_text("50070000-0101", 2566, ["อยู่ระหว่างขออนุมัติ", "อยู่ระหว่างจัดซื้อวัสดุ"])
+    done = report_text("50070000-0102", 2566, ["อยู่ระหว่างจัดซื้อวัสดุ", "ส่งมอบงานแล้วเสร็จ"])
+    archive.ingest([write(tmp_path / "still.txt", still), write(tmp_path / "done.txt", done)])
+    assert {h.code for h in archive.search(stage="procurement")} == {"50070000-0101", "50070000-0102"}
+    assert [(h.code, h.installment) for h in archive.search(stage="procurement", latest=True)] == [("50070000-0101", 2)]
+    assert [(h.code, h.installment) for h in archive.search("จัดซื้อ", stage="procurement", latest=True)] == [("50070000-0101", 2)]
+    assert [r.project.code for r in archive.reports(stage="completed", latest=True)] == ["50070000-0102"]
+
+
 def test_export_filters_select_whole_reports(three):
     (report,) = three.reports(agency="ดุสิต")
     assert report.project.code == "50070000-1234" and len(report.installments) == 4

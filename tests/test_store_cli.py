@@ -101,6 +101,8 @@ def test_search_filters(run, db):
     assert codes("โครงการแล้วเสร็จ", "--flagged") == [("3437", n) for n in (6, 7, 9, 10)]
     assert len(codes("", "--code", "50120000")) == 5
     assert len(codes("", "--limit", "3")) == 19  # the later --limit wins
+    assert codes("", "--latest") == [("0042", 3), ("0077", 2), ("1234", 4), ("3437", 10)]  # each report's last installment
+    assert codes("", "--latest", "--agency", "ดุสิต", "--year", "2566") == [("1234", 4), ("3437", 10)]
     bad = run("search", "x", "--db", db, "--since", "15/01/2567")
     assert bad.exit_code == 2 and "Invalid value for '--since'" in bad.output
     assert run("search", "x", "--db", db, "--stage", "done").exit_code == 2

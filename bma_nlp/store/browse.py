@@ -19,7 +19,7 @@ from bma_nlp.store.schema import IN_VALUES, values_param
 
 # Facets are shown in this order; the office is the first part of the agency ("สำนักงานเขตดุสิต"
 # of "สำนักงานเขตดุสิต / ฝ่ายการศึกษา"), which the agency filter (a substring) selects again.
-FACET_NAMES = ("stage", "year", "office", "flagged", "corrected")
+FACET_NAMES = ("stage", "year", "office", "flagged", "corrected", "latest")
 OFFICE_SEPARATOR = "/"
 MAX_OFFICES = 30  # offices listed in a facet (the largest first)
 
@@ -190,28 +190,30 @@ def _counted(con: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> dict[str, 
             [keys],
         )
     }
+    last = dict(con.execute(f"SELECT report_id, max(number) FROM installments WHERE report_id {IN_VALUES} GROUP BY report_id", [reports]).fetchall())
     stages: Counter[str] = Counter()
     years: Counter[int | None] = Counter()
     offices: Counter[str | None] = Counter()
-    flagged = corrected = 0
+    flagged = corrected = latest = 0
     for _, stage, year, agency, report_id, number, key in rows:
         stages[stage or UNKNOWN_STAGE] += 1
         years[year] += 1
         offices[office_of(agency)] += 1
         flagged += report_id in whole or (report_id, number) in flagged_installments
         corrected += key in corrected_keys
-    return _facets(stages, years, offices, flagged, corrected)
+        latest += last.get(report_id) == number
+    return _facets(stages, years, offices, flagged, corrected, latest)
 
 
 def _grouped(con: sqlite3.Connection, source: str, params: list[Any]) -> tuple[int, dict[str, list[FacetValue]]]:
     sql = (
         f"SELECT i.stage AS stage, r.fiscal_year AS year, r.agency AS agency, {_query._FLAGGED_INSTALLMENT} AS flagged, "
-        f"{_query._CORRECTED_REPORT} AS corrected, count(*) AS n FROM {source} GROUP BY 1, 2, 3, 4, 5"
+        f"{_query._CORRECTED_REPORT} AS corrected, {_query.LATEST_INSTALLMENT} AS latest, count(*) AS n FROM {source} GROUP BY 1, 2, 3, 4, 5, 6"
     )
     stages: Counter[str] = Counter()
     years: Counter[int | None] = Counter()
     offices: Counter[str | None] = Counter()
-    flagged = corrected = total = 0
+    flagged = corrected = latest = total = 0
     for row in con.execute(sql, params):
         n = row["n"]
         total += n
@@ -220,11 +222,12 @@ def _grouped(con: sqlite3.Connection, source: str, params: list[Any]) -> tuple[i
         offices[office_of(row["agency"])] += n
         flagged += n if row["flagged"] else 0
         corrected += n if row["corrected"] else 0
-    return total, _facets(stages, years, offices, flagged, corrected)
+        latest += n if row["latest"] else 0
+    return total, _facets(stages, years, offices, flagged, corrected, latest)
 
 
 def _facets(
-    stages: Counter[str], years: Counter[int | None], offices: Counter[str | None], flagged: int, corrected: int
+    stages: Counter[str], years: Counter[int | None], offices: Counter[str | None], flagged: int, corrected: int, latest: int
 ) -> dict[str, list[FacetValue]]:
     return {
         "stage": [FacetValue(s, s, stages[s]) for s in (*STAGES, UNKNOWN_STAGE) if stages[s]],
@@ -238,6 +241,8 @@ def _facets(
         ],
         "flagged": [FacetValue("1", "flagged", flagged)] if flagged else [],
         "corrected": [FacetValue("1", "corrected by a person", corrected)] if corrected else [],
+        # each project's latest installment: with a stage, the projects still at that stage
+        "latest": [FacetValue("1", "each report's latest installment", latest)] if latest else [],
     }
 
 

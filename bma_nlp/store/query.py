@@ -83,7 +83,9 @@ class Filters:
     stage: one of STAGES or "unknown" (no stage); year: fiscal year, BE (a CE year such as 2023
     is taken as BE 2566); agency: substring of the agency; code: the project code or a prefix of
     it (``50070000`` = one unit's projects); since/until: installment dates, inclusive;
-    flagged: the installment, or its report as a whole, has a flag.
+    flagged: the installment, or its report as a whole, has a flag; latest: only each
+    report's latest installment (its highest ordinal), so ``stage`` then selects the projects
+    whose latest report is at that stage ("still in procurement").
     """
 
     stage: str | None = None
@@ -94,6 +96,7 @@ class Filters:
     until: str | _dt.date | None = None
     flagged: bool = False
     corrected: bool = False  # the report has a person's correction (active)
+    latest: bool = False  # only each report's latest installment
 
     def report_conditions(self) -> tuple[list[str], list[Any]]:
         conds: list[str] = []
@@ -129,6 +132,8 @@ class Filters:
         if until:
             conds.append("i.date <= ?")
             params.append(until)
+        if self.latest:
+            conds.append(LATEST_INSTALLMENT)
         return conds, params
 
     def installment_conditions_sql(self) -> tuple[str, list[Any]]:
@@ -145,7 +150,8 @@ class Filters:
         return "".join(f" AND {c}" for c in conds), rp + ip
 
     def for_reports(self) -> tuple[str, list[Any]]:
-        """SQL (``AND ...``) on alias ``r``: a report matches when any installment does."""
+        """SQL (``AND ...``) on alias ``r``: a report matches when any installment does (with
+        ``latest``: when its latest installment does)."""
         rc, rp = self.report_conditions()
         ic, ip = self.installment_conditions()
         conds = list(rc)
@@ -156,6 +162,8 @@ class Filters:
         return "".join(f" AND {c}" for c in conds), rp + ip
 
 
+# The report's latest installment: an index seek per row (UNIQUE (report_id, number)).
+LATEST_INSTALLMENT = "i.number = (SELECT max(l.number) FROM installments l WHERE l.report_id = i.report_id)"
 _CORRECTED_REPORT = "EXISTS (SELECT 1 FROM corrections c WHERE c.report_key = r.key AND c.withdrawn_at IS NULL)"
 _FLAGGED_INSTALLMENT = "EXISTS (SELECT 1 FROM flags f WHERE f.report_id = r.id AND (f.installment IS NULL OR f.installment = i.number))"
 
@@ -235,6 +243,9 @@ def facet_plan(con: sqlite3.Connection, f: Filters) -> _FacetPlan:
     if dates.since or dates.until:
         for target in plan.tables.values():
             target.sql(*dates.installment_conditions_sql())
+    if f.latest:  # which installment is latest changes as reports grow: a row test, not a facet
+        for target in plan.tables.values():
+            target.sql(LATEST_INSTALLMENT, [])
     return plan
 
 

@@ -189,7 +189,7 @@ def _search_args(request: Request) -> SearchArgs:
         value = _text(params, name)
         if value:
             filters[key] = shown[name] = value
-    for flag in ("flagged", "corrected"):
+    for flag in ("flagged", "corrected", "latest"):
         if _text(params, flag) in ("1", "on", "true"):
             filters[flag] = True
             shown[flag] = "1"

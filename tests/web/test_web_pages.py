@@ -39,6 +39,20 @@ def test_facet_counts_match_what_the_filter_returns(archive_db) -> None:  # type
                 assert len(archive.search("", year=int(facet.value), limit=None)) == facet.count
         flagged = page.facets["flagged"][0].count
         assert len(archive.search("", flagged=True, limit=None)) == flagged
+        for query in ("", "ดำเนินการ"):  # the listing's counts and a query's
+            latest = archive.search_page(query, limit=1).facets["latest"][0].count
+            assert len(archive.search(query, latest=True, limit=None)) == latest
+        assert archive.search_page("", limit=1).facets["latest"][0].count == archive.stats()["reports"]
+
+
+def test_latest_filter_shows_each_projects_current_state(client, archive_db) -> None:  # type: ignore[no-untyped-def]
+    with Archive(archive_db, create=False) as archive:
+        still = archive.search_page("", limit=1, stage="procurement", latest=True).total
+        passed = archive.search_page("", limit=1, stage="procurement").total
+    assert 0 < still < passed
+    page = client.get("/", params={"stage": "procurement", "latest": "1"})
+    assert page.status_code == 200 and f"{still:,} installment" in page.text
+    assert "latest installment only" in page.text and 'data-facet="latest"' in page.text
 
 
 def test_download_csv_is_excel_ready_and_jsonl_is_one_hit_a_line(client) -> None:  # type: ignore[no-untyped-def]
