@@ -52,7 +52,7 @@ def test_latest_filter_shows_each_projects_current_state(client, archive_db) -> 
     assert 0 < still < passed
     page = client.get("/", params={"stage": "procurement", "latest": "1"})
     assert page.status_code == 200 and f"{still:,} installment" in page.text
-    assert "latest installment only" in page.text and 'data-facet="latest"' in page.text
+    assert "latest: each report's last installment" in page.text and 'data-facet="latest"' in page.text
 
 
 def test_download_csv_is_excel_ready_and_jsonl_is_one_hit_a_line(client) -> None:  # type: ignore[no-untyped-def]
@@ -97,6 +97,25 @@ def test_overview_counts(client, archive_db) -> None:  # type: ignore[no-untyped
     assert f"<b>{stats['installments']:,}</b> installments" in text
     assert "สำนักงานเขตดุสิต" in text and "Most flagged reports" in text
     assert 'id="older-pipeline"' in text
+
+
+def test_overview_says_where_projects_stand(client, archive_db) -> None:  # type: ignore[no-untyped-def]
+    """The second table counts each report once, at its latest installment's stage; its links
+    list those very installments."""
+    import re
+
+    with Archive(archive_db, create=False) as archive:
+        now = archive.overview()["stages_now_by_year"]
+        reports = archive.stats()["reports"]
+        assert sum(sum(c.values()) for c in now.values()) == reports
+        for year, counts in now.items():
+            for stage, n in counts.items():
+                if year != "unknown" and n:
+                    assert len(archive.search("", year=int(year), stage=stage, latest=True, limit=None)) == n
+    text = client.get("/overview").text
+    table = text[text.index('id="now-by-year"') :]
+    table = table[: table.index("</table>")]
+    assert "latest=1" in table and re.search(rf"<td class=\"num\">{reports:,}</td>", table)
 
 
 def test_paging(client) -> None:  # type: ignore[no-untyped-def]
