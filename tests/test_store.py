@@ -411,6 +411,9 @@ def test_filters(archive, tmp_path, monkeypatch):
         archive.search("x", since="15/01/2567")
     stats = archive.stats()
     assert stats["stages"] == {"approval": 0, "procurement": 4, "completed": 6, "unknown": 9}
+    latest = archive.search(limit=None, latest=True)
+    assert stats["stages_now"] == {s: sum((h.stage or "unknown") == s for h in latest) for s in stats["stages"]}
+    assert sum(stats["stages_now"].values()) == stats["reports"]
 
 
 @pytest.mark.parametrize(
@@ -452,6 +455,7 @@ def test_still_in_procurement(archive, tmp_path, monkeypatch):
     assert [(h.code, h.installment) for h in archive.search(stage="procurement", latest=True)] == [("50070000-0101", 2)]
     assert [(h.code, h.installment) for h in archive.search("จัดซื้อ", stage="procurement", latest=True)] == [("50070000-0101", 2)]
     assert [r.project.code for r in archive.reports(stage="completed", latest=True)] == ["50070000-0102"]
+    assert archive.stats()["stages_now"] == {"approval": 0, "procurement": 1, "completed": 1, "unknown": 0}
 
 
 def test_export_filters_select_whole_reports(three):

@@ -510,11 +510,11 @@ def overview(con: sqlite3.Connection, current_pipelines: list[str], top: int = 1
     return dict(_OVERVIEW_CACHE[key])
 
 
-def _stages_by_year(con: sqlite3.Connection, where: str) -> dict[str, dict[str, int]]:
-    """Installments (``where`` on ``i`` narrows them) by stage per fiscal year, oldest first."""
+def _stages_by_year(con: sqlite3.Connection, narrow: str) -> dict[str, dict[str, int]]:
+    """Installments (``narrow``: a join on ``i`` that keeps some of them) by stage per fiscal year, oldest first."""
     by_year: dict[str, dict[str, int]] = {}
     for year, stage, n in con.execute(
-        f"SELECT r.fiscal_year, i.stage, count(*) FROM installments i JOIN reports r ON r.id = i.report_id{where} GROUP BY 1, 2 ORDER BY 1"
+        f"SELECT r.fiscal_year, i.stage, count(*) FROM installments i JOIN reports r ON r.id = i.report_id{narrow} GROUP BY 1, 2 ORDER BY 1"
     ):
         by_year.setdefault("unknown" if year is None else str(year), dict.fromkeys([*STAGES, UNKNOWN_STAGE], 0))[stage or UNKNOWN_STAGE] += n
     return by_year
@@ -522,7 +522,7 @@ def _stages_by_year(con: sqlite3.Connection, where: str) -> dict[str, dict[str, 
 
 def _overview(con: sqlite3.Connection, current_pipelines: list[str], top: int) -> dict[str, Any]:
     numbers = _query.stats(con, current_pipelines)
-    by_year, now_by_year = _stages_by_year(con, ""), _stages_by_year(con, f" WHERE {_query.LATEST_INSTALLMENT}")
+    by_year, now_by_year = _stages_by_year(con, ""), _stages_by_year(con, f" {_query.LATEST_INSTALLMENTS}")
     offices: dict[str, list[int]] = {}
     for agency, reports, installments in con.execute(
         "SELECT r.agency, count(DISTINCT r.id), count(i.id) FROM reports r LEFT JOIN installments i ON i.report_id = r.id GROUP BY r.agency"

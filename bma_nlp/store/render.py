@@ -80,6 +80,7 @@ def stats_text(stats: dict[str, Any]) -> str:
         f"reports:       {stats['reports']} ({n(stats['projects'], 'project code')}; {n(stats['replaced'], 'earlier version')} replaced by a re-scan)",
         f"fiscal years:  {counts(stats['fiscal_years'])}",
         f"installments:  {stats['installments']} by stage: {counts(stats['stages'])}",
+        f"reports now:   by their latest installment's stage: {counts(stats['stages_now'])}",
         f"flags:         {sum(stats['flags'].values())} in {n(stats['flagged_reports'], 'report')}: {counts(stats['flags'])}",
         f"OCR repairs:   {stats['repairs']}",
     ]
