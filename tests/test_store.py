@@ -304,7 +304,11 @@ def test_thai_words_inside_unspaced_text(archive):
     assert hit.fiscal_year == 2566 and hit.project == "ค่าใช้จ่ายโครงการพัฒนาคุณภาพเครือข่ายโรงเรียน" and hit.date == "2023-01-25"
     assert "«จัดซื้อวัสดุ»" in hit.snippet and hit.score is not None and hit.score > 0
     assert hit.snippet.replace("«", "").replace("»", "").strip("…") in hit.note  # original text, not tokens
-    assert set(hit.to_dict()) == {"code", "fiscal_year", "project", "installment", "date", "stage", "note", "snippet", "score"}
+    assert set(hit.to_dict()) == {"code", "fiscal_year", "project", "installment", "date", "stage", "note", "snippet", "score", "agency", "progress_pct", "disbursed_baht"}
+    (report,) = archive.reports(code=hit.code)
+    stored = next(i for i in report.installments if i.number == hit.installment)
+    assert (hit.agency, hit.progress_pct, hit.disbursed_baht) == (report.project.agency, stored.progress_pct, stored.disbursed_baht)
+    assert hit.agency and hit.progress_pct is not None
     # a word the default tokenizer would never find inside the unspaced note
     assert {h.installment for h in archive.search("เรียบร้อย")} == {4, 5}
     assert {h.installment for h in archive.search("แล้วเสร็จ")} == {6, 7, 9, 10}

@@ -86,7 +86,7 @@ def test_search_formats(run, db, fmt):
     else:
         hits = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [str(h["installment"]) for h in hits] and {h["code"] for h in hits} == {"50120000-0042"}
-    assert list(hits[0]) == ["code", "fiscal_year", "project", "installment", "date", "stage", "note", "snippet", "score"]
+    assert list(hits[0]) == ["code", "fiscal_year", "project", "installment", "date", "stage", "note", "snippet", "score", "agency", "progress_pct", "disbursed_baht"]
 
 
 def test_search_filters(run, db):

@@ -57,6 +57,10 @@ class Hit:
     note: str
     snippet: str
     score: float | None  # higher is better; None for a listing without a query
+    # what a list of projects wants beside the note: who, how far, how much spent
+    agency: str | None = None
+    progress_pct: float | None = None
+    disbursed_baht: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -304,7 +308,7 @@ def _hit_snippet(row: sqlite3.Row, plan: QueryPlan, width: int) -> str:
 
 # A query part too short for trigrams, checked in the installment's texts (in search and facet counts).
 SHORT_PART_CONDITION = f"(instr(i.note, ?) OR instr({read_value('note_raw', 'i.')}, ?) OR instr(coalesce(r.name, ''), ?) OR instr(coalesce(r.agency, ''), ?))"
-_HIT_COLUMNS = f"i.id, r.code, r.fiscal_year, r.name, r.agency, i.number, i.date, i.stage, i.note, {read_column('note_raw', 'i.')}"
+_HIT_COLUMNS = f"i.id, r.code, r.fiscal_year, r.name, r.agency, i.number, i.date, i.stage, i.note, i.progress_pct, i.disbursed_baht, {read_column('note_raw', 'i.')}"
 
 
 def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]], plan: QueryPlan, width: int) -> list[Hit]:
@@ -326,6 +330,7 @@ def _fetch_hits(con: sqlite3.Connection, ranked: list[tuple[int, float | None]],
                 date=row["date"], stage=row["stage"], note=row["note"] or "",
                 snippet=_hit_snippet(row, plan, width) if plan.terms else _shorten(row["note"] or "", width),
                 score=None if score is None else round(-score, 4),
+                agency=row["agency"], progress_pct=row["progress_pct"], disbursed_baht=row["disbursed_baht"],
             )
         )  # fmt: skip
     return hits
