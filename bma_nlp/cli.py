@@ -201,7 +201,7 @@ def _filter_options(func: F) -> F:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @_db_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for reading, parsing, repair, classification and tokenising (default: the number of cores).")
-@click.option("--glob", "patterns", multiple=True, help="File name pattern inside folders (repeatable; default *.txt and *.md).")
+@click.option("--glob", "patterns", multiple=True, help="File name pattern inside folders (repeatable; default: text files *.txt *.md, PDFs *.pdf and scans *.png *.jpg *.jpeg *.tif *.tiff).")
 @click.option("--no-repair", is_flag=True, help="Skip OCR repair of notes.")
 @click.option("--no-classify", is_flag=True, help="Skip stage classification.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger files.")

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 # Defaults the command line shows in every command's --help: here, so that a command that does
 # not open an archive (classify, parse, --version) does not import it.
 DEFAULT_DB = "bma-archive.db"
-DEFAULT_PATTERNS = ("*.txt", "*.md")
+# text files, PDFs and scans (bma_nlp.text.documents reads the last two: text layer or OCR)
+DEFAULT_PATTERNS = ("*.txt", "*.md", "*.pdf", "*.png", "*.jpg", "*.jpeg", "*.tif", "*.tiff")
 UNKNOWN_STAGE = "unknown"  # --stage unknown: installments without a stage
 
 if TYPE_CHECKING:

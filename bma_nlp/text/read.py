@@ -1,4 +1,5 @@
-"""Read archive files: detect the encoding, refuse what is not text, say which codec was used."""
+"""Read archive files: detect the encoding, refuse what is not text, say which codec was used;
+PDFs and scans are read by ``bma_nlp.text.documents`` (text layer or OCR)."""
 
 from __future__ import annotations
 
@@ -47,9 +48,15 @@ def _fix_mojibake(text: str) -> str | None:
 
 
 def decode_bytes(data: bytes, where: str = "<input>") -> tuple[str, str]:
-    """Decode ``data`` and return ``(text, encoding_name)``; raise InputError when it is not text."""
+    """Decode ``data`` and return ``(text, encoding_name)``; raise InputError when it is not text.
+    A PDF or an image is read as a document instead (``bma_nlp.text.documents``: its text layer, or OCR)."""
     if not data.strip():
         raise InputError("file is empty", where)
+    from bma_nlp.text.documents import document_kind, document_text
+
+    kind = document_kind(data)
+    if kind is not None:  # a PDF or a scan: its text layer, or OCR
+        return document_text(data, kind, where)
     if data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
