@@ -4,8 +4,8 @@
     python3 scripts/make_scan_fixtures.py [--out tests/data]
 
 - ``scan-page.png``: one page of a short BMA progress report in the form's tab layout (the
-  ``tests/store_reports.report_text`` form, three installments), drawn in Garuda at about 300 dpi
-  with Pillow and libraqm (Thai marks shaped), slightly blurred as a scanner leaves it;
+  ``tests/store_reports.report_text`` form, three installments), drawn in Garuda at 300 dpi
+  (``scan_pages.draw_pages``: Pillow with libraqm), slightly blurred as a scanner leaves it;
 - ``scan-page.pdf``: the same page as an image-only PDF (a scanned PDF: no text layer);
 - ``sample-text-layer.pdf``: the real sample report (``tests/data/dusit-school-network-2566.txt``)
   printed to PDF by Chromium (a PDF with a text layer), when Chromium is installed.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import random
 import shutil
 import subprocess
 import sys
@@ -27,8 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-FONT = Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf")
-SIZE = 40  # pixels: about 10 pt at 300 dpi
+from scan_pages import draw_pages  # noqa: E402
 
 
 def scan_text() -> str:
@@ -38,34 +38,12 @@ def scan_text() -> str:
     return report_text("50070000-0815", 2566, notes, name="ปรับปรุงทางเท้าถนนนครราชสีมา", agency="สำนักงานเขตดุสิต / ฝ่ายโยธา")
 
 
-def draw_page(text: str):  # type: ignore[no-untyped-def]
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
-
-    if not features.check("raqm"):
-        sys.exit("make_scan_fixtures: Pillow has no raqm; Thai would be drawn wrongly")
-    face = ImageFont.truetype(str(FONT), SIZE, layout_engine=ImageFont.Layout.RAQM)
-    lines = []
-    for line in text.splitlines():  # the tab layout's long rows wrap at about 60 characters, as on paper
-        while len(line) > 64:
-            cut = line.rfind(" ", 0, 64)
-            cut = cut if cut > 20 else 64
-            lines.append(line[:cut])
-            line = line[cut:].lstrip()
-        lines.append(line)
-    width, step = 2480, int(SIZE * 1.9)  # A4 at 300 dpi
-    page = Image.new("L", (width, 200 + step * len(lines)), 255)
-    pen = ImageDraw.Draw(page)
-    for k, line in enumerate(lines):
-        pen.text((150, 100 + k * step), line.replace("\t", "    "), font=face, fill=0)
-    return page.filter(ImageFilter.GaussianBlur(radius=0.7))
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "tests" / "data")
     args = ap.parse_args()
     text = scan_text()
-    page = draw_page(text)
+    (page,) = draw_pages(text, "Garuda", 40, "blur", random.Random(0))
     (args.out / "scan-page.truth.txt").write_text(text, encoding="utf-8")
     page.save(args.out / "scan-page.png", optimize=True)
     page.save(args.out / "scan-page.pdf", resolution=300)

@@ -123,8 +123,8 @@ def score_file(path: Path, repair: bool = True, classify: bool = True) -> dict[s
     return row
 
 
-def blind_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.txt") if p.with_name(p.stem + ".truth.json").exists())
+def blind_files(folder: Path, pattern: str = "*.txt") -> list[Path]:
+    return sorted(p for p in folder.glob(pattern) if p.with_name(p.stem + ".truth.json").exists())
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -151,10 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--totals", action="store_true", help="print only the totals (no per-file rows or misses)")
     ap.add_argument("--misses", action="store_true", help="list each file's misses under the table")
     ap.add_argument("--no-repair", action="store_true")
+    ap.add_argument("--pattern", default="*.txt", help="the report files (e.g. '*.pdf': scans made by bench_scans.py)")
     args = ap.parse_args(argv)
-    files = blind_files(args.folder)
+    files = blind_files(args.folder, args.pattern)
     if not files:
-        print(f"{args.folder}: no N.txt with N.truth.json beside it", file=sys.stderr)
+        print(f"{args.folder}: no {args.pattern} with N.truth.json beside it", file=sys.stderr)
         return 2
     rows = [score_file(p, repair=not args.no_repair) for p in files]
     summary = summarise(rows)

@@ -1,0 +1,72 @@
+"""Pages of a report as a scanner sees them: the text drawn on A4 pages at 300 dpi in a Thai font
+(Pillow with libraqm, so marks are shaped), long rows wrapped as on paper, then degraded.
+
+Used by ``make_scan_fixtures.py`` (the committed test scans) and ``bench_scans.py`` (whole
+blind reports scanned and read back). Needs Pillow built with raqm and Debian's TLWG fonts.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import sys
+from pathlib import Path
+
+FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
+WIDTH, HEIGHT, MARGIN = 2480, 3508, 150  # A4 at 300 dpi
+WRAP = 64  # characters a row holds at the sizes below before it wraps
+DEGRADATIONS = ("clean", "blur", "noise", "jpeg", "skew")
+
+
+def wrap(text: str, width: int = WRAP) -> list[str]:
+    """The text's lines, each long one cut at a space before ``width`` (or at ``width``)."""
+    lines = []
+    for line in text.replace("\t", "    ").splitlines():
+        while len(line) > width:
+            cut = line.rfind(" ", 0, width)
+            cut = cut if cut > width // 3 else width
+            lines.append(line[:cut])
+            line = line[cut:].lstrip()
+        lines.append(line)
+    return lines
+
+
+def draw_pages(text: str, font: str = "Garuda", size: int = 40, degradation: str = "blur", rng: random.Random | None = None) -> list:  # type: ignore[type-arg]
+    """Grey page images of ``text`` (as many pages as it fills), each degraded the same way."""
+    from PIL import Image, ImageDraw, ImageFont, features
+
+    if not features.check("raqm"):
+        sys.exit("scan_pages: Pillow has no raqm (complex text layout); Thai would be drawn wrongly")
+    rng = rng or random.Random(0)
+    face = ImageFont.truetype(str(FONT_DIR / f"{font}.ttf"), size, layout_engine=ImageFont.Layout.RAQM)
+    step = int(size * 1.9)
+    per_page = (HEIGHT - 2 * MARGIN) // step
+    lines = wrap(text)
+    pages = []
+    for start in range(0, max(1, len(lines)), per_page):
+        page = Image.new("L", (WIDTH, HEIGHT), 255)
+        pen = ImageDraw.Draw(page)
+        for k, line in enumerate(lines[start : start + per_page]):
+            pen.text((MARGIN, MARGIN + k * step), line, font=face, fill=0)
+        pages.append(degrade(page, degradation, rng))
+    return pages
+
+
+def degrade(page, degradation: str, rng: random.Random):  # type: ignore[no-untyped-def]
+    from PIL import Image, ImageFilter
+
+    if degradation == "blur":
+        return page.filter(ImageFilter.GaussianBlur(radius=0.7 + rng.random() * 0.5))
+    if degradation == "noise":
+        px = page.load()
+        for _ in range(WIDTH * HEIGHT // 300):
+            x, y = rng.randrange(WIDTH), rng.randrange(HEIGHT)
+            px[x, y] = 0 if rng.random() < 0.5 else 255
+        return page.filter(ImageFilter.GaussianBlur(radius=0.5))
+    if degradation == "jpeg":
+        buf = io.BytesIO()
+        page.save(buf, "JPEG", quality=rng.randrange(15, 35))
+        return Image.open(io.BytesIO(buf.getvalue())).convert("L")
+    if degradation == "skew":
+        return page.rotate(rng.uniform(-1.0, 1.0), resample=Image.BILINEAR, fillcolor=255)
+    return page
