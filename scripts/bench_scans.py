@@ -4,13 +4,14 @@
     python3 scripts/bench_scans.py [--sets shared round5] [--jobs 2] [--keep DIR]
 
 Each blind report (``N.txt`` with ``N.truth.json``: ``../shared/blind-reports`` and the frozen
-rounds in ``tests/data/blind_round*``) is drawn on A4 pages at 300 dpi (``scan_pages.draw_pages``:
+rounds in ``tests/data/blind_round*``), as it would print (``scan_pages.printed``: no Markdown
+marks, table cells side by side), is drawn on A4 pages at 300 dpi (``scan_pages.draw_pages``:
 a TLWG font, size and degradation drawn from the report's own seed: clean, blur, speckle noise,
 JPEG, skew) and saved as an image-only PDF, the kind of file a scanner makes. ``bma-nlp`` then
 reads it as it reads any PDF (each page rendered by pdftoppm and read by Tesseract ``tha+eng``)
 and ``score_blind.py`` scores header fields, installment fields and stages against the truth;
-the same reports' text files are scored in the same run, as the peer: the gap is what scanning
-and OCR cost. Also printed: OCR seconds per page.
+in the same run, as the peers, the same reports' text files and the pages' text as drawn (no
+OCR): the gap between the last two is what scanning and OCR cost.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from scan_pages import DEGRADATIONS, draw_pages  # noqa: E402
+from scan_pages import DEGRADATIONS, draw_pages, printed  # noqa: E402
 from score_blind import blind_files, score_file, summarise  # noqa: E402
 
 SETS = {"shared": ROOT.parent / "shared" / "blind-reports", **{p.name.replace("blind_", ""): p for p in sorted((ROOT / "tests" / "data").glob("blind_round*"))}}
@@ -39,21 +40,37 @@ SIZES = (36, 40, 44)
 
 
 def scan(args: tuple[Path, Path]) -> tuple[str, int, str]:
-    """Draw one report as an image-only PDF in ``out``; (name, pages, how it was drawn)."""
+    """Draw one report as an image-only PDF in ``out`` (and its printed text in ``out/printed``);
+    (name, pages, how it was drawn)."""
+    from bma_nlp.text import read_text
+
     source, out = args
     seed = int(hashlib.sha1(source.read_bytes()).hexdigest()[:8], 16)
     rng = random.Random(seed)
     font, size, degradation = rng.choice(FONTS), rng.choice(SIZES), DEGRADATIONS[seed % len(DEGRADATIONS)]
-    from bma_nlp.text import read_text
-
-    pages = draw_pages(read_text(source)[0], font, size, degradation, rng)  # blind files come in every encoding
+    page_text = printed(read_text(source)[0])  # blind files come in every encoding
+    pages = draw_pages(page_text, font, size, degradation, rng)
     pages[0].save(out / f"{source.stem}.pdf", save_all=True, append_images=pages[1:], resolution=300)
-    shutil.copy(source.with_name(source.stem + ".truth.json"), out / f"{source.stem}.truth.json")
+    (out / "printed" / source.name).write_text(page_text, encoding="utf-8")
+    for folder in (out, out / "printed"):
+        shutil.copy(source.with_name(source.stem + ".truth.json"), folder / f"{source.stem}.truth.json")
     return source.name, len(pages), f"{font} {size}px {degradation}"
 
 
 def score(path: Path) -> dict:  # type: ignore[type-arg]
     return score_file(path)
+
+
+def read_scan(pdf: Path) -> float:
+    """OCR one scanned PDF as ``bma-nlp`` reads it; its text goes to ``ocr/N.txt`` beside the
+    truth (scored as a text file: the same records, and ``--keep`` leaves what OCR read). Seconds."""
+    from bma_nlp.text import read_text
+
+    start = time.perf_counter()
+    text, _ = read_text(pdf)
+    (pdf.parent / "ocr" / f"{pdf.stem}.txt").write_text(text, encoding="utf-8")
+    shutil.copy(pdf.with_name(pdf.stem + ".truth.json"), pdf.parent / "ocr" / f"{pdf.stem}.truth.json")
+    return time.perf_counter() - start
 
 
 def main() -> int:
@@ -69,20 +86,25 @@ def main() -> int:
         texts = blind_files(folder)
         with tempfile.TemporaryDirectory() as tmp:
             out = args.keep / name if args.keep else Path(tmp)
-            out.mkdir(parents=True, exist_ok=True)
+            for sub in ("printed", "ocr"):
+                (out / sub).mkdir(parents=True, exist_ok=True)
             with Pool(args.jobs) as pool:
                 drawn = pool.map(scan, [(t, out) for t in texts])
                 pages = sum(n for _, n, _ in drawn)
-                for inputs, label in ((texts, "text files (peer)"), (blind_files(out, "*.pdf"), "scanned PDFs")):
+                ocr_seconds = sum(pool.map(read_scan, sorted(out.glob("*.pdf"))))
+                runs = ((texts, "text files (peer)", False), (blind_files(out / "printed"), "the pages' text, not OCR'd (peer)", False), (blind_files(out / "ocr"), "scanned PDFs, OCR'd", True))
+                for inputs, label, scanned in runs:
                     start = time.perf_counter()
                     rows = pool.map(score, inputs)
                     seconds = time.perf_counter() - start
                     s = summarise(rows)
                     cells = [f"{s[f'{k}_ok']}/{s[f'{k}_total']} ({s[f'{k}_ok'] / max(1, s[f'{k}_total']):.1%})" for k in ("header", "inst", "stage")]
-                    print(f"| {name} | {label} | {len(rows)} | {pages if 'PDF' in label else '-'} | " + " | ".join(cells) + f" | {s['reports_right']}/{len(rows)} | {seconds:.0f} |", flush=True)
+                    seconds += ocr_seconds / args.jobs if scanned else 0.0
+                    print(f"| {name} | {label} | {len(rows)} | {pages if scanned else '-'} | " + " | ".join(cells) + f" | {s['reports_right']}/{len(rows)} | {seconds:.0f} |", flush=True)
+                print(f"| {name} | OCR, seconds per page (one process) | | {pages} | | | | | {ocr_seconds / pages:.1f} |")
             if args.keep:
                 (out / "drawn.json").write_text(json.dumps(drawn, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"\n(seconds: wall time with --jobs {args.jobs}; scanned: OCR of every page, then the same pipeline)")
+    print(f"\n(seconds: wall time with --jobs {args.jobs}; scanned: OCR of every page (pdftoppm + tesseract, one thread each), then the same pipeline)")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +17,24 @@ FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
 WIDTH, HEIGHT, MARGIN = 2480, 3508, 150  # A4 at 300 dpi
 WRAP = 64  # characters a row holds at the sizes below before it wraps
 DEGRADATIONS = ("clean", "blur", "noise", "jpeg", "skew")
+
+
+_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def printed(text: str) -> str:
+    """What a printed page of an OCR export shows: Markdown's marks gone (``#`` headings, ``**``
+    bold, ``\\`` escapes, a table's ``| --- |`` rule), a table row's cells side by side, as a
+    borderless table prints (the archive's text files are such exports; the paper had none)."""
+    lines = []
+    for line in text.splitlines():
+        if _SEPARATOR_ROW.match(line):
+            continue
+        line = re.sub(r"^\s*#+\s*", "", line).replace("**", "").replace("\\", "")
+        if line.strip().startswith("|"):
+            line = "    ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def wrap(text: str, width: int = WRAP) -> list[str]:
