@@ -10,8 +10,9 @@ a TLWG font, size and degradation drawn from the report's own seed: clean, blur,
 JPEG, skew) and saved as an image-only PDF, the kind of file a scanner makes. ``bma-nlp`` then
 reads it as it reads any PDF (each page rendered by pdftoppm and read by Tesseract ``tha+eng``)
 and ``score_blind.py`` scores header fields, installment fields and stages against the truth;
-in the same run, as the peers, the same reports' text files and the pages' text as drawn (no
-OCR): the gap between the last two is what scanning and OCR cost.
+in the same run, as the peers, the same reports' text files and the pages' lines as drawn (the
+text as printed, long rows wrapped as on paper; no OCR): the gap between the first two is what
+the printed page's layout costs, between the last two what scanning and OCR cost.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from scan_pages import DEGRADATIONS, draw_pages, printed  # noqa: E402
+from scan_pages import DEGRADATIONS, draw_pages, printed, wrap  # noqa: E402
 from score_blind import blind_files, score_file, summarise  # noqa: E402
 
 SETS = {"shared": ROOT.parent / "shared" / "blind-reports", **{p.name.replace("blind_", ""): p for p in sorted((ROOT / "tests" / "data").glob("blind_round*"))}}
@@ -51,7 +52,7 @@ def scan(args: tuple[Path, Path]) -> tuple[str, int, str]:
     page_text = printed(read_text(source)[0])  # blind files come in every encoding
     pages = draw_pages(page_text, font, size, degradation, rng)
     pages[0].save(out / f"{source.stem}.pdf", save_all=True, append_images=pages[1:], resolution=300)
-    (out / "printed" / source.name).write_text(page_text, encoding="utf-8")
+    (out / "printed" / source.name).write_text("\n".join(wrap(page_text)), encoding="utf-8")  # the lines as on paper
     for folder in (out, out / "printed"):
         shutil.copy(source.with_name(source.stem + ".truth.json"), folder / f"{source.stem}.truth.json")
     return source.name, len(pages), f"{font} {size}px {degradation}"
