@@ -111,3 +111,21 @@ def test_metric_label_variants():
         (1, "2023-11-15", "อยู่ระหว่างจัดทำราคากลาง", 5.0, 0, None),
         (2, "2024-01-20", "ลงนามสัญญาแล้ว", 35.0, 1000, True),
     ]
+
+
+def test_table_rows_that_lost_their_cells_gaps():
+    """A table printed, scanned and OCR'd: its head over three lines, each row's cells one space
+    apart and wrapped over lines with blank lines between (OCR's paragraphs), brackets misread.
+    Each row is read by what its parts are: number, date, note, progress, amount, plan/target;
+    a percentage inside the note is the note's."""
+    report = parse_report(REPORTS / "scanned-table-2566.txt", repair=False, classify=False)
+    rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.disbursement_no, i.on_plan, i.on_target) for i in report.installments]
+    assert rows == [
+        (1, "2022-12-29", 10.0, 0, 1, True, True),
+        (2, "2023-02-28", 45.0, 36500, 2, False, True),
+        (3, "2023-05-30", 100.0, 118900, 3, True, True),
+    ]
+    notes = [i.note for i in report.installments]
+    assert notes[0] == "สำรวจความต้องการของผู้สูงอายุ และจัดทำโครงการเสนอขออนุมัติ"
+    assert "ผลงาน 30% ของเป้าหมายรายไตรมาส" in notes[1] and "45.00" not in notes[1]
+    assert report.project.code == "50050000-1188" and not any(f.code == "no_installments" for f in report.flags)

@@ -650,6 +650,62 @@ class _Table:
 
 _RULE_LINE = re.compile(r"^[-=_─━ ]{3,}$")
 
+# A table row that lost its cells' gaps: read back from a printed page by OCR (one space between
+# cells) or wrapped over several lines, as a wide row wraps on paper: its number, its date (OCR may
+# have lost a slash: ``30/1212565``), then the note, the progress and the amount, read by what they are.
+_LOOSE_ROW_START = re.compile(r"^(?P<no>[0-9๐-๙]{1,2})[.)]?\s+(?P<date>[0-9๐-๙]{1,2}\s?[/.\-][0-9๐-๙/.\-\s]{4,10}?[0-9๐-๙])\s+(?P<rest>\S.*)$")
+_LOOSE_ROW_METRICS = re.compile(
+    r"(?P<progress>[0-9๐-๙]{1,3}(?:[.,][0-9๐-๙]{1,2})?)\s*%\s*\S{0,2}?(?:[(\[{]\s*ครั้งที่\s*(?P<k>[0-9๐-๙]{1,2})\s*[)\]}]?)?\s*"
+    r"(?P<amount>[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙]{1,2})?)\s*บาท"
+)
+_LOOSE_ROW_LINES = 6  # a row wraps over a few lines at most
+_COLUMN_WORDS = re.compile(r"วันที่|เทียบ(?:แผน|เป้าหมาย)|\((?:%|บาท)\)|\s+")
+
+
+def _labels_only(s: str) -> bool:
+    """Column labels and nothing else (วันที่, เทียบแผน, ... besides the installment labels)."""
+    found = find_labels(s, _INST_ROLES)
+    rest = "".join(s[b:c] for b, c in zip([0, *[e for _, e, _ in found]], [a for a, _, _ in found] + [len(s)], strict=True))
+    return not _DIGITS.intersection(s) and not _COLUMN_WORDS.sub("", rest)
+
+
+def _column_head(rows: list[tuple[int, str]], k: int) -> int | None:
+    """The last line of the head of a table whose rows lost their cells' gaps, when line ``k``
+    begins one: two or more column labels and nothing else, then more of them (or blank lines)
+    up to such a row (``_LOOSE_ROW_START``). A label alone, or labels over values
+    (``_values_beside_labels``), are not. None otherwise."""
+    s = rows[k][1].strip()
+    if len(find_labels(s, _INST_ROLES)) < 2 or not _labels_only(s):
+        return None
+    last = k
+    for j in range(k + 1, min(len(rows), k + 8)):
+        t = rows[j][1].strip()
+        if _LOOSE_ROW_START.match(t):
+            return last
+        if t and not _labels_only(t):
+            return None
+        last = j if t else last
+    return None
+
+
+def _loose_row(lines: list[str]) -> str | None:
+    """A table row whose cells run together (``lines``: its first line, then the lines it wrapped
+    onto) as the ``::`` layout prints it, so one installment reader serves it; None when its
+    figures (a percentage, then an amount in baht) are not there to read."""
+    start = _LOOSE_ROW_START.match(lines[0])
+    if start is None:
+        return None
+    rest = " ".join([start.group("rest"), *lines[1:]])
+    found = list(_LOOSE_ROW_METRICS.finditer(rest))
+    if not found:
+        return None
+    m = found[-1]  # the row's own figures come last (a note may hold a percentage of its own)
+    return (
+        f"รายงานครั้งที่{start.group('no')} :: {start.group('date').replace(' ', '')} : {rest[: m.start()].strip()} :: "
+        f"ความก้าวหน้าของงานฯ = {m.group('progress')} % งบประมาณที่เบิกใช้ ({'ครั้งที่ ' + m.group('k') if m.group('k') else ''}) = "
+        f"{m.group('amount')} บาท : {rest[m.end() :].strip()}"  # the plan/target marks: read as any row's tail
+    )
+
 
 def _aligned_table(line: str, table: _Table | None) -> _Table | list[str] | None:
     """A table whose columns are aligned with spaces (a fixed-width print): its head (labels
@@ -839,9 +895,12 @@ def split_copies(text: str) -> list[RawCopy]:
 
     rows = numbered_lines(text)
     joined_next = False
+    read_until = -1  # the last line a wrapped table row took in
     for k, (here, line) in enumerate(rows):  # noqa: B007 - start_new reads ``here``
         if joined_next:
             joined_next = False
+            continue
+        if k <= read_until:
             continue
         s = line.strip()
         if not s:
@@ -946,6 +1005,24 @@ def split_copies(text: str) -> list[RawCopy]:
             mode, last_key, pending_label = "progress", None, None  # [รายงานครั้งที่ 1] [31/10/2567] ...
             current.installment_lines.append(s)
             continue
+        if mode == "progress" and not _DIGITS.intersection(s) and (head_end := _column_head(rows, k)) is not None:
+            read_until = head_end  # the head of a table whose rows follow without their cells' gaps
+            continue
+        if mode == "progress" and _LOOSE_ROW_START.match(s):
+            block, last = [s], k
+            for j in range(k + 1, min(len(rows), k + 2 * _LOOSE_ROW_LINES)):  # (OCR leaves blank lines inside a row)
+                t = rows[j][1].strip()
+                if not t:
+                    continue
+                if len(block) == _LOOSE_ROW_LINES or _LOOSE_ROW_START.match(t) or _clean_row(t) or INSTALLMENT_START.match(t) or section_heading(t) is not None or _is_signoff(t):
+                    break
+                block.append(t)
+                last = j
+            loose = _loose_row(block)
+            if loose is not None:
+                current.installment_lines.append(loose)
+                read_until, last_key, pending_label = last, None, None
+                continue
         inst = _installment_text(s, mode)
         if _ORPHAN_REPORT_NO.match(inst):
             continue  # a page break's repeated รายงานครั้งที่ N, however garbled
