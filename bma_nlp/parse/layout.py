@@ -660,6 +660,7 @@ _LOOSE_ROW_METRICS = re.compile(
 )
 _LOOSE_ROW_LINES = 6  # a row wraps over a few lines at most
 _COLUMN_WORDS = re.compile(r"วันที่|เทียบ(?:แผน|เป้าหมาย)|\((?:%|บาท)\)|\s+")
+_HEAD_WORDS = re.compile(r"ครั้งที่|ความก้าวหน้า|งบประมาณ|ผลการดำเนิน|ผลการดําเนิน")  # a head names two of its columns so
 
 
 def _labels_only(s: str) -> bool:
@@ -675,8 +676,8 @@ def _column_head(rows: list[tuple[int, str]], k: int) -> int | None:
     up to such a row (``_LOOSE_ROW_START``). A label alone, or labels over values
     (``_values_beside_labels``), are not. None otherwise."""
     s = rows[k][1].strip()
-    if len(find_labels(s, _INST_ROLES)) < 2 or not _labels_only(s):
-        return None
+    if not _HEAD_WORDS.search(s) or len(find_labels(s, _INST_ROLES)) < 2 or not _labels_only(s):
+        return None  # (the fuzzy label search only where a head's words are: notes' lines are many)
     last = k
     for j in range(k + 1, min(len(rows), k + 8)):
         t = rows[j][1].strip()
