@@ -106,11 +106,11 @@ def test_ingest_generated_reports(archive, tmp_path):
 def test_folders_are_searched_recursively_for_report_files(tmp_path, archive):
     write(tmp_path / "in" / "a.txt", YOTHA)
     write(tmp_path / "in" / "deep" / "er" / "b.MD", SCHOOL)
-    write(tmp_path / "in" / "scan.png", "not a report")
+    write(tmp_path / "in" / "minutes.docx", "not a report")  # not a report file type (scans *.png and PDFs are: test_documents.py)
     write(tmp_path / "in" / ".hidden" / "c.txt", DRAIN)
     result = archive.ingest(tmp_path / "in", **OPTS)
     assert (result.files_seen, result.files_ingested, result.files_failed) == (2, 2, 0)
-    result = archive.ingest(tmp_path / "in", patterns=["*.png"], **OPTS)
+    result = archive.ingest(tmp_path / "in", patterns=["*.docx"], **OPTS)
     assert result.files_failed == 1 and "no progress report" in str(result.errors[0])
     (tmp_path / "empty").mkdir()
     result = archive.ingest(tmp_path / "empty", **OPTS)
