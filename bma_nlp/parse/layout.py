@@ -663,11 +663,18 @@ _COLUMN_WORDS = re.compile(r"วันที่|เทียบ(?:แผน|เ�
 _HEAD_WORDS = re.compile(r"ครั้งที่|ความก้าวหน้า|งบประมาณ|ผลการดำเนิน|ผลการดําเนิน")  # a head names two of its columns so
 
 
-def _labels_only(s: str) -> bool:
-    """Column labels and nothing else (วันที่, เทียบแผน, ... besides the installment labels)."""
+def _head_labels(s: str) -> int | None:
+    """How many column labels ``s`` holds when it holds nothing else (วันที่, เทียบแผน, ... besides
+    the installment labels, no digit); None when it holds anything else."""
+    if _DIGITS.intersection(s):
+        return None
     found = find_labels(s, _INST_ROLES)
-    rest = "".join(s[b:c] for b, c in zip([0, *[e for _, e, _ in found]], [a for a, _, _ in found] + [len(s)], strict=True))
-    return not _DIGITS.intersection(s) and not _COLUMN_WORDS.sub("", rest)
+    rest, at = [], 0
+    for start, end, _ in found:
+        rest.append(s[at:start])
+        at = end
+    rest.append(s[at:])
+    return None if _COLUMN_WORDS.sub("", "".join(rest)) else len(found)
 
 
 def _column_head(rows: list[tuple[int, str]], k: int) -> int | None:
@@ -675,15 +682,14 @@ def _column_head(rows: list[tuple[int, str]], k: int) -> int | None:
     begins one: two or more column labels and nothing else, then more of them (or blank lines)
     up to such a row (``_LOOSE_ROW_START``). A label alone, or labels over values
     (``_values_beside_labels``), are not. None otherwise."""
-    s = rows[k][1].strip()
-    if not _HEAD_WORDS.search(s) or len(find_labels(s, _INST_ROLES)) < 2 or not _labels_only(s):
+    if not _HEAD_WORDS.search(rows[k][1]) or (_head_labels(rows[k][1].strip()) or 0) < 2:
         return None  # (the fuzzy label search only where a head's words are: notes' lines are many)
     last = k
     for j in range(k + 1, min(len(rows), k + 8)):
         t = rows[j][1].strip()
         if _LOOSE_ROW_START.match(t):
             return last
-        if t and not _labels_only(t):
+        if t and _head_labels(t) is None:
             return None
         last = j if t else last
     return None
