@@ -6,8 +6,8 @@
 Each blind report (``N.txt`` with ``N.truth.json``: ``../shared/blind-reports`` and the frozen
 rounds in ``tests/data/blind_round*``), as it would print (``scan_pages.printed``: no Markdown
 marks, table cells side by side), is drawn on A4 pages at 300 dpi (``scan_pages.draw_pages``:
-a TLWG font, size and degradation drawn from the report's own seed: clean, blur, speckle noise,
-JPEG, skew) and saved as an image-only PDF, the kind of file a scanner makes. ``bma-nlp`` then
+a TLWG font, size and degradation drawn from the report's own seed, among the real OCR pairs'
+ones: clean, blur, noise, JPEG, rescale, rotate) and saved as an image-only PDF, the kind of file a scanner makes. ``bma-nlp`` then
 reads it as it reads any PDF (each page rendered by pdftoppm and read by Tesseract ``tha+eng``)
 and ``score_blind.py`` scores header fields, installment fields and stages against the truth;
 in the same run, as the peers, the same reports' text files and the pages' lines as drawn (the
@@ -32,11 +32,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from scan_pages import DEGRADATIONS, draw_pages, printed, wrap  # noqa: E402
+from make_ocr_pairs import DEGRADATIONS, FONTS  # noqa: E402  (the real OCR pairs' fonts and degradations)
+from scan_pages import draw_pages, printed, wrap  # noqa: E402
 from score_blind import blind_files, score_file, summarise  # noqa: E402
 
 SETS = {"shared": ROOT.parent / "shared" / "blind-reports", **{p.name.replace("blind_", ""): p for p in sorted((ROOT / "tests" / "data").glob("blind_round*"))}}
-FONTS = ("Garuda", "Loma", "Norasi", "Waree", "Kinnari")
 SIZES = (36, 40, 44)
 
 
@@ -56,10 +56,6 @@ def scan(args: tuple[Path, Path]) -> tuple[str, int, str]:
     for folder in (out, out / "printed"):
         shutil.copy(source.with_name(source.stem + ".truth.json"), folder / f"{source.stem}.truth.json")
     return source.name, len(pages), f"{font} {size}px {degradation}"
-
-
-def score(path: Path) -> dict:  # type: ignore[type-arg]
-    return score_file(path)
 
 
 def read_scan(pdf: Path) -> float:
@@ -96,7 +92,7 @@ def main() -> int:
                 runs = ((texts, "text files (peer)", False), (blind_files(out / "printed"), "the pages' text, not OCR'd (peer)", False), (blind_files(out / "ocr"), "scanned PDFs, OCR'd", True))
                 for inputs, label, scanned in runs:
                     start = time.perf_counter()
-                    rows = pool.map(score, inputs)
+                    rows = pool.map(score_file, inputs)
                     seconds = time.perf_counter() - start
                     s = summarise(rows)
                     cells = [f"{s[f'{k}_ok']}/{s[f'{k}_total']} ({s[f'{k}_ok'] / max(1, s[f'{k}_total']):.1%})" for k in ("header", "inst", "stage")]

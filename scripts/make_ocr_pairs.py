@@ -86,7 +86,7 @@ def source_lines(path: Path = SOURCES) -> list[dict[str, object]]:
 
 
 def render(text: str, font: str, size: int, degradation: str, rng: random.Random):  # type: ignore[no-untyped-def]
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
+    from PIL import Image, ImageDraw, ImageFont, features
 
     if not features.check("raqm"):
         sys.exit("make_ocr_pairs: Pillow has no raqm (complex text layout); Thai would be drawn wrongly")
@@ -95,6 +95,15 @@ def render(text: str, font: str, size: int, degradation: str, rng: random.Random
     pad = size
     img = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad), 255)
     ImageDraw.Draw(img).text((pad - left, pad - top), text, font=face, fill=0)
+    return degrade(img, degradation, rng)
+
+
+def degrade(img, degradation: str, rng: random.Random):  # type: ignore[no-untyped-def]
+    """``img`` (grey) as a scanner and Tesseract's input may leave it: one of ``DEGRADATIONS``.
+    Also the pages of ``scan_pages.py`` (scanned reports): one model of degradation for every
+    piece of OCR material the project makes."""
+    from PIL import Image, ImageFilter
+
     if degradation == "blur":
         img = img.filter(ImageFilter.GaussianBlur(radius=0.6 + rng.random() * 0.6))
     elif degradation == "noise":

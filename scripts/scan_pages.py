@@ -1,5 +1,6 @@
 """Pages of a report as a scanner sees them: the text drawn on A4 pages at 300 dpi in a Thai font
-(Pillow with libraqm, so marks are shaped), long rows wrapped as on paper, then degraded.
+(Pillow with libraqm, so marks are shaped), long rows wrapped as on paper, then degraded as the
+real OCR pairs' lines are (``make_ocr_pairs.degrade``).
 
 Used by ``make_scan_fixtures.py`` (the committed test scans) and ``bench_scans.py`` (whole
 blind reports scanned and read back). Needs Pillow built with raqm and Debian's TLWG fonts.
@@ -7,16 +8,14 @@ blind reports scanned and read back). Needs Pillow built with raqm and Debian's 
 
 from __future__ import annotations
 
-import io
 import random
 import re
 import sys
-from pathlib import Path
 
-FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
+from make_ocr_pairs import FONT_DIR, degrade  # one degradation model for lines and pages
+
 WIDTH, HEIGHT, MARGIN = 2480, 3508, 150  # A4 at 300 dpi
 WRAP = 64  # characters a row holds at the sizes below before it wraps
-DEGRADATIONS = ("clean", "blur", "noise", "jpeg", "skew")
 
 
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -69,23 +68,3 @@ def draw_pages(text: str, font: str = "Garuda", size: int = 40, degradation: str
             pen.text((MARGIN, MARGIN + k * step), line, font=face, fill=0)
         pages.append(degrade(page, degradation, rng))
     return pages
-
-
-def degrade(page, degradation: str, rng: random.Random):  # type: ignore[no-untyped-def]
-    from PIL import Image, ImageFilter
-
-    if degradation == "blur":
-        return page.filter(ImageFilter.GaussianBlur(radius=0.7 + rng.random() * 0.5))
-    if degradation == "noise":
-        px = page.load()
-        for _ in range(WIDTH * HEIGHT // 300):
-            x, y = rng.randrange(WIDTH), rng.randrange(HEIGHT)
-            px[x, y] = 0 if rng.random() < 0.5 else 255
-        return page.filter(ImageFilter.GaussianBlur(radius=0.5))
-    if degradation == "jpeg":
-        buf = io.BytesIO()
-        page.save(buf, "JPEG", quality=rng.randrange(15, 35))
-        return Image.open(io.BytesIO(buf.getvalue())).convert("L")
-    if degradation == "skew":
-        return page.rotate(rng.uniform(-1.0, 1.0), resample=Image.BILINEAR, fillcolor=255)
-    return page
