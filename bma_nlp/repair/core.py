@@ -1070,6 +1070,13 @@ _GLUED_LEAD_SPECK = re.compile(f"^(?:{_SPECK_GROUP} +){{0,3}}[.'](?=[\u0e01-\u0e
 # which a line ending ``ดังนี้:`` or ``ได้แก่:`` writes glued to introduce what follows
 _GLUED_TRAIL_SPECK = re.compile("(?<=[\u0e01-\u0e4e])[.'\u201d|]$")
 _LAST_THAI_RUN = re.compile("[\u0e01-\u0e4e]+$")
+# specks OCR reads as short Latin words at the end of a Thai line (``ฝ่ายโยธา A wea '``, ``กลุ่มงาน
+# พัสดุ ave``, ``ต่อ 225 : ee``: a grainy scan's dust): after a Thai word, a run of tokens each
+# lower-case Latin of one to three letters, one capital, or a speck group, with at least one
+# lower-case token (``อาคาร A`` is a name)
+_SPECK_WORD = re.compile(f"[a-z]{{1,3}}|[A-Z]|{_SPECK_GROUP}")
+_SPECK_GROUP_RE = re.compile(_SPECK_GROUP)
+_LATIN = re.compile("[A-Za-z]")
 _PAIRED = {"(": ")", ")": "(", "\u201c": "\u201d", "\u201d": "\u201c"}
 
 
@@ -1135,6 +1142,28 @@ def _glued_trail_speck(text: str, lexicon: Lexicon) -> int:
     return len(text)
 
 
+def _speck_words_start(text: str) -> int:
+    """Where a run of speck words at the end of a Thai line starts (``_SPECK_WORD``), or
+    ``len(text)``: up to five of them after a Thai word (after a figure, only with a speck group
+    among them: ``500 m`` is a length), and no other Latin letter in the line (a line that
+    writes English keeps its short words)."""
+    if not text or not ("a" <= text[-1] <= "z" or text[-1] in _SPECKS or "A" <= text[-1] <= "Z"):
+        return len(text)  # (most lines end in Thai: one look)
+    tokens = text.rstrip().split(" ")
+    k, lower = len(tokens), False
+    while k > 0 and len(tokens) - k < 5 and (_SPECK_WORD.fullmatch(tokens[k - 1]) or not tokens[k - 1]):
+        k -= 1
+        lower = lower or tokens[k].islower()
+    before = tokens[k - 1][-1:] if k else ""
+    after_digit = before.isdigit() and any(_SPECK_GROUP_RE.fullmatch(t) for t in tokens[k:])  # ``ต่อ 225 : ee``, not ``500 m``
+    if not lower or not ("\u0e01" <= before <= "\u0e4e" or after_digit):
+        return len(text)
+    head = " ".join(tokens[:k])
+    if _LATIN.search(head):
+        return len(text)
+    return len(head)
+
+
 def _edge_specks(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     """Drop specks standing alone at the start or end of a Thai line, when their characters
     occur nowhere else in the line (a form label's own colon aside). A table row (``| ... |``)
@@ -1145,7 +1174,9 @@ def _edge_specks(text: str, lexicon: Lexicon) -> tuple[str, list[Repair]]:
     lead = _GLUED_LEAD_SPECK.match(text) or _LEAD_SPECK.match(text)  # (the longer reading first: ``| .เพิ่ม``)
     trail = _TRAIL_SPECK.search(text)
     lead_end = lead.end() if lead else 0
-    trail_start = trail.start() if trail else _glued_trail_speck(text, lexicon)
+    trail_start = trail.start() if trail else _speck_words_start(text)
+    if trail_start == len(text):
+        trail_start = _glued_trail_speck(text, lexicon)
     if trail_start < lead_end:
         trail_start = len(text)
     if lead is None and trail_start == len(text):
