@@ -53,6 +53,12 @@ def test_fiscal_year_bounds():
         ("0", 0),
         ("abc", None),
         (None, None),
+        # the unit garbled by OCR, the figure whole: read; a short number or a longer word: not
+        ("100,000 um", 100000),
+        ("4,785,000.- บาn", 4785000),
+        ("2,500.50 uin", 2500.5),
+        ("12 ab", None),
+        ("100 ดอลลาร์", None),
     ],
 )
 def test_parse_amount(text, value):

@@ -138,6 +138,8 @@ def test_phone_label_without_a_number_and_look_alikes_in_the_number():
     project, bad = build_project({"coordinator": "นายวีระ ชัยดี โทร"})
     assert (project.coordinator, project.coordinator_phone) == ("นายวีระ ชัยดี", None) and bad
     assert build_project({"coordinator": "นายวีระ ชัยดี โทร 7O3l"})[0].coordinator_phone == "7031"
+    project, _ = build_project({"coordinator": "นายวีระ ชัยดี โทร 0 2328 1385."})  # a full stop after the number
+    assert (project.coordinator, project.coordinator_phone) == ("นายวีระ ชัยดี", "0 2328 1385")
 
 
 def test_a_label_broken_over_two_lines_and_a_label_garbled_at_both_ends():

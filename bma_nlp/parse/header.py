@@ -9,10 +9,11 @@ from bma_nlp.parse.numbers import numeric_text, numeric_value, parse_amount
 from bma_nlp.records import Project
 from bma_nlp.text.normalize import arabic_digits
 
-# the phone after its label, or after a slash (``name / phone``: the form's ``(ชื่อ-สกุล / โทรศัพท์)``)
+# the phone after its label, or after a slash (``name / phone``: the form's ``(ชื่อ-สกุล / โทรศัพท์)``);
+# a full stop after it ends the sentence (or is a speck)
 _PHONE = re.compile(
     r"^(?P<who>.*?)[\s,]*\(?\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?|/)\s*[:.]?\s*"
-    r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*\)?\s*$"
+    r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*\)?[\s.]*$"
 )
 _PHONE_TAIL = re.compile(r"(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?((?>(?:\s*[0-9๐-๙A-Za-z|\-/,]+)+))\s*\)?\s*$")
 _TOKEN = re.compile(r"[0-9๐-๙A-Za-z|]+")

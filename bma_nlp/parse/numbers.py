@@ -10,6 +10,9 @@ from bma_nlp.text.normalize import arabic_digits
 _AMOUNT = re.compile(
     r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)(?:\.-|-)?\s*(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?:บาท|บ\.)?\s*\.?\s*$"
 )
+# "180,000 um": the figure, then a word of one to four letters where บาท stands (OCR garbles the
+# unit more often than the figure: บาท -> um, uin, บาn); the unit of an amount field is baht
+_GARBLED_UNIT = re.compile(r"^\s*(?P<figure>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{3,})(?:\.[0-9]{2})?(?:\.-|-)?)\s+[A-Za-z\u0e01-\u0e4e]{1,4}\.?\s*$")
 # "1.5 ล้านบาท": Thai number words that scale an amount
 SCALES = {"ล้าน": 1_000_000, "แสน": 100_000, "หมื่น": 10_000, "พัน": 1_000}
 
@@ -59,6 +62,9 @@ def parse_amount(text: str | None) -> int | float | None:
     text = arabic_digits(text)
     m = _AMOUNT.match(text)
     if not m:
+        garbled = _GARBLED_UNIT.match(text)
+        if garbled:
+            return parse_amount(garbled.group("figure"))
         lead = _SHORT_DIGITISH.match(text.strip())  # 56,2OO บาท: Latin look-alikes in the figure
         if lead is None or numeric_value(lead.group(0)) == lead.group(0):
             return None
