@@ -59,6 +59,11 @@ def test_fiscal_year_bounds():
         ("2,500.50 uin", 2500.5),
         ("12 ab", None),
         ("100 ดอลลาร์", None),
+        # thousands OCR separated by dots, or dots and commas; satang after the last dot
+        ("1.192.000 บาท", 1192000),
+        ("1.914,000 บาท", 1914000),
+        ("2.965.500.50", 2965500.5),
+        ("1.5.2", None),
     ],
 )
 def test_parse_amount(text, value):

@@ -47,7 +47,8 @@ METRICS = re.compile(
     # ``(ครั้งที่ 2) =``): the bracket may stay open (``close`` unmatched; ``_ordinal`` weighs the number)
     rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?:(?P<k>{_NUM}+)\s*(?P<close>\))?|\)))?\s*[=:]?\s*(?:จำนวน\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
-    rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}]+)?)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}+)?)?\s*(?:บาท)?"
+    # (dots may separate the thousands too: 1.192.000, 1.914,000; parse_amount reads them)
+    rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙,{LOOKALIKE_DIGITS}]*)*)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}[0-9๐-๙,]*)*)?\s*(?:บาท)?"
 )
 _EXACT_VERDICT = re.compile(r"(ไม่\s*)?เป็นไปตาม(แผน|เป้าหมาย)")
 _THAI = re.compile("[\u0e01-\u0e4e]")

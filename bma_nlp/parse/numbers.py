@@ -8,7 +8,7 @@ from bma_nlp.text.normalize import arabic_digits
 
 # "180,000", "180,000.50", "4,800,000.-" (whole baht), "-" (nil), with or without บาท
 _AMOUNT = re.compile(
-    r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)?)(?:\.-|-)?\s*(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?:บาท|บ\.)?\s*\.?\s*$"
+    r"^\s*(-|[0-9][0-9,]*(?:\.[0-9]+)*(?:,[0-9]+)*)(?:\.-|-)?\s*(?P<scale>ล้าน|แสน|หมื่น|พัน)?\s*(?:บาท|บ\.)?\s*\.?\s*$"
 )
 # "180,000 um": the figure, then a word of one to four letters where บาท stands (OCR garbles the
 # unit more often than the figure: บาท -> um, uin, บาn); the unit of an amount field is baht
@@ -52,7 +52,9 @@ def parse_ordinal(text: str | None) -> int | None:
     return int(digits)
 
 
-_DOTTED_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+# thousands OCR separated by dots, or by dots and commas (1.192.000, 1.914,000), and satang after
+# a last dot: a group of three digits after a separator is thousands (baht have two decimals)
+_DOTTED_THOUSANDS = re.compile(r"[0-9]{1,3}(?:[.,][0-9]{3})+(?:\.[0-9]{1,2})?")
 
 
 def parse_amount(text: str | None) -> int | float | None:
@@ -74,8 +76,12 @@ def parse_amount(text: str | None) -> int | float | None:
     raw = m.group(1)
     if raw == "-":
         return 0  # a dash in a Thai financial form means "nil"
-    if not m.group("scale") and _DOTTED_THOUSANDS.fullmatch(raw):
-        raw = raw.replace(".", ",")  # 44.071 บาท: a thousands comma OCR read as a dot (baht have two decimals, satang)
+    if not m.group("scale") and "." in raw and _DOTTED_THOUSANDS.fullmatch(raw):
+        # 44.071 บาท: a thousands comma OCR read as a dot; the last dot before one or two digits is the satang's
+        whole, dot, satang = raw.rpartition(".") if len(raw.rpartition(".")[2]) < 3 else (raw, "", "")
+        raw = whole.replace(".", ",") + dot + satang
+    elif raw.count(".") > 1 or ("." in raw and "," in raw.split(".", 1)[1]):
+        return None  # dots and commas no reading explains (1.5.2, 1.19,5)
     digits = raw.replace(",", "")
     value = float(digits)
     if m.group("scale"):
