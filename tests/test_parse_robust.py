@@ -163,3 +163,18 @@ def test_the_label_index_finds_what_a_scan_of_the_whole_lexicon_finds():
             assert classify_label(text, roles) == scan, (text, roles)
             found += scan is not None
     assert found > 400  # the edits leave most labels recognisable: the comparison is not vacuous
+
+
+def test_an_empty_box_ocr_read_is_no_line():
+    """``[ ]`` (a tick box OCR read empty) is a decoration round nothing: the line is skipped,
+    and the report parses as without it."""
+    from conftest import SAMPLE
+
+    import bma_nlp
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    boxed = "\n".join(lines[:5] + ["[ ]", "[]", "> <"] + lines[5:])
+    report = bma_nlp.parse_text(boxed, classify=False)
+    plain = bma_nlp.parse_text(text, classify=False)
+    assert report.project == plain.project and report.installments == plain.installments

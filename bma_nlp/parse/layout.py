@@ -157,7 +157,7 @@ def _printed_with_month_name(s: str) -> bool:
 @lru_cache(maxsize=4096)  # copies and pages repeat their lines: classify each once
 def is_furniture(line: str) -> bool:
     s = line.strip()
-    if len(s) > 90:
+    if not s or len(s) > 90:
         return False  # furniture is short; a long line is content
     return _is_title(s) or bool(_ORPHAN_REPORT_NO.match(s)) or bool(_PAGE_NUMBER.match(s)) or _is_print_stamp(s)
 
@@ -922,7 +922,7 @@ def split_copies(text: str) -> list[RawCopy]:
             current.installment_lines.append(s)
             continue
         if s[0] in "#>*[" or s[-1] in "*<":
-            s = _DECORATION.sub("", s)
+            s = _DECORATION.sub("", s).strip()  # (``[ ]``, an empty box OCR read, leaves nothing)
         if s[:1] in _BULLETS and mode in ("header", "progress") and (bullet := _BULLET.match(s)):
             rest = s[bullet.end() :]  # - รหัสโครงการ: X; a bullet before anything else is text (a note's "- ...")
             if match_fields(rest) or INSTALLMENT_START.match(rest) or _ORPHAN_REPORT_NO.match(rest) or _METRICS_HINT.match(rest) or is_verdict_line(rest):
