@@ -70,6 +70,18 @@ def read_scan(pdf: Path) -> float:
     return time.perf_counter() - start
 
 
+def add_by_degradation(totals: dict[str, list[int]], rows: list[dict], drawn: list[tuple[str, int, str]]) -> None:
+    """Add the scanned reports' scores to ``totals`` under their page degradation: reports,
+    then ok and total of header fields, installment fields and stages."""
+    how = {Path(name).stem: what.split()[-1] for name, _, what in drawn}
+    for row in rows:
+        t = totals.setdefault(how[Path(row["file"]).stem], [0] * 7)
+        t[0] += 1
+        for k, key in enumerate(("header", "inst", "stage")):
+            t[1 + 2 * k] += row[f"{key}_ok"]
+            t[2 + 2 * k] += row[f"{key}_total"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", nargs="+", default=["shared"], choices=sorted(SETS))
@@ -78,6 +90,7 @@ def main() -> int:
     args = ap.parse_args()
     print("| set | input | files | pages | header fields | installment fields | stages | reports right | seconds |")
     print("|---|---|---|---|---|---|---|---|---|")
+    by_degradation: dict[str, list[int]] = {}
     for name in args.sets:
         folder = SETS[name]
         texts = blind_files(folder)
@@ -93,6 +106,8 @@ def main() -> int:
                 for inputs, label, scanned in runs:
                     start = time.perf_counter()
                     rows = pool.map(score_file, inputs)
+                    if scanned:
+                        add_by_degradation(by_degradation, rows, drawn)
                     seconds = time.perf_counter() - start
                     s = summarise(rows)
                     cells = [f"{s[f'{k}_ok']}/{s[f'{k}_total']} ({s[f'{k}_ok'] / max(1, s[f'{k}_total']):.1%})" for k in ("header", "inst", "stage")]
@@ -102,6 +117,10 @@ def main() -> int:
             if args.keep:
                 (out / "drawn.json").write_text(json.dumps(drawn, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\n(seconds: wall time with --jobs {args.jobs}; scanned: OCR of every page (pdftoppm + tesseract, one thread each), then the same pipeline)")
+    print("\nScanned PDFs by degradation, all sets:\n\n| degradation | reports | header fields | installment fields | stages |\n|---|---|---|---|---|")
+    for degradation, (n, *counts) in sorted(by_degradation.items(), key=lambda kv: -kv[1][3] / max(1, kv[1][4])):
+        cells = [f"{ok}/{total} ({ok / max(1, total):.1%})" for ok, total in zip(counts[::2], counts[1::2], strict=True)]
+        print(f"| {degradation} | {n} | " + " | ".join(cells) + " |")
     return 0
 
 

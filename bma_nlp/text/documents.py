@@ -104,19 +104,36 @@ def _ocr(image: Path, where: str) -> str:
     return "\n".join(page.strip("\n") for page in pages)
 
 
+def _speckled(grey: Any) -> bool:
+    """Whether the median filter changes more than ``SPECKLED_SHARE`` of the page's pixels by more
+    than ``SPECK_CONTRAST``, judged on eight bands across the page (a quarter of it: the filter
+    costs 0.65 CPU s on a whole A4 page at 300 dpi, and specks spread over all of it)."""
+    import numpy as np
+    from PIL import ImageFilter
+
+    width, height = grey.size
+    band = max(1, height // 32)
+    changed = total = 0
+    for k in range(8):
+        top = k * height // 8
+        strip = grey.crop((0, top, width, min(height, top + band)))
+        before = np.asarray(strip, dtype=np.int16)
+        after = np.asarray(strip.filter(ImageFilter.MedianFilter(3)), dtype=np.int16)
+        changed += int((np.abs(before - after) > SPECK_CONTRAST).sum())
+        total += before.size
+    return changed > SPECKLED_SHARE * max(1, total)
+
+
 def _despeckled_pages(image: Path, where: str) -> Iterator[Any]:
     """Each frame of ``image`` in grey, through a 3x3 median filter if it is speckled (module
     doc: why and when)."""
-    import numpy as np
     from PIL import Image, ImageFilter, ImageSequence, UnidentifiedImageError
 
     try:
         with Image.open(image) as img:
             for frame in ImageSequence.Iterator(img):
                 grey = frame.convert("L")
-                median = grey.filter(ImageFilter.MedianFilter(3))
-                changed = np.abs(np.asarray(grey, dtype=np.int16) - np.asarray(median, dtype=np.int16)) > SPECK_CONTRAST
-                yield median if changed.mean() > SPECKLED_SHARE else grey
+                yield grey.filter(ImageFilter.MedianFilter(3)) if _speckled(grey) else grey
     except Image.DecompressionBombError:
         raise InputError("image too large to read (more pixels than Pillow's safety limit)", where) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
