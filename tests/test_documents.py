@@ -76,6 +76,29 @@ def speckle(source: Path, out: Path, seed: int = 0) -> Path:
 
 
 @needs_ocr
+def test_a_clean_page_goes_to_tesseract_as_it_is_with_its_resolution(tmp_path, monkeypatch):
+    """A page that is not speckled goes to Tesseract unchanged, with its resolution: Tesseract
+    sizes its layout analysis by it (without it, it guesses, 270 dpi on the bench's pages, and
+    reads them otherwise)."""
+    from PIL import Image
+
+    page = tmp_path / "page.png"
+    Image.open(SCAN_PNG).save(page, dpi=(300, 300))
+    seen = []
+    run = documents._run
+
+    def spy(command, where, unreadable):
+        if command[0] == "tesseract":
+            with Image.open(command[1]) as img:
+                seen.append((img.info.get("dpi"), img.tobytes() == Image.open(page).convert("L").tobytes()))
+        return run(command, where, unreadable)
+
+    monkeypatch.setattr(documents, "_run", spy)
+    decode_bytes(page.read_bytes(), "page.png")
+    assert len(seen) == 1 and seen[0][1] and seen[0][0] is not None and round(seen[0][0][0]) == 300
+
+
+@needs_ocr
 def test_a_speckled_scan_is_cleaned_before_ocr(tmp_path, monkeypatch):
     """Specks read as letters garble the fields around them; the page is despeckled first, and
     reads as the clean page does. Without the filter the same page loses fields."""

@@ -97,9 +97,9 @@ def _ocr(image: Path, where: str) -> str:
     """The text of every page (frame) of an image file, each despeckled, then read by Tesseract."""
     _require("tesseract", where)  # the missing program named before any image work
     pages = []
-    for k, page in enumerate(_despeckled_pages(image, where)):
+    for k, (page, dpi) in enumerate(_despeckled_pages(image, where)):
         cleaned = image.with_name(f"{image.stem}-clean{k + 1}.png")
-        page.save(cleaned)
+        page.save(cleaned, **({"dpi": dpi} if dpi else {}))  # Tesseract sizes its layout by the resolution: keep it
         pages.append(_run(["tesseract", str(cleaned), "stdout", "-l", OCR_LANGUAGES], where, "binary image file that Tesseract cannot read"))
     return "\n".join(page.strip("\n") for page in pages)
 
@@ -124,16 +124,16 @@ def _speckled(grey: Any) -> bool:
     return changed > SPECKLED_SHARE * max(1, total)
 
 
-def _despeckled_pages(image: Path, where: str) -> Iterator[Any]:
+def _despeckled_pages(image: Path, where: str) -> Iterator[tuple[Any, Any]]:
     """Each frame of ``image`` in grey, through a 3x3 median filter if it is speckled (module
-    doc: why and when)."""
+    doc: why and when), with its resolution as the file gives it (None: Tesseract estimates it)."""
     from PIL import Image, ImageFilter, ImageSequence, UnidentifiedImageError
 
     try:
         with Image.open(image) as img:
             for frame in ImageSequence.Iterator(img):
                 grey = frame.convert("L")
-                yield grey.filter(ImageFilter.MedianFilter(3)) if _speckled(grey) else grey
+                yield (grey.filter(ImageFilter.MedianFilter(3)) if _speckled(grey) else grey), frame.info.get("dpi") or img.info.get("dpi")
     except Image.DecompressionBombError:
         raise InputError("image too large to read (more pixels than Pillow's safety limit)", where) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
