@@ -11,6 +11,8 @@ tune on it; the scores are in its README), then frozen here: the files it parses
 must keep doing so, and the others are the next round's misses to study. ``blind_round4`` was
 written while round 3's misses were being fixed and judged that work the same way (README);
 its misses were then fixed too, and ``blind_round5`` (12 files) judged that fourth pass.
+``blind_round6`` (12 typed reports, written to be printed and scanned) judged the scan work of the
+stop of 2026-12-06; its misses were then fixed (README), and every file must keep parsing to its truth.
 """
 
 import json
@@ -30,6 +32,7 @@ ROUNDS = {
     "round3": ("blind_round3", "c", 16, [f"c{n:02d}" for n in range(1, 17)]),
     "round4": ("blind_round4", "d", 16, [f"d{n:02d}" for n in range(1, 17)]),
     "round5": ("blind_round5", "e", 12, ["e01", "e02", "e03", "e05", "e06", "e08", "e10", "e11", "e12"]),
+    "round6": ("blind_round6", "f", 12, [f"f{n:02d}" for n in range(1, 13)]),
 }
 PROJECT_FIELDS = [
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used",

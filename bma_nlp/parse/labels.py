@@ -25,6 +25,8 @@ HEADER_ROLES = (
     "agency", "responsible", "coordinator", "strategy", "sub_strategy", "goal", "indicator", "period",
 )  # fmt: skip
 SECTION_ROLES = ("section_copy", "section_progress", "section_header", "rationale", "objectives", "targets", "strategy_plan")
+# a dot leader between a label and its value (``รหัสโครงการ ........ X``): it stands for the colon
+DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
 INSTALLMENT_ROLES = ("report_no", "progress", "disbursed", "ordinal", "inst_date", "inst_note")
 VERDICT_ROLES = ("plan_yes", "plan_no", "target_yes", "target_no")
 # What a verdict role reads as once recognised: the parser sees one spelling per meaning.

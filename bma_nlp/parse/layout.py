@@ -22,6 +22,7 @@ from functools import lru_cache
 from bma_nlp.parse.dates import match_date
 from bma_nlp.parse.installments import BRACKET_CELL, METRICS, is_verdict_line
 from bma_nlp.parse.labels import (
+    DOT_LEADER,
     HEADER_ROLES,
     INSTALLMENT_ROLES,
     VERDICT_ROLES,
@@ -54,13 +55,15 @@ _STAMP = re.compile(
 _DECORATION = re.compile(r"^[\s#>*]+|[\s*<]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets], >> a heading <<
 _BULLET = re.compile(r"^[-•·●○▪◦]\s+")
 _BULLETS = frozenset("-•·●○▪◦")
-_DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)[.…\s]*")
 _HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]+>")
 _HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</h[1-6]>|</ul>|<p>", re.IGNORECASE)
 _COLUMN_GAP = re.compile(r"\t+| {2,}")
 _CHUNK_SPLIT = re.compile(r"\t+| {3,}")
+# a column gap right before a single colon: the typist aligned the colons (``label<TAB>: value``);
+# not the ``::`` of the one-line layout's rows
+_ALIGNED_COLON = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*| {3,})(?=:(?!:))")
 # a comma that separates CSV cells: not one between digit groups (``240,000``: thousands)
 _CSV_COMMA = re.compile(r"(?<![0-9๐-๙]),|,(?![0-9๐-๙]{3}(?![0-9๐-๙]))")
 # ``words ........ value`` or ``words : value``: a field whose label was not recognised, never a wrapped value
@@ -196,11 +199,13 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
         if "=" in line or ";" in line:
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
         elif "..." in line or "…" in line:
-            line = _DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
+            line = DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
         elif _PAIR_GAP.search(line) and len(_PAIR_GAP.split(line.strip(), 1)[0]) < 45:
             return _gap_pairs(line, roles)  # รหัสโครงการ      X: a wide gap stands for the colon
         if ":" not in line:
             return ()
+    if "\t:" in line or "   :" in line:
+        line = _ALIGNED_COLON.sub(" ", line)  # ชื่อโครงการ<TAB>: X: the colon aligned by a tab is the label's
     out: list[tuple[str, str]] = []
     for chunk in _CHUNK_SPLIT.split(line.strip()):
         label, sep, value = chunk.partition(":")
@@ -570,6 +575,9 @@ def _without_label(cell: str, role: str) -> str:
     return cell[found[0][1]:].lstrip(" =:") if found else cell
 
 
+_PERCENT_HEADS = frozenset(skeleton_text(x) for x in ("ร้อยละ", "%", "(%)", "ร้อยละ (%)"))
+
+
 class _Table:
     """An installment table: which column holds which installment field."""
 
@@ -587,6 +595,8 @@ class _Table:
                     role = "target"
                 elif s == skeleton_text("วันที่"):
                     role = "inst_date"
+                elif s in _PERCENT_HEADS:
+                    role = "progress"  # a column headed ร้อยละ or (%) alone: the share of the work done
                 else:  # a label after a qualifier (เบิกเงินครั้งที่: the ordinal column), or the column's key word
                     inside = {lab.role for _, _, lab in find_labels(cell, INSTALLMENT_ROLES)}
                     role = inside.pop() if len(inside) == 1 else None
