@@ -575,6 +575,7 @@ def _without_label(cell: str, role: str) -> str:
     return cell[found[0][1]:].lstrip(" =:") if found else cell
 
 
+_FIGURE_LEAD = re.compile(r"[-–]|[0-9๐-๙]")
 _PERCENT_HEADS = frozenset(skeleton_text(x) for x in ("ร้อยละ", "%", "(%)", "ร้อยละ (%)"))
 
 
@@ -630,6 +631,8 @@ class _Table:
                 cuts.append(p)
             bounds = [0, *cuts, len(line)]
             cells = [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+            if not all(_FIGURE_LEAD.match(cell) for role, cell in zip(self.roles, cells, strict=False) if role in ("progress", "disbursed") and cell):
+                return None  # words where the figures stand: the row does not keep the head's places (wrapped, or OCR'd)
         else:
             return None
         return cells if self.holds_figures(cells) else None
@@ -666,7 +669,9 @@ _RULE_LINE = re.compile(r"^[-=_─━ ]{3,}$")
 _LOOSE_ROW_START = re.compile(r"^(?P<no>[0-9๐-๙]{1,2})[.)]?\s+(?P<date>[0-9๐-๙]{1,2}\s?[/.\-][0-9๐-๙/.\-\s]{4,10}?[0-9๐-๙])\s+(?P<rest>\S.*)$")
 _LOOSE_ROW_METRICS = re.compile(
     r"(?P<progress>[0-9๐-๙]{1,3}(?:[.,][0-9๐-๙]{1,2})?)\s*%\s*\S{0,2}?(?:[(\[{]\s*ครั้งที่\s*(?P<k>[0-9๐-๙]{1,2})\s*[)\]}]?)?\s*"
-    r"(?P<amount>[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙]{1,2})?)\s*บาท"
+    # the amount with its unit, or without it (the unit in the column's head, ``เบิกจ่าย (บาท)``) when
+    # it prints satang (``0.00``, ``712,500.00``): a figure with two decimals after a percentage is money
+    r"(?P<amount>[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙]{1,2})?(?=\s*บาท)|[0-9๐-๙][0-9๐-๙,]*\.[0-9๐-๙]{2}(?![0-9๐-๙]))(?:\s*บาท)?"
 )
 _LOOSE_ROW_LINES = 6  # a row wraps over a few lines at most
 _COLUMN_WORDS = re.compile(r"วันที่|เทียบ(?:แผน|เป้าหมาย)|\((?:%|บาท)\)|\s+")
