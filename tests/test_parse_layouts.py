@@ -129,3 +129,18 @@ def test_table_rows_that_lost_their_cells_gaps():
     assert notes[0] == "สำรวจความต้องการของผู้สูงอายุ และจัดทำโครงการเสนอขออนุมัติ"
     assert "ผลงาน 30% ของเป้าหมายรายไตรมาส" in notes[1] and "45.00" not in notes[1]
     assert report.project.code == "50050000-1188" and not any(f.code == "no_installments" for f in report.flags)
+
+
+def test_a_scanned_table_whose_amounts_print_satang_without_the_unit():
+    """OCR of a table aligned with spaces keeps neither the head's places nor the rows whole: the
+    head over two lines, each row wrapped, the amount a bare ``0.00`` under ``เบิกจ่าย (บาท)``. Each
+    row is read as a row that lost its cells' gaps (written for this test, in the shape of Tesseract's
+    output of blind round 6's printed tables)."""
+    report = parse_report(REPORTS / "scanned-table-bare-amounts-2565.txt", repair=False, classify=False)
+    rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert rows[1:] == [
+        (2, "2022-01-31", 30.0, 0, True, True),
+        (3, "2022-03-31", 60.0, 478500, False, True),
+        (4, "2022-05-31", 100.0, 957000, True, True),
+    ]
+    assert rows[0][2:] == (15.0, 0, True, True)  # (its date is glued to the head's second line: known)
