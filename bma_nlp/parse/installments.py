@@ -19,6 +19,7 @@ from bma_nlp.parse.labels import (
     DOT_LEADER,
     INSTALLMENT_ROLES,
     VERDICT_ROLES,
+    WIDE_GAP,
     Label,
     canonical_text,
     classify_label,
@@ -298,7 +299,6 @@ def _carry(inst: RawInstallment, text: str) -> None:
 
 _FIELD_ROLES = (*INSTALLMENT_ROLES, "verdict_label")
 _SIGN = re.compile(r"^(?P<label>[^=:]{2,45}?)\s+=\s*")  # ``วันที่รายงาน = X``: a system export's sign
-_WIDE_GAP = re.compile(r"\t+| {3,}")
 _LABEL_TAIL = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")  # ``ความก้าวหน้าของงานฯ (%)``, ``... (ครั้งที่ 1)``
 
 
@@ -337,7 +337,6 @@ def _verdict_head(text: str) -> Label | None:
 BRACKET_CELL = re.compile(r"\[([^\[\]]{1,60})\]")
 
 
-@lru_cache(maxsize=4096)
 def _leaders_as_colons(line: str) -> str:
     """``ความก้าวหน้าของงานฯ ..... ร้อยละ 10   งบประมาณที่เบิกใช้ (ครั้งที่ 1) ....... 0 บาท``: a dot
     leader after an installment label, a verdict label or the report's number stands for the
@@ -345,7 +344,7 @@ def _leaders_as_colons(line: str) -> str:
     out: list[str] = []
     last = 0
     for m in DOT_LEADER.finditer(line):
-        before = _WIDE_GAP.split(line[last : m.start()])[-1].strip()
+        before = WIDE_GAP.split(line[last : m.start()])[-1].strip()
         head = _LABEL_TAIL.sub("", before).strip()
         if head and (classify_label(head, _FIELD_ROLES) is not None or _VISIBLE_NO.fullmatch(before)):
             out.append(line[last : m.start()] + " : ")
@@ -353,6 +352,7 @@ def _leaders_as_colons(line: str) -> str:
     return "".join(out) + line[last:] if out else line
 
 
+@lru_cache(maxsize=4096)
 def _as_printed(line: str) -> str:
     """``label = value``, ``label ..... value`` and ``[label] value`` with the form's colon (the
     sign every later step reads)."""

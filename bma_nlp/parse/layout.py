@@ -26,6 +26,7 @@ from bma_nlp.parse.labels import (
     HEADER_ROLES,
     INSTALLMENT_ROLES,
     VERDICT_ROLES,
+    WIDE_GAP,
     Label,
     canonical_metrics,
     canonical_text,
@@ -60,7 +61,6 @@ _HTML_TAG = re.compile(r"<[^>]+>")
 _HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</li>|</h[1-6]>|</ul>|<p>", re.IGNORECASE)
 _COLUMN_GAP = re.compile(r"\t+| {2,}")
-_CHUNK_SPLIT = re.compile(r"\t+| {3,}")
 # a column gap right before a single colon: the typist aligned the colons (``label<TAB>: value``);
 # not the ``::`` of the one-line layout's rows
 _ALIGNED_COLON = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*| {3,})(?=:(?!:))")
@@ -200,14 +200,14 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
             line = line.replace("=", ":").replace(";", ":")  # รหัสโครงการ = X (or ; OCR read for :): the colon
         elif "..." in line or "…" in line:
             line = DOT_LEADER.sub(" : ", line, count=1)  # รหัสโครงการ ........ X: dots stand for the colon
-        elif _PAIR_GAP.search(line) and len(_PAIR_GAP.split(line.strip(), 1)[0]) < 45:
+        elif _COLUMN_GAP.search(line) and len(_COLUMN_GAP.split(line.strip(), 1)[0]) < 45:
             return _gap_pairs(line, roles)  # รหัสโครงการ      X: a wide gap stands for the colon
         if ":" not in line:
             return ()
     if "\t:" in line or "   :" in line:
         line = _ALIGNED_COLON.sub(" ", line)  # ชื่อโครงการ<TAB>: X: the colon aligned by a tab is the label's
     out: list[tuple[str, str]] = []
-    for chunk in _CHUNK_SPLIT.split(line.strip()):
+    for chunk in WIDE_GAP.split(line.strip()):
         label, sep, value = chunk.partition(":")
         # a section number (``4.``, ``(4)``) is the form's numbering, not part of the label: it must not cost the match
         lab = classify_label(_SECTION_NUMBER.sub("", label), roles) if sep else None
@@ -252,7 +252,6 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
     return [(role, value)]
 
 
-_PAIR_GAP = re.compile(r"\t+| {2,}")
 # a colon glued between Thai letters with another colon after it on the line
 _INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
 _CODE_SHAPED = re.compile(r"^([^:=0-9๐-๙]{2,20})[:=]\s*(?P<v>[0-9๐-๙]{8}\s*-\s*[0-9๐-๙]{4})\s*$")
@@ -284,7 +283,7 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
     """Fields without colons, chunks parted by wide gaps: ``label value`` in one chunk, or a label
     chunk then its value chunk (``'เริ่มต้นโครงการ 01/10/2563  สิ้นสุดโครงการ 30/09/2564'``,
     ``'รหัสโครงการ      50990000-1234'``). Empty unless every chunk is read so."""
-    chunks = _PAIR_GAP.split(text.strip())
+    chunks = _COLUMN_GAP.split(text.strip())
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(chunks):

@@ -11,8 +11,9 @@ that garble the words around them. A page is speckled when the filter changes mo
 ``SPECKLED_SHARE`` of its pixels by more than ``SPECK_CONTRAST`` levels: on the bench's pages
 (``scripts/bench_scans.py``) speckled ones measured 6.6-6.8 per thousand, every other kind
 (clean, blurred, JPEG, rescaled, rotated) 0.65 or less. A clean page is left as it is: the filter
-rounds thin strokes enough to turn ``บาท`` into ``um``. Tesseract reads Thai and English together (``tha+eng``): with Thai alone every
-English word (e-bidding, COVID) comes out as junk. Its output is the same kind of text as the
+rounds thin strokes enough to turn ``บาท`` into ``um``. A page reaches Tesseract with its
+resolution, which sizes Tesseract's layout analysis. Tesseract reads Thai and English together
+(``tha+eng``, Thai first): with Thai alone every English word (e-bidding, COVID) comes out as junk. Its output is the same kind of text as the
 OCR'd text files of the archive, and goes through the same normalisation, parsing and repair.
 
 The tools are programs, not Python packages (Debian: ``poppler-utils``, ``tesseract-ocr``,
