@@ -144,3 +144,28 @@ def test_a_scanned_table_whose_amounts_print_satang_without_the_unit():
         (4, "2022-05-31", 100.0, 957000, True, True),
     ]
     assert rows[0][2:] == (15.0, 0, True, True)  # (its date is glued to the head's second line: known)
+
+
+def test_a_printed_web_form_with_each_value_in_a_box_under_its_label():
+    """A form printed from a web page: a line of labels (a required field's ``*`` after one), then a
+    line of boxed values (a drop-down's ``▾`` inside the box), paired in order."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "ชื่อโครงการ/กิจกรรม *",
+        "[ ปรับปรุงทางเท้าถนนสามเสน ]",
+        "รหัสโครงการ                        ปีงบประมาณ พ.ศ.",
+        "[ 50020000-0411 ]                 [ 2567 ▾ ]",
+        "งบประมาณที่ได้รับ (บาท)              งบประมาณที่ใช้ไป (บาท)",
+        "[ 850,000.00 ]                    [ 842,500.00 ]",
+        "หน่วยงานที่รับผิดชอบ",
+        "[ สำนักงานเขตดุสิต / ฝ่ายโยธา ]",
+        "▼ รายงานครั้งที่ 1",
+        "รายงานครั้งที่1 :: 31/10/2566 : สำรวจพื้นที่และเสนอขออนุมัติโครงการ",
+        ":: ความก้าวหน้าของงานฯ = 5.00 % งบประมาณที่เบิกใช้ (ครั้งที่ 1) = 0 บาท : เป็นไปตามแผน : เป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    p = report.project
+    assert (p.name, p.code, p.fiscal_year, p.budget_received, p.budget_used, p.agency) == (
+        "ปรับปรุงทางเท้าถนนสามเสน", "50020000-0411", 2567, 850000, 842500, "สำนักงานเขตดุสิต / ฝ่ายโยธา",
+    )  # fmt: skip
+    assert [(i.number, i.date, i.progress_pct) for i in report.installments] == [(1, "2023-10-31", 5.0)]

@@ -53,7 +53,7 @@ _METRICS_WORDS = ("ความก้าวหน้า", "งบประมา
 _STAMP = re.compile(
     r"^([^:0-9๐-๙]{2,30}?)\s*(?P<colon>:?)\s*[0-9๐-๙]{1,4}[/.\-][0-9๐-๙]{1,2}[/.\-][0-9๐-๙]{2,4}(?P<clock>\s+[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?)?(?:\s*น\.)?$"
 )
-_DECORATION = re.compile(r"^[\s#>*]+|[\s*<]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets], >> a heading <<
+_DECORATION = re.compile(r"^[\s#>*▼▶►▸]+|[\s*<]+$|^\[(?=[^\]]+\]$)|\]$")  # also [a heading in brackets], >> a heading <<, ▼ a folding section's arrow
 _BULLET = re.compile(r"^[-•·●○▪◦]\s+")
 _BULLETS = frozenset("-•·●○▪◦")
 _HTML_CELL = re.compile(r"<t[dh][^>]*>(.*?)(?=<t[dh][^>]*>|</tr>|$)", re.IGNORECASE)
@@ -542,6 +542,37 @@ def _columns_apart(lines: list[str]) -> list[tuple[int, str]]:
     return out
 
 
+# a printed web form: each value in a box (``[ 2569 ▾ ]``: a drop-down's arrow), on the line below its label
+_BOX_ROW = re.compile(r"\s*(?:\[[^\[\]]*\]\s*)+")
+_BOX_VALUE = re.compile(r"\[\s*([^\[\]]*?)\s*[▾▼]?\s*\]")
+_REQUIRED_MARK = re.compile(r"\s*\*$")  # a required field's star after its label
+
+
+def _values_in_boxes(lines: list[str]) -> list[str]:
+    """A printed web form read as ``label : value`` lines: a line of one to three form labels
+    (parted by wide gaps) over a line of as many boxed values pairs them in order; the value line
+    becomes empty, so the lines keep their numbers. Any other line stays as it is."""
+    out = list(lines)
+    for k in range(len(lines) - 1):
+        below = lines[k + 1]
+        if "[" not in below or not _BOX_ROW.fullmatch(below) or not lines[k].strip() or "[" in lines[k]:
+            continue
+        labels = [_REQUIRED_MARK.sub("", chunk) for chunk in WIDE_GAP.split(lines[k].strip())]
+        values = _BOX_VALUE.findall(below)
+        if len(labels) != len(values) or len(labels) > 3 or any(_box_label(label) is None for label in labels):
+            continue
+        indent = lines[k][: len(lines[k]) - len(lines[k].lstrip())]
+        out[k] = indent + "\t".join(f"{label} : {value}" for label, value in zip(labels, values, strict=True))
+        out[k + 1] = ""
+    return out
+
+
+def _box_label(text: str) -> Label | None:
+    """The form label ``text`` is (a unit in brackets after it aside: ``งบประมาณที่ได้รับ (บาท)``)."""
+    bare = re.sub(r"\s*\((?:บาท|%|ครั้งที่\s*[0-9๐-๙]+)\)$", "", text)
+    return classify_label(bare, HEADER_ROLES + _INST_ROLES + ("verdict_label", "phone")) if bare else None
+
+
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
     read as ``html_lines`` reads them: one line of ``text`` may give several)."""
@@ -550,6 +581,8 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
         lines = [_box_line(line) for line in lines]
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
+    if "[ " in text and " ]" in text:
+        lines = _values_in_boxes(lines)
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
     if any(_glued_heading_at(text, end) for end in _glued_section_ends(text)):
         rows = [(k, part) for k, line in rows for part in _glued_sections(line)]
@@ -935,7 +968,7 @@ def split_copies(text: str) -> list[RawCopy]:
             mode, last_key, pending_label = "progress", None, None
             current.installment_lines.append(s)
             continue
-        if s[0] in "#>*[" or s[-1] in "*<":
+        if s[0] in "#>*[▼▶►▸" or s[-1] in "*<":
             s = _DECORATION.sub("", s).strip()  # (``[ ]``, an empty box OCR read, leaves nothing)
         if s[:1] in _BULLETS and mode in ("header", "progress") and (bullet := _BULLET.match(s)):
             rest = s[bullet.end() :]  # - รหัสโครงการ: X; a bullet before anything else is text (a note's "- ...")
