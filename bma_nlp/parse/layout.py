@@ -570,7 +570,7 @@ def _values_in_boxes(lines: list[str]) -> list[str]:
 def _box_label(text: str) -> Label | None:
     """The form label ``text`` is (a unit in brackets after it aside: ``งบประมาณที่ได้รับ (บาท)``)."""
     bare = re.sub(r"\s*\((?:บาท|%|ครั้งที่\s*[0-9๐-๙]+)\)$", "", text)
-    return classify_label(bare, HEADER_ROLES + _INST_ROLES + ("verdict_label", "phone")) if bare else None
+    return classify_label(bare, HEADER_ROLES + _INST_ROLES + ("verdict_label",)) if bare else None
 
 
 def numbered_lines(text: str) -> list[tuple[int, str]]:
