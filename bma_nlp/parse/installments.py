@@ -50,7 +50,7 @@ METRICS = re.compile(
     rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?:(?P<k>{_NUM}+)\s*(?P<close>\))?|\)))?\s*[=:]?\s*(?:จำนวน\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     # (dots may separate the thousands too: 1.192.000, 1.914,000; parse_amount reads them)
-    rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙,{LOOKALIKE_DIGITS}]*)*)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}[0-9๐-๙,]*)*)?\s*(?:บาท)?"
+    rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙,{LOOKALIKE_DIGITS}]*)*)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}[0-9๐-๙,]*)*)?\s*(?P<million>ล้าน)?(?:บาท)?"  # ``1.269 ล้านบาท``: in millions
 )
 _EXACT_VERDICT = re.compile(r"(ไม่\s*)?เป็นไปตาม(แผน|เป้าหมาย)")
 _THAI = re.compile("[\u0e01-\u0e4e]")
@@ -400,6 +400,37 @@ def _values_beside_labels(lines: list[str]) -> list[str]:
     return out
 
 
+# a progress field ending its line: ``label : figure``, nothing after it
+_PROGRESS_LAST = re.compile(rf"(?:^|\t|(?<=\S) {{3,}})(?P<chunk>(?P<label>[^\t:]{{3,50}}?)\s*:\s*(?:ร้อยละ\s*)?{_NUM}[0-9๐-๙.,]*\s*%?)\s*$")
+_DISBURSED_FIRST = re.compile(rf"^\s*{_DISBURSED_LABEL}")
+
+
+def _metrics_together(lines: list[str]) -> list[str]:
+    """A progress field printed apart from its amount (a web form puts it beside the date, the
+    note and the amount below) moved to the front of the amount's line, where the form prints
+    it: the two figures are read as one installment's metrics. The amount's line must come
+    before any other progress field, date, verdict or report heading: an amount further on is
+    another installment's (a column of amounts a two-column page left after the block)."""
+    out = list(lines)
+    for k, line in enumerate(lines):
+        m = _PROGRESS_LAST.search(line) if "ความก้าวหน้า" in line or "ร้อยละ" in line else None
+        if m is None or _DISBURSED_FIRST.search(line[m.start("chunk") :]) or re.search(_DISBURSED_LABEL, line):
+            continue
+        lab = _field_label(m.group("label"))
+        if lab is None or lab.role != "progress":
+            continue
+        for j in range(k + 1, min(len(lines), k + 12)):
+            later = lines[j]
+            if _DISBURSED_FIRST.match(later):
+                out[k] = line[: m.start("chunk")].rstrip()
+                out[j] = m.group("chunk") + "   " + later.strip()
+                break
+            heading = _VISIBLE_NO.match(later)
+            if (heading and heading.group("n")) or METRICS.search(later) or find_labels(later, ("inst_date", "progress", "verdict_label")) or is_verdict_line(later):
+                break  # the next installment, or this one's metrics or verdicts printed otherwise
+    return out
+
+
 def _ordinal(m: re.Match[str], earlier: list[RawInstallment]) -> int | None:
     """The disbursement ordinal of a metrics match. A bracket left open says OCR damaged it: the
     last digit may be the bracket misread (Tesseract repeats the digit or reads ``1``: ``22`` for
@@ -420,7 +451,7 @@ def _ordinal(m: re.Match[str], earlier: list[RawInstallment]) -> int | None:
 
 
 def parse_installments(lines: list[str]) -> list[RawInstallment]:
-    text = "\n".join(_values_beside_labels(lines))
+    text = "\n".join(_metrics_together(_values_beside_labels(lines)))
     result: list[RawInstallment] = []
     pos = 0
     for m in METRICS.finditer(text):
@@ -442,16 +473,17 @@ def parse_installments(lines: list[str]) -> list[RawInstallment]:
             line_end = next_end
         pos = line_end
         heading = _last_heading(lead)
-        if heading > 0 and result:
-            _carry(result[-1], lead[:heading])  # text after the last metrics, before this heading: the last one's
-            lead = lead[heading:]
+        if heading > 0:
+            if result:
+                _carry(result[-1], lead[:heading])  # text after the last metrics, before this heading: the last one's
+            lead = lead[heading:]  # (before the first heading: the section's preamble, a table's caption)
         report_no, iso, bad, note = parse_lead(lead)
         plan, target = read_verdicts(tail)
         result.append(RawInstallment(
             disbursement_no=_ordinal(m, result),
             report_no=report_no, date=iso, bad_date=bad, note=note,
             progress_pct=parse_percent(m.group("pct")),
-            disbursed_baht=parse_amount(m.group("amt")),
+            disbursed_baht=parse_amount(m.group("amt") + " ล้านบาท" if m.group("million") and m.group("amt") else m.group("amt")),
             on_plan=plan, on_target=target,
         ))  # fmt: skip
     rest = text[pos:]

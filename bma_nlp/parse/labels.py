@@ -382,6 +382,7 @@ def canonical_metrics(text: str, roles: tuple[str, ...], needed: tuple[str, ...]
 
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s*")
 # headings recognised without a section number: long enough not to be a value's words
+_HEADING_QUALIFIER = re.compile(r"\s*\([^()]{1,30}\)\s*$")
 _UNNUMBERED = ("section_progress", "rationale", "objectives", "targets", "strategy_plan")
 
 
@@ -390,9 +391,10 @@ def section_heading(line: str) -> Label | None:
     """``'1.3 หลักการและเหตุพล'`` -> the rationale section; None if the line is not a form heading."""
     m = _SECTION_NUMBER.match(line)
     if not m or m.end() == 0:
-        # an unnumbered heading is the whole line (หลักการและเหตุผล, alone)
-        lab = classify_label(line, _UNNUMBERED) if len(line) < 60 else None
-        return lab
+        # an unnumbered heading is the whole line (หลักการและเหตุผล, alone), a qualifier in
+        # brackets after it aside (``... การใช้จ่ายงบประมาณ (ข้อมูลสะสม)``, ``วัตถุประสงค์ (ต่อ)``)
+        bare = _HEADING_QUALIFIER.sub("", line)
+        return classify_label(bare, _UNNUMBERED) if len(bare) < 60 and bare else None
     rest = line[m.end():].strip()
     if not rest or len(rest) > 110:
         return None

@@ -16,6 +16,7 @@ import csv
 import html
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,6 +37,7 @@ from bma_nlp.parse.labels import (
     section_heading,
     skeleton_text,
 )
+from bma_nlp.parse.numbers import parse_ordinal
 
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
 # kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
@@ -113,7 +115,8 @@ class RawCopy:
     def close(self) -> RawCopy:
         """The copy once read: a transposed installment table becomes installment lines."""
         if self.transposed:
-            self.installment_lines.extend(_transposed_lines(self.transposed))
+            notes, rest = _notes_by_number(self.installment_lines)
+            self.installment_lines = rest + _transposed_lines(self.transposed, notes)
             self.transposed = []
         return self
 
@@ -395,10 +398,44 @@ _BOX_WALLS = str.maketrans({"│": "|", "┃": "|", "║": "|"})
 _BOX_RULE = re.compile(r"\s*[┌┬┐├┼┤└┴┘╔╦╗╠╬╣╚╩╝╞╪╡╟╫╢─━═]+\s*")
 
 
+_BOX_TITLE = re.compile(r"\s*[┌╔╒╓]\s*[─━═]+\s*(\S.*?)\s*[─━═]+\s*[┐╗╕╖]\s*")  # ┌─ รายงานครั้งที่ 1 ───┐
+
+
 def _box_line(line: str) -> str:
     if _BOX_RULE.fullmatch(line):
         return "|---|" if line.strip()[:1] in "├╠╞╟" else ""  # the rule under a header row; the box's top and bottom are no row
+    if titled := _BOX_TITLE.fullmatch(line):
+        return titled.group(1)  # a box's title, printed in its top rule
     return line.translate(_BOX_WALLS)
+
+
+_BOX_JUNCTIONS = frozenset("┬┼┴╤╪╧╦╬╩╥╫╨")
+# a text area drawn with ASCII (a web form's printout): ``+-----+`` over and under ``| text |`` rows
+_ASCII_RULE = re.compile(r"\s*\+[-=]{3,}\+\s*")
+
+
+def _text_frames(lines: list[str], framed: list[str], top: Callable[[str], bool], bottom: Callable[[str], bool]) -> list[str]:
+    """``framed`` (``lines`` with their frames' rules already read) with the walls of each frame
+    that holds text taken away: from a ``top`` line to the next ``bottom`` one, when no rule of it
+    parts columns (a junction: ``┼``, ``+---+---+``) and no row has a wall inside, each row
+    ``| text |`` becomes ``text``. A frame with columns is a table: left as it is."""
+    out = list(framed)
+    k = 0
+    while k < len(lines):
+        if not top(lines[k]):
+            k += 1
+            continue
+        end = next((j for j in range(k + 1, len(lines)) if bottom(lines[j]) or top(lines[j])), None)
+        if end is None or not bottom(lines[end]):
+            k = k + 1 if end is None else end
+            continue
+        rows = [framed[j].strip() for j in range(k + 1, end)]
+        if not _BOX_JUNCTIONS.intersection("".join(lines[k : end + 1])) and all("|" not in r[1:-1] for r in rows):
+            for j, row in enumerate(rows, k + 1):
+                if len(row) >= 2 and row[0] == row[-1] == "|":
+                    out[j] = row[1:-1].strip()
+        k = end if top(lines[end]) else end + 1  # (an ASCII rule closes one frame and may open the next)
+    return out
 
 
 def _xml_field(m: re.Match[str]) -> str:
@@ -578,9 +615,12 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     read as ``html_lines`` reads them: one line of ``text`` may give several)."""
     lines = text.split("\n")
     if "│" in text or "┃" in text or "║" in text:
-        lines = [_box_line(line) for line in lines]
+        lines = _text_frames(lines, [_box_line(line) for line in lines], lambda x: x.lstrip()[:1] in ("┌", "╔"), lambda x: x.lstrip()[:1] in ("└", "╚"))
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
+    if "+---" in text:  # (a rule is both a frame's top and its bottom)
+        rule = lambda x: _ASCII_RULE.fullmatch(x) is not None  # noqa: E731
+        lines = _text_frames(lines, ["" if rule(line) else line for line in lines], rule, rule)
     if "[ " in text and " ]" in text:
         lines = _values_in_boxes(lines)
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
@@ -811,14 +851,52 @@ def _transposed_row(cells: list[str]) -> list[str] | None:
     return cells if role is not None else None
 
 
-def _transposed_lines(rows: list[list[str]]) -> list[str]:
-    """Each column of a transposed table as the ``::`` row of its installment."""
-    table = _Table([r[0] for r in rows])
+_NUMBERED_NOTE = re.compile(r"^(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})\s*[:.]\s*(\S.*)$")
+
+
+def _notes_by_number(lines: list[str]) -> tuple[dict[int, str], list[str]]:
+    """The notes a transposed table's columns have no room for, listed apart by number
+    (``ครั้งที่ 3 : note``, its wrapped lines after it), and the lines left. A line with a
+    sign (``=``) or a label ends a note."""
+    notes: dict[int, str] = {}
+    rest: list[str] = []
+    current: int | None = None
+    for line in lines:
+        m = _NUMBERED_NOTE.match(line.strip())
+        if m and (number := parse_ordinal(m.group(1))) is not None:
+            notes[number] = m.group(2).strip()
+            current = number
+        elif current is not None and line.strip() and "=" not in line and not match_fields(line):
+            notes[current] += " " + line.strip()
+        else:
+            current = None
+            rest.append(line)
+    return notes, rest
+
+
+def _transposed_lines(rows: list[list[str]], notes: dict[int, str] | None = None) -> list[str]:
+    """Each column of a transposed table as the ``::`` row of its installment. Installments
+    past a page's width go on in a second table under the first (``รายงานครั้งที่ 4 - 6``): a
+    row whose field the table already holds starts the next table."""
+    tables: list[list[list[str]]] = []
+    held: set[str | None] = set()
+    for row in rows:
+        role = _Table(row[:1]).roles[0] if row[0] != "รายงานครั้งที่" else "report_no"
+        if not tables or role in held:
+            tables.append([])
+            held = set()
+        tables[-1].append(row)
+        held.add(role)
     out = []
-    for j in range(1, max(len(r) for r in rows)):
-        column = [r[j] if j < len(r) else "" for r in rows]
-        if table.holds_figures(column):
-            out.append(table.row_line(column))
+    for part in tables:
+        numbers = next((row for row in part if row[0] == "รายงานครั้งที่"), None)
+        if notes and numbers is not None:  # the notes listed apart, as the table's row of notes
+            part = [*part, ["ผลการดำเนินงาน", *(notes.get(parse_ordinal(n) or 0, "") for n in numbers[1:])]]
+        table = _Table([r[0] for r in part])
+        for j in range(1, max(len(r) for r in part)):
+            column = [r[j] if j < len(r) else "" for r in part]
+            if table.holds_figures(column):
+                out.append(table.row_line(column))
     return out
 
 
@@ -983,8 +1061,8 @@ def split_copies(text: str) -> list[RawCopy]:
         cells = _table_cells(s)
         if cells is not None and table is None and mode == "header" and len(cells) >= 2 and not cells[0] and sum(1 for c in cells if c) == 1:
             s, cells = next(c for c in cells if c), None  # a header box's row with its label cell empty: the value above wrapped
-        if table is not None and table.starts is not None and _RULE_LINE.match(s):
-            continue  # the rule under an aligned table's head
+        if _RULE_LINE.match(s) and (mode == "progress" or (table is not None and table.starts is not None)):
+            continue  # a rule: under an aligned table's head, or parting installment blocks
         if cells is None and mode == "progress" and "  " in s and not s.startswith("::"):
             aligned = _aligned_table(line.rstrip(), table)  # a table whose columns are aligned with spaces
             if isinstance(aligned, _Table):
