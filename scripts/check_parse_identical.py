@@ -132,6 +132,7 @@ def main() -> None:
     ap.add_argument("--baseline", default="main", help="git revision to compare with")
     ap.add_argument("--seeds", type=int, default=2, help="string-hash seeds to run each version under")
     ap.add_argument("--generated", type=int, default=500, help="generated reports per generator seed (four seeds)")
+    ap.add_argument("--show", type=int, default=10, help="differences to print (the rest are counted)")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -155,7 +156,7 @@ def main() -> None:
                 for (what, e), (_, g) in zip(expected, got, strict=True):
                     if e != g:
                         differences += 1
-                        if differences <= 10:
+                        if differences <= args.show:
                             print(f"seed {seed}, {what}: {first_difference(e, g)}")
                 counts.append(f"{len(expected)} {name}")
             print(f"seed {seed}: {', '.join(counts)} compared")

@@ -15,6 +15,9 @@ its misses were then fixed too, and ``blind_round5`` (12 files) judged that four
 stop of 2026-12-06; its misses were then fixed (README), and every file must keep parsing to its truth.
 ``blind_round7`` (12 reports, half of them in layouts of the writer's own invention) judged that stop's
 final parser; the files it parses wholly right must keep doing so, the others are open (README).
+``blind_round8`` (12 reports, four in layouts the writer had not seen) judged the round 7 work of the
+stop of 2026-12-06 (second session): scored once, then studied; the four it parses wholly right must
+keep doing so, the others are open.
 """
 
 import json
@@ -36,6 +39,7 @@ ROUNDS = {
     "round5": ("blind_round5", "e", 12, ["e01", "e02", "e03", "e05", "e06", "e08", "e10", "e11", "e12"]),
     "round6": ("blind_round6", "f", 12, [f"f{n:02d}" for n in range(1, 13)]),
     "round7": ("blind_round7", "g", 12, ["g01", "g02", "g03", "g04", "g05", "g06", "g07", "g09", "g11", "g12"]),
+    "round8": ("blind_round8", "h", 12, ["h01", "h03", "h04", "h06"]),
 }
 PROJECT_FIELDS = [
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used",

@@ -6,7 +6,7 @@ import pytest
 
 from bma_nlp import parse_report
 from bma_nlp.errors import ParseError
-from bma_nlp.parse import parse_text
+from bma_nlp.parse import parse_text, read_copies
 
 REPORTS = Path(__file__).parent / "data" / "reports"
 
@@ -296,3 +296,61 @@ def test_installments_each_in_a_box_titled_in_its_top_rule():
     (report,) = parse_text(text)
     assert [(i.number, i.date, i.progress_pct) for i in report.installments] == [(1, "2020-12-30", 10.0), (2, "2021-03-31", 30.0)]
     assert report.installments[1].note == "ลงนามสัญญาจ้างแล้ว"
+
+
+def test_targets_headed_by_the_key_word_alone_and_the_goal_field_kept_apart():
+    """``3. เป้าหมาย`` alone heads the targets; ``เป้าหมายที่ : 1.4 ...`` stays the strategy's goal."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "รหัสโครงการ : 50330000-0101",
+        "2. วัตถุประสงค์",
+        "   2.1 เพื่อให้ผู้สูงอายุมีสุขภาพดี",
+        "3. เป้าหมาย",
+        "   3.1 ผู้สูงอายุ 300 คน เข้าร่วมกิจกรรม",
+        "เป้าหมายที่ : 1.4 ปลอดภัยจากโรคภัย",
+    ])  # fmt: skip
+    (copy,) = read_copies(text)
+    assert copy.narrative["objectives"] == ["เพื่อให้ผู้สูงอายุมีสุขภาพดี"]
+    assert copy.narrative["targets"] == ["ผู้สูงอายุ 300 คน เข้าร่วมกิจกรรม"]
+    assert copy.project.goal == "1.4 ปลอดภัยจากโรคภัย"
+
+
+def test_a_bare_figure_under_its_label_is_a_value_not_a_page_number():
+    """One field per line, the value indented under its label: ``5`` under the progress label is the
+    progress; a page number (``- 2 -``) between blocks is still furniture."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "รหัสโครงการ : 50330000-0102",
+        "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        "ครั้งที่ 1",
+        "    วันที่รายงาน",
+        "        31 ต.ค. 2568",
+        "    ผลการดำเนินงาน",
+        "        เสนอขออนุมัติโครงการ",
+        "    ความก้าวหน้าของงาน (ร้อยละ)",
+        "        5",
+        "    งบประมาณที่เบิกใช้สะสม (บาท)",
+        "        0.-",
+        "- 2 -",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    (first,) = report.installments
+    assert (first.date, first.progress_pct, first.disbursed_baht, first.note) == ("2025-10-31", 5.0, 0, "เสนอขออนุมัติโครงการ")
+
+
+def test_an_ascii_grid_table_rules_are_no_rows():
+    """A grid table (``+----+----+``, ``+====+====+`` under the head): a value wrapped in its cell
+    ends at the rule, which is no text of it."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "+--------------------+---------------------------------+",
+        "| รายการ             | ข้อมูล                           |",
+        "+====================+=================================+",
+        "| ชื่อโครงการ/กิจกรรม  | ปรับปรุงลานกีฬาอเนกประสงค์          |",
+        "|                    | สวนชุมชนบางซื่อ                   |",
+        "+--------------------+---------------------------------+",
+        "| รหัสโครงการ         | 50290000-0441                   |",
+        "+--------------------+---------------------------------+",
+    ])  # fmt: skip
+    (copy,) = read_copies(text)
+    assert (copy.project.name, copy.project.code) == ("ปรับปรุงลานกีฬาอเนกประสงค์ สวนชุมชนบางซื่อ", "50290000-0441")

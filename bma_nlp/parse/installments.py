@@ -368,7 +368,7 @@ def _as_printed(line: str) -> str:
     return f"{label} : {line[m.end():]}"  # the label as the form prints it (a garbled one restored)
 
 
-def _label_alone(line: str) -> str | None:
+def label_alone(line: str) -> str | None:
     """The label of a line holding an installment field's label alone (its value on the next
     line), as the value's prefix: a bracket with the ordinal kept, a unit bracket (``(%)``) dropped."""
     tail = _LABEL_TAIL.search(line)
@@ -389,9 +389,9 @@ def _values_beside_labels(lines: list[str]) -> list[str]:
         line = _as_printed(lines[i])
         bare = line.rstrip(" \t:=")  # a label alone may keep its sign (``วันที่รายงาน :``, value below)
         if i + 1 < len(lines) and len(line) < 60 and ":" not in bare and "=" not in bare:
-            prefix = _label_alone(bare.strip())
+            prefix = label_alone(bare.strip())
             following = lines[i + 1].strip()
-            if prefix is not None and following and _label_alone(following) is None and not _VISIBLE_NO.match(following):
+            if prefix is not None and following and label_alone(following) is None and not _VISIBLE_NO.match(following):
                 out.append(prefix + following)
                 i += 2
                 continue

@@ -390,6 +390,10 @@ _UNNUMBERED = ("section_progress", "rationale", "objectives", "targets", "strate
 def section_heading(line: str) -> Label | None:
     """``'1.3 หลักการและเหตุพล'`` -> the rationale section; None if the line is not a form heading."""
     m = _SECTION_NUMBER.match(line)
+    if line[m.end() if m else 0 :].strip(" \t:") == "เป้าหมาย":
+        # the targets' heading shortened to its key word, alone on its line (a field labelled
+        # เป้าหมายที่ is the strategy's goal, and the word inside a line is a verdict's)
+        return _of(("targets",))[0]
     if not m or m.end() == 0:
         # an unnumbered heading is the whole line (หลักการและเหตุผล, alone), a qualifier in
         # brackets after it aside (``... การใช้จ่ายงบประมาณ (ข้อมูลสะสม)``, ``วัตถุประสงค์ (ต่อ)``)

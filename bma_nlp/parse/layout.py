@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bma_nlp.parse.dates import match_date
-from bma_nlp.parse.installments import BRACKET_CELL, METRICS, is_verdict_line
+from bma_nlp.parse.installments import BRACKET_CELL, METRICS, is_verdict_line, label_alone
 from bma_nlp.parse.labels import (
     DOT_LEADER,
     HEADER_ROLES,
@@ -43,6 +43,7 @@ FORM_TITLE = re.compile(r"แบบแสดงรายงานความก
 # kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _ORPHAN_REPORT_NO = re.compile(r"^รายงาน(?:ผล)?ครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
+_BARE_FIGURE = re.compile(r"[0-9๐-๙]{1,3}(?:\.[0-9๐-๙]+)?")  # a page number's shape, or a value under its label
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:หน้า|page)?\s*[0-9๐-๙]{1,3}(?:\s*/\s*[0-9๐-๙]{1,3})?(?:\s*-)?$", re.IGNORECASE)
 INSTALLMENT_START = re.compile(r"^(?:รายงานครั้งที่\s*[0-9๐-๙]*\s*)?::|^(?:รายงาน(?:ผล)?)?ครั้งที่\s*[0-9๐-๙]+\s+\S")
 _METRICS_HINT = re.compile(
@@ -410,6 +411,8 @@ def _box_line(line: str) -> str:
 
 
 _BOX_JUNCTIONS = frozenset("┬┼┴╤╪╧╦╬╩╥╫╨")
+# a grid table drawn with ASCII (``+------+-----+``, ``+======+=====+`` under its head)
+_GRID_RULE = re.compile(r"\s*\+(?:[-=:]{2,}\+){2,}\s*")
 # a text area drawn with ASCII (a web form's printout): ``+-----+`` over and under ``| text |`` rows
 _ASCII_RULE = re.compile(r"\s*\+[-=]{3,}\+\s*")
 
@@ -618,6 +621,8 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
         lines = _text_frames(lines, [_box_line(line) for line in lines], lambda x: x.lstrip()[:1] in ("┌", "╔"), lambda x: x.lstrip()[:1] in ("└", "╚"))
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
+    if "+--" in text or "+==" in text:
+        lines = ["" if _GRID_RULE.fullmatch(line) else line for line in lines]  # a grid table's rules: no rows
     if "+---" in text:  # (a rule is both a frame's top and its bottom)
         rule = lambda x: _ASCII_RULE.fullmatch(x) is not None  # noqa: E731
         lines = _text_frames(lines, ["" if rule(line) else line for line in lines], rule, rule)
@@ -1054,7 +1059,8 @@ def split_copies(text: str) -> list[RawCopy]:
                 s = rest
         if not s:
             continue
-        if is_furniture(s):
+        if is_furniture(s) and not (mode == "progress" and current.installment_lines and _BARE_FIGURE.fullmatch(s) and label_alone(current.installment_lines[-1])):
+            # (a bare number under an installment label alone is its value, not a page number)
             if _ORPHAN_REPORT_NO.match(s):
                 mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
