@@ -403,6 +403,7 @@ def _values_beside_labels(lines: list[str]) -> list[str]:
 # a progress field ending its line: ``label : figure``, nothing after it
 _PROGRESS_LAST = re.compile(rf"(?:^|\t|(?<=\S) {{3,}})(?P<chunk>(?P<label>[^\t:]{{3,50}}?)\s*:\s*(?:ร้อยละ\s*)?{_NUM}[0-9๐-๙.,]*\s*%?)\s*$")
 _DISBURSED_FIRST = re.compile(rf"^\s*{_DISBURSED_LABEL}")
+_DISBURSED_ANYWHERE = re.compile(_DISBURSED_LABEL)
 
 
 def _metrics_together(lines: list[str]) -> list[str]:
@@ -414,8 +415,8 @@ def _metrics_together(lines: list[str]) -> list[str]:
     out = list(lines)
     for k, line in enumerate(lines):
         m = _PROGRESS_LAST.search(line) if "ความก้าวหน้า" in line or "ร้อยละ" in line else None
-        if m is None or _DISBURSED_FIRST.search(line[m.start("chunk") :]) or re.search(_DISBURSED_LABEL, line):
-            continue
+        if m is None or _DISBURSED_ANYWHERE.search(line):
+            continue  # (its amount on its own line already)
         lab = _field_label(m.group("label"))
         if lab is None or lab.role != "progress":
             continue
