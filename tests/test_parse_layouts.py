@@ -354,3 +354,31 @@ def test_an_ascii_grid_table_rules_are_no_rows():
     ])  # fmt: skip
     (copy,) = read_copies(text)
     assert (copy.project.name, copy.project.code) == ("ปรับปรุงลานกีฬาอเนกประสงค์ สวนชุมชนบางซื่อ", "50290000-0441")
+
+
+def test_a_pipe_table_whose_cells_wrap_over_rows():
+    """A table as a word processor prints it: a rule under each row, ``|====|`` under the head, a
+    date column headed ``ณ วันที่``, notes wrapped over rows whose other cells are empty (one with a
+    figure in its text, one with a word a label lookup could take for a column's), and one column for
+    both verdicts (``ผลเทียบแผน /`` over ``ผลเทียบเป้าหมาย``). The wrapped rows join the row above."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "รหัสโครงการ : 50310000-0215",
+        "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        "|------|------------|----------------------------------|-------|-----------|----------------|",
+        "| ครั้งที่ |  ณ วันที่    | ผลการดำเนินงาน                    | ร้อยละ | เบิกจ่ายสะสม | ผลเทียบแผน /     |",
+        "|      |            |                                  |       | (บาท)     | ผลเทียบเป้าหมาย  |",
+        "|======|============|==================================|=======|===========|================|",
+        "|  1   | 30 พ.ย. 66 | สำรวจคูน้ำที่ตื้นเขิน              |    10 |      0.00 | เป็นไปตามแผน     |",
+        "|      |            | เสนอขออนุมัติโครงการต่อผู้อำนวยการเขต |       |           | เป็นไปตามเป้าหมาย |",
+        "|      |            | รวม 6 สาย                          |       |           |                |",
+        "|------|------------|----------------------------------|-------|-----------|----------------|",
+        "|  2   | 31 ม.ค. 67 | ลงนามสัญญาจ้างแล้ว                 |    35 | 120,000.00 | ล่าช้ากว่าแผน    |",
+        "|      |            | ผู้รับจ้างขุดลอกแล้ว 2 สาย           |       |           | เป็นไปตามเป้าหมาย |",
+        "|------|------------|----------------------------------|-------|-----------|----------------|",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert rows == [(1, "2023-11-30", 10.0, 0, True, True), (2, "2024-01-31", 35.0, 120000, False, True)]
+    assert report.installments[0].note == "สำรวจคูน้ำที่ตื้นเขิน เสนอขออนุมัติโครงการต่อผู้อำนวยการเขต รวม 6 สาย"
+    assert report.installments[1].note == "ลงนามสัญญาจ้างแล้ว ผู้รับจ้างขุดลอกแล้ว 2 สาย"

@@ -71,7 +71,7 @@ _ALIGNED_COLON = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*| {3,})(?=:(?!:))")
 _CSV_COMMA = re.compile(r"(?<![0-9๐-๙]),|,(?![0-9๐-๙]{3}(?![0-9๐-๙]))")
 # ``words ........ value`` or ``words : value``: a field whose label was not recognised, never a wrapped value
 _FIELD_SHAPE = re.compile(r"^[^:.…]{2,30}?(?:\s*:\s*|\s*(?:\.{3,}|…+)[.…\s]*)\S")
-_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_TABLE_RULE = re.compile(r"^\|?\s*:?[-=]{2,}")  # (``|====|``: the rule under a grid head)
 _INST_ROLES = INSTALLMENT_ROLES + VERDICT_ROLES
 _INST_LABELS = INSTALLMENT_ROLES  # verdicts are read where they stand (after the metrics), not rewritten
 _TITLE_SKELETON = skeleton_text("แบบแสดงรายงานความก้าวหน้า")
@@ -653,6 +653,7 @@ def _without_label(cell: str, role: str) -> str:
 
 
 _FIGURE_LEAD = re.compile(r"[-–]|[0-9๐-๙]")
+_DATE_HEADS = frozenset(skeleton_text(x) for x in ("วันที่", "ณ วันที่"))
 _PERCENT_HEADS = frozenset(skeleton_text(x) for x in ("ร้อยละ", "%", "(%)", "ร้อยละ (%)"))
 
 
@@ -663,6 +664,9 @@ class _Table:
         self.roles: list[str | None] = []
         for cell in cells:
             cell = cell.replace(":", "") if ":" in cell and not _DIGITS.intersection(cell) else cell  # a colon OCR put in a column's label
+            # ``ผลเทียบแผน /`` over ``ผลเทียบเป้าหมาย``: one column for both verdicts, read as the plan's;
+            # its cells hold both phrases (wrapped rows join), and each verdict is read by its meaning
+            cell = cell.rstrip(" /")
             lab = classify_label(cell, _INST_ROLES + ("plan_word", "target_word"))
             role = lab.role if lab else None
             if role is None:
@@ -671,8 +675,8 @@ class _Table:
                     role = "plan"
                 elif skeleton_text("เป้าหมาย") in s:
                     role = "target"
-                elif s == skeleton_text("วันที่"):
-                    role = "inst_date"
+                elif s in _DATE_HEADS:
+                    role = "inst_date"  # (ณ วันที่: "as of the date")
                 elif s in _PERCENT_HEADS:
                     role = "progress"  # a column headed ร้อยละ or (%) alone: the share of the work done
                 else:  # a label after a qualifier (เบิกเงินครั้งที่: the ordinal column), or the column's key word
@@ -686,11 +690,28 @@ class _Table:
 
         self.numbers = any(re.search("[0-9๐-๙]", cell) for cell in cells)
         self.starts: list[int] | None = None  # where each column begins (a table aligned with spaces)
+        self.last: list[str] | None = None  # the cells of the last row read (its wrapped lines join it)
+
+    def wrapped(self, cells: list[str]) -> bool:
+        """A row that holds the wrapped lines of the row before (a cell's text going on under it):
+        its number, date and figures empty, something in another cell."""
+        keys = ("ordinal", "report_no", "inst_date", "progress", "disbursed")
+        return (
+            self.last is not None and len(cells) == len(self.roles) and any(cells)
+            and not any(cell.strip() for role, cell in zip(self.roles, cells, strict=True) if role in keys)
+        )  # fmt: skip
+
+    def join(self, cells: list[str]) -> list[str]:
+        """The last row with a wrapped row's cells added to it, each after a space."""
+        assert self.last is not None
+        self.last = [f"{a} {b}".strip() if b.strip() else a for a, b in zip(self.last, cells, strict=True)]
+        return self.last
 
     @property
     def is_installments(self) -> bool:
-        """A header row of installment columns (data rows that repeat the labels hold numbers)."""
-        return ("progress" in self.roles or "disbursed" in self.roles) and not self.numbers
+        """A header row of installment columns (data rows that repeat the labels hold numbers; a
+        row with one cell read as a label is a wrapped note's, not a head)."""
+        return ("progress" in self.roles or "disbursed" in self.roles) and not self.numbers and sum(r is not None for r in self.roles) >= 2
 
     def table_row(self, line: str, chunks: list[tuple[int, str]]) -> list[str] | None:
         """A row's cells under an aligned head (``starts``): one per wide-gap chunk when the
@@ -1103,7 +1124,10 @@ def split_copies(text: str) -> list[RawCopy]:
                     mode = "progress"
                     continue
                 if table is not None:
-                    if table.holds_figures(cells):
+                    if table.wrapped(cells) and current.installment_lines:
+                        current.installment_lines[-1] = table.row_line(table.join(cells))
+                    elif table.holds_figures(cells):
+                        table.last = cells
                         current.installment_lines.append(table.row_line(cells))
                     continue  # a row without figures (a print stamp caught in the table) is no installment
         if mode != "progress" and ("=" in s or ":" in s) and (section := _narrative_field(s)) is not None:
