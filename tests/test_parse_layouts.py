@@ -382,3 +382,29 @@ def test_a_pipe_table_whose_cells_wrap_over_rows():
     assert rows == [(1, "2023-11-30", 10.0, 0, True, True), (2, "2024-01-31", 35.0, 120000, False, True)]
     assert report.installments[0].note == "สำรวจคูน้ำที่ตื้นเขิน เสนอขออนุมัติโครงการต่อผู้อำนวยการเขต รวม 6 สาย"
     assert report.installments[1].note == "ลงนามสัญญาจ้างแล้ว ผู้รับจ้างขุดลอกแล้ว 2 สาย"
+
+
+def test_a_summary_table_under_its_own_heading_then_the_notes_by_number():
+    """A summary: the installments in a table aligned with spaces under a heading the form does not
+    have (``สรุปผลการดำเนินงานรายครั้ง``), its head over two lines; then each note listed apart under
+    ``ครั้งที่ K (date)``. The table is read from its head; each note goes to its row."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "รหัสโครงการ : 10030000-0555",
+        "2. สรุปผลการดำเนินงานรายครั้ง",
+        "   ครั้งที่      วันที่รายงาน      ความก้าวหน้า     เบิกจ่ายสะสม       ผลเทียบแผน",
+        "                             (ร้อยละ)          (บาท)",
+        "   ──────────────────────────────────────────────",
+        "    1      30 พ.ย. 2566           5.00             0.00    เป็นไปตามแผน",
+        "    2      29 ก.พ. 2567          40.00       250,000.00    ล่าช้ากว่าแผน",
+        "3. รายละเอียดผลการดำเนินงานแต่ละครั้ง",
+        "   ครั้งที่ 1 (30 พ.ย. 2566)",
+        "       สำรวจความต้องการของศูนย์บริการ",
+        "       เสนอขออนุมัติโครงการ",
+        "   ครั้งที่ 2 (29 ก.พ. 2567)",
+        "       ลงนามสัญญาแล้ว ผู้ขายส่งมอบงวดที่ 1",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan) for i in report.installments]
+    assert rows == [(1, "2023-11-30", 5.0, 0, True), (2, "2024-02-29", 40.0, 250000, False)]
+    assert [i.note for i in report.installments] == ["สำรวจความต้องการของศูนย์บริการ เสนอขออนุมัติโครงการ", "ลงนามสัญญาแล้ว ผู้ขายส่งมอบงวดที่ 1"]

@@ -114,11 +114,14 @@ class RawCopy:
         return not self.fields and not self.installment_lines and not self.transposed
 
     def close(self) -> RawCopy:
-        """The copy once read: a transposed installment table becomes installment lines."""
+        """The copy once read: a transposed installment table becomes installment lines, and the
+        notes a table had no column for, listed apart by number, go to their rows."""
         if self.transposed:
             notes, rest = _notes_by_number(self.installment_lines)
             self.installment_lines = rest + _transposed_lines(self.transposed, notes)
             self.transposed = []
+        elif any(_ROW_WITHOUT_NOTE.match(line) for line in self.installment_lines):
+            self.installment_lines = _notes_to_rows(self.installment_lines)
         return self
 
 
@@ -877,7 +880,35 @@ def _transposed_row(cells: list[str]) -> list[str] | None:
     return cells if role is not None else None
 
 
-_NUMBERED_NOTE = re.compile(r"^(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})\s*[:.]\s*(\S.*)$")
+# ``ครั้งที่ 3 : note``, or ``ครั้งที่ 3 (31 ม.ค. 2566)`` with the note on the lines under it
+_NUMBERED_NOTE = re.compile(r"^(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})\s*(?:[:.]\s*(\S.*)|\([^()]{1,30}\)\s*:?\s*(.*)|$)")
+# a table's row as ``_Table.row_line`` writes it, its note cell empty
+_ROW_WITHOUT_NOTE = re.compile(r"^รายงานครั้งที่(?P<n>[0-9๐-๙]*) :: (?P<date>[^:]*) :  :: (?P<rest>.*)$")
+_ROW_ORDINAL = re.compile(r"\(ครั้งที่ ([0-9๐-๙]+)\)")
+
+
+def _notes_to_rows(lines: list[str]) -> list[str]:
+    """Table rows without notes given the notes listed apart under the table by number (a
+    summary table, then each installment's note); left as they are unless every note listed
+    finds its row. A row's number is its report number, else its disbursement ordinal, else its
+    place among the rows."""
+    notes, rest = _notes_by_number(lines)
+    if not notes:
+        return lines
+    rows: dict[int, int] = {}  # number -> index in ``rest``
+    for k, line in enumerate(rest):
+        if m := _ROW_WITHOUT_NOTE.match(line):
+            ordinal = _ROW_ORDINAL.search(m.group("rest"))
+            number = parse_ordinal(m.group("n")) or (parse_ordinal(ordinal.group(1)) if ordinal else None) or len(rows) + 1
+            rows.setdefault(number, k)
+    if not set(notes) <= set(rows):
+        return lines
+    out = list(rest)
+    for number, note in notes.items():
+        m = _ROW_WITHOUT_NOTE.match(out[rows[number]])
+        assert m is not None
+        out[rows[number]] = f"รายงานครั้งที่{m.group('n')} :: {m.group('date')} : {note} :: {m.group('rest')}"
+    return out
 
 
 def _notes_by_number(lines: list[str]) -> tuple[dict[int, str], list[str]]:
@@ -890,10 +921,10 @@ def _notes_by_number(lines: list[str]) -> tuple[dict[int, str], list[str]]:
     for line in lines:
         m = _NUMBERED_NOTE.match(line.strip())
         if m and (number := parse_ordinal(m.group(1))) is not None:
-            notes[number] = m.group(2).strip()
+            notes[number] = (m.group(2) or m.group(3) or "").strip()
             current = number
         elif current is not None and line.strip() and "=" not in line and not match_fields(line):
-            notes[current] += " " + line.strip()
+            notes[current] = f"{notes[current]} {line.strip()}".strip()
         else:
             current = None
             rest.append(line)
@@ -1090,7 +1121,9 @@ def split_copies(text: str) -> list[RawCopy]:
             s, cells = next(c for c in cells if c), None  # a header box's row with its label cell empty: the value above wrapped
         if _RULE_LINE.match(s) and (mode == "progress" or (table is not None and table.starts is not None)):
             continue  # a rule: under an aligned table's head, or parting installment blocks
-        if cells is None and mode == "progress" and "  " in s and not s.startswith("::"):
+        if cells is None and (mode == "progress" or ":" not in s) and "  " in s and not s.startswith("::"):
+            # (outside the progress section only a table's head can start one: ``_aligned_table``
+            # takes a line of installment column labels there, a summary table under its own heading)
             aligned = _aligned_table(line.rstrip(), table)  # a table whose columns are aligned with spaces
             if isinstance(aligned, _Table):
                 table = aligned
