@@ -408,3 +408,26 @@ def test_a_summary_table_under_its_own_heading_then_the_notes_by_number():
     rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan) for i in report.installments]
     assert rows == [(1, "2023-11-30", 5.0, 0, True), (2, "2024-02-29", 40.0, 250000, False)]
     assert [i.note for i in report.installments] == ["สำรวจความต้องการของศูนย์บริการ เสนอขออนุมัติโครงการ", "ลงนามสัญญาแล้ว ผู้ขายส่งมอบงวดที่ 1"]
+
+
+def test_a_spreadsheet_pasted_as_text_header_in_a_row_of_labels_over_a_row_of_values():
+    """Cells parted by tabs: the header as one row of labels (a row-number column and a phone column
+    among them) over one row of values; a quoted cell holding line breaks; narrative rows headed by
+    their section (``เป้าหมาย`` alone, a letter from the header label เป้าหมายที่)."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ\t\t\t\t",
+        "ลำดับ\tรหัสโครงการ\tชื่อโครงการ/กิจกรรม\tปีงบประมาณ\tงบประมาณที่ได้รับ (บาท)\tผู้ประสานงาน สยป\tโทรศัพท์",
+        "1\t11030000-0999\tปรับปรุงป้ายหยุดรถประจำทาง 30 จุด\t2561\t1,250,000.00\tนางสาวสุดา ใจงาม\t0 2354 1200 ต่อ 11",
+        "หลักการและเหตุผล\t\"ป้ายหยุดรถหลายจุดชำรุด",
+        "ผู้โดยสารไม่มีที่พักรอรถ\"\t\t\t",
+        "เป้าหมาย\tป้ายหยุดรถประจำทาง 30 จุด\t\t\t",
+        "รายงานครั้งที่\tวันที่รายงาน\tผลการดำเนินงาน\tความก้าวหน้าของงาน (%)\tงบประมาณที่เบิกใช้สะสม (บาท)\tผลเทียบแผน\tผลเทียบเป้าหมาย",
+        "1\t31/10/2560\tสำรวจป้ายหยุดรถ เสนอขออนุมัติโครงการ\t5.00%\t0.00\tเป็นไปตามแผน\tเป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (copy,) = read_copies(text)
+    p = copy.project
+    assert (p.code, p.name, p.fiscal_year, p.budget_received) == ("11030000-0999", "ปรับปรุงป้ายหยุดรถประจำทาง 30 จุด", 2561, 1250000)
+    assert (p.coordinator, p.coordinator_phone) == ("นางสาวสุดา ใจงาม", "0 2354 1200 ต่อ 11")
+    assert copy.narrative["rationale"] == ["ป้ายหยุดรถหลายจุดชำรุด ผู้โดยสารไม่มีที่พักรอรถ"]
+    assert copy.narrative["targets"] == ["ป้ายหยุดรถประจำทาง 30 จุด"]
+    assert [(i.date, i.progress_pct) for i in copy.installments] == [("2017-10-31", 5.0)]

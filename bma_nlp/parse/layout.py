@@ -339,15 +339,16 @@ def _table_cells(line: str) -> list[str] | None:
             return cells
     if "<td" in s or "<th" in s:
         return [_strip_html(c) for c in _HTML_CELL.findall(s)]
-    if "\t" in s and ":" not in s:  # tab-separated cells (a spreadsheet pasted as text)
+    if "\t" in s and ":" not in s:  # tab-separated cells (a spreadsheet pasted as text; a cell in quotes unquoted)
         cells = [c.strip() for c in s.split("\t")]
+        cells = [c[1:-1].replace('""', '"').strip() if len(c) >= 2 and c[0] == c[-1] == '"' else c for c in cells]
         if (len(cells) >= 4 or classify_label(cells[0]) is not None) and not _installment_pairs(cells):
             return cells
     # (a row of the one-line ``::`` layout is never CSV: a comma in it is a figure's or an OCR speck, รายงานครั้ง,ที่2)
     if s.count(",") >= 1 and ":" not in s.partition(",")[0] and "::" not in s and _CSV_COMMA.search(s):
         cells = next(csv.reader([s]))
-        if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4):
-            return [c.strip() for c in cells]
+        if len(cells) >= 2 and (classify_label(cells[0]) is not None or section_heading("1 " + cells[0]) is not None or len(cells) >= 4 or not cells[0].strip()):
+            return [c.strip() for c in cells]  # (a first cell empty: the row goes on with the one above)
     return None
 
 
@@ -376,6 +377,39 @@ def _label_pairs(cells: list[str]) -> list[tuple[str, str]]:
     if all(classify_label(c, HEADER_ROLES) is not None for c in labels):
         return list(zip(labels, cells[1::2], strict=True))
     return []
+
+
+def _quoted_cells_joined(lines: list[str]) -> list[str]:
+    """A spreadsheet pasted as text: a quoted cell holding line breaks (``"para 1<NL>para 2"``)
+    joined into its row with a space; the lines it took become empty (the lines keep their numbers)."""
+    out = list(lines)
+    k = 0
+    while k < len(out):
+        if "\t" in out[k] and out[k].count('"') % 2:
+            end = next((j for j in range(k + 1, min(len(out), k + 30)) if out[j].count('"') % 2), None)
+            if end is not None:
+                out[k] = " ".join(x.strip() if j else x for j, x in enumerate(out[k : end + 1]))
+                out[k + 1 : end + 1] = [""] * (end - k)
+                k = end
+        k += 1
+    return out
+
+
+def _labels_row(cells: list[str]) -> bool:
+    """A table row of header labels (three or more, twice as many as its other cells: a column of
+    row numbers, ``ลำดับ``, or the phone's): the head of a header laid out as a table."""
+    found = [classify_label(c, HEADER_ROLES) is not None for c in cells if c]
+    return sum(found) >= 3 and sum(found) >= 2 * found.count(False) and not _DIGITS.intersection("".join(cells))
+
+
+def _under_labels(labels: list[str], values: list[str]) -> list[tuple[str, str]]:
+    """Each header label of a row of labels with the value under it in the next row."""
+    pairs = [(label, value) for label, value in zip(labels, values, strict=False) if value and classify_label(label, HEADER_ROLES) is not None]
+    phone = next((value for label, value in zip(labels, values, strict=False) if value and _PHONE_LABEL.match(label)), None)
+    where = next((k for k, (label, _) in enumerate(pairs) if classify_label(label, HEADER_ROLES).role == "coordinator"), None)  # type: ignore[union-attr]
+    if phone and where is not None:
+        pairs[where] = (pairs[where][0], f"{pairs[where][1]} โทร {phone}")  # the phone column: the coordinator's phone
+    return pairs
 
 
 def _strip_html(text: str) -> str:
@@ -629,6 +663,8 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     if "+---" in text:  # (a rule is both a frame's top and its bottom)
         rule = lambda x: _ASCII_RULE.fullmatch(x) is not None  # noqa: E731
         lines = _text_frames(lines, ["" if rule(line) else line for line in lines], rule, rule)
+    if "\t" in text and '"' in text:
+        lines = _quoted_cells_joined(lines)
     if "[ " in text and " ]" in text:
         lines = _values_in_boxes(lines)
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
@@ -1061,6 +1097,7 @@ def split_copies(text: str) -> list[RawCopy]:
     last_key: str | None = None
     line_keys: list[str] = []  # the fields of the last header line, left to right (two-column layouts)
     pending_label: str | None = None
+    header_head: list[str] | None = None  # a row of header labels whose values come in the next row
     table: _Table | None = None
     here = 0  # the line being read: a copy started now begins there
 
@@ -1117,8 +1154,8 @@ def split_copies(text: str) -> list[RawCopy]:
                 mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
         cells = _table_cells(s)
-        if cells is not None and table is None and mode == "header" and len(cells) >= 2 and not cells[0] and sum(1 for c in cells if c) == 1:
-            s, cells = next(c for c in cells if c), None  # a header box's row with its label cell empty: the value above wrapped
+        if cells is not None and table is None and mode != "progress" and len(cells) >= 2 and not cells[0] and sum(1 for c in cells if c) == 1:
+            s, cells = next(c for c in cells if c), None  # a row with its label cell empty: the value above (a field's, a section's) goes on
         if _RULE_LINE.match(s) and (mode == "progress" or (table is not None and table.starts is not None)):
             continue  # a rule: under an aligned table's head, or parting installment blocks
         if cells is None and (mode == "progress" or ":" not in s) and "  " in s and not s.startswith("::"):
@@ -1139,17 +1176,23 @@ def split_copies(text: str) -> list[RawCopy]:
                 current.transposed.append(row)  # a row of a table with one column per installment
                 mode = "progress"
                 continue
-            cells = [c for c in cells if c] if len(cells) <= 8 and not (table and len(cells) >= 4) else cells
-            pairs = _label_pairs(cells)
+            if header_head is not None and _DIGITS.intersection("".join(cells)):
+                pairs, header_head = _under_labels(header_head, cells), None  # the row of values under a row of labels
+            elif table is None and _labels_row(cells):
+                header_head = cells  # a header laid out as a table: its labels in one row, the values in the next
+                continue
+            else:
+                cells = [c for c in cells if c] if len(cells) <= 8 and not (table and len(cells) >= 4) else cells
+                pairs = _label_pairs(cells)
+            heading = section_heading("1 " + cells[0]) if len(cells) == 2 else None
+            if heading is not None and heading.role in ("rationale", "objectives", "targets"):
+                # a narrative section on one row: its heading, then its text (``เป้าหมาย`` alone is
+                # the targets' heading, though a header label, เป้าหมายที่, is a letter away)
+                current.narrative.setdefault(heading.role, []).extend(_ROW_ITEM.split(cells[1]))
+                mode, last_key, pending_label = heading.role, None, None  # (its next rows may go on with it)
+                continue
             if pairs:
                 s = "\t".join(f"{label} : {value}" for label, value in pairs)
-            elif len(cells) == 2 and section_heading("1 " + cells[0]) is not None:
-                # a narrative section on one row: its heading, then its text
-                heading = section_heading("1 " + cells[0])
-                assert heading is not None
-                if heading.role in ("rationale", "objectives", "targets"):
-                    current.narrative.setdefault(heading.role, []).extend(_ROW_ITEM.split(cells[1]))
-                    continue
             elif len(cells) >= 4:
                 head = _Table(cells)
                 if head.is_installments:
