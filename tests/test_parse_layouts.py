@@ -431,3 +431,38 @@ def test_a_spreadsheet_pasted_as_text_header_in_a_row_of_labels_over_a_row_of_va
     assert copy.narrative["rationale"] == ["ป้ายหยุดรถหลายจุดชำรุด ผู้โดยสารไม่มีที่พักรอรถ"]
     assert copy.narrative["targets"] == ["ป้ายหยุดรถประจำทาง 30 จุด"]
     assert [(i.date, i.progress_pct) for i in copy.installments] == [("2017-10-31", 5.0)]
+
+
+def test_numbered_labels_without_colons_and_quarterly_blocks():
+    """Items numbered ``1.2`` with the label and its value parted by a wide gap, no colon (a label
+    with a qualifier, ``(สะสม)``, and the agency's label, which the form also prints as a section's);
+    a progress section headed in other words; each installment named by its quarter before its
+    heading; verdict labels worded ``ผลการดำเนินงานเทียบกับแผน`` on the verdict's line."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "ส่วนที่ 1  ข้อมูลทั่วไปของโครงการ",
+        "   1.1  ชื่อโครงการ/กิจกรรม              ปรับปรุงสนามเด็กเล่นในชุมชน",
+        "   1.2  รหัสโครงการ                    50460000-1400",
+        "   1.6  งบประมาณที่ใช้ไป (สะสม)          97,860.- บาท",
+        "   1.7  หน่วยงานที่รับผิดชอบ               สำนักงานเขตคลองสามวา / ฝ่ายโยธา",
+        "ส่วนที่ 3  ผลการดำเนินงานและการใช้จ่ายงบประมาณรายไตรมาส",
+        "   ไตรมาสที่ 1 (ตุลาคม - ธันวาคม 2565)   รายงานครั้งที่ 1   ณ วันที่ 30 ธันวาคม 2565",
+        "        ผลการดำเนินงาน                สำรวจสนามเด็กเล่น เสนอขออนุมัติโครงการ",
+        "        ความก้าวหน้าของงาน             ร้อยละ 15",
+        "        งบประมาณที่เบิกจ่ายสะสม          0.- บาท",
+        "        ผลการดำเนินงานเทียบกับแผน       เป็นไปตามแผน",
+        "        ผลการดำเนินงานเทียบกับเป้าหมาย   เป็นไปตามเป้าหมาย",
+        "   ไตรมาสที่ 2 (มกราคม - มีนาคม 2566)   รายงานครั้งที่ 2   ณ วันที่ 31 มีนาคม 2566",
+        "        ผลการดำเนินงาน                ลงนามสัญญาแล้ว ผู้รับจ้างเข้าพื้นที่",
+        "        ความก้าวหน้าของงาน             ร้อยละ 40",
+        "        งบประมาณที่เบิกจ่ายสะสม          0.- บาท",
+        "        ผลการดำเนินงานเทียบกับแผน       ไม่เป็นไปตามแผน",
+        "        ผลการดำเนินงานเทียบกับเป้าหมาย   ต่ำกว่าเป้าหมาย",
+        "ส่วนที่ 4  ปัญหา อุปสรรค และแนวทางแก้ไข",
+        "        ผู้รับจ้างขาดแคลนแรงงาน",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    p = report.project
+    assert (p.name, p.code, p.budget_used, p.agency) == ("ปรับปรุงสนามเด็กเล่นในชุมชน", "50460000-1400", 97860, "สำนักงานเขตคลองสามวา / ฝ่ายโยธา")
+    rows = [(i.number, i.date, i.progress_pct, i.on_plan, i.on_target) for i in report.installments]
+    assert rows == [(1, "2022-12-30", 15.0, True, True), (2, "2023-03-31", 40.0, False, False)]

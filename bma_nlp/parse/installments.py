@@ -183,7 +183,8 @@ def is_verdict_line(line: str) -> bool:
         rest.append(line[last:start])
         last = end
     rest.append(line[last:])
-    return all(_VERDICT_GLUE.match(r) for r in rest)
+    # (between the verdicts: signs, or a verdict's label worded otherwise, ผลการดำเนินงานเทียบกับแผน)
+    return all(_VERDICT_GLUE.match(r) or _verdict_head(r.strip(" :\t")) is not None for r in rest)
 
 
 @lru_cache(maxsize=4096)  # copies repeat their lines: read each once
@@ -352,10 +353,16 @@ def _leaders_as_colons(line: str) -> str:
     return "".join(out) + line[last:] if out else line
 
 
+# the period a quarterly report names before its heading: ``ไตรมาสที่ 2 (มกราคม - มีนาคม 2566)   รายงานครั้งที่ 2``
+_PERIOD_BEFORE_HEADING = re.compile(r"^\s*ไตรมาสที่\s*[0-9๐-๙]\s*(?:\([^()]{0,40}\))?\s*(?=รายงาน(?:ผล)?ครั้งที่)")
+
+
 @lru_cache(maxsize=4096)
 def _as_printed(line: str) -> str:
     """``label = value``, ``label ..... value`` and ``[label] value`` with the form's colon (the
-    sign every later step reads)."""
+    sign every later step reads); a quarter's name before an installment's heading dropped."""
+    if line.lstrip().startswith("ไตรมาส"):
+        line = _PERIOD_BEFORE_HEADING.sub("", line)
     if "..." in line or "…" in line:
         line = _leaders_as_colons(line)
     if line.lstrip()[:1] == "[":

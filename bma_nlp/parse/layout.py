@@ -286,11 +286,14 @@ def _bare_field(line: str) -> list[tuple[str, str]]:
     return [(lab.role, value)]
 
 
+_QUALIFIER = re.compile(r"\s*\([^()0-9๐-๙]{1,12}\)$")
+
+
 def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """Fields without colons, chunks parted by wide gaps: ``label value`` in one chunk, or a label
     chunk then its value chunk (``'เริ่มต้นโครงการ 01/10/2563  สิ้นสุดโครงการ 30/09/2564'``,
     ``'รหัสโครงการ      50990000-1234'``). Empty unless every chunk is read so."""
-    chunks = _COLUMN_GAP.split(text.strip())
+    chunks = _COLUMN_GAP.split(_SECTION_NUMBER.sub("", text.strip(), count=1))  # (an item number before the label: 1.2  รหัสโครงการ  X)
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(chunks):
@@ -299,8 +302,9 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk} {chunks[i + 1]}")  # โทรศัพท์ <TAB> 0 2xxx xxxx: the value's phone
             i += 2
             continue
-        lab = classify_label(_SECTION_NUMBER.sub("", chunk), roles) if len(chunk) < 45 else None
-        if lab is not None and len(skeleton_text(_SECTION_NUMBER.sub("", chunk))) > len(lab.skeleton) + 1:
+        head = _QUALIFIER.sub("", chunk)  # (a qualifier after the label: งบประมาณที่ใช้ไป (สะสม), ... (บาท))
+        lab = classify_label(head, roles) if len(chunk) < 45 else None
+        if lab is not None and len(skeleton_text(head)) > len(lab.skeleton) + 1:
             lab = None  # a label with its value in the chunk (below), not a label alone
         if lab is not None and i + 1 < len(chunks):
             ahead = find_labels(chunks[i + 1], roles)
@@ -1216,6 +1220,8 @@ def split_copies(text: str) -> list[RawCopy]:
             last_key = pending_label = None
             continue
         heading = section_heading(s) if ":" not in s else None  # a line with a colon is a field, never a heading
+        if heading is not None and heading.role == "section_header" and _gap_pairs(s, HEADER_ROLES):
+            heading = None  # ... nor one with a value after a wide gap (1.7  หน่วยงานที่รับผิดชอบ    สำนักงานเขต...)
         if heading is None and s[-1] == ":" and s.count(":") == 1 and mode != "progress":
             # ... except a heading over what follows (``13) รายงานความก้าวหน้าของโครงการ...:``)
             heading = section_heading(s[:-1].rstrip())
