@@ -1197,16 +1197,21 @@ def split_copies(text: str) -> list[RawCopy]:
                 continue
             if pairs:
                 s = "\t".join(f"{label} : {value}" for label, value in pairs)
+            elif len(cells) == 2 and _PHONE_LABEL.match(cells[0]) and cells[1]:
+                s = f"{cells[0]} : {cells[1]}"  # a row of its own for the phone: the coordinator's
             elif len(cells) >= 4:
+                if table is not None and table.wrapped(cells) and current.installment_lines:
+                    # the wrapped lines of the row above (before any head: such a row may read
+                    # like one, ตรวจรับและเบิกจ่ายแล้ว | เป็นไปตามเป้าหมาย)
+                    current.installment_lines[-1] = table.row_line(table.join(cells))
+                    continue
                 head = _Table(cells)
                 if head.is_installments:
                     table = head
                     mode = "progress"
                     continue
                 if table is not None:
-                    if table.wrapped(cells) and current.installment_lines:
-                        current.installment_lines[-1] = table.row_line(table.join(cells))
-                    elif table.holds_figures(cells):
+                    if table.holds_figures(cells):
                         table.last = cells
                         current.installment_lines.append(table.row_line(cells))
                     continue  # a row without figures (a print stamp caught in the table) is no installment

@@ -201,15 +201,20 @@ def _show(value: Any) -> str:
 
 def group_copies(copies: list[ParsedCopy]) -> list[list[ParsedCopy]]:
     """Copies with the same (code, fiscal year) belong together; a copy without a code
-    joins the copy before it in the same file (a truncated or headless page run)."""
+    joins the copy before it in the same file (a truncated or headless page run), or, first in its
+    file with installments and no name, the copy after it when that one is a header without
+    installments (a memo reporting the progress, the system's form attached after it)."""
     groups: dict[Any, list[ParsedCopy]] = {}
     previous_key: Any = None
     for i, copy in enumerate(copies):
         p = copy.project
+        after = copies[i + 1] if i + 1 < len(copies) and copies[i + 1].source == copy.source else None
         if p.code:
             key: Any = (p.code, p.fiscal_year)
         elif previous_key is not None and copies[i - 1].source == copy.source:
             key = previous_key
+        elif after is not None and after.project.code and not after.installments and copy.installments and not p.name:
+            key = (after.project.code, after.project.fiscal_year)
         else:
             key = ("no-code", p.name, p.fiscal_year, i)
         groups.setdefault(key, []).append(copy)
