@@ -508,3 +508,25 @@ def test_a_memo_reporting_the_installments_with_the_form_attached_after_it():
     rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
     assert rows == [(1, "2016-10-31", 5.0, 0, True, True), (2, "2017-05-31", 55.0, 2685000, True, True)]
     assert report.installments[1].note == "ส่งมอบงานงวดที่ ๑ จาก ๔ งวด ตรวจรับและเบิกจ่ายแล้ว"
+
+
+def test_sections_numbered_in_brackets_and_a_second_field_without_its_colon():
+    """A report quoted as an agenda item of minutes: items numbered ``(2)``, ``(7)``; a field after
+    a wide gap without its colon (``ปีงบประมาณ พ.ศ. 2567``)."""
+    text = "\n".join([
+        "ระเบียบวาระที่ 3  เรื่องเพื่อทราบ",
+        "        3.1 รายงานผลการดำเนินโครงการ ดังนี้",
+        "            (1) ชื่อโครงการ/กิจกรรม : จัดงานประเพณีลอยกระทง",
+        "            (2) รหัสโครงการ : 50220000-1046   ปีงบประมาณ พ.ศ. 2567",
+        "            (7) หลักการและเหตุผล",
+        "                    ประเพณีลอยกระทงเป็นประเพณีสำคัญ",
+        "            (8) วัตถุประสงค์",
+        "                1) เพื่ออนุรักษ์ประเพณี",
+        "            (9) เป้าหมาย",
+        "                1) ผู้ร่วมงานไม่น้อยกว่า 3,000 คน",
+    ])  # fmt: skip
+    (copy,) = read_copies(text)
+    assert (copy.project.code, copy.project.fiscal_year) == ("50220000-1046", 2567)
+    assert copy.narrative["rationale"] == ["ประเพณีลอยกระทงเป็นประเพณีสำคัญ"]
+    assert copy.narrative["objectives"] == ["เพื่ออนุรักษ์ประเพณี"]
+    assert copy.narrative["targets"] == ["ผู้ร่วมงานไม่น้อยกว่า 3,000 คน"]

@@ -380,7 +380,7 @@ def canonical_metrics(text: str, roles: tuple[str, ...], needed: tuple[str, ...]
     return text
 
 
-_SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?)\s*")
+_SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?|\([0-9๐-๙]{1,2}\))\s*")  # (also ``(7)``)
 # headings recognised without a section number: long enough not to be a value's words
 _HEADING_QUALIFIER = re.compile(r"\s*\([^()]{1,30}\)\s*$")
 _UNNUMBERED = ("section_progress", "rationale", "objectives", "targets", "strategy_plan")

@@ -222,6 +222,8 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
             lab = classify_label(bare, roles)  # ``; ปีงบประมาณ wat :``: specks before, พ.ศ. read as Latin after
         if lab is not None:
             out.extend(_glued_fields(lab.role, value.strip(), roles))
+        elif out and not sep and (more := _gap_pairs(chunk, roles)):
+            out.extend(more)  # ``รหัสโครงการ : X   ปีงบประมาณ พ.ศ. 2567``: the second field without its colon
         elif out:
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk.strip()}".strip())
         elif sep and value.strip():
