@@ -530,3 +530,35 @@ def test_sections_numbered_in_brackets_and_a_second_field_without_its_colon():
     assert copy.narrative["rationale"] == ["ประเพณีลอยกระทงเป็นประเพณีสำคัญ"]
     assert copy.narrative["objectives"] == ["เพื่ออนุรักษ์ประเพณี"]
     assert copy.narrative["targets"] == ["ผู้ร่วมงานไม่น้อยกว่า 3,000 คน"]
+
+
+def test_a_memo_with_the_header_fields_written_into_sentences():
+    """A memo's numbered items, each a sentence of header fields without colons or gaps; a label
+    broken over two lines keeps its value for the line below; installments as paragraphs
+    (``... เป็นเงิน 0 บาท``)."""
+    text = "\n".join([
+        "                บันทึกข้อความ",
+        "        1. ข้อมูลโครงการ",
+        "            1.1 ชื่อโครงการ/กิจกรรม “ส่งเสริมการปลูกผักในชุมชน”",
+        "                รหัสโครงการ 50440000-0999 ปีงบประมาณ พ.ศ. 2567",
+        "            1.2 ระยะเวลาดำเนินการ เริ่มต้นโครงการวันที่ 1 ตุลาคม 2566 สิ้นสุดโครงการวันที่ 30 กันยายน 2567",
+        "            1.3 งบประมาณที่ได้รับ จำนวน 245,000 บาท งบประมาณที่ใช้ไป จำนวน 238,760 บาท",
+        "        5. ผลการดำเนินงานและการใช้จ่ายงบประมาณ",
+        "            5.1 รายงานครั้งที่ 1 ณ วันที่ 31 ตุลาคม 2566 จัดทำรายละเอียดโครงการ",
+        "                ความก้าวหน้าของงานร้อยละ 5",
+        "                งบประมาณที่เบิกใช้สะสม (ครั้งที่ 1) เป็นเงิน 0 บาท",
+        "                ผลการดำเนินงานเป็นไปตามแผนและเป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    p = report.project
+    assert (p.name, p.code, p.fiscal_year, p.start_date, p.end_date) == ("ส่งเสริมการปลูกผักในชุมชน", "50440000-0999", 2567, "2023-10-01", "2024-09-30")
+    assert (p.budget_received, p.budget_used) == (245000, 238760)
+    (first,) = report.installments
+    assert (first.date, first.progress_pct, first.disbursed_baht, first.on_plan, first.on_target) == ("2023-10-31", 5.0, 0, True, True)
+
+
+def test_a_label_broken_over_two_lines_is_no_sentence_of_fields():
+    """``3. ปีงบประมาณ พ.ศ. ที่ได้รับ`` with the value on the next line: no field is read from the
+    label's own words."""
+    (copy,) = read_copies("แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ\nรหัสโครงการ : 50440000-0998\n3. ปีงบประมาณ พ.ศ. ที่ได้รับ\n   งบประมาณ : 2567\n")
+    assert not any(key == "fiscal_year" and not value[:1].isdigit() for key, value in copy.bad_fields)

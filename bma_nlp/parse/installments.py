@@ -47,7 +47,7 @@ METRICS = re.compile(
     # bracket may come garbled (``(ครั้งnี่ 6)``, ``(ครั้ง'ที่ 6)``): the bracket and its number say what it is
     # Tesseract often reads the closing bracket after the number as a digit (``(ครั้งที่ 22 =`` for
     # ``(ครั้งที่ 2) =``): the bracket may stay open (``close`` unmatched; ``_ordinal`` weighs the number)
-    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?:(?P<k>{_NUM}+)\s*(?P<close>\))?|\)))?\s*[=:]?\s*(?:จำนวน\s*)?"
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?:(?P<k>{_NUM}+)\s*(?P<close>\))?|\)))?\s*[=:]?\s*(?:(?:จำนวน|เป็นเงิน)\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     # (dots may separate the thousands too: 1.192.000, 1.914,000; parse_amount reads them)
     rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙,{LOOKALIKE_DIGITS}]*)*)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}[0-9๐-๙,]*)*)?\s*(?P<million>ล้าน)?(?:บาท)?"  # ``1.269 ล้านบาท``: in millions
@@ -55,7 +55,7 @@ METRICS = re.compile(
 _EXACT_VERDICT = re.compile(r"(ไม่\s*)?เป็นไปตาม(แผน|เป้าหมาย)")
 _THAI = re.compile("[\u0e01-\u0e4e]")
 _DIGIT = re.compile("[0-9๐-๙]")
-_VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*$")
+_VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*(?:และ[\s:/|,\-]*)?$")  # (และ: two verdicts in one sentence)
 # the visible number, after the section number a numbered layout prints before it (13.2 รายงานครั้งที่ 2)
 # an item marker may stand before the heading: ``13.2``, ``3.``, ``(3)``, ``3)``
 _ITEM = rf"\(?{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*[.)]?\s+"
@@ -184,6 +184,8 @@ def is_verdict_line(line: str) -> bool:
         last = end
     rest.append(line[last:])
     # (between the verdicts: signs, or a verdict's label worded otherwise, ผลการดำเนินงานเทียบกับแผน)
+    if rest[0].strip() == "ผลการดำเนินงาน":
+        rest[0] = ""  # ผลการดำเนินงานเป็นไปตามแผนและ...: the sentence names the result, then its verdicts
     return all(_VERDICT_GLUE.match(r) or _verdict_head(r.strip(" :\t")) is not None for r in rest)
 
 

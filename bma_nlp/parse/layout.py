@@ -289,6 +289,29 @@ def _bare_field(line: str) -> list[tuple[str, str]]:
 
 
 _QUALIFIER = re.compile(r"\s*\([^()0-9๐-๙]{1,12}\)$")
+_SUM_WORD = re.compile(r"^(?:จำนวน(?:เงิน)?|เป็นเงิน)\s*(?=[0-9๐-๙])")  # "the sum of" before an amount
+
+
+def _inline_fields(line: str) -> list[tuple[str, str]]:
+    """Header fields written into a sentence, no colon, no gap (a memo's ``1.3 งบประมาณที่ได้รับ
+    จำนวน 245,000 บาท งบประมาณที่ใช้ไป จำนวน 238,760 บาท``): the line, its item number aside, starts
+    with a header label, and each label's value runs to the next label. Empty unless every label
+    has a value."""
+    text = _SECTION_NUMBER.sub("", line.strip(), count=1)
+    found = find_labels(text, HEADER_ROLES) if len(text) < 200 else []
+    if not found or found[0][0] != 0:
+        return []
+    out = []
+    for (_, end, lab), after in zip(found, [*found[1:], (len(text), len(text), None)], strict=True):
+        if text[end : end + 1] != " " and not text.startswith("วันที่", end):
+            return []  # words of a sentence part at spaces (a comma or a tab parts cells); เริ่มต้นโครงการวันที่ 1 ...
+        value = _SUM_WORD.sub("", text[end : after[0]].strip(" \t:“”\"'"))
+        if not value and lab.role == "period":
+            continue  # ระยะเวลาดำเนินการ เริ่มต้นโครงการ ... สิ้นสุดโครงการ ...: a heading over its two dates
+        if not value or value[0] == "(" or (lab.role in _NUMERIC_ROLES and not _DIGITS.intersection(value)):
+            return []  # (a label's qualifier in brackets, or its words going on: the label goes on below)
+        out.append((lab.role, value))
+    return out
 
 
 def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -1288,7 +1311,8 @@ def split_copies(text: str) -> list[RawCopy]:
             continue
         found = match_fields(s)
         if not found and mode == "header" and ":" not in s:
-            found = _bare_field(s)  # รหัสโครงการ 50990000-1234: the colon lost
+            inline = _inline_fields(s)  # fields written into a sentence
+            found = inline if len(inline) > 1 else _bare_field(s) or inline  # (รหัสโครงการ 50990000-1234: the colon lost)
         if not found and mode == "header" and not current.fields.get("code") and (shaped := _CODE_SHAPED.match(s)) is not None:
             found = [("code", shaped.group("v"))]  # a label cut short (รหัส : X), its value the form's 8-4 code
         if found and found[0][0] in HEADER_ROLES:
