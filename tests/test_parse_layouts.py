@@ -562,3 +562,49 @@ def test_a_label_broken_over_two_lines_is_no_sentence_of_fields():
     label's own words."""
     (copy,) = read_copies("แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ\nรหัสโครงการ : 50440000-0998\n3. ปีงบประมาณ พ.ศ. ที่ได้รับ\n   งบประมาณ : 2567\n")
     assert not any(key == "fiscal_year" and not value[:1].isdigit() for key, value in copy.bad_fields)
+
+
+def test_one_field_per_line_blocks_across_a_page_break():
+    """Blocks headed ``ครั้งที่ N`` alone, each field's value indented under its label: a running
+    header after a page break is no part of the next block; a plan verdict left blank (``-``) before
+    the target's; the phone under ``หมายเลขโทรศัพท์``."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "รหัสโครงการ : 50180000-0321",
+        "ผู้ประสานงาน สยป",
+        "        นางสาวปวีณา ทองคำสุข",
+        "หมายเลขโทรศัพท์",
+        "        0 2202 9811",
+        "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        "ครั้งที่ 1",
+        "    วันที่รายงาน",
+        "        31 ต.ค. 2568",
+        "    ผลการดำเนินงาน",
+        "        เสนอขออนุมัติโครงการ",
+        "    ความก้าวหน้าของงาน (ร้อยละ)",
+        "        5",
+        "    งบประมาณที่เบิกใช้สะสม (บาท)",
+        "        0.-",
+        "",
+        "                                          - 2 -",
+        "สถาบันพัฒนาข้าราชการกรุงเทพมหานคร  แบบรายงานโครงการ",
+        "",
+        "ครั้งที่ 2",
+        "    วันที่รายงาน",
+        "        31 มี.ค. 2569",
+        "    ผลการดำเนินงาน",
+        "        จัดฝึกอบรมรุ่นที่ 1",
+        "    ความก้าวหน้าของงาน (ร้อยละ)",
+        "        40",
+        "    งบประมาณที่เบิกใช้สะสม (บาท)",
+        "        311,450.-",
+        "    ผลเทียบแผน",
+        "        -",
+        "    ผลเทียบเป้าหมาย",
+        "        เป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    assert (report.project.coordinator, report.project.coordinator_phone) == ("นางสาวปวีณา ทองคำสุข", "0 2202 9811")
+    rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert rows == [(1, "2025-10-31", 5.0, 0, None, None), (2, "2026-03-31", 40.0, 311450, None, True)]
+    assert report.installments[1].note == "จัดฝึกอบรมรุ่นที่ 1"

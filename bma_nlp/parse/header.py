@@ -12,12 +12,12 @@ from bma_nlp.text.normalize import arabic_digits
 # the phone after its label, or after a slash (``name / phone``: the form's ``(ชื่อ-สกุล / โทรศัพท์)``);
 # a full stop after it ends the sentence (or is a speck)
 _PHONE = re.compile(
-    r"^(?P<who>.*?)[\s,]*\(?\s*(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?|/)\s*[:.]?\s*"
+    r"^(?P<who>.*?)[\s,]*\(?\s*(?:(?:หมายเลข)?โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?|/)\s*[:.]?\s*"
     r"(?P<phone>[0-9๐-๙][0-9๐-๙\-\s,/]*[0-9๐-๙](?:\s*(?:ต่อ|ext\.?|#)\s*[0-9๐-๙]+)?)\s*\)?[\s.]*$"
 )
 _PHONE_TAIL = re.compile(r"(?:โทร(?:ศัพท์)?\.?|Tel\.?|tel\.?)\s*[:.]?((?>(?:\s*[0-9๐-๙A-Za-z|\-/,]+)+))\s*\)?\s*$")
 _TOKEN = re.compile(r"[0-9๐-๙A-Za-z|]+")
-_BARE_PHONE_LABEL = re.compile(r"[\s,(]*(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*\)?\s*$")
+_BARE_PHONE_LABEL = re.compile(r"[\s,(]*(?:(?:หมายเลข)?โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*\)?\s*$")
 # an amount spelled out after its figures: ``1,200,000 บาท (หนึ่งล้านสองแสนบาทถ้วน)``
 _SPELLED_OUT = re.compile(r"\s*\([\u0e01-\u0e4e\s]+\)\s*$")
 # the agency's parts, then the responsible officer's post in brackets (the form's ชื่อผู้รับผิดชอบ,

@@ -177,6 +177,8 @@ def is_verdict_line(line: str) -> bool:
         line = line[head.end() :]  # ``ผลการดำเนินงาน : เป็นไปตามแผน / ...``: the result field holding the verdicts
     found = find_labels(line, _VERDICT_AND_LABEL)
     if not any(lab.role in VERDICT_ROLES for _, _, lab in found):
+        if found and _VERDICT_GLUE.match(line[found[-1][1] :]) and not line[: found[0][0]].strip():
+            return True  # ``ผลเทียบแผน : -``: a verdict's label with its verdict left blank
         return bool(_verdict_chunks(line, whole=True))  # garbled past the skeleton search
     rest, last = [], 0
     for start, end, _ in found:
@@ -270,7 +272,8 @@ def _parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
 
 
 # an installment's heading at a line start (its section number before it, in numbered layouts)
-_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?รายงาน(?:ผล)?ครั้งที่\s*(?:{_NUM}+|(?=::))")  # a table row's has no number
+# (a table row's has no number; ``ครั้งที่ 4`` alone on its line heads a block too)
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?(?:รายงาน(?:ผล)?ครั้งที่\s*(?:{_NUM}+|(?=::))|ครั้งที่\s*{_NUM}+[ \t]*(?=\n))")
 
 
 _GLUED_HEADING = re.compile(rf"[ \t]รายงาน(?:ผล)?ครั้งที่\s*{_NUM}+\s*(?:::|\t)")

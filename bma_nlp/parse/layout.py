@@ -265,10 +265,10 @@ def _glued_fields(role: str, value: str, roles: tuple[str, ...]) -> list[tuple[s
 _INNER_COLON = re.compile(r"(?<=[\u0e01-\u0e4e]):(?=[\u0e01-\u0e4e][^:]*:)")
 _CODE_SHAPED = re.compile(r"^([^:=0-9๐-๙]{2,20})[:=]\s*(?P<v>[0-9๐-๙]{8}\s*-\s*[0-9๐-๙]{4})\s*$")
 _CLOCK_TIME = re.compile(r"[0-9]{1,2}(?::[0-9]{2}){1,2}")
-_PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?$")
-_PHONE_FIELD = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:=]\s*([0-9๐-๙].*)$")  # โทรศัพท์ : 0 2xxx xxxx, alone on its line
+_PHONE_LABEL = re.compile(r"^(?:(?:หมายเลข)?โทร(?:ศัพท์)?|Tel|tel)\.?$")
+_PHONE_FIELD = re.compile(r"^(?:(?:หมายเลข)?โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:=]\s*([0-9๐-๙].*)$")  # โทรศัพท์ : 0 2xxx xxxx, alone on its line
 _PHONE_IN = re.compile(r"โทร|Tel|tel|/\s*[0-9๐-๙]")
-_PHONE_LEAD = re.compile(r"^(?:โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*[0-9๐-๙]")  # the phone label and its number
+_PHONE_LEAD = re.compile(r"^(?:(?:หมายเลข)?โทร(?:ศัพท์)?|Tel|tel)\.?\s*[:.]?\s*[0-9๐-๙]")  # the phone label and its number
 _BRACKET_LABEL = re.compile(r"\[([^\[\]:]{2,45})\]\s*")  # a label in brackets, its value after it
 _NUMERIC_ROLES = ("code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used", "period")
 _BARE_VALUE = re.compile(r"\s*[:.]?\s*(?=[0-9๐-๙])")
