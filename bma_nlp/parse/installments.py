@@ -18,6 +18,7 @@ from bma_nlp.parse.dates import InvalidDate, match_date
 from bma_nlp.parse.labels import (
     DOT_LEADER,
     INSTALLMENT_ROLES,
+    SUM_WORDS,
     VERDICT_ROLES,
     WIDE_GAP,
     Label,
@@ -47,7 +48,7 @@ METRICS = re.compile(
     # bracket may come garbled (``(ครั้งnี่ 6)``, ``(ครั้ง'ที่ 6)``): the bracket and its number say what it is
     # Tesseract often reads the closing bracket after the number as a digit (``(ครั้งที่ 22 =`` for
     # ``(ครั้งที่ 2) =``): the bracket may stay open (``close`` unmatched; ``_ordinal`` weighs the number)
-    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?:(?P<k>{_NUM}+)\s*(?P<close>\))?|\)))?\s*[=:]?\s*(?:(?:จำนวน|เป็นเงิน)\s*)?"
+    rf"[\s:;,/|]*{_DISBURSED_LABEL}\s*(?:\(\s*(?:ครั้งที่|[^()\n0-9๐-๙=]{{1,12}}?)?\s*(?:(?P<k>{_NUM}+)\s*(?P<close>\))?|\)))?\s*[=:]?\s*(?:(?:{SUM_WORDS})\s*)?"
     # Latin look-alikes in a figure (56,2OO) are read by parse_amount, unless the figure runs into Latin text
     # (dots may separate the thousands too: 1.192.000, 1.914,000; parse_amount reads them)
     rf"(?P<amt>-|(?>{_NUM}[0-9๐-๙,{LOOKALIKE_DIGITS}]*(?:\.[0-9๐-๙{LOOKALIKE_DIGITS}][0-9๐-๙,{LOOKALIKE_DIGITS}]*)*)(?![A-Za-z])|{_NUM}[0-9๐-๙,]*(?:\.{_NUM}[0-9๐-๙,]*)*)?\s*(?P<million>ล้าน)?(?:บาท)?"  # ``1.269 ล้านบาท``: in millions

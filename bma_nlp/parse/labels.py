@@ -382,7 +382,10 @@ def canonical_metrics(text: str, roles: tuple[str, ...], needed: tuple[str, ...]
 
 _SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?|\([0-9๐-๙]{1,2}\))\s*")  # (also ``(7)``)
 # headings recognised without a section number: long enough not to be a value's words
-_HEADING_QUALIFIER = re.compile(r"\s*\([^()]{1,30}\)\s*$")
+# a qualifier in brackets after a label or a heading: ``(สะสม)``, ``(บาท)``, ``(ทั้งหมด 9 รายการ)``
+QUALIFIER = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
+# "the sum of" before an amount (``จำนวน 245,000 บาท``, ``เป็นเงิน 0 บาท``): a word of the label, not the value
+SUM_WORDS = "จำนวน(?:เงิน)?|เป็นเงิน"
 _UNNUMBERED = ("section_progress", "rationale", "objectives", "targets", "strategy_plan")
 
 
@@ -397,7 +400,7 @@ def section_heading(line: str) -> Label | None:
     if not m or m.end() == 0:
         # an unnumbered heading is the whole line (หลักการและเหตุผล, alone), a qualifier in
         # brackets after it aside (``... การใช้จ่ายงบประมาณ (ข้อมูลสะสม)``, ``วัตถุประสงค์ (ต่อ)``)
-        bare = _HEADING_QUALIFIER.sub("", line)
+        bare = QUALIFIER.sub("", line)
         return classify_label(bare, _UNNUMBERED) if len(bare) < 60 and bare else None
     rest = line[m.end():].strip()
     if not rest or len(rest) > 110:

@@ -26,6 +26,8 @@ from bma_nlp.parse.labels import (
     DOT_LEADER,
     HEADER_ROLES,
     INSTALLMENT_ROLES,
+    QUALIFIER,
+    SUM_WORDS,
     VERDICT_ROLES,
     WIDE_GAP,
     Label,
@@ -288,8 +290,7 @@ def _bare_field(line: str) -> list[tuple[str, str]]:
     return [(lab.role, value)]
 
 
-_QUALIFIER = re.compile(r"\s*\([^()0-9๐-๙]{1,12}\)$")
-_SUM_WORD = re.compile(r"^(?:จำนวน(?:เงิน)?|เป็นเงิน)\s*(?=[0-9๐-๙])")  # "the sum of" before an amount
+_SUM_WORD = re.compile(rf"^(?:{SUM_WORDS})\s*(?=[0-9๐-๙])")
 
 
 def _inline_fields(line: str) -> list[tuple[str, str]]:
@@ -327,7 +328,8 @@ def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
             out[-1] = (out[-1][0], f"{out[-1][1]} {chunk} {chunks[i + 1]}")  # โทรศัพท์ <TAB> 0 2xxx xxxx: the value's phone
             i += 2
             continue
-        head = _QUALIFIER.sub("", chunk)  # (a qualifier after the label: งบประมาณที่ใช้ไป (สะสม), ... (บาท))
+        qualifier = QUALIFIER.search(chunk)  # (a qualifier after the label, no figure in it: งบประมาณที่ใช้ไป (สะสม), ... (บาท))
+        head = chunk[: qualifier.start()] if qualifier and not _DIGITS.intersection(qualifier.group(1)) else chunk
         lab = classify_label(head, roles) if len(chunk) < 45 else None
         if lab is not None and len(skeleton_text(head)) > len(lab.skeleton) + 1:
             lab = None  # a label with its value in the chunk (below), not a label alone
@@ -478,9 +480,8 @@ def _box_line(line: str) -> str:
 
 _BOX_JUNCTIONS = frozenset("┬┼┴╤╪╧╦╬╩╥╫╨")
 # a grid table drawn with ASCII (``+------+-----+``, ``+======+=====+`` under its head)
-_GRID_RULE = re.compile(r"\s*\+(?:[-=:]{2,}\+){2,}\s*")
+_ASCII_RULE = re.compile(r"\s*\+(?:[-=:]{2,}\+)+\s*")  # two corners: a text frame's; more: a grid table's
 # a text area drawn with ASCII (a web form's printout): ``+-----+`` over and under ``| text |`` rows
-_ASCII_RULE = re.compile(r"\s*\+[-=]{3,}\+\s*")
 
 
 def _text_frames(lines: list[str], framed: list[str], top: Callable[[str], bool], bottom: Callable[[str], bool]) -> list[str]:
@@ -688,9 +689,9 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     if 'label="' in text or "<?xml" in text:
         lines = [_xml_line(line) if "<" in line else line for line in lines]
     if "+--" in text or "+==" in text:
-        lines = ["" if _GRID_RULE.fullmatch(line) else line for line in lines]  # a grid table's rules: no rows
+        lines = ["" if line.count("+") > 2 and _ASCII_RULE.fullmatch(line) else line for line in lines]  # a grid table's rules: no rows
     if "+---" in text:  # (a rule is both a frame's top and its bottom)
-        rule = lambda x: _ASCII_RULE.fullmatch(x) is not None  # noqa: E731
+        rule = lambda x: x.count("+") == 2 and _ASCII_RULE.fullmatch(x) is not None  # noqa: E731
         lines = _text_frames(lines, ["" if rule(line) else line for line in lines], rule, rule)
     if "\t" in text and '"' in text:
         lines = _quoted_cells_joined(lines)
