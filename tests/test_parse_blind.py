@@ -38,7 +38,7 @@ ROUNDS = {
     "round4": ("blind_round4", "d", 16, [f"d{n:02d}" for n in range(1, 17)]),
     "round5": ("blind_round5", "e", 12, ["e01", "e02", "e03", "e05", "e06", "e08", "e10", "e11", "e12"]),
     "round6": ("blind_round6", "f", 12, [f"f{n:02d}" for n in range(1, 13)]),
-    "round7": ("blind_round7", "g", 12, ["g01", "g02", "g03", "g04", "g05", "g06", "g07", "g08", "g09", "g11", "g12"]),
+    "round7": ("blind_round7", "g", 12, [f"g{n:02d}" for n in range(1, 13)]),
     "round8": ("blind_round8", "h", 12, ["h01", "h02", "h03", "h04", "h05", "h06", "h07", "h08", "h09", "h11", "h12"]),
 }
 PROJECT_FIELDS = [

@@ -608,3 +608,27 @@ def test_one_field_per_line_blocks_across_a_page_break():
     rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
     assert rows == [(1, "2025-10-31", 5.0, 0, None, None), (2, "2026-03-31", 40.0, 311450, None, True)]
     assert report.installments[1].note == "จัดฝึกอบรมรุ่นที่ 1"
+
+
+def test_an_annex_numbered_by_articles_with_installments_as_semicolon_records():
+    """A legal-style annex: items ``ข้อ ๒`` before the labels (no colon, gaps), and the installments
+    typed as records parted by ``;`` under a key in brackets, key and records wrapped over lines."""
+    text = "\n".join([
+        "              แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "ข้อ ๑   ชื่อโครงการ/กิจกรรม  จัดซื้อเครื่องอ่านบัตรสำหรับงานทะเบียน",
+        "ข้อ ๒   รหัสโครงการ  ๕๐๒๕๐๐๐๐-๐๗๑๙     ปีงบประมาณ พ.ศ.  ๒๕๖๒",
+        "ข้อ ๙   รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        "       (ครั้งที่ ; วันที่รายงาน ; ผลการดำเนินงาน ; ความก้าวหน้าของงานฯ ; งบประมาณที่เบิกใช้ ;",
+        "        ผลเทียบแผน ; ผลเทียบเป้าหมาย)",
+        "       ๙.๑  ครั้งที่ ๑ ; ๒๘ ธ.ค. ๒๕๖๑ ;",
+        "             จัดทำคุณลักษณะเฉพาะ",
+        "             และเสนอขออนุมัติจัดซื้อ ; ร้อยละ ๒๐ ; ๐.- บาท ; เป็นไปตามแผน ; เป็นไปตามเป้าหมาย",
+        "       ๙.๒  ครั้งที่ ๒ ; ๒๙ มี.ค. ๒๕๖๒ ; ลงนามในสัญญาซื้อขายแล้ว ;",
+        "             ร้อยละ ๖๐ ; ๐.- บาท ; ไม่เป็นไปตามแผน ; เป็นไปตามเป้าหมาย",
+        "ข้อ ๑๐  ปัญหา อุปสรรค และข้อเสนอแนะ",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    assert (report.project.code, report.project.fiscal_year) == ("50250000-0719", 2562)
+    rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert rows == [(1, "2018-12-28", 20.0, 0, True, True), (2, "2019-03-29", 60.0, 0, False, True)]
+    assert report.installments[0].note == "จัดทำคุณลักษณะเฉพาะ และเสนอขออนุมัติจัดซื้อ"

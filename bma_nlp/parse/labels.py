@@ -380,7 +380,7 @@ def canonical_metrics(text: str, roles: tuple[str, ...], needed: tuple[str, ...]
     return text
 
 
-_SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?|\([0-9๐-๙]{1,2}\))\s*")  # (also ``(7)``)
+_SECTION_NUMBER = re.compile(r"^\s*(?:ส่วนที่\s*|ข้อ\s*)?(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?|\([0-9๐-๙]{1,2}\))\s*")  # (also ``(7)``)
 # headings recognised without a section number: long enough not to be a value's words
 # a qualifier in brackets after a label or a heading: ``(สะสม)``, ``(บาท)``, ``(ทั้งหมด 9 รายการ)``
 QUALIFIER = re.compile(r"\s*\(([^()]{1,30})\)\s*$")

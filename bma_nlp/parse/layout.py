@@ -181,7 +181,7 @@ def _is_signoff(s: str) -> bool:
     return skeleton_text(s[:16]).startswith(_SIGNOFF_HEADS)
 
 
-_SECTION_NUMBER = re.compile(r"^\s*\(?[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*[.)]?\s+")
+_SECTION_NUMBER = re.compile(r"^\s*(?:ข้อ\s*)?\(?[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*[.)]?\s+")  # (ข้อ ๒: a legal-style item)
 
 
 # OCR specks around a label: punctuation before it, a short token after it that is no Thai word
@@ -680,6 +680,53 @@ def _box_label(text: str) -> Label | None:
     return classify_label(bare, HEADER_ROLES + _INST_ROLES + ("verdict_label",)) if bare else None
 
 
+_RECORD_START = re.compile(r"^\s*(?:\(?[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*[.)]?\s+)?((?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s*;.*)$")
+
+
+def _semicolon_records(lines: list[str]) -> list[str]:
+    """Installments typed as records of fields parted by ``;`` under a key in brackets that names
+    them (``(ครั้งที่ ; วันที่รายงาน ; ผลการดำเนินงาน ; ...)``), each key and record wrapped over
+    lines as it runs: the key becomes a pipe table's head and each record its row (the lines a key
+    or a record took become empty, so the lines keep their numbers). Left as they are unless the
+    key names installment columns and every record has as many fields as the key."""
+    out = list(lines)
+    k = 0
+    while k < len(lines):
+        if not lines[k].lstrip().startswith("(") or ";" not in lines[k]:
+            k += 1
+            continue
+        end = next((j for j in range(k, min(len(lines), k + 4)) if lines[j].rstrip().endswith(")")), None)
+        if end is None:
+            k += 1
+            continue
+        key = [c.strip() for c in " ".join(x.strip() for x in lines[k : end + 1]).strip("() ").split(";")]
+        head = _Table(key)
+        if len(key) < 4 or not head.is_installments:
+            k = end + 1
+            continue
+        records: list[tuple[int, int, list[str]]] = []
+        j = end + 1
+        while j < len(lines) and (m := _RECORD_START.match(lines[j])):
+            stop = j + 1
+            while stop < len(lines) and lines[stop].strip() and not _RECORD_START.match(lines[stop]) and lines[stop][:1].isspace():
+                stop += 1
+            text = " ".join([m.group(1).strip(), *(x.strip() for x in lines[j + 1 : stop])])
+            records.append((j, stop, [c.strip() for c in text.split(";")]))
+            j = stop
+        if not records or any(len(cells) != len(key) for _, _, cells in records):
+            k = end + 1
+            continue
+        out[k] = "| " + " | ".join(key) + " |"
+        for x in range(k + 1, end + 1):
+            out[x] = ""
+        for first, stop, cells in records:
+            out[first] = "| " + " | ".join(cells) + " |"
+            for x in range(first + 1, stop):
+                out[x] = ""
+        k = j
+    return out
+
+
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """The text's lines, each with the index of the line of ``text`` it comes from (HTML remains
     read as ``html_lines`` reads them: one line of ``text`` may give several)."""
@@ -695,6 +742,8 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
         lines = _text_frames(lines, ["" if rule(line) else line for line in lines], rule, rule)
     if "\t" in text and '"' in text:
         lines = _quoted_cells_joined(lines)
+    if " ; " in text:
+        lines = _semicolon_records(lines)
     if "[ " in text and " ]" in text:
         lines = _values_in_boxes(lines)
     rows = _columns_apart(lines) if "     " in text else list(enumerate(lines))
