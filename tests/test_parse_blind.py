@@ -14,7 +14,7 @@ its misses were then fixed too, and ``blind_round5`` (12 files) judged that four
 ``blind_round6`` (12 typed reports, written to be printed and scanned) judged the scan work of the
 stop of 2026-12-06; its misses were then fixed (README), and every file must keep parsing to its truth.
 ``blind_round7`` (12 reports, half of them in layouts of the writer's own invention) judged that stop's
-final parser; the files it parses wholly right must keep doing so, the others are open (README).
+final parser; its misses were fixed in the session after, and every file must keep parsing to its truth.
 ``blind_round8`` (12 reports, four in layouts the writer had not seen) judged the round 7 work of the
 stop of 2026-12-06 (second session): scored once, then studied; the four it parses wholly right must
 keep doing so, the others are open.
