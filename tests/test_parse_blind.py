@@ -17,7 +17,9 @@ stop of 2026-12-06; its misses were then fixed (README), and every file must kee
 final parser; its misses were fixed in the session after, and every file must keep parsing to its truth.
 ``blind_round8`` (12 reports, four in layouts the writer had not seen) judged the round 7 work of the
 stop of 2026-12-06 (second session): scored once, then studied; the four it parses wholly right must
-keep doing so, the others are open.
+keep doing so, the others are open. ``blind_round9`` (12 reports, four in layouts no earlier round
+used: a webmail reply quoting the report, tick boxes, a slide handout, a chat export) judged the
+whole session's parser at its end: scored once; the files it parses wholly right must keep doing so.
 """
 
 import json
@@ -40,6 +42,7 @@ ROUNDS = {
     "round6": ("blind_round6", "f", 12, [f"f{n:02d}" for n in range(1, 13)]),
     "round7": ("blind_round7", "g", 12, [f"g{n:02d}" for n in range(1, 13)]),
     "round8": ("blind_round8", "h", 12, ["h01", "h02", "h03", "h04", "h05", "h06", "h07", "h08", "h09", "h11", "h12"]),
+    "round9": ("blind_round9", "i", 12, ["i01", "i04", "i07", "i08"]),
 }
 PROJECT_FIELDS = [
     "name", "code", "fiscal_year", "start_date", "end_date", "budget_received", "budget_used",

@@ -632,3 +632,17 @@ def test_an_annex_numbered_by_articles_with_installments_as_semicolon_records():
     rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
     assert rows == [(1, "2018-12-28", 20.0, 0, True, True), (2, "2019-03-29", 60.0, 0, False, True)]
     assert report.installments[0].note == "จัดทำคุณลักษณะเฉพาะ และเสนอขออนุมัติจัดซื้อ"
+
+
+def test_a_quote_that_opens_a_chat_message_is_no_spreadsheet_cell():
+    """A chat export: ``time<TAB>name<TAB>"message`` with the message's lines below it and its
+    closing quote at a line's end; the lines inside are read as they stand, not joined as a cell."""
+    text = "\n".join([
+        "2024.10.31 วันพฤหัสบดี",
+        '16:02\tปวีณา เทศกิจ\t"แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ',
+        "รหัสโครงการ : 50480000-1963",
+        "ปีงบประมาณ พ.ศ. : 2568",
+        'ผู้ประสานงาน สยป : นางสาวปวีณา ใจกว้าง โทร 0 2448 5712"',
+    ])  # fmt: skip
+    (copy,) = read_copies(text)
+    assert (copy.project.code, copy.project.fiscal_year) == ("50480000-1963", 2568)

@@ -412,13 +412,15 @@ def _label_pairs(cells: list[str]) -> list[tuple[str, str]]:
 
 def _quoted_cells_joined(lines: list[str]) -> list[str]:
     """A spreadsheet pasted as text: a quoted cell holding line breaks (``"para 1<NL>para 2"``)
-    joined into its row with a space; the lines it took become empty (the lines keep their numbers)."""
+    joined into its row with a space; the lines it took become empty (the lines keep their numbers).
+    The cell's closing quote must have the row's next tab after it: a quote that opens a message
+    (a chat's export) and closes far below, at a line's end, holds text of its own lines."""
     out = list(lines)
     k = 0
     while k < len(out):
         if "\t" in out[k] and out[k].count('"') % 2:
             end = next((j for j in range(k + 1, min(len(out), k + 30)) if out[j].count('"') % 2), None)
-            if end is not None:
+            if end is not None and '"\t' in out[end]:
                 out[k] = " ".join(x.strip() if j else x for j, x in enumerate(out[k : end + 1]))
                 out[k + 1 : end + 1] = [""] * (end - k)
                 k = end
