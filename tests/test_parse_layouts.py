@@ -646,3 +646,25 @@ def test_a_quote_that_opens_a_chat_message_is_no_spreadsheet_cell():
     ])  # fmt: skip
     (copy,) = read_copies(text)
     assert (copy.project.code, copy.project.fiscal_year) == ("50480000-1963", 2568)
+
+
+def test_short_labels_and_bulleted_installment_fields():
+    """Labels shortened as clerks write them (``รหัส``, ``ปีงบฯ``, ``งบที่ได้รับ``), two on a line;
+    installment fields as ``- label: value`` lines under ``ครั้งที่ 1 (ณ 29/12/2566)``."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "รหัส : 50170000-3157                           ปีงบฯ : 2567",
+        "งบที่ได้รับ : 3.75 ล้านบาท                         งบที่ใช้ไป : 3,688,000.- บาท",
+        "ผลการดำเนินงาน :",
+        "ครั้งที่ 1 (ณ 29/12/2566)",
+        "   - ผลการดำเนินงาน: สำรวจจุดติดตั้ง และขออนุมัติโครงการ",
+        "   - ความก้าวหน้า: 10%",
+        "   - เบิกจ่ายสะสม: 0.- บาท",
+        "   - เทียบแผน: เป็นไปตามแผน",
+        "   - เทียบเป้าหมาย: เป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    p = report.project
+    assert (p.code, p.fiscal_year, p.budget_received, p.budget_used) == ("50170000-3157", 2567, 3750000, 3688000)
+    (first,) = report.installments
+    assert (first.date, first.progress_pct, first.disbursed_baht, first.on_plan, first.on_target) == ("2023-12-29", 10.0, 0, True, True)

@@ -61,7 +61,7 @@ _VERDICT_GLUE = re.compile(r"^[\s:/|,\-]*(?:และ[\s:/|,\-]*)?$")  # (แล
 # an item marker may stand before the heading: ``13.2``, ``3.``, ``(3)``, ``3)``
 _ITEM = rf"\(?{_NUM}{{1,2}}(?:\.{_NUM}{{1,2}})*[.)]?\s+"
 _VISIBLE_NO = re.compile(rf"^\s*(?:{_ITEM})?(?:รายงาน(?:ผล)?)?ครั้งที่\s*(?:[:=]\s*)?(?P<n>{_NUM}+)?")
-_BRACKETED = re.compile(r"^[(\[]\s*")
+_BRACKETED = re.compile(r"^[(\[]\s*(?:ณ\s*(?=[0-9๐-๙วณ]))?")  # ((ณ) 29/12/2566: "as of")
 _BRACKETED_NO_DATE = re.compile(r"(?:ณ\s*)?(?:วันที่\s*)?[-–]\s*[)\]]")
 # one-field-per-line blocks label the lead's parts; the labels are not part of the note
 _LEAD_LABELS = re.compile(r"(?:^|\n|::)[ \t]*(?:วันที่รายงาน(?:ผล)?|ผลการดำเนินงาน(?:ในรอบ(?:การ)?รายงาน)?)(?:[ \t]*(?::|(?=\n))|[ \t]{2,}|\t)")

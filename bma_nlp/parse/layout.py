@@ -224,6 +224,8 @@ def _fields_of(line: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]
             lab = classify_label(bare, roles)  # ``; ปีงบประมาณ wat :``: specks before, พ.ศ. read as Latin after
         if lab is not None:
             out.extend(_glued_fields(lab.role, value.strip(), roles))
+        elif sep and "code" in roles and (shaped := _CODE_SHAPED.match(chunk.strip())) is not None:
+            out.append(("code", shaped.group("v")))  # a label cut short (รหัส : X), its value the form's 8-4 code
         elif out and not sep and (more := _gap_pairs(chunk, roles)):
             out.extend(more)  # ``รหัสโครงการ : X   ปีงบประมาณ พ.ศ. 2567``: the second field without its colon
         elif out:
