@@ -668,3 +668,24 @@ def test_short_labels_and_bulleted_installment_fields():
     assert (p.code, p.fiscal_year, p.budget_received, p.budget_used) == ("50170000-3157", 2567, 3750000, 3688000)
     (first,) = report.installments
     assert (first.date, first.progress_pct, first.disbursed_baht, first.on_plan, first.on_target) == ("2023-12-29", 10.0, 0, True, True)
+
+
+def test_an_installment_head_on_one_line_parted_by_bars():
+    """``ครั้งที่ 1 | ลงวันที่ X | ความก้าวหน้า ร้อยละ 5 | เบิกจ่ายสะสม 0.00 บาท`` over the note and
+    ``ผลการประเมิน : <plan> / <target>``: labelled fields, not a table's cells."""
+    text = "\n".join([
+        "แบบแสดงรายงานความก้าวหน้าและข้อมูลเกี่ยวกับโครงการ",
+        "รหัสโครงการ : 50050000-0611",
+        "รายงานความก้าวหน้าของโครงการและการใช้จ่ายงบประมาณ",
+        "ครั้งที่ 1 | ลงวันที่ ๓๑ ต.ค. ๖๑ | ความก้าวหน้า ร้อยละ 5 | เบิกจ่ายสะสม 0.00 บาท",
+        "    ผลการดำเนินงาน : สำรวจสภาพบ้านหนังสือ",
+        "    ผลการประเมิน   : เป็นไปตามแผน / เป็นไปตามเป้าหมาย",
+        "",
+        "ครั้งที่ 2 | ลงวันที่ ๒๘ ธ.ค. ๖๑ | ความก้าวหน้า ร้อยละ 15 | เบิกจ่ายสะสม 0.00 บาท",
+        "    ผลการดำเนินงาน : ได้รับอนุมัติแล้ว",
+        "    ผลการประเมิน   : ไม่เป็นไปตามแผน / เป็นไปตามเป้าหมาย",
+    ])  # fmt: skip
+    (report,) = parse_text(text)
+    rows = [(i.number, i.date, i.progress_pct, i.disbursed_baht, i.on_plan, i.on_target) for i in report.installments]
+    assert rows == [(1, "2018-10-31", 5.0, 0, True, True), (2, "2018-12-28", 15.0, 0, False, True)]
+    assert report.installments[1].note == "ได้รับอนุมัติแล้ว"

@@ -273,8 +273,8 @@ def _parse_lead(lead: str) -> tuple[int | None, str | None, str | None, str]:
 
 
 # an installment's heading at a line start (its section number before it, in numbered layouts)
-# (a table row's has no number; ``ครั้งที่ 4`` alone on its line heads a block too)
-_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?(?:รายงาน(?:ผล)?ครั้งที่\s*(?:{_NUM}+|(?=::))|ครั้งที่\s*{_NUM}+[ \t]*(?=\n))")
+# (a table row's has no number; ``ครั้งที่ 4`` alone on its line, or before a wide gap, heads a block too)
+_HEADING_IN_LEAD = re.compile(rf"\n[ \t]*(?:{_ITEM})?(?:รายงาน(?:ผล)?ครั้งที่\s*(?:{_NUM}+|(?=::))|ครั้งที่\s*{_NUM}+(?:[ \t]*(?=\n)| {{3}}|\t))")
 
 
 _GLUED_HEADING = re.compile(rf"[ \t]รายงาน(?:ผล)?ครั้งที่\s*{_NUM}+\s*(?:::|\t)")
@@ -294,11 +294,18 @@ def _carry(inst: RawInstallment, text: str) -> None:
     verdicts so garbled no line read as verdicts): its verdicts, else its note."""
     if not text.strip():
         return
-    plan, target = read_verdicts(text)
-    if plan is not None or target is not None:
-        inst.on_plan = inst.on_plan if inst.on_plan is not None else plan
-        inst.on_target = inst.on_target if inst.on_target is not None else target
-        return
+    lines = text.split("\n")
+    verdicts = [line for line in lines if line.strip() and is_verdict_line(line)]
+    if verdicts and len(verdicts) < len([line for line in lines if line.strip()]):
+        # the note below the metrics, then its verdict lines: each where it belongs
+        _carry(inst, "\n".join(verdicts))
+        text = "\n".join(line for line in lines if line not in verdicts)
+    else:
+        plan, target = read_verdicts(text)
+        if plan is not None or target is not None:
+            inst.on_plan = inst.on_plan if inst.on_plan is not None else plan
+            inst.on_target = inst.on_target if inst.on_target is not None else target
+            return
     note = parse_lead(text)[3]
     if note:
         inst.note = f"{inst.note} {note}".strip()

@@ -1236,6 +1236,10 @@ def split_copies(text: str) -> list[RawCopy]:
             if _ORPHAN_REPORT_NO.match(s):
                 mode = "progress"  # a report number alone heads an installment block (or repeats at a page break)
             continue
+        if "|" in s and _ORDINAL_CELL.match(s.partition("|")[0].strip()) and _clean_metrics(s.replace("|", " ")):
+            # an installment's head on one line parted by ``|`` (ครั้งที่ 1 | ลงวันที่ X | ความก้าวหน้า
+            # ร้อยละ 5 | เบิกจ่ายสะสม 0.00 บาท): labelled fields, not a table's cells
+            s = "   ".join(part.strip() for part in s.split("|"))
         cells = _table_cells(s)
         if cells is not None and table is None and mode != "progress" and len(cells) >= 2 and not cells[0] and sum(1 for c in cells if c) == 1:
             s, cells = next(c for c in cells if c), None  # a row with its label cell empty: the value above (a field's, a section's) goes on
