@@ -42,6 +42,7 @@ from bma_nlp.parse.labels import (
 from bma_nlp.parse.numbers import parse_ordinal
 
 FORM_TITLE = re.compile(r"แบบแสดงรายงานความก้าวหน้า")
+_REPORT_NO = r"(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})"  # an installment's number, its digits the group
 # kept for repair's consensus (a copy starts at the header section); layout itself uses the lexicon
 COPY_START = re.compile(r"^[0-9๐-๙]\.?\s*ชื่อโครงการและหน่วยงาน")
 _ORPHAN_REPORT_NO = re.compile(r"^รายงาน(?:ผล)?ครั้งที่\s*[:=]?\s*[0-9๐-๙]+\s*[:.]?$")  # also ``รายงานครั้งที่ = 1`` (an export)
@@ -684,7 +685,7 @@ def _box_label(text: str) -> Label | None:
     return classify_label(bare, HEADER_ROLES + _INST_ROLES + ("verdict_label",)) if bare else None
 
 
-_RECORD_START = re.compile(r"^\s*(?:\(?[0-9๐-๙]{1,2}(?:\.[0-9๐-๙]{1,2})*[.)]?\s+)?((?:รายงาน)?ครั้งที่\s*[0-9๐-๙]+\s*;.*)$")
+_RECORD_START = re.compile(rf"^\s*(?:\(?[0-9๐-๙]{{1,2}}(?:\.[0-9๐-๙]{{1,2}})*[.)]?\s+)?({_REPORT_NO}\s*;.*)$")
 
 
 def _semicolon_records(lines: list[str]) -> list[str]:
@@ -981,7 +982,7 @@ def _aligned_table(line: str, table: _Table | None) -> _Table | list[str] | None
     return table.table_row(line, chunks)
 
 
-_ORDINAL_CELL = re.compile(r"^(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})$")
+_ORDINAL_CELL = re.compile(rf"^{_REPORT_NO}$")
 
 
 def _transposed_row(cells: list[str]) -> list[str] | None:
@@ -1000,7 +1001,7 @@ def _transposed_row(cells: list[str]) -> list[str] | None:
 
 
 # ``ครั้งที่ 3 : note``, or ``ครั้งที่ 3 (31 ม.ค. 2566)`` with the note on the lines under it
-_NUMBERED_NOTE = re.compile(r"^(?:รายงาน(?:ผล)?)?ครั้งที่\s*([0-9๐-๙]{1,3})\s*(?:[:.]\s*(\S.*)|\([^()]{1,30}\)\s*:?\s*(.*)|$)")
+_NUMBERED_NOTE = re.compile(rf"^{_REPORT_NO}\s*(?:[:.]\s*(\S.*)|\([^()]{{1,30}}\)\s*:?\s*(.*)|$)")
 # a table's row as ``_Table.row_line`` writes it, its note cell empty
 _ROW_WITHOUT_NOTE = re.compile(r"^รายงานครั้งที่(?P<n>[0-9๐-๙]*) :: (?P<date>[^:]*) :  :: (?P<rest>.*)$")
 _ROW_ORDINAL = re.compile(r"\(ครั้งที่ ([0-9๐-๙]+)\)")
