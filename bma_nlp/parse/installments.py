@@ -434,9 +434,11 @@ def _metrics_together(lines: list[str]) -> list[str]:
     another installment's (a column of amounts a two-column page left after the block)."""
     out = list(lines)
     for k, line in enumerate(lines):
-        m = _PROGRESS_LAST.search(line) if "ความก้าวหน้า" in line or "ร้อยละ" in line else None
-        if m is None or _DISBURSED_ANYWHERE.search(line):
-            continue  # (its amount on its own line already)
+        if ("ความก้าวหน้า" not in line and "ร้อยละ" not in line) or ("เบิก" in line and _DISBURSED_ANYWHERE.search(line)):
+            continue  # no progress field, or its amount on its line already (every amount label holds เบิก)
+        m = _PROGRESS_LAST.search(line)
+        if m is None:
+            continue
         lab = _field_label(m.group("label"))
         if lab is None or lab.role != "progress":
             continue

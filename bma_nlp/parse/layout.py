@@ -318,6 +318,7 @@ def _inline_fields(line: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=4096)  # the form's own lines (its section headings, asked whether a value follows) repeat in every report
 def _gap_pairs(text: str, roles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """Fields without colons, chunks parted by wide gaps: ``label value`` in one chunk, or a label
     chunk then its value chunk (``'เริ่มต้นโครงการ 01/10/2563  สิ้นสุดโครงการ 30/09/2564'``,
@@ -1244,7 +1245,7 @@ def split_copies(text: str) -> list[RawCopy]:
         cells = _table_cells(s)
         if cells is not None and table is None and mode != "progress" and len(cells) >= 2 and not cells[0] and sum(1 for c in cells if c) == 1:
             s, cells = next(c for c in cells if c), None  # a row with its label cell empty: the value above (a field's, a section's) goes on
-        if _RULE_LINE.match(s) and (mode == "progress" or (table is not None and table.starts is not None)):
+        if (mode == "progress" or (table is not None and table.starts is not None)) and _RULE_LINE.match(s):
             continue  # a rule: under an aligned table's head, or parting installment blocks
         if cells is None and (mode == "progress" or ":" not in s) and "  " in s and not s.startswith("::"):
             # (outside the progress section only a table's head can start one: ``_aligned_table``
